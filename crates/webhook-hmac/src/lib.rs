@@ -1,0 +1,163 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderMap;
+
+mod clock;
+mod error;
+pub mod plain;
+#[cfg(feature = "redis")]
+mod redis_guard;
+mod registry;
+pub mod replay;
+mod secret;
+pub mod standard;
+
+#[cfg(feature = "tower")]
+pub mod layer;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::Error;
+#[cfg(feature = "redis")]
+pub use redis_guard::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisReplayGuard};
+pub use registry::{
+    ConfigError, ConfigErrors, DEFAULT_WEBHOOKS, Outcome, Registry, RegistryOptions, Webhook,
+    WebhookSpec,
+};
+pub use replay::{Delivery, MemoryReplayGuard, ReplayError, ReplayGuard};
+pub use secret::{Ed25519Signer, MAX_KEYS, MIN_SECRET_LEN, Secret, SecretError};
+
+/// A signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`.
+    Standard,
+    /// GitHub style: `X-Signature-256: sha256=<hex>` over the body.
+    Plain,
+}
+
+impl Scheme {
+    /// `standard` or `plain`, for logs and metrics.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Plain => "plain",
+        }
+    }
+}
+
+/// Which schemes a [`Verifier`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Accept {
+    /// Standard Webhooks only.
+    Standard,
+    /// The plain scheme only.
+    Plain,
+    /// Standard Webhooks when `webhook-signature` is present, else the plain
+    /// scheme.
+    Either,
+}
+
+/// A request whose signature was verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// The scheme it was signed with.
+    pub scheme: Scheme,
+    /// The `webhook-id` (Standard Webhooks only), for the replay guard.
+    pub webhook_id: Option<String>,
+    /// The `webhook-timestamp` in Unix seconds (Standard Webhooks only).
+    pub timestamp: Option<u64>,
+    /// Which key matched: HMAC keys first, in the order configured, then
+    /// Ed25519 public keys. During a rotation, 0 is the new key.
+    pub key_index: usize,
+}
+
+/// Verifies webhook requests against one [`Secret`].
+///
+/// Cheap to share: wrap it in an `Arc` or keep it in a [`Registry`].
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    secret: Arc<Secret>,
+    accept: Accept,
+    tolerance: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl Verifier {
+    /// A verifier accepting either scheme, with the default 5-minute
+    /// tolerance, on the system clock.
+    pub fn new(secret: Secret) -> Self {
+        Self {
+            secret: Arc::new(secret),
+            accept: Accept::Either,
+            tolerance: standard::DEFAULT_TOLERANCE,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Sets which schemes are accepted.
+    pub fn accept(mut self, accept: Accept) -> Self {
+        self.accept = accept;
+        self
+    }
+
+    /// Sets the timestamp tolerance (both directions).
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Sets the clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The timestamp tolerance: also how long a replay guard must remember
+    /// an id.
+    pub fn tolerance_window(&self) -> Duration {
+        self.tolerance
+    }
+
+    /// The secret, for signing.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// Verifies a request over its raw body bytes.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+        let standard = match self.accept {
+            Accept::Standard => true,
+            Accept::Plain => false,
+            Accept::Either => {
+                headers.contains_key(standard::SIGNATURE_HEADER) || !plain::has_signature(headers)
+            }
+        };
+        if standard {
+            standard::verify(
+                &self.secret,
+                headers,
+                body,
+                self.clock.now(),
+                self.tolerance,
+            )
+        } else {
+            plain::verify(&self.secret, headers, body)
+        }
+    }
+}
+
+/// A header as text; absent, repeated or non-visible-ASCII values are errors.
+pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, Error> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next().ok_or(Error::MissingHeader(name))?;
+    if values.next().is_some() {
+        return Err(Error::MalformedHeader(name));
+    }
+    value.to_str().map_err(|_| Error::MalformedHeader(name))
+}
