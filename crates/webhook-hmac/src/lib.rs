@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 mod clock;
 mod error;
@@ -135,7 +135,7 @@ impl Verifier {
             Accept::Standard => true,
             Accept::Plain => false,
             Accept::Either => {
-                headers.contains_key(standard::SIGNATURE_HEADER) || !plain::has_signature(headers)
+                headers.contains_key(&standard::SIGNATURE_NAME) || !plain::has_signature(headers)
             }
         };
         if standard {
@@ -152,12 +152,17 @@ impl Verifier {
     }
 }
 
-/// A header as text; absent, repeated or non-visible-ASCII values are errors.
-pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, Error> {
+/// A header as text; absent, repeated or non-UTF-8 values are errors that
+/// name it as `label`. Callers check the characters their format allows.
+pub(crate) fn header_str<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+    label: &'static str,
+) -> Result<&'a str, Error> {
     let mut values = headers.get_all(name).iter();
-    let value = values.next().ok_or(Error::MissingHeader(name))?;
+    let value = values.next().ok_or(Error::MissingHeader(label))?;
     if values.next().is_some() {
-        return Err(Error::MalformedHeader(name));
+        return Err(Error::MalformedHeader(label));
     }
-    value.to_str().map_err(|_| Error::MalformedHeader(name))
+    std::str::from_utf8(value.as_bytes()).map_err(|_| Error::MalformedHeader(label))
 }

@@ -9,7 +9,7 @@
 //! Webhooks scheme where the sender offers it.
 
 use constant_time_eq::constant_time_eq_32;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use ring::hmac;
 
 use crate::{Error, Scheme, Secret, Verified};
@@ -19,23 +19,28 @@ pub const SIGNATURE_HEADER: &str = "x-signature-256";
 /// GitHub's name for the same header, read when [`SIGNATURE_HEADER`] is absent.
 pub const GITHUB_SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
+const SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+const GITHUB_SIGNATURE_NAME: HeaderName = HeaderName::from_static(GITHUB_SIGNATURE_HEADER);
+
 /// Whether the request carries a plain-scheme signature header.
 pub fn has_signature(headers: &HeaderMap) -> bool {
-    headers.contains_key(SIGNATURE_HEADER) || headers.contains_key(GITHUB_SIGNATURE_HEADER)
+    headers.contains_key(&SIGNATURE_NAME) || headers.contains_key(&GITHUB_SIGNATURE_NAME)
 }
 
 /// Verifies a plain-scheme request from its headers.
 pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
-    let name = if headers.contains_key(SIGNATURE_HEADER) {
-        SIGNATURE_HEADER
-    } else if headers.contains_key(GITHUB_SIGNATURE_HEADER) {
-        GITHUB_SIGNATURE_HEADER
-    } else {
-        return Err(Error::MissingHeader(SIGNATURE_HEADER));
+    use crate::header_str;
+    let (value, label) = match header_str(headers, &SIGNATURE_NAME, SIGNATURE_HEADER) {
+        Err(Error::MissingHeader(_)) => {
+            match header_str(headers, &GITHUB_SIGNATURE_NAME, GITHUB_SIGNATURE_HEADER) {
+                Err(Error::MissingHeader(_)) => return Err(Error::MissingHeader(SIGNATURE_HEADER)),
+                other => (other?, GITHUB_SIGNATURE_HEADER),
+            }
+        }
+        other => (other?, SIGNATURE_HEADER),
     };
-    let value = crate::header_str(headers, name)?;
     verify_value(secret, value, body).map_err(|e| match e {
-        Error::MalformedHeader(_) => Error::MalformedHeader(name),
+        Error::MalformedHeader(_) => Error::MalformedHeader(label),
         other => other,
     })
 }

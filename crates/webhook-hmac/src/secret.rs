@@ -19,6 +19,9 @@ pub const MIN_SECRET_LEN: usize = 16;
 /// the bound keeps verification cost predictable.
 pub const MAX_KEYS: usize = 8;
 
+/// Standard base64 without padding, for comparing encodings.
+pub(crate) const BASE64_NO_PAD: GeneralPurpose = general_purpose::STANDARD_NO_PAD;
+
 /// Standard base64 that accepts input with or without `=` padding.
 pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
@@ -279,7 +282,11 @@ impl Ed25519Signer {
 
     /// Signs `id.timestamp.body` and returns the `v1a,<base64>` entry.
     pub fn sign(&self, id: &str, timestamp: u64, body: &[u8]) -> String {
-        let message = crate::standard::signed_content(id, &timestamp_str(timestamp), body);
+        let message = crate::standard::signed_content(
+            id.as_bytes(),
+            timestamp_str(timestamp).as_bytes(),
+            body,
+        );
         let signature = self.pair.sign(&message);
         format!(
             "v1a,{}",

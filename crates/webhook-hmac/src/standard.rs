@@ -9,12 +9,12 @@
 
 use std::time::Duration;
 
-use constant_time_eq::constant_time_eq_32;
-use http::HeaderMap;
+use constant_time_eq::constant_time_eq_n;
+use http::{HeaderMap, HeaderName};
 use ring::hmac;
 
-use crate::secret::BASE64;
-use crate::{Error, Scheme, Secret, Verified, header_str};
+use crate::secret::{BASE64, BASE64_NO_PAD};
+use crate::{Error, Scheme, Secret, Verified};
 
 /// The `webhook-id` header.
 pub const ID_HEADER: &str = "webhook-id";
@@ -23,11 +23,19 @@ pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
 /// The `webhook-signature` header.
 pub const SIGNATURE_HEADER: &str = "webhook-signature";
 
+// Parsed once, so a lookup only hashes (a `&str` key is parsed on every call).
+pub(crate) const ID_NAME: HeaderName = HeaderName::from_static(ID_HEADER);
+pub(crate) const TIMESTAMP_NAME: HeaderName = HeaderName::from_static(TIMESTAMP_HEADER);
+pub(crate) const SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+
 /// The default timestamp tolerance, in both directions: five minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// The longest `webhook-id` accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
+
+/// Unpadded base64 of a 32-byte HMAC-SHA256 tag.
+const V1_B64_LEN: usize = 43;
 
 /// The most entries read from one `webhook-signature` header.
 pub const MAX_SIGNATURES: usize = 32;
@@ -42,10 +50,12 @@ pub fn verify(
     now: Duration,
     tolerance: Duration,
 ) -> Result<Verified, Error> {
-    let id = header_str(headers, ID_HEADER)?;
-    let timestamp = header_str(headers, TIMESTAMP_HEADER)?;
-    let signature = header_str(headers, SIGNATURE_HEADER)?;
-    verify_parts(secret, id, timestamp, signature, body, now, tolerance)
+    // Header values are read as bytes: each part's own check below is
+    // stricter than UTF-8 validation, and cheaper than running both.
+    let id = header_bytes(headers, &ID_NAME, ID_HEADER)?;
+    let timestamp = header_bytes(headers, &TIMESTAMP_NAME, TIMESTAMP_HEADER)?;
+    let signature = header_bytes(headers, &SIGNATURE_NAME, SIGNATURE_HEADER)?;
+    verify_bytes(secret, id, timestamp, signature, body, now, tolerance)
 }
 
 /// Verifies a Standard Webhooks request from the three header values, for
@@ -59,51 +69,76 @@ pub fn verify_parts(
     now: Duration,
     tolerance: Duration,
 ) -> Result<Verified, Error> {
+    verify_bytes(
+        secret,
+        id.as_bytes(),
+        timestamp.as_bytes(),
+        signature.as_bytes(),
+        body,
+        now,
+        tolerance,
+    )
+}
+
+fn verify_bytes(
+    secret: &Secret,
+    id: &[u8],
+    timestamp: &[u8],
+    signature: &[u8],
+    body: &[u8],
+    now: Duration,
+    tolerance: Duration,
+) -> Result<Verified, Error> {
     // Checked before any HMAC work, so a flood of stale or malformed
     // requests costs almost nothing.
-    if id.is_empty() || id.len() > MAX_ID_LEN || id.contains('.') {
-        return Err(Error::MalformedHeader(ID_HEADER));
-    }
+    let id = parse_id(id).ok_or(Error::MalformedHeader(ID_HEADER))?;
     let ts = parse_timestamp(timestamp).ok_or(Error::MalformedHeader(TIMESTAMP_HEADER))?;
     if Duration::from_secs(ts).abs_diff(now) > tolerance {
         return Err(Error::TimestampOutOfTolerance);
     }
-    if signature.trim().is_empty() {
-        return Err(Error::MalformedHeader(SIGNATURE_HEADER));
-    }
 
     let keys = secret.hmac_keys();
-    // Tags are computed once per key, on the first `v1` entry.
-    let mut tags = [[0u8; 32]; crate::secret::MAX_KEYS];
-    let mut tags_ready = false;
+    // Each key's tag, base64-encoded without padding, computed once on the
+    // first `v1` entry. Comparing encodings (in constant time) spares
+    // decoding every entry; a non-canonical encoding of the right bytes does
+    // not match, which only makes the check stricter.
+    let mut expected = [[0u8; V1_B64_LEN]; crate::secret::MAX_KEYS];
+    let mut expected_ready = false;
     let mut message: Option<Vec<u8>> = None;
+    let mut entries = 0;
 
-    for (n, entry) in signature.split_ascii_whitespace().enumerate() {
-        if n == MAX_SIGNATURES {
+    for entry in signature.split(|b| b.is_ascii_whitespace()) {
+        let entry = entry.strip_suffix(b",").unwrap_or(entry);
+        if entry.is_empty() {
+            continue;
+        }
+        entries += 1;
+        if entries > MAX_SIGNATURES {
             return Err(Error::MalformedHeader(SIGNATURE_HEADER));
         }
-        let entry = entry.strip_suffix(',').unwrap_or(entry);
-        let Some((version, value)) = entry.split_once(',') else {
+        let Some(comma) = entry.iter().position(|&b| b == b',') else {
             continue;
         };
+        let (version, value) = (&entry[..comma], &entry[comma + 1..]);
         match version {
-            "v1" if !keys.is_empty() => {
-                let Some(candidate) = decode_fixed::<32>(value) else {
+            b"v1" if !keys.is_empty() => {
+                let candidate = value.strip_suffix(b"=").unwrap_or(value);
+                let Ok(candidate) = <&[u8; V1_B64_LEN]>::try_from(candidate) else {
                     continue;
                 };
-                if !tags_ready {
-                    for (slot, key) in tags.iter_mut().zip(keys) {
-                        slot.copy_from_slice(
-                            tag(key, id.as_bytes(), timestamp.as_bytes(), body).as_ref(),
-                        );
+                if !expected_ready {
+                    for (slot, key) in expected.iter_mut().zip(keys) {
+                        let tag = tag(key, id.as_bytes(), timestamp, body);
+                        let written = base64::Engine::encode_slice(&BASE64_NO_PAD, tag, slot);
+                        debug_assert_eq!(written, Ok(V1_B64_LEN));
                     }
-                    tags_ready = true;
+                    expected_ready = true;
                 }
                 // Compare against every key without stopping early, so the
                 // time taken does not tell which key came close.
                 let mut matched = None;
-                for (index, expected) in tags[..keys.len()].iter().enumerate() {
-                    if constant_time_eq_32(expected, &candidate) && matched.is_none() {
+                for (index, expected) in expected[..keys.len()].iter().enumerate() {
+                    if constant_time_eq_n(expected, candidate) && matched.is_none() {
                         matched = Some(index);
                     }
                 }
@@ -111,11 +146,12 @@ pub fn verify_parts(
                     return Ok(verified(id, ts, key_index));
                 }
             }
-            "v1a" if !secret.ed25519_keys().is_empty() => {
+            b"v1a" if !secret.ed25519_keys().is_empty() => {
                 let Some(candidate) = decode_fixed::<64>(value) else {
                     continue;
                 };
-                let message = message.get_or_insert_with(|| signed_content(id, timestamp, body));
+                let message =
+                    message.get_or_insert_with(|| signed_content(id.as_bytes(), timestamp, body));
                 for (index, key) in secret.ed25519_keys().iter().enumerate() {
                     if key.verify(message, &candidate).is_ok() {
                         return Ok(verified(id, ts, keys.len() + index));
@@ -124,6 +160,9 @@ pub fn verify_parts(
             }
             _ => {}
         }
+    }
+    if entries == 0 {
+        return Err(Error::MalformedHeader(SIGNATURE_HEADER));
     }
     Err(Error::SignatureMismatch)
 }
@@ -137,15 +176,30 @@ fn verified(id: &str, timestamp: u64, key_index: usize) -> Verified {
     }
 }
 
-/// Digits only (no sign, no spaces), at most 19 of them so it fits a u64.
-fn parse_timestamp(value: &str) -> Option<u64> {
-    if value.is_empty() || value.len() > 19 || !value.bytes().all(|b| b.is_ascii_digit()) {
+/// 1 to [`MAX_ID_LEN`] visible ASCII characters other than `.`: a dot would
+/// let bytes move between the id and the rest of `id.timestamp.body`.
+fn parse_id(id: &[u8]) -> Option<&str> {
+    // A fold without early exit, so the check vectorises.
+    let ok = id
+        .iter()
+        .fold(true, |ok, &b| ok & (b.is_ascii_graphic() & (b != b'.')));
+    if !ok || id.is_empty() || id.len() > MAX_ID_LEN {
         return None;
     }
-    value.parse().ok()
+    std::str::from_utf8(id).ok()
 }
 
-fn decode_fixed<const N: usize>(value: &str) -> Option<[u8; N]> {
+/// Digits only (no sign, no spaces), at most 19 of them so it fits a u64.
+fn parse_timestamp(value: &[u8]) -> Option<u64> {
+    if value.is_empty() || value.len() > 19 {
+        return None;
+    }
+    value.iter().try_fold(0u64, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
+    })
+}
+
+fn decode_fixed<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
     // base64 of N bytes is at most 4 * ceil(N / 3) characters.
     if value.len() > 4 * N.div_ceil(3) {
         return None;
@@ -155,23 +209,55 @@ fn decode_fixed<const N: usize>(value: &str) -> Option<[u8; N]> {
     buf.get(..len)?.try_into().ok()
 }
 
-/// HMAC-SHA256 over `{id}.{timestamp}.{body}` without building the string.
+/// A header's raw bytes; absent or repeated values are errors naming it.
+fn header_bytes<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+    label: &'static str,
+) -> Result<&'a [u8], Error> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next().ok_or(Error::MissingHeader(label))?;
+    if values.next().is_some() {
+        return Err(Error::MalformedHeader(label));
+    }
+    Ok(value.as_bytes())
+}
+
+/// HMAC-SHA256 over `{id}.{timestamp}.{body}` without copying the body:
+/// the short prefix is assembled on the stack, then hashed with the body in
+/// two updates.
 pub(crate) fn tag(key: &hmac::Key, id: &[u8], timestamp: &[u8], body: &[u8]) -> hmac::Tag {
     let mut ctx = hmac::Context::with_key(key);
-    ctx.update(id);
-    ctx.update(b".");
-    ctx.update(timestamp);
-    ctx.update(b".");
+    let mut prefix = [0u8; MAX_ID_LEN + 22];
+    let len = id.len() + timestamp.len() + 2;
+    match prefix.get_mut(..len) {
+        Some(buf) => {
+            let (id_part, rest) = buf.split_at_mut(id.len());
+            id_part.copy_from_slice(id);
+            let (ts_part, dots) = rest.split_at_mut(timestamp.len() + 1);
+            ts_part[0] = b'.';
+            ts_part[1..].copy_from_slice(timestamp);
+            dots[0] = b'.';
+            ctx.update(buf);
+        }
+        // Longer than any header this crate accepts (signing helpers only).
+        None => {
+            ctx.update(id);
+            ctx.update(b".");
+            ctx.update(timestamp);
+            ctx.update(b".");
+        }
+    }
     ctx.update(body);
     ctx.sign()
 }
 
 /// `{id}.{timestamp}.{body}` as one buffer (Ed25519 needs it whole).
-pub(crate) fn signed_content(id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
+pub(crate) fn signed_content(id: &[u8], timestamp: &[u8], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
-    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(id);
     out.push(b'.');
-    out.extend_from_slice(timestamp.as_bytes());
+    out.extend_from_slice(timestamp);
     out.push(b'.');
     out.extend_from_slice(body);
     out
@@ -196,7 +282,11 @@ mod tests {
 
     #[test]
     fn timestamp_parsing_is_strict() {
-        assert_eq!(parse_timestamp("1649367553"), Some(1_649_367_553));
+        assert_eq!(parse_timestamp(b"1649367553"), Some(1_649_367_553));
+        assert_eq!(
+            parse_timestamp(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
         for bad in [
             "",
             "+1",
@@ -207,7 +297,7 @@ mod tests {
             "0x10",
             "99999999999999999999",
         ] {
-            assert_eq!(parse_timestamp(bad), None, "{bad:?}");
+            assert_eq!(parse_timestamp(bad.as_bytes()), None, "{bad:?}");
         }
     }
 
@@ -233,9 +323,9 @@ mod tests {
 
     #[test]
     fn decode_fixed_needs_the_exact_length() {
-        assert!(decode_fixed::<32>(&"A".repeat(43)).is_some());
-        assert!(decode_fixed::<32>(&"A".repeat(40)).is_none());
-        assert!(decode_fixed::<32>(&"A".repeat(1000)).is_none());
-        assert!(decode_fixed::<32>("!!").is_none());
+        assert!(decode_fixed::<32>("A".repeat(43).as_bytes()).is_some());
+        assert!(decode_fixed::<32>("A".repeat(40).as_bytes()).is_none());
+        assert!(decode_fixed::<32>("A".repeat(1000).as_bytes()).is_none());
+        assert!(decode_fixed::<32>(b"!!").is_none());
     }
 }
