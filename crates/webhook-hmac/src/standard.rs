@@ -23,9 +23,7 @@ pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
 /// The `webhook-signature` header.
 pub const SIGNATURE_HEADER: &str = "webhook-signature";
 
-// Parsed once, so a lookup only hashes (a `&str` key is parsed on every call).
-pub(crate) const ID_NAME: HeaderName = HeaderName::from_static(ID_HEADER);
-pub(crate) const TIMESTAMP_NAME: HeaderName = HeaderName::from_static(TIMESTAMP_HEADER);
+/// Parsed once, so a lookup only hashes (a `&str` key is parsed on every call).
 pub(crate) const SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
 
 /// The default timestamp tolerance, in both directions: five minutes.
@@ -50,11 +48,7 @@ pub fn verify(
     now: Duration,
     tolerance: Duration,
 ) -> Result<Verified, Error> {
-    // Header values are read as bytes: each part's own check below is
-    // stricter than UTF-8 validation, and cheaper than running both.
-    let id = header_bytes(headers, &ID_NAME, ID_HEADER)?;
-    let timestamp = header_bytes(headers, &TIMESTAMP_NAME, TIMESTAMP_HEADER)?;
-    let signature = header_bytes(headers, &SIGNATURE_NAME, SIGNATURE_HEADER)?;
+    let [id, timestamp, signature] = standard_headers(headers)?;
     verify_bytes(secret, id, timestamp, signature, body, now, tolerance)
 }
 
@@ -209,18 +203,32 @@ fn decode_fixed<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
     buf.get(..len)?.try_into().ok()
 }
 
-/// A header's raw bytes; absent or repeated values are errors naming it.
-fn header_bytes<'a>(
-    headers: &'a HeaderMap,
-    name: &HeaderName,
-    label: &'static str,
-) -> Result<&'a [u8], Error> {
-    let mut values = headers.get_all(name).iter();
-    let value = values.next().ok_or(Error::MissingHeader(label))?;
-    if values.next().is_some() {
-        return Err(Error::MalformedHeader(label));
+/// The three headers' raw bytes, in one pass over the map.
+///
+/// A pass compares names by length and bytes, where three lookups would hash
+/// each custom name byte by byte; with the dozen or so headers a webhook
+/// request carries, the pass is about half the cost. Values are read as
+/// bytes: each part's own check is stricter than UTF-8 validation. A header
+/// given twice is malformed, so no proxy can pick a different one from us.
+fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error> {
+    const NAMES: [&str; 3] = [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER];
+    let mut found: [Option<&[u8]>; 3] = [None; 3];
+    for (name, value) in headers {
+        let slot = match name.as_str() {
+            ID_HEADER => 0,
+            TIMESTAMP_HEADER => 1,
+            SIGNATURE_HEADER => 2,
+            _ => continue,
+        };
+        if found[slot].replace(value.as_bytes()).is_some() {
+            return Err(Error::MalformedHeader(NAMES[slot]));
+        }
     }
-    Ok(value.as_bytes())
+    let [Some(id), Some(ts), Some(sig)] = found else {
+        let missing = found.iter().position(Option::is_none).unwrap_or(0);
+        return Err(Error::MissingHeader(NAMES[missing]));
+    };
+    Ok([id, ts, sig])
 }
 
 /// HMAC-SHA256 over `{id}.{timestamp}.{body}` without copying the body:
