@@ -19,6 +19,14 @@ fuzz_target!(|data: &[u8]| {
     );
     let secret = Secret::parse("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD").expect("valid secret");
     let now = Duration::from_secs(1_700_000_000);
-    let result = standard::verify_parts(&secret, id, ts, sig, body.as_bytes(), now, standard::DEFAULT_TOLERANCE);
+    let result = standard::verify_parts(
+        &secret,
+        id,
+        ts,
+        sig,
+        body.as_bytes(),
+        now,
+        standard::DEFAULT_TOLERANCE,
+    );
     assert!(result.is_err(), "a made-up signature verified");
 });
