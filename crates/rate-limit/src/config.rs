@@ -1,0 +1,269 @@
+//! Configuration from the environment, every problem reported at once.
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+use crate::{ClientIpResolver, FailurePolicy, Quota, Tiers};
+
+/// One configuration problem: the variable and what is wrong, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.var, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Every problem found in one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid rate-limit configuration: ")?;
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// The rate-limit settings of the service.
+///
+/// | variable | meaning | default |
+/// | --- | --- | --- |
+/// | `RATE_LIMIT_PROBE_PER_MIN` | probe tier limit per minute | 60 |
+/// | `RATE_LIMIT_READ_PER_MIN` | read tier limit per minute | 30 |
+/// | `RATE_LIMIT_WRITE_PER_MIN` | write tier limit per minute | 10 |
+/// | `RATE_LIMIT_CLEANUP_SECS` | idle-state sweep period | 600 |
+/// | `RATE_LIMIT_MAX_CLIENTS` | tracked clients per tier (memory store) | 1000000 |
+/// | `RATE_LIMIT_IPV6_PREFIX` | IPv6 clients grouped by this prefix | 64 |
+/// | `RATE_LIMIT_REDIS_URL` | shared state for several replicas | unset (memory) |
+/// | `RATE_LIMIT_ON_STORE_ERROR` | `closed` (refuse) or `open` (admit) when Redis fails | closed |
+/// | `TRUSTED_PROXIES` | comma-separated CIDRs whose `X-Forwarded-For` is believed | none |
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// The tier quotas.
+    pub tiers: Tiers,
+    /// How often idle states are swept.
+    pub cleanup: Duration,
+    /// The memory store's cap per tier.
+    pub max_clients: usize,
+    /// Client address resolution.
+    pub resolver: ClientIpResolver,
+    /// The Redis URL, if any. It may hold a password: never log it.
+    pub redis_url: Option<String>,
+    /// What to do when the Redis store fails.
+    pub on_store_error: FailurePolicy,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigErrors> {
+        Self::from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// Reads through `lookup`; unset and empty variables take defaults.
+    pub fn from_lookup(
+        mut lookup: impl FnMut(&str) -> Option<String>,
+    ) -> Result<Self, ConfigErrors> {
+        let mut errors = Vec::new();
+        let mut get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
+
+        let mut per_minute = |var: &'static str, default: Quota| -> Quota {
+            let Some(text) = get(var) else { return default };
+            match text.trim().parse::<NonZeroU32>() {
+                Ok(n) => Quota::per_minute(n).unwrap_or_else(|e| {
+                    errors.push(ConfigError {
+                        var,
+                        reason: e.to_string(),
+                    });
+                    default
+                }),
+                Err(_) => {
+                    errors.push(ConfigError {
+                        var,
+                        reason: "not a positive integer".to_owned(),
+                    });
+                    default
+                }
+            }
+        };
+        let d = Tiers::SEED_DEFAULTS;
+        let tiers = Tiers::new(
+            per_minute("RATE_LIMIT_PROBE_PER_MIN", d.quota(crate::Tier::Probe)),
+            per_minute("RATE_LIMIT_READ_PER_MIN", d.quota(crate::Tier::Read)),
+            per_minute("RATE_LIMIT_WRITE_PER_MIN", d.quota(crate::Tier::Write)),
+        );
+
+        let mut number = |var: &'static str, default: u64, min: u64, max: u64| -> u64 {
+            let Some(text) = get(var) else { return default };
+            match text.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    errors.push(ConfigError {
+                        var,
+                        reason: format!("not an integer from {min} to {max}"),
+                    });
+                    default
+                }
+            }
+        };
+        let cleanup = Duration::from_secs(number("RATE_LIMIT_CLEANUP_SECS", 600, 1, 86_400));
+        let max_clients = number(
+            "RATE_LIMIT_MAX_CLIENTS",
+            crate::store::DEFAULT_MAX_CLIENTS as u64,
+            64,
+            1 << 32,
+        );
+        let prefix = number("RATE_LIMIT_IPV6_PREFIX", 64, 0, 128);
+
+        let mut trusted = Vec::new();
+        if let Some(text) = get("TRUSTED_PROXIES") {
+            for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+                match parse_cidr(entry) {
+                    Some(net) => trusted.push(net),
+                    None => errors.push(ConfigError {
+                        var: "TRUSTED_PROXIES",
+                        reason: format!("{entry:?} is not an address or CIDR"),
+                    }),
+                }
+            }
+        }
+
+        let on_store_error = match get("RATE_LIMIT_ON_STORE_ERROR").as_deref().map(str::trim) {
+            None | Some("closed") => FailurePolicy::FailClosed,
+            Some("open") => FailurePolicy::FailOpen,
+            Some(_) => {
+                errors.push(ConfigError {
+                    var: "RATE_LIMIT_ON_STORE_ERROR",
+                    reason: "must be `open` or `closed`".to_owned(),
+                });
+                FailurePolicy::FailClosed
+            }
+        };
+        let redis_url = get("RATE_LIMIT_REDIS_URL").map(|u| u.trim().to_owned());
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://")
+                || url.starts_with("rediss://")
+                || url.starts_with("unix://")
+                || url.starts_with("redis+unix://"))
+        {
+            errors.push(ConfigError {
+                var: "RATE_LIMIT_REDIS_URL",
+                reason: "must start with redis://, rediss:// or unix://".to_owned(),
+            });
+        }
+
+        if !errors.is_empty() {
+            return Err(ConfigErrors(errors));
+        }
+        Ok(Self {
+            tiers,
+            cleanup,
+            max_clients: usize::try_from(max_clients).unwrap_or(usize::MAX),
+            resolver: ClientIpResolver::new(trusted).ipv6_prefix(prefix as u8),
+            redis_url,
+            on_store_error,
+        })
+    }
+}
+
+/// A CIDR, or a bare address as a single-host network.
+fn parse_cidr(text: &str) -> Option<IpNet> {
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Tier;
+
+    #[test]
+    fn defaults_without_any_variable() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(c.tiers, Tiers::SEED_DEFAULTS);
+        assert_eq!(c.cleanup, Duration::from_secs(600));
+        assert!(c.resolver.trusted().is_empty());
+        assert_eq!(c.on_store_error, FailurePolicy::FailClosed);
+        assert!(c.redis_url.is_none());
+    }
+
+    #[test]
+    fn reads_every_variable() {
+        let c = Config::from_lookup(|var| {
+            Some(
+                match var {
+                    "RATE_LIMIT_PROBE_PER_MIN" => "600",
+                    "RATE_LIMIT_READ_PER_MIN" => "300",
+                    "RATE_LIMIT_WRITE_PER_MIN" => "100",
+                    "RATE_LIMIT_CLEANUP_SECS" => "30",
+                    "TRUSTED_PROXIES" => "10.0.0.0/8, 192.0.2.1 ,2001:db8::/32",
+                    "RATE_LIMIT_ON_STORE_ERROR" => "open",
+                    "RATE_LIMIT_REDIS_URL" => "redis://127.0.0.1:6379/0",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        })
+        .unwrap();
+        assert_eq!(c.tiers.quota(Tier::Write).limit().get(), 100);
+        assert_eq!(c.cleanup, Duration::from_secs(30));
+        assert_eq!(c.resolver.trusted().len(), 3);
+        assert_eq!(c.on_store_error, FailurePolicy::FailOpen);
+    }
+
+    #[test]
+    fn every_bad_variable_is_named() {
+        let err = Config::from_lookup(|var| {
+            Some(
+                match var {
+                    "RATE_LIMIT_PROBE_PER_MIN" => "0",
+                    "RATE_LIMIT_READ_PER_MIN" => "lots",
+                    "RATE_LIMIT_WRITE_PER_MIN" => "99999999",
+                    "RATE_LIMIT_CLEANUP_SECS" => "-1",
+                    "TRUSTED_PROXIES" => "10.0.0.0/8,10.0.0.0/99,proxy.local",
+                    "RATE_LIMIT_ON_STORE_ERROR" => "maybe",
+                    "RATE_LIMIT_REDIS_URL" => "http://user:hunter2@x",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        })
+        .unwrap_err();
+        let vars: Vec<_> = err.0.iter().map(|e| e.var).collect();
+        assert_eq!(
+            vars,
+            [
+                "RATE_LIMIT_PROBE_PER_MIN",
+                "RATE_LIMIT_READ_PER_MIN",
+                "RATE_LIMIT_WRITE_PER_MIN",
+                "RATE_LIMIT_CLEANUP_SECS",
+                "TRUSTED_PROXIES",
+                "TRUSTED_PROXIES",
+                "RATE_LIMIT_ON_STORE_ERROR",
+                "RATE_LIMIT_REDIS_URL",
+            ]
+        );
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}

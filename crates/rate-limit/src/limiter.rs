@@ -1,0 +1,139 @@
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak, mpsc};
+use std::time::Duration;
+
+use crate::window::{Decision, Window};
+use crate::{ClientKey, Clock, MemoryStore, MonotonicClock, StateStore, Tier, Tiers};
+
+/// The limiter: a [`Window`] per tier over a [`StateStore`] and a [`Clock`].
+///
+/// ```
+/// use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, RateLimiter, Tier, Tiers};
+/// use std::time::Duration;
+///
+/// let clock = FakeClock::default();
+/// let limiter = RateLimiter::with_store_and_clock(Tiers::SEED_DEFAULTS, MemoryStore::default(), clock.clone());
+/// let client = ClientKey::from_ip("203.0.113.9".parse().unwrap(), 64);
+///
+/// for _ in 0..10 {
+///     assert!(limiter.check(Tier::Write, &client).allowed);
+/// }
+/// let refused = limiter.check(Tier::Write, &client);
+/// assert!(!refused.allowed);
+/// assert!(refused.retry_after().unwrap() > Duration::from_secs(60));
+/// // Reads have their own budget.
+/// assert!(limiter.check(Tier::Read, &client).allowed);
+/// ```
+pub struct RateLimiter<S = MemoryStore, C = MonotonicClock> {
+    tiers: Tiers,
+    windows: [Window; 3],
+    store: S,
+    clock: C,
+    denied: [AtomicU64; 3],
+}
+
+impl RateLimiter {
+    /// An in-memory limiter with the default cap, on the monotonic clock.
+    pub fn new(tiers: Tiers) -> Self {
+        Self::with_store_and_clock(tiers, MemoryStore::default(), MonotonicClock::new())
+    }
+}
+
+impl<S: StateStore, C: Clock> RateLimiter<S, C> {
+    /// A limiter over any store and clock.
+    pub fn with_store_and_clock(tiers: Tiers, store: S, clock: C) -> Self {
+        Self {
+            windows: Tier::ALL.map(|t| Window::new(tiers.quota(t))),
+            tiers,
+            store,
+            clock,
+            denied: Default::default(),
+        }
+    }
+
+    /// Decides one request of `tier` from `key`.
+    pub fn check(&self, tier: Tier, key: &ClientKey) -> Decision {
+        let window = &self.windows[tier.index()];
+        let now = self.clock.now_nanos();
+        let decision = self.store.measure_and_replace(
+            tier,
+            key,
+            |state| window.decide(state, now),
+            &|state| window.is_expired(state, now),
+        );
+        if !decision.allowed {
+            self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
+        }
+        decision
+    }
+
+    /// Drops every client state that counts nothing any more; returns how
+    /// many. Run it periodically ([`Self::spawn_sweeper`]).
+    pub fn sweep(&self) -> usize {
+        let now = self.clock.now_nanos();
+        self.store
+            .sweep(&|tier, state| self.windows[tier.index()].is_expired(state, now))
+    }
+
+    /// The quotas.
+    pub fn tiers(&self) -> &Tiers {
+        &self.tiers
+    }
+
+    /// The compiled window of a tier (its bucket length, state lifetime).
+    pub fn window(&self, tier: Tier) -> &Window {
+        &self.windows[tier.index()]
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// How many requests of `tier` were refused.
+    pub fn denials(&self, tier: Tier) -> u64 {
+        self.denied[tier.index()].load(Ordering::Relaxed)
+    }
+}
+
+impl<S: StateStore + 'static, C: Clock + 'static> RateLimiter<S, C> {
+    /// Sweeps every `period` on a background thread until the returned
+    /// handle is dropped (or the limiter is). The sweep locks one shard at a
+    /// time, so checks go on meanwhile.
+    pub fn spawn_sweeper(self: &Arc<Self>, period: Duration) -> Sweeper {
+        let limiter: Weak<Self> = Arc::downgrade(self);
+        let (stop, stopped) = mpsc::channel::<()>();
+        let spawned = std::thread::Builder::new()
+            .name("alphaguard-rate-limit-sweep".to_owned())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(period) {
+                    let Some(limiter) = limiter.upgrade() else {
+                        return;
+                    };
+                    let dropped = limiter.sweep();
+                    tracing::debug!(dropped, "rate-limit sweep");
+                }
+            });
+        if let Err(e) = &spawned {
+            tracing::error!(error = %e, "could not start the rate-limit sweeper; idle clients stay until evicted");
+        }
+        Sweeper { _stop: stop }
+    }
+}
+
+impl<S: fmt::Debug, C: fmt::Debug> fmt::Debug for RateLimiter<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("tiers", &self.tiers)
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Stops the background sweep when dropped.
+#[derive(Debug)]
+pub struct Sweeper {
+    _stop: mpsc::Sender<()>,
+}

@@ -1,0 +1,264 @@
+//! The same windows in Redis, shared by every replica (feature `redis`).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use crate::window::{Decision, Window};
+use crate::{ClientKey, Clock, FailurePolicy, SystemClock, Tier, Tiers};
+
+/// The key prefix of every state this store writes.
+pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
+
+/// One check, atomically: the algorithm of [`Window::decide`] in Lua, over
+/// whole milliseconds. The state is `"<bucket index> <c0> <c1> ..."`, the
+/// current bucket's counter first; it expires on its own once it counts
+/// nothing (`PX` = counters × bucket).
+const SCRIPT: &str = r"
+local now_ms = tonumber(ARGV[1])
+local bucket_ms = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local now_idx = math.floor(now_ms / bucket_ms)
+local idx = now_idx
+local c = {}
+for i = 1, n do c[i] = 0 end
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local vals = {}
+  for v in string.gmatch(raw, '%d+') do vals[#vals + 1] = tonumber(v) end
+  if #vals == n + 1 then
+    local diff = now_idx - vals[1]
+    if diff < 0 then
+      idx = vals[1]
+      diff = 0
+    end
+    if diff < n then
+      for i = 1, n - diff do c[i + diff] = vals[1 + i] end
+    end
+  end
+end
+local sum, oldest = 0, 0
+for i = 1, n do
+  sum = sum + c[i]
+  if c[i] > 0 then oldest = i - 1 end
+end
+local allowed = 0
+if sum < limit then
+  allowed = 1
+  c[1] = c[1] + 1
+  sum = sum + 1
+end
+local reset = 0
+if sum > 0 then
+  reset = (idx + n - oldest) * bucket_ms - now_ms
+  if reset < 0 then reset = 0 end
+end
+redis.call('SET', KEYS[1], string.format('%d', idx) .. ' ' .. table.concat(c, ' '), 'PX', n * bucket_ms)
+return {allowed, limit - sum, reset}
+";
+
+/// Why the Redis store could not answer. Never holds the URL (which may
+/// carry a password).
+#[derive(Debug, Clone)]
+pub struct RedisStoreError {
+    what: String,
+}
+
+impl fmt::Display for RedisStoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rate-limit store unavailable: {}", self.what)
+    }
+}
+
+impl std::error::Error for RedisStoreError {}
+
+fn store_error(context: &str, e: &redis::RedisError) -> RedisStoreError {
+    RedisStoreError {
+        what: format!("{context}: {:?}", e.kind()),
+    }
+}
+
+/// A rate limiter whose state lives in Redis: one `EVALSHA` per check (the
+/// script is loaded on first use and again after `NOSCRIPT`), over a
+/// multiplexed connection that reconnects by itself, with timeouts. Several
+/// replicas pointed at one Redis enforce one budget per client.
+///
+/// Time comes from a [`Clock`] (the system clock by default): replicas'
+/// clocks must agree to well within a bucket (NTP does).
+pub struct RedisLimiter<C = SystemClock> {
+    tiers: Tiers,
+    windows: [Window; 3],
+    conn: ConnectionManager,
+    script: redis::Script,
+    prefix: String,
+    policy: FailurePolicy,
+    clock: C,
+    failures: AtomicU64,
+    denied: [AtomicU64; 3],
+}
+
+impl RedisLimiter {
+    /// Connects to `url` with a 2 s connection and 500 ms response timeout.
+    pub async fn connect(
+        url: &str,
+        tiers: Tiers,
+        policy: FailurePolicy,
+    ) -> Result<Self, RedisStoreError> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_millis(500)))
+            .set_number_of_retries(1);
+        let client = redis::Client::open(url).map_err(|_| RedisStoreError {
+            what: "invalid Redis URL".to_owned(),
+        })?;
+        let conn = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|e| store_error("connect", &e))?;
+        Ok(Self::from_connection(conn, tiers, policy, SystemClock))
+    }
+}
+
+impl<C: Clock> RedisLimiter<C> {
+    /// A limiter over an existing connection and a clock.
+    pub fn from_connection(
+        conn: ConnectionManager,
+        tiers: Tiers,
+        policy: FailurePolicy,
+        clock: C,
+    ) -> Self {
+        Self {
+            windows: Tier::ALL.map(|t| Window::new(tiers.quota(t))),
+            tiers,
+            conn,
+            script: redis::Script::new(SCRIPT),
+            prefix: DEFAULT_PREFIX.to_owned(),
+            policy,
+            clock,
+            failures: AtomicU64::new(0),
+            denied: Default::default(),
+        }
+    }
+
+    /// Sets the key prefix (default `alphaguard:rl:`).
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// The Redis key of a client's state in a tier.
+    pub fn state_key(&self, tier: Tier, key: &ClientKey) -> String {
+        format!(
+            "{}{}:{:032x}",
+            self.prefix,
+            tier.as_str(),
+            u128::from_be_bytes(key.0)
+        )
+    }
+
+    /// Decides one request, or says why Redis could not.
+    pub async fn try_check(
+        &self,
+        tier: Tier,
+        key: &ClientKey,
+    ) -> Result<Decision, RedisStoreError> {
+        let window = &self.windows[tier.index()];
+        let now_ms = self.clock.now_nanos() / 1_000_000;
+        let bucket_ms = window.bucket().as_millis() as u64;
+        let mut conn = self.conn.clone();
+        let (allowed, remaining, reset_ms): (i64, i64, i64) = self
+            .script
+            .key(self.state_key(tier, key))
+            .arg(now_ms)
+            .arg(bucket_ms)
+            .arg(window.counters())
+            .arg(window.limit())
+            .invoke_async(&mut conn)
+            .await
+            .map_err(|e| store_error("script", &e))?;
+        let decision = Decision {
+            allowed: allowed == 1,
+            limit: window.limit(),
+            remaining: u32::try_from(remaining.max(0)).unwrap_or(0),
+            reset: Duration::from_millis(u64::try_from(reset_ms.max(0)).unwrap_or(0)),
+        };
+        if !decision.allowed {
+            self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(decision)
+    }
+
+    /// Decides one request; when Redis fails, applies the failure policy
+    /// (counted by [`Self::store_failures`]) and logs why.
+    pub async fn check(&self, tier: Tier, key: &ClientKey) -> Decision {
+        match self.try_check(tier, key).await {
+            Ok(decision) => decision,
+            Err(e) => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+                let limit = self.windows[tier.index()].limit();
+                tracing::error!(error = %e, policy = ?self.policy, "rate-limit store failed");
+                match self.policy {
+                    FailurePolicy::FailClosed => {
+                        self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
+                        Decision {
+                            allowed: false,
+                            limit,
+                            remaining: 0,
+                            reset: Duration::from_secs(1),
+                        }
+                    }
+                    FailurePolicy::FailOpen => Decision {
+                        allowed: true,
+                        limit,
+                        remaining: limit - 1,
+                        reset: Duration::ZERO,
+                    },
+                }
+            }
+        }
+    }
+
+    /// How often the failure policy fired.
+    pub fn store_failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    /// The failure policy.
+    pub fn failure_policy(&self) -> FailurePolicy {
+        self.policy
+    }
+
+    /// How many requests of `tier` were refused (including by policy).
+    pub fn denials(&self, tier: Tier) -> u64 {
+        self.denied[tier.index()].load(Ordering::Relaxed)
+    }
+
+    /// The quotas.
+    pub fn tiers(&self) -> &Tiers {
+        &self.tiers
+    }
+
+    /// A `PING` on the limiter's own connection: the round trip a check is
+    /// measured against.
+    pub async fn ping(&self) -> Result<(), RedisStoreError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(|e| store_error("PING", &e))
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for RedisLimiter<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisLimiter")
+            .field("tiers", &self.tiers)
+            .field("prefix", &self.prefix)
+            .field("policy", &self.policy)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}

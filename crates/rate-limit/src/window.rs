@@ -1,0 +1,294 @@
+//! The sliding-window algorithm: pure arithmetic on a 64-bit state word.
+//!
+//! # Semantics
+//!
+//! The window of length `W` is cut into `k` buckets of length `b = W / k`
+//! (rounded up), and each client's state holds one counter for each of the
+//! last `k + 1` buckets: the current one and the `k` before it. A request at
+//! time `t` (in bucket `j`) is admitted when the counters of buckets `j - k`
+//! to `j` add up to less than the limit `N`.
+//!
+//! Those buckets cover `[(j - k)·b, (j + 1)·b)`, which contains every window
+//! `(t - W, t]`. (The bucket length is rounded up to whole milliseconds.)
+//! So:
+//!
+//! - **Never over-admits**: in any window of length `W`, at most `N`
+//!   requests are admitted (the property test checks this against a
+//!   brute-force sliding log).
+//! - **Under-admits by at most one bucket**: a request is refused only when
+//!   `N` requests were admitted in `(t - W - b, t]`, i.e. a client may wait
+//!   up to `b` longer than an exact sliding log would make it wait.
+//!
+//! `k` depends on the limit, since `k + 1` counters must fit in 48 bits:
+//! 5 for limits up to 255 (so `b = W / 5`: 12 s for a 60 s window), 4 up to
+//! 511, 3 up to 4,095, 2 up to 65,535 and 1 up to [`MAX_LIMIT`](crate::MAX_LIMIT).
+//!
+//! # State word
+//!
+//! Bits 63..48 hold the current bucket's index modulo 2¹⁶; bits 47..0 hold
+//! the `k + 1` counters, the current bucket's lowest. A state whose index is
+//! up to 256 buckets *ahead* of now (a racing thread read the clock a moment
+//! later) is treated as current, which can only over-count.
+
+use std::time::Duration;
+
+use crate::Quota;
+
+const NANOS_PER_MS: u64 = 1_000_000;
+
+/// Counters live in the low 48 bits.
+const COUNTER_BITS: u32 = 48;
+/// The most counters used, even when more would fit.
+const MAX_COUNTERS: u32 = 6;
+/// A stored index this many buckets (or fewer) ahead of now is "current".
+const AHEAD_SLACK: u16 = 256;
+
+/// What the limiter decided for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the request may proceed.
+    pub allowed: bool,
+    /// The quota's limit.
+    pub limit: u32,
+    /// How many more requests would be admitted now (after this one).
+    pub remaining: u32,
+    /// Until the oldest counted request leaves the window, so that
+    /// `remaining` grows: the `t` of the `RateLimit` header.
+    pub reset: Duration,
+}
+
+impl Decision {
+    /// For a refused request: how long to wait before one would be admitted.
+    /// `None` when allowed.
+    pub fn retry_after(&self) -> Option<Duration> {
+        (!self.allowed).then_some(self.reset)
+    }
+}
+
+/// A [`Quota`] compiled for the state word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    limit: u32,
+    /// Number of counters, `k + 1`.
+    counters: u32,
+    /// Bits per counter.
+    bits: u32,
+    bucket_ns: u64,
+    quota: Quota,
+}
+
+impl Window {
+    /// Compiles a quota.
+    pub fn new(quota: Quota) -> Self {
+        let limit = quota.limit().get();
+        let bits = u32::BITS - limit.leading_zeros();
+        // `Quota` caps the limit at 24 bits, so at least two counters fit.
+        let counters = (COUNTER_BITS / bits).clamp(2, MAX_COUNTERS);
+        let period_ns = u64::try_from(quota.period().as_nanos()).unwrap_or(u64::MAX);
+        // Whole milliseconds, so the Redis script (which counts in ms, as Lua
+        // numbers cannot hold nanoseconds since 1970) draws the same buckets.
+        let bucket_ms = period_ns
+            .div_ceil(u64::from(counters - 1))
+            .div_ceil(NANOS_PER_MS)
+            .max(1);
+        let bucket_ns = bucket_ms.saturating_mul(NANOS_PER_MS);
+        Self {
+            limit,
+            counters,
+            bits,
+            bucket_ns,
+            quota,
+        }
+    }
+
+    /// The quota this window enforces.
+    pub fn quota(&self) -> Quota {
+        self.quota
+    }
+
+    /// The bucket length `b`: how much later than an exact sliding log this
+    /// window may admit.
+    pub fn bucket(&self) -> Duration {
+        Duration::from_nanos(self.bucket_ns)
+    }
+
+    /// How long a state stays meaningful after its last update: a store may
+    /// drop it after this (Redis keys expire after it).
+    pub fn state_ttl(&self) -> Duration {
+        Duration::from_nanos(self.bucket_ns.saturating_mul(u64::from(self.counters)))
+    }
+
+    /// The number of counters, `k + 1`.
+    pub fn counters(&self) -> u32 {
+        self.counters
+    }
+
+    /// The quota's limit.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    fn counter_mask(&self) -> u64 {
+        (1u64 << self.bits) - 1
+    }
+
+    fn field_mask(&self) -> u64 {
+        (1u64 << (self.bits * self.counters)) - 1
+    }
+
+    /// Buckets elapsed from the stored index to `now_idx`, with "ahead" as 0.
+    fn elapsed(stored: u64, now_idx: u64) -> u64 {
+        let stored = (stored >> COUNTER_BITS) as u16;
+        let diff = (now_idx as u16).wrapping_sub(stored);
+        if diff > u16::MAX - AHEAD_SLACK {
+            0
+        } else {
+            u64::from(diff)
+        }
+    }
+
+    /// Whether a stored state no longer counts anything at `now_ns`, so a
+    /// store may drop it.
+    pub fn is_expired(&self, state: u64, now_ns: u64) -> bool {
+        Self::elapsed(state, now_ns / self.bucket_ns) >= u64::from(self.counters)
+    }
+
+    /// Decides one request at `now_ns` (nanoseconds on a monotonic clock)
+    /// given the client's stored state (`None` for a new client), and
+    /// returns the decision and the state to store.
+    pub fn decide(&self, state: Option<u64>, now_ns: u64) -> (Decision, u64) {
+        let now_idx = now_ns / self.bucket_ns;
+        let mut idx = now_idx;
+        let mut counts = 0;
+        if let Some(state) = state {
+            let diff = (now_idx as u16).wrapping_sub((state >> COUNTER_BITS) as u16);
+            if diff > u16::MAX - AHEAD_SLACK {
+                // Stored a moment ahead: keep its index and its counts.
+                idx = now_idx + u64::from(diff.wrapping_neg());
+                counts = state & self.field_mask();
+            } else if u32::from(diff) < self.counters {
+                counts = (state << (u32::from(diff) * self.bits)) & self.field_mask();
+            }
+        }
+
+        let mask = self.counter_mask();
+        let mut sum = 0u64;
+        let mut oldest = 0;
+        for i in 0..self.counters {
+            let c = (counts >> (i * self.bits)) & mask;
+            sum += c;
+            if c > 0 {
+                oldest = i;
+            }
+        }
+        let allowed = sum < u64::from(self.limit);
+        if allowed {
+            counts += 1;
+            sum += 1;
+        }
+        // The oldest counted bucket leaves the window at the start of bucket
+        // `idx - oldest + counters`. With nothing counted, nothing to wait for.
+        let reset = if sum == 0 {
+            Duration::ZERO
+        } else {
+            let frees_at =
+                (idx + u64::from(self.counters) - u64::from(oldest)).saturating_mul(self.bucket_ns);
+            Duration::from_nanos(frees_at.saturating_sub(now_ns))
+        };
+        let remaining = u64::from(self.limit).saturating_sub(sum) as u32;
+        let decision = Decision {
+            allowed,
+            limit: self.limit,
+            remaining,
+            reset,
+        };
+        let new_state = ((idx & 0xffff) << COUNTER_BITS) | counts;
+        (decision, new_state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU32;
+
+    use super::*;
+
+    fn window(limit: u32, secs: u64) -> Window {
+        Window::new(Quota::new(NonZeroU32::new(limit).unwrap(), Duration::from_secs(secs)).unwrap())
+    }
+
+    const S: u64 = 1_000_000_000;
+
+    #[test]
+    fn counter_layout_follows_the_limit() {
+        for (limit, counters) in [
+            (1, 6),
+            (60, 6),
+            (255, 6),
+            (256, 5),
+            (511, 5),
+            (512, 4),
+            (4095, 4),
+            (4096, 3),
+            (65535, 3),
+            (65536, 2),
+            (crate::MAX_LIMIT, 2),
+        ] {
+            let w = window(limit, 60);
+            assert_eq!(w.counters, counters, "limit {limit}");
+            assert!(w.bits * w.counters <= COUNTER_BITS);
+            assert!(u64::from(limit) <= w.counter_mask());
+            assert!(w.bucket_ns * u64::from(w.counters - 1) >= 60 * S);
+        }
+    }
+
+    #[test]
+    fn admits_the_limit_then_refuses_then_recovers() {
+        let w = window(3, 60); // 6 counters, 12 s buckets
+        let mut state = None;
+        let t0 = 1000 * S;
+        for expected_remaining in [2, 1, 0] {
+            let (d, s) = w.decide(state, t0);
+            assert!(d.allowed);
+            assert_eq!(d.remaining, expected_remaining);
+            state = Some(s);
+        }
+        let (d, s) = w.decide(state, t0 + S);
+        assert!(!d.allowed);
+        assert_eq!(d.remaining, 0);
+        // t0 is the start of bucket 83 (1000 / 12 = 83.3): it frees at the
+        // start of bucket 83 + 6 = 89, i.e. 1068 s.
+        let frees = 89 * 12 * S;
+        assert_eq!(
+            d.retry_after(),
+            Some(Duration::from_nanos(frees - (t0 + S)))
+        );
+        state = Some(s);
+        let (d, _) = w.decide(state, frees - 1);
+        assert!(!d.allowed);
+        let (d, _) = w.decide(state, frees);
+        assert!(d.allowed);
+        assert_eq!(d.remaining, 2);
+    }
+
+    #[test]
+    fn a_state_from_a_moment_ahead_counts_as_current() {
+        let w = window(2, 60);
+        let (_, s) = w.decide(None, 100 * 12 * S);
+        let (_, s) = w.decide(Some(s), 100 * 12 * S);
+        // A thread that read the clock one bucket earlier must not see an
+        // expired window.
+        let (d, _) = w.decide(Some(s), 99 * 12 * S);
+        assert!(!d.allowed);
+    }
+
+    #[test]
+    fn expiry_matches_decisions() {
+        let w = window(5, 60);
+        let (_, s) = w.decide(None, 0);
+        assert!(!w.is_expired(s, 0));
+        assert!(!w.is_expired(s, 6 * 12 * S - 1));
+        assert!(w.is_expired(s, 6 * 12 * S));
+        assert_eq!(w.state_ttl(), Duration::from_secs(72));
+    }
+}
