@@ -27,7 +27,7 @@ pub use quota::{MAX_LIMIT, MAX_PERIOD, MIN_PERIOD, Quota, QuotaError};
 pub use redis_store::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisLimiter, RedisStoreError};
 pub use store::{DEFAULT_MAX_CLIENTS, MemoryStore, StateStore};
 pub use tier::{Classifier, Tier, Tiers};
-pub use window::{Decision, Window};
+pub use window::{Decision, Step, Window};
 
 /// What a shared store's failure turns into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,5 +1,4 @@
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak, mpsc};
 use std::time::Duration;
 
@@ -30,7 +29,6 @@ pub struct RateLimiter<S = MemoryStore, C = MonotonicClock> {
     windows: [Window; 3],
     store: S,
     clock: C,
-    denied: [AtomicU64; 3],
 }
 
 impl RateLimiter {
@@ -48,7 +46,6 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
             tiers,
             store,
             clock,
-            denied: Default::default(),
         }
     }
 
@@ -56,16 +53,18 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
     pub fn check(&self, tier: Tier, key: &ClientKey) -> Decision {
         let window = &self.windows[tier.index()];
         let now = self.clock.now_nanos();
-        let decision = self.store.measure_and_replace(
+        let now_idx = window.bucket_index(now);
+        // Only `step` runs while the store holds the state; the decision's
+        // arithmetic comes after. No shared counter here either: two cores
+        // bumping one would cost more than the check (callers count refusals
+        // in their own metrics).
+        let step = self.store.measure_and_replace(
             tier,
             key,
-            |state| window.decide(state, now),
+            |state| window.step(state, now_idx),
             &|state| window.is_expired(state, now),
         );
-        if !decision.allowed {
-            self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
-        }
-        decision
+        window.decision(step, now)
     }
 
     /// Drops every client state that counts nothing any more; returns how
@@ -89,11 +88,6 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
-    }
-
-    /// How many requests of `tier` were refused.
-    pub fn denials(&self, tier: Tier) -> u64 {
-        self.denied[tier.index()].load(Ordering::Relaxed)
     }
 }
 

@@ -49,6 +49,11 @@ pub const DEFAULT_MAX_CLIENTS: usize = 1_000_000;
 
 type Entry = (ClientKey, AtomicU64);
 
+/// One shard, on cache lines of its own: two cores working on two shards
+/// must not bounce one line between them (false sharing).
+#[repr(align(128))]
+struct Shard(RwLock<HashTable<Entry>>);
+
 /// The in-memory [`StateStore`]: per tier, 64 shards of a `hashbrown` table
 /// behind a `RwLock`, each entry 24 bytes (16-byte key, 8-byte atomic state).
 ///
@@ -70,7 +75,7 @@ type Entry = (ClientKey, AtomicU64);
 /// stays bounded whatever the flood (governor's keyed store has no cap:
 /// its issue #171).
 pub struct MemoryStore {
-    tiers: [Box<[RwLock<HashTable<Entry>>]>; 3],
+    tiers: [Box<[Shard]>; 3],
     hasher: foldhash::fast::RandomState,
     per_shard: usize,
     evictions: AtomicU64,
@@ -79,8 +84,10 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// A store tracking at most `max_clients` clients per tier.
     pub fn new(max_clients: usize) -> Self {
-        let shards = || -> Box<[RwLock<HashTable<Entry>>]> {
-            (0..SHARDS).map(|_| RwLock::new(HashTable::new())).collect()
+        let shards = || -> Box<[Shard]> {
+            (0..SHARDS)
+                .map(|_| Shard(RwLock::new(HashTable::new())))
+                .collect()
         };
         Self {
             tiers: [shards(), shards(), shards()],
@@ -109,7 +116,7 @@ impl MemoryStore {
     fn shard(&self, tier: Tier, hash: u64) -> &RwLock<HashTable<Entry>> {
         // Bits 40..46: hashbrown uses the low bits for the bucket and the
         // top seven for its tag, so these are free.
-        &self.tiers[tier.index()][((hash >> 40) as usize) & (SHARDS - 1)]
+        &self.tiers[tier.index()][((hash >> 40) as usize) & (SHARDS - 1)].0
     }
 
     /// Makes room in a full shard: expired states first, then live ones in
@@ -204,7 +211,7 @@ impl StateStore for MemoryStore {
         let mut dropped = 0;
         for tier in Tier::ALL {
             // One shard at a time: checks on the other shards go on.
-            for shard in self.tiers[tier.index()].iter() {
+            for Shard(shard) in self.tiers[tier.index()].iter() {
                 let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
                 let before = table.len();
                 table.retain(|(_, state)| !expired(tier, state.load(Ordering::Relaxed)));
@@ -218,7 +225,7 @@ impl StateStore for MemoryStore {
         self.tiers
             .iter()
             .flat_map(|shards| shards.iter())
-            .map(|s| s.read().unwrap_or_else(PoisonError::into_inner).len())
+            .map(|Shard(s)| s.read().unwrap_or_else(PoisonError::into_inner).len())
             .sum()
     }
 }

@@ -32,6 +32,8 @@
 
 use std::time::Duration;
 
+use strength_reduce::StrengthReducedU64;
+
 use crate::Quota;
 
 const NANOS_PER_MS: u64 = 1_000_000;
@@ -65,8 +67,18 @@ impl Decision {
     }
 }
 
-/// A [`Quota`] compiled for the state word.
+/// What [`Window::step`] found, for [`Window::decision`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    allowed: bool,
+    /// The counters after this request.
+    counts: u64,
+    /// The current bucket's index.
+    idx: u64,
+}
+
+/// A [`Quota`] compiled for the state word.
+#[derive(Debug, Clone, Copy)]
 pub struct Window {
     limit: u32,
     /// Number of counters, `k + 1`.
@@ -74,8 +86,24 @@ pub struct Window {
     /// Bits per counter.
     bits: u32,
     bucket_ns: u64,
+    /// Division by `bucket_ns` as a multiply and shift: a hardware divide
+    /// would be a fifth of the whole check.
+    bucket_div: StrengthReducedU64,
+    /// A 1 in the lowest bit of every counter.
+    ones: u64,
+    /// Where the top counter starts.
+    top_shift: u32,
     quota: Quota,
 }
+
+impl PartialEq for Window {
+    fn eq(&self, other: &Self) -> bool {
+        // Everything else follows from the quota.
+        self.quota == other.quota
+    }
+}
+
+impl Eq for Window {}
 
 impl Window {
     /// Compiles a quota.
@@ -97,6 +125,9 @@ impl Window {
             counters,
             bits,
             bucket_ns,
+            bucket_div: StrengthReducedU64::new(bucket_ns),
+            ones: (0..counters).fold(0, |acc, i| acc | 1 << (i * bits)),
+            top_shift: (counters - 1) * bits,
             quota,
         }
     }
@@ -150,14 +181,25 @@ impl Window {
     /// Whether a stored state no longer counts anything at `now_ns`, so a
     /// store may drop it.
     pub fn is_expired(&self, state: u64, now_ns: u64) -> bool {
-        Self::elapsed(state, now_ns / self.bucket_ns) >= u64::from(self.counters)
+        Self::elapsed(state, now_ns / self.bucket_div) >= u64::from(self.counters)
     }
 
     /// Decides one request at `now_ns` (nanoseconds on a monotonic clock)
     /// given the client's stored state (`None` for a new client), and
     /// returns the decision and the state to store.
     pub fn decide(&self, state: Option<u64>, now_ns: u64) -> (Decision, u64) {
-        let now_idx = now_ns / self.bucket_ns;
+        let (step, new_state) = self.step(state, self.bucket_index(now_ns));
+        (self.decision(step, now_ns), new_state)
+    }
+
+    /// The bucket `now_ns` falls in.
+    pub fn bucket_index(&self, now_ns: u64) -> u64 {
+        now_ns / self.bucket_div
+    }
+
+    /// The part of [`Self::decide`] a store runs while it holds the state:
+    /// as little as possible, since another core may be waiting for it.
+    pub fn step(&self, state: Option<u64>, now_idx: u64) -> (Step, u64) {
         let mut idx = now_idx;
         let mut counts = 0;
         if let Some(state) = state {
@@ -170,40 +212,45 @@ impl Window {
                 counts = (state << (u32::from(diff) * self.bits)) & self.field_mask();
             }
         }
-
-        let mask = self.counter_mask();
-        let mut sum = 0u64;
-        let mut oldest = 0;
-        for i in 0..self.counters {
-            let c = (counts >> (i * self.bits)) & mask;
-            sum += c;
-            if c > 0 {
-                oldest = i;
-            }
-        }
+        // The counters never add up to more than the limit, so their sum fits
+        // one counter: multiplying by 1 + 2^bits + 2^2bits + ... gathers it
+        // in the top counter without carries (SWAR).
+        let sum = (counts.wrapping_mul(self.ones) >> self.top_shift) & self.counter_mask();
         let allowed = sum < u64::from(self.limit);
-        if allowed {
-            counts += 1;
-            sum += 1;
-        }
-        // The oldest counted bucket leaves the window at the start of bucket
-        // `idx - oldest + counters`. With nothing counted, nothing to wait for.
-        let reset = if sum == 0 {
+        counts += u64::from(allowed);
+        let step = Step {
+            allowed,
+            counts,
+            idx,
+        };
+        (step, ((idx & 0xffff) << COUNTER_BITS) | counts)
+    }
+
+    /// The rest of [`Self::decide`], once the state is stored.
+    pub fn decision(&self, step: Step, now_ns: u64) -> Decision {
+        let Step {
+            allowed,
+            counts,
+            idx,
+        } = step;
+        let sum = (counts.wrapping_mul(self.ones) >> self.top_shift) & self.counter_mask();
+        // The oldest counted bucket (the counter holding the highest set bit)
+        // leaves the window at the start of bucket `idx - oldest + counters`.
+        // With nothing counted, nothing to wait for.
+        let reset = if counts == 0 {
             Duration::ZERO
         } else {
+            let oldest = (u64::BITS - 1 - counts.leading_zeros()) / self.bits;
             let frees_at =
                 (idx + u64::from(self.counters) - u64::from(oldest)).saturating_mul(self.bucket_ns);
             Duration::from_nanos(frees_at.saturating_sub(now_ns))
         };
-        let remaining = u64::from(self.limit).saturating_sub(sum) as u32;
-        let decision = Decision {
+        Decision {
             allowed,
             limit: self.limit,
-            remaining,
+            remaining: u64::from(self.limit).saturating_sub(sum) as u32,
             reset,
-        };
-        let new_state = ((idx & 0xffff) << COUNTER_BITS) | counts;
-        (decision, new_state)
+        }
     }
 }
 

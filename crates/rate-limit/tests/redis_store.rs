@@ -1,1 +1,209 @@
-//! placeholder
+//! The Redis limiter against a real `redis-server` on a free loopback port.
+
+// Test helpers may unwrap: a panic is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use std::net::Ipv4Addr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use alphaguard_rate_limit::{
+    ClientKey, FailurePolicy, FakeClock, MemoryStore, Quota, RateLimiter, RedisLimiter, Tier, Tiers,
+};
+use alphaguard_test_support::RedisServer;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+fn tiers(limit: u32, period: Duration) -> Tiers {
+    let q = Quota::new(NonZeroU32::new(limit).unwrap(), period).unwrap();
+    Tiers::new(q, q, q)
+}
+
+async fn connect(server: &RedisServer) -> ConnectionManager {
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(Duration::from_millis(500)))
+        .set_number_of_retries(1);
+    ConnectionManager::new_with_config(redis::Client::open(server.url()).unwrap(), config)
+        .await
+        .unwrap()
+}
+
+async fn limiter(
+    server: &RedisServer,
+    tiers: Tiers,
+    policy: FailurePolicy,
+    clock: &FakeClock,
+) -> RedisLimiter<FakeClock> {
+    RedisLimiter::from_connection(connect(server).await, tiers, policy, clock.clone())
+}
+
+fn key(n: u32) -> ClientKey {
+    ClientKey::from_ip(Ipv4Addr::from(n).into(), 64)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_enforce_one_budget() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_700_000_000_000_000_000);
+    let t = tiers(50, Duration::from_secs(60));
+    let a = std::sync::Arc::new(limiter(&server, t, FailurePolicy::FailClosed, &clock).await);
+    let b = std::sync::Arc::new(limiter(&server, t, FailurePolicy::FailClosed, &clock).await);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let l = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            l.check(Tier::Write, &key(1)).await.allowed
+        }));
+    }
+    let mut admitted = 0;
+    for t in tasks {
+        admitted += u32::from(t.await.unwrap());
+    }
+    assert_eq!(admitted, 50);
+    assert_eq!(a.store_failures() + b.store_failures(), 0);
+    assert_eq!(a.denials(Tier::Write) + b.denials(Tier::Write), 150);
+}
+
+#[tokio::test]
+async fn same_decisions_as_the_memory_store() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    let conn = connect(&server).await;
+    let mut runner = TestRunner::new(ProptestConfig::with_cases(24));
+    let cases = (
+        1u32..40,
+        1_000u64..90_000,
+        proptest::collection::vec(0u64..3000, 1..120),
+    );
+    // Random cases from proptest's generator, run against both stores.
+    let samples: Vec<_> = (0..24)
+        .map(|_| cases.new_tree(&mut runner).unwrap().current())
+        .collect();
+    for (n, (limit, period_ms, gaps)) in samples.into_iter().enumerate() {
+        let t = tiers(limit, Duration::from_millis(period_ms));
+        let redis = RedisLimiter::from_connection(
+            conn.clone(),
+            t,
+            FailurePolicy::FailClosed,
+            clock.clone(),
+        )
+        .with_prefix(format!("case{n}:"));
+        let memory = RateLimiter::with_store_and_clock(t, MemoryStore::new(64), clock.clone());
+        // Whole milliseconds: the Redis script counts in ms.
+        let mut now_ms: u64 = 1_700_000_000_000;
+        for gap in gaps {
+            now_ms += gap * period_ms / 1000;
+            clock.set(now_ms * 1_000_000);
+            let r = redis.try_check(Tier::Read, &key(9)).await.unwrap();
+            let m = memory.check(Tier::Read, &key(9));
+            assert_eq!(
+                (r.allowed, r.remaining),
+                (m.allowed, m.remaining),
+                "case {n} at {now_ms}"
+            );
+            assert_eq!(r.reset, m.reset, "case {n} at {now_ms}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn state_expires_by_itself_and_survives_a_script_flush() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let l = limiter(
+        &server,
+        Tiers::SEED_DEFAULTS,
+        FailurePolicy::FailClosed,
+        &clock,
+    )
+    .await;
+    assert!(l.check(Tier::Probe, &key(5)).await.allowed);
+    let redis_key = l.state_key(Tier::Probe, &key(5));
+    assert!(redis_key.starts_with("alphaguard:rl:probe:"));
+    let pttl: i64 = server
+        .command(&["PTTL", &redis_key])
+        .trim()
+        .trim_start_matches(':')
+        .parse()
+        .unwrap();
+    assert!((71_000..=72_000).contains(&pttl), "{pttl}");
+    // EVALSHA falls back to loading the script again.
+    assert!(server.command(&["SCRIPT", "FLUSH"]).starts_with("+OK"));
+    let d = l.try_check(Tier::Probe, &key(5)).await.unwrap();
+    assert_eq!(d.remaining, 58);
+}
+
+#[tokio::test]
+async fn failure_policy_fires_and_recovery_needs_no_rebuild() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let closed = limiter(
+        &server,
+        Tiers::SEED_DEFAULTS,
+        FailurePolicy::FailClosed,
+        &clock,
+    )
+    .await;
+    let open = limiter(
+        &server,
+        Tiers::SEED_DEFAULTS,
+        FailurePolicy::FailOpen,
+        &clock,
+    )
+    .await;
+    assert!(closed.check(Tier::Read, &key(1)).await.allowed);
+    server.stop();
+
+    let d = tokio::time::timeout(Duration::from_secs(10), closed.check(Tier::Read, &key(1)))
+        .await
+        .unwrap();
+    assert!(!d.allowed);
+    assert_eq!(d.retry_after(), Some(Duration::from_secs(1)));
+    assert_eq!(closed.store_failures(), 1);
+    let d = tokio::time::timeout(Duration::from_secs(10), open.check(Tier::Read, &key(1)))
+        .await
+        .unwrap();
+    assert!(d.allowed);
+    assert_eq!(open.store_failures(), 1);
+
+    server.restart();
+    let mut recovered = None;
+    for _ in 0..50 {
+        if let Ok(d) = closed.try_check(Tier::Read, &key(1)).await {
+            recovered = Some(d);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A fresh server has no state: the first check starts a new window.
+    assert_eq!(
+        recovered.map(|d| (d.allowed, d.remaining)),
+        Some((true, 29))
+    );
+}
+
+#[tokio::test]
+async fn a_bad_url_is_refused_without_echoing_it() {
+    let err = RedisLimiter::connect(
+        "redis://:hunter2@",
+        Tiers::SEED_DEFAULTS,
+        FailurePolicy::FailClosed,
+    )
+    .await
+    .unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+}

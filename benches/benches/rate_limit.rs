@@ -1,0 +1,182 @@
+//! The rate limiter against `governor` 0.10's keyed limiter
+//! (`DefaultKeyedStateStore<IpAddr>`, its default clock), scenario by
+//! scenario, in one run; and the Redis limiter's check against a `PING` on
+//! the same connection. Run with
+//! `cargo bench -p alphaguard-benches --bench rate_limit`.
+//!
+//! Allow-path scenarios use quotas no run can exhaust; deny-path ones use a
+//! quota of one per hour, spent before measuring.
+
+use std::hint::black_box;
+use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use alphaguard_rate_limit::{
+    ClientKey, FailurePolicy, Quota, RateLimiter, RedisLimiter, Tier, Tiers,
+};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use governor::{DefaultKeyedRateLimiter, RateLimiter as Governor};
+
+const KEYS: u32 = 100_000;
+
+fn ip(n: u32) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::from(0x0a00_0000 | n))
+}
+
+fn ours(allow: bool) -> RateLimiter {
+    let quota = if allow {
+        Quota::new(
+            NonZeroU32::new(alphaguard_rate_limit::MAX_LIMIT).expect("nonzero"),
+            Duration::from_millis(10),
+        )
+    } else {
+        Quota::new(NonZeroU32::MIN, Duration::from_secs(3600))
+    }
+    .expect("valid quota");
+    RateLimiter::new(Tiers::new(quota, quota, quota))
+}
+
+fn governor(allow: bool) -> DefaultKeyedRateLimiter<IpAddr> {
+    let quota = if allow {
+        governor::Quota::per_second(NonZeroU32::MAX)
+    } else {
+        governor::Quota::per_hour(NonZeroU32::MIN)
+    };
+    Governor::keyed(quota)
+}
+
+fn key(n: u32) -> ClientKey {
+    ClientKey::from_ip(ip(n), 64)
+}
+
+fn single_thread(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rate_limit");
+    for (path, allow) in [("allow", true), ("deny", false)] {
+        // One hot key.
+        let (a, g) = (ours(allow), governor(allow));
+        let (k, addr) = (key(1), ip(1));
+        a.check(Tier::Read, &k);
+        let _ = g.check_key(&addr);
+        group.bench_function(
+            BenchmarkId::new(format!("hot_key/{path}"), "alphaguard"),
+            |b| b.iter(|| black_box(a.check(Tier::Read, black_box(&k)).allowed)),
+        );
+        group.bench_function(
+            BenchmarkId::new(format!("hot_key/{path}"), "governor"),
+            |b| b.iter(|| black_box(g.check_key(black_box(&addr)).is_ok())),
+        );
+
+        // 100k keys, round robin (the key is derived from the address in
+        // both, as a service would).
+        let (a, g) = (ours(allow), governor(allow));
+        for n in 0..KEYS {
+            a.check(Tier::Read, &key(n));
+            let _ = g.check_key(&ip(n));
+        }
+        let mut n = 0;
+        group.bench_function(
+            BenchmarkId::new(format!("100k_keys/{path}"), "alphaguard"),
+            |b| {
+                b.iter(|| {
+                    n = (n + 1) % KEYS;
+                    black_box(a.check(Tier::Read, &ClientKey::from_ip(ip(n), 64)).allowed)
+                })
+            },
+        );
+        let mut n = 0;
+        group.bench_function(
+            BenchmarkId::new(format!("100k_keys/{path}"), "governor"),
+            |b| {
+                b.iter(|| {
+                    n = (n + 1) % KEYS;
+                    black_box(g.check_key(&ip(n)).is_ok())
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+/// Two threads for `iters` checks each; returns the time per check as the
+/// slower thread saw it.
+fn two_threads(iters: u64, check: impl Fn(usize, u64) -> bool + Sync) -> Duration {
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let check = &check;
+            s.spawn(move || {
+                for i in 0..iters {
+                    black_box(check(t, i));
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+fn contended(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rate_limit_2_threads");
+    for (path, allow) in [("allow", true), ("deny", false)] {
+        for (scenario, same_key) in [("same_key", true), ("distinct_keys", false)] {
+            let a = Arc::new(ours(allow));
+            let g = Arc::new(governor(allow));
+            let pick = |t: usize| if same_key { 1 } else { 1 + t as u32 };
+            for t in 0..2 {
+                a.check(Tier::Read, &key(pick(t)));
+                let _ = g.check_key(&ip(pick(t)));
+            }
+            group.bench_function(
+                BenchmarkId::new(format!("{scenario}/{path}"), "alphaguard"),
+                |b| {
+                    b.iter_custom(|iters| {
+                        two_threads(iters, |t, _| a.check(Tier::Read, &key(pick(t))).allowed)
+                    })
+                },
+            );
+            group.bench_function(
+                BenchmarkId::new(format!("{scenario}/{path}"), "governor"),
+                |b| {
+                    b.iter_custom(|iters| {
+                        two_threads(iters, |t, _| g.check_key(&ip(pick(t))).is_ok())
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+fn redis_round_trip(c: &mut Criterion) {
+    let Some(server) = alphaguard_test_support::RedisServer::start() else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let limiter = rt
+        .block_on(RedisLimiter::connect(
+            &server.url(),
+            Tiers::SEED_DEFAULTS,
+            FailurePolicy::FailClosed,
+        ))
+        .expect("connect");
+    let mut group = c.benchmark_group("rate_limit_redis");
+    let mut n = 0u32;
+    group.bench_function("check", |b| {
+        b.iter(|| {
+            n = n.wrapping_add(1);
+            rt.block_on(limiter.try_check(Tier::Read, &key(n % KEYS)))
+                .expect("redis answers")
+        })
+    });
+    group.bench_function("ping", |b| {
+        b.iter(|| rt.block_on(limiter.ping()).expect("redis answers"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single_thread, contended, redis_round_trip);
+criterion_main!(benches);
