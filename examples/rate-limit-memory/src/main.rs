@@ -1,0 +1,82 @@
+//! Run with `cargo run --release -p example-rate-limit-memory -- [alphaguard|governor] [clients]`.
+//!
+//! Tracks `clients` distinct IPv4 clients (default one million) in one tier
+//! of alphaguard's in-memory limiter, or in governor's keyed limiter
+//! (`DefaultKeyedStateStore<IpAddr>`), and prints how much the resident set
+//! grew per client. Run each in its own process: the allocator keeps what
+//! one measurement freed.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU32;
+use std::process::ExitCode;
+
+use alphaguard_rate_limit::{
+    ClientKey, MemoryStore, MonotonicClock, RateLimiter, StateStore, Tier, Tiers,
+};
+
+/// Resident set size in bytes, from `/proc/self/statm` (Linux).
+fn rss() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+fn ip(n: u32) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::from(0x0a00_0000_u32.wrapping_add(n)))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let which = args.first().map_or("alphaguard", String::as_str);
+    let clients: u32 = args
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let Some(before) = rss() else {
+        eprintln!("needs /proc/self/statm (Linux)");
+        return ExitCode::FAILURE;
+    };
+    let after = match which {
+        "alphaguard" => {
+            let limiter = RateLimiter::with_store_and_clock(
+                Tiers::SEED_DEFAULTS,
+                // Room for every client (shards fill unevenly), so none is evicted.
+                MemoryStore::new(clients as usize / 4 * 5),
+                MonotonicClock::new(),
+            );
+            for n in 0..clients {
+                limiter.check(Tier::Read, &ClientKey::from_ip(ip(n), 64));
+            }
+            let after = rss();
+            let store = limiter.store();
+            eprintln!(
+                "tracked {} states, {} evictions",
+                store.len(),
+                store.evictions()
+            );
+            after
+        }
+        "governor" => {
+            let limiter = governor::RateLimiter::keyed(governor::Quota::per_minute(
+                NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
+            ));
+            for n in 0..clients {
+                let _ = limiter.check_key(&ip(n));
+            }
+            let after = rss();
+            eprintln!("tracked {} states", limiter.len());
+            after
+        }
+        other => {
+            eprintln!("unknown limiter {other:?}: alphaguard or governor");
+            return ExitCode::from(2);
+        }
+    };
+    let grown = after.unwrap_or(before).saturating_sub(before);
+    println!(
+        "{which}: {clients} clients, RSS grew {:.1} MiB, {:.1} bytes per client",
+        grown as f64 / (1024.0 * 1024.0),
+        grown as f64 / f64::from(clients)
+    );
+    ExitCode::SUCCESS
+}
