@@ -257,6 +257,15 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     None
 }
 
+/// ASCII that needs no escape. At the start of a line (or after its
+/// leading digits) spaces, digits and `.` matter; mid-line they do not.
+fn is_plain(b: u8, mid_line: bool) -> bool {
+    if !b.is_ascii() || b == b'@' || b == b'\n' || ESCAPED.contains(&char::from(b)) {
+        return false;
+    }
+    mid_line || !(b.is_ascii_digit() || b == b'.' || b == b' ')
+}
+
 /// Step 4: backslash-escape markdown, make `@` inert.
 fn escape_markdown(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
@@ -265,13 +274,29 @@ fn escape_markdown(input: &str) -> String {
     // Digits seen since the start of the line (for `1.` lists).
     let mut leading_digits = false;
     let mut prev: Option<char> = None;
-    while let Some(c) = chars.next() {
+    let mut rest = input;
+    loop {
+        // Runs of characters that need nothing are copied whole: most text
+        // is made of them.
+        let mid_line = !line_start && !leading_digits;
+        let plain = rest.bytes().take_while(|&b| is_plain(b, mid_line)).count();
+        if plain > 0 {
+            out.push_str(&rest[..plain]);
+            prev = rest[..plain].chars().next_back();
+            line_start = false;
+            leading_digits = false;
+            rest = &rest[plain..];
+            chars = rest.chars().peekable();
+        }
+        let Some(c) = chars.next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c {
             '\\' if chars.peek().is_some_and(|&n| pairs_with_backslash(n)) => {
                 // An escape pair already: keep it, so a second pass is a no-op.
                 out.push('\\');
                 if let Some(n) = chars.next() {
                     out.push(n);
+                    rest = &rest[n.len_utf8()..];
                 }
                 line_start = false;
                 leading_digits = false;

@@ -1,0 +1,54 @@
+//! Throughput of the text guards on 1 KiB and 64 KiB of clean and hostile
+//! input. Run with `cargo bench -p alphaguard-benches --bench sanitize`.
+
+use std::hint::black_box;
+
+use alphaguard_sanitize::{safe_embed_text, safe_log_message_with_limit};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// Plain prose in ASCII.
+fn clean(size: usize) -> String {
+    "The quick brown fox jumps over the lazy dog 0123456789. "
+        .chars()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
+/// Every trick at once, repeated: mentions, markdown, obfuscated schemes,
+/// escape sequences, bidi and zero-width characters, CR LF.
+fn hostile(size: usize) -> String {
+    "@everyone **x** <@&1> [a](java&#x09;script:x) \u{1b}[2J\u{202e}\u{200b}\r\n|| `"
+        .chars()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
+fn guards(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sanitize");
+    for size in [1024, 64 * 1024] {
+        for (kind, text) in [("clean", clean(size)), ("hostile", hostile(size))] {
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new(format!("safe_log_message/{kind}"), size),
+                &text,
+                |b, t| {
+                    // The limit is the input's size, so the whole text is processed.
+                    b.iter(|| {
+                        black_box(safe_log_message_with_limit(black_box(t), usize::MAX).len())
+                    })
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("safe_embed_text/{kind}"), size),
+                &text,
+                |b, t| b.iter(|| black_box(safe_embed_text(black_box(t)).len())),
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, guards);
+criterion_main!(benches);
