@@ -141,11 +141,11 @@ impl ClientIpResolver {
             ForwardedHeader::Forwarded => "forwarded",
         };
         // Several header lines form one list, in order; walk it from the end.
-        let values: Vec<&[u8]> = headers.get_all(name).iter().map(|v| v.as_bytes()).collect();
-        let entries = values
+        let entries = headers
+            .get_all(name)
             .iter()
             .rev()
-            .flat_map(|v| v.rsplit(|&b| b == b','))
+            .flat_map(|v| v.as_bytes().rsplit(|&b| b == b','))
             .take(MAX_HOPS);
         for entry in entries {
             let parsed = match self.header {

@@ -130,16 +130,15 @@ fn defang_schemes(input: &str) -> Cow<'_, str> {
             && view.get(i + 2).is_some_and(|n| n.c == '/');
         // The scheme as written, right before the colon: in the normalised
         // view spaces are gone, so "see https" reads "seehttps".
-        let written: String = input[..n.start]
+        let before = &input[..n.start];
+        // Scheme characters are ASCII, so counting characters counts bytes.
+        let written_len = before
             .chars()
             .rev()
             .take_while(|&c| is_scheme_char(c))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        let web = written == "http" || written == "https";
+            .count();
+        let written = &before[before.len() - written_len..];
+        let web = written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
         let next = view.get(i + 1).map(|n| n.c);
         let dangerous = scheme.ends_with("javascript")
             || scheme.ends_with("vbscript")

@@ -29,7 +29,6 @@ pub fn has_signature(headers: &HeaderMap) -> bool {
 
 /// Verifies a plain-scheme request from its headers.
 pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
-    use crate::header_str;
     let (value, label) = match header_str(headers, &SIGNATURE_NAME, SIGNATURE_HEADER) {
         Err(Error::MissingHeader(_)) => {
             match header_str(headers, &GITHUB_SIGNATURE_NAME, GITHUB_SIGNATURE_HEADER) {
@@ -82,4 +81,19 @@ pub fn sign_headers(secret: &Secret, body: &[u8]) -> Option<HeaderMap> {
     let mut headers = HeaderMap::with_capacity(1);
     headers.insert(SIGNATURE_HEADER, secret.sign_plain(body)?.parse().ok()?);
     Some(headers)
+}
+
+/// A header as text; absent, repeated or non-UTF-8 values are errors that
+/// name it as `label`. Callers check the characters their format allows.
+fn header_str<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+    label: &'static str,
+) -> Result<&'a str, Error> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next().ok_or(Error::MissingHeader(label))?;
+    if values.next().is_some() {
+        return Err(Error::MalformedHeader(label));
+    }
+    std::str::from_utf8(value.as_bytes()).map_err(|_| Error::MalformedHeader(label))
 }

@@ -188,12 +188,7 @@ impl Secret {
     /// `None` when this secret has no HMAC key (only public keys).
     pub fn sign_standard(&self, id: &str, timestamp: u64, body: &[u8]) -> Option<String> {
         let key = self.hmac.first()?;
-        let tag = crate::standard::tag(
-            key,
-            id.as_bytes(),
-            timestamp_str(timestamp).as_bytes(),
-            body,
-        );
+        let tag = crate::standard::tag(key, id.as_bytes(), timestamp.to_string().as_bytes(), body);
         let mut out = String::with_capacity(47);
         out.push_str("v1,");
         general_purpose::STANDARD.encode_string(tag.as_ref(), &mut out);
@@ -209,10 +204,6 @@ impl Secret {
         let tag = hmac::sign(key, body);
         Some(format!("sha256={}", hex::encode(tag.as_ref())))
     }
-}
-
-pub(crate) fn timestamp_str(timestamp: u64) -> String {
-    timestamp.to_string()
 }
 
 fn decode(b64: &str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
@@ -282,11 +273,8 @@ impl Ed25519Signer {
 
     /// Signs `id.timestamp.body` and returns the `v1a,<base64>` entry.
     pub fn sign(&self, id: &str, timestamp: u64, body: &[u8]) -> String {
-        let message = crate::standard::signed_content(
-            id.as_bytes(),
-            timestamp_str(timestamp).as_bytes(),
-            body,
-        );
+        let message =
+            crate::standard::signed_content(id.as_bytes(), timestamp.to_string().as_bytes(), body);
         let signature = self.pair.sign(&message);
         format!(
             "v1a,{}",
