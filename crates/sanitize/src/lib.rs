@@ -7,6 +7,7 @@ mod embed;
 #[cfg(feature = "tracing")]
 mod fields;
 mod log;
+mod prompt;
 
 pub use embed::{
     EMBED_TOTAL_LIMIT, EMBED_TRUNCATION_MARKER, EmbedBudget, EmbedField, SAFE_AT, embed_len,
@@ -16,4 +17,8 @@ pub use embed::{
 pub use fields::SafeFields;
 pub use log::{
     DEFAULT_LOG_LIMIT, LOG_TRUNCATION_MARKER, safe_log_message, safe_log_message_with_limit,
+};
+pub use prompt::{
+    Finding, FindingKind, PatternError, PromptGuard, PromptReport, UNTRUSTED_TAG, Verdict,
+    safe_prompt,
 };
