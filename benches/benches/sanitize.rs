@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use alphaguard_sanitize::{safe_embed_text, safe_log_message_with_limit};
+use alphaguard_sanitize::{PromptGuard, safe_embed_text, safe_log_message_with_limit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// Plain prose in ASCII.
@@ -26,6 +26,7 @@ fn hostile(size: usize) -> String {
 }
 
 fn guards(c: &mut Criterion) {
+    let prompt_guard = PromptGuard::new();
     let mut group = c.benchmark_group("sanitize");
     for size in [1024, 64 * 1024] {
         for (kind, text) in [("clean", clean(size)), ("hostile", hostile(size))] {
@@ -44,6 +45,11 @@ fn guards(c: &mut Criterion) {
                 BenchmarkId::new(format!("safe_embed_text/{kind}"), size),
                 &text,
                 |b, t| b.iter(|| black_box(safe_embed_text(black_box(t)).len())),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("safe_prompt/{kind}"), size),
+                &text,
+                |b, t| b.iter(|| black_box(prompt_guard.check(black_box(t)).score)),
             );
         }
     }

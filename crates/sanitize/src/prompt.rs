@@ -420,29 +420,38 @@ impl Default for PromptGuard {
     }
 }
 
-fn compile(pattern: &str) -> Result<Regex, PatternError> {
-    let expanded = pattern.replace("{g}", r"[^.!?\n]{0,40}?");
-    Regex::new(&format!("(?i){expanded}")).map_err(|e| PatternError(e.to_string()))
+/// Compiles a pattern for the detection view. The view is lower case, so
+/// the built-in patterns (all lower case) need no case folding, which keeps
+/// the engine's literal prefilters fast; a caller's pattern gets `(?i)`.
+fn compile(pattern: &str, fold_case: bool) -> Result<Regex, PatternError> {
+    // ASCII word boundaries: the view is ASCII wherever the patterns look
+    // (skeletons and stripped diacritics), and Unicode `\b` keeps the regex
+    // engine off its fast automata.
+    let expanded = pattern
+        .replace("{g}", r"[^.!?\n]{0,40}?")
+        .replace(r"\b", r"(?-u:\b)");
+    let flags = if fold_case { "(?i)" } else { "" };
+    Regex::new(&format!("{flags}{expanded}")).map_err(|e| PatternError(e.to_string()))
 }
 
 impl PromptGuard {
     /// The built-in detectors, threshold 0.5.
     pub fn new() -> Self {
-        let patterns = PATTERNS
+        let patterns: Vec<Pattern> = PATTERNS
             .iter()
             .map(|&(kind, pattern, weight)| Pattern {
                 kind,
                 // The built-in patterns are tested; one that fails to
                 // compile fails every test, so this never fires in a build.
-                regex: compile(pattern).unwrap_or_else(|e| panic!("built-in pattern: {e}")),
+                regex: compile(pattern, false).unwrap_or_else(|e| panic!("built-in pattern: {e}")),
                 weight,
             })
             .collect();
         Self {
             patterns,
             squashed: SQUASHED.to_vec(),
-            base64: compile(r"[a-z0-9+/_-]{16,}={0,2}").unwrap_or_else(|e| panic!("{e}")),
-            hex: compile(r"\b(?:[0-9a-f]{2}){8,}\b").unwrap_or_else(|e| panic!("{e}")),
+            base64: compile(r"[a-z0-9+/_-]{16,}={0,2}", true).unwrap_or_else(|e| panic!("{e}")),
+            hex: compile(r"\b(?:[0-9a-f]{2}){8,}\b", true).unwrap_or_else(|e| panic!("{e}")),
             threshold: 0.5,
         }
     }
@@ -464,7 +473,7 @@ impl PromptGuard {
     ) -> Result<Self, PatternError> {
         self.patterns.push(Pattern {
             kind,
-            regex: compile(pattern)?,
+            regex: compile(pattern, true)?,
             weight: weight.clamp(0.0, 1.0),
         });
         Ok(self)
@@ -510,9 +519,13 @@ impl PromptGuard {
                 }
             }
         }
-        let rot13: String = normalized.chars().map(rot13).collect();
+        // A rot13 scan only where a rot13'd keyword shows: a second full
+        // scan of every text would halve the throughput for nothing.
         let mut inner = Vec::new();
-        self.scan(&rot13, &mut inner);
+        if ROT13_HINTS.iter().any(|h| normalized.contains(h)) {
+            let rot13: String = normalized.chars().map(rot13).collect();
+            self.scan(&rot13, &mut inner);
+        }
         if let Some(top) = inner.iter().map(|f| f.score).reduce(f32::max) {
             findings.push(Finding {
                 kind: FindingKind::EncodedPayload,
@@ -613,6 +626,22 @@ fn decode_payload(encoded: &str) -> Option<String> {
         .then_some(text)
 }
 
+/// Keywords of the English patterns, rot13'd: "ignore", "disregard",
+/// "forget", "system", "prompt", "instruction", "reveal", "developer",
+/// "jailbreak", "previous".
+const ROT13_HINTS: [&str; 10] = [
+    "vtaber",
+    "qvfertneq",
+    "sbetrg",
+    "flfgrz",
+    "cebzcg",
+    "vafgehpgvba",
+    "erirny",
+    "qrirybcre",
+    "wnvyoernx",
+    "cerivbhf",
+];
+
 fn rot13(c: char) -> char {
     match c {
         'a'..='m' | 'A'..='M' => char::from(c as u8 + 13),
@@ -644,36 +673,36 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     } else if inner_format {
         hidden = Some(0..0);
     }
-    // NFKC, confusable skeletons, no diacritics, lower case, leetspeak.
-    // Lower case before skeletons: capital Cyrillic `І` would read `l`.
-    let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
-    // Skeletons for non-ASCII only: the confusables table also folds ASCII
-    // (`m` reads `rn`), which would break every English pattern.
-    let mut skeleton = String::with_capacity(nfkc.len());
-    let mut buf = [0u8; 4];
-    for c in nfkc.chars() {
-        if c.is_ascii() {
-            skeleton.push(c);
-        } else {
-            skeleton.extend(unicode_security::confusable_detection::skeleton(
-                c.encode_utf8(&mut buf),
-            ));
+    // NFKC, confusable skeletons and stripped diacritics change nothing in
+    // ASCII text, the common case: then only case and leetspeak remain.
+    let view: String = if visible.is_ascii() {
+        visible
+            .bytes()
+            .map(|b| leet(char::from(b.to_ascii_lowercase())))
+            .collect()
+    } else {
+        // Lower case before skeletons: capital Cyrillic `І` would read `l`.
+        let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
+        // Skeletons for non-ASCII only: the confusables table also folds
+        // ASCII (`m` reads `rn`), which would break every English pattern.
+        let mut skeleton = String::with_capacity(nfkc.len());
+        let mut buf = [0u8; 4];
+        for c in nfkc.chars() {
+            if c.is_ascii() {
+                skeleton.push(c);
+            } else {
+                skeleton.extend(unicode_security::confusable_detection::skeleton(
+                    c.encode_utf8(&mut buf),
+                ));
+            }
         }
-    }
-    let view: String = skeleton
-        .nfd()
-        .filter(|&c| !is_combining(c))
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            '0' => 'o',
-            '1' | '!' => 'i',
-            '3' => 'e',
-            '4' | '@' => 'a',
-            '5' | '$' => 's',
-            '7' => 't',
-            c => c,
-        })
-        .collect();
+        skeleton
+            .nfd()
+            .filter(|&c| !is_combining(c))
+            .flat_map(char::to_lowercase)
+            .map(leet)
+            .collect()
+    };
     // The hidden span is reported on the final view: its tail.
     let hidden = hidden.map(|r| {
         if r.is_empty() {
@@ -683,6 +712,19 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
         }
     });
     (view, hidden)
+}
+
+/// Leetspeak digits and symbols read as the letters they stand for.
+fn leet(c: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        c => c,
+    }
 }
 
 /// The tag that wraps untrusted text.
