@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod access;
+mod api_key;
+mod config;
+mod headers;
+mod identity;
+
+pub use access::{IdList, IdListError, NotPermitted, require_owner, validate_admin};
+pub use api_key::{API_KEY_HEADER, ApiKeyError, ApiKeyId, ApiKeys, MAX_API_KEYS, MIN_API_KEY_LEN};
+pub use config::{Config, ConfigError, ConfigErrors, JwtMode, Posture, SecretString};
+pub use headers::{
+    IDENTITY_HEADER_PREFIXES, IDENTITY_HEADERS, is_identity_header, strip_identity_headers,
+};
+pub use identity::{AuthMethod, Identity};
