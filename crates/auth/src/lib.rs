@@ -6,6 +6,7 @@ mod api_key;
 mod config;
 mod headers;
 mod identity;
+mod remote;
 
 pub use access::{IdList, IdListError, NotPermitted, require_owner, validate_admin};
 pub use api_key::{API_KEY_HEADER, ApiKeyError, ApiKeyId, ApiKeys, MAX_API_KEYS, MIN_API_KEY_LEN};
@@ -14,3 +15,4 @@ pub use headers::{
     IDENTITY_HEADER_PREFIXES, IDENTITY_HEADERS, is_identity_header, strip_identity_headers,
 };
 pub use identity::{AuthMethod, Identity};
+pub use remote::{AuthError, CACHE_CAPACITY, MAX_TOKEN_LEN, NEGATIVE_TTL, RemoteVerifier};

@@ -4,9 +4,14 @@
 //!   and stopped by the test. Where the binary is missing, tests skip with a
 //!   loud message, unless `ALPHAGUARD_REQUIRE_REDIS=1` (CI sets it) makes
 //!   that a failure.
+//! - [`FakeSupabase`]: a loopback HTTP server answering `GET /auth/v1/user`
+//!   as Supabase Auth does (status codes, error bodies, the `apikey` check
+//!   of its gateway), that can be told to hang or fail.
 
 #![forbid(unsafe_code)]
 
 mod redis;
+mod supabase;
 
 pub use redis::RedisServer;
+pub use supabase::{FakeSupabase, SupabaseMode};
