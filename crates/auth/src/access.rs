@@ -27,8 +27,8 @@ impl std::error::Error for IdListError {}
 
 impl IdList {
     /// Parses `"123, 456"`. Empty entries (a trailing comma) are refused,
-    /// like any entry that is not a positive integer: nothing is dropped
-    /// silently.
+    /// like any entry that is not a positive integer in plain decimal (no
+    /// sign, no leading zeros): nothing is dropped silently.
     ///
     /// ```
     /// use alphaguard_auth::IdList;
@@ -45,7 +45,9 @@ impl IdList {
             .split(',')
             .map(str::trim)
             .map(|entry| match entry.parse::<u64>() {
-                Ok(id) if id > 0 && entry.bytes().all(|b| b.is_ascii_digit()) => Ok(id),
+                // Canonical decimal only: no sign, no leading zeros (a
+                // snowflake never has one; `0001` is more likely a typo).
+                Ok(id) if id > 0 && entry == id.to_string() => Ok(id),
                 _ => Err(IdListError {
                     entry: entry.to_owned(),
                 }),
@@ -149,5 +151,6 @@ mod tests {
         assert_eq!(IdList::parse("1,").unwrap_err().entry, "");
         assert_eq!(IdList::parse("+1").unwrap_err().entry, "+1");
         assert_eq!(IdList::parse("0").unwrap_err().entry, "0");
+        assert_eq!(IdList::parse("007").unwrap_err().entry, "007");
     }
 }
