@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use alphaguard_config::ConfigErrors;
 use zeroize::Zeroizing;
 
 use crate::{ApiKeys, IdList};
@@ -58,41 +59,6 @@ pub enum Posture {
     /// refuse to start while [`Config::missing_critical`] is not empty.
     ProductionStrict,
 }
-
-/// One configuration problem: the variable and what is wrong, never its
-/// value (except for non-secret ids, to say which entry is bad).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The environment variable.
-    pub var: &'static str,
-    /// What is wrong.
-    pub reason: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.var, self.reason)
-    }
-}
-
-/// Every problem found in one pass.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigErrors(pub Vec<ConfigError>);
-
-impl fmt::Display for ConfigErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid auth configuration: ")?;
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ConfigErrors {}
 
 /// The authentication settings.
 ///
@@ -187,9 +153,9 @@ impl Config {
     pub fn from_lookup(
         mut lookup: impl FnMut(&str) -> Option<String>,
     ) -> Result<Self, ConfigErrors> {
-        let mut errors = Vec::new();
+        let mut errors = ConfigErrors::default();
         let mut get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
-        let mut fail = |var: &'static str, reason: String| errors.push(ConfigError { var, reason });
+        let mut fail = |var: &'static str, reason: String| errors.push(var, reason);
 
         let api_keys = get("API_KEY").and_then(|v| {
             ApiKeys::parse(&Zeroizing::new(v))
@@ -275,10 +241,7 @@ impl Config {
         let owners = ids("OWNER_IDS");
         let admin_roles = ids("ADMIN_ROLE_ID");
 
-        if !errors.is_empty() {
-            return Err(ConfigErrors(errors));
-        }
-        Ok(Self {
+        errors.into_result(Self {
             api_keys,
             supabase_url,
             supabase_anon_key,

@@ -9,8 +9,9 @@ mod identity;
 mod remote;
 
 pub use access::{IdList, IdListError, NotPermitted, require_owner, validate_admin};
+pub use alphaguard_config::{ConfigError, ConfigErrors};
 pub use api_key::{API_KEY_HEADER, ApiKeyError, ApiKeyId, ApiKeys, MAX_API_KEYS, MIN_API_KEY_LEN};
-pub use config::{Config, ConfigError, ConfigErrors, JwtMode, Posture, SecretString};
+pub use config::{Config, JwtMode, Posture, SecretString};
 pub use headers::{
     IDENTITY_HEADER_PREFIXES, IDENTITY_HEADERS, is_identity_header, strip_identity_headers,
 };

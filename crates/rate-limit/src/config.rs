@@ -1,48 +1,12 @@
 //! Configuration from the environment, every problem reported at once.
 
-use std::fmt;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use alphaguard_config::ConfigErrors;
 use ipnet::IpNet;
 
 use crate::{ClientIpResolver, FailurePolicy, Quota, Tiers};
-
-/// One configuration problem: the variable and what is wrong, never its value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The environment variable.
-    pub var: &'static str,
-    /// What is wrong.
-    pub reason: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.var, self.reason)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Every problem found in one pass.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigErrors(pub Vec<ConfigError>);
-
-impl fmt::Display for ConfigErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid rate-limit configuration: ")?;
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ConfigErrors {}
 
 /// The rate-limit settings of the service.
 ///
@@ -84,24 +48,18 @@ impl Config {
     pub fn from_lookup(
         mut lookup: impl FnMut(&str) -> Option<String>,
     ) -> Result<Self, ConfigErrors> {
-        let mut errors = Vec::new();
+        let mut errors = ConfigErrors::default();
         let mut get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
 
         let mut per_minute = |var: &'static str, default: Quota| -> Quota {
             let Some(text) = get(var) else { return default };
             match text.trim().parse::<NonZeroU32>() {
                 Ok(n) => Quota::per_minute(n).unwrap_or_else(|e| {
-                    errors.push(ConfigError {
-                        var,
-                        reason: e.to_string(),
-                    });
+                    errors.push(var, e.to_string());
                     default
                 }),
                 Err(_) => {
-                    errors.push(ConfigError {
-                        var,
-                        reason: "not a positive integer".to_owned(),
-                    });
+                    errors.push(var, "not a positive integer");
                     default
                 }
             }
@@ -118,10 +76,7 @@ impl Config {
             match text.trim().parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => n,
                 _ => {
-                    errors.push(ConfigError {
-                        var,
-                        reason: format!("not an integer from {min} to {max}"),
-                    });
+                    errors.push(var, format!("not an integer from {min} to {max}"));
                     default
                 }
             }
@@ -140,10 +95,10 @@ impl Config {
             for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
                 match parse_cidr(entry) {
                     Some(net) => trusted.push(net),
-                    None => errors.push(ConfigError {
-                        var: "TRUSTED_PROXIES",
-                        reason: format!("{entry:?} is not an address or CIDR"),
-                    }),
+                    None => errors.push(
+                        "TRUSTED_PROXIES",
+                        format!("{entry:?} is not an address or CIDR"),
+                    ),
                 }
             }
         }
@@ -152,10 +107,7 @@ impl Config {
             None | Some("closed") => FailurePolicy::FailClosed,
             Some("open") => FailurePolicy::FailOpen,
             Some(_) => {
-                errors.push(ConfigError {
-                    var: "RATE_LIMIT_ON_STORE_ERROR",
-                    reason: "must be `open` or `closed`".to_owned(),
-                });
+                errors.push("RATE_LIMIT_ON_STORE_ERROR", "must be `open` or `closed`");
                 FailurePolicy::FailClosed
             }
         };
@@ -166,16 +118,13 @@ impl Config {
                 || url.starts_with("unix://")
                 || url.starts_with("redis+unix://"))
         {
-            errors.push(ConfigError {
-                var: "RATE_LIMIT_REDIS_URL",
-                reason: "must start with redis://, rediss:// or unix://".to_owned(),
-            });
+            errors.push(
+                "RATE_LIMIT_REDIS_URL",
+                "must start with redis://, rediss:// or unix://",
+            );
         }
 
-        if !errors.is_empty() {
-            return Err(ConfigErrors(errors));
-        }
-        Ok(Self {
+        errors.into_result(Self {
             tiers,
             cleanup,
             max_clients: usize::try_from(max_clients).unwrap_or(usize::MAX),

@@ -18,8 +18,9 @@ mod redis_store;
 #[cfg(feature = "tower")]
 pub mod layer;
 
+pub use alphaguard_config::{ConfigError, ConfigErrors};
 pub use clock::{Clock, FakeClock, MonotonicClock, SystemClock};
-pub use config::{Config, ConfigError, ConfigErrors};
+pub use config::Config;
 pub use key::{ClientIpResolver, ClientKey, ForwardedHeader, MAX_HOPS};
 pub use limiter::{RateLimiter, Sweeper};
 pub use quota::{MAX_LIMIT, MAX_PERIOD, MIN_PERIOD, Quota, QuotaError};

@@ -20,14 +20,12 @@ pub mod standard;
 #[cfg(feature = "tower")]
 pub mod layer;
 
+pub use alphaguard_config::{ConfigError, ConfigErrors};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::Error;
 #[cfg(feature = "redis")]
 pub use redis_guard::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisReplayGuard};
-pub use registry::{
-    ConfigError, ConfigErrors, DEFAULT_WEBHOOKS, Outcome, Registry, RegistryOptions, Webhook,
-    WebhookSpec,
-};
+pub use registry::{DEFAULT_WEBHOOKS, Outcome, Registry, RegistryOptions, Webhook, WebhookSpec};
 pub use replay::{Delivery, MemoryReplayGuard, ReplayError, ReplayGuard};
 pub use secret::{Ed25519Signer, MAX_KEYS, MIN_SECRET_LEN, Secret, SecretError};
 

@@ -1,9 +1,9 @@
 //! The service's webhooks, their secrets and how each is verified.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use alphaguard_config::ConfigErrors;
 use http::HeaderMap;
 
 use crate::clock::{Clock, SystemClock};
@@ -60,43 +60,6 @@ pub const DEFAULT_WEBHOOKS: [WebhookSpec; 6] = [
         accept: Accept::Either,
     },
 ];
-
-/// One configuration problem: the variable and what is wrong with it,
-/// never its value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The environment variable.
-    pub var: &'static str,
-    /// What is wrong.
-    pub reason: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.var, self.reason)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Every problem found in one pass over the configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigErrors(pub Vec<ConfigError>);
-
-impl fmt::Display for ConfigErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid webhook configuration: ")?;
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ConfigErrors {}
 
 /// What [`Webhook::verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +179,7 @@ impl Registry {
         mut lookup: impl FnMut(&str) -> Option<String>,
         options: RegistryOptions,
     ) -> Result<Self, ConfigErrors> {
-        let mut errors: Vec<ConfigError> = Vec::new();
+        let mut errors = ConfigErrors::default();
         let mut hooks = Vec::with_capacity(specs.len());
         for spec in specs {
             let verifier = match lookup(spec.env_var) {
@@ -229,11 +192,8 @@ impl Registry {
                             .clock(Arc::clone(&options.clock)),
                     ),
                     Err(e) => {
-                        if !errors.iter().any(|x| x.var == spec.env_var) {
-                            errors.push(ConfigError {
-                                var: spec.env_var,
-                                reason: e.to_string(),
-                            });
+                        if !errors.mentions(spec.env_var) {
+                            errors.push(spec.env_var, e.to_string());
                         }
                         None
                     }
@@ -244,11 +204,7 @@ impl Registry {
                 verifier,
             });
         }
-        if errors.is_empty() {
-            Ok(Self { hooks })
-        } else {
-            Err(ConfigErrors(errors))
-        }
+        errors.into_result(Self { hooks })
     }
 
     /// The webhook called `name`.
