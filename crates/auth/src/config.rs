@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use alphaguard_config::ConfigErrors;
+use alphaguard_config::{ConfigErrors, Vars};
 use zeroize::Zeroizing;
 
 use crate::{ApiKeys, IdList};
@@ -150,89 +150,65 @@ impl Config {
     }
 
     /// Reads through `lookup`; unset and empty variables take defaults.
-    pub fn from_lookup(
-        mut lookup: impl FnMut(&str) -> Option<String>,
-    ) -> Result<Self, ConfigErrors> {
-        let mut errors = ConfigErrors::default();
-        let mut get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
-        let mut fail = |var: &'static str, reason: String| errors.push(var, reason);
+    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let mut vars = Vars::new(lookup);
 
-        let api_keys = get("API_KEY").and_then(|v| {
+        let api_keys = vars.get("API_KEY").and_then(|v| {
             ApiKeys::parse(&Zeroizing::new(v))
-                .map_err(|e| fail("API_KEY", e.to_string()))
+                .map_err(|e| vars.fail("API_KEY", e.to_string()))
                 .ok()
         });
-        let supabase_url = get("SUPABASE_URL").and_then(|v| {
-            let url = v.trim().trim_end_matches('/').to_owned();
+        let supabase_url = vars.get("SUPABASE_URL").and_then(|v| {
+            let url = v.trim_end_matches('/').to_owned();
             if valid_supabase_url(&url) {
                 Some(url)
             } else {
-                fail(
+                vars.fail(
                     "SUPABASE_URL",
-                    "must be an https:// URL (http:// only to loopback)".to_owned(),
+                    "must be an https:// URL (http:// only to loopback)",
                 );
                 None
             }
         });
-        let supabase_anon_key =
-            get("SUPABASE_ANON_KEY").map(|v| SecretString::new(v.trim().to_owned()));
-        let jwt_mode = match get("SUPABASE_JWT_MODE").as_deref().map(str::trim) {
+        let supabase_anon_key = vars.get("SUPABASE_ANON_KEY").map(SecretString::new);
+        let jwt_mode = match vars.get("SUPABASE_JWT_MODE").as_deref() {
             None | Some("remote") => JwtMode::Remote,
             Some("local") => JwtMode::Local,
             Some(_) => {
-                fail(
-                    "SUPABASE_JWT_MODE",
-                    "must be `remote` or `local`".to_owned(),
-                );
+                vars.fail("SUPABASE_JWT_MODE", "must be `remote` or `local`");
                 JwtMode::Remote
             }
         };
-        let jwt_secret = get("SUPABASE_JWT_SECRET").map(|v| SecretString::new(v.trim().to_owned()));
+        let jwt_secret = vars.get("SUPABASE_JWT_SECRET").map(SecretString::new);
         if jwt_secret.as_ref().is_some_and(|s| s.expose().len() < 32) {
-            fail(
-                "SUPABASE_JWT_SECRET",
-                "shorter than 32 characters".to_owned(),
-            );
+            vars.fail("SUPABASE_JWT_SECRET", "shorter than 32 characters");
         }
-        let mut number = |var: &'static str, default: u64, min: u64, max: u64| -> u64 {
-            let Some(text) = get(var) else { return default };
-            match text.trim().parse::<u64>() {
-                Ok(n) if (min..=max).contains(&n) => n,
-                _ => {
-                    fail(var, format!("not an integer from {min} to {max}"));
-                    default
-                }
-            }
-        };
-        let timeout = Duration::from_millis(number("SUPABASE_TIMEOUT_MS", 3000, 100, 60_000));
-        let cache_ttl = Duration::from_secs(number("SUPABASE_CACHE_TTL_SECS", 30, 0, 3600));
-        let production = match get("APP_ENV").as_deref().map(str::trim) {
+        let timeout = Duration::from_millis(vars.number("SUPABASE_TIMEOUT_MS", 3000, 100..=60_000));
+        let cache_ttl = Duration::from_secs(vars.number("SUPABASE_CACHE_TTL_SECS", 30, 0..=3600));
+        let production = match vars.get("APP_ENV").as_deref() {
             None | Some("development") => false,
             Some("production") => true,
             Some(_) => {
-                fail(
-                    "APP_ENV",
-                    "must be `development` or `production`".to_owned(),
-                );
+                vars.fail("APP_ENV", "must be `development` or `production`");
                 false
             }
         };
-        let strict = match get("STRICT_SECURITY_MODE") {
+        let strict = match vars.get("STRICT_SECURITY_MODE") {
             None => false,
             Some(v) => parse_bool(&v).unwrap_or_else(|| {
-                fail(
+                vars.fail(
                     "STRICT_SECURITY_MODE",
-                    "must be 1/true/yes/on or 0/false/no/off".to_owned(),
+                    "must be 1/true/yes/on or 0/false/no/off",
                 );
                 // Unreadable: fail closed.
                 true
             }),
         };
         let mut ids = |var: &'static str| -> IdList {
-            get(var)
+            vars.get(var)
                 .map(|v| {
                     IdList::parse(&v).unwrap_or_else(|e| {
-                        fail(var, e.to_string());
+                        vars.fail(var, e.to_string());
                         IdList::default()
                     })
                 })
@@ -241,7 +217,7 @@ impl Config {
         let owners = ids("OWNER_IDS");
         let admin_roles = ids("ADMIN_ROLE_ID");
 
-        errors.into_result(Self {
+        vars.finish(Self {
             api_keys,
             supabase_url,
             supabase_anon_key,

@@ -73,3 +73,77 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl std::error::Error for ConfigErrors {}
+
+/// Reads variables through a lookup function and collects every problem:
+/// the shape of each crate's `from_lookup`.
+///
+/// ```
+/// use alphaguard_config::Vars;
+///
+/// let mut vars = Vars::new(|name| match name {
+///     "PORT" => Some(" 8080 ".to_owned()),
+///     "RETRIES" => Some("many".to_owned()),
+///     "EMPTY" => Some("   ".to_owned()),
+///     _ => None,
+/// });
+/// assert_eq!(vars.get("EMPTY"), None);
+/// assert_eq!(vars.number("PORT", 80, 1..=65535), 8080);
+/// assert_eq!(vars.number("RETRIES", 3, 0..=10), 3);
+/// let err = vars.finish(()).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid configuration: RETRIES: not an integer from 0 to 10");
+/// ```
+#[derive(Debug)]
+pub struct Vars<F> {
+    lookup: F,
+    errors: ConfigErrors,
+}
+
+impl<F: FnMut(&str) -> Option<String>> Vars<F> {
+    /// Reads through `lookup`.
+    pub fn new(lookup: F) -> Self {
+        Self {
+            lookup,
+            errors: ConfigErrors::default(),
+        }
+    }
+
+    /// The value, trimmed; `None` when unset or blank.
+    pub fn get(&mut self, var: &str) -> Option<String> {
+        (self.lookup)(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// An integer within `range`, `default` when unset; anything else is
+    /// recorded as a problem (and `default` returned, so reading goes on).
+    pub fn number(
+        &mut self,
+        var: &'static str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> u64 {
+        let Some(text) = self.get(var) else {
+            return default;
+        };
+        match text.parse::<u64>() {
+            Ok(n) if range.contains(&n) => n,
+            _ => {
+                self.fail(
+                    var,
+                    format!("not an integer from {} to {}", range.start(), range.end()),
+                );
+                default
+            }
+        }
+    }
+
+    /// Records a problem with `var`.
+    pub fn fail(&mut self, var: &'static str, reason: impl Into<String>) {
+        self.errors.push(var, reason);
+    }
+
+    /// `Ok(value)` when no problem was recorded, else every problem.
+    pub fn finish<T>(self, value: T) -> Result<T, ConfigErrors> {
+        self.errors.into_result(value)
+    }
+}

@@ -3,7 +3,7 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use alphaguard_config::ConfigErrors;
+use alphaguard_config::{ConfigErrors, Vars};
 use ipnet::IpNet;
 
 use crate::{ClientIpResolver, FailurePolicy, Quota, Tiers};
@@ -45,21 +45,20 @@ impl Config {
     }
 
     /// Reads through `lookup`; unset and empty variables take defaults.
-    pub fn from_lookup(
-        mut lookup: impl FnMut(&str) -> Option<String>,
-    ) -> Result<Self, ConfigErrors> {
-        let mut errors = ConfigErrors::default();
-        let mut get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
+    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let mut vars = Vars::new(lookup);
 
         let mut per_minute = |var: &'static str, default: Quota| -> Quota {
-            let Some(text) = get(var) else { return default };
-            match text.trim().parse::<NonZeroU32>() {
+            let Some(text) = vars.get(var) else {
+                return default;
+            };
+            match text.parse::<NonZeroU32>() {
                 Ok(n) => Quota::per_minute(n).unwrap_or_else(|e| {
-                    errors.push(var, e.to_string());
+                    vars.fail(var, e.to_string());
                     default
                 }),
                 Err(_) => {
-                    errors.push(var, "not a positive integer");
+                    vars.fail(var, "not a positive integer");
                     default
                 }
             }
@@ -71,31 +70,20 @@ impl Config {
             per_minute("RATE_LIMIT_WRITE_PER_MIN", d.quota(crate::Tier::Write)),
         );
 
-        let mut number = |var: &'static str, default: u64, min: u64, max: u64| -> u64 {
-            let Some(text) = get(var) else { return default };
-            match text.trim().parse::<u64>() {
-                Ok(n) if (min..=max).contains(&n) => n,
-                _ => {
-                    errors.push(var, format!("not an integer from {min} to {max}"));
-                    default
-                }
-            }
-        };
-        let cleanup = Duration::from_secs(number("RATE_LIMIT_CLEANUP_SECS", 600, 1, 86_400));
-        let max_clients = number(
+        let cleanup = Duration::from_secs(vars.number("RATE_LIMIT_CLEANUP_SECS", 600, 1..=86_400));
+        let max_clients = vars.number(
             "RATE_LIMIT_MAX_CLIENTS",
             crate::store::DEFAULT_MAX_CLIENTS as u64,
-            64,
-            1 << 32,
+            64..=1 << 32,
         );
-        let prefix = number("RATE_LIMIT_IPV6_PREFIX", 64, 0, 128);
+        let prefix = vars.number("RATE_LIMIT_IPV6_PREFIX", 64, 0..=128);
 
         let mut trusted = Vec::new();
-        if let Some(text) = get("TRUSTED_PROXIES") {
+        if let Some(text) = vars.get("TRUSTED_PROXIES") {
             for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
                 match parse_cidr(entry) {
                     Some(net) => trusted.push(net),
-                    None => errors.push(
+                    None => vars.fail(
                         "TRUSTED_PROXIES",
                         format!("{entry:?} is not an address or CIDR"),
                     ),
@@ -103,28 +91,32 @@ impl Config {
             }
         }
 
-        let on_store_error = match get("RATE_LIMIT_ON_STORE_ERROR").as_deref().map(str::trim) {
+        let on_store_error = match vars
+            .get("RATE_LIMIT_ON_STORE_ERROR")
+            .as_deref()
+            .map(str::trim)
+        {
             None | Some("closed") => FailurePolicy::FailClosed,
             Some("open") => FailurePolicy::FailOpen,
             Some(_) => {
-                errors.push("RATE_LIMIT_ON_STORE_ERROR", "must be `open` or `closed`");
+                vars.fail("RATE_LIMIT_ON_STORE_ERROR", "must be `open` or `closed`");
                 FailurePolicy::FailClosed
             }
         };
-        let redis_url = get("RATE_LIMIT_REDIS_URL").map(|u| u.trim().to_owned());
+        let redis_url = vars.get("RATE_LIMIT_REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://")
                 || url.starts_with("rediss://")
                 || url.starts_with("unix://")
                 || url.starts_with("redis+unix://"))
         {
-            errors.push(
+            vars.fail(
                 "RATE_LIMIT_REDIS_URL",
                 "must start with redis://, rediss:// or unix://",
             );
         }
 
-        errors.into_result(Self {
+        vars.finish(Self {
             tiers,
             cleanup,
             max_clients: usize::try_from(max_clients).unwrap_or(usize::MAX),
