@@ -179,6 +179,12 @@ impl Config {
                 JwtMode::Remote
             }
         };
+        if jwt_mode == JwtMode::Local && supabase_url.is_none() {
+            vars.fail(
+                "SUPABASE_JWT_MODE",
+                "`local` needs SUPABASE_URL (the JWKS and the issuer)",
+            );
+        }
         let jwt_secret = vars.get("SUPABASE_JWT_SECRET").map(SecretString::new);
         if jwt_secret.as_ref().is_some_and(|s| s.expose().len() < 32) {
             vars.fail("SUPABASE_JWT_SECRET", "shorter than 32 characters");

@@ -79,7 +79,7 @@ struct SupabaseIdentity {
     identity_data: serde_json::Map<String, serde_json::Value>,
 }
 
-fn as_id(value: Option<&serde_json::Value>) -> Option<u64> {
+pub(crate) fn as_id(value: Option<&serde_json::Value>) -> Option<u64> {
     match value? {
         serde_json::Value::String(s) => s.parse().ok(),
         serde_json::Value::Number(n) => n.as_u64(),

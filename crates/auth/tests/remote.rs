@@ -11,8 +11,6 @@ use alphaguard_test_support::{FakeSupabase, SupabaseMode};
 use base64::Engine as _;
 use serde_json::json;
 
-const ANON: &str = "anon-key-for-tests";
-
 fn verifier(fake: &FakeSupabase, anon: &str, timeout_ms: u64) -> RemoteVerifier {
     RemoteVerifier::new(
         &fake.url(),
@@ -58,10 +56,10 @@ fn discord_user() -> serde_json::Value {
 
 #[tokio::test]
 async fn a_valid_token_yields_the_identity_once_then_from_cache() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     let t = token("alice", 3600);
     fake.add_user(&t, discord_user());
-    let v = verifier(&fake, ANON, 3000);
+    let v = verifier(&fake, &fake.anon_key(), 3000);
     let identity = v.verify(&t).await.unwrap();
     assert_eq!(identity.method, AuthMethod::SupabaseJwt);
     assert_eq!(
@@ -77,7 +75,7 @@ async fn a_valid_token_yields_the_identity_once_then_from_cache() {
 
 #[tokio::test]
 async fn supabase_refusals_are_unauthorized_and_briefly_remembered() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     let banned = token("mallory", 3600);
     fake.answer(
         &banned,
@@ -86,7 +84,7 @@ async fn supabase_refusals_are_unauthorized_and_briefly_remembered() {
     );
     let gone = token("bob", 3600);
     fake.answer(&gone, 403, r#"{"code":403,"error_code":"session_not_found","msg":"Session from session_id claim in JWT does not exist"}"#);
-    let v = verifier(&fake, ANON, 3000);
+    let v = verifier(&fake, &fake.anon_key(), 3000);
     for t in [&banned, &gone, &token("unknown", 3600)] {
         assert!(matches!(v.verify(t).await, Err(AuthError::Unauthorized(_))));
     }
@@ -106,10 +104,10 @@ async fn supabase_refusals_are_unauthorized_and_briefly_remembered() {
 
 #[tokio::test]
 async fn failures_are_unavailable_and_not_cached() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     let t = token("alice", 3600);
     fake.add_user(&t, discord_user());
-    let v = verifier(&fake, ANON, 3000);
+    let v = verifier(&fake, &fake.anon_key(), 3000);
     fake.set_mode(SupabaseMode::Fail);
     assert!(matches!(v.verify(&t).await, Err(AuthError::Unavailable(_))));
     fake.set_mode(SupabaseMode::Normal);
@@ -118,9 +116,9 @@ async fn failures_are_unavailable_and_not_cached() {
 
 #[tokio::test]
 async fn a_hanging_supabase_ends_within_the_timeout() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     fake.set_mode(SupabaseMode::Hang);
-    let v = verifier(&fake, ANON, 300);
+    let v = verifier(&fake, &fake.anon_key(), 300);
     let started = Instant::now();
     let result = v.verify(&token("alice", 3600)).await;
     assert!(
@@ -136,11 +134,11 @@ async fn a_hanging_supabase_ends_within_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_checks_of_one_token_make_one_request() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     fake.set_mode(SupabaseMode::Slow);
     let t = token("alice", 3600);
     fake.add_user(&t, discord_user());
-    let v = std::sync::Arc::new(verifier(&fake, ANON, 3000));
+    let v = std::sync::Arc::new(verifier(&fake, &fake.anon_key(), 3000));
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (v, t) = (v.clone(), t.clone());
@@ -155,10 +153,10 @@ async fn concurrent_checks_of_one_token_make_one_request() {
 
 #[tokio::test]
 async fn the_cache_never_outlives_the_token() {
-    let fake = FakeSupabase::start(ANON).await;
+    let fake = FakeSupabase::start().await;
     let t = token("alice", 1);
     fake.add_user(&t, discord_user());
-    let v = verifier(&fake, ANON, 3000);
+    let v = verifier(&fake, &fake.anon_key(), 3000);
     v.verify(&t).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     v.verify(&t).await.unwrap();
@@ -167,8 +165,8 @@ async fn the_cache_never_outlives_the_token() {
 
 #[tokio::test]
 async fn oversized_and_malformed_tokens_never_leave_the_process() {
-    let fake = FakeSupabase::start(ANON).await;
-    let v = verifier(&fake, ANON, 3000);
+    let fake = FakeSupabase::start().await;
+    let v = verifier(&fake, &fake.anon_key(), 3000);
     for t in [
         "".to_owned(),
         "x".repeat(MAX_TOKEN_LEN + 1),
@@ -181,5 +179,5 @@ async fn oversized_and_malformed_tokens_never_leave_the_process() {
     }
     assert_eq!(fake.requests(), 0);
     let shown = format!("{v:?}");
-    assert!(!shown.contains(ANON), "{shown}");
+    assert!(!shown.contains(&fake.anon_key()), "{shown}");
 }

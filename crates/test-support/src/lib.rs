@@ -14,4 +14,4 @@ mod redis;
 mod supabase;
 
 pub use redis::RedisServer;
-pub use supabase::{FakeSupabase, SupabaseMode};
+pub use supabase::{FakeSupabase, FakeUser, RSA_TEST_PUBLIC_KEY_PEM, SupabaseMode, unix_now};

@@ -1,0 +1,239 @@
+//! The request-level check: JWT first, then the API key.
+
+use http::HeaderMap;
+
+use crate::{
+    API_KEY_HEADER, ApiKeys, AuthError, Config, Identity, JwtMode, LocalVerifier, RemoteVerifier,
+};
+
+/// How bearer tokens are verified.
+#[derive(Debug)]
+pub enum JwtVerifier {
+    /// By asking Supabase (`GET /auth/v1/user`), cached.
+    Remote(RemoteVerifier),
+    /// Here, against the JWKS or the legacy HS256 secret.
+    Local(LocalVerifier),
+}
+
+impl JwtVerifier {
+    /// The identity `token` belongs to.
+    pub async fn verify(&self, token: &str) -> Result<Identity, AuthError> {
+        match self {
+            Self::Remote(v) => v.verify(token).await,
+            Self::Local(v) => v.verify(token).await,
+        }
+    }
+}
+
+/// Authenticates requests the way the Python service did, without its
+/// gaps:
+///
+/// 1. a Supabase JWT in `Authorization: Bearer`, when Supabase is
+///    configured;
+/// 2. only if that is absent or fails, and API keys are configured, the
+///    `X-Api-Key` header;
+/// 3. with neither mechanism configured, everyone is
+///    [`Identity::unauthenticated`] (development mode; the service warns
+///    loudly at start).
+///
+/// Identity comes from verified credentials only: no forwarded identity
+/// header is ever read (strip them with
+/// [`strip_identity_headers`](crate::strip_identity_headers) before
+/// forwarding). A request with several `Authorization` or `X-Api-Key`
+/// headers is refused rather than guessed at.
+///
+/// Failures say whether the caller is wrong ([`AuthError::Unauthorized`],
+/// 401) or the check could not be made ([`AuthError::Unavailable`], 503:
+/// Supabase down and no API key succeeded).
+#[derive(Debug)]
+pub struct Authenticator {
+    jwt: Option<JwtVerifier>,
+    api_keys: Option<ApiKeys>,
+}
+
+impl Authenticator {
+    /// From explicit parts; with neither, the authenticator is open.
+    pub fn new(jwt: Option<JwtVerifier>, api_keys: Option<ApiKeys>) -> Self {
+        Self { jwt, api_keys }
+    }
+
+    /// From the configuration: remote or local JWT verification when
+    /// `SUPABASE_URL` is set, API keys when `API_KEY` is.
+    pub fn from_config(config: &Config) -> Result<Self, AuthError> {
+        let jwt = match &config.supabase_url {
+            None => None,
+            Some(url) => Some(match config.jwt_mode {
+                JwtMode::Remote => JwtVerifier::Remote(RemoteVerifier::new(
+                    url,
+                    config.supabase_anon_key.clone(),
+                    config.timeout,
+                    config.cache_ttl,
+                )?),
+                JwtMode::Local => JwtVerifier::Local(LocalVerifier::new(
+                    url,
+                    config.supabase_anon_key.clone(),
+                    config.jwt_secret.as_ref(),
+                    config.timeout,
+                )?),
+            }),
+        };
+        Ok(Self::new(jwt, config.api_keys.clone()))
+    }
+
+    /// No mechanism configured: every request is let through.
+    pub fn is_open(&self) -> bool {
+        self.jwt.is_none() && self.api_keys.is_none()
+    }
+
+    /// The JWT verifier, if Supabase is configured.
+    pub fn jwt(&self) -> Option<&JwtVerifier> {
+        self.jwt.as_ref()
+    }
+
+    /// The API keys, if configured.
+    pub fn api_keys(&self) -> Option<&ApiKeys> {
+        self.api_keys.as_ref()
+    }
+
+    /// Who sent `headers`.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Identity, AuthError> {
+        if self.is_open() {
+            return Ok(Identity::unauthenticated());
+        }
+        let mut failure = AuthError::Unauthorized("missing credentials");
+        if let Some(jwt) = &self.jwt {
+            match bearer_token(headers) {
+                Ok(Some(token)) => match jwt.verify(token).await {
+                    Ok(identity) => return Ok(identity),
+                    Err(e) => failure = e,
+                },
+                Ok(None) => {}
+                Err(e) => failure = e,
+            }
+        }
+        if let Some(keys) = &self.api_keys {
+            match single(headers, API_KEY_HEADER) {
+                Ok(Some(presented)) => match keys.verify(presented) {
+                    Some(id) => return Ok(Identity::api_key(id)),
+                    // A bad key does not hide that Supabase was down.
+                    None if matches!(failure, AuthError::Unavailable(_)) => {}
+                    None => failure = AuthError::Unauthorized("invalid api key"),
+                },
+                Ok(None) => {}
+                Err(e) if !matches!(failure, AuthError::Unavailable(_)) => failure = e,
+                Err(_) => {}
+            }
+        }
+        Err(failure)
+    }
+}
+
+/// The one value of header `name`, if present and visible ASCII.
+fn single<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>, AuthError> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(AuthError::Unauthorized("repeated credentials header"));
+    }
+    value
+        .to_str()
+        .map(|v| Some(v.trim()))
+        .map_err(|_| AuthError::Unauthorized("malformed credentials header"))
+}
+
+/// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
+/// Another scheme counts as no bearer token.
+fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, AuthError> {
+    let Some(value) = single(headers, http::header::AUTHORIZATION.as_str())? else {
+        return Ok(None);
+    };
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(AuthError::Unauthorized("empty bearer token"));
+    }
+    Ok(Some(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn bearer_parsing() {
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "Bearer abc")])),
+            Ok(Some("abc"))
+        );
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "bearer   abc ")])),
+            Ok(Some("abc"))
+        );
+        assert_eq!(
+            bearer_token(&headers(&[("authorization", "Basic dXNlcjpwYXNz")])),
+            Ok(None)
+        );
+        assert_eq!(bearer_token(&headers(&[])), Ok(None));
+        assert!(bearer_token(&headers(&[("authorization", "Bearer  ")])).is_err());
+        assert!(
+            bearer_token(&headers(&[
+                ("authorization", "Bearer a"),
+                ("authorization", "Bearer b")
+            ]))
+            .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn open_only_when_nothing_is_configured() {
+        let open = Authenticator::new(None, None);
+        assert!(open.is_open());
+        let who = open
+            .authenticate(&headers(&[("x-user-id", "1")]))
+            .await
+            .unwrap();
+        assert_eq!(who, Identity::unauthenticated());
+
+        let keys = ApiKeys::parse("0123456789abcdef0123").unwrap();
+        let closed = Authenticator::new(None, Some(keys));
+        assert!(!closed.is_open());
+        assert_eq!(
+            closed.authenticate(&headers(&[("x-user-id", "1")])).await,
+            Err(AuthError::Unauthorized("missing credentials"))
+        );
+        assert_eq!(
+            closed
+                .authenticate(&headers(&[("x-api-key", "0123456789abcdef0124")]))
+                .await,
+            Err(AuthError::Unauthorized("invalid api key"))
+        );
+        let ok = closed
+            .authenticate(&headers(&[("x-api-key", "0123456789abcdef0123")]))
+            .await
+            .unwrap();
+        assert_eq!(ok.method, crate::AuthMethod::ApiKey);
+        assert!(
+            closed
+                .authenticate(&headers(&[
+                    ("x-api-key", "0123456789abcdef0123"),
+                    ("x-api-key", "0123456789abcdef0123")
+                ]))
+                .await
+                .is_err()
+        );
+    }
+}
