@@ -1,11 +1,23 @@
-//! API-key checks: three configured keys, the presented one matching the
-//! last, none, or a key of another length. Run with
+//! Authentication costs. Run with
 //! `cargo bench -p alphaguard-benches --bench auth`.
+//!
+//! - API-key checks: three configured keys, the presented one matching the
+//!   last, none, or a key of another length.
+//! - Local JWT verification (ES256 and RS256): the whole
+//!   `LocalVerifier::verify` (header, key lookup, signature, claims,
+//!   identity) against the floor, a bare `jsonwebtoken::decode` of the
+//!   same token with the key already in hand — the call `jwt-authorizer`
+//!   makes underneath.
+//! - Remote mode: a cache hit of `RemoteVerifier::verify`.
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use alphaguard_auth::ApiKeys;
+use alphaguard_auth::{ApiKeys, LocalVerifier, RemoteVerifier, SecretString};
+use alphaguard_test_support::{FakeSupabase, FakeUser};
 use criterion::{Criterion, criterion_group, criterion_main};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 fn api_keys(c: &mut Criterion) {
     let keys = ApiKeys::parse(
@@ -26,5 +38,87 @@ fn api_keys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, api_keys);
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PeerClaims {
+    sub: String,
+    role: Option<String>,
+    email: Option<String>,
+}
+
+fn jwt(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let fake = runtime.block_on(FakeSupabase::start());
+    let user = FakeUser::discord(
+        "7f0c0c52-6a4b-4a9b-9d0b-2b6b1f0f6a11",
+        "alice@example.com",
+        123_456_789_012_345_678,
+    );
+    let claims = fake.claims(&user);
+    let local = LocalVerifier::new(
+        &fake.url(),
+        Some(SecretString::new(fake.anon_key())),
+        None,
+        Duration::from_secs(3),
+    )
+    .expect("verifier");
+    runtime.block_on(local.preload()).expect("jwks");
+    let jwks: JwkSet = runtime.block_on(async {
+        reqwest::get(format!("{}/.well-known/jwks.json", fake.issuer()))
+            .await
+            .expect("jwks")
+            .json()
+            .await
+            .expect("jwks json")
+    });
+
+    let mut group = c.benchmark_group("auth/local_verify");
+    for (name, alg, token, kid) in [
+        ("es256", Algorithm::ES256, fake.mint(&claims), "es256-1"),
+        (
+            "rs256",
+            Algorithm::RS256,
+            fake.mint_rs256(&claims),
+            "rs256-1",
+        ),
+    ] {
+        let key = DecodingKey::from_jwk(jwks.find(kid).expect("kid")).expect("key");
+        let mut validation = Validation::new(alg);
+        validation.set_audience(&["authenticated"]);
+        validation.set_issuer(&[fake.issuer()]);
+        assert!(runtime.block_on(local.verify(&token)).is_ok());
+        group.bench_function(format!("{name}/alphaguard"), |b| {
+            b.iter(|| runtime.block_on(local.verify(black_box(&token))))
+        });
+        group.bench_function(format!("{name}/jsonwebtoken_decode"), |b| {
+            b.iter(|| {
+                jsonwebtoken::decode::<PeerClaims>(black_box(&token), &key, &validation)
+                    .expect("valid")
+            })
+        });
+    }
+    group.finish();
+
+    let token = fake.sign_in(&user);
+    let remote = RemoteVerifier::new(
+        &fake.url(),
+        Some(SecretString::new(fake.anon_key())),
+        Duration::from_secs(3),
+        Duration::from_secs(30),
+    )
+    .expect("verifier");
+    assert!(runtime.block_on(remote.verify(&token)).is_ok());
+    let mut group = c.benchmark_group("auth/remote_verify");
+    group.bench_function("cache_hit", |b| {
+        b.iter(|| runtime.block_on(remote.verify(black_box(&token))))
+    });
+    group.finish();
+    assert_eq!(
+        fake.requests(),
+        1,
+        "every remote check after the first was a cache hit"
+    );
+}
+
+criterion_group!(benches, api_keys, jwt);
 criterion_main!(benches);

@@ -8,6 +8,10 @@ use crate::{
 
 /// How bearer tokens are verified.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per process, built at start; boxing buys nothing"
+)]
 pub enum JwtVerifier {
     /// By asking Supabase (`GET /auth/v1/user`), cached.
     Remote(RemoteVerifier),

@@ -100,6 +100,7 @@ pub struct LocalVerifier {
     keys: RwLock<Arc<KeySet>>,
     refresh: tokio::sync::Mutex<RefreshState>,
     cooldown: Duration,
+    min_ttl: Duration,
 }
 
 impl fmt::Debug for LocalVerifier {
@@ -147,7 +148,7 @@ fn pinned_algorithm(jwk: &Jwk) -> Option<Algorithm> {
 
 /// `max-age` from a `Cache-Control` value, bounded; `no-store` and
 /// `no-cache` mean the lower bound.
-fn cache_lifetime(cache_control: Option<&str>) -> Duration {
+fn cache_lifetime(cache_control: Option<&str>, min: Duration) -> Duration {
     let Some(value) = cache_control else {
         return DEFAULT_JWKS_TTL;
     };
@@ -155,14 +156,14 @@ fn cache_lifetime(cache_control: Option<&str>) -> Duration {
     for directive in value.split(',').map(str::trim) {
         let lower = directive.to_ascii_lowercase();
         if lower == "no-store" || lower == "no-cache" {
-            return JWKS_TTL_RANGE.0;
+            return min;
         }
         if let Some(seconds) = lower.strip_prefix("max-age=") {
             ttl = seconds.trim_matches('"').parse::<u64>().ok();
         }
     }
     ttl.map_or(DEFAULT_JWKS_TTL, Duration::from_secs)
-        .clamp(JWKS_TTL_RANGE.0, JWKS_TTL_RANGE.1)
+        .clamp(min, JWKS_TTL_RANGE.1)
 }
 
 fn claim_error(kind: &ErrorKind) -> &'static str {
@@ -216,6 +217,7 @@ impl LocalVerifier {
             })),
             refresh: tokio::sync::Mutex::new(RefreshState { last_attempt: None }),
             cooldown: DEFAULT_REFETCH_COOLDOWN,
+            min_ttl: JWKS_TTL_RANGE.0,
         })
     }
 
@@ -224,6 +226,14 @@ impl LocalVerifier {
     #[must_use]
     pub fn with_refetch_cooldown(mut self, cooldown: Duration) -> Self {
         self.cooldown = cooldown;
+        self
+    }
+
+    /// Sets the least time a JWKS is used before it is refetched, whatever
+    /// its `max-age` says (default the lower end of [`JWKS_TTL_RANGE`]).
+    #[must_use]
+    pub fn with_min_jwks_ttl(mut self, min: Duration) -> Self {
+        self.min_ttl = min.min(JWKS_TTL_RANGE.1);
         self
     }
 
@@ -384,6 +394,7 @@ impl LocalVerifier {
                 .headers()
                 .get(http::header::CACHE_CONTROL)
                 .and_then(|v| v.to_str().ok()),
+            self.min_ttl,
         );
         let mut body = Vec::new();
         let mut response = response;
@@ -435,17 +446,29 @@ mod tests {
 
     #[test]
     fn cache_control_lifetimes() {
-        assert_eq!(cache_lifetime(None), DEFAULT_JWKS_TTL);
+        assert_eq!(cache_lifetime(None, JWKS_TTL_RANGE.0), DEFAULT_JWKS_TTL);
         assert_eq!(
-            cache_lifetime(Some("public, max-age=600")),
+            cache_lifetime(Some("public, max-age=600"), JWKS_TTL_RANGE.0),
             Duration::from_secs(600)
         );
-        assert_eq!(cache_lifetime(Some("max-age=1")), JWKS_TTL_RANGE.0);
-        assert_eq!(cache_lifetime(Some("max-age=99999999")), JWKS_TTL_RANGE.1);
-        assert_eq!(cache_lifetime(Some("no-store")), JWKS_TTL_RANGE.0);
-        assert_eq!(cache_lifetime(Some("max-age=abc")), DEFAULT_JWKS_TTL);
         assert_eq!(
-            cache_lifetime(Some("Public, Max-Age=\"120\"")),
+            cache_lifetime(Some("max-age=1"), JWKS_TTL_RANGE.0),
+            JWKS_TTL_RANGE.0
+        );
+        assert_eq!(
+            cache_lifetime(Some("max-age=99999999"), JWKS_TTL_RANGE.0),
+            JWKS_TTL_RANGE.1
+        );
+        assert_eq!(
+            cache_lifetime(Some("no-store"), JWKS_TTL_RANGE.0),
+            JWKS_TTL_RANGE.0
+        );
+        assert_eq!(
+            cache_lifetime(Some("max-age=abc"), JWKS_TTL_RANGE.0),
+            DEFAULT_JWKS_TTL
+        );
+        assert_eq!(
+            cache_lifetime(Some("Public, Max-Age=\"120\""), JWKS_TTL_RANGE.0),
             Duration::from_secs(120)
         );
     }
