@@ -188,6 +188,13 @@ impl LocalVerifier {
         jwt_secret: Option<&SecretString>,
         timeout: Duration,
     ) -> Result<Self, AuthError> {
+        // jsonwebtoken panics at first use if feature unification left it
+        // with both crypto backends or none: find out here instead.
+        if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
+            return Err(AuthError::Unavailable(
+                "jsonwebtoken has no crypto provider",
+            ));
+        }
         let base = supabase_url.trim_end_matches('/');
         let issuer = format!("{base}/auth/v1");
         let legacy = match jwt_secret {

@@ -1,0 +1,182 @@
+//! The command line: every variable has a flag that overrides it.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use alphaguard_auth::Posture;
+use alphaguard_sanitize::SafeFields;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::app::App;
+use crate::server::{serve, shutdown_signal};
+use crate::settings::{LogFormat, Settings};
+
+macro_rules! variables {
+    ($( $field:ident = $var:literal : $help:literal ),* $(,)?) => {
+        /// The gateway's options. Each reads its environment variable; the
+        /// flag, when given, wins.
+        #[derive(Debug, Default, Parser)]
+        #[command(
+            name = "alphaguard",
+            version,
+            about = "alphaguard: authentication, rate limiting, webhook verification and observability in front of an existing API.",
+            long_about = None,
+        )]
+        pub struct Args {
+            $(
+                #[arg(long, env = $var, hide_env_values = true, help = $help, value_name = "VALUE")]
+                #[doc = $help]
+                pub $field: Option<String>,
+            )*
+        }
+
+        impl Args {
+            /// Every variable the gateway reads.
+            pub const VARIABLES: &'static [&'static str] = &[$($var),*];
+
+            /// The value of variable `name`, from its flag or the environment.
+            pub fn get(&self, name: &str) -> Option<String> {
+                match name {
+                    $( $var => self.$field.clone(), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+variables! {
+    bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080]",
+    app_env = "APP_ENV": "`development` or `production` [default: development]",
+    strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
+    api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
+    supabase_url = "SUPABASE_URL": "Supabase project URL",
+    supabase_anon_key = "SUPABASE_ANON_KEY": "Sent as the apikey header Supabase's gateway requires",
+    supabase_jwt_mode = "SUPABASE_JWT_MODE": "`remote` (ask /auth/v1/user, cached) or `local` (JWKS / legacy secret) [default: remote]",
+    supabase_jwt_secret = "SUPABASE_JWT_SECRET": "Legacy HS256 secret, for local mode",
+    supabase_timeout_ms = "SUPABASE_TIMEOUT_MS": "Timeout of Supabase calls [default: 3000]",
+    supabase_cache_ttl_secs = "SUPABASE_CACHE_TTL_SECS": "Longest a remotely verified token is cached [default: 30]",
+    supabase_webhook_secret = "SUPABASE_WEBHOOK_SECRET": "Secret of the supabase-auth and gdpr-erasure webhooks",
+    premium_invalidate_webhook_secret = "PREMIUM_INVALIDATE_WEBHOOK_SECRET": "Secret of the premium-invalidate webhook",
+    app_reflections_webhook_secret = "APP_REFLECTIONS_WEBHOOK_SECRET": "Secret of the reflections webhook",
+    founder_webhook_secret = "FOUNDER_WEBHOOK_SECRET": "Secret of the founder webhook",
+    legal_update_webhook_secret = "LEGAL_UPDATE_WEBHOOK_SECRET": "Secret of the legal-update webhook",
+    rate_limit_probe_per_min = "RATE_LIMIT_PROBE_PER_MIN": "Probe tier limit per minute (/health, /metrics) [default: 60]",
+    rate_limit_read_per_min = "RATE_LIMIT_READ_PER_MIN": "Read tier limit per minute (GET, HEAD, OPTIONS) [default: 30]",
+    rate_limit_write_per_min = "RATE_LIMIT_WRITE_PER_MIN": "Write tier limit per minute (other methods) [default: 10]",
+    rate_limit_cleanup_secs = "RATE_LIMIT_CLEANUP_SECS": "Idle-client sweep period [default: 600]",
+    rate_limit_max_clients = "RATE_LIMIT_MAX_CLIENTS": "Most clients tracked per tier in memory [default: 1048576]",
+    rate_limit_ipv6_prefix = "RATE_LIMIT_IPV6_PREFIX": "IPv6 clients are grouped by this prefix [default: 64]",
+    rate_limit_on_store_error = "RATE_LIMIT_ON_STORE_ERROR": "`closed` or `open` when Redis fails [default: closed]",
+    rate_limit_redis_url = "RATE_LIMIT_REDIS_URL": "Redis shared by replicas for limits and webhook replay",
+    trusted_proxies = "TRUSTED_PROXIES": "CIDRs whose X-Forwarded-For is believed, comma-separated",
+    owner_ids = "OWNER_IDS": "Owner Discord user ids, comma-separated",
+    admin_role_id = "ADMIN_ROLE_ID": "Admin Discord role ids, comma-separated",
+    upstream_url = "UPSTREAM_URL": "Where verified webhooks and authenticated /api calls go",
+    upstream_timeout_ms = "UPSTREAM_TIMEOUT_MS": "Timeout of an upstream exchange [default: 10000]",
+    observability_window_secs = "OBSERVABILITY_WINDOW_SECS": "Rolling window of /api/observability [default: 300]",
+    header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time a client has to send a request head [default: 10000]",
+    max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
+    max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
+    shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
+    log_format = "LOG_FORMAT": "`text` or `json` [default: text]",
+    google_project_id = "GOOGLE_PROJECT_ID": "Secret Manager project of the Google credentials",
+    google_secret_name = "GOOGLE_SECRET_NAME": "Secret Manager secret [default: alphapy-google-credentials]",
+    google_credentials_json = "GOOGLE_CREDENTIALS_JSON": "Local-development fallback for the Google credentials",
+    drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
+    drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let result = match format {
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_current_span(false)
+            .try_init(),
+        LogFormat::Text => tracing_subscriber::fmt()
+            .fmt_fields(SafeFields::default())
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .try_init(),
+    };
+    if let Err(e) = result {
+        eprintln!("alphaguard: logging not initialised: {e}");
+    }
+}
+
+/// Parses the command line and environment, checks everything, and serves
+/// until SIGINT or SIGTERM. Exit codes: 0 after a clean shutdown, 2 for a
+/// configuration that must not start, 1 for a failure to start.
+pub fn run() -> ExitCode {
+    let args = Args::parse();
+    let lookup = |name: &str| args.get(name);
+    let settings = match Settings::from_lookup(&lookup) {
+        Ok(settings) => settings,
+        Err(errors) => {
+            // Logging may not be set up yet: say it plainly on stderr.
+            eprintln!("alphaguard: refusing to start: {errors}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(settings.log_format);
+    let missing = settings.missing_critical();
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        tracing::error!(missing = %list, "strict production mode: critical secrets missing");
+        eprintln!("alphaguard: refusing to start: strict production mode needs {list}");
+        return ExitCode::from(2);
+    }
+    match settings.auth.posture() {
+        Posture::Unauthenticated => tracing::warn!(
+            "!!! UNAUTHENTICATED MODE: neither API_KEY nor SUPABASE_URL is set; every request is let through. Development only. !!!"
+        ),
+        Posture::Normal | Posture::ProductionStrict => {}
+    }
+    let unconfigured: Vec<&str> = settings.webhooks.unconfigured().map(|s| s.name).collect();
+    if !unconfigured.is_empty() {
+        tracing::warn!(
+            webhooks = %unconfigured.join(", "),
+            "webhooks without a secret are accepted unverified (development only)"
+        );
+    }
+    if settings.auth.production && !settings.auth.strict {
+        tracing::warn!(
+            "APP_ENV=production without STRICT_SECURITY_MODE: missing secrets do not stop the start"
+        );
+    }
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("alphaguard: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let bind = settings.bind;
+        let limits = settings.server;
+        let app = match App::build(settings).await {
+            Ok(app) => Arc::new(app),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start");
+                return ExitCode::FAILURE;
+            }
+        };
+        let listener = match tokio::net::TcpListener::bind(bind).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(%bind, error = %e, "cannot listen");
+                return ExitCode::FAILURE;
+            }
+        };
+        tracing::info!(%bind, "alphaguard listening");
+        serve(listener, app, limits, shutdown_signal()).await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,287 @@
+//! Everything the gateway reads at start, checked at once.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use alphaguard_auth::{Posture, SecretString};
+use alphaguard_config::{ConfigErrors, Vars};
+use alphaguard_webhook_hmac::Registry;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines, every value through `safe_log_message`.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Limits of the HTTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// How long a client may take to send a request's head (slowloris).
+    pub header_read_timeout: Duration,
+    /// The largest request head accepted, in bytes.
+    pub max_header_bytes: usize,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// How long in-flight requests may take to finish on shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            max_connections: 4096,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Where the Google credentials and the Drive mirror are (read and
+/// checked now; used by the gcp-secrets and drive-sync crates).
+#[derive(Debug, Clone, Default)]
+pub struct GoogleSettings {
+    /// `GOOGLE_PROJECT_ID`.
+    pub project_id: Option<String>,
+    /// `GOOGLE_SECRET_NAME`.
+    pub secret_name: String,
+    /// `GOOGLE_CREDENTIALS_JSON` (redacted in `Debug`).
+    pub credentials_json: Option<SecretString>,
+    /// `DRIVE_FOLDER_ID`.
+    pub drive_folder_id: Option<String>,
+    /// `DRIVE_SYNC_DIR`.
+    pub drive_sync_dir: Option<String>,
+}
+
+/// The gateway's whole configuration.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Settings {
+    /// `BIND_ADDR`.
+    pub bind: SocketAddr,
+    /// Authentication (`API_KEY`, `SUPABASE_*`, `APP_ENV`,
+    /// `STRICT_SECURITY_MODE`, `OWNER_IDS`, `ADMIN_ROLE_ID`).
+    pub auth: alphaguard_auth::Config,
+    /// Rate limiting (`RATE_LIMIT_*`, `TRUSTED_PROXIES`).
+    pub rate_limit: alphaguard_rate_limit::Config,
+    /// The webhooks and their secrets (`*_WEBHOOK_SECRET`).
+    pub webhooks: Registry,
+    /// `UPSTREAM_URL`, without a trailing `/`.
+    pub upstream: Option<String>,
+    /// `UPSTREAM_TIMEOUT_MS`: the whole upstream exchange.
+    pub upstream_timeout: Duration,
+    /// `OBSERVABILITY_WINDOW_SECS`.
+    pub observability_window: Duration,
+    /// `LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// `GOOGLE_*`, `DRIVE_*`.
+    pub google: GoogleSettings,
+    /// `HEADER_READ_TIMEOUT_MS`, `MAX_HEADER_BYTES`, `MAX_CONNECTIONS`,
+    /// `SHUTDOWN_GRACE_SECS`.
+    pub server: ServerLimits,
+}
+
+/// The default `BIND_ADDR`.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+fn valid_upstream(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(['?', '#', ' ']) && !r.starts_with('/'))
+}
+
+impl Settings {
+    /// Reads every variable through `lookup` and reports every problem at
+    /// once (named by variable, never showing a secret).
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+        let mut errors = ConfigErrors::default();
+        let auth = alphaguard_auth::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
+        let rate_limit =
+            alphaguard_rate_limit::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
+        let webhooks = Registry::from_lookup(lookup).map_err(|e| errors.extend(e));
+
+        let mut vars = Vars::new(lookup);
+        let bind = vars
+            .get("BIND_ADDR")
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind = bind.parse::<SocketAddr>().unwrap_or_else(|_| {
+            vars.fail(
+                "BIND_ADDR",
+                "must be an address and port, like 127.0.0.1:8080",
+            );
+            SocketAddr::from(([127, 0, 0, 1], 8080))
+        });
+        let upstream = vars.get("UPSTREAM_URL").and_then(|url| {
+            let url = url.trim_end_matches('/').to_owned();
+            if valid_upstream(&url) {
+                Some(url)
+            } else {
+                vars.fail(
+                    "UPSTREAM_URL",
+                    "must be an http:// or https:// URL without query or fragment",
+                );
+                None
+            }
+        });
+        let upstream_timeout =
+            Duration::from_millis(vars.number("UPSTREAM_TIMEOUT_MS", 10_000, 100..=300_000));
+        let observability_window =
+            Duration::from_secs(vars.number("OBSERVABILITY_WINDOW_SECS", 300, 60..=86_400));
+        let log_format = match vars.get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => {
+                vars.fail("LOG_FORMAT", "must be `text` or `json`");
+                LogFormat::Text
+            }
+        };
+        let server = ServerLimits {
+            header_read_timeout: Duration::from_millis(vars.number(
+                "HEADER_READ_TIMEOUT_MS",
+                10_000,
+                100..=120_000,
+            )),
+            max_header_bytes: vars.number("MAX_HEADER_BYTES", 16 * 1024, 8192..=1024 * 1024)
+                as usize,
+            max_connections: vars.number("MAX_CONNECTIONS", 4096, 1..=1_000_000) as usize,
+            shutdown_grace: Duration::from_secs(vars.number("SHUTDOWN_GRACE_SECS", 30, 0..=600)),
+        };
+        let credentials_json = vars.get("GOOGLE_CREDENTIALS_JSON").map(|json| {
+            if serde_json::from_str::<serde_json::Value>(&json).map_or(true, |v| !v.is_object()) {
+                vars.fail("GOOGLE_CREDENTIALS_JSON", "is not a JSON object");
+            }
+            SecretString::new(json)
+        });
+        let google = GoogleSettings {
+            project_id: vars.get("GOOGLE_PROJECT_ID"),
+            secret_name: vars
+                .get("GOOGLE_SECRET_NAME")
+                .unwrap_or_else(|| "alphapy-google-credentials".to_owned()),
+            credentials_json,
+            drive_folder_id: vars.get("DRIVE_FOLDER_ID"),
+            drive_sync_dir: vars.get("DRIVE_SYNC_DIR"),
+        };
+        if google.drive_folder_id.is_some() != google.drive_sync_dir.is_some() {
+            vars.fail("DRIVE_FOLDER_ID", "and DRIVE_SYNC_DIR must be set together");
+        }
+        if let Err(e) = vars.finish(()) {
+            errors.extend(e);
+        }
+        match (auth, rate_limit, webhooks) {
+            (Ok(auth), Ok(rate_limit), Ok(webhooks)) if errors.is_empty() => Ok(Self {
+                bind,
+                auth,
+                rate_limit,
+                webhooks,
+                upstream,
+                upstream_timeout,
+                observability_window,
+                log_format,
+                google,
+                server,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// In strict production mode, what is missing: an auth mechanism,
+    /// `OWNER_IDS`, the anon key for remote JWT checks, and every webhook
+    /// secret. Empty otherwise.
+    pub fn missing_critical(&self) -> Vec<&'static str> {
+        if self.auth.posture() != Posture::ProductionStrict {
+            return Vec::new();
+        }
+        let mut missing = self.auth.missing_critical();
+        missing.extend(self.webhooks.missing_secrets());
+        missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigErrors> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_lookup(&move |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn the_empty_environment_is_development_on_loopback() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(s.auth.posture(), Posture::Unauthenticated);
+        assert!(s.upstream.is_none());
+        assert!(s.missing_critical().is_empty());
+        assert_eq!(s.observability_window, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn every_malformed_variable_is_reported_once() {
+        let err = settings(&[
+            ("BIND_ADDR", "localhost"),
+            ("OWNER_IDS", "12,abc"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("UPSTREAM_URL", "ftp://x"),
+            ("LOG_FORMAT", "xml"),
+            ("FOUNDER_WEBHOOK_SECRET", "s3cr3t-v4lue"),
+            ("SUPABASE_JWT_MODE", "psychic"),
+            ("GOOGLE_CREDENTIALS_JSON", "{not json"),
+            ("RATE_LIMIT_READ_PER_MIN", "0"),
+        ])
+        .unwrap_err();
+        for var in [
+            "BIND_ADDR",
+            "OWNER_IDS",
+            "TRUSTED_PROXIES",
+            "UPSTREAM_URL",
+            "LOG_FORMAT",
+            "FOUNDER_WEBHOOK_SECRET",
+            "SUPABASE_JWT_MODE",
+            "GOOGLE_CREDENTIALS_JSON",
+            "RATE_LIMIT_READ_PER_MIN",
+        ] {
+            assert!(err.mentions(var), "{var} missing from {err}");
+        }
+        let text = err.to_string();
+        assert!(!text.contains("s3cr3t-v4lue"), "{text}");
+        assert!(!text.contains("{not json"), "{text}");
+    }
+
+    #[test]
+    fn strict_production_lists_every_missing_secret() {
+        let s = settings(&[("APP_ENV", "production"), ("STRICT_SECURITY_MODE", "1")]).unwrap();
+        let missing = s.missing_critical();
+        for var in [
+            "API_KEY or SUPABASE_URL",
+            "OWNER_IDS",
+            "SUPABASE_WEBHOOK_SECRET",
+            "FOUNDER_WEBHOOK_SECRET",
+            "LEGAL_UPDATE_WEBHOOK_SECRET",
+        ] {
+            assert!(missing.contains(&var), "{var} not in {missing:?}");
+        }
+        // Production without strict mode starts (with warnings).
+        let lax = settings(&[("APP_ENV", "production")]).unwrap();
+        assert!(lax.missing_critical().is_empty());
+    }
+
+    #[test]
+    fn upstream_urls() {
+        assert!(valid_upstream("http://127.0.0.1:9000"));
+        assert!(valid_upstream("https://api.example.com/base"));
+        assert!(!valid_upstream("http://"));
+        assert!(!valid_upstream("http:///x"));
+        assert!(!valid_upstream("https://a?b"));
+        assert!(!valid_upstream("file:///etc/passwd"));
+    }
+}
