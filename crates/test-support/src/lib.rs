@@ -6,12 +6,17 @@
 //!   that a failure.
 //! - [`FakeSupabase`]: a loopback HTTP server answering `GET /auth/v1/user`
 //!   as Supabase Auth does (status codes, error bodies, the `apikey` check
-//!   of its gateway), that can be told to hang or fail.
+//!   of its gateway), its JWKS, and real tokens; it can be told to hang or
+//!   fail.
+//! - [`RecordingUpstream`]: the API behind the gateway, recording every
+//!   request byte for byte.
 
 #![forbid(unsafe_code)]
 
 mod redis;
 mod supabase;
+mod upstream;
 
 pub use redis::RedisServer;
 pub use supabase::{FakeSupabase, FakeUser, RSA_TEST_PUBLIC_KEY_PEM, SupabaseMode, unix_now};
+pub use upstream::{Received, RecordingUpstream};

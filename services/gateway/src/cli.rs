@@ -175,7 +175,8 @@ pub fn run() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        tracing::info!(%bind, "alphaguard listening");
+        let bound = listener.local_addr().map_or(bind, |a| a);
+        tracing::info!(addr = %bound, "alphaguard listening");
         serve(listener, app, limits, shutdown_signal()).await;
         ExitCode::SUCCESS
     })

@@ -1,0 +1,683 @@
+//! Every route and error of the gateway, without a socket: `App::handle`
+//! takes a request and a peer address. Supabase and the upstream API are
+//! real loopback servers (`alphaguard-test-support`).
+
+// Test helpers may unwrap: a panic is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use alphaguard_gateway::{App, SecretsCache, Settings};
+use alphaguard_test_support::{FakeSupabase, FakeUser, RecordingUpstream, unix_now};
+use alphaguard_webhook_hmac::Secret;
+use alphaguard_webhook_hmac::standard::sign_headers;
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use serde_json::Value;
+
+const KEY: &str = "service-key-0123456789abcdef";
+const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const OWNER: u64 = 123_456_789_012_345_678;
+
+fn peer() -> SocketAddr {
+    SocketAddr::from(([203, 0, 113, 7], 50_000))
+}
+
+/// The gateway with `vars`, limits raised so only the rate-limit tests
+/// trip them.
+async fn app(vars: &[(&str, &str)]) -> App {
+    let mut map: HashMap<String, String> = [
+        ("RATE_LIMIT_PROBE_PER_MIN", "10000"),
+        ("RATE_LIMIT_READ_PER_MIN", "10000"),
+        ("RATE_LIMIT_WRITE_PER_MIN", "10000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in vars {
+        map.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::from_lookup(&move |name| map.get(name).cloned()).unwrap();
+    App::build(settings).await.unwrap()
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn request_id(&self) -> &str {
+        self.headers["x-request-id"].to_str().unwrap()
+    }
+
+    /// The error contract: generic message, the request id, nothing else.
+    fn assert_error(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.text());
+        let body = self.json();
+        let fields: Vec<&String> = body.as_object().unwrap().keys().collect();
+        assert_eq!(fields, ["error", "request_id"], "{body}");
+        assert_eq!(body["request_id"], self.request_id());
+        assert_eq!(self.headers["content-type"], "application/json");
+        if status == StatusCode::UNAUTHORIZED {
+            assert_eq!(self.headers["www-authenticate"], "Bearer");
+        }
+    }
+}
+
+async fn send_from(app: &App, request: Request<Full<Bytes>>, peer: SocketAddr) -> Answer {
+    let response = app.handle(request, peer).await;
+    let (parts, body) = response.into_parts();
+    Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.unwrap().to_bytes(),
+    }
+}
+
+async fn send(app: &App, request: Request<Full<Bytes>>) -> Answer {
+    send_from(app, request, peer()).await
+}
+
+fn get(path: &str) -> http::request::Builder {
+    Request::get(path)
+}
+
+fn empty(builder: http::request::Builder) -> Request<Full<Bytes>> {
+    builder.body(Full::new(Bytes::new())).unwrap()
+}
+
+#[tokio::test]
+async fn health_and_methods() {
+    let app = app(&[]).await;
+    let ok = send(&app, empty(get("/health"))).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_eq!(ok.json(), serde_json::json!({"status": "ok"}));
+    assert_eq!(ok.headers["ratelimit-policy"], "probe;q=10000;w=60");
+    assert!(ok.headers.contains_key("ratelimit"));
+    assert_eq!(ok.request_id().len(), 24);
+
+    let post = send(&app, empty(Request::post("/health"))).await;
+    post.assert_error(StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.headers["allow"], "GET, HEAD");
+
+    send(&app, empty(get("/nowhere")))
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    send(&app, empty(get("/webhooks/founder")))
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED);
+    send(&app, empty(Request::post("/webhooks/nope")))
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    send(&app, empty(Request::post("/webhooks/founder/x")))
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn request_ids_are_kept_when_sane_and_made_otherwise() {
+    let app = app(&[]).await;
+    let kept = send(
+        &app,
+        empty(get("/nowhere").header("x-request-id", "abc.DEF_1-2")),
+    )
+    .await;
+    assert_eq!(kept.request_id(), "abc.DEF_1-2");
+    assert_eq!(kept.json()["request_id"], "abc.DEF_1-2");
+    for bad in ["has space", "quote\"", &"x".repeat(129), "semi;colon"] {
+        let made = send(&app, empty(get("/health").header("x-request-id", bad))).await;
+        assert_ne!(made.request_id(), bad);
+        assert_eq!(made.request_id().len(), 24);
+    }
+    let a = send(&app, empty(get("/health"))).await;
+    let b = send(&app, empty(get("/health"))).await;
+    assert_ne!(a.request_id(), b.request_id());
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text() {
+    let app = app(&[("API_KEY", KEY)]).await;
+    send(&app, empty(get("/api/me"))).await;
+    send(&app, empty(Request::post("/webhooks/founder"))).await;
+    let metrics = send(&app, empty(get("/metrics"))).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.text();
+    for needle in [
+        "alphaguard_http_requests_total{class=\"api\",status=\"401\"}",
+        "alphaguard_http_request_duration_seconds_bucket{class=\"api\"",
+        "alphaguard_auth_failures_total{reason=\"missing credentials\"}",
+        "alphaguard_webhook_verifications_total{name=\"founder\",result=\"unconfigured\"}",
+    ] {
+        assert!(text.contains(needle), "{needle} not in\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn observability_needs_the_service_key() {
+    let open = app(&[]).await;
+    send(&open, empty(get("/api/observability")))
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE);
+
+    let app = app(&[("API_KEY", KEY)]).await;
+    send(&app, empty(get("/api/observability")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    send(
+        &app,
+        empty(get("/api/observability").header("x-api-key", "wrong-key-0123456789abc")),
+    )
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED);
+
+    // Traffic: two api answers (one 200, one 401), probes and the view
+    // itself not counted under api, one webhook.
+    send(&app, empty(get("/api/me").header("x-api-key", KEY))).await;
+    send(&app, empty(get("/api/me"))).await;
+    send(&app, empty(get("/health"))).await;
+    send(&app, empty(Request::post("/webhooks/legal-update"))).await;
+    let view = send(
+        &app,
+        empty(get("/api/observability").header("x-api-key", KEY)),
+    )
+    .await;
+    assert_eq!(view.status, StatusCode::OK);
+    let v = view.json();
+    assert_eq!(v["window_seconds"], 300);
+    assert_eq!(v["api"]["requests"], 2);
+    assert_eq!(v["api"]["success_rate"], 0.5);
+    assert_eq!(v["api"]["by_status_class"]["2xx"], 1);
+    assert_eq!(v["api"]["by_status_class"]["4xx"], 1);
+    for p in ["p50", "p95", "p99"] {
+        assert!(v["api"]["latency_ms"][p].is_number(), "{p}");
+    }
+    assert_eq!(v["webhooks"]["requests"], 1);
+    assert_eq!(v["webhooks"]["by_name"]["legal-update"]["requests"], 1);
+    assert_eq!(
+        v["webhooks"]["by_name"]["legal-update"]["by_status_class"]["2xx"],
+        1
+    );
+    assert_eq!(v["webhooks"]["by_name"].as_object().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn me_in_every_mode() {
+    // Development: nobody configured, everyone unauthenticated.
+    let open = app(&[]).await;
+    let me = send(&open, empty(get("/api/me").header("x-user-id", "42"))).await;
+    assert_eq!(
+        me.json(),
+        serde_json::json!({"method": "unauthenticated", "user_id": null, "role": null, "email": null})
+    );
+
+    let fake = FakeSupabase::start().await;
+    let user = FakeUser::discord(
+        "7f0c0c52-6a4b-4a9b-9d0b-2b6b1f0f6a11",
+        "alice@example.com",
+        OWNER,
+    );
+    let token = fake.sign_in(&user);
+    let (url, anon, secret) = (fake.url(), fake.anon_key(), fake.jwt_secret());
+    for mode in ["remote", "local"] {
+        let app = app(&[
+            ("API_KEY", KEY),
+            ("SUPABASE_URL", &url),
+            ("SUPABASE_ANON_KEY", &anon),
+            ("SUPABASE_JWT_MODE", mode),
+            ("SUPABASE_JWT_SECRET", &secret),
+        ])
+        .await;
+        let me = send(
+            &app,
+            empty(
+                get("/api/me")
+                    .header("authorization", format!("Bearer {token}"))
+                    .header("x-user-id", "spoofed"),
+            ),
+        )
+        .await;
+        assert_eq!(me.status, StatusCode::OK, "{mode}");
+        assert_eq!(
+            me.json(),
+            serde_json::json!({
+                "method": "supabase_jwt",
+                "user_id": "7f0c0c52-6a4b-4a9b-9d0b-2b6b1f0f6a11",
+                "role": "authenticated",
+                "email": "alice@example.com"
+            }),
+            "{mode}"
+        );
+        let by_key = send(&app, empty(get("/api/me").header("x-api-key", KEY))).await;
+        assert_eq!(by_key.json()["method"], "api_key", "{mode}");
+        assert_eq!(by_key.json()["user_id"], Value::Null, "{mode}");
+        send(&app, empty(get("/api/me").header("x-user-id", "42")))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED);
+        send(
+            &app,
+            empty(get("/api/me").header("authorization", "Bearer forged.token.here")),
+        )
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+        send(&app, empty(Request::delete("/api/me")))
+            .await
+            .assert_error(StatusCode::METHOD_NOT_ALLOWED);
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_supabase_is_503_within_the_timeout() {
+    let fake = FakeSupabase::start().await;
+    let token = fake.sign_in(&FakeUser::email("u-1", "u@example.com"));
+    fake.set_mode(alphaguard_test_support::SupabaseMode::Hang);
+    let (url, anon) = (fake.url(), fake.anon_key());
+    let app = app(&[
+        ("SUPABASE_URL", &url),
+        ("SUPABASE_ANON_KEY", &anon),
+        ("SUPABASE_TIMEOUT_MS", "300"),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let answer = send(
+        &app,
+        empty(get("/api/me").header("authorization", format!("Bearer {token}"))),
+    )
+    .await;
+    answer.assert_error(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[derive(Debug, Default)]
+struct CountingCache(AtomicUsize);
+
+impl SecretsCache for CountingCache {
+    fn clear(&self) -> usize {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        3
+    }
+}
+
+#[tokio::test]
+async fn clear_cache_is_for_owners_only() {
+    let fake = FakeSupabase::start().await;
+    let owner = fake.sign_in(&FakeUser::discord("u-owner", "o@example.com", OWNER));
+    let other = fake.sign_in(&FakeUser::discord("u-other", "x@example.com", 42));
+    let email_only = fake.sign_in(&FakeUser::email("u-mail", "m@example.com"));
+    let (url, anon) = (fake.url(), fake.anon_key());
+    let owners = OWNER.to_string();
+    let vars = [
+        ("API_KEY", KEY),
+        ("SUPABASE_URL", url.as_str()),
+        ("SUPABASE_ANON_KEY", anon.as_str()),
+        ("OWNER_IDS", owners.as_str()),
+    ];
+    let cache = Arc::new(CountingCache::default());
+    let app = app(&vars).await.with_secrets_cache(cache.clone());
+    let post = |token: &str| {
+        empty(
+            Request::post("/api/admin/secrets/clear-cache")
+                .header("authorization", format!("Bearer {token}")),
+        )
+    };
+    for token in [&other, &email_only] {
+        send(&app, post(token))
+            .await
+            .assert_error(StatusCode::FORBIDDEN);
+    }
+    // A service key is not an owner either.
+    send(
+        &app,
+        empty(Request::post("/api/admin/secrets/clear-cache").header("x-api-key", KEY)),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    send(&app, empty(Request::post("/api/admin/secrets/clear-cache")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    assert_eq!(cache.0.load(Ordering::SeqCst), 0);
+
+    let cleared = send(&app, post(&owner)).await;
+    assert_eq!(cleared.status, StatusCode::OK);
+    assert_eq!(cleared.json()["entries"], 3);
+    assert_eq!(cache.0.load(Ordering::SeqCst), 1);
+
+    send(
+        &app,
+        empty(
+            get("/api/admin/secrets/clear-cache")
+                .header("authorization", format!("Bearer {owner}")),
+        ),
+    )
+    .await
+    .assert_error(StatusCode::METHOD_NOT_ALLOWED);
+    let unknown =
+        empty(Request::post("/api/admin/other").header("authorization", format!("Bearer {owner}")));
+    send(&app, unknown)
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+
+    // Without a secrets cache wired in, even an owner gets 503.
+    let bare = self::app(&vars).await;
+    send(&bare, post(&owner))
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE);
+}
+
+fn signed(name: &str, id: &str, body: &'static [u8]) -> Request<Full<Bytes>> {
+    let secret = Secret::parse(WEBHOOK_SECRET).unwrap();
+    let headers = sign_headers(&secret, id, unix_now(), body).unwrap();
+    let mut builder = Request::post(format!("/webhooks/{name}"))
+        .header("content-type", "application/json")
+        .header("x-request-id", format!("req-{id}"));
+    for (k, v) in &headers {
+        builder = builder.header(k, v);
+    }
+    builder.body(Full::new(Bytes::from_static(body))).unwrap()
+}
+
+#[tokio::test]
+async fn webhooks_are_verified_deduplicated_and_forwarded() {
+    let upstream = RecordingUpstream::start().await;
+    let url = upstream.url();
+    let app = app(&[
+        ("SUPABASE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("UPSTREAM_URL", &url),
+    ])
+    .await;
+    let body: &'static [u8] = b"{\"type\":\"user.created\",\"n\":\"\xc3\xa9\\u0000\"}";
+
+    let first = send(&app, signed("supabase-auth", "msg_1", body)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let got = upstream.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].method, Method::POST);
+    assert_eq!(got[0].uri, "/webhooks/supabase-auth");
+    assert_eq!(&got[0].body[..], body, "forwarded byte for byte");
+    assert_eq!(got[0].headers["x-request-id"], "req-msg_1");
+    assert_eq!(got[0].headers["x-webhook-verified"], "true");
+    assert_eq!(got[0].headers["webhook-id"], "msg_1");
+    assert!(!got[0].headers.contains_key("webhook-signature"));
+
+    // The same delivery again: acknowledged, not forwarded twice.
+    let again = send(&app, signed("supabase-auth", "msg_1", body)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["status"], "duplicate");
+    assert_eq!(upstream.received().len(), 1);
+
+    // Bad and missing signatures.
+    let mut tampered = signed("supabase-auth", "msg_2", body);
+    *tampered.body_mut() = Full::new(Bytes::from_static(b"{\"type\":\"user.deleted\"}"));
+    send(&app, tampered)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    send(&app, empty(Request::post("/webhooks/founder")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    // supabase-auth refuses the plain scheme even with a right signature.
+    let secret = Secret::parse(WEBHOOK_SECRET).unwrap();
+    let plain = secret.sign_plain(body).unwrap();
+    let downgrade = Request::post("/webhooks/supabase-auth")
+        .header("x-signature-256", plain.clone())
+        .body(Full::new(Bytes::from_static(body)))
+        .unwrap();
+    send(&app, downgrade)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    // ...which founder accepts.
+    let founder = Request::post("/webhooks/founder")
+        .header("x-signature-256", plain)
+        .body(Full::new(Bytes::from_static(body)))
+        .unwrap();
+    assert_eq!(send(&app, founder).await.status, StatusCode::OK);
+    assert_eq!(upstream.received().len(), 2);
+
+    // Upstream failure: 502, and the id is forgotten so the retry goes
+    // through.
+    upstream.respond(500, r#"{"trace":"Traceback (most recent call last)"}"#);
+    let failed = send(&app, signed("supabase-auth", "msg_3", body)).await;
+    failed.assert_error(StatusCode::BAD_GATEWAY);
+    assert!(!failed.text().contains("Traceback"));
+    upstream.respond(204, "");
+    let retried = send(&app, signed("supabase-auth", "msg_3", body)).await;
+    assert_eq!(retried.status, StatusCode::OK);
+    assert_eq!(upstream.received().len(), 4);
+}
+
+#[tokio::test]
+async fn webhook_size_limit_and_no_upstream() {
+    let app = app(&[("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET)]).await;
+    let declared = Request::post("/webhooks/founder")
+        .header("content-length", (1024 * 1024 + 1).to_string())
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    send(&app, declared)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    let streamed = Request::post("/webhooks/founder")
+        .body(Full::new(Bytes::from(vec![b'x'; 1024 * 1024 + 1])))
+        .unwrap();
+    send(&app, streamed)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    // At the limit: verified, then 202 with no upstream configured.
+    let body: &'static [u8] = Box::leak(vec![b'y'; 1024 * 1024].into_boxed_slice());
+    let accepted = send(&app, signed("founder", "big", body)).await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn upstream_timeout_is_502() {
+    let upstream = RecordingUpstream::start().await;
+    upstream.delay(Duration::from_secs(5));
+    let url = upstream.url();
+    let app = app(&[
+        ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("UPSTREAM_URL", &url),
+        ("UPSTREAM_TIMEOUT_MS", "300"),
+        ("API_KEY", KEY),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    send(&app, signed("founder", "slow", b"{}"))
+        .await
+        .assert_error(StatusCode::BAD_GATEWAY);
+    send(&app, empty(get("/api/things").header("x-api-key", KEY)))
+        .await
+        .assert_error(StatusCode::BAD_GATEWAY);
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn rate_limits_by_tier_and_client() {
+    let map: HashMap<String, String> = [
+        ("RATE_LIMIT_WRITE_PER_MIN", "2"),
+        ("RATE_LIMIT_READ_PER_MIN", "100"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let app = App::build(Settings::from_lookup(&move |n| map.get(n).cloned()).unwrap())
+        .await
+        .unwrap();
+    let post = || empty(Request::post("/webhooks/founder"));
+    assert_eq!(send(&app, post()).await.status, StatusCode::ACCEPTED);
+    assert_eq!(send(&app, post()).await.status, StatusCode::ACCEPTED);
+    let limited = send(&app, post()).await;
+    limited.assert_error(StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1);
+    assert_eq!(limited.headers["ratelimit-policy"], "write;q=2;w=60");
+    assert!(
+        limited.headers["ratelimit"]
+            .to_str()
+            .unwrap()
+            .starts_with("write;r=0;")
+    );
+    // Reads are a separate tier.
+    assert_eq!(
+        send(&app, empty(get("/health"))).await.status,
+        StatusCode::OK
+    );
+    // Another client has its own budget.
+    let elsewhere = SocketAddr::from(([198, 51, 100, 1], 1));
+    assert_eq!(
+        send_from(&app, post(), elsewhere).await.status,
+        StatusCode::ACCEPTED
+    );
+    // X-Forwarded-For is believed from a trusted proxy only.
+    let proxy = SocketAddr::from(([10, 0, 0, 5], 1));
+    let via = |client: &str| {
+        empty(Request::post("/webhooks/founder").header("x-forwarded-for", client.to_owned()))
+    };
+    assert_eq!(
+        send_from(&app, via("192.0.2.1"), proxy).await.status,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        send_from(&app, via("192.0.2.2"), proxy).await.status,
+        StatusCode::ACCEPTED
+    );
+    // From an untrusted peer the header is ignored: still peer()'s budget.
+    send(&app, via("192.0.2.3"))
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn api_calls_are_authenticated_and_forwarded_with_verified_identity() {
+    let fake = FakeSupabase::start().await;
+    let token = fake.sign_in(&FakeUser::discord("u-42", "a@example.com", OWNER));
+    let upstream = RecordingUpstream::start().await;
+    let (url, anon, up) = (fake.url(), fake.anon_key(), upstream.url());
+    let app = app(&[
+        ("API_KEY", KEY),
+        ("SUPABASE_URL", &url),
+        ("SUPABASE_ANON_KEY", &anon),
+        ("UPSTREAM_URL", &up),
+    ])
+    .await;
+
+    send(&app, empty(get("/api/things")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    assert!(upstream.received().is_empty());
+
+    let body: &'static [u8] = b"\x00\x01binary\xffpayload";
+    let request = Request::put("/api/things/7?x=1&y=%20")
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-user-id", "admin")
+        .header("x-forwarded-user", "root")
+        .header("x_auth_request_email", "root@example.com")
+        .header("x-webhook-verified", "true")
+        .header("x-forwarded-for", "6.6.6.6")
+        .header("connection", "x-secret-hop")
+        .header("x-secret-hop", "drop me")
+        .header("x-custom", "kept")
+        .header("x-request-id", "trace-1")
+        .body(Full::new(Bytes::from_static(body)))
+        .unwrap();
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.headers["x-upstream"], "yes");
+    assert!(!answer.headers.contains_key("keep-alive"));
+    assert_eq!(answer.request_id(), "trace-1");
+    assert_eq!(answer.json()["upstream"], "ok");
+
+    let got = upstream.received();
+    assert_eq!(got.len(), 1);
+    let r = &got[0];
+    assert_eq!(r.method, Method::PUT);
+    assert_eq!(r.uri, "/api/things/7?x=1&y=%20");
+    assert_eq!(&r.body[..], body);
+    assert_eq!(r.headers["x-user-id"], "u-42");
+    assert_eq!(r.headers["x-user-role"], "authenticated");
+    assert_eq!(r.headers["x-auth-method"], "supabase_jwt");
+    assert_eq!(r.headers["x-discord-id"], OWNER.to_string());
+    assert_eq!(r.headers["x-request-id"], "trace-1");
+    assert_eq!(r.headers["x-forwarded-for"], "203.0.113.7");
+    assert_eq!(r.headers["x-custom"], "kept");
+    for gone in [
+        "x-forwarded-user",
+        "x_auth_request_email",
+        "x-webhook-verified",
+        "x-secret-hop",
+        "x-api-key",
+    ] {
+        assert!(!r.headers.contains_key(gone), "{gone} reached the upstream");
+    }
+    assert_eq!(r.headers.get_all("x-user-id").iter().count(), 1);
+
+    // An API-key caller: no user id is invented.
+    send(&app, empty(get("/api/things").header("x-api-key", KEY))).await;
+    let r = upstream.received().pop().unwrap();
+    assert_eq!(r.headers["x-auth-method"], "api_key");
+    assert!(!r.headers.contains_key("x-user-id"));
+    assert!(!r.headers.contains_key("x-api-key"));
+
+    // Upstream answers pass through, except 5xx, which never show their body.
+    upstream.respond(404, r#"{"detail":"no such thing"}"#);
+    let missing = send(&app, empty(get("/api/things/8").header("x-api-key", KEY))).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json()["detail"], "no such thing");
+    upstream.respond(500, "Traceback: secret internals");
+    let hidden = send(&app, empty(get("/api/things/9").header("x-api-key", KEY))).await;
+    hidden.assert_error(StatusCode::BAD_GATEWAY);
+    assert!(!hidden.text().contains("Traceback"));
+
+    let big = Request::post("/api/upload")
+        .header("x-api-key", KEY)
+        .header("content-length", (10 * 1024 * 1024 + 1).to_string())
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    send(&app, big)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn api_without_upstream_is_404_and_a_dead_upstream_502() {
+    let app = app(&[("API_KEY", KEY)]).await;
+    send(&app, empty(get("/api/things").header("x-api-key", KEY)))
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    // Authentication comes first: no key, 401 even without an upstream.
+    send(&app, empty(get("/api/things")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let app = self::app(&[("API_KEY", KEY), ("UPSTREAM_URL", &dead)]).await;
+    send(&app, empty(get("/api/things").header("x-api-key", KEY)))
+        .await
+        .assert_error(StatusCode::BAD_GATEWAY);
+}
