@@ -27,7 +27,7 @@ use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::observe::{
-    self, AUTH_FAILURES, RATE_LIMITED, Rolling, RouteClass, WEBHOOK_VERIFICATIONS,
+    self, AUTH_FAILURES, RATE_LIMITED, Recorder, RouteClass, WEBHOOK_VERIFICATIONS,
 };
 use crate::request_id::{RequestIds, X_REQUEST_ID};
 use crate::settings::Settings;
@@ -80,10 +80,19 @@ pub struct App {
     replay: Arc<dyn ReplayGuard>,
     upstream: Option<Upstream>,
     secrets: Option<Arc<dyn SecretsCache>>,
-    rolling: Rolling,
+    recorder: Recorder,
     metrics: PrometheusHandle,
     ids: RequestIds,
     _sweeper: Option<Sweeper>,
+}
+
+/// The body of `GET /api/me`.
+#[derive(serde::Serialize)]
+struct Me<'a> {
+    method: &'static str,
+    user_id: Option<&'a str>,
+    role: Option<&'a str>,
+    email: Option<&'a str>,
 }
 
 /// Per-request facts the handlers share.
@@ -247,7 +256,7 @@ impl App {
             replay,
             upstream,
             secrets: None,
-            rolling: Rolling::new(settings.observability_window),
+            recorder: Recorder::new(settings.observability_window),
             metrics: observe::prometheus(),
             ids: RequestIds::default(),
             _sweeper: sweeper,
@@ -299,19 +308,17 @@ impl App {
             .classifier
             .classify(request.method(), request.uri().path());
         let decision = self.limiter.check(tier, &key).await;
-        let method = request.method().clone();
         let mut response = if decision.allowed {
-            let path = request.uri().path().to_owned();
-            let response = self.route(request, class, &ctx).await;
-            tracing::debug!(
-                request_id = ctx.id(),
-                client = %ctx.client,
-                method = %method,
-                path = %safe_log_message(&path),
-                status = response.status().as_u16(),
-                "request"
-            );
-            response
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                tracing::debug!(
+                    request_id = ctx.id(),
+                    client = %ctx.client,
+                    method = %request.method(),
+                    path = %safe_log_message(request.uri().path()),
+                    "request"
+                );
+            }
+            self.route(request, class, &ctx).await
         } else {
             metrics::counter!(RATE_LIMITED, "tier" => tier.as_str()).increment(1);
             tracing::info!(request_id = ctx.id(), client = %ctx.client, tier = tier.as_str(), "rate limited");
@@ -324,12 +331,8 @@ impl App {
             &decision,
         );
         response.headers_mut().insert(X_REQUEST_ID, ctx.id.clone());
-        observe::record(
-            &self.rolling,
-            class,
-            response.status().as_u16(),
-            started.elapsed(),
-        );
+        self.recorder
+            .record(class, response.status().as_u16(), started.elapsed());
         response
     }
 
@@ -413,21 +416,26 @@ impl App {
             metrics::counter!(AUTH_FAILURES, "reason" => "invalid api key").increment(1);
             return error(StatusCode::UNAUTHORIZED, "unauthorized", ctx);
         }
-        json_response(StatusCode::OK, self.rolling.snapshot().to_string())
+        json_response(
+            StatusCode::OK,
+            self.recorder.rolling().snapshot().to_string(),
+        )
     }
 
     async fn me(&self, headers: &HeaderMap, ctx: &Ctx) -> Response<Body> {
         match self.authenticate(headers, ctx).await {
-            Ok(who) => json_response(
-                StatusCode::OK,
-                serde_json::json!({
-                    "method": who.method.as_str(),
-                    "user_id": who.subject,
-                    "role": who.role,
-                    "email": who.email,
-                })
-                .to_string(),
-            ),
+            Ok(who) => {
+                let me = Me {
+                    method: who.method.as_str(),
+                    user_id: who.subject.as_deref(),
+                    role: who.role.as_deref(),
+                    email: who.email.as_deref(),
+                };
+                match serde_json::to_vec(&me) {
+                    Ok(body) => json_response(StatusCode::OK, body),
+                    Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal error", ctx),
+                }
+            }
             Err(response) => response,
         }
     }

@@ -316,41 +316,75 @@ fn describe() {
     );
 }
 
-/// A status code as a label without allocating for the common ones.
-fn status_label(status: u16) -> metrics::SharedString {
-    let label: &'static str = match status {
-        200 => "200",
-        201 => "201",
-        202 => "202",
-        204 => "204",
-        301 => "301",
-        302 => "302",
-        304 => "304",
-        400 => "400",
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        405 => "405",
-        408 => "408",
-        413 => "413",
-        422 => "422",
-        429 => "429",
-        431 => "431",
-        500 => "500",
-        502 => "502",
-        503 => "503",
-        504 => "504",
-        other => return metrics::SharedString::from(other.to_string()),
-    };
-    metrics::SharedString::const_str(label)
+/// The status codes that get a cached counter handle.
+const COMMON_STATUSES: [u16; 21] = [
+    200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 405, 408, 413, 422, 429, 431, 500, 502,
+    503, 504,
+];
+
+const CLASSES: [RouteClass; 5] = [
+    RouteClass::Probe,
+    RouteClass::Observability,
+    RouteClass::Api,
+    RouteClass::Webhook(0),
+    RouteClass::Other,
+];
+
+fn class_index(class: RouteClass) -> usize {
+    match class {
+        RouteClass::Probe => 0,
+        RouteClass::Observability => 1,
+        RouteClass::Api => 2,
+        RouteClass::Webhook(_) => 3,
+        RouteClass::Other => 4,
+    }
 }
 
-/// Counts a request in the metrics and the rolling window.
-pub fn record(rolling: &Rolling, class: RouteClass, status: u16, latency: Duration) {
-    metrics::counter!(REQUESTS, "class" => class.label(), "status" => status_label(status))
-        .increment(1);
-    metrics::histogram!(REQUEST_DURATION, "class" => class.label()).record(latency.as_secs_f64());
-    rolling.record(class, status, latency);
+/// Counts requests in the metrics and the rolling window. Metric handles
+/// are looked up once per (class, status) and kept, so the hot path is a
+/// few atomic operations and one short lock.
+#[derive(Debug)]
+pub struct Recorder {
+    rolling: Rolling,
+    requests: [[OnceLock<metrics::Counter>; COMMON_STATUSES.len()]; CLASSES.len()],
+    durations: [OnceLock<metrics::Histogram>; CLASSES.len()],
+}
+
+impl Recorder {
+    /// A recorder with a rolling window of `window`.
+    pub fn new(window: Duration) -> Self {
+        Self {
+            rolling: Rolling::new(window),
+            requests: Default::default(),
+            durations: Default::default(),
+        }
+    }
+
+    /// The rolling window.
+    pub fn rolling(&self) -> &Rolling {
+        &self.rolling
+    }
+
+    /// Counts one answered request.
+    pub fn record(&self, class: RouteClass, status: u16, latency: Duration) {
+        let c = class_index(class);
+        let label = CLASSES[c].label();
+        match COMMON_STATUSES.iter().position(|&s| s == status) {
+            Some(i) => self.requests[c][i]
+                .get_or_init(|| {
+                    metrics::counter!(REQUESTS, "class" => label, "status" => status.to_string())
+                })
+                .increment(1),
+            None => {
+                metrics::counter!(REQUESTS, "class" => label, "status" => status.to_string())
+                    .increment(1);
+            }
+        }
+        self.durations[c]
+            .get_or_init(|| metrics::histogram!(REQUEST_DURATION, "class" => label))
+            .record(latency.as_secs_f64());
+        self.rolling.record(class, status, latency);
+    }
 }
 
 #[cfg(test)]

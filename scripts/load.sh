@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Load test: the full gateway (rate limiting on, API-key auth, GET /api/me)
+# against a bare hyper hello-world, same machine, same wrk settings, in one
+# go. Needs `wrk` (Debian: apt-get install wrk).
+#
+#   scripts/load.sh [duration_seconds=15] [connections=32]
+#
+# Prints both throughputs, the ratio, and the gateway's latency percentiles.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration="${1:-15}"
+connections="${2:-32}"
+threads=2
+key="load-test-key-0123456789abcdef"
+gw_port=18080
+hello_port=18081
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
+cargo build --release --locked -q -p alphaguard -p example-hyper-hello
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+target/release/example-hyper-hello "127.0.0.1:${hello_port}" >/dev/null &
+pids+=($!)
+# Limits high enough never to trip (every wrk connection is one client).
+env -i PATH="$PATH" RUST_LOG=warn \
+  BIND_ADDR="127.0.0.1:${gw_port}" API_KEY="$key" \
+  RATE_LIMIT_READ_PER_MIN=16777215 RATE_LIMIT_WRITE_PER_MIN=16777215 \
+  RATE_LIMIT_PROBE_PER_MIN=16777215 \
+  target/release/alphaguard >/dev/null &
+pids+=($!)
+
+for port in "$gw_port" "$hello_port"; do
+  for _ in $(seq 50); do
+    curl -fs -o /dev/null -H "X-Api-Key: $key" "http://127.0.0.1:${port}/api/me" && break
+    sleep 0.1
+  done
+done
+body=$(curl -fs -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me")
+[[ "$body" == *'"method":"api_key"'* ]] || { echo "gateway did not authenticate: $body" >&2; exit 1; }
+
+run() { # url -> wrk output
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "X-Api-Key: $key" "$1"
+}
+# Warm both up, then measure.
+wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${hello_port}/api/me" >/dev/null
+wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me" >/dev/null
+hello_out=$(run "http://127.0.0.1:${hello_port}/api/me")
+gw_out=$(run "http://127.0.0.1:${gw_port}/api/me")
+
+rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
+errors() { awk '/Non-2xx|Socket errors/ {print}' <<<"$1"; }
+
+hello_rps=$(rps "$hello_out")
+gw_rps=$(rps "$gw_out")
+ratio=$(awk -v a="$gw_rps" -v b="$hello_rps" 'BEGIN {printf "%.2f", a / b}')
+
+echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key"
+echo "bare hyper hello-world: ${hello_rps} req/s"
+echo "alphaguard gateway:     ${gw_rps} req/s"
+echo "ratio gateway/bare:     ${ratio}"
+echo "gateway latency: p50 $(pct "$gw_out" 50%)  p75 $(pct "$gw_out" 75%)  p90 $(pct "$gw_out" 90%)  p99 $(pct "$gw_out" 99%)"
+echo "bare latency:    p50 $(pct "$hello_out" 50%)  p99 $(pct "$hello_out" 99%)"
+e=$(errors "$gw_out"); [[ -z "$e" ]] || echo "gateway: $e"
