@@ -27,7 +27,7 @@ pub enum SupabaseMode {
 }
 
 /// The fixed RSA test key (2048 bits, PKCS#1), used only by the fake.
-const RSA_TEST_KEY: &str = include_str!("../data/rsa-test-key.pem");
+pub(crate) const RSA_TEST_KEY: &str = include_str!("../data/rsa-test-key.pem");
 /// Its public half (SPKI PEM): what an attacker would use as an HMAC key.
 pub const RSA_TEST_PUBLIC_KEY_PEM: &str = include_str!("../data/rsa-test-key.pub.pem");
 
@@ -125,7 +125,7 @@ fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-fn pem_body(pem: &str) -> Vec<u8> {
+pub(crate) fn pem_body(pem: &str) -> Vec<u8> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     base64::engine::general_purpose::STANDARD
         .decode(body)
