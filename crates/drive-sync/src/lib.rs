@@ -1,1 +1,53 @@
-//! stub
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod client;
+mod manifest;
+mod names;
+mod pacer;
+mod sync;
+
+use std::fmt;
+
+pub use client::{DRIVE_READONLY_SCOPE, DriveClient, RemoteChange, RemoteFile};
+pub use manifest::{Entry, MANIFEST_NAME, Manifest};
+pub use names::{MAX_NAME_BYTES, disambiguated, safe_file_name, valid_file_id};
+pub use pacer::{Pacer, Verdict, classify};
+pub use sync::{NoProgress, PDF, Progress, SyncOptions, SyncReport, sync};
+
+/// Why a sync stopped (or a file failed).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// Bad options or an unusable target directory.
+    Config(String),
+    /// The service account could not get a token.
+    Auth(String),
+    /// Drive refused in a way retrying cannot fix (quota exhausted, not
+    /// found, permission denied).
+    Api(String),
+    /// Drive kept failing until the pacer's retries ran out.
+    RetriesExhausted(String),
+    /// A transfer broke off (retried by the caller).
+    Transient(String),
+    /// The manifest could not be read or written.
+    Manifest(String),
+    /// A local file operation failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for SyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Config(why) => write!(f, "configuration: {why}"),
+            Self::Auth(why) => write!(f, "authentication: {why}"),
+            Self::Api(why) => write!(f, "Drive: {why}"),
+            Self::RetriesExhausted(why) => write!(f, "Drive kept failing: {why}"),
+            Self::Transient(why) => write!(f, "transfer: {why}"),
+            Self::Manifest(why) => write!(f, "manifest: {why}"),
+            Self::Io(e) => write!(f, "file system: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SyncError {}

@@ -83,12 +83,11 @@ impl Config {
         let secret_version = vars
             .get("GOOGLE_SECRET_VERSION")
             .unwrap_or_else(|| "latest".to_owned());
-        if secret_version != "latest"
-            && secret_version
-                .parse::<u64>()
-                .map_or(true, |n| n == 0)
-        {
-            vars.fail("GOOGLE_SECRET_VERSION", "must be `latest` or a version number");
+        if secret_version != "latest" && secret_version.parse::<u64>().map_or(true, |n| n == 0) {
+            vars.fail(
+                "GOOGLE_SECRET_VERSION",
+                "must be `latest` or a version number",
+            );
         }
         let credentials_json = vars.get("GOOGLE_CREDENTIALS_JSON").map(|json| {
             if serde_json::from_str::<serde_json::Value>(&json).map_or(true, |v| !v.is_object()) {
@@ -107,9 +106,11 @@ impl Config {
             .get("SECRET_MANAGER_ENDPOINT")
             .map(|e| e.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let loopback_http = endpoint
-            .strip_prefix("http://")
-            .is_some_and(|rest| rest.starts_with("127.0.0.1") || rest.starts_with("localhost") || rest.starts_with("[::1]"));
+        let loopback_http = endpoint.strip_prefix("http://").is_some_and(|rest| {
+            rest.starts_with("127.0.0.1")
+                || rest.starts_with("localhost")
+                || rest.starts_with("[::1]")
+        });
         if !(endpoint.starts_with("https://") || loopback_http) {
             vars.fail(
                 "SECRET_MANAGER_ENDPOINT",
@@ -123,11 +124,8 @@ impl Config {
             21_600,
             0..=7 * 86_400,
         ));
-        let retry_deadline = Duration::from_secs(vars.number(
-            "GOOGLE_SECRET_RETRY_DEADLINE_SECS",
-            60,
-            0..=600,
-        ));
+        let retry_deadline =
+            Duration::from_secs(vars.number("GOOGLE_SECRET_RETRY_DEADLINE_SECS", 60, 0..=600));
         vars.finish(Self {
             project_id,
             secret_name,

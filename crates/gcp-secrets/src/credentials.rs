@@ -108,10 +108,17 @@ impl GoogleCredentials {
     /// The key, parsed.
     pub async fn service_account_key(&self) -> Result<ServiceAccountKey, Error> {
         let json = self.service_account_json().await?;
-        let key: ServiceAccountKey = serde_json::from_slice(json.expose())
-            .map_err(|e| Error::InvalidCredentials(format!("line {}, column {}", e.line(), e.column())))?;
-        if key.key_type.as_deref().is_some_and(|t| t != "service_account") {
-            return Err(Error::InvalidCredentials("`type` is not service_account".to_owned()));
+        let key: ServiceAccountKey = serde_json::from_slice(json.expose()).map_err(|e| {
+            Error::InvalidCredentials(format!("line {}, column {}", e.line(), e.column()))
+        })?;
+        if key
+            .key_type
+            .as_deref()
+            .is_some_and(|t| t != "service_account")
+        {
+            return Err(Error::InvalidCredentials(
+                "`type` is not service_account".to_owned(),
+            ));
         }
         Ok(key)
     }
@@ -122,7 +129,9 @@ impl GoogleCredentials {
         match &self.source {
             Source::SecretManager(cache) => cache.clear(),
             Source::Environment(_) => {
-                tracing::warn!("AUDIT: secret cache clear asked for; credentials come from the environment, nothing cached");
+                tracing::warn!(
+                    "AUDIT: secret cache clear asked for; credentials come from the environment, nothing cached"
+                );
                 0
             }
         }

@@ -49,7 +49,9 @@ impl TokenSource {
     pub async fn key_file(path: &str, timeout: Duration) -> Result<Self, Error> {
         let key = yup_oauth2::read_service_account_key(path)
             .await
-            .map_err(|e| Error::InvalidCredentials(format!("GOOGLE_APPLICATION_CREDENTIALS: {e}")))?;
+            .map_err(|e| {
+                Error::InvalidCredentials(format!("GOOGLE_APPLICATION_CREDENTIALS: {e}"))
+            })?;
         Self::service_account(key, timeout).await
     }
 

@@ -42,7 +42,11 @@ fn config(vars: &[(&str, String)]) -> Config {
     .unwrap()
 }
 
-async fn secret_manager(google: &FakeGoogle, file: &tempfile::NamedTempFile, extra: &[(&str, String)]) -> GoogleCredentials {
+async fn secret_manager(
+    google: &FakeGoogle,
+    file: &tempfile::NamedTempFile,
+    extra: &[(&str, String)],
+) -> GoogleCredentials {
     let mut vars = vec![
         ("GOOGLE_PROJECT_ID", PROJECT.to_owned()),
         ("SECRET_MANAGER_ENDPOINT", google.url()),
@@ -72,7 +76,10 @@ async fn reads_the_latest_version_with_a_cloud_platform_token_and_caches_it() {
     assert_eq!(creds.method(), Method::SecretManager);
 
     let key = creds.service_account_key().await.unwrap();
-    assert_eq!(key.client_email, "drive@drive-project.iam.gserviceaccount.com");
+    assert_eq!(
+        key.client_email,
+        "drive@drive-project.iam.gserviceaccount.com"
+    );
     assert_eq!(google.token_scopes(), [CLOUD_PLATFORM_SCOPE]);
     for _ in 0..10 {
         creds.service_account_json().await.unwrap();
@@ -86,7 +93,10 @@ async fn reads_the_latest_version_with_a_cloud_platform_token_and_caches_it() {
     assert_eq!(google.hits("access"), 2);
 
     // Nothing secret in Debug output.
-    let shown = format!("{creds:?} {:?}", creds.service_account_json().await.unwrap());
+    let shown = format!(
+        "{creds:?} {:?}",
+        creds.service_account_json().await.unwrap()
+    );
     assert!(!shown.contains("not-a-real-key"), "{shown}");
     assert!(shown.contains("[redacted]"));
 }
@@ -117,15 +127,18 @@ async fn a_pinned_version_and_the_metadata_server() {
 
 #[tokio::test]
 async fn the_environment_is_the_fallback_and_nothing_is_an_error() {
-    let creds = GoogleCredentials::from_config(&config(&[(
-        "GOOGLE_CREDENTIALS_JSON",
-        stored_key(),
-    )]))
-    .await
-    .unwrap();
+    let creds =
+        GoogleCredentials::from_config(&config(&[("GOOGLE_CREDENTIALS_JSON", stored_key())]))
+            .await
+            .unwrap();
     assert_eq!(creds.method(), Method::Environment);
     assert_eq!(
-        creds.service_account_key().await.unwrap().project_id.as_deref(),
+        creds
+            .service_account_key()
+            .await
+            .unwrap()
+            .project_id
+            .as_deref(),
         Some("drive-project")
     );
     assert_eq!(creds.clear_cache(), 0);
@@ -174,8 +187,15 @@ async fn resource_exhausted_and_unavailable_are_retried_with_backoff() {
     let creds = secret_manager(&google, &file, &[]).await;
     google.fail_next(&[GoogleFault::TooManyRequests, GoogleFault::Unavailable]);
     let started = Instant::now();
-    assert_eq!(creds.service_account_json().await.unwrap().expose(), b"finally");
-    assert_eq!(google.hits("access"), 1, "faults are answered before routing");
+    assert_eq!(
+        creds.service_account_json().await.unwrap().expose(),
+        b"finally"
+    );
+    assert_eq!(
+        google.hits("access"),
+        1,
+        "faults are answered before routing"
+    );
     // Two waits: at least half of 20 ms and half of 40 ms.
     assert!(started.elapsed() >= Duration::from_millis(30));
 
@@ -228,7 +248,10 @@ async fn stale_if_error_within_its_limit_only() {
     creds.service_account_json().await.unwrap();
     strict.service_account_json().await.unwrap();
     google.fail_next(&[GoogleFault::Unavailable; 400]);
-    assert_eq!(creds.service_account_json().await.unwrap().expose(), b"cached");
+    assert_eq!(
+        creds.service_account_json().await.unwrap().expose(),
+        b"cached"
+    );
     assert!(matches!(
         strict.service_account_json().await,
         Err(Error::Unavailable(_))

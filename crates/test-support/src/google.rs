@@ -149,11 +149,14 @@ struct Change {
     removed: bool,
 }
 
+/// A secret version's data and, to fake corruption, a CRC32C to claim.
+type SecretVersion = (Vec<u8>, Option<String>);
+
 #[derive(Debug, Default)]
 struct State {
     tokens: Vec<String>,
     scopes: Vec<String>,
-    secrets: HashMap<(String, String), Vec<(Vec<u8>, Option<String>)>>,
+    secrets: HashMap<(String, String), Vec<SecretVersion>>,
     denied: Vec<(String, String)>,
     files: BTreeMap<String, DriveFile>,
     changes: Vec<Change>,
@@ -211,7 +214,12 @@ fn rfc3339(secs: u64) -> String {
     )
 }
 
-fn google_error(status: StatusCode, code_name: &str, message: &str, reason: &str) -> (StatusCode, Value) {
+fn google_error(
+    status: StatusCode,
+    code_name: &str,
+    message: &str,
+    reason: &str,
+) -> (StatusCode, Value) {
     (
         status,
         json!({"error": {
@@ -450,9 +458,7 @@ impl FakeGoogle {
     }
 
     fn json(status: StatusCode, value: &Value) -> Response<GoogleBody> {
-        let mut response = Response::new(
-            Full::new(Bytes::from(value.to_string())).boxed_unsync(),
-        );
+        let mut response = Response::new(Full::new(Bytes::from(value.to_string())).boxed_unsync());
         *response.status_mut() = status;
         response.headers_mut().insert(
             http::header::CONTENT_TYPE,
@@ -532,8 +538,16 @@ impl FakeGoogle {
 
         if path == "/computeMetadata/v1/instance/service-accounts/default/token" {
             self.hit("metadata");
-            if request.headers().get("metadata-flavor").map(|v| v.as_bytes()) != Some(b"Google") {
-                return Self::json(StatusCode::FORBIDDEN, &json!({"error": "Missing Metadata-Flavor:Google header."}));
+            if request
+                .headers()
+                .get("metadata-flavor")
+                .map(|v| v.as_bytes())
+                != Some(b"Google")
+            {
+                return Self::json(
+                    StatusCode::FORBIDDEN,
+                    &json!({"error": "Missing Metadata-Flavor:Google header."}),
+                );
             }
             let token = self.issue(query.get("scopes").cloned().unwrap_or_default());
             return Self::json(
@@ -628,7 +642,12 @@ impl FakeGoogle {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_owned();
-                if data.claims.get("iat").and_then(Value::as_u64).is_none_or(|iat| iat > unix_now() + 60) {
+                if data
+                    .claims
+                    .get("iat")
+                    .and_then(Value::as_u64)
+                    .is_none_or(|iat| iat > unix_now() + 60)
+                {
                     return invalid("Invalid JWT: iat");
                 }
                 let token = self.issue(scope);
@@ -658,8 +677,11 @@ impl FakeGoogle {
         };
         let state = self.lock();
         if state.denied.contains(&(project.clone(), secret.clone())) {
-            let message = format!("Permission 'secretmanager.versions.access' denied for resource 'projects/{project}/secrets/{secret}/versions/{version}' (or it may not exist).");
-            let body = json!({"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED"}});
+            let message = format!(
+                "Permission 'secretmanager.versions.access' denied for resource 'projects/{project}/secrets/{secret}/versions/{version}' (or it may not exist)."
+            );
+            let body =
+                json!({"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED"}});
             return Self::json(StatusCode::FORBIDDEN, &body);
         }
         let versions = state.secrets.get(&(project.clone(), secret.clone()));
@@ -669,7 +691,9 @@ impl FakeGoogle {
             _ => None,
         };
         let (Some(versions), Some(index)) = (versions, index) else {
-            let message = format!("Secret [projects/123456789012/secrets/{secret}] not found or has no versions.");
+            let message = format!(
+                "Secret [projects/123456789012/secrets/{secret}] not found or has no versions."
+            );
             let body = json!({"error": {"code": 404, "message": message, "status": "NOT_FOUND"}});
             return Self::json(StatusCode::NOT_FOUND, &body);
         };

@@ -1,0 +1,131 @@
+//! Retries of Drive calls, like rclone's pacer.
+
+use std::time::Duration;
+
+use ring::rand::{SecureRandom, SystemRandom};
+
+/// How a failed call is retried: exponential backoff with jitter, capped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pacer {
+    /// The first delay.
+    pub initial: Duration,
+    /// The longest delay.
+    pub max: Duration,
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// How long one API call (or one download's silence) may take.
+    pub call_timeout: Duration,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(16),
+            retries: 10,
+            call_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Pacer {
+    /// The delay before retry `attempt` (0-based): doubled each time,
+    /// capped, a random point in its upper half.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let step = self
+            .initial
+            .saturating_mul(2u32.saturating_pow(attempt.min(30)))
+            .min(self.max);
+        let mut byte = [0u8; 1];
+        let _ = SystemRandom::new().fill(&mut byte);
+        step / 2 + step / 2 * u32::from(byte[0]) / 255
+    }
+}
+
+/// What to do about a failed call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Retry after a delay (rate limits, 429, 5xx, network, timeouts).
+    Retry(String),
+    /// Stop: retrying cannot help (quota exhausted, not found, denied).
+    Stop(String),
+}
+
+/// Drive's reasons that mean "slow down".
+const RATE_LIMIT_REASONS: [&str; 2] = ["rateLimitExceeded", "userRateLimitExceeded"];
+
+/// Drive's reasons that mean "the quota is gone".
+const QUOTA_REASONS: [&str; 5] = [
+    "dailyLimitExceeded",
+    "quotaExceeded",
+    "downloadQuotaExceeded",
+    "sharingRateLimitExceeded",
+    "storageQuotaExceeded",
+];
+
+/// Classifies a Google error body (`{"error": {"code", "errors": [{"reason"}]}}`)
+/// or a bare status.
+pub fn classify(status: u16, body: Option<&serde_json::Value>) -> Verdict {
+    let reason = body
+        .and_then(|b| b.pointer("/error/errors/0/reason"))
+        .and_then(|r| r.as_str())
+        .unwrap_or("");
+    let message = body
+        .and_then(|b| b.pointer("/error/message"))
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    let what = if reason.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {status} {reason}: {message}")
+    };
+    if QUOTA_REASONS.contains(&reason) {
+        return Verdict::Stop(format!("Drive quota exhausted ({what})"));
+    }
+    match status {
+        403 if RATE_LIMIT_REASONS.contains(&reason) => Verdict::Retry(what),
+        429 | 500..=599 => Verdict::Retry(what),
+        _ => Verdict::Stop(what),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(reason: &str) -> serde_json::Value {
+        json!({"error": {"code": 403, "message": "m", "errors": [{"reason": reason}]}})
+    }
+
+    #[test]
+    fn verdicts() {
+        assert!(matches!(
+            classify(403, Some(&body("userRateLimitExceeded"))),
+            Verdict::Retry(_)
+        ));
+        assert!(matches!(
+            classify(403, Some(&body("rateLimitExceeded"))),
+            Verdict::Retry(_)
+        ));
+        assert!(matches!(
+            classify(403, Some(&body("dailyLimitExceeded"))),
+            Verdict::Stop(_)
+        ));
+        assert!(matches!(classify(429, None), Verdict::Retry(_)));
+        assert!(matches!(classify(503, None), Verdict::Retry(_)));
+        assert!(matches!(classify(404, None), Verdict::Stop(_)));
+        assert!(matches!(
+            classify(403, Some(&body("insufficientPermissions"))),
+            Verdict::Stop(_)
+        ));
+    }
+
+    #[test]
+    fn delays_double_and_cap() {
+        let p = Pacer::default();
+        assert!(p.delay(0) <= Duration::from_secs(1));
+        assert!(p.delay(20) <= Duration::from_secs(16));
+        assert!(p.delay(20) >= Duration::from_secs(8));
+    }
+}
