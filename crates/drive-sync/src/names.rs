@@ -18,7 +18,7 @@ const WINDOWS_RESERVED: [&str; 22] = [
 /// use alphaguard_drive_sync::safe_file_name;
 ///
 /// assert_eq!(safe_file_name("Report 2026.pdf"), "Report 2026.pdf");
-/// assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd.pdf");
+/// assert_eq!(safe_file_name("../../etc/passwd"), "__.._etc_passwd.pdf");
 /// assert_eq!(safe_file_name("CON.pdf"), "_CON.pdf");
 /// assert_eq!(safe_file_name("a\u{202E}fdp.exe"), "a_fdp.exe.pdf");
 /// ```
