@@ -72,9 +72,15 @@ impl SecretCache {
             .map(|e| Arc::clone(&e.value))
     }
 
+    /// The cached value if it is within the TTL, without fetching or
+    /// waiting: the hit path of [`get`](Self::get).
+    pub fn try_get(&self) -> Option<Arc<SecretValue>> {
+        self.cached(self.ttl)
+    }
+
     /// The value: from memory within the TTL, else fetched.
     pub async fn get(&self) -> Result<Arc<SecretValue>, Error> {
-        if let Some(value) = self.cached(self.ttl) {
+        if let Some(value) = self.try_get() {
             return Ok(value);
         }
         let _flight = self.fetch.lock().await;

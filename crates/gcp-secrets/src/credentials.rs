@@ -105,6 +105,15 @@ impl GoogleCredentials {
         }
     }
 
+    /// The key's JSON if it is at hand without a fetch (cached within the
+    /// TTL, or from the environment).
+    pub fn cached_service_account_json(&self) -> Option<Arc<SecretValue>> {
+        match &self.source {
+            Source::SecretManager(cache) => cache.try_get(),
+            Source::Environment(json) => Some(Arc::clone(json)),
+        }
+    }
+
     /// The key, parsed.
     pub async fn service_account_key(&self) -> Result<ServiceAccountKey, Error> {
         let json = self.service_account_json().await?;
