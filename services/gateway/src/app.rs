@@ -61,6 +61,12 @@ pub trait SecretsCache: Send + Sync + std::fmt::Debug {
     fn clear(&self) -> usize;
 }
 
+impl SecretsCache for alphaguard_gcp_secrets::GoogleCredentials {
+    fn clear(&self) -> usize {
+        self.clear_cache()
+    }
+}
+
 /// Where verified webhooks and authenticated API calls go.
 #[derive(Debug)]
 struct Upstream {
@@ -84,6 +90,15 @@ pub struct App {
     metrics: PrometheusHandle,
     ids: RequestIds,
     _sweeper: Option<Sweeper>,
+    drive_task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(task) = &self.drive_task {
+            task.abort();
+        }
+    }
 }
 
 /// The body of `GET /api/me`.
@@ -246,6 +261,22 @@ impl App {
             }),
             None => None,
         };
+        let google = if settings.google.is_configured() {
+            let credentials =
+                alphaguard_gcp_secrets::GoogleCredentials::from_config(&settings.google)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("Google credentials: {e}"))?;
+            Some(Arc::new(credentials))
+        } else {
+            None
+        };
+        let drive_task = match (&google, settings.drive) {
+            (Some(credentials), Some(drive)) => {
+                tracing::info!(folder = %drive.folder_id, dir = %drive.dir.display(), "Drive mirror enabled");
+                Some(crate::drive::spawn(Arc::clone(credentials), drive))
+            }
+            _ => None,
+        };
         Ok(Self {
             authenticator,
             owners: settings.auth.owners.clone(),
@@ -255,11 +286,12 @@ impl App {
             webhooks: settings.webhooks,
             replay,
             upstream,
-            secrets: None,
+            secrets: google.map(|g| g as Arc<dyn SecretsCache>),
             recorder: Recorder::new(settings.observability_window),
             metrics: observe::prometheus(),
             ids: RequestIds::default(),
             _sweeper: sweeper,
+            drive_task,
         })
     }
 

@@ -83,9 +83,18 @@ variables! {
     log_format = "LOG_FORMAT": "`text` or `json` [default: text]",
     google_project_id = "GOOGLE_PROJECT_ID": "Secret Manager project of the Google credentials",
     google_secret_name = "GOOGLE_SECRET_NAME": "Secret Manager secret [default: alphapy-google-credentials]",
+    google_secret_version = "GOOGLE_SECRET_VERSION": "Secret Manager version [default: latest]",
     google_credentials_json = "GOOGLE_CREDENTIALS_JSON": "Local-development fallback for the Google credentials",
+    google_application_credentials = "GOOGLE_APPLICATION_CREDENTIALS": "Key file for Secret Manager access (else the metadata server)",
+    gce_metadata_host = "GCE_METADATA_HOST": "Metadata server host [default: metadata.google.internal]",
+    secret_manager_endpoint = "SECRET_MANAGER_ENDPOINT": "Secret Manager base URL [default: https://secretmanager.googleapis.com]",
+    google_secret_cache_ttl_secs = "GOOGLE_SECRET_CACHE_TTL_SECS": "How long the credentials are cached [default: 3600]",
+    google_secret_stale_if_error_secs = "GOOGLE_SECRET_STALE_IF_ERROR_SECS": "How old cached credentials may be served while Secret Manager fails [default: 21600]",
+    google_secret_retry_deadline_secs = "GOOGLE_SECRET_RETRY_DEADLINE_SECS": "How long Secret Manager 429/503 are retried [default: 60]",
     drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
     drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
+    drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
+    drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies)",
 }
 
 fn init_logging(format: LogFormat) {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod drive;
 pub mod observe;
 pub mod request_id;
 pub mod server;

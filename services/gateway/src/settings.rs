@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use alphaguard_auth::{Posture, SecretString};
+use alphaguard_auth::Posture;
 use alphaguard_config::{ConfigErrors, Vars};
 use alphaguard_webhook_hmac::Registry;
 
@@ -41,20 +41,17 @@ impl Default for ServerLimits {
     }
 }
 
-/// Where the Google credentials and the Drive mirror are (read and
-/// checked now; used by the gcp-secrets and drive-sync crates).
-#[derive(Debug, Clone, Default)]
-pub struct GoogleSettings {
-    /// `GOOGLE_PROJECT_ID`.
-    pub project_id: Option<String>,
-    /// `GOOGLE_SECRET_NAME`.
-    pub secret_name: String,
-    /// `GOOGLE_CREDENTIALS_JSON` (redacted in `Debug`).
-    pub credentials_json: Option<SecretString>,
+/// The Drive mirror the gateway keeps up to date in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriveSettings {
     /// `DRIVE_FOLDER_ID`.
-    pub drive_folder_id: Option<String>,
+    pub folder_id: String,
     /// `DRIVE_SYNC_DIR`.
-    pub drive_sync_dir: Option<String>,
+    pub dir: std::path::PathBuf,
+    /// `DRIVE_SYNC_INTERVAL_SECS`.
+    pub interval: Duration,
+    /// `DRIVE_API_ROOT_URL`: another Google API root (tests, proxies).
+    pub api_root: Option<String>,
 }
 
 /// The gateway's whole configuration.
@@ -78,8 +75,11 @@ pub struct Settings {
     pub observability_window: Duration,
     /// `LOG_FORMAT`.
     pub log_format: LogFormat,
-    /// `GOOGLE_*`, `DRIVE_*`.
-    pub google: GoogleSettings,
+    /// `GOOGLE_*`, `SECRET_MANAGER_ENDPOINT`, ...: where the Google
+    /// credentials come from.
+    pub google: alphaguard_gcp_secrets::Config,
+    /// `DRIVE_FOLDER_ID`, `DRIVE_SYNC_DIR`, ...: the background mirror.
+    pub drive: Option<DriveSettings>,
     /// `HEADER_READ_TIMEOUT_MS`, `MAX_HEADER_BYTES`, `MAX_CONNECTIONS`,
     /// `SHUTDOWN_GRACE_SECS`.
     pub server: ServerLimits,
@@ -104,6 +104,8 @@ impl Settings {
         let rate_limit =
             alphaguard_rate_limit::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
         let webhooks = Registry::from_lookup(lookup).map_err(|e| errors.extend(e));
+        let google =
+            alphaguard_gcp_secrets::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
 
         let mut vars = Vars::new(lookup);
         let bind = vars
@@ -151,29 +153,35 @@ impl Settings {
             max_connections: vars.number("MAX_CONNECTIONS", 4096, 1..=1_000_000) as usize,
             shutdown_grace: Duration::from_secs(vars.number("SHUTDOWN_GRACE_SECS", 30, 0..=600)),
         };
-        let credentials_json = vars.get("GOOGLE_CREDENTIALS_JSON").map(|json| {
-            if serde_json::from_str::<serde_json::Value>(&json).map_or(true, |v| !v.is_object()) {
-                vars.fail("GOOGLE_CREDENTIALS_JSON", "is not a JSON object");
+        let folder_id = vars.get("DRIVE_FOLDER_ID");
+        let dir = vars.get("DRIVE_SYNC_DIR");
+        let interval =
+            Duration::from_secs(vars.number("DRIVE_SYNC_INTERVAL_SECS", 3600, 60..=7 * 86_400));
+        let api_root = vars.get("DRIVE_API_ROOT_URL");
+        let drive = match (folder_id, dir) {
+            (Some(folder_id), Some(dir)) => Some(DriveSettings {
+                folder_id,
+                dir: dir.into(),
+                interval,
+                api_root,
+            }),
+            (None, None) => None,
+            _ => {
+                vars.fail("DRIVE_FOLDER_ID", "and DRIVE_SYNC_DIR must be set together");
+                None
             }
-            SecretString::new(json)
-        });
-        let google = GoogleSettings {
-            project_id: vars.get("GOOGLE_PROJECT_ID"),
-            secret_name: vars
-                .get("GOOGLE_SECRET_NAME")
-                .unwrap_or_else(|| "alphapy-google-credentials".to_owned()),
-            credentials_json,
-            drive_folder_id: vars.get("DRIVE_FOLDER_ID"),
-            drive_sync_dir: vars.get("DRIVE_SYNC_DIR"),
         };
-        if google.drive_folder_id.is_some() != google.drive_sync_dir.is_some() {
-            vars.fail("DRIVE_FOLDER_ID", "and DRIVE_SYNC_DIR must be set together");
-        }
         if let Err(e) = vars.finish(()) {
             errors.extend(e);
         }
-        match (auth, rate_limit, webhooks) {
-            (Ok(auth), Ok(rate_limit), Ok(webhooks)) if errors.is_empty() => Ok(Self {
+        if drive.is_some() && google.as_ref().is_ok_and(|g| !g.is_configured()) {
+            errors.push(
+                "DRIVE_FOLDER_ID",
+                "needs Google credentials: GOOGLE_PROJECT_ID or GOOGLE_CREDENTIALS_JSON",
+            );
+        }
+        match (auth, rate_limit, webhooks, google) {
+            (Ok(auth), Ok(rate_limit), Ok(webhooks), Ok(google)) if errors.is_empty() => Ok(Self {
                 bind,
                 auth,
                 rate_limit,
@@ -183,6 +191,7 @@ impl Settings {
                 observability_window,
                 log_format,
                 google,
+                drive,
                 server,
             }),
             _ => Err(errors),

@@ -681,3 +681,66 @@ async fn api_without_upstream_is_404_and_a_dead_upstream_502() {
         .await
         .assert_error(StatusCode::BAD_GATEWAY);
 }
+
+#[tokio::test]
+async fn the_drive_mirror_runs_and_owners_clear_the_credentials_cache() {
+    use std::io::Write as _;
+
+    let google = alphaguard_test_support::FakeGoogle::start().await;
+    google.add_secret_version(
+        "fake-project",
+        "alphapy-google-credentials",
+        google.service_account_json().as_bytes(),
+    );
+    google.add_file(
+        "1Folder",
+        "doc.pdf",
+        "application/pdf",
+        alphaguard_test_support::FileContent::Bytes(Bytes::from_static(b"%PDF-1.7 doc")),
+    );
+    let mut key_file = tempfile::NamedTempFile::new().unwrap();
+    key_file
+        .write_all(google.service_account_json().as_bytes())
+        .unwrap();
+    let mirror = tempfile::tempdir().unwrap();
+    let supabase = FakeSupabase::start().await;
+    let owner = supabase.sign_in(&FakeUser::discord("u-owner", "o@example.com", OWNER));
+    let (url, anon, owners) = (supabase.url(), supabase.anon_key(), OWNER.to_string());
+    let (g_url, key_path, dir) = (
+        google.url(),
+        key_file.path().to_string_lossy().into_owned(),
+        mirror.path().to_string_lossy().into_owned(),
+    );
+    let app = app(&[
+        ("SUPABASE_URL", &url),
+        ("SUPABASE_ANON_KEY", &anon),
+        ("OWNER_IDS", &owners),
+        ("GOOGLE_PROJECT_ID", "fake-project"),
+        ("SECRET_MANAGER_ENDPOINT", &g_url),
+        ("GOOGLE_APPLICATION_CREDENTIALS", &key_path),
+        ("DRIVE_FOLDER_ID", "1Folder"),
+        ("DRIVE_SYNC_DIR", &dir),
+        ("DRIVE_API_ROOT_URL", &g_url),
+    ])
+    .await;
+
+    // The mirror runs in the background at start.
+    let target = mirror.path().join("doc.pdf");
+    let started = std::time::Instant::now();
+    while !target.exists() && started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(std::fs::read(&target).unwrap(), b"%PDF-1.7 doc");
+    assert_eq!(google.hits("access"), 1, "the key came from Secret Manager");
+
+    let cleared = send(
+        &app,
+        empty(
+            Request::post("/api/admin/secrets/clear-cache")
+                .header("authorization", format!("Bearer {owner}")),
+        ),
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text());
+    assert_eq!(cleared.json()["entries"], 1);
+}
