@@ -87,7 +87,7 @@ variables! {
     google_credentials_json = "GOOGLE_CREDENTIALS_JSON": "Local-development fallback for the Google credentials",
     google_application_credentials = "GOOGLE_APPLICATION_CREDENTIALS": "Key file for Secret Manager access (else the metadata server)",
     gce_metadata_host = "GCE_METADATA_HOST": "Metadata server host [default: metadata.google.internal]",
-    secret_manager_endpoint = "SECRET_MANAGER_ENDPOINT": "Secret Manager base URL [default: https://secretmanager.googleapis.com]",
+    secret_manager_endpoint = "SECRET_MANAGER_ENDPOINT": "Secret Manager base URL [default: secretmanager.googleapis.com, HTTPS]",
     google_secret_cache_ttl_secs = "GOOGLE_SECRET_CACHE_TTL_SECS": "How long the credentials are cached [default: 3600]",
     google_secret_stale_if_error_secs = "GOOGLE_SECRET_STALE_IF_ERROR_SECS": "How old cached credentials may be served while Secret Manager fails [default: 21600]",
     google_secret_retry_deadline_secs = "GOOGLE_SECRET_RETRY_DEADLINE_SECS": "How long Secret Manager 429/503 are retried [default: 60]",
