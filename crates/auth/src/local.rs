@@ -13,7 +13,7 @@ use jsonwebtoken::jwk::{
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::remote::{AuthError, MAX_TOKEN_LEN, as_id};
+use crate::remote::{AuthError, MAX_TOKEN_LEN, as_id, supabase_client};
 use crate::{AuthMethod, Identity, SecretString};
 
 /// Clock skew tolerated on `exp` and `nbf`.
@@ -205,14 +205,8 @@ impl LocalVerifier {
             }),
             None => None,
         };
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|_| AuthError::Unavailable("http client"))?;
         Ok(Self {
-            client,
+            client: supabase_client(timeout)?,
             jwks_url: format!("{issuer}/.well-known/jwks.json"),
             issuer,
             anon_key,

@@ -168,14 +168,8 @@ impl RemoteVerifier {
         timeout: Duration,
         ttl: Duration,
     ) -> Result<Self, AuthError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|_| AuthError::Unavailable("http client"))?;
         Ok(Self {
-            client,
+            client: supabase_client(timeout)?,
             user_url: format!("{}/auth/v1/user", supabase_url.trim_end_matches('/')),
             anon_key,
             ttl,
@@ -261,6 +255,17 @@ impl RemoteVerifier {
         }
         outcome
     }
+}
+
+/// The HTTP client for Supabase calls: `timeout` to connect and for the
+/// whole exchange, no redirects followed.
+pub(crate) fn supabase_client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
+    reqwest::Client::builder()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|_| AuthError::Unavailable("http client"))
 }
 
 fn token_key(token: &str) -> [u8; 32] {
