@@ -13,8 +13,8 @@ use jsonwebtoken::jwk::{
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::remote::{AuthError, MAX_TOKEN_LEN, as_id, supabase_client};
-use crate::{AuthMethod, Identity, SecretString};
+use crate::remote::{AppMetadata, AuthError, MAX_TOKEN_LEN, supabase_client, user_identity};
+use crate::{Identity, SecretString};
 
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY: Duration = Duration::from_secs(30);
@@ -60,11 +60,6 @@ struct Claims {
     app_metadata: AppMetadata,
     #[serde(default)]
     user_metadata: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Deserialize, Default)]
-struct AppMetadata {
-    provider: Option<String>,
 }
 
 /// Verifies Supabase access tokens without a network round trip per
@@ -426,19 +421,13 @@ fn check(token: &str, pinned: &PinnedKey) -> Result<Identity, AuthError> {
     if matches!(claims.role.as_deref(), Some("anon" | "service_role")) {
         return Err(AuthError::Unauthorized("project key is not a user"));
     }
-    let discord_id = (claims.app_metadata.provider.as_deref() == Some("discord"))
-        .then(|| {
-            as_id(claims.user_metadata.get("provider_id"))
-                .or_else(|| as_id(claims.user_metadata.get("sub")))
-        })
-        .flatten();
-    let mut identity = Identity::unauthenticated();
-    identity.method = AuthMethod::SupabaseJwt;
-    identity.subject = Some(claims.sub);
-    identity.role = claims.role;
-    identity.email = claims.email;
-    identity.discord_id = discord_id;
-    Ok(identity)
+    let discord_id = claims.app_metadata.discord_id(&claims.user_metadata);
+    Ok(user_identity(
+        claims.sub,
+        claims.role,
+        claims.email,
+        discord_id,
+    ))
 }
 
 #[cfg(test)]

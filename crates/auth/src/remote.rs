@@ -67,9 +67,41 @@ struct SupabaseUser {
     identities: Vec<SupabaseIdentity>,
 }
 
+/// `app_metadata`, as both the user answer and the token carry it.
 #[derive(Deserialize, Default)]
-struct AppMetadata {
+pub(crate) struct AppMetadata {
     provider: Option<String>,
+}
+
+impl AppMetadata {
+    /// The Discord id in `user_metadata` (`provider_id`, else `sub`) when
+    /// Discord is the login provider.
+    pub(crate) fn discord_id(
+        &self,
+        user_metadata: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<u64> {
+        (self.provider.as_deref() == Some("discord"))
+            .then(|| {
+                as_id(user_metadata.get("provider_id")).or_else(|| as_id(user_metadata.get("sub")))
+            })
+            .flatten()
+    }
+}
+
+/// A Supabase user's identity from verified facts.
+pub(crate) fn user_identity(
+    subject: String,
+    role: Option<String>,
+    email: Option<String>,
+    discord_id: Option<u64>,
+) -> Identity {
+    let mut identity = Identity::unauthenticated();
+    identity.method = AuthMethod::SupabaseJwt;
+    identity.subject = Some(subject);
+    identity.role = role;
+    identity.email = email;
+    identity.discord_id = discord_id;
+    identity
 }
 
 #[derive(Deserialize)]
@@ -79,7 +111,7 @@ struct SupabaseIdentity {
     identity_data: serde_json::Map<String, serde_json::Value>,
 }
 
-pub(crate) fn as_id(value: Option<&serde_json::Value>) -> Option<u64> {
+fn as_id(value: Option<&serde_json::Value>) -> Option<u64> {
     match value? {
         serde_json::Value::String(s) => s.parse().ok(),
         serde_json::Value::Number(n) => n.as_u64(),
@@ -99,22 +131,12 @@ impl SupabaseUser {
                 as_id(i.identity_data.get("provider_id"))
                     .or_else(|| as_id(i.identity_data.get("sub")))
             })
-            .or_else(|| {
-                (self.app_metadata.provider.as_deref() == Some("discord"))
-                    .then(|| as_id(self.user_metadata.get("provider_id")))
-                    .flatten()
-            })
+            .or_else(|| self.app_metadata.discord_id(&self.user_metadata))
     }
 
     fn into_identity(self) -> Identity {
         let discord_id = self.discord_id();
-        let mut identity = Identity::unauthenticated();
-        identity.method = AuthMethod::SupabaseJwt;
-        identity.subject = Some(self.id);
-        identity.role = self.role;
-        identity.email = self.email;
-        identity.discord_id = discord_id;
-        identity
+        user_identity(self.id, self.role, self.email, discord_id)
     }
 }
 
