@@ -232,31 +232,32 @@ fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error> {
 }
 
 /// HMAC-SHA256 over `{id}.{timestamp}.{body}` without copying the body:
-/// the short prefix is assembled on the stack, then hashed with the body in
-/// two updates.
+/// the prefix and the body's first bytes are assembled into one 64-byte
+/// SHA-256 block on the stack, so the rest of the body starts on a block
+/// boundary and is hashed straight from the caller's slice.
 pub(crate) fn tag(key: &hmac::Key, id: &[u8], timestamp: &[u8], body: &[u8]) -> hmac::Tag {
+    const BLOCK: usize = 64;
     let mut ctx = hmac::Context::with_key(key);
-    let mut prefix = [0u8; MAX_ID_LEN + 22];
-    let len = id.len() + timestamp.len() + 2;
-    match prefix.get_mut(..len) {
-        Some(buf) => {
-            let (id_part, rest) = buf.split_at_mut(id.len());
-            id_part.copy_from_slice(id);
-            let (ts_part, dots) = rest.split_at_mut(timestamp.len() + 1);
-            ts_part[0] = b'.';
-            ts_part[1..].copy_from_slice(timestamp);
-            dots[0] = b'.';
-            ctx.update(buf);
-        }
-        // Longer than any header this crate accepts (signing helpers only).
-        None => {
-            ctx.update(id);
-            ctx.update(b".");
-            ctx.update(timestamp);
-            ctx.update(b".");
-        }
+    let prefix_len = id.len() + timestamp.len() + 2;
+    if prefix_len <= BLOCK {
+        let mut block = [0u8; BLOCK];
+        let (id_part, rest) = block.split_at_mut(id.len());
+        id_part.copy_from_slice(id);
+        let (ts_part, rest) = rest.split_at_mut(timestamp.len() + 1);
+        ts_part[0] = b'.';
+        ts_part[1..].copy_from_slice(timestamp);
+        rest[0] = b'.';
+        let take = (BLOCK - prefix_len).min(body.len());
+        rest[1..=take].copy_from_slice(&body[..take]);
+        ctx.update(&block[..prefix_len + take]);
+        ctx.update(&body[take..]);
+    } else {
+        ctx.update(id);
+        ctx.update(b".");
+        ctx.update(timestamp);
+        ctx.update(b".");
+        ctx.update(body);
     }
-    ctx.update(body);
     ctx.sign()
 }
 
