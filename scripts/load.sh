@@ -6,12 +6,31 @@
 #   scripts/load.sh [duration_seconds=15] [connections=32]
 #
 # Prints both throughputs, the ratio, and the gateway's latency percentiles.
+#
+# By default the load generator and the server under test get a core each
+# (taskset: servers on core 0 with one tokio worker, wrk with one thread on
+# core 1), the nearest a 2-core machine comes to wrk's advice of a separate
+# load machine; both servers are measured the same way. PIN=0 lets all of
+# them share both cores instead (wrk -t2, two tokio workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration="${1:-15}"
 connections="${2:-32}"
-threads=2
+pin="${PIN:-1}"
+if [[ "$pin" == 1 ]] && command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
+  threads=1
+  server_cpu=(taskset -c 0)
+  client_cpu=(taskset -c 1)
+  workers=1
+  mode="pinned: servers on core 0 (1 tokio worker), wrk on core 1"
+else
+  threads=2
+  server_cpu=()
+  client_cpu=()
+  workers=$(nproc)
+  mode="shared: servers and wrk on all cores"
+fi
 key="load-test-key-0123456789abcdef"
 gw_port=18080
 hello_port=18081
@@ -23,10 +42,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-target/release/example-hyper-hello "127.0.0.1:${hello_port}" >/dev/null &
+TOKIO_WORKER_THREADS=$workers "${server_cpu[@]}" target/release/example-hyper-hello "127.0.0.1:${hello_port}" >/dev/null &
 pids+=($!)
 # Limits high enough never to trip (every wrk connection is one client).
-env -i PATH="$PATH" RUST_LOG=warn \
+"${server_cpu[@]}" env -i PATH="$PATH" RUST_LOG=warn TOKIO_WORKER_THREADS=$workers \
   BIND_ADDR="127.0.0.1:${gw_port}" API_KEY="$key" \
   RATE_LIMIT_READ_PER_MIN=16777215 RATE_LIMIT_WRITE_PER_MIN=16777215 \
   RATE_LIMIT_PROBE_PER_MIN=16777215 \
@@ -43,11 +62,11 @@ body=$(curl -fs -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me")
 [[ "$body" == *'"method":"api_key"'* ]] || { echo "gateway did not authenticate: $body" >&2; exit 1; }
 
 run() { # url -> wrk output
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "X-Api-Key: $key" "$1"
+  "${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "X-Api-Key: $key" "$1"
 }
 # Warm both up, then measure.
-wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${hello_port}/api/me" >/dev/null
-wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me" >/dev/null
+"${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${hello_port}/api/me" >/dev/null
+"${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me" >/dev/null
 hello_out=$(run "http://127.0.0.1:${hello_port}/api/me")
 gw_out=$(run "http://127.0.0.1:${gw_port}/api/me")
 
@@ -59,6 +78,7 @@ hello_rps=$(rps "$hello_out")
 gw_rps=$(rps "$gw_out")
 ratio=$(awk -v a="$gw_rps" -v b="$hello_rps" 'BEGIN {printf "%.2f", a / b}')
 
+echo "$mode"
 echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key"
 echo "bare hyper hello-world: ${hello_rps} req/s"
 echo "alphaguard gateway:     ${gw_rps} req/s"

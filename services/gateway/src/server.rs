@@ -48,14 +48,16 @@ pub async fn serve(
     let graceful = GracefulShutdown::new();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
 
-    // Keep the histogram storage drained between scrapes.
+    // Keep the histogram storage drained between scrapes: often, so each
+    // drain is short, and off the request workers.
     let upkeep = {
         let handle = app.metrics().clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
             loop {
                 tick.tick().await;
-                handle.run_upkeep();
+                let handle = handle.clone();
+                let _ = tokio::task::spawn_blocking(move || handle.run_upkeep()).await;
             }
         })
     };
