@@ -339,3 +339,54 @@ fn starts_unauthenticated_with_a_warning_and_stops_on_sigterm() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0));
 }
+
+#[tokio::test]
+async fn a_broken_body_is_a_400_with_the_request_id() {
+    let gw = start(&[]).await;
+    let mut stream = TcpStream::connect(gw.addr).await.unwrap();
+    // A chunked body whose chunk size is not hex.
+    stream
+        .write_all(
+            b"POST /webhooks/founder HTTP/1.1\r\nHost: x\r\nX-Request-ID: broken-1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let (answer, _) = read_for(&mut stream, Duration::from_secs(2)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 400"), "{text}");
+    assert!(text.contains("x-request-id: broken-1"), "{text}");
+    assert!(
+        text.ends_with(r#"{"error":"bad request","request_id":"broken-1"}"#),
+        "{text}"
+    );
+    drop(stream);
+    gw.shutdown().await;
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let mut child = binary()
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = 0;
+    loop {
+        let line = lines.next().unwrap().unwrap();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(value["level"].is_string(), "{line}");
+        seen += 1;
+        if value["fields"]["message"] == "alphaguard listening" {
+            break;
+        }
+    }
+    assert!(seen >= 2, "the warning and the listening line");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
