@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{is_combining, is_invisible_format};
+use crate::chars::{Invisible, invisible_class, is_invisible_format};
 
 /// What replaces every `@`: U+FF20 FULLWIDTH COMMERCIAL AT. It reads as an
 /// at sign and never starts a mention, whatever invisible characters Discord
@@ -64,34 +64,49 @@ pub fn safe_embed_text(input: &str) -> String {
 
 /// Step 1: remove what Discord would not show but might act on.
 fn strip_invisible(input: &str) -> Cow<'_, str> {
-    let needs_work = input.chars().any(|c| {
-        c == '\r' || (c.is_control() && c != '\n') || is_invisible_format(c) || is_combining(c)
+    // ASCII other than CR and controls (LF kept) needs nothing.
+    let ascii_plain = |b: u8| b.is_ascii() && (b == b'\n' || !b.is_ascii_control());
+    let needs_work = input.char_indices().any(|(_, c)| {
+        if c.is_ascii() {
+            !ascii_plain(c as u8)
+        } else {
+            c.is_control() || invisible_class(c) != Invisible::No
+        }
     });
     if !needs_work {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
+    let mut rest = input;
     // Whether the last kept character is an `@` (or `@` plus dropped marks).
     let mut after_at = false;
-    while let Some(c) = chars.next() {
+    while !rest.is_empty() {
+        // Runs that need nothing are copied whole.
+        let plain = rest.bytes().take_while(|&b| ascii_plain(b)).count();
+        if plain > 0 {
+            out.push_str(&rest[..plain]);
+            after_at = rest.as_bytes()[plain - 1] == b'@';
+            rest = &rest[plain..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c {
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if !rest.starts_with('\n') {
                     out.push('\n');
                 }
                 after_at = false;
             }
-            '\n' => {
-                out.push('\n');
-                after_at = false;
-            }
-            c if c.is_control() || is_invisible_format(c) => {}
-            c if is_combining(c) && after_at => {}
-            c => {
-                out.push(c);
-                after_at = c == '@';
-            }
+            c if c.is_control() => {}
+            c => match invisible_class(c) {
+                Invisible::Format => {}
+                Invisible::Combining if after_at => {}
+                _ => {
+                    out.push(c);
+                    after_at = false;
+                }
+            },
         }
     }
     Cow::Owned(out)
@@ -103,8 +118,24 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
 /// with the byte span of the input it came from.
 struct Normalised {
     c: char,
+    /// Bytes of input it stands for (at most 12, an entity).
+    len: u8,
     start: usize,
-    end: usize,
+}
+
+impl Normalised {
+    fn end(&self) -> usize {
+        self.start + usize::from(self.len)
+    }
+}
+
+/// Whether the normalised characters `view` end with `word` (ASCII).
+fn view_ends_with(view: &[Normalised], word: &str) -> bool {
+    view.len() >= word.len()
+        && view[view.len() - word.len()..]
+            .iter()
+            .zip(word.bytes())
+            .all(|(n, b)| n.c == char::from(b))
 }
 
 /// Step 3 of the docs: defang dangerous schemes, however they are spelled.
@@ -125,7 +156,7 @@ fn defang_schemes(input: &str) -> Cow<'_, str> {
         while start > 0 && is_scheme_char(view[start - 1].c) {
             start -= 1;
         }
-        let scheme: String = view[start..i].iter().map(|n| n.c).collect();
+        let scheme = &view[start..i];
         let followed_by_slashes = view.get(i + 1).is_some_and(|n| n.c == '/')
             && view.get(i + 2).is_some_and(|n| n.c == '/');
         // The scheme as written, right before the colon: in the normalised
@@ -140,18 +171,19 @@ fn defang_schemes(input: &str) -> Cow<'_, str> {
         let written = &before[before.len() - written_len..];
         let web = written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
         let next = view.get(i + 1).map(|n| n.c);
-        let dangerous = scheme.ends_with("javascript")
-            || scheme.ends_with("vbscript")
+        let dangerous = view_ends_with(scheme, "javascript")
+            || view_ends_with(scheme, "vbscript")
             // `data:` and `file:` are common words before a colon; they are
             // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
-            || (scheme.ends_with("data") && (next == Some(',') || mime_follows(&view[i + 1..])))
-            || (scheme.ends_with("file") && next == Some('/'))
+            || (view_ends_with(scheme, "data")
+                && (next == Some(',') || mime_follows(&view[i + 1..])))
+            || (view_ends_with(scheme, "file") && next == Some('/'))
             // Other `scheme://` links, judged on the scheme as written (the
             // normalised one would change when a first pass escapes an
             // entity, and a second pass must agree with the first).
             || (followed_by_slashes && !written.is_empty() && !web);
         if dangerous {
-            spans.push((n.start, n.end));
+            spans.push((n.start, n.end()));
         }
     }
     if spans.is_empty() {
@@ -185,15 +217,28 @@ fn normalise(input: &str) -> Vec<Normalised> {
     let mut view = Vec::with_capacity(input.len());
     let mut i = 0;
     let bytes = input.as_bytes();
-    while i < input.len() {
-        if bytes[i] == b'&'
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII other than `&`: one byte, one character, no table lookups.
+        if b.is_ascii() && b != b'&' {
+            if !(b.is_ascii_whitespace() || b.is_ascii_control()) {
+                view.push(Normalised {
+                    c: char::from(b.to_ascii_lowercase()),
+                    len: 1,
+                    start: i,
+                });
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'&'
             && let Some((c, len)) = decode_entity(&input[i..])
         {
             if !(c.is_whitespace() || c.is_control()) {
                 view.push(Normalised {
                     c: c.to_ascii_lowercase(),
+                    len: u8::try_from(len).unwrap_or(u8::MAX),
                     start: i,
-                    end: i + len,
                 });
             }
             i += len;
@@ -204,8 +249,8 @@ fn normalise(input: &str) -> Vec<Normalised> {
         if !(c.is_whitespace() || c.is_control() || is_invisible_format(c)) {
             view.push(Normalised {
                 c: c.to_ascii_lowercase(),
+                len: len as u8,
                 start: i,
-                end: i + len,
             });
         }
         i += len;
