@@ -116,19 +116,36 @@ impl Authenticator {
             }
         }
         if let Some(keys) = &self.api_keys {
-            match single(headers, API_KEY_HEADER) {
-                Ok(Some(presented)) => match keys.verify(presented) {
-                    Some(id) => return Ok(Identity::api_key(id)),
-                    // A bad key does not hide that Supabase was down.
-                    None if matches!(failure, AuthError::Unavailable(_)) => {}
-                    None => failure = AuthError::Unauthorized("invalid api key"),
-                },
+            match check_api_key(keys, headers) {
+                Ok(Some(identity)) => return Ok(identity),
                 Ok(None) => {}
-                Err(e) if !matches!(failure, AuthError::Unavailable(_)) => failure = e,
-                Err(_) => {}
+                // A bad key does not hide that Supabase was down.
+                Err(_) if matches!(failure, AuthError::Unavailable(_)) => {}
+                Err(e) => failure = e,
             }
         }
         Err(failure)
+    }
+
+    /// Who sent `headers`, by `X-Api-Key` alone (service endpoints that
+    /// must not accept user tokens). `None` when no API key is configured.
+    pub fn authenticate_api_key(&self, headers: &HeaderMap) -> Option<Result<Identity, AuthError>> {
+        let keys = self.api_keys.as_ref()?;
+        Some(
+            check_api_key(keys, headers)
+                .and_then(|found| found.ok_or(AuthError::Unauthorized("missing credentials"))),
+        )
+    }
+}
+
+/// The `X-Api-Key` header checked against `keys`: `Ok(None)` when absent.
+fn check_api_key(keys: &ApiKeys, headers: &HeaderMap) -> Result<Option<Identity>, AuthError> {
+    match single(headers, API_KEY_HEADER)? {
+        None => Ok(None),
+        Some(presented) => keys
+            .verify(presented)
+            .map(|id| Some(Identity::api_key(id)))
+            .ok_or(AuthError::Unauthorized("invalid api key")),
     }
 }
 
@@ -238,6 +255,23 @@ mod tests {
                 ]))
                 .await
                 .is_err()
+        );
+
+        // The API-key-only check.
+        assert!(open.authenticate_api_key(&headers(&[])).is_none());
+        assert_eq!(
+            closed.authenticate_api_key(&headers(&[])),
+            Some(Err(AuthError::Unauthorized("missing credentials")))
+        );
+        assert_eq!(
+            closed.authenticate_api_key(&headers(&[("x-api-key", "0123456789abcdef0124")])),
+            Some(Err(AuthError::Unauthorized("invalid api key")))
+        );
+        assert_eq!(
+            closed
+                .authenticate_api_key(&headers(&[("x-api-key", "0123456789abcdef0123")]))
+                .map(|r| r.map(|who| who.method)),
+            Some(Ok(crate::AuthMethod::ApiKey))
         );
     }
 }

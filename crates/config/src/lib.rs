@@ -3,6 +3,73 @@
 
 use std::fmt;
 
+/// Whether `url` is a service base URL that is safe to send secrets to:
+/// `https://` anywhere, `http://` only to `localhost` or a loopback address
+/// (tests, local development); a host is required, and user info,
+/// queries, fragments and spaces are refused.
+///
+/// ```
+/// use alphaguard_config::is_https_or_loopback_http;
+///
+/// assert!(is_https_or_loopback_http("https://abc.supabase.co"));
+/// assert!(is_https_or_loopback_http("http://127.0.0.1:54321"));
+/// assert!(!is_https_or_loopback_http("http://127.0.0.1.evil.example"));
+/// assert!(!is_https_or_loopback_http("http://127.0.0.1@evil.example"));
+/// ```
+pub fn is_https_or_loopback_http(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    if host.is_empty() || rest.contains(['?', '#', '@', ' ']) {
+        return false;
+    }
+    match scheme {
+        "https" => true,
+        "http" => {
+            host == "localhost"
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::is_https_or_loopback_http;
+
+    #[test]
+    fn service_urls() {
+        for (url, ok) in [
+            ("https://abc.supabase.co", true),
+            ("https://secretmanager.googleapis.com", true),
+            ("http://127.0.0.1:54321", true),
+            ("http://127.8.9.10", true),
+            ("http://localhost:54321", true),
+            ("http://[::1]:54321", true),
+            ("http://[2001:db8::1]:54321", false),
+            ("http://abc.supabase.co", false),
+            ("http://127.evil.example", false),
+            ("http://127.0.0.1.evil.example", false),
+            ("http://127.0.0.1@evil.example", false),
+            ("http://localhost.evil.example", false),
+            ("https://user@abc.supabase.co", false),
+            ("https://a?b", false),
+            ("ftp://abc", false),
+            ("abc.supabase.co", false),
+            ("https://", false),
+        ] {
+            assert_eq!(is_https_or_loopback_http(url), ok, "{url}");
+        }
+    }
+}
+
 /// One configuration problem: the variable and what is wrong, never its
 /// value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -331,17 +331,8 @@ impl DriveClient {
             }
         }
         out.flush().await.map_err(SyncError::Io)?;
-        Ok((total, hex_lower(&hasher.finalize())))
+        Ok((total, hex::encode(hasher.finalize())))
     }
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 /// What to do about a google-drive3 error.

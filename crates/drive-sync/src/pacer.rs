@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ring::rand::{SecureRandom, SystemRandom};
+use alphaguard_gcp_secrets::Backoff;
 
 /// How a failed call is retried: exponential backoff with jitter, capped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +30,16 @@ impl Default for Pacer {
 
 impl Pacer {
     /// The delay before retry `attempt` (0-based): doubled each time,
-    /// capped, a random point in its upper half.
+    /// capped, a random point in its upper half (the schedule
+    /// alphaguard-gcp-secrets uses for Secret Manager).
     pub fn delay(&self, attempt: u32) -> Duration {
-        let step = self
-            .initial
-            .saturating_mul(2u32.saturating_pow(attempt.min(30)))
-            .min(self.max);
-        let mut byte = [0u8; 1];
-        let _ = SystemRandom::new().fill(&mut byte);
-        step / 2 + step / 2 * u32::from(byte[0]) / 255
+        Backoff {
+            initial: self.initial,
+            multiplier: 2,
+            max: self.max,
+            deadline: Duration::MAX,
+        }
+        .delay(attempt)
     }
 }
 

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use alphaguard_config::{ConfigErrors, Vars};
+use alphaguard_config::{ConfigErrors, Vars, is_https_or_loopback_http};
 
 use crate::SecretValue;
 
@@ -106,12 +106,7 @@ impl Config {
             .get("SECRET_MANAGER_ENDPOINT")
             .map(|e| e.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let loopback_http = endpoint.strip_prefix("http://").is_some_and(|rest| {
-            rest.starts_with("127.0.0.1")
-                || rest.starts_with("localhost")
-                || rest.starts_with("[::1]")
-        });
-        if !(endpoint.starts_with("https://") || loopback_http) {
+        if !is_https_or_loopback_http(&endpoint) {
             vars.fail(
                 "SECRET_MANAGER_ENDPOINT",
                 "must be https:// (http:// only to loopback)",
@@ -187,7 +182,7 @@ mod tests {
             ("GOOGLE_SECRET_NAME", "a:b"),
             ("GOOGLE_SECRET_VERSION", "0"),
             ("GOOGLE_CREDENTIALS_JSON", "[\"sekrit-value\"]"),
-            ("SECRET_MANAGER_ENDPOINT", "http://evil.example"),
+            ("SECRET_MANAGER_ENDPOINT", "http://127.0.0.1.evil.example"),
         ])
         .unwrap_err();
         for var in [

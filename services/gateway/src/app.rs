@@ -432,26 +432,23 @@ impl App {
     }
 
     fn observability(&self, headers: &HeaderMap, ctx: &Ctx) -> Response<Body> {
-        let Some(keys) = self.authenticator.api_keys() else {
-            tracing::info!(
-                request_id = ctx.id(),
-                "observability asked for, but no API_KEY is configured"
-            );
-            return error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable", ctx);
-        };
-        let mut presented = headers.get_all(API_KEY_HEADER).iter();
-        let key = match (presented.next(), presented.next()) {
-            (Some(value), None) => value.to_str().ok().and_then(|k| keys.verify(k.trim())),
-            _ => None,
-        };
-        if key.is_none() {
-            metrics::counter!(AUTH_FAILURES, "reason" => "invalid api key").increment(1);
-            return error(StatusCode::UNAUTHORIZED, "unauthorized", ctx);
+        match self.authenticator.authenticate_api_key(headers) {
+            None => {
+                tracing::info!(
+                    request_id = ctx.id(),
+                    "observability asked for, but no API_KEY is configured"
+                );
+                error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable", ctx)
+            }
+            Some(Err(e)) => {
+                metrics::counter!(AUTH_FAILURES, "reason" => e.reason()).increment(1);
+                error(StatusCode::UNAUTHORIZED, "unauthorized", ctx)
+            }
+            Some(Ok(_)) => json_response(
+                StatusCode::OK,
+                self.recorder.rolling().snapshot().to_string(),
+            ),
         }
-        json_response(
-            StatusCode::OK,
-            self.recorder.rolling().snapshot().to_string(),
-        )
     }
 
     async fn me(&self, headers: &HeaderMap, ctx: &Ctx) -> Response<Body> {
