@@ -57,14 +57,15 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode, header};
+use http::{HeaderMap, Request, Response, StatusCode, header};
 use http_body::Body;
 use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::replay::ReplayError;
 use crate::replay::{BoxFuture, Delivery, ReplayGuard, replay_key};
-use crate::{Outcome, Registry, Verified};
+use crate::{Error, Outcome, Registry, Verified, Webhook};
 
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -78,6 +79,96 @@ pub struct WebhookRequest {
     /// The verification; `None` when the webhook has no secret configured
     /// (development only).
     pub verified: Option<Verified>,
+}
+
+/// Why [`accept`] refused a delivery before it reached the application.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The body is over the limit: 413 (declared, or found while reading).
+    TooLarge,
+    /// The body could not be read: 400.
+    BadBody(String),
+    /// The signature did not verify: 401.
+    BadSignature(Error),
+    /// A `webhook-id` already seen: acknowledge (200) without processing.
+    Duplicate,
+    /// The replay guard could not answer: 503.
+    GuardFailed(ReplayError),
+}
+
+/// A delivery that passed [`accept`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Accepted {
+    /// The raw body, as verified.
+    pub body: Bytes,
+    /// The verification; `None` when the webhook has no secret configured
+    /// (development only).
+    pub verified: Option<Verified>,
+    /// The replay-guard key recorded for this delivery: [`ReplayGuard::forget`]
+    /// it if processing fails, so the sender's retry is processed.
+    pub recorded: Option<String>,
+}
+
+/// The checks every webhook delivery goes through, for the layer and for
+/// services that answer in their own format:
+///
+/// 1. a body over `limit` is refused: from `Content-Length` before reading
+///    anything, and while streaming when the length is not declared;
+/// 2. the signature is verified over the raw bytes;
+/// 3. with a guard, a repeated `webhook-id` is refused as
+///    [`Refusal::Duplicate`], and a first one is recorded for the
+///    tolerance window.
+pub async fn accept<B>(
+    hook: &Webhook,
+    headers: &HeaderMap,
+    body: B,
+    limit: usize,
+    guard: Option<&dyn ReplayGuard>,
+) -> Result<Accepted, Refusal>
+where
+    B: Body,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(Refusal::TooLarge);
+    }
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Err(Refusal::TooLarge);
+        }
+        Err(e) => return Err(Refusal::BadBody(e.to_string())),
+    };
+    let verified = match hook.verify(headers, &bytes) {
+        Ok(Outcome::Verified(v)) => Some(v),
+        Ok(_) => None,
+        Err(e) => return Err(Refusal::BadSignature(e)),
+    };
+    let mut recorded = None;
+    if let (Some(guard), Some(v)) = (guard, &verified)
+        && let Some(id) = &v.webhook_id
+    {
+        let key = replay_key(hook.name(), id);
+        let ttl = hook
+            .verifier()
+            .map_or(crate::standard::DEFAULT_TOLERANCE, |v| v.tolerance_window());
+        match guard.check_and_record(&key, ttl).await {
+            Ok(Delivery::First) => recorded = Some(key),
+            Ok(Delivery::Repeat) => return Err(Refusal::Duplicate),
+            Err(e) => return Err(Refusal::GuardFailed(e)),
+        }
+    }
+    Ok(Accepted {
+        body: bytes,
+        verified,
+        recorded,
+    })
 }
 
 /// Builds [`WebhookService`]s; see the [module docs](self).
@@ -235,57 +326,26 @@ where
                 None => return Ok(Rejection::NotFound.response()),
             };
             let name = hook.name();
-
-            let declared = parts
-                .headers
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            if declared.is_some_and(|len| len > shared.body_limit as u64) {
-                tracing::warn!(webhook = name, "webhook body over the limit (declared)");
-                return Ok(Rejection::TooLarge.response());
-            }
-            let bytes = match Limited::new(body, shared.body_limit).collect().await {
-                Ok(collected) => collected.to_bytes(),
-                Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                    tracing::warn!(webhook = name, "webhook body over the limit (streamed)");
-                    return Ok(Rejection::TooLarge.response());
-                }
-                Err(e) => {
-                    tracing::warn!(webhook = name, error = %e, "webhook body could not be read");
-                    return Ok(Rejection::BadBody.response());
-                }
-            };
-
-            let verified = match hook.verify(&parts.headers, &bytes) {
-                Ok(Outcome::Verified(v)) => Some(v),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::warn!(webhook = name, reason = e.kind(), error = %e, "webhook rejected");
-                    return Ok(Rejection::BadSignature.response());
-                }
-            };
-
-            let mut recorded = None;
-            if let (Some(guard), Some(v)) = (&shared.guard, &verified)
-                && let Some(id) = &v.webhook_id
+            let guard = shared.guard.as_deref();
+            let accepted = match accept(hook, &parts.headers, body, shared.body_limit, guard).await
             {
-                let key = replay_key(name, id);
-                let ttl = hook
-                    .verifier()
-                    .map_or(crate::standard::DEFAULT_TOLERANCE, |v| v.tolerance_window());
-                match guard.check_and_record(&key, ttl).await {
-                    Ok(Delivery::First) => recorded = Some(key),
-                    Ok(Delivery::Repeat) => {
-                        tracing::info!(webhook = name, "repeated webhook-id acknowledged");
-                        return Ok(json(StatusCode::OK, br#"{"status":"duplicate"}"#));
-                    }
-                    Err(e) => {
-                        tracing::error!(webhook = name, error = %e, "replay guard failed");
-                        return Ok(Rejection::Unavailable.response());
-                    }
+                Ok(accepted) => accepted,
+                Err(refusal) => {
+                    let rejection = match &refusal {
+                        Refusal::Duplicate => {
+                            tracing::info!(webhook = name, "repeated webhook-id acknowledged");
+                            return Ok(json(StatusCode::OK, br#"{"status":"duplicate"}"#));
+                        }
+                        Refusal::TooLarge => Rejection::TooLarge,
+                        Refusal::BadBody(_) => Rejection::BadBody,
+                        Refusal::BadSignature(_) => Rejection::BadSignature,
+                        Refusal::GuardFailed(_) => Rejection::Unavailable,
+                    };
+                    tracing::warn!(webhook = name, refusal = ?refusal, "webhook rejected");
+                    return Ok(rejection.response());
                 }
-            }
+            };
+            let (bytes, verified, recorded) = (accepted.body, accepted.verified, accepted.recorded);
 
             let mut request = Request::from_parts(parts, Full::new(bytes));
             request

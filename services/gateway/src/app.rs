@@ -15,9 +15,9 @@ use alphaguard_rate_limit::{
     Classifier, ClientIpResolver, MemoryStore, MonotonicClock, RateLimiter, RedisLimiter, Sweeper,
 };
 use alphaguard_sanitize::safe_log_message;
-use alphaguard_webhook_hmac::replay::replay_key;
+use alphaguard_webhook_hmac::layer::{Refusal, accept};
 use alphaguard_webhook_hmac::{
-    DEFAULT_WEBHOOKS, Delivery, MemoryReplayGuard, Outcome, RedisReplayGuard, Registry, ReplayGuard,
+    DEFAULT_WEBHOOKS, MemoryReplayGuard, RedisReplayGuard, Registry, ReplayGuard,
 };
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -526,72 +526,54 @@ impl App {
             metrics::counter!(WEBHOOK_VERIFICATIONS, "name" => name, "result" => result)
                 .increment(1);
         };
-        if declared_length(&parts.headers).is_some_and(|n| n > WEBHOOK_BODY_LIMIT as u64) {
-            count("too_large");
-            tracing::warn!(
-                request_id = ctx.id(),
-                webhook = name,
-                "webhook body over the limit (declared)"
-            );
-            return error(StatusCode::PAYLOAD_TOO_LARGE, "payload too large", ctx);
-        }
-        let bytes = match Limited::new(body, WEBHOOK_BODY_LIMIT).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.is::<LengthLimitError>() => {
-                count("too_large");
-                tracing::warn!(
-                    request_id = ctx.id(),
-                    webhook = name,
-                    "webhook body over the limit (streamed)"
-                );
-                return error(StatusCode::PAYLOAD_TOO_LARGE, "payload too large", ctx);
-            }
-            Err(e) => {
-                tracing::warn!(request_id = ctx.id(), webhook = name, error = %e, "webhook body could not be read");
-                return error(StatusCode::BAD_REQUEST, "bad request", ctx);
-            }
-        };
-        let verified = match hook.verify(&parts.headers, &bytes) {
-            Ok(Outcome::Verified(v)) => {
-                count("verified");
-                Some(v)
-            }
-            Ok(_) => {
-                count("unconfigured");
-                None
-            }
-            Err(e) => {
-                count("rejected");
-                tracing::warn!(request_id = ctx.id(), client = %ctx.client, webhook = name, reason = e.kind(), "webhook rejected");
-                return error(StatusCode::UNAUTHORIZED, "invalid signature", ctx);
-            }
-        };
-        let mut recorded = None;
-        if let (Some(v), Some(verifier)) = (&verified, hook.verifier())
-            && let Some(id) = &v.webhook_id
+        let accepted = match accept(
+            hook,
+            &parts.headers,
+            body,
+            WEBHOOK_BODY_LIMIT,
+            Some(self.replay.as_ref()),
+        )
+        .await
         {
-            let key = replay_key(name, id);
-            match self
-                .replay
-                .check_and_record(&key, verifier.tolerance_window())
-                .await
-            {
-                Ok(Delivery::First) => recorded = Some(key),
-                Ok(_) => {
-                    count("duplicate");
-                    tracing::info!(
-                        request_id = ctx.id(),
-                        webhook = name,
-                        "repeated webhook-id acknowledged, not forwarded"
-                    );
-                    return json_response(StatusCode::OK, &br#"{"status":"duplicate"}"#[..]);
-                }
-                Err(e) => {
-                    tracing::error!(request_id = ctx.id(), webhook = name, error = %e, "replay guard failed");
-                    return error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable", ctx);
-                }
+            Ok(accepted) => accepted,
+            Err(refusal) => {
+                let (result, status, message) = match &refusal {
+                    Refusal::Duplicate => {
+                        count("duplicate");
+                        tracing::info!(
+                            request_id = ctx.id(),
+                            webhook = name,
+                            "repeated webhook-id acknowledged, not forwarded"
+                        );
+                        return json_response(StatusCode::OK, &br#"{"status":"duplicate"}"#[..]);
+                    }
+                    Refusal::TooLarge => (
+                        "too_large",
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload too large",
+                    ),
+                    Refusal::BadBody(_) => ("bad_body", StatusCode::BAD_REQUEST, "bad request"),
+                    Refusal::BadSignature(_) => {
+                        ("rejected", StatusCode::UNAUTHORIZED, "invalid signature")
+                    }
+                    Refusal::GuardFailed(_) => (
+                        "guard_failed",
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "service unavailable",
+                    ),
+                    _ => ("refused", StatusCode::BAD_REQUEST, "bad request"),
+                };
+                count(result);
+                tracing::warn!(request_id = ctx.id(), client = %ctx.client, webhook = name, refusal = ?refusal, "webhook refused");
+                return error(status, message, ctx);
             }
-        }
+        };
+        let (bytes, verified, recorded) = (accepted.body, accepted.verified, accepted.recorded);
+        count(if verified.is_some() {
+            "verified"
+        } else {
+            "unconfigured"
+        });
         let Some(upstream) = &self.upstream else {
             tracing::info!(
                 request_id = ctx.id(),
