@@ -2,9 +2,10 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
 
+use crossbeam_utils::sync::ShardedLock;
 use hashbrown::HashTable;
 
 use crate::{ClientKey, Tier};
@@ -51,14 +52,25 @@ type Entry = (ClientKey, AtomicU64);
 
 /// One shard, on cache lines of its own: two cores working on two shards
 /// must not bounce one line between them (false sharing).
+///
+/// The lock is a [`ShardedLock`]: a reader locks only the one of its eight
+/// reader slots that belongs to its thread, each on a cache line of its
+/// own, so two cores reading one shard write to no line in common. (With
+/// one `RwLock`, every read lock and unlock is a write to the lock's line,
+/// and two cores checking clients of one shard bounce that line on every
+/// check.) A writer locks all eight slots, which only new clients, the cap
+/// and the sweep need.
 #[repr(align(128))]
-struct Shard(RwLock<HashTable<Entry>>);
+struct Shard(ShardedLock<HashTable<Entry>>);
 
 /// The in-memory [`StateStore`]: per tier, 64 shards of a `hashbrown` table
-/// behind a `RwLock`, each entry 24 bytes (16-byte key, 8-byte atomic state).
+/// behind a sharded reader-writer lock, each entry 24 bytes (16-byte key,
+/// 8-byte atomic state).
 ///
-/// Checks of known clients take the shard's read lock and update the state
-/// with a compare-and-swap, so they never wait for each other; only a new
+/// Checks of known clients take the shard's read lock (a slot of it that
+/// other threads do not write) and update the state with a
+/// compare-and-swap, so they never wait for each other and a refusal, which
+/// leaves the state as it is, writes to no shared memory at all; only a new
 /// client takes the write lock, of one shard. Keys are hashed once, with
 /// `foldhash` seeded at random per store, so nobody can aim keys at one
 /// shard or one bucket.
@@ -86,7 +98,7 @@ impl MemoryStore {
     pub fn new(max_clients: usize) -> Self {
         let shards = || -> Box<[Shard]> {
             (0..SHARDS)
-                .map(|_| Shard(RwLock::new(HashTable::new())))
+                .map(|_| Shard(ShardedLock::new(HashTable::new())))
                 .collect()
         };
         Self {
@@ -113,7 +125,7 @@ impl MemoryStore {
         h.finish()
     }
 
-    fn shard(&self, tier: Tier, hash: u64) -> &RwLock<HashTable<Entry>> {
+    fn shard(&self, tier: Tier, hash: u64) -> &ShardedLock<HashTable<Entry>> {
         // Bits 40..46: hashbrown uses the low bits for the bucket and the
         // top seven for its tag, so these are free.
         &self.tiers[tier.index()][((hash >> 40) as usize) & (SHARDS - 1)].0

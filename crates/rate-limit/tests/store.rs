@@ -112,3 +112,60 @@ fn the_background_sweeper_runs_and_stops() {
     assert!(limiter.store().is_empty());
     drop(sweeper);
 }
+
+#[test]
+fn threads_racing_on_one_store_admit_exactly_the_quota() {
+    // Four threads hammer one hot client while inserting new clients into
+    // the same shards (write locks) and a fifth sweeps: the hot client gets
+    // exactly its quota, every new client exactly one admission, whatever
+    // the interleaving.
+    use std::num::NonZeroU32;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let quota =
+        alphaguard_rate_limit::Quota::new(NonZeroU32::new(5000).unwrap(), Duration::from_secs(60))
+            .unwrap();
+    let limiter = Arc::new(RateLimiter::with_store_and_clock(
+        Tiers::new(quota, quota, quota),
+        MemoryStore::new(1_000_000),
+        FakeClock::default(),
+    ));
+    let hot = key(7);
+    let admitted = AtomicU32::new(0);
+    let fresh_admitted = AtomicU32::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                limiter.sweep();
+            }
+        });
+        let workers: Vec<_> = (0..4u32)
+            .map(|t| {
+                let (limiter, admitted, fresh_admitted) = (&limiter, &admitted, &fresh_admitted);
+                s.spawn(move || {
+                    for i in 0..4000u32 {
+                        if limiter.check(Tier::Read, &hot).allowed {
+                            admitted.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // A client nobody else uses: admitted once, then
+                        // counted, never lost to a racing insert.
+                        let fresh = key(1_000_000 + t * 4000 + i);
+                        if limiter.check(Tier::Read, &fresh).allowed {
+                            fresh_admitted.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(admitted.load(Ordering::Relaxed), 5000);
+    assert_eq!(fresh_admitted.load(Ordering::Relaxed), 16_000);
+    assert_eq!(limiter.check(Tier::Read, &hot).remaining, 0);
+    assert_eq!(limiter.store().len(), 16_001);
+    assert_eq!(limiter.store().evictions(), 0);
+}
