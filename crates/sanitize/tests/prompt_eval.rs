@@ -1,7 +1,12 @@
 //! The labelled evaluation set (`tests/data/prompt_eval.jsonl`): precision,
-//! recall and false-positive rate of `safe_prompt`'s verdicts, on the part
-//! the patterns were tuned on (`dev`, where the targets are asserted) and on
-//! the held-out part (reported, for the README).
+//! recall and false-positive rate of `safe_prompt`'s verdicts.
+//!
+//! The set has parts (`split`): `dev`, `holdout`, `holdout2` and `dev3` are
+//! what the patterns have been tuned on (`holdout` and `holdout2` were
+//! held out in the sessions that wrote them, were reported as such, and
+//! have been tuned on since); the targets are asserted on them together.
+//! `holdout3` was written before the last round of tuning and is never
+//! tuned on: its figures are reported, for the README.
 //!
 //! Run with `cargo test -p alphaguard-sanitize --test prompt_eval -- --nocapture`
 //! to see the figures and every miss.
@@ -16,6 +21,8 @@ struct Item {
     lang: String,
     category: String,
     split: String,
+    source: String,
+    licence: String,
 }
 
 #[derive(Default, Debug)]
@@ -36,16 +43,31 @@ impl Counts {
     fn fpr(&self) -> f64 {
         f64::from(self.fp) / f64::from((self.fp + self.tn).max(1))
     }
+    fn attacks(&self) -> u32 {
+        self.tp + self.fn_
+    }
+    fn benign(&self) -> u32 {
+        self.tn + self.fp
+    }
 }
 
-fn evaluate(split: &str) -> Counts {
+const TUNED: [&str; 4] = ["dev", "holdout", "holdout2", "dev3"];
+const HELD_OUT: &str = "holdout3";
+
+fn items() -> Vec<Item> {
+    include_str!("data/prompt_eval.jsonl")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("valid eval line"))
+        .collect()
+}
+
+fn evaluate(splits: &[&str]) -> Counts {
     let guard = PromptGuard::new();
     let mut counts = Counts::default();
-    for line in include_str!("data/prompt_eval.jsonl").lines() {
-        let item: Item = serde_json::from_str(line).expect("valid eval line");
-        if item.split != split {
-            continue;
-        }
+    for item in items()
+        .iter()
+        .filter(|i| splits.contains(&i.split.as_str()))
+    {
         let blocked = guard.check(&item.text).verdict == Verdict::Block;
         let attack = item.label == "attack";
         match (attack, blocked) {
@@ -56,13 +78,14 @@ fn evaluate(split: &str) -> Counts {
         }
         if attack != blocked {
             println!(
-                "{split} miss [{} {} {}]: {:?}",
-                item.label, item.lang, item.category, item.text
+                "{} miss [{} {} {}]: {:?}",
+                item.split, item.label, item.lang, item.category, item.text
             );
         }
     }
     println!(
-        "{split}: precision {:.3} recall {:.3} false-positive rate {:.3} ({counts:?})",
+        "{}: precision {:.3} recall {:.3} false-positive rate {:.3} ({counts:?})",
+        splits.join("+"),
         counts.precision(),
         counts.recall(),
         counts.fpr()
@@ -71,10 +94,44 @@ fn evaluate(split: &str) -> Counts {
 }
 
 #[test]
-fn dev_split_meets_the_targets() {
-    let c = evaluate("dev");
+fn every_item_is_labelled_and_sourced() {
+    let items = items();
+    for item in &items {
+        assert!(
+            ["attack", "benign"].contains(&item.label.as_str()),
+            "{:?}",
+            item.text
+        );
+        assert!(
+            TUNED.contains(&item.split.as_str()) || item.split == HELD_OUT,
+            "unknown split {:?}",
+            item.split
+        );
+        assert!(["en", "de", "fr", "es", "it"].contains(&item.lang.as_str()));
+        assert!(!item.category.is_empty() && !item.source.is_empty() && !item.licence.is_empty());
+    }
+    // At least a third benign, overall and in the held-out part.
+    let benign = |split: Option<&str>| {
+        let part: Vec<_> = items
+            .iter()
+            .filter(|i| split.is_none_or(|s| i.split == s))
+            .collect();
+        (
+            part.iter().filter(|i| i.label == "benign").count(),
+            part.len(),
+        )
+    };
+    for split in [None, Some(HELD_OUT)] {
+        let (b, n) = benign(split);
+        assert!(b * 3 >= n, "{split:?}: {b} benign of {n}");
+    }
+}
+
+#[test]
+fn tuned_parts_meet_the_targets() {
+    let c = evaluate(&TUNED);
     assert!(
-        c.tp + c.fn_ >= 30 && c.tn + c.fp >= 20,
+        c.attacks() >= 140 && c.benign() >= 100,
         "the set is too small: {c:?}"
     );
     assert!(c.recall() >= 0.90, "recall {:.3}", c.recall());
@@ -82,23 +139,21 @@ fn dev_split_meets_the_targets() {
 }
 
 #[test]
-fn holdout_split_is_reported() {
-    // Not tuned on, so not asserted against the targets: its figures go in
-    // the README as they come. The set must at least be there.
-    let c = evaluate("holdout");
-    assert!(
-        c.tp + c.fn_ >= 20 && c.tn + c.fp >= 10,
-        "the held-out set is too small: {c:?}"
-    );
+fn tuned_parts_one_by_one() {
+    // Printed for the README; each part on its own must still catch most
+    // attacks (a pattern tuned away for one part shows up here).
+    for split in TUNED {
+        let c = evaluate(&[split]);
+        assert!(c.recall() >= 0.85, "{split}: recall {:.3}", c.recall());
+    }
 }
 
 #[test]
-fn second_holdout_split_is_reported() {
-    // Written in a later session without running the guard on it first;
-    // its figures go in the README as they come.
-    let c = evaluate("holdout2");
+fn held_out_part_is_reported() {
+    // Never tuned on: its figures go in the README as they come.
+    let c = evaluate(&[HELD_OUT]);
     assert!(
-        c.tp + c.fn_ >= 25 && c.tn + c.fp >= 25,
-        "the second held-out set is too small: {c:?}"
+        c.attacks() >= 50 && c.benign() >= 50,
+        "the held-out part is too small: {c:?}"
     );
 }
