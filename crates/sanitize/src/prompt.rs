@@ -162,10 +162,10 @@ impl std::error::Error for PatternError {}
 #[derive(Debug)]
 pub struct PromptGuard {
     patterns: Vec<Pattern>,
+    /// Which patterns can match a view at all.
+    gate: Gate,
     /// Patterns for the letters-only view.
     squashed: Vec<Pattern>,
-    base64: Regex,
-    hex: Regex,
     threshold: f32,
 }
 
@@ -203,10 +203,9 @@ impl PromptGuard {
     pub fn new() -> Self {
         let patterns = built_in(PATTERNS);
         Self {
+            gate: Gate::new(&patterns),
             patterns,
             squashed: built_in(SQUASHED),
-            base64: compile(r"[a-z0-9+/_-]{16,}={0,2}", true).unwrap_or_else(|e| panic!("{e}")),
-            hex: compile(r"\b(?:[0-9a-f]{2}){8,}\b", true).unwrap_or_else(|e| panic!("{e}")),
             threshold: 0.5,
         }
     }
@@ -231,6 +230,7 @@ impl PromptGuard {
             regex: compile(pattern, true)?,
             weight: weight.clamp(0.0, 1.0),
         });
+        self.gate = Gate::new(&self.patterns);
         Ok(self)
     }
 
@@ -256,19 +256,15 @@ impl PromptGuard {
         // Payloads that only show their meaning decoded.
         // (Read from the input itself: base64 is case-sensitive, and the
         // view is lower-cased and reads digits as letters.)
-        for m in self
-            .base64
-            .find_iter(input)
-            .chain(self.hex.find_iter(input))
-        {
-            if let Some(decoded) = decode_payload(m.as_str()) {
+        for span in encoded_spans(input) {
+            if let Some(decoded) = decode_payload(&input[span.clone()]) {
                 let (view, _) = detection_view(&decoded);
                 let mut inner = Vec::new();
                 self.scan(&view, &mut inner);
                 if let Some(top) = inner.iter().map(|f| f.score).reduce(f32::max) {
                     findings.push(Finding {
                         kind: FindingKind::EncodedPayload,
-                        span: m.range(),
+                        span,
                         score: top,
                     });
                 }
@@ -319,7 +315,14 @@ impl PromptGuard {
                 ..f
             }));
         }
-        let squashed: String = view.chars().filter(|c| c.is_alphabetic()).collect();
+        let squashed: String = if view.is_ascii() {
+            view.bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .map(char::from)
+                .collect()
+        } else {
+            view.chars().filter(|c| c.is_alphabetic()).collect()
+        };
         for p in &self.squashed {
             if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
                 findings.push(Finding {
@@ -340,8 +343,9 @@ impl PromptGuard {
         findings: &mut Vec<Finding>,
         matched_kinds: &mut Vec<FindingKind>,
     ) {
+        let candidates = self.gate.candidates(view);
         let quoted = quoted_spans(view);
-        for p in &self.patterns {
+        for (p, _) in self.patterns.iter().zip(candidates).filter(|&(_, c)| c) {
             if let Some(m) = p.regex.find(view) {
                 // A phrase inside quotes is more often discussed than meant
                 // ("attackers write 'ignore previous instructions'"): it
@@ -362,6 +366,120 @@ impl PromptGuard {
                 matched_kinds.push(p.kind);
             }
         }
+    }
+}
+
+/// A pre-check that spares most patterns most texts: every match of a
+/// pattern contains one of its required literals (read off the compiled
+/// pattern by [`required_literals`]), so one multi-literal search over the
+/// view tells which patterns can match at all; only those run. A pattern
+/// with no such literals (or only ones shorter than three bytes, which
+/// most texts contain) always runs.
+#[derive(Debug, Clone)]
+struct Gate {
+    /// Every pattern's required literals (`None`: every pattern runs).
+    literals: Option<aho_corasick::AhoCorasick>,
+    /// For each literal, the patterns it opens.
+    opens: Vec<Vec<usize>>,
+    /// Patterns that always run.
+    always: Vec<usize>,
+    patterns: usize,
+}
+
+/// The shortest literal worth a gate: shorter ones occur in most texts.
+const MIN_GATE_LITERAL: usize = 3;
+/// The most literals one pattern's gate may hold.
+const MAX_GATE_LITERALS: usize = 256;
+
+/// Literals of which every match of `hir` contains at least one, if there
+/// is such a set (at most [`MAX_GATE_LITERALS`]); of several, the one with
+/// the longest shortest literal.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    let quality = |set: &Vec<Vec<u8>>| set.iter().map(Vec::len).min().unwrap_or(0);
+    let set = match hir.kind() {
+        HirKind::Literal(literal) => vec![literal.0.to_vec()],
+        HirKind::Capture(capture) => required_literals(&capture.sub)?,
+        HirKind::Repetition(rep) if rep.min >= 1 => required_literals(&rep.sub)?,
+        // Any part of a sequence is required: take the best.
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required_literals)
+            .max_by_key(|set| (quality(set), std::cmp::Reverse(set.len())))?,
+        // One branch or another: all of their literals.
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(required_literals(branch)?);
+            }
+            union.sort();
+            union.dedup();
+            union
+        }
+        _ => return None,
+    };
+    (!set.is_empty() && set.len() <= MAX_GATE_LITERALS).then_some(set)
+}
+
+/// [`required_literals`] of a pattern, when all are long enough to gate.
+fn gate_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    required_literals(&hir).filter(|set| set.iter().all(|l| l.len() >= MIN_GATE_LITERAL))
+}
+
+impl Gate {
+    fn new(patterns: &[Pattern]) -> Self {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut opens: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            match gate_literals(p.regex.as_str()) {
+                Some(prefixes) => {
+                    for literal in prefixes {
+                        match literals.iter().position(|l| *l == literal) {
+                            Some(at) => opens[at].push(i),
+                            None => {
+                                literals.push(literal);
+                                opens.push(vec![i]);
+                            }
+                        }
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        // Built from byte strings with the standard match semantics, which
+        // cannot fail; should it ever, every pattern runs.
+        let searcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok();
+        if searcher.is_none() {
+            always = (0..patterns.len()).collect();
+        }
+        Self {
+            literals: searcher,
+            opens,
+            always,
+            patterns: patterns.len(),
+        }
+    }
+
+    /// For each pattern, whether it can match `view`.
+    fn candidates(&self, view: &str) -> Vec<bool> {
+        let mut open = vec![false; self.patterns];
+        for &i in &self.always {
+            open[i] = true;
+        }
+        if let Some(literals) = &self.literals {
+            for m in literals.find_overlapping_iter(view) {
+                for &i in &self.opens[m.pattern().as_usize()] {
+                    open[i] = true;
+                }
+            }
+        }
+        open
     }
 }
 
@@ -412,6 +530,28 @@ fn quoted_spans(view: &str) -> Vec<Range<usize>> {
 /// (`i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e`) joined into words; `None`
 /// when there are none.
 fn join_spaced_letters(view: &str) -> Option<String> {
+    // Most texts have no such run: look for three spaced ASCII letters
+    // first, without allocating. (The view is ASCII wherever the patterns
+    // look; a run of spaced non-ASCII letters alone is left as it is.)
+    let b = view.as_bytes();
+    let spaced = |c: u8| {
+        matches!(
+            c,
+            b' ' | b'-' | b'.' | b'_' | b'*' | b'/' | b',' | b'|' | b'+'
+        )
+    };
+    let any = (0..b.len().saturating_sub(4)).any(|i| {
+        b[i].is_ascii_alphabetic()
+            && spaced(b[i + 1])
+            && b[i + 2].is_ascii_alphabetic()
+            && spaced(b[i + 3])
+            && b[i + 4].is_ascii_alphabetic()
+            && (i == 0 || !b[i - 1].is_ascii_alphabetic())
+            && b.get(i + 5).is_none_or(|c| !c.is_ascii_alphabetic())
+    });
+    if !any {
+        return None;
+    }
     let chars: Vec<char> = view.chars().collect();
     let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
     let separator = |i: usize| {
@@ -443,6 +583,56 @@ fn join_spaced_letters(view: &str) -> Option<String> {
         i += 1;
     }
     joined_any.then_some(out)
+}
+
+/// Where `input` may hold an encoded payload: runs of 16 or more base64
+/// characters (standard or URL-safe alphabet, with up to two `=`), and
+/// inside them runs of an even number (16 or more) of hex digits bounded by
+/// non-word characters.
+fn encoded_spans(input: &str) -> Vec<Range<usize>> {
+    const MIN: usize = 16;
+    let b = input.as_bytes();
+    let is_base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !is_base64(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_base64(b[i]) {
+            i += 1;
+        }
+        let run_end = i;
+        if run_end - start >= MIN {
+            let mut end = run_end;
+            while end < b.len() && end - run_end < 2 && b[end] == b'=' {
+                end += 1;
+            }
+            spans.push(start..end);
+        }
+        let mut j = start;
+        while j < run_end {
+            if !b[j].is_ascii_hexdigit() {
+                j += 1;
+                continue;
+            }
+            let hex_start = j;
+            while j < run_end && b[j].is_ascii_hexdigit() {
+                j += 1;
+            }
+            let len = j - hex_start;
+            let bounded = (hex_start == 0 || !is_word(b[hex_start - 1]))
+                && b.get(j).is_none_or(|&c| !is_word(c));
+            let whole_run = hex_start == start && j == run_end;
+            if bounded && len >= MIN && len % 2 == 0 && !whole_run {
+                spans.push(hex_start..j);
+            }
+        }
+    }
+    spans
 }
 
 /// Decodes base64 (standard or URL-safe, padded or not) or hex into text,
@@ -489,6 +679,14 @@ fn rot13(c: char) -> char {
 
 /// The view the detectors read, and the span of any decoded tag characters.
 fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
+    if input.is_ascii() {
+        // No tags, no format characters: only case and leetspeak to do.
+        let view = input
+            .bytes()
+            .map(|b| leet(char::from(b.to_ascii_lowercase())))
+            .collect();
+        return (view, None);
+    }
     let mut visible = String::with_capacity(input.len());
     let mut smuggled = String::new();
     let mut inner_format = false;
@@ -663,4 +861,79 @@ fn random_nonce() -> u64 {
 pub fn safe_prompt(input: &str) -> PromptReport {
     static DEFAULT: LazyLock<PromptGuard> = LazyLock::new(PromptGuard::new);
     DEFAULT.check(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The gate may open patterns that then do not match, never the other
+    /// way round.
+    fn gate_lets_every_match_through(guard: &PromptGuard, view: &str) {
+        let open = guard.gate.candidates(view);
+        for (p, open) in guard.patterns.iter().zip(open) {
+            assert!(
+                open || !p.regex.is_match(view),
+                "gate closed on a match of {:?} in {view:?}",
+                p.regex.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn the_gate_is_sound_on_the_evaluation_set() {
+        let guard = PromptGuard::new();
+        let mut gated = 0;
+        for line in include_str!("../tests/data/prompt_eval.jsonl").lines() {
+            let start = line.find("\"text\": \"").map_or(0, |i| i + 9);
+            let (view, _) = detection_view(&line[start..]);
+            gate_lets_every_match_through(&guard, &view);
+            gated += 1;
+        }
+        assert!(gated > 300);
+        // Nearly every built-in pattern has a gate.
+        assert!(guard.gate.always.len() <= 2, "{:?}", guard.gate.always);
+    }
+
+    #[test]
+    fn required_literals_of_simple_patterns() {
+        let literals = |p: &str| gate_literals(&patterns::expand(p));
+        // The part whose shortest literal is longest.
+        assert_eq!(
+            literals(r"\b(?:ignore|forget)\b{g}\brules\b"),
+            Some(vec![b"forget".to_vec(), b"ignore".to_vec()])
+        );
+        assert_eq!(
+            literals(r"\b(?:ignore|skip)\b{g}\brules\b"),
+            Some(vec![b"rules".to_vec()])
+        );
+        assert_eq!(
+            literals(r"(?m)^\s*(?:system|user)\s*:"),
+            Some(vec![b"system".to_vec(), b"user".to_vec()])
+        );
+        // An optional part is never required; a short literal is no gate.
+        assert_eq!(literals(r"(?:ab)?c"), None);
+        assert_eq!(literals(r"\bdan\b|\bai\b"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_gate_is_sound_on_word_soup(words in proptest::collection::vec(prop_oneof![
+            Just("ignore"), Just("your"), Just("previous"), Just("instructions"), Just("the"),
+            Just("system"), Just("prompt"), Just(":"), Just("\n"), Just("reveal"), Just("ai"),
+            Just("assistant"), Just("reading"), Just("this"), Just("mode"), Just("developer"),
+            Just("you are"), Just("now"), Just("no"), Just("rules"), Just("oublie"), Just("tes"),
+            Just("consignes"), Just("vergiss"), Just("alles"), Just("<|im_start|>"), Just("."),
+            Just("olvida"), Just("todo lo que"), Just("te dijeron"), Just("ignora"), Just("le"),
+            Just("tue"), Just("regole"), Just("what"), Just("were"), Just("you"), Just("given"),
+        ], 0..24), seps in proptest::collection::vec(prop_oneof![Just(" "), Just(", "), Just("")], 24)) {
+            static GUARD: LazyLock<PromptGuard> = LazyLock::new(PromptGuard::new);
+            let guard = &*GUARD;
+            let view: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            gate_lets_every_match_through(guard, &view);
+        }
+    }
 }

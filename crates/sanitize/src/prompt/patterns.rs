@@ -5,18 +5,21 @@
 //! shared vocabularies, expanded by [`expand`] before compiling (and
 //! available to a caller's patterns too).
 
+use super::FindingKind;
 use super::FindingKind::{
     Exfiltration as X, IndirectInjection as I, InstructionOverride as O, PersonaJailbreak as P,
     RoleMarker as R,
 };
-use super::FindingKind;
 
 /// Shared vocabularies: `(name, regex)`.
 pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A short gap within one sentence.
     ("{g}", r"[^.!?\n]{0,40}?"),
     // Where an imperative may start: the text, a sentence, a clause.
-    ("{clause}", r"(?:^|[.;:,\n]\s*|\b(?:and|then|now|please|et|puis|und|dann|y|luego|e|poi)\s+)"),
+    (
+        "{clause}",
+        r"(?:^|[.;:,\n]\s*|\b(?:and|then|now|please|et|puis|und|dann|y|luego|e|poi)\s+)",
+    ),
     // Whom a document's hidden instructions address.
     (
         "{ai}",
@@ -250,7 +253,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Indirect injection: a document that talks to the model reading it.
     (
         I,
-        r"\b(?:note|message|instructions?|attention|p\.?s\.?|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        r"\b(?:note|message|instructions?|attention|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        0.7,
+    ),
+    (
+        I,
+        r"\bp\.s\.?\s*(?:to |for )?(?:the |any |all |every )?{ai}\b",
         0.7,
     ),
     (
