@@ -23,7 +23,11 @@ fn prompts(text: &str) -> anyhow::Result<Vec<String>> {
         collect(&value, &mut out);
         return Ok(out);
     }
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let value: Value =
             serde_json::from_str(line).with_context(|| format!("line {}: not JSON", n + 1))?;
         collect(&value, &mut out);
