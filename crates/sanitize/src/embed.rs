@@ -58,75 +58,87 @@ fn pairs_with_backslash(c: char) -> bool {
 /// ```
 pub fn safe_embed_text(input: &str) -> String {
     let visible = strip_invisible(input);
-    let defanged = defang_schemes(&visible);
-    escape_markdown(&defanged)
+    // Steps 3 and 4 in one pass: the colons to defang are found first, and
+    // the escaping writes their `[:]` as it goes.
+    let defang = defang_spans(&visible);
+    escape_markdown_with(&visible, &defang)
 }
 
 /// Step 1: remove what Discord would not show but might act on.
 fn strip_invisible(input: &str) -> Cow<'_, str> {
-    // ASCII other than CR and controls (LF kept) needs nothing.
-    let ascii_plain = |b: u8| b.is_ascii() && (b == b'\n' || !b.is_ascii_control());
-    let needs_work = input.char_indices().any(|(_, c)| {
-        if c.is_ascii() {
-            !ascii_plain(c as u8)
-        } else {
-            c.is_control() || invisible_class(c) != Invisible::No
-        }
-    });
-    if !needs_work {
-        return Cow::Borrowed(input);
-    }
-    let mut out = String::with_capacity(input.len());
-    let mut rest = input;
+    // Nothing is copied until the first character that must go: clean text
+    // comes back borrowed after one pass.
+    let mut out: Option<String> = None;
+    // Where the input not yet copied to `out` starts.
+    let mut copied = 0;
     // Whether the last kept character is an `@` (or `@` plus dropped marks).
     let mut after_at = false;
-    while !rest.is_empty() {
-        // Runs that need nothing are copied whole.
-        let plain = rest.bytes().take_while(|&b| ascii_plain(b)).count();
-        if plain > 0 {
-            out.push_str(&rest[..plain]);
-            after_at = rest.as_bytes()[plain - 1] == b'@';
-            rest = &rest[plain..];
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Printable ASCII and LF: kept as they are.
+        if (0x20..0x7f).contains(&b) || b == b'\n' {
+            after_at = b == b'@';
+            i += 1;
             continue;
         }
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
-        match c {
-            '\r' => {
-                if !rest.starts_with('\n') {
-                    out.push('\n');
-                }
+        let (len, replacement): (usize, Option<&str>) = if b.is_ascii() {
+            // CR LF and lone CR become LF; other controls go.
+            if b == b'\r' {
                 after_at = false;
+                (
+                    1,
+                    Some(if bytes.get(i + 1) == Some(&b'\n') {
+                        ""
+                    } else {
+                        "\n"
+                    }),
+                )
+            } else {
+                (1, Some(""))
             }
-            c if c.is_control() => {}
-            c => match invisible_class(c) {
-                Invisible::Format => {}
-                Invisible::Combining if after_at => {}
-                _ => {
-                    out.push(c);
-                    after_at = false;
+        } else {
+            let Some(c) = input[i..].chars().next() else {
+                break;
+            };
+            let replacement = if c.is_control() {
+                Some("")
+            } else {
+                match invisible_class(c) {
+                    Invisible::Format => Some(""),
+                    Invisible::Combining if after_at => Some(""),
+                    _ => {
+                        after_at = false;
+                        None
+                    }
                 }
-            },
+            };
+            (c.len_utf8(), replacement)
+        };
+        if let Some(with) = replacement {
+            let out = out.get_or_insert_with(|| String::with_capacity(input.len()));
+            out.push_str(&input[copied..i]);
+            out.push_str(with);
+            copied = i + len;
+        }
+        i += len;
+    }
+    match out {
+        None => Cow::Borrowed(input),
+        Some(mut out) => {
+            out.push_str(&input[copied..]);
+            Cow::Owned(out)
         }
     }
-    Cow::Owned(out)
 }
 
-/// One character of the normalised view the scheme check reads: HTML
-/// entities decoded, white space, controls and backslashes dropped, ASCII
-/// lower-cased;
-/// with the byte span of the input it came from.
+/// One character of the normalised view the scheme check reads (HTML
+/// entities decoded; white space, controls and format characters dropped;
+/// ASCII lower-cased), with where in the input it starts.
 struct Normalised {
     c: char,
-    /// Bytes of input it stands for (at most 12, an entity).
-    len: u8,
     start: usize,
-}
-
-impl Normalised {
-    fn end(&self) -> usize {
-        self.start + usize::from(self.len)
-    }
 }
 
 /// Whether the normalised characters `view` end with `word` (ASCII).
@@ -138,54 +150,72 @@ fn view_ends_with(view: &[Normalised], word: &str) -> bool {
             .all(|(n, b)| n.c == char::from(b))
 }
 
-/// Step 3 of the docs: defang dangerous schemes, however they are spelled.
-fn defang_schemes(input: &str) -> Cow<'_, str> {
-    if !input.contains(':') && !input.contains('&') {
-        return Cow::Borrowed(input);
+/// Whether `c` may stand between a colon and the start of the scheme in
+/// front of it, in the input as written: a scheme character, something the
+/// normalised view drops (white space, controls, format characters), or
+/// part of an HTML character reference. A character outside this set ends
+/// the scheme whatever follows, so the view needs nothing before it.
+fn may_be_in_scheme(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '-' | '+' | '&' | '#' | ';')
+            || c.is_ascii_whitespace()
+            || c.is_ascii_control()
+    } else {
+        c.is_whitespace() || c.is_control() || is_invisible_format(c)
     }
-    let view = normalise(input);
+}
+
+/// Step 3 of the docs: where dangerous schemes, however they are spelled,
+/// end with a colon (byte spans of `input`, in order).
+///
+/// Only the text around each colon (a `:` or a reference that decodes to
+/// one) is normalised: back to the first character that cannot be part of
+/// its scheme, and on for the few characters the checks read after it.
+/// Nothing outside that window can change what the window normalises to (a
+/// window never starts inside a character reference, whose characters are
+/// all in [`may_be_in_scheme`]).
+fn defang_spans(input: &str) -> Vec<(usize, usize)> {
+    let bytes = input.as_bytes();
+    if memchr::memchr2(b':', b'&', bytes).is_none() {
+        return Vec::new();
+    }
     // Byte spans of colons to defang.
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (i, n) in view.iter().enumerate() {
-        if n.c != ':' {
-            continue;
+    // The normalised window, reused from colon to colon.
+    let mut view = Vec::new();
+    let mut at = 0;
+    while let Some(off) = memchr::memchr2(b':', b'&', &bytes[at..]) {
+        at += off;
+        let colon_len = if bytes[at] == b':' {
+            1
+        } else {
+            match decode_entity(&input[at..]) {
+                Some((':', len)) => len,
+                // Another reference, or a lone `&`: not a colon.
+                Some((_, len)) => {
+                    at += len;
+                    continue;
+                }
+                None => {
+                    at += 1;
+                    continue;
+                }
+            }
+        };
+        let colon_end = at + colon_len;
+        if is_dangerous_colon(input, at, colon_end, &mut view) {
+            spans.push((at, colon_end));
         }
-        // The letters before the colon, back to the first that cannot be in
-        // a scheme.
-        let mut start = i;
-        while start > 0 && is_scheme_char(view[start - 1].c) {
-            start -= 1;
-        }
-        let scheme = &view[start..i];
-        let followed_by_slashes = view.get(i + 1).is_some_and(|n| n.c == '/')
-            && view.get(i + 2).is_some_and(|n| n.c == '/');
-        // The scheme as written, right before the colon: in the normalised
-        // view spaces are gone, so "see https" reads "seehttps".
-        let before = &input[..n.start];
-        // Scheme characters are ASCII, so counting characters counts bytes.
-        let written_len = before
-            .chars()
-            .rev()
-            .take_while(|&c| is_scheme_char(c))
-            .count();
-        let written = &before[before.len() - written_len..];
-        let web = written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
-        let next = view.get(i + 1).map(|n| n.c);
-        let dangerous = view_ends_with(scheme, "javascript")
-            || view_ends_with(scheme, "vbscript")
-            // `data:` and `file:` are common words before a colon; they are
-            // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
-            || (view_ends_with(scheme, "data")
-                && (next == Some(',') || mime_follows(&view[i + 1..])))
-            || (view_ends_with(scheme, "file") && next == Some('/'))
-            // Other `scheme://` links, judged on the scheme as written (the
-            // normalised one would change when a first pass escapes an
-            // entity, and a second pass must agree with the first).
-            || (followed_by_slashes && !written.is_empty() && !web);
-        if dangerous {
-            spans.push((n.start, n.end()));
-        }
+        at = colon_end;
     }
+    spans
+}
+
+/// Step 3 on its own: `input` with its dangerous colons defanged to `[:]`.
+#[cfg(test)]
+fn defang_schemes(input: &str) -> Cow<'_, str> {
+    let spans = defang_spans(input);
     if spans.is_empty() {
         return Cow::Borrowed(input);
     }
@@ -198,6 +228,96 @@ fn defang_schemes(input: &str) -> Cow<'_, str> {
     }
     out.push_str(&input[last..]);
     Cow::Owned(out)
+}
+
+/// Whether the colon at `input[at..colon_end]` ends a dangerous scheme
+/// (`view` is scratch space for the normalised window).
+fn is_dangerous_colon(
+    input: &str,
+    at: usize,
+    colon_end: usize,
+    view: &mut Vec<Normalised>,
+) -> bool {
+    let before = &input[..at];
+    let bytes = input.as_bytes();
+    let mut window_start = at;
+    while window_start > 0 {
+        let b = bytes[window_start - 1];
+        // ASCII byte by byte; another character decoded whole.
+        let (c, len) = if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            match before[..window_start].chars().next_back() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        if !may_be_in_scheme(c) {
+            break;
+        }
+        window_start -= len;
+    }
+    // After the colon: what the view drops or a reference may spell, then
+    // one character (`,`, `/` or whatever ends a MIME type name), and after
+    // a `/` the same again for the second one.
+    let after = &input[colon_end..];
+    let skip = |text: &str| -> usize {
+        let ascii = text
+            .bytes()
+            .take_while(|&b| b.is_ascii() && may_be_in_scheme(char::from(b)))
+            .count();
+        ascii
+            + text[ascii..]
+                .chars()
+                .take_while(|&c| may_be_in_scheme(c))
+                .map(char::len_utf8)
+                .sum::<usize>()
+    };
+    let mut window_end = colon_end + skip(after);
+    if let Some(c) = input[window_end..].chars().next() {
+        window_end += c.len_utf8();
+        if c == '/' {
+            window_end += skip(&input[window_end..]);
+            window_end += input[window_end..].chars().next().map_or(0, char::len_utf8);
+        }
+    }
+    view.clear();
+    normalise_into(&input[window_start..window_end], window_start, view);
+    let view = &view[..];
+    let Some(i) = view.iter().position(|n| n.start == at) else {
+        return false;
+    };
+    // The letters before the colon, back to the first that cannot be in a
+    // scheme.
+    let mut start = i;
+    while start > 0 && is_scheme_char(view[start - 1].c) {
+        start -= 1;
+    }
+    let scheme = &view[start..i];
+    let followed_by_slashes =
+        view.get(i + 1).is_some_and(|n| n.c == '/') && view.get(i + 2).is_some_and(|n| n.c == '/');
+    // The scheme as written, right before the colon: in the normalised
+    // view spaces are gone, so "see https" reads "seehttps".
+    // Scheme characters are ASCII, so counting characters counts bytes.
+    let written_len = before
+        .bytes()
+        .rev()
+        .take_while(|&b| is_scheme_char(char::from(b)))
+        .count();
+    let written = &before[before.len() - written_len..];
+    let web = written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
+    let next = view.get(i + 1).map(|n| n.c);
+    view_ends_with(scheme, "javascript")
+        || view_ends_with(scheme, "vbscript")
+        // `data:` and `file:` are common words before a colon; they are
+        // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
+        || (view_ends_with(scheme, "data")
+            && (next == Some(',') || mime_follows(&view[i + 1..])))
+        || (view_ends_with(scheme, "file") && next == Some('/'))
+        // Other `scheme://` links, judged on the scheme as written (the
+        // normalised one would change when a first pass escapes an
+        // entity, and a second pass must agree with the first).
+        || (followed_by_slashes && !written.is_empty() && !web)
 }
 
 /// `type/` at the start of `view`, as in `data:text/html,…`.
@@ -213,8 +333,9 @@ fn is_scheme_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')
 }
 
-fn normalise(input: &str) -> Vec<Normalised> {
-    let mut view = Vec::with_capacity(input.len());
+/// Appends the normalised view of `input`, which starts at byte `offset` of
+/// the text the spans refer to, to `view`.
+fn normalise_into(input: &str, offset: usize, view: &mut Vec<Normalised>) {
     let mut i = 0;
     let bytes = input.as_bytes();
     while i < bytes.len() {
@@ -224,8 +345,7 @@ fn normalise(input: &str) -> Vec<Normalised> {
             if !(b.is_ascii_whitespace() || b.is_ascii_control()) {
                 view.push(Normalised {
                     c: char::from(b.to_ascii_lowercase()),
-                    len: 1,
-                    start: i,
+                    start: offset + i,
                 });
             }
             i += 1;
@@ -237,8 +357,7 @@ fn normalise(input: &str) -> Vec<Normalised> {
             if !(c.is_whitespace() || c.is_control()) {
                 view.push(Normalised {
                     c: c.to_ascii_lowercase(),
-                    len: u8::try_from(len).unwrap_or(u8::MAX),
-                    start: i,
+                    start: offset + i,
                 });
             }
             i += len;
@@ -249,13 +368,11 @@ fn normalise(input: &str) -> Vec<Normalised> {
         if !(c.is_whitespace() || c.is_control() || is_invisible_format(c)) {
             view.push(Normalised {
                 c: c.to_ascii_lowercase(),
-                len: len as u8,
-                start: i,
+                start: offset + i,
             });
         }
         i += len;
     }
-    view
 }
 
 /// An HTML character reference at the start of `text`: `&#106;`, `&#x6A;`
@@ -301,72 +418,133 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     None
 }
 
-/// ASCII that needs no escape. At the start of a line (or after its
+/// What [`escape_markdown`] does with a byte, looked up in [`BYTE_CLASS`].
+const PLAIN: u8 = 0;
+/// Plain mid-line, but meaningful at the start of a line or after its
+/// leading digits: space, digits, `.`.
+const LINE_START: u8 = 1;
+/// Needs work wherever it is: the escaped set, `@`, LF.
+const SPECIAL: u8 = 2;
+
+/// Every byte's class. Bytes of non-ASCII characters are plain: every
+/// character markdown gives a meaning to is ASCII.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    let mut i = 0;
+    while i < ESCAPED.len() {
+        class[ESCAPED[i] as usize] = SPECIAL;
+        i += 1;
+    }
+    class[b'@' as usize] = SPECIAL;
+    class[b'\n' as usize] = SPECIAL;
+    class[b' ' as usize] = LINE_START;
+    class[b'.' as usize] = LINE_START;
+    let mut d = b'0';
+    while d <= b'9' {
+        class[d as usize] = LINE_START;
+        d += 1;
+    }
+    class
+};
+
+/// Bytes that need no escape. At the start of a line (or after its
 /// leading digits) spaces, digits and `.` matter; mid-line they do not.
 fn is_plain(b: u8, mid_line: bool) -> bool {
-    if !b.is_ascii() || b == b'@' || b == b'\n' || ESCAPED.contains(&char::from(b)) {
-        return false;
+    match BYTE_CLASS[usize::from(b)] {
+        PLAIN => true,
+        LINE_START => mid_line,
+        _ => false,
     }
-    mid_line || !(b.is_ascii_digit() || b == b'.' || b == b' ')
 }
 
-/// Step 4: backslash-escape markdown, make `@` inert.
+/// Step 4: backslash-escape markdown, make `@` inert. Works on bytes: every
+/// character it acts on is ASCII, so the bytes between two of them, copied
+/// whole, always start and end on a character boundary.
+#[cfg(test)]
 fn escape_markdown(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut chars = input.chars().peekable();
+    escape_markdown_with(input, &[])
+}
+
+/// [`escape_markdown`] of `input` with each of the `defang` spans (in
+/// order, never overlapping) replaced by `[:]`, in one pass.
+fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
+    let mut defang = defang.iter().copied();
+    let mut next_span = defang.next();
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 4);
     let mut line_start = true;
     // Digits seen since the start of the line (for `1.` lists).
     let mut leading_digits = false;
-    let mut prev: Option<char> = None;
-    let mut rest = input;
-    loop {
-        // Runs of characters that need nothing are copied whole: most text
-        // is made of them.
-        let mid_line = !line_start && !leading_digits;
-        let plain = rest.bytes().take_while(|&b| is_plain(b, mid_line)).count();
-        if plain > 0 {
-            out.push_str(&rest[..plain]);
-            prev = rest[..plain].chars().next_back();
+    // The byte before, when it matters (`&` before `#`).
+    let mut prev = 0u8;
+    // Where the bytes not yet copied start.
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some((start, end)) = next_span
+            && i == start
+        {
+            // What escaping `[:]` writes, and the state after it. (No
+            // backslash comes right before a defanged colon: the letters of
+            // its scheme, or what the scheme check drops, do.)
+            out.push_str(&input[copied..i]);
+            out.push_str("\\[:\\]");
+            i = end;
+            copied = end;
+            prev = b']';
             line_start = false;
             leading_digits = false;
-            rest = &rest[plain..];
-            chars = rest.chars().peekable();
+            next_span = defang.next();
+            continue;
         }
-        let Some(c) = chars.next() else { break };
-        rest = &rest[c.len_utf8()..];
+        let c = bytes[i];
+        if is_plain(c, !line_start && !leading_digits) {
+            prev = c;
+            line_start = false;
+            leading_digits = false;
+            i += 1;
+            continue;
+        }
+        out.push_str(&input[copied..i]);
+        i += 1;
         match c {
-            '\\' if chars.peek().is_some_and(|&n| pairs_with_backslash(n)) => {
+            b'\\'
+                if bytes
+                    .get(i)
+                    .is_some_and(|&n| pairs_with_backslash(char::from(n))) =>
+            {
                 // An escape pair already: keep it, so a second pass is a no-op.
                 out.push('\\');
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                    rest = &rest[n.len_utf8()..];
-                }
+                out.push(char::from(bytes[i]));
+                i += 1;
+                copied = i;
                 line_start = false;
                 leading_digits = false;
-                prev = None;
+                prev = 0;
                 continue;
             }
-            '@' => out.push(SAFE_AT),
+            b'@' => out.push(SAFE_AT),
             // `&#` starts a character reference, never a header: left as it
             // is, a second pass decodes the same reference the first did.
-            '#' if prev == Some('&') => out.push('#'),
-            '.' if leading_digits => out.push_str("\\."),
-            c if ESCAPED.contains(&c) => {
+            b'#' if prev == b'&' => out.push('#'),
+            b'.' if leading_digits => out.push_str("\\."),
+            c if BYTE_CLASS[usize::from(c)] == SPECIAL && c != b'\n' => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            c => out.push(c),
+            c => out.push(char::from(c)),
         }
-        prev = Some(c);
-        if c == '\n' {
+        copied = i;
+        prev = c;
+        if c == b'\n' {
             line_start = true;
             leading_digits = false;
         } else {
             leading_digits = c.is_ascii_digit() && (line_start || leading_digits);
-            line_start = line_start && c == ' ';
+            line_start = line_start && c == b' ';
         }
     }
+    out.push_str(&input[copied..]);
     out
 }
 
@@ -521,5 +699,312 @@ mod tests {
             escape_markdown("1. one\n  22. two\nv1.2"),
             "1\\. one\n  22\\. two\nv1.2"
         );
+    }
+
+    /// The previous implementation, which normalised the whole text: the
+    /// model the windowed one must agree with.
+    mod whole_text {
+        use std::borrow::Cow;
+
+        use super::super::{ESCAPED, SAFE_AT, decode_entity, is_scheme_char, pairs_with_backslash};
+        use crate::chars::{Invisible, invisible_class, is_invisible_format};
+
+        struct Normalised {
+            c: char,
+            /// Bytes of input it stands for (at most 12, an entity).
+            len: u8,
+            start: usize,
+        }
+
+        impl Normalised {
+            fn end(&self) -> usize {
+                self.start + usize::from(self.len)
+            }
+        }
+
+        /// Whether the normalised characters `view` end with `word` (ASCII).
+        fn view_ends_with(view: &[Normalised], word: &str) -> bool {
+            view.len() >= word.len()
+                && view[view.len() - word.len()..]
+                    .iter()
+                    .zip(word.bytes())
+                    .all(|(n, b)| n.c == char::from(b))
+        }
+
+        /// Step 3 of the docs: defang dangerous schemes, however they are spelled.
+        pub(super) fn defang_schemes(input: &str) -> Cow<'_, str> {
+            if !input.contains(':') && !input.contains('&') {
+                return Cow::Borrowed(input);
+            }
+            let view = normalise(input);
+            // Byte spans of colons to defang.
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            for (i, n) in view.iter().enumerate() {
+                if n.c != ':' {
+                    continue;
+                }
+                // The letters before the colon, back to the first that cannot be in
+                // a scheme.
+                let mut start = i;
+                while start > 0 && is_scheme_char(view[start - 1].c) {
+                    start -= 1;
+                }
+                let scheme = &view[start..i];
+                let followed_by_slashes = view.get(i + 1).is_some_and(|n| n.c == '/')
+                    && view.get(i + 2).is_some_and(|n| n.c == '/');
+                // The scheme as written, right before the colon: in the normalised
+                // view spaces are gone, so "see https" reads "seehttps".
+                let before = &input[..n.start];
+                // Scheme characters are ASCII, so counting characters counts bytes.
+                let written_len = before
+                    .chars()
+                    .rev()
+                    .take_while(|&c| is_scheme_char(c))
+                    .count();
+                let written = &before[before.len() - written_len..];
+                let web =
+                    written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
+                let next = view.get(i + 1).map(|n| n.c);
+                let dangerous = view_ends_with(scheme, "javascript")
+                    || view_ends_with(scheme, "vbscript")
+                    // `data:` and `file:` are common words before a colon; they are
+                    // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
+                    || (view_ends_with(scheme, "data")
+                        && (next == Some(',') || mime_follows(&view[i + 1..])))
+                    || (view_ends_with(scheme, "file") && next == Some('/'))
+                    // Other `scheme://` links, judged on the scheme as written (the
+                    // normalised one would change when a first pass escapes an
+                    // entity, and a second pass must agree with the first).
+                    || (followed_by_slashes && !written.is_empty() && !web);
+                if dangerous {
+                    spans.push((n.start, n.end()));
+                }
+            }
+            if spans.is_empty() {
+                return Cow::Borrowed(input);
+            }
+            let mut out = String::with_capacity(input.len() + spans.len() * 2);
+            let mut last = 0;
+            for (start, end) in spans {
+                out.push_str(&input[last..start]);
+                out.push_str("[:]");
+                last = end;
+            }
+            out.push_str(&input[last..]);
+            Cow::Owned(out)
+        }
+
+        fn normalise(input: &str) -> Vec<Normalised> {
+            let mut view = Vec::with_capacity(input.len());
+            let mut i = 0;
+            let bytes = input.as_bytes();
+            while i < bytes.len() {
+                let b = bytes[i];
+                // ASCII other than `&`: one byte, one character, no table lookups.
+                if b.is_ascii() && b != b'&' {
+                    if !(b.is_ascii_whitespace() || b.is_ascii_control()) {
+                        view.push(Normalised {
+                            c: char::from(b.to_ascii_lowercase()),
+                            len: 1,
+                            start: i,
+                        });
+                    }
+                    i += 1;
+                    continue;
+                }
+                if b == b'&'
+                    && let Some((c, len)) = decode_entity(&input[i..])
+                {
+                    if !(c.is_whitespace() || c.is_control()) {
+                        view.push(Normalised {
+                            c: c.to_ascii_lowercase(),
+                            len: u8::try_from(len).unwrap_or(u8::MAX),
+                            start: i,
+                        });
+                    }
+                    i += len;
+                    continue;
+                }
+                let c = input[i..].chars().next().unwrap_or('\0');
+                let len = c.len_utf8();
+                if !(c.is_whitespace() || c.is_control() || is_invisible_format(c)) {
+                    view.push(Normalised {
+                        c: c.to_ascii_lowercase(),
+                        len: len as u8,
+                        start: i,
+                    });
+                }
+                i += len;
+            }
+            view
+        }
+
+        /// `type/` at the start of `view`, as in `data:text/html,…`.
+        fn mime_follows(view: &[Normalised]) -> bool {
+            let name = view
+                .iter()
+                .take_while(|n| n.c.is_ascii_alphanumeric() || matches!(n.c, '.' | '+' | '-'))
+                .count();
+            name > 0 && view.get(name).is_some_and(|n| n.c == '/')
+        }
+
+        /// ASCII that needs no escape. At the start of a line (or after its
+        /// leading digits) spaces, digits and `.` matter; mid-line they do not.
+        fn is_plain(b: u8, mid_line: bool) -> bool {
+            if !b.is_ascii() || b == b'@' || b == b'\n' || ESCAPED.contains(&char::from(b)) {
+                return false;
+            }
+            mid_line || !(b.is_ascii_digit() || b == b'.' || b == b' ')
+        }
+
+        /// Step 4: backslash-escape markdown, make `@` inert.
+        pub(super) fn escape_markdown(input: &str) -> String {
+            let mut out = String::with_capacity(input.len() + input.len() / 8);
+            let mut chars = input.chars().peekable();
+            let mut line_start = true;
+            // Digits seen since the start of the line (for `1.` lists).
+            let mut leading_digits = false;
+            let mut prev: Option<char> = None;
+            let mut rest = input;
+            loop {
+                // Runs of characters that need nothing are copied whole: most text
+                // is made of them.
+                let mid_line = !line_start && !leading_digits;
+                let plain = rest.bytes().take_while(|&b| is_plain(b, mid_line)).count();
+                if plain > 0 {
+                    out.push_str(&rest[..plain]);
+                    prev = rest[..plain].chars().next_back();
+                    line_start = false;
+                    leading_digits = false;
+                    rest = &rest[plain..];
+                    chars = rest.chars().peekable();
+                }
+                let Some(c) = chars.next() else { break };
+                rest = &rest[c.len_utf8()..];
+                match c {
+                    '\\' if chars.peek().is_some_and(|&n| pairs_with_backslash(n)) => {
+                        // An escape pair already: keep it, so a second pass is a no-op.
+                        out.push('\\');
+                        if let Some(n) = chars.next() {
+                            out.push(n);
+                            rest = &rest[n.len_utf8()..];
+                        }
+                        line_start = false;
+                        leading_digits = false;
+                        prev = None;
+                        continue;
+                    }
+                    '@' => out.push(SAFE_AT),
+                    // `&#` starts a character reference, never a header: left as it
+                    // is, a second pass decodes the same reference the first did.
+                    '#' if prev == Some('&') => out.push('#'),
+                    '.' if leading_digits => out.push_str("\\."),
+                    c if ESCAPED.contains(&c) => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c => out.push(c),
+                }
+                prev = Some(c);
+                if c == '\n' {
+                    line_start = true;
+                    leading_digits = false;
+                } else {
+                    leading_digits = c.is_ascii_digit() && (line_start || leading_digits);
+                    line_start = line_start && c == ' ';
+                }
+            }
+            out
+        }
+        /// Step 1: remove what Discord would not show but might act on.
+        pub(super) fn strip_invisible(input: &str) -> Cow<'_, str> {
+            // ASCII other than CR and controls (LF kept) needs nothing.
+            let ascii_plain = |b: u8| b.is_ascii() && (b == b'\n' || !b.is_ascii_control());
+            let needs_work = input.char_indices().any(|(_, c)| {
+                if c.is_ascii() {
+                    !ascii_plain(c as u8)
+                } else {
+                    c.is_control() || invisible_class(c) != Invisible::No
+                }
+            });
+            if !needs_work {
+                return Cow::Borrowed(input);
+            }
+            let mut out = String::with_capacity(input.len());
+            let mut rest = input;
+            // Whether the last kept character is an `@` (or `@` plus dropped marks).
+            let mut after_at = false;
+            while !rest.is_empty() {
+                // Runs that need nothing are copied whole.
+                let plain = rest.bytes().take_while(|&b| ascii_plain(b)).count();
+                if plain > 0 {
+                    out.push_str(&rest[..plain]);
+                    after_at = rest.as_bytes()[plain - 1] == b'@';
+                    rest = &rest[plain..];
+                    continue;
+                }
+                let Some(c) = rest.chars().next() else { break };
+                rest = &rest[c.len_utf8()..];
+                match c {
+                    '\r' => {
+                        if !rest.starts_with('\n') {
+                            out.push('\n');
+                        }
+                        after_at = false;
+                    }
+                    c if c.is_control() => {}
+                    c => match invisible_class(c) {
+                        Invisible::Format => {}
+                        Invisible::Combining if after_at => {}
+                        _ => {
+                            out.push(c);
+                            after_at = false;
+                        }
+                    },
+                }
+            }
+            Cow::Owned(out)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_pipeline_agrees_with_the_whole_text_model(text in "(\\PC|[\\\\*_~|`>#\\-\\[\\]<.@&:/0-9 \n\r\t\u{1b}\u{200b}\u{202e}\u{301}]|java|script|&#x09;|&colon;|data|file){0,40}") {
+            let model = whole_text::escape_markdown(&whole_text::defang_schemes(&whole_text::strip_invisible(&text)));
+            proptest::prop_assert_eq!(safe_embed_text(&text), model);
+        }
+
+        #[test]
+        fn byte_escaping_agrees_with_the_char_model(text in "(\\PC|[\\\\*_~|`>#\\-\\[\\]<.@&0-9 \n]){0,60}") {
+            proptest::prop_assert_eq!(escape_markdown(&text), whole_text::escape_markdown(&text));
+        }
+
+        #[test]
+        fn windowed_defanging_agrees_with_the_whole_text_model(pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("javascript"), proptest::strategy::Just("java"),
+                proptest::strategy::Just("script"), proptest::strategy::Just("data"),
+                proptest::strategy::Just("file"), proptest::strategy::Just("http"),
+                proptest::strategy::Just("text/html"), proptest::strategy::Just(":"),
+                proptest::strategy::Just("&colon;"), proptest::strategy::Just("&#58"),
+                proptest::strategy::Just("&#x3A;"), proptest::strategy::Just("&#x09;"),
+                proptest::strategy::Just("&tab"), proptest::strategy::Just("&"),
+                proptest::strategy::Just("#"), proptest::strategy::Just(";"),
+                proptest::strategy::Just("/"), proptest::strategy::Just("&sol;"),
+                proptest::strategy::Just(","), proptest::strategy::Just(" "),
+                proptest::strategy::Just("\t"), proptest::strategy::Just("\u{200b}"),
+                proptest::strategy::Just("\u{3000}"), proptest::strategy::Just("é"),
+                proptest::strategy::Just("("), proptest::strategy::Just("x"),
+                proptest::strategy::Just("-"), proptest::strategy::Just("."),
+                proptest::strategy::Just("\\"), proptest::strategy::Just("JaVa"),
+            ], 0..16)) {
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(defang_schemes(&text), whole_text::defang_schemes(&text));
+        }
+
+        #[test]
+        fn windowed_defanging_agrees_on_any_text(text in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(defang_schemes(&text), whole_text::defang_schemes(&text));
+        }
     }
 }
