@@ -76,13 +76,18 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // Printable ASCII and LF: kept as they are.
-        if (0x20..0x7f).contains(&b) || b == b'\n' {
-            after_at = b == b'@';
-            i += 1;
+        // Printable ASCII and LF are kept as they are: runs of them are
+        // passed over in a tight loop.
+        let plain = bytes[i..]
+            .iter()
+            .take_while(|&&b| (0x20..0x7f).contains(&b) || b == b'\n')
+            .count();
+        if plain > 0 {
+            i += plain;
+            after_at = bytes[i - 1] == b'@';
             continue;
         }
+        let b = bytes[i];
         let (len, replacement): (usize, Option<&str>) = if b.is_ascii() {
             // CR LF and lone CR become LF; other controls go.
             if b == b'\r' {
@@ -497,14 +502,22 @@ fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
             next_span = defang.next();
             continue;
         }
-        let c = bytes[i];
-        if is_plain(c, !line_start && !leading_digits) {
-            prev = c;
+        // Runs of bytes that need nothing are passed over in a tight loop
+        // (up to the next defanged colon) and copied whole.
+        let limit = next_span.map_or(bytes.len(), |(start, _)| start);
+        let mid_line = !line_start && !leading_digits;
+        let plain = bytes[i..limit]
+            .iter()
+            .take_while(|&&b| is_plain(b, mid_line))
+            .count();
+        if plain > 0 {
+            i += plain;
+            prev = bytes[i - 1];
             line_start = false;
             leading_digits = false;
-            i += 1;
             continue;
         }
+        let c = bytes[i];
         out.push_str(&input[copied..i]);
         i += 1;
         match c {
