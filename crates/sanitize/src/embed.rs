@@ -518,36 +518,43 @@ fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
             continue;
         }
         let c = bytes[i];
-        out.push_str(&input[copied..i]);
-        i += 1;
+        // What goes out for `c`: only an escape or a replacement needs the
+        // run before it written first; an escaped byte itself, and a byte
+        // kept as it is, go out with the next run.
         match c {
             b'\\'
                 if bytes
-                    .get(i)
+                    .get(i + 1)
                     .is_some_and(|&n| pairs_with_backslash(char::from(n))) =>
             {
                 // An escape pair already: keep it, so a second pass is a no-op.
-                out.push('\\');
-                out.push(char::from(bytes[i]));
-                i += 1;
-                copied = i;
+                i += 2;
                 line_start = false;
                 leading_digits = false;
                 prev = 0;
                 continue;
             }
-            b'@' => out.push(SAFE_AT),
+            b'@' => {
+                out.push_str(&input[copied..i]);
+                out.push(SAFE_AT);
+                copied = i + 1;
+            }
+            b'.' if leading_digits => {
+                out.push_str(&input[copied..i]);
+                out.push('\\');
+                copied = i;
+            }
             // `&#` starts a character reference, never a header: left as it
             // is, a second pass decodes the same reference the first did.
-            b'#' if prev == b'&' => out.push('#'),
-            b'.' if leading_digits => out.push_str("\\."),
+            b'#' if prev == b'&' => {}
             c if BYTE_CLASS[usize::from(c)] == SPECIAL && c != b'\n' => {
+                out.push_str(&input[copied..i]);
                 out.push('\\');
-                out.push(char::from(c));
+                copied = i;
             }
-            c => out.push(char::from(c)),
+            _ => {}
         }
-        copied = i;
+        i += 1;
         prev = c;
         if c == b'\n' {
             line_start = true;
