@@ -5,8 +5,12 @@
 //! prints, per file and in total, how many the default guard blocks.
 //!
 //! ```text
-//! cargo run --release -p example-prompt-eval -- FILE... [--misses]
+//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd]
 //! ```
+//!
+//! `--part` keeps every other prompt of each file (by position, from the
+//! first or the second): one half to study the misses of, the other to
+//! report untouched.
 //!
 //! The sanitize README says which public collections were measured and
 //! how to fetch them.
@@ -50,11 +54,27 @@ fn collect(value: &Value, out: &mut Vec<String>) {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = || {
+        eprintln!("usage: example-prompt-eval FILE... [--misses] [--part even|odd]");
+        ExitCode::from(2)
+    };
     let show_misses = args.iter().any(|a| a == "--misses");
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let part = match args.iter().position(|a| a == "--part") {
+        None => None,
+        Some(at) => match args.get(at + 1).map(String::as_str) {
+            Some("even") => Some(0),
+            Some("odd") => Some(1),
+            _ => return usage(),
+        },
+    };
+    let files: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|&(i, a)| !a.starts_with("--") && !(i > 0 && args[i - 1] == "--part"))
+        .map(|(_, a)| a)
+        .collect();
     if files.is_empty() {
-        eprintln!("usage: example-prompt-eval FILE... [--misses]");
-        return ExitCode::from(2);
+        return usage();
     }
     let guard = PromptGuard::new();
     let (mut blocked_all, mut total_all) = (0usize, 0usize);
@@ -68,6 +88,15 @@ fn main() -> ExitCode {
                 eprintln!("{e:#}");
                 return ExitCode::FAILURE;
             }
+        };
+        let items: Vec<String> = match part {
+            None => items,
+            Some(parity) => items
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == parity)
+                .map(|(_, item)| item)
+                .collect(),
         };
         let mut blocked = 0;
         for item in &items {

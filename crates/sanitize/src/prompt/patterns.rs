@@ -28,7 +28,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // What an override throws away.
     (
         "{rules}",
-        r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|context|commands|constraints|programming|guardrails|restrictions|orders|polic(?:y|ies)|configuration)",
+        r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|context|commands|constraints|programming|guardrails|restrictions|orders|polic(?:y|ies)|configuration|inputs?|tos|terms of service)",
     ),
     // The same, without the words ordinary news uses ("restrictions were lifted").
     (
@@ -43,7 +43,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Verbs of an override.
     (
         "{ovr}",
-        r"(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|scrap|ditch|dismiss|cancel|revoke|suspend|erase|wipe|nullify|invalidate|overrule|disobey|circumvent|throw (?:away|out)|set aside|put aside|toss(?: out)?|stop (?:following|obeying|using)|do not (?:follow|obey|use)|don'?t (?:follow|obey)|pay no (?:attention|heed|mind)(?: to)?|no longer (?:follow|obey))",
+        r"(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|scrap|ditch|dismiss|cancel|revoke|suspend|erase|wipe|nullify|invalidate|overrule|disobey|circumvent|throw (?:away|out)|set aside|put aside|toss(?: out)?|stop (?:following|obeying|using)|do not (?:follow|obey|use)|don'?t (?:follow|obey)|pay no (?:attention|heed|mind)(?: to)?|no longer (?:follow|obey)|let go of)",
     ),
     // Verbs of exfiltration.
     (
@@ -75,7 +75,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         O,
-        r"\b{ovr}\b{g}\b(?:everything|anything|all|whatever|what)\b(?: that)? (?:you (?:were|have been|'ve been|got) (?:told|given|taught|instructed|programmed)|(?:was|been) (?:said|written|stated|told|given)|(?:above|before|earlier|so far|until now|up to now|previously))",
+        r"\b{ovr}\b{g}\b(?:everything|anything|all|whatever|what)\b(?: that)? (?:you (?:were|have been|'ve been|got) (?:told|given|taught|instructed|programmed)|(?:was|been) (?:said|written|stated|told|given)|(?:above|before|earlier|so far|until now|up to now|previously|from before|you know|you(?: have|'ve)? learned))",
         0.8,
     ),
     (
@@ -146,7 +146,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Persona jailbreaks.
     (
         P,
-        r"\b(?:do anything now|dude mode|aim mode|strive to avoid norms)\b",
+        r"\b(?:do anything now|say anything now|dude mode|aim mode|strive to avoid norms)\b",
         0.8,
     ),
     // Alone, DAN is also a name and a network term: weak evidence.
@@ -198,6 +198,69 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         P,
         r"\b(?:respond|answer|reply)\s+(?:as|in)\s+two\s+(?:ways|personas|characters|modes)\b|\b(?:answer|respond|reply) twice\b|\btwo (?:responses|answers|personas)\b",
         0.3,
+    ),
+    // Jailbreak personas as they are written in the wild: the model's own
+    // rules named and waved away, a persona set up to have none.
+    (
+        P,
+        r"\b(?:openai|chatgpt|chat gpt|gpt-?[34]|bing ai|claude|gemini)(?:'s|’s)?\s+(?:content )?(?:polic(?:y|ies)|rules|guidelines|restrictions|filters|tos|terms|limitations|ethical)\b",
+        0.35,
+    ),
+    (
+        P,
+        r"\b(?:not (?:bound|limited|restricted|constrained) (?:by|to)|free (?:of|from)|freed from|broken free (?:of|from)|breaks free (?:of|from)|unbound by)\s+(?:any (?:of )?|all (?:of )?|the |your |its )?(?:(?:openai|chatgpt|chat gpt|gpt|ai)(?:'s|’s)?\s+)?(?:(?:ethical|moral|content|typical|usual|normal|language)\s+)?(?:rules|restrictions|guidelines|polic(?:y|ies)|filters|limits|limitations|confines|boundaries|ethics|morals|principles|censorship|tos)\b",
+        0.6,
+    ),
+    (
+        P,
+        r"\b(?:breaks?|disregards?|ignores?|bypass(?:es)?)\s+(?:all |any )?(?:ai|openai|chatgpt|chat gpt)(?:'s|’s)?\s+(?:rules|restrictions|guidelines|polic(?:y|ies)|filters|tos)\b|\b(?:disregards?|ignores?) all (?:laws|morals|ethics)\b",
+        0.6,
+    ),
+    (
+        P,
+        r"\b(?:pretend(?:ing)? to be|immerse yourself (?:in|into) the role of|simulate (?:a |an |another )?(?:chatbot|ai|model|persona|character)|take (?:on|up) the (?:role|persona) of|act as (?:an? |the )?(?:ai|chatbot|language model)|(?:create|maintain|adopt) (?:a )?(?:whole )?new persona|(?:embody|assume) the persona of)\b",
+        0.3,
+    ),
+    (
+        P,
+        r"\bpretend to be \w+,? (?:which|who|that) stands for\b",
+        0.6,
+    ),
+    (
+        P,
+        r"\b(?:stay in character|(?:never|don'?t|do not) break character)\b",
+        0.25,
+    ),
+    (
+        P,
+        r"\b(?:two|2) (?:different |separate |distinct )*(?:ways|manners|personas|personalities|styles|entities|persons)\b",
+        0.3,
+    ),
+    (
+        P,
+        r"\bopposite of what (?:chatgpt|openai|an ai|you|gpt) would\b",
+        0.5,
+    ),
+    (P, r"\bmode[ _:]*(?:is )?(?:enabled|activated)\b", 0.25),
+    (
+        P,
+        r"\b(?:amoral|unfiltered|uncensored|unrestrained|unhinged|unethical|immoral)\b[^.\n]{0,30}?\b(?:amoral|unfiltered|uncensored|unrestrained|unhinged|unethical|immoral|no (?:ethics|morals))\b",
+        0.7,
+    ),
+    (
+        P,
+        r"\b(?:has|have|with) no (?:moral|ethical) (?:principles|guidelines|compass|boundaries|restrictions|code|constraints)\b|\b(?:doesn'?t|does not) (?:have|care about) (?:any )?(?:ethical|moral)\b",
+        0.6,
+    ),
+    (
+        P,
+        r"\b(?:you|it|{ai}|persona)\s+(?:will |can |should |must )?(?:does not|doesn'?t|don'?t|do not|never|no longer|won'?t|will not) (?:have to |need to )?(?:abide by|adhere to|comply with)\b",
+        0.6,
+    ),
+    (
+        O,
+        r"\b{ovr}\b{g}\b(?:openai|chatgpt|chat gpt|discord)(?:'s|’s)?\b{g}\b(?:rules|polic(?:y|ies)|guidelines|tos|terms|restrictions|filters)\b",
+        0.8,
     ),
     // Exfiltration.
     (
