@@ -70,7 +70,10 @@ fn main() -> ExitCode {
     let files: Vec<&String> = args
         .iter()
         .enumerate()
-        .filter(|&(i, a)| !a.starts_with("--") && !(i > 0 && args[i - 1] == "--part"))
+        .filter(|&(i, a)| {
+            let part_value = i > 0 && args[i - 1] == "--part";
+            !(a.starts_with("--") || part_value)
+        })
         .map(|(_, a)| a)
         .collect();
     if files.is_empty() {
