@@ -423,7 +423,7 @@ fn decode_entity(text: &str) -> Option<(char, usize)> {
     None
 }
 
-/// What [`escape_markdown`] does with a byte, looked up in [`BYTE_CLASS`].
+/// What markdown escaping does with a byte, looked up in [`BYTE_CLASS`].
 const PLAIN: u8 = 0;
 /// Plain mid-line, but meaningful at the start of a line or after its
 /// leading digits: space, digits, `.`.
@@ -470,7 +470,7 @@ fn escape_markdown(input: &str) -> String {
     escape_markdown_with(input, &[])
 }
 
-/// [`escape_markdown`] of `input` with each of the `defang` spans (in
+/// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
 /// order, never overlapping) replaced by `[:]`, in one pass.
 fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let mut defang = defang.iter().copied();
