@@ -476,7 +476,9 @@ fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let mut defang = defang.iter().copied();
     let mut next_span = defang.next();
     let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + input.len() / 4);
+    // Hostile text grows by about half (escapes, `[:]`): room for that, so
+    // the buffer is not moved halfway.
+    let mut out = String::with_capacity(input.len() + input.len() / 2 + 16);
     let mut line_start = true;
     // Digits seen since the start of the line (for `1.` lists).
     let mut leading_digits = false;
