@@ -304,12 +304,14 @@ impl PromptGuard {
     /// its letters only.
     fn scan(&self, view: &str, findings: &mut Vec<Finding>) {
         let mut matched_kinds = Vec::new();
-        self.scan_patterns(view, findings, &mut matched_kinds);
+        let mut matched = vec![false; self.patterns.len()];
+        self.scan_patterns(view, findings, &mut matched_kinds, &mut matched);
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
-        // patterns once the letters are joined back into words.
+        // patterns once the letters are joined back into words (those that
+        // matched already not again).
         if let Some(joined) = join_spaced_letters(view) {
             let mut more = Vec::new();
-            self.scan_patterns(&joined, &mut more, &mut matched_kinds);
+            self.scan_patterns(&joined, &mut more, &mut matched_kinds, &mut matched);
             findings.extend(more.into_iter().map(|f| Finding {
                 span: 0..view.len(),
                 ..f
@@ -337,16 +339,27 @@ impl PromptGuard {
 
     /// The patterns over `view`: each one's first match, once per kind and
     /// pattern.
+    ///
+    /// `matched` marks the patterns that matched already (in another view
+    /// of the same text): they are not counted twice.
     fn scan_patterns(
         &self,
         view: &str,
         findings: &mut Vec<Finding>,
         matched_kinds: &mut Vec<FindingKind>,
+        matched: &mut [bool],
     ) {
         let candidates = self.gate.candidates(view);
         let quoted = quoted_spans(view);
-        for (p, _) in self.patterns.iter().zip(candidates).filter(|&(_, c)| c) {
+        for ((p, _), matched) in self
+            .patterns
+            .iter()
+            .zip(candidates)
+            .zip(matched.iter_mut())
+            .filter(|((_, open), matched)| *open && !**matched)
+        {
             if let Some(m) = p.regex.find(view) {
+                *matched = true;
                 // A phrase inside quotes is more often discussed than meant
                 // ("attackers write 'ignore previous instructions'"): it
                 // counts for less. Unquoted, it counts in full.
