@@ -350,7 +350,8 @@ impl PromptGuard {
         matched: &mut [bool],
     ) {
         let candidates = self.gate.candidates(view);
-        let quoted = quoted_spans(view);
+        // Read only once a pattern has matched: most texts match none.
+        let mut quoted: Option<Vec<Range<usize>>> = None;
         for ((p, _), matched) in self
             .patterns
             .iter()
@@ -364,6 +365,7 @@ impl PromptGuard {
                 // ("attackers write 'ignore previous instructions'"): it
                 // counts for less. Unquoted, it counts in full.
                 let inside = quoted
+                    .get_or_insert_with(|| quoted_spans(view))
                     .iter()
                     .any(|q| q.start <= m.start() && m.end() <= q.end);
                 let score = if inside {
@@ -539,6 +541,11 @@ fn quoted_spans(view: &str) -> Vec<Range<usize>> {
     spans
 }
 
+/// What may stand between the letters of a spaced-out word.
+fn is_letter_spacer(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '_' | '*' | '/' | ',' | '|' | '+')
+}
+
 /// The view with runs of single letters split by one separator
 /// (`i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e`) joined into words; `None`
 /// when there are none.
@@ -547,12 +554,7 @@ fn join_spaced_letters(view: &str) -> Option<String> {
     // first, without allocating. (The view is ASCII wherever the patterns
     // look; a run of spaced non-ASCII letters alone is left as it is.)
     let b = view.as_bytes();
-    let spaced = |c: u8| {
-        matches!(
-            c,
-            b' ' | b'-' | b'.' | b'_' | b'*' | b'/' | b',' | b'|' | b'+'
-        )
-    };
+    let spaced = |c: u8| is_letter_spacer(char::from(c));
     let any = (0..b.len().saturating_sub(4)).any(|i| {
         b[i].is_ascii_alphabetic()
             && spaced(b[i + 1])
@@ -567,11 +569,7 @@ fn join_spaced_letters(view: &str) -> Option<String> {
     }
     let chars: Vec<char> = view.chars().collect();
     let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
-    let separator = |i: usize| {
-        chars
-            .get(i)
-            .is_some_and(|&c| matches!(c, ' ' | '-' | '.' | '_' | '*' | '/' | ',' | '|' | '+'))
-    };
+    let separator = |i: usize| chars.get(i).is_some_and(|&c| is_letter_spacer(c));
     let mut out = String::with_capacity(view.len());
     let mut joined_any = false;
     let mut i = 0;
@@ -690,15 +688,18 @@ fn rot13(c: char) -> char {
     }
 }
 
+/// The detection view of ASCII text: lower case, leetspeak read as letters.
+fn ascii_view(text: &str) -> String {
+    text.bytes()
+        .map(|b| leet(char::from(b.to_ascii_lowercase())))
+        .collect()
+}
+
 /// The view the detectors read, and the span of any decoded tag characters.
 fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     if input.is_ascii() {
         // No tags, no format characters: only case and leetspeak to do.
-        let view = input
-            .bytes()
-            .map(|b| leet(char::from(b.to_ascii_lowercase())))
-            .collect();
-        return (view, None);
+        return (ascii_view(input), None);
     }
     let mut visible = String::with_capacity(input.len());
     let mut smuggled = String::new();
@@ -724,10 +725,7 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     // NFKC, confusable skeletons and stripped diacritics change nothing in
     // ASCII text, the common case: then only case and leetspeak remain.
     let view: String = if visible.is_ascii() {
-        visible
-            .bytes()
-            .map(|b| leet(char::from(b.to_ascii_lowercase())))
-            .collect()
+        ascii_view(&visible)
     } else {
         // Lower case before skeletons: capital Cyrillic `І` would read `l`.
         let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
