@@ -71,63 +71,57 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     // Where the input not yet copied to `out` starts.
     let mut copied = 0;
-    // Whether the last kept character is an `@` (or `@` plus dropped marks).
-    let mut after_at = false;
     let bytes = input.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        // Printable ASCII and LF are kept as they are: runs of them are
-        // passed over in a tight loop.
-        let plain = bytes[i..]
-            .iter()
-            .take_while(|&&b| (0x20..0x7f).contains(&b) || b == b'\n')
-            .count();
-        if plain > 0 {
-            i += plain;
-            after_at = bytes[i - 1] == b'@';
+    loop {
+        // Printable ASCII is kept as it is: eight bytes at a time while
+        // they all are, then byte by byte (LF is kept too).
+        while let Some(word) = bytes.get(i..i + 8)
+            && all_printable_ascii(word)
+        {
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if (0x20..0x7f).contains(&b) || b == b'\n' {
+            i += 1;
             continue;
         }
-        let b = bytes[i];
-        let (len, replacement): (usize, Option<&str>) = if b.is_ascii() {
+        let (len, replacement) = if b.is_ascii() {
             // CR LF and lone CR become LF; other controls go.
-            if b == b'\r' {
-                after_at = false;
-                (
-                    1,
-                    Some(if bytes.get(i + 1) == Some(&b'\n') {
-                        ""
-                    } else {
-                        "\n"
-                    }),
-                )
-            } else {
-                (1, Some(""))
-            }
+            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            (1, if lone_cr { "\n" } else { "" })
         } else {
             let Some(c) = input[i..].chars().next() else {
                 break;
             };
-            let replacement = if c.is_control() {
-                Some("")
-            } else {
-                match invisible_class(c) {
-                    Invisible::Format => Some(""),
-                    Invisible::Combining if after_at => Some(""),
-                    _ => {
-                        after_at = false;
-                        None
+            let drop = c.is_control()
+                || match invisible_class(c) {
+                    Invisible::Format => true,
+                    // A combining mark goes when the character kept last
+                    // (marks dropped before it aside) is an `@`.
+                    Invisible::Combining => {
+                        let kept = if copied < i {
+                            &input[copied..i]
+                        } else {
+                            out.as_deref().unwrap_or("")
+                        };
+                        kept.ends_with('@')
                     }
-                }
-            };
-            (c.len_utf8(), replacement)
+                    Invisible::No => false,
+                };
+            if !drop {
+                i += c.len_utf8();
+                continue;
+            }
+            (c.len_utf8(), "")
         };
-        if let Some(with) = replacement {
-            let out = out.get_or_insert_with(|| String::with_capacity(input.len()));
-            out.push_str(&input[copied..i]);
-            out.push_str(with);
-            copied = i + len;
-        }
+        let out = out.get_or_insert_with(|| String::with_capacity(input.len()));
+        out.push_str(&input[copied..i]);
+        out.push_str(replacement);
         i += len;
+        copied = i;
     }
     match out {
         None => Cow::Borrowed(input),
@@ -138,48 +132,32 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
     }
 }
 
-/// One character of the normalised view the scheme check reads (HTML
-/// entities decoded; white space, controls and format characters dropped;
-/// ASCII lower-cased), with where in the input it starts.
-struct Normalised {
-    c: char,
-    start: usize,
-}
-
-/// Whether the normalised characters `view` end with `word` (ASCII).
-fn view_ends_with(view: &[Normalised], word: &str) -> bool {
-    view.len() >= word.len()
-        && view[view.len() - word.len()..]
-            .iter()
-            .zip(word.bytes())
-            .all(|(n, b)| n.c == char::from(b))
-}
-
-/// Whether `c` may stand between a colon and the start of the scheme in
-/// front of it, in the input as written: a scheme character, something the
-/// normalised view drops (white space, controls, format characters), or
-/// part of an HTML character reference. A character outside this set ends
-/// the scheme whatever follows, so the view needs nothing before it.
-fn may_be_in_scheme(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-            || matches!(c, '.' | '-' | '+' | '&' | '#' | ';')
-            || c.is_ascii_whitespace()
-            || c.is_ascii_control()
-    } else {
-        c.is_whitespace() || c.is_control() || is_invisible_format(c)
-    }
+/// Whether every byte of `word` (eight of them) is printable ASCII, space
+/// to `~`, tested on all eight at once.
+fn all_printable_ascii(word: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let Ok(word) = <[u8; 8]>::try_from(word) else {
+        return false;
+    };
+    let w = u64::from_ne_bytes(word);
+    // A byte of 0x80 or more; one below 0x20; one equal to 0x7f (the usual
+    // tests for a byte below n, and for a zero byte, on every byte at once).
+    let high = w & HIGH;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let del = w ^ (ONES * 0x7f);
+    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+    high | below_space | is_del == 0
 }
 
 /// Step 3 of the docs: where dangerous schemes, however they are spelled,
 /// end with a colon (byte spans of `input`, in order).
 ///
-/// Only the text around each colon (a `:` or a reference that decodes to
-/// one) is normalised: back to the first character that cannot be part of
-/// its scheme, and on for the few characters the checks read after it.
-/// Nothing outside that window can change what the window normalises to (a
-/// window never starts inside a character reference, whose characters are
-/// all in [`may_be_in_scheme`]).
+/// The colons are the `:` and the references that decode to one. Each is
+/// judged on the text around it, normalised the way a browser reads a
+/// scheme (see [`Normalised`]), and that text never reaches past the colon
+/// before it or the colon after it: a byte is read for at most two colons,
+/// so the cost stays linear however densely the colons are packed.
 fn defang_spans(input: &str) -> Vec<(usize, usize)> {
     let bytes = input.as_bytes();
     if memchr::memchr2(b':', b'&', bytes).is_none() {
@@ -187,15 +165,15 @@ fn defang_spans(input: &str) -> Vec<(usize, usize)> {
     }
     // Byte spans of colons to defang.
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    // The normalised window, reused from colon to colon.
-    let mut view = Vec::new();
+    // Where the text after the previous colon starts.
+    let mut floor = 0;
     let mut at = 0;
     while let Some(off) = memchr::memchr2(b':', b'&', &bytes[at..]) {
         at += off;
         let colon_len = if bytes[at] == b':' {
             1
         } else {
-            match decode_entity(&input[at..]) {
+            match decode_entity(&bytes[at..]) {
                 Some((':', len)) => len,
                 // Another reference, or a lone `&`: not a colon.
                 Some((_, len)) => {
@@ -209,9 +187,10 @@ fn defang_spans(input: &str) -> Vec<(usize, usize)> {
             }
         };
         let colon_end = at + colon_len;
-        if is_dangerous_colon(input, at, colon_end, &mut view) {
+        if is_dangerous_colon(input, floor, at, colon_end) {
             spans.push((at, colon_end));
         }
+        floor = colon_end;
         at = colon_end;
     }
     spans
@@ -235,148 +214,229 @@ fn defang_schemes(input: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether the colon at `input[at..colon_end]` ends a dangerous scheme
-/// (`view` is scratch space for the normalised window).
-fn is_dangerous_colon(
-    input: &str,
-    at: usize,
-    colon_end: usize,
-    view: &mut Vec<Normalised>,
-) -> bool {
-    let before = &input[..at];
+/// The words of dangerous schemes that the normalised text before a colon
+/// can end with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// `javascript` or `vbscript`: dangerous whatever follows.
+    Script,
+    /// `data`: a link when a MIME type or a `,` follows.
+    Data,
+    /// `file`: a link when a `/` follows.
+    File,
+}
+
+/// Whether the colon at `input[at..colon_end]` ends a dangerous scheme.
+/// The text before it is read back to `floor` at most (the end of the colon
+/// before it).
+fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end: usize) -> bool {
     let bytes = input.as_bytes();
-    let mut window_start = at;
-    while window_start > 0 {
-        let b = bytes[window_start - 1];
-        // ASCII byte by byte; another character decoded whole.
-        let (c, len) = if b.is_ascii() {
-            (char::from(b), 1)
-        } else {
-            match before[..window_start].chars().next_back() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            }
-        };
-        if !may_be_in_scheme(c) {
-            break;
-        }
-        window_start -= len;
+    let scheme = scheme_before(input, floor, at);
+    if scheme == Some(Scheme::Script) {
+        return true;
     }
-    // After the colon: what the view drops or a reference may spell, then
-    // one character (`,`, `/` or whatever ends a MIME type name), and after
-    // a `/` the same again for the second one.
-    let after = &input[colon_end..];
-    let skip = |text: &str| -> usize {
-        let ascii = text
-            .bytes()
-            .take_while(|&b| b.is_ascii() && may_be_in_scheme(char::from(b)))
-            .count();
-        ascii
-            + text[ascii..]
-                .chars()
-                .take_while(|&c| may_be_in_scheme(c))
-                .map(char::len_utf8)
-                .sum::<usize>()
-    };
-    let mut window_end = colon_end + skip(after);
-    if let Some(c) = input[window_end..].chars().next() {
-        window_end += c.len_utf8();
-        if c == '/' {
-            window_end += skip(&input[window_end..]);
-            window_end += input[window_end..].chars().next().map_or(0, char::len_utf8);
-        }
-    }
-    view.clear();
-    normalise_into(&input[window_start..window_end], window_start, view);
-    let view = &view[..];
-    let Some(i) = view.iter().position(|n| n.start == at) else {
-        return false;
-    };
-    // The letters before the colon, back to the first that cannot be in a
-    // scheme.
-    let mut start = i;
-    while start > 0 && is_scheme_char(view[start - 1].c) {
-        start -= 1;
-    }
-    let scheme = &view[start..i];
-    let followed_by_slashes =
-        view.get(i + 1).is_some_and(|n| n.c == '/') && view.get(i + 2).is_some_and(|n| n.c == '/');
-    // The scheme as written, right before the colon: in the normalised
-    // view spaces are gone, so "see https" reads "seehttps".
-    // Scheme characters are ASCII, so counting characters counts bytes.
-    let written_len = before
-        .bytes()
+    // Other `scheme://` links are judged on the scheme as written, right
+    // before the colon (the normalised one would change when a first pass
+    // escapes an entity, and a second pass must agree with the first; and
+    // in the normalised view spaces are gone, so "see https" reads
+    // "seehttps").
+    // Six bytes tell `http`, `https` and the others apart.
+    let written_len = bytes[..at]
+        .iter()
         .rev()
-        .take_while(|&b| is_scheme_char(char::from(b)))
+        .take(6)
+        .take_while(|&&b| is_scheme_byte(b))
         .count();
-    let written = &before[before.len() - written_len..];
-    let web = written.eq_ignore_ascii_case("http") || written.eq_ignore_ascii_case("https");
-    let next = view.get(i + 1).map(|n| n.c);
-    view_ends_with(scheme, "javascript")
-        || view_ends_with(scheme, "vbscript")
+    let written = &bytes[at - written_len..at];
+    let other_scheme = !written.is_empty()
+        && !written.eq_ignore_ascii_case(b"http")
+        && !written.eq_ignore_ascii_case(b"https");
+    if scheme.is_none() && !other_scheme {
+        return false;
+    }
+    let mut after = Normalised::new(input, colon_end, input.len());
+    let first = after.next();
+    if other_scheme && first == Some(b'/') && after.clone().next() == Some(b'/') {
+        return true;
+    }
+    let dangerous = match scheme {
+        Some(Scheme::File) => first == Some(b'/'),
         // `data:` and `file:` are common words before a colon; they are
         // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
-        || (view_ends_with(scheme, "data")
-            && (next == Some(',') || mime_follows(&view[i + 1..])))
-        || (view_ends_with(scheme, "file") && next == Some('/'))
-        // Other `scheme://` links, judged on the scheme as written (the
-        // normalised one would change when a first pass escapes an
-        // entity, and a second pass must agree with the first).
-        || (followed_by_slashes && !written.is_empty() && !web)
+        Some(Scheme::Data) => {
+            first == Some(b',') || {
+                // `type/`, as in `data:text/html,…`.
+                let mut next = first;
+                let mut name = 0;
+                while next.is_some_and(is_mime_name_byte) {
+                    name += 1;
+                    next = after.next();
+                }
+                name > 0 && next == Some(b'/')
+            }
+        }
+        _ => false,
+    };
+    #[cfg(test)]
+    tests::count_window_bytes(written_len + (after.at - colon_end));
+    dangerous
 }
 
-/// `type/` at the start of `view`, as in `data:text/html,…`.
-fn mime_follows(view: &[Normalised]) -> bool {
-    let name = view
-        .iter()
-        .take_while(|n| n.c.is_ascii_alphanumeric() || matches!(n.c, '.' | '+' | '-'))
-        .count();
-    name > 0 && view.get(name).is_some_and(|n| n.c == '/')
-}
-
-fn is_scheme_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')
-}
-
-/// Appends the normalised view of `input`, which starts at byte `offset` of
-/// the text the spans refer to, to `view`.
-fn normalise_into(input: &str, offset: usize, view: &mut Vec<Normalised>) {
-    let mut i = 0;
+/// Which dangerous scheme's word the normalised text right before the
+/// colon at `at` ends with, reading back to `floor` at most.
+///
+/// The view is read backwards, one character of the whole text's view at a
+/// time, and only as far as the longest word. A byte belongs to a character
+/// reference only if the nearest `&` before it starts one that reaches it
+/// (a reference holds no `&`), and `at` and `floor` are where characters of
+/// the whole text's view start, so each step ends on one too.
+fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Scheme> {
     let bytes = input.as_bytes();
-    while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII other than `&`: one byte, one character, no table lookups.
-        if b.is_ascii() && b != b'&' {
-            if !(b.is_ascii_whitespace() || b.is_ascii_control()) {
-                view.push(Normalised {
-                    c: char::from(b.to_ascii_lowercase()),
-                    start: offset + i,
+    // The scheme characters read, the last first.
+    let mut reversed = [0u8; LONGEST_WORD];
+    let mut read = 0;
+    let mut p = at;
+    // The reference started by the nearest `&` before `p`: its end (0 for
+    // none) and what it decodes to, looked for again once `p` is past it.
+    let mut looked = false;
+    let mut reference_end = 0;
+    let mut reference = ('\0', 0);
+    while p > floor && read < LONGEST_WORD {
+        if !looked {
+            looked = true;
+            reference_end = 0;
+            let amp = memchr::memrchr(b'&', &bytes[floor..p]).map(|a| floor + a);
+            #[cfg(test)]
+            tests::count_window_bytes(p - amp.unwrap_or(floor));
+            if let Some(a) = amp
+                && let Some((c, len)) = decode_entity(&bytes[a..])
+            {
+                reference_end = a + len;
+                reference = (c, a);
+            }
+        }
+        let b = bytes[p - 1];
+        let c = if p == reference_end {
+            let (c, start) = reference;
+            p = start;
+            looked = false;
+            if c.is_whitespace() || c.is_control() {
+                continue;
+            }
+            c
+        } else if b.is_ascii() {
+            p -= 1;
+            if b.is_ascii_whitespace() || b.is_ascii_control() {
+                continue;
+            }
+            char::from(b)
+        } else {
+            let Some(c) = input[floor..p].chars().next_back() else {
+                break;
+            };
+            p -= c.len_utf8();
+            if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
+                continue;
+            }
+            c
+        };
+        let Ok(b) = u8::try_from(c.to_ascii_lowercase()) else {
+            break;
+        };
+        if !is_scheme_byte(b) {
+            break;
+        }
+        reversed[read] = b;
+        read += 1;
+    }
+    #[cfg(test)]
+    tests::count_window_bytes(at - p);
+    let ends_with =
+        |word: &[u8]| read >= word.len() && reversed[..word.len()].iter().eq(word.iter().rev());
+    if ends_with(b"javascript") || ends_with(b"vbscript") {
+        Some(Scheme::Script)
+    } else if ends_with(b"data") {
+        Some(Scheme::Data)
+    } else if ends_with(b"file") {
+        Some(Scheme::File)
+    } else {
+        None
+    }
+}
+
+/// The longest word [`scheme_before`] looks for: `javascript`.
+const LONGEST_WORD: usize = 10;
+
+fn is_scheme_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')
+}
+
+fn is_mime_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-')
+}
+
+/// Stands for every non-ASCII character in the normalised view: none of
+/// them is part of a scheme or a MIME type.
+const NON_ASCII: u8 = 0x80;
+
+/// The normalised view of `input[at..end]` that the scheme check reads, one
+/// byte a character: HTML character references decoded; white space,
+/// controls and format characters dropped; ASCII lower-cased; any other
+/// character [`NON_ASCII`]. `at` must be where a character of the whole
+/// text starts and no reference may straddle it (the view of a part is
+/// then the view of the whole text over that part).
+#[derive(Clone)]
+struct Normalised<'a> {
+    input: &'a str,
+    at: usize,
+    end: usize,
+}
+
+impl<'a> Normalised<'a> {
+    fn new(input: &'a str, at: usize, end: usize) -> Self {
+        Self { input, at, end }
+    }
+}
+
+impl Iterator for Normalised<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let bytes = self.input.as_bytes();
+        while self.at < self.end {
+            let b = bytes[self.at];
+            // ASCII other than `&`: one byte, one character, no table lookups.
+            if b.is_ascii() && b != b'&' {
+                self.at += 1;
+                if b.is_ascii_whitespace() || b.is_ascii_control() {
+                    continue;
+                }
+                return Some(b.to_ascii_lowercase());
+            }
+            if b == b'&' {
+                let Some((c, len)) = decode_entity(&bytes[self.at..]) else {
+                    self.at += 1;
+                    return Some(b'&');
+                };
+                self.at += len;
+                if c.is_whitespace() || c.is_control() {
+                    continue;
+                }
+                return Some(if c.is_ascii() {
+                    c.to_ascii_lowercase() as u8
+                } else {
+                    NON_ASCII
                 });
             }
-            i += 1;
-            continue;
-        }
-        if b == b'&'
-            && let Some((c, len)) = decode_entity(&input[i..])
-        {
-            if !(c.is_whitespace() || c.is_control()) {
-                view.push(Normalised {
-                    c: c.to_ascii_lowercase(),
-                    start: offset + i,
-                });
+            let c = self.input[self.at..].chars().next()?;
+            self.at += c.len_utf8();
+            if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
+                continue;
             }
-            i += len;
-            continue;
+            return Some(NON_ASCII);
         }
-        let c = input[i..].chars().next().unwrap_or('\0');
-        let len = c.len_utf8();
-        if !(c.is_whitespace() || c.is_control() || is_invisible_format(c)) {
-            view.push(Normalised {
-                c: c.to_ascii_lowercase(),
-                start: offset + i,
-            });
-        }
-        i += len;
+        None
     }
 }
 
@@ -384,190 +444,202 @@ fn normalise_into(input: &str, offset: usize, view: &mut Vec<Normalised>) {
 /// (the `;` optional, as browsers allow), or one of the named ones used to
 /// hide schemes (`&colon;`, `&tab;`, `&newline;`, `&sol;`). Returns the
 /// character and the bytes it spans.
-fn decode_entity(text: &str) -> Option<(char, usize)> {
-    let rest = text.strip_prefix('&')?;
-    if let Some(num) = rest.strip_prefix('#') {
-        let (digits, radix, skip) = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => (hex, 16, 2),
-            None => (num, 10, 1),
-        };
-        let len = digits
-            .bytes()
-            .take(8)
-            .take_while(|&b| char::from(b).is_digit(radix))
-            .count();
-        if len == 0 {
-            return None;
-        }
-        let value = u32::from_str_radix(&digits[..len], radix).ok()?;
-        let c = char::from_u32(value)?;
-        let semicolon = usize::from(digits[len..].starts_with(';'));
-        return Some((c, 1 + skip + len + semicolon));
+fn decode_entity(text: &[u8]) -> Option<(char, usize)> {
+    let rest = text.strip_prefix(b"&")?;
+    let (name, c) = match rest.first()? {
+        b'#' => return decode_numeric(&rest[1..]),
+        b'c' | b'C' => ("colon", ':'),
+        b't' | b'T' => ("tab", '\t'),
+        b'n' | b'N' => ("newline", '\n'),
+        b's' | b'S' => ("sol", '/'),
+        _ => return None,
+    };
+    if !rest
+        .get(..name.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(name.as_bytes()))
+    {
+        return None;
     }
-    for (name, c) in [
-        ("colon", ':'),
-        ("tab", '\t'),
-        ("newline", '\n'),
-        ("sol", '/'),
-    ] {
-        // Compared as bytes: `rest` may hold any character at that offset.
-        let matches = rest
-            .as_bytes()
-            .get(..name.len())
-            .is_some_and(|b| b.eq_ignore_ascii_case(name.as_bytes()));
-        if matches {
-            let semicolon = usize::from(rest[name.len()..].starts_with(';'));
-            return Some((c, 1 + name.len() + semicolon));
-        }
-    }
-    None
+    let semicolon = usize::from(rest.get(name.len()) == Some(&b';'));
+    Some((c, 1 + name.len() + semicolon))
 }
 
-/// What markdown escaping does with a byte, looked up in [`BYTE_CLASS`].
-const PLAIN: u8 = 0;
-/// Plain mid-line, but meaningful at the start of a line or after its
-/// leading digits: space, digits, `.`.
-const LINE_START: u8 = 1;
-/// Needs work wherever it is: the escaped set, `@`, LF.
-const SPECIAL: u8 = 2;
+/// The rest of a numeric reference, after its `&#`: decimal, or hexadecimal
+/// after an `x`; at most eight digits.
+fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
+    let (digits, radix, skip) = match num.first() {
+        Some(b'x' | b'X') => (&num[1..], 16, 2),
+        _ => (num, 10, 1),
+    };
+    let mut value: u32 = 0;
+    let mut len = 0;
+    for &b in digits.iter().take(8) {
+        let Some(d) = char::from(b).to_digit(radix) else {
+            break;
+        };
+        // Eight hexadecimal digits fit a u32.
+        value = value * radix + d;
+        len += 1;
+    }
+    if len == 0 {
+        return None;
+    }
+    let c = char::from_u32(value)?;
+    let semicolon = usize::from(digits.get(len) == Some(&b';'));
+    Some((c, 1 + skip + len + semicolon))
+}
 
-/// Every byte's class. Bytes of non-ASCII characters are plain: every
-/// character markdown gives a meaning to is ASCII.
-const BYTE_CLASS: [u8; 256] = {
-    let mut class = [PLAIN; 256];
+/// What markdown escaping does with a byte in the middle of a line, looked
+/// up in [`MID_LINE`]: copies it.
+const COPY: u8 = 0;
+/// Copies it after a backslash.
+const ESCAPE: u8 = 1;
+/// Looks at what is around it first: `\\` (an escape pair already?), `#`
+/// (after `&`?), `@`, LF, and `:` and `&` (a colon to defang?).
+const LOOK: u8 = 2;
+
+/// Every byte's action in the middle of a line. Bytes of non-ASCII
+/// characters are copied: every character markdown gives a meaning to is
+/// ASCII. At the start of a line, and after its leading digits, every byte
+/// is looked at.
+const MID_LINE: [u8; 256] = {
+    let mut action = [COPY; 256];
     let mut i = 0;
     while i < ESCAPED.len() {
-        class[ESCAPED[i] as usize] = SPECIAL;
+        action[ESCAPED[i] as usize] = ESCAPE;
         i += 1;
     }
-    class[b'@' as usize] = SPECIAL;
-    class[b'\n' as usize] = SPECIAL;
-    class[b' ' as usize] = LINE_START;
-    class[b'.' as usize] = LINE_START;
-    let mut d = b'0';
-    while d <= b'9' {
-        class[d as usize] = LINE_START;
-        d += 1;
-    }
-    class
+    action[b'\\' as usize] = LOOK;
+    action[b'#' as usize] = LOOK;
+    action[b'@' as usize] = LOOK;
+    action[b'\n' as usize] = LOOK;
+    action[b':' as usize] = LOOK;
+    action[b'&' as usize] = LOOK;
+    action
 };
 
-/// Bytes that need no escape. At the start of a line (or after its
-/// leading digits) spaces, digits and `.` matter; mid-line they do not.
-fn is_plain(b: u8, mid_line: bool) -> bool {
-    match BYTE_CLASS[usize::from(b)] {
-        PLAIN => true,
-        LINE_START => mid_line,
-        _ => false,
-    }
-}
+/// [`SAFE_AT`] in UTF-8.
+const SAFE_AT_UTF8: [u8; 3] = {
+    let mut utf8 = [0; 3];
+    SAFE_AT.encode_utf8(&mut utf8);
+    utf8
+};
 
-/// Step 4: backslash-escape markdown, make `@` inert. Works on bytes: every
-/// character it acts on is ASCII, so the bytes between two of them, copied
-/// whole, always start and end on a character boundary.
+/// Step 4: backslash-escape markdown, make `@` inert.
 #[cfg(test)]
 fn escape_markdown(input: &str) -> String {
     escape_markdown_with(input, &[])
 }
 
+/// The escaped text is gathered in a buffer of this many bytes on the stack
+/// (whose length the compiler keeps in a register) and moved to the output
+/// whenever it is nearly full.
+const BUFFER: usize = 512;
+/// The most that escaping one byte, or one defanged colon, writes.
+const MOST_WRITTEN: usize = 5;
+
 /// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
-/// order, never overlapping) replaced by `[:]`, in one pass.
+/// order, never overlapping, each starting at a `:` or `&`) replaced by
+/// `[:]`, in one pass.
+///
+/// Works on bytes: every byte it escapes or replaces is ASCII, and the
+/// bytes of other characters are copied unchanged and in order, so the
+/// output is UTF-8 whenever the input is.
 fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
+    let bytes = input.as_bytes();
     let mut defang = defang.iter().copied();
     let mut next_span = defang.next();
-    let bytes = input.as_bytes();
     // Hostile text grows by about half (escapes, `[:]`): room for that, so
-    // the buffer is not moved halfway.
-    let mut out = String::with_capacity(input.len() + input.len() / 2 + 16);
+    // the output is not moved halfway.
+    let mut out: Vec<u8> = Vec::with_capacity(input.len() + input.len() / 2 + 16);
+    let mut buffer = [0u8; BUFFER];
+    // Bytes of `buffer` in use.
+    let mut used = 0;
     let mut line_start = true;
     // Digits seen since the start of the line (for `1.` lists).
     let mut leading_digits = false;
-    // The byte before, when it matters (`&` before `#`).
-    let mut prev = 0u8;
-    // Where the bytes not yet copied start.
-    let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if !line_start && !leading_digits {
+            // Mid-line: a byte is copied, with a backslash before it when
+            // the table says so, without a branch on which; only the bytes
+            // to look at leave the loop.
+            while let Some(&b) = bytes.get(i) {
+                let action = MID_LINE[usize::from(b)];
+                if action == LOOK {
+                    break;
+                }
+                if used > BUFFER - MOST_WRITTEN {
+                    out.extend_from_slice(&buffer[..used]);
+                    used = 0;
+                }
+                buffer[used] = b'\\';
+                used += usize::from(action);
+                buffer[used] = b;
+                used += 1;
+                i += 1;
+            }
+            if i == bytes.len() {
+                break;
+            }
+        }
+        if used > BUFFER - MOST_WRITTEN {
+            out.extend_from_slice(&buffer[..used]);
+            used = 0;
+        }
+        let b = bytes[i];
         if let Some((start, end)) = next_span
-            && i == start
+            && start <= i
         {
             // What escaping `[:]` writes, and the state after it. (No
             // backslash comes right before a defanged colon: the letters of
             // its scheme, or what the scheme check drops, do.)
-            out.push_str(&input[copied..i]);
-            out.push_str("\\[:\\]");
-            i = end;
-            copied = end;
-            prev = b']';
+            buffer[used..used + 5].copy_from_slice(b"\\[:\\]");
+            used += 5;
+            i = end.max(i + 1);
             line_start = false;
             leading_digits = false;
             next_span = defang.next();
             continue;
         }
-        // Runs of bytes that need nothing are passed over in a tight loop
-        // (up to the next defanged colon) and copied whole.
-        let limit = next_span.map_or(bytes.len(), |(start, _)| start);
-        let mid_line = !line_start && !leading_digits;
-        let plain = bytes[i..limit]
-            .iter()
-            .take_while(|&&b| is_plain(b, mid_line))
-            .count();
-        if plain > 0 {
-            i += plain;
-            prev = bytes[i - 1];
-            line_start = false;
-            leading_digits = false;
-            continue;
-        }
-        let c = bytes[i];
-        // What goes out for `c`: only an escape or a replacement needs the
-        // run before it written first; an escaped byte itself, and a byte
-        // kept as it is, go out with the next run.
-        match c {
+        let written: &[u8] = match b {
             b'\\'
                 if bytes
                     .get(i + 1)
                     .is_some_and(|&n| pairs_with_backslash(char::from(n))) =>
             {
                 // An escape pair already: keep it, so a second pass is a no-op.
+                buffer[used..used + 2].copy_from_slice(&bytes[i..i + 2]);
+                used += 2;
                 i += 2;
                 line_start = false;
                 leading_digits = false;
-                prev = 0;
                 continue;
             }
-            b'@' => {
-                out.push_str(&input[copied..i]);
-                out.push(SAFE_AT);
-                copied = i + 1;
-            }
-            b'.' if leading_digits => {
-                out.push_str(&input[copied..i]);
-                out.push('\\');
-                copied = i;
-            }
+            b'@' => &SAFE_AT_UTF8,
+            b'.' if leading_digits => b"\\.",
             // `&#` starts a character reference, never a header: left as it
             // is, a second pass decodes the same reference the first did.
-            b'#' if prev == b'&' => {}
-            c if BYTE_CLASS[usize::from(c)] == SPECIAL && c != b'\n' => {
-                out.push_str(&input[copied..i]);
-                out.push('\\');
-                copied = i;
-            }
-            _ => {}
-        }
+            b'#' if i > 0 && bytes[i - 1] == b'&' => b"#",
+            b'\n' => b"\n",
+            _ if ESCAPED.contains(&char::from(b)) => &[b'\\', b],
+            _ => &[b],
+        };
+        buffer[used..used + written.len()].copy_from_slice(written);
+        used += written.len();
         i += 1;
-        prev = c;
-        if c == b'\n' {
+        if b == b'\n' {
             line_start = true;
             leading_digits = false;
         } else {
-            leading_digits = c.is_ascii_digit() && (line_start || leading_digits);
-            line_start = line_start && c == b' ';
+            leading_digits = b.is_ascii_digit() && (line_start || leading_digits);
+            line_start = line_start && b == b' ';
         }
     }
-    out.push_str(&input[copied..]);
-    out
+    out.extend_from_slice(&buffer[..used]);
+    // Never fails (see above); a failure would keep the escaped text with
+    // the bad bytes replaced rather than panic.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Where a piece of text goes in an embed, and how long it may be.
@@ -704,15 +776,75 @@ mod tests {
 
     #[test]
     fn entities_decode_with_and_without_semicolon() {
-        assert_eq!(decode_entity("&#106;x"), Some(('j', 6)));
-        assert_eq!(decode_entity("&#106x"), Some(('j', 5)));
-        assert_eq!(decode_entity("&#x6A;"), Some(('j', 6)));
-        assert_eq!(decode_entity("&#X6a"), Some(('j', 5)));
-        assert_eq!(decode_entity("&colon;"), Some((':', 7)));
-        assert_eq!(decode_entity("&COLON"), Some((':', 6)));
-        assert_eq!(decode_entity("&amp;"), None);
-        assert_eq!(decode_entity("&#;"), None);
-        assert_eq!(decode_entity("&#99999999999;"), None);
+        assert_eq!(decode_entity(b"&#106;x"), Some(('j', 6)));
+        assert_eq!(decode_entity(b"&#106x"), Some(('j', 5)));
+        assert_eq!(decode_entity(b"&#x6A;"), Some(('j', 6)));
+        assert_eq!(decode_entity(b"&#X6a"), Some(('j', 5)));
+        assert_eq!(decode_entity(b"&colon;"), Some((':', 7)));
+        assert_eq!(decode_entity(b"&COLON"), Some((':', 6)));
+        assert_eq!(decode_entity(b"&amp;"), None);
+        assert_eq!(decode_entity(b"&#;"), None);
+        assert_eq!(decode_entity(b"&#99999999999;"), None);
+    }
+
+    thread_local! {
+        /// Bytes the scheme check has read on this thread.
+        static WINDOW_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    pub(super) fn count_window_bytes(n: usize) {
+        WINDOW_BYTES.with(|c| c.set(c.get() + n));
+    }
+
+    /// Texts made of nothing but colons and what may stand in a scheme: a
+    /// check that read back to the start of the run for every colon (as one
+    /// did) would read each of them about 10⁷ times over.
+    #[test]
+    fn the_scheme_check_reads_each_byte_a_bounded_number_of_times() {
+        for piece in [
+            "a&#58;",
+            "&colon;",
+            "&#x3A",
+            "javascript:",
+            "java&#x09;script&colon;",
+            "data:",
+            "file:a",
+            "a:",
+            "x\t",
+            "&",
+            "\u{200b}:",
+            "ab&tab;",
+            "1&#58;/",
+        ] {
+            let text: String = piece.chars().cycle().take(16 * 1024).collect();
+            for text in [text.clone(), text + ":"] {
+                WINDOW_BYTES.with(|c| c.set(0));
+                let spans = defang_spans(&text);
+                let read = WINDOW_BYTES.with(std::cell::Cell::get);
+                assert!(
+                    read <= 4 * text.len(),
+                    "{piece:?}: {read} bytes read for {} ({} spans)",
+                    text.len(),
+                    spans.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_byte_that_is_not_printable_is_found_in_any_place() {
+        for place in 0..8 {
+            for b in 0..=u8::MAX {
+                let mut word = *b"~ aZ09}!";
+                word[place] = b;
+                assert_eq!(
+                    all_printable_ascii(&word),
+                    (0x20..0x7f).contains(&b),
+                    "byte {b:#x} at {place}"
+                );
+            }
+        }
+        assert!(!all_printable_ascii(b"short"));
     }
 
     #[test]
@@ -728,8 +860,52 @@ mod tests {
     mod whole_text {
         use std::borrow::Cow;
 
-        use super::super::{ESCAPED, SAFE_AT, decode_entity, is_scheme_char, pairs_with_backslash};
+        use super::super::{ESCAPED, SAFE_AT, pairs_with_backslash};
         use crate::chars::{Invisible, invisible_class, is_invisible_format};
+
+        fn is_scheme_char(c: char) -> bool {
+            c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')
+        }
+
+        /// An HTML character reference at the start of `text` (the first
+        /// implementation, on `str`).
+        pub(super) fn decode_entity(text: &str) -> Option<(char, usize)> {
+            let rest = text.strip_prefix('&')?;
+            if let Some(num) = rest.strip_prefix('#') {
+                let (digits, radix, skip) = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => (hex, 16, 2),
+                    None => (num, 10, 1),
+                };
+                let len = digits
+                    .bytes()
+                    .take(8)
+                    .take_while(|&b| char::from(b).is_digit(radix))
+                    .count();
+                if len == 0 {
+                    return None;
+                }
+                let value = u32::from_str_radix(&digits[..len], radix).ok()?;
+                let c = char::from_u32(value)?;
+                let semicolon = usize::from(digits[len..].starts_with(';'));
+                return Some((c, 1 + skip + len + semicolon));
+            }
+            for (name, c) in [
+                ("colon", ':'),
+                ("tab", '\t'),
+                ("newline", '\n'),
+                ("sol", '/'),
+            ] {
+                let matches = rest
+                    .as_bytes()
+                    .get(..name.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(name.as_bytes()));
+                if matches {
+                    let semicolon = usize::from(rest[name.len()..].starts_with(';'));
+                    return Some((c, 1 + name.len() + semicolon));
+                }
+            }
+            None
+        }
 
         struct Normalised {
             c: char,
@@ -1027,6 +1203,22 @@ mod tests {
         #[test]
         fn windowed_defanging_agrees_on_any_text(text in "\\PC{0,40}") {
             proptest::prop_assert_eq!(defang_schemes(&text), whole_text::defang_schemes(&text));
+        }
+
+        #[test]
+        fn stripping_agrees_with_the_whole_text_model(text in "(\\PC|[@ \n\r\t\u{0}\u{1b}\u{7f}\u{85}\u{ad}\u{200b}\u{202e}\u{2028}\u{feff}\u{e0041}\u{301}\u{20dd}\u{5c4}]|@everyone|abcdefgh|        ){0,40}") {
+            proptest::prop_assert_eq!(strip_invisible(&text), whole_text::strip_invisible(&text));
+        }
+
+        #[test]
+        fn eight_bytes_are_printable_when_each_is(word in proptest::array::uniform8(proptest::prop_oneof![0x1eu8..0x22u8, 0x7du8..0x82u8, proptest::num::u8::ANY])) {
+            let each = word.iter().all(|b| (0x20..0x7f).contains(b));
+            proptest::prop_assert_eq!(all_printable_ascii(&word), each);
+        }
+
+        #[test]
+        fn references_decode_as_the_first_implementation_did(text in "&(#[xX]?)?([0-9a-fA-F]{0,10}|colon|COLON|tab|Tab|newline|sol|col|amp|\\PC{0,3});?\\PC{0,2}") {
+            proptest::prop_assert_eq!(decode_entity(text.as_bytes()), whole_text::decode_entity(&text));
         }
     }
 }
