@@ -19,12 +19,6 @@ pub const SAFE_AT: char = '\u{ff20}';
 /// emoji and timestamps (`<`), and the backslash itself.
 const ESCAPED: [char; 12] = ['\\', '*', '_', '~', '|', '`', '>', '#', '-', '[', ']', '<'];
 
-/// Characters that may follow a backslash as an escape pair already (the
-/// escaped set plus `.`, escaped after a number at the start of a line).
-fn pairs_with_backslash(c: char) -> bool {
-    ESCAPED.contains(&c) || c == '.'
-}
-
 /// Makes user text safe to place in a Discord embed (title, description,
 /// field, footer, author):
 ///
@@ -489,40 +483,143 @@ fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
     Some((c, 1 + skip + len + semicolon))
 }
 
-/// What markdown escaping does with a byte in the middle of a line, looked
-/// up in [`MID_LINE`]: copies it.
-const COPY: u8 = 0;
-/// Copies it after a backslash.
-const ESCAPE: u8 = 1;
-/// Looks at what is around it first: `\\` (an escape pair already?), `#`
-/// (after `&`?), `@`, LF, and `:` and `&` (a colon to defang?).
-const LOOK: u8 = 2;
-
-/// Every byte's action in the middle of a line. Bytes of non-ASCII
-/// characters are copied: every character markdown gives a meaning to is
-/// ASCII. At the start of a line, and after its leading digits, every byte
-/// is looked at.
-const MID_LINE: [u8; 256] = {
-    let mut action = [COPY; 256];
-    let mut i = 0;
-    while i < ESCAPED.len() {
-        action[ESCAPED[i] as usize] = ESCAPE;
-        i += 1;
-    }
-    action[b'\\' as usize] = LOOK;
-    action[b'#' as usize] = LOOK;
-    action[b'@' as usize] = LOOK;
-    action[b'\n' as usize] = LOOK;
-    action[b':' as usize] = LOOK;
-    action[b'&' as usize] = LOOK;
-    action
-};
-
 /// [`SAFE_AT`] in UTF-8.
 const SAFE_AT_UTF8: [u8; 3] = {
     let mut utf8 = [0; 3];
     SAFE_AT.encode_utf8(&mut utf8);
     utf8
+};
+
+/// Whether markdown escaping puts a backslash before `b` (in [`ESCAPED`]).
+const fn is_escaped(b: u8) -> bool {
+    let mut i = 0;
+    while i < ESCAPED.len() {
+        if ESCAPED[i] as u32 == b as u32 {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `b` after a backslash makes an escape pair already.
+const fn pairs_with_backslash(b: u8) -> bool {
+    is_escaped(b) || b == b'.'
+}
+
+/// What markdown escaping remembers of the text before a byte: the states
+/// of the transducer in [`ESCAPE_TABLE`].
+mod state {
+    /// Mid-line.
+    pub(super) const MID_LINE: usize = 0;
+    /// Mid-line, right after an `&` (where `#` starts a character
+    /// reference, and is left as it is).
+    pub(super) const AFTER_AMPERSAND: usize = 1;
+    /// At the start of a line, or after its leading spaces.
+    pub(super) const LINE_START: usize = 2;
+    /// After the leading digits of a line (a `.` would make a list).
+    pub(super) const LEADING_DIGITS: usize = 3;
+    /// After a backslash not written yet: whether it is escaped depends on
+    /// the byte after it.
+    pub(super) const BACKSLASH: usize = 4;
+    pub(super) const COUNT: usize = 5;
+}
+
+/// One entry of [`ESCAPE_TABLE`]: up to five bytes to write, in the low
+/// bytes; how many, in bits 40 to 46; [`LEAVES_MID_LINE`]; the next state
+/// times 256, in bits 48 to 63.
+const fn entry(out: &[u8], next: usize) -> u64 {
+    let mut e = 0u64;
+    let mut k = 0;
+    while k < out.len() {
+        e |= (out[k] as u64) << (8 * k);
+        k += 1;
+    }
+    let leaves = if next == state::MID_LINE {
+        0
+    } else {
+        LEAVES_MID_LINE
+    };
+    e | (out.len() as u64) << 40 | leaves | ((next * 256) as u64) << 48
+}
+
+/// Set in an entry whose next state is not [`state::MID_LINE`]: mid-line,
+/// the bytes that change what the next one means (`\\`, `&`, LF).
+const LEAVES_MID_LINE: u64 = 1 << 47;
+
+/// The number of bytes an entry writes.
+fn written_len(e: u64) -> usize {
+    usize::from((e >> 40) as u8 & 0x7f)
+}
+
+/// What a byte mid-line writes (a backslash waits for the next byte).
+const fn mid_line_entry(b: u8) -> u64 {
+    let next = match b {
+        b'\n' => state::LINE_START,
+        b'&' => state::AFTER_AMPERSAND,
+        _ => state::MID_LINE,
+    };
+    if b == b'@' {
+        entry(&SAFE_AT_UTF8, next)
+    } else if is_escaped(b) {
+        entry(&[b'\\', b], next)
+    } else {
+        entry(&[b], next)
+    }
+}
+
+/// Markdown escaping as a transducer: for a state (times 256) plus a byte,
+/// what to write and the next state. Bytes of non-ASCII characters are
+/// copied: every character markdown gives a meaning to is ASCII.
+static ESCAPE_TABLE: [u64; state::COUNT * 256] = {
+    let mut table = [0u64; state::COUNT * 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let mid_line = if byte == b'\\' {
+            entry(&[], state::BACKSLASH)
+        } else {
+            mid_line_entry(byte)
+        };
+        table[state::MID_LINE * 256 + b] = mid_line;
+        table[state::AFTER_AMPERSAND * 256 + b] = if byte == b'#' {
+            entry(b"#", state::MID_LINE)
+        } else {
+            mid_line
+        };
+        // At the start of a line spaces, digits and `.` are copied; after
+        // leading digits a `.` is escaped.
+        table[state::LINE_START * 256 + b] = match byte {
+            b' ' => entry(b" ", state::LINE_START),
+            b'0'..=b'9' => entry(&[byte], state::LEADING_DIGITS),
+            b'.' => entry(b".", state::MID_LINE),
+            _ => mid_line,
+        };
+        table[state::LEADING_DIGITS * 256 + b] = match byte {
+            b'0'..=b'9' => entry(&[byte], state::LEADING_DIGITS),
+            b'.' => entry(b"\\.", state::MID_LINE),
+            _ => mid_line,
+        };
+        // An escape pair already is kept, so a second pass is a no-op;
+        // another backslash is escaped, and the byte after it is read
+        // mid-line.
+        table[state::BACKSLASH * 256 + b] = if pairs_with_backslash(byte) {
+            entry(&[b'\\', byte], state::MID_LINE)
+        } else {
+            let then = mid_line_entry(byte);
+            let len = ((then >> 40) as u8 & 0x7f) as usize;
+            let mut out = [b'\\', b'\\', 0, 0, 0];
+            let mut k = 0;
+            while k < len {
+                out[2 + k] = (then >> (8 * k)) as u8;
+                k += 1;
+            }
+            let (written, _) = out.split_at(2 + len);
+            entry(written, (then >> 48) as usize / 256)
+        };
+        b += 1;
+    }
+    table
 };
 
 /// Step 4: backslash-escape markdown, make `@` inert.
@@ -535,108 +632,81 @@ fn escape_markdown(input: &str) -> String {
 /// (whose length the compiler keeps in a register) and moved to the output
 /// whenever it is nearly full.
 const BUFFER: usize = 512;
-/// The most that escaping one byte, or one defanged colon, writes.
-const MOST_WRITTEN: usize = 5;
 
 /// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
 /// order, never overlapping, each starting at a `:` or `&`) replaced by
 /// `[:]`, in one pass.
 ///
-/// Works on bytes: every byte it escapes or replaces is ASCII, and the
-/// bytes of other characters are copied unchanged and in order, so the
-/// output is UTF-8 whenever the input is.
+/// Works on bytes, one table lookup each ([`ESCAPE_TABLE`]): every byte it
+/// escapes or replaces is ASCII, and the bytes of other characters are
+/// copied unchanged and in order, so the output is UTF-8 whenever the input
+/// is.
 fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let bytes = input.as_bytes();
     let mut defang = defang.iter().copied();
-    let mut next_span = defang.next();
+    let mut next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
     // Hostile text grows by about half (escapes, `[:]`): room for that, so
     // the output is not moved halfway.
     let mut out: Vec<u8> = Vec::with_capacity(input.len() + input.len() / 2 + 16);
     let mut buffer = [0u8; BUFFER];
     // Bytes of `buffer` in use.
     let mut used = 0;
-    let mut line_start = true;
-    // Digits seen since the start of the line (for `1.` lists).
-    let mut leading_digits = false;
+    // The state, times 256.
+    let mut state = state::LINE_START * 256;
     let mut i = 0;
     while i < bytes.len() {
-        if !line_start && !leading_digits {
-            // Mid-line: a byte is copied, with a backslash before it when
-            // the table says so, without a branch on which; only the bytes
-            // to look at leave the loop.
-            while let Some(&b) = bytes.get(i) {
-                let action = MID_LINE[usize::from(b)];
-                if action == LOOK {
-                    break;
-                }
-                if used > BUFFER - MOST_WRITTEN {
-                    out.extend_from_slice(&buffer[..used]);
-                    used = 0;
-                }
-                buffer[used] = b'\\';
-                used += usize::from(action);
-                buffer[used] = b;
-                used += 1;
-                i += 1;
-            }
-            if i == bytes.len() {
-                break;
-            }
-        }
-        if used > BUFFER - MOST_WRITTEN {
+        if used > BUFFER - 32 {
             out.extend_from_slice(&buffer[..used]);
             used = 0;
         }
-        let b = bytes[i];
-        if let Some((start, end)) = next_span
-            && start <= i
-        {
-            // What escaping `[:]` writes, and the state after it. (No
-            // backslash comes right before a defanged colon: the letters of
-            // its scheme, or what the scheme check drops, do.)
-            buffer[used..used + 5].copy_from_slice(b"\\[:\\]");
-            used += 5;
-            i = end.max(i + 1);
-            line_start = false;
-            leading_digits = false;
-            next_span = defang.next();
-            continue;
-        }
-        let written: &[u8] = match b {
-            b'\\'
-                if bytes
-                    .get(i + 1)
-                    .is_some_and(|&n| pairs_with_backslash(char::from(n))) =>
-            {
-                // An escape pair already: keep it, so a second pass is a no-op.
-                buffer[used..used + 2].copy_from_slice(&bytes[i..i + 2]);
-                used += 2;
-                i += 2;
-                line_start = false;
-                leading_digits = false;
+        if state == state::MID_LINE * 256 {
+            // Mid-line the state stays as it is until a byte that changes
+            // it: up to that byte, or the next defanged colon, or as many
+            // bytes as the buffer has room for (three each at most, and the
+            // eight an entry's store writes), no byte waits for the one
+            // before it.
+            let room = (BUFFER - 8 - used) / 3;
+            let end = bytes.len().min(next_span.0).min(i + room);
+            while i < end {
+                let e = ESCAPE_TABLE[usize::from(bytes[i])];
+                if e & LEAVES_MID_LINE != 0 {
+                    break;
+                }
+                buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+                used += written_len(e);
+                i += 1;
+            }
+            // Out of room: moved to the output first.
+            if i == end && i < next_span.0 {
                 continue;
             }
-            b'@' => &SAFE_AT_UTF8,
-            b'.' if leading_digits => b"\\.",
-            // `&#` starts a character reference, never a header: left as it
-            // is, a second pass decodes the same reference the first did.
-            b'#' if i > 0 && bytes[i - 1] == b'&' => b"#",
-            b'\n' => b"\n",
-            _ if ESCAPED.contains(&char::from(b)) => &[b'\\', b],
-            _ => &[b],
-        };
-        buffer[used..used + written.len()].copy_from_slice(written);
-        used += written.len();
-        i += 1;
-        if b == b'\n' {
-            line_start = true;
-            leading_digits = false;
-        } else {
-            leading_digits = b.is_ascii_digit() && (line_start || leading_digits);
-            line_start = line_start && b == b' ';
         }
+        if next_span.0 <= i {
+            // A backslash waiting is escaped (none comes right before a
+            // defanged colon: the letters of its scheme, or what the scheme
+            // check drops, do).
+            if state == state::BACKSLASH * 256 {
+                buffer[used..used + 2].copy_from_slice(b"\\\\");
+                used += 2;
+            }
+            buffer[used..used + 5].copy_from_slice(b"\\[:\\]");
+            used += 5;
+            i = next_span.1.max(i + 1);
+            state = state::MID_LINE * 256;
+            next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
+            continue;
+        }
+        // One byte through the whole transducer.
+        let e = ESCAPE_TABLE[state + usize::from(bytes[i])];
+        buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+        used += written_len(e);
+        state = (e >> 48) as usize;
+        i += 1;
     }
     out.extend_from_slice(&buffer[..used]);
+    if state == state::BACKSLASH * 256 {
+        out.extend_from_slice(b"\\\\");
+    }
     // Never fails (see above); a failure would keep the escaped text with
     // the bad bytes replaced rather than panic.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -860,7 +930,12 @@ mod tests {
     mod whole_text {
         use std::borrow::Cow;
 
-        use super::super::{ESCAPED, SAFE_AT, pairs_with_backslash};
+        use super::super::{ESCAPED, SAFE_AT};
+
+        /// Characters that may follow a backslash as an escape pair already.
+        fn pairs_with_backslash(c: char) -> bool {
+            ESCAPED.contains(&c) || c == '.'
+        }
         use crate::chars::{Invisible, invisible_class, is_invisible_format};
 
         fn is_scheme_char(c: char) -> bool {
@@ -1168,6 +1243,15 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_pipeline_agrees_with_the_whole_text_model(text in "(\\PC|[\\\\*_~|`>#\\-\\[\\]<.@&:/0-9 \n\r\t\u{1b}\u{200b}\u{202e}\u{301}]|java|script|&#x09;|&colon;|data|file){0,40}") {
+            let model = whole_text::escape_markdown(&whole_text::defang_schemes(&whole_text::strip_invisible(&text)));
+            proptest::prop_assert_eq!(safe_embed_text(&text), model);
+        }
+
+        /// Long enough for the escaping buffer to fill many times over, at
+        /// every offset.
+        #[test]
+        fn the_pipeline_agrees_with_the_whole_text_model_on_long_texts(text in "([\\\\*_~|`>#\\-\\[\\]<.@&:/0-9 \n\r\u{200b}é]|java&#x09;script|&colon;|data|x|abcdefgh){1,30}", times in 20usize..200) {
+            let text = text.repeat(times);
             let model = whole_text::escape_markdown(&whole_text::defang_schemes(&whole_text::strip_invisible(&text)));
             proptest::prop_assert_eq!(safe_embed_text(&text), model);
         }
