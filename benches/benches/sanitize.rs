@@ -25,6 +25,13 @@ fn hostile(size: usize) -> String {
         .collect()
 }
 
+/// The worst case found for the scheme check: nothing but colons spelled as
+/// character references, each after a letter (a check that read back over
+/// all of them for every colon was quadratic).
+fn dense_colons(size: usize) -> String {
+    "a&#58;".chars().cycle().take(size).collect()
+}
+
 fn guards(c: &mut Criterion) {
     let prompt_guard = PromptGuard::new();
     let mut group = c.benchmark_group("sanitize");
@@ -52,6 +59,15 @@ fn guards(c: &mut Criterion) {
                 |b, t| b.iter(|| black_box(prompt_guard.check(black_box(t)).score)),
             );
         }
+    }
+    for size in [1024, 64 * 1024] {
+        let text = dense_colons(size);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("safe_embed_text/dense-colons", size),
+            &text,
+            |b, t| b.iter(|| black_box(safe_embed_text(black_box(t)).len())),
+        );
     }
     group.finish();
 }

@@ -690,9 +690,7 @@ fn rot13(c: char) -> char {
 
 /// The detection view of ASCII text: lower case, leetspeak read as letters.
 fn ascii_view(text: &str) -> String {
-    text.bytes()
-        .map(|b| leet(char::from(b.to_ascii_lowercase())))
-        .collect()
+    text.bytes().map(leet_ascii).collect()
 }
 
 /// The view the detectors read, and the span of any decoded tag characters.
@@ -722,33 +720,7 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     } else if inner_format {
         hidden = Some(0..0);
     }
-    // NFKC, confusable skeletons and stripped diacritics change nothing in
-    // ASCII text, the common case: then only case and leetspeak remain.
-    let view: String = if visible.is_ascii() {
-        ascii_view(&visible)
-    } else {
-        // Lower case before skeletons: capital Cyrillic `І` would read `l`.
-        let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
-        // Skeletons for non-ASCII only: the confusables table also folds
-        // ASCII (`m` reads `rn`), which would break every English pattern.
-        let mut skeleton = String::with_capacity(nfkc.len());
-        let mut buf = [0u8; 4];
-        for c in nfkc.chars() {
-            if c.is_ascii() {
-                skeleton.push(c);
-            } else {
-                skeleton.extend(unicode_security::confusable_detection::skeleton(
-                    c.encode_utf8(&mut buf),
-                ));
-            }
-        }
-        skeleton
-            .nfd()
-            .filter(|&c| !is_combining(c))
-            .flat_map(char::to_lowercase)
-            .map(leet)
-            .collect()
-    };
+    let view = normalised_view(&visible);
     // The hidden span is reported on the final view: its tail.
     let hidden = hidden.map(|r| {
         if r.is_empty() {
@@ -758,6 +730,124 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
         }
     });
     (view, hidden)
+}
+
+/// NFKC, lower case, confusable skeletons, stripped diacritics and
+/// leetspeak, over text without invisible characters.
+///
+/// ASCII needs only the case and leetspeak, so the Unicode steps run over
+/// each run of other characters alone, together with the ASCII character
+/// before it (which a combining mark after it may compose with). That is
+/// the same as running them over the whole text: the runs are cut before an
+/// ASCII character that follows another ASCII one, or a non-ASCII one, and
+/// no composition or reordering crosses such a point (ASCII characters are
+/// starters, and none is the second of a canonical composition).
+fn normalised_view(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut view = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
+            view.extend(bytes[i..].iter().map(|&b| leet_ascii(b)));
+            break;
+        };
+        let start = (i + off).saturating_sub(1).max(i);
+        view.extend(bytes[i..start].iter().map(|&b| leet_ascii(b)));
+        let end = bytes[i + off..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |n| i + off + n);
+        let run = &text[i + off..end];
+        if run.chars().all(|c| LETTER_VIEWS.get(c).is_some()) {
+            // Letters of the tabled alphabets: each one's view, and the
+            // character before as ASCII.
+            view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
+            for c in run.chars() {
+                view.push_str(LETTER_VIEWS.get(c).unwrap_or_default());
+            }
+        } else {
+            unicode_view_into(&text[start..end], &mut view);
+        }
+        i = end;
+    }
+    view
+}
+
+/// The views of single letters of the Latin, Greek and Cyrillic blocks
+/// (U+0080 to U+052F), worked out once.
+///
+/// In a run of them the view is each letter's view in turn: none is a
+/// combining mark (those are left out of the table), none composes with
+/// the letter or ASCII character before it (a canonical composition's
+/// second character is a mark, in these blocks), and each one's
+/// decomposition starts with a starter, so nothing is reordered across
+/// letters.
+struct LetterViews {
+    views: Vec<Option<String>>,
+}
+
+/// The first character [`LetterViews`] holds.
+const TABLED_FIRST: u32 = 0x80;
+/// The last one.
+const TABLED_LAST: u32 = 0x52f;
+
+impl LetterViews {
+    fn get(&self, c: char) -> Option<&str> {
+        let index = u32::from(c).checked_sub(TABLED_FIRST)?;
+        self.views.get(usize::try_from(index).ok()?)?.as_deref()
+    }
+}
+
+static LETTER_VIEWS: LazyLock<LetterViews> = LazyLock::new(|| LetterViews {
+    views: (TABLED_FIRST..=TABLED_LAST)
+        .map(|u| {
+            let c = char::from_u32(u)?;
+            if is_combining(c) || is_spacing_mark(c) {
+                return None;
+            }
+            let mut view = String::new();
+            unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut view);
+            Some(view)
+        })
+        .collect(),
+});
+
+/// Spacing combining marks (`Mc`): they may compose with the character
+/// before them.
+fn is_spacing_mark(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::SpacingMark
+}
+
+/// An ASCII byte of the view: lower case, leetspeak read as a letter.
+fn leet_ascii(b: u8) -> char {
+    leet(char::from(b.to_ascii_lowercase()))
+}
+
+/// The Unicode steps of [`normalised_view`] over `text`, appended to `view`.
+fn unicode_view_into(text: &str, view: &mut String) {
+    // Lower case before skeletons: capital Cyrillic `І` would read `l`.
+    let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Skeletons for non-ASCII only: the confusables table also folds
+    // ASCII (`m` reads `rn`), which would break every English pattern.
+    let mut skeleton = String::with_capacity(nfkc.len());
+    let mut buf = [0u8; 4];
+    for c in nfkc.chars() {
+        if c.is_ascii() {
+            skeleton.push(c);
+        } else {
+            skeleton.extend(unicode_security::confusable_detection::skeleton(
+                c.encode_utf8(&mut buf),
+            ));
+        }
+    }
+    view.extend(
+        skeleton
+            .nfd()
+            .filter(|&c| !is_combining(c))
+            .flat_map(char::to_lowercase)
+            .map(leet),
+    );
 }
 
 /// Leetspeak digits and symbols read as the letters they stand for.
@@ -882,6 +972,39 @@ mod tests {
 
     /// The gate may open patterns that then do not match, never the other
     /// way round.
+    /// The Unicode steps over the whole text at once, as they were first
+    /// written: the model the run-by-run view must agree with.
+    fn whole_text_view(visible: &str) -> String {
+        if visible.is_ascii() {
+            return ascii_view(visible);
+        }
+        let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
+        let mut skeleton = String::with_capacity(nfkc.len());
+        let mut buf = [0u8; 4];
+        for c in nfkc.chars() {
+            if c.is_ascii() {
+                skeleton.push(c);
+            } else {
+                skeleton.extend(unicode_security::confusable_detection::skeleton(
+                    c.encode_utf8(&mut buf),
+                ));
+            }
+        }
+        skeleton
+            .nfd()
+            .filter(|&c| !is_combining(c))
+            .flat_map(char::to_lowercase)
+            .map(leet)
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
+            proptest::prop_assert_eq!(normalised_view(&text), whole_text_view(&text));
+        }
+    }
+
     fn gate_lets_every_match_through(guard: &PromptGuard, view: &str) {
         let open = guard.gate.candidates(view);
         for (p, open) in guard.patterns.iter().zip(open) {
