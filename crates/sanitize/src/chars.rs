@@ -1,5 +1,7 @@
 //! Character classes shared by the guards.
 
+use std::sync::LazyLock;
+
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Invisible characters that change how text is shown or parsed: Unicode
@@ -53,6 +55,37 @@ pub(crate) fn invisible_class(c: char) -> Invisible {
     if let Some(class) = known_class(c) {
         return class;
     }
+    let u = u32::from(c);
+    if u < 0x1_0000 {
+        let bits = BMP_CLASSES[(u / 4) as usize] >> (2 * (u % 4)) & 0b11;
+        return match bits {
+            1 => Invisible::Format,
+            2 => Invisible::Combining,
+            _ => Invisible::No,
+        };
+    }
+    by_category(c)
+}
+
+/// The class of every character of the Basic Multilingual Plane, two bits
+/// each (0 no, 1 format, 2 combining), read off the Unicode table once:
+/// scripts other than Latin would otherwise search the table for every
+/// character.
+static BMP_CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    let mut table = vec![0u8; 0x1_0000 / 4];
+    for (u, c) in (0..0x1_0000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
+        let bits = match by_category(c) {
+            Invisible::No => 0,
+            Invisible::Format => 1,
+            Invisible::Combining => 2,
+        };
+        table[(u / 4) as usize] |= bits << (2 * (u % 4));
+    }
+    table.into_boxed_slice()
+});
+
+/// The class by the Unicode table's general category.
+fn by_category(c: char) -> Invisible {
     match c.general_category() {
         GeneralCategory::Format
         | GeneralCategory::LineSeparator

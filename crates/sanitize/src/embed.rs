@@ -82,22 +82,35 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        let (len, replacement) = if b.is_ascii() {
+        if b.is_ascii() {
             // CR LF and lone CR become LF; other controls go.
             let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-            (1, if lone_cr { "\n" } else { "" })
-        } else {
-            let Some(c) = input[i..].chars().next() else {
+            let out = out.get_or_insert_with(|| String::with_capacity(input.len()));
+            out.push_str(&input[copied..i]);
+            if lone_cr {
+                out.push('\n');
+            }
+            i += 1;
+            copied = i;
+            continue;
+        }
+        // Other characters one after another, up to the next ASCII one.
+        let run = i;
+        i = input.len();
+        for (offset, c) in input[run..].char_indices() {
+            let at = run + offset;
+            if c.is_ascii() {
+                i = at;
                 break;
-            };
+            }
             let drop = c.is_control()
                 || match invisible_class(c) {
                     Invisible::Format => true,
                     // A combining mark goes when the character kept last
                     // (marks dropped before it aside) is an `@`.
                     Invisible::Combining => {
-                        let kept = if copied < i {
-                            &input[copied..i]
+                        let kept = if copied < at {
+                            &input[copied..at]
                         } else {
                             out.as_deref().unwrap_or("")
                         };
@@ -105,17 +118,12 @@ fn strip_invisible(input: &str) -> Cow<'_, str> {
                     }
                     Invisible::No => false,
                 };
-            if !drop {
-                i += c.len_utf8();
-                continue;
+            if drop {
+                out.get_or_insert_with(|| String::with_capacity(input.len()))
+                    .push_str(&input[copied..at]);
+                copied = at + c.len_utf8();
             }
-            (c.len_utf8(), "")
-        };
-        let out = out.get_or_insert_with(|| String::with_capacity(input.len()));
-        out.push_str(&input[copied..i]);
-        out.push_str(replacement);
-        i += len;
-        copied = i;
+        }
     }
     match out {
         None => Cow::Borrowed(input),
