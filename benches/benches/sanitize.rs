@@ -15,6 +15,26 @@ fn clean(size: usize) -> String {
         .collect()
 }
 
+/// Support requests in French, German, Spanish and Italian: the accented
+/// letters of the detector's languages.
+fn accented(size: usize) -> String {
+    "Je voudrais réserver une chambre, s'il vous plaît. Können Sie mir helfen? Die Größe passt nicht. \
+     ¿Podría ayudarme con mi pedido? La dirección está equivocada. Perché il mio ordine non è arrivato? "
+        .chars()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
+/// Russian prose: nearly every character outside ASCII.
+fn cyrillic(size: usize) -> String {
+    "Привет, как дела? Я хотел бы изменить свой заказ, потому что размер не подходит. "
+        .chars()
+        .cycle()
+        .take(size)
+        .collect()
+}
+
 /// Every trick at once, repeated: mentions, markdown, obfuscated schemes,
 /// escape sequences, bidi and zero-width characters, CR LF.
 fn hostile(size: usize) -> String {
@@ -36,7 +56,12 @@ fn guards(c: &mut Criterion) {
     let prompt_guard = PromptGuard::new();
     let mut group = c.benchmark_group("sanitize");
     for size in [1024, 64 * 1024] {
-        for (kind, text) in [("clean", clean(size)), ("hostile", hostile(size))] {
+        for (kind, text) in [
+            ("clean", clean(size)),
+            ("accented", accented(size)),
+            ("cyrillic", cyrillic(size)),
+            ("hostile", hostile(size)),
+        ] {
             group.throughput(Throughput::Bytes(text.len() as u64));
             group.bench_with_input(
                 BenchmarkId::new(format!("safe_log_message/{kind}"), size),

@@ -46,6 +46,11 @@ fn known_class(c: char) -> Option<Invisible> {
         0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff => {
             Invisible::Format
         }
+        // Emoji and pictographs; the ideographs of the other planes.
+        0x1_f000..=0x1_faff | 0x2_0000..=0x3_ffff => Invisible::No,
+        // Tag characters (ASCII smuggling) and variation selectors.
+        0xe_0001 | 0xe_0020..=0xe_007f => Invisible::Format,
+        0xe_0100..=0xe_01ef => Invisible::Combining,
         _ => return None,
     })
 }

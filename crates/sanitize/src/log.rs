@@ -2,7 +2,6 @@
 //! (CWE-117).
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use crate::chars::is_invisible_format;
 
@@ -74,16 +73,30 @@ pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if c.is_ascii_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
+                out.push_str("\\x");
+                push_hex(&mut out, u32::from(c), 2);
             }
             c if c.is_control() || is_invisible_format(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                out.push_str("\\u{");
+                push_hex(&mut out, u32::from(c), 1);
+                out.push('}');
             }
             c => out.push(c),
         }
     }
     truncate(&mut out, limit);
     Cow::Owned(out)
+}
+
+/// Appends `value` in lower-case hexadecimal, at least `min_digits` long
+/// (as `{:0min_digits$x}` would, without the formatting machinery, which
+/// costs more than the rest of the escape).
+fn push_hex(out: &mut String, value: u32, min_digits: u32) {
+    let digits = (32 - value.leading_zeros()).div_ceil(4).max(min_digits);
+    for k in (0..digits).rev() {
+        let nibble = (value >> (4 * k)) & 0xf;
+        out.push(char::from(b"0123456789abcdef"[nibble as usize]));
+    }
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -160,6 +173,17 @@ fn truncate(out: &mut String, limit: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn hex_digits_are_those_of_the_formatter(value in proptest::prop_oneof![0u32..0x200, proptest::num::u32::ANY]) {
+            for min in 1..4 {
+                let mut out = String::new();
+                push_hex(&mut out, value, min);
+                proptest::prop_assert_eq!(out, format!("{value:0width$x}", width = min as usize));
+            }
+        }
+    }
 
     #[test]
     fn escapes_and_removals() {
