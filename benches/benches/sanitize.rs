@@ -1,5 +1,6 @@
-//! Throughput of the text guards on 1 KiB and 64 KiB of clean and hostile
-//! input. Run with `cargo bench -p alphaguard-benches --bench sanitize`.
+//! Throughput of the text guards on 1 KiB and 64 KiB of ASCII, accented and
+//! Cyrillic prose and of hostile text. Run with
+//! `cargo bench -p alphaguard-benches --bench sanitize`.
 
 use std::hint::black_box;
 

@@ -970,32 +970,16 @@ mod tests {
 
     use super::*;
 
-    /// The gate may open patterns that then do not match, never the other
-    /// way round.
     /// The Unicode steps over the whole text at once, as they were first
-    /// written: the model the run-by-run view must agree with.
+    /// run: the model the run-by-run view (and its letter table) must agree
+    /// with.
     fn whole_text_view(visible: &str) -> String {
         if visible.is_ascii() {
             return ascii_view(visible);
         }
-        let nfkc: String = visible.nfkc().flat_map(char::to_lowercase).collect();
-        let mut skeleton = String::with_capacity(nfkc.len());
-        let mut buf = [0u8; 4];
-        for c in nfkc.chars() {
-            if c.is_ascii() {
-                skeleton.push(c);
-            } else {
-                skeleton.extend(unicode_security::confusable_detection::skeleton(
-                    c.encode_utf8(&mut buf),
-                ));
-            }
-        }
-        skeleton
-            .nfd()
-            .filter(|&c| !is_combining(c))
-            .flat_map(char::to_lowercase)
-            .map(leet)
-            .collect()
+        let mut view = String::new();
+        unicode_view_into(visible, &mut view);
+        view
     }
 
     proptest::proptest! {
@@ -1005,6 +989,8 @@ mod tests {
         }
     }
 
+    /// The gate may open patterns that then do not match, never the other
+    /// way round.
     fn gate_lets_every_match_through(guard: &PromptGuard, view: &str) {
         let open = guard.gate.candidates(view);
         for (p, open) in guard.patterns.iter().zip(open) {
