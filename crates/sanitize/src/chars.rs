@@ -33,19 +33,12 @@ pub(crate) enum Invisible {
     Combining,
 }
 
-/// The classes of the characters hostile text uses most, answered without
-/// the table (whose binary search is most of the cost of a lookup); `None`
-/// for the rest. Exact: `tests::the_shortcut_agrees_with_the_table` checks
-/// every character.
-fn known_class(c: char) -> Option<Invisible> {
-    Some(match u32::from(c) {
-        0x00..=0x7f => Invisible::No,
-        0xad => Invisible::Format,
-        0x80..=0x2ff => Invisible::No,
-        0x300..=0x36f => Invisible::Combining,
-        0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff => {
-            Invisible::Format
-        }
+/// The classes of the characters outside the Basic Multilingual Plane that
+/// text uses most, answered without the Unicode table (whose binary search
+/// is most of the cost of a lookup); `None` for the rest. Exact:
+/// `tests::the_shortcut_agrees_with_the_table` checks every character.
+fn known_astral_class(u: u32) -> Option<Invisible> {
+    Some(match u {
         // Emoji and pictographs; the ideographs of the other planes.
         0x1_f000..=0x1_faff | 0x2_0000..=0x3_ffff => Invisible::No,
         // Tag characters (ASCII smuggling) and variation selectors.
@@ -56,37 +49,42 @@ fn known_class(c: char) -> Option<Invisible> {
 }
 
 /// [`is_invisible_format`] and [`is_combining`] in one lookup.
+#[inline]
 pub(crate) fn invisible_class(c: char) -> Invisible {
-    if let Some(class) = known_class(c) {
-        return class;
-    }
     let u = u32::from(c);
+    if u < 0x80 {
+        return Invisible::No;
+    }
     if u < 0x1_0000 {
         let bits = BMP_CLASSES[(u / 4) as usize] >> (2 * (u % 4)) & 0b11;
-        return match bits {
-            1 => Invisible::Format,
-            2 => Invisible::Combining,
-            _ => Invisible::No,
-        };
+        return CLASS_OF_BITS[usize::from(bits)];
     }
-    by_category(c)
+    known_astral_class(u).unwrap_or_else(|| by_category(c))
 }
+
+/// What the two bits of [`BMP_CLASSES`] stand for.
+const CLASS_OF_BITS: [Invisible; 4] = [
+    Invisible::No,
+    Invisible::Format,
+    Invisible::Combining,
+    Invisible::No,
+];
 
 /// The class of every character of the Basic Multilingual Plane, two bits
 /// each (0 no, 1 format, 2 combining), read off the Unicode table once:
 /// scripts other than Latin would otherwise search the table for every
 /// character.
-static BMP_CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
-    let mut table = vec![0u8; 0x1_0000 / 4];
+static BMP_CLASSES: LazyLock<Box<[u8; 0x1_0000 / 4]>> = LazyLock::new(|| {
+    let mut table = Box::new([0u8; 0x1_0000 / 4]);
     for (u, c) in (0..0x1_0000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
-        let bits = match by_category(c) {
+        let bits: u8 = match by_category(c) {
             Invisible::No => 0,
             Invisible::Format => 1,
             Invisible::Combining => 2,
         };
         table[(u / 4) as usize] |= bits << (2 * (u % 4));
     }
-    table.into_boxed_slice()
+    table
 });
 
 /// The class by the Unicode table's general category.
