@@ -28,6 +28,7 @@
 //! wrapping is what an application should rely on: tell the model that
 //! what is inside the tag is data.
 
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -323,7 +324,7 @@ impl PromptGuard {
                 .map(char::from)
                 .collect()
         } else {
-            view.chars().filter(|c| c.is_alphabetic()).collect()
+            view.chars().filter(|&c| is_alphabetic(c)).collect()
         };
         for p in &self.squashed {
             if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
@@ -745,6 +746,8 @@ fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 fn normalised_view(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut view = String::with_capacity(text.len());
+    // The views of the characters of [`composes_with_nothing`] met so far.
+    let mut seen: HashMap<char, String> = HashMap::new();
     let mut i = 0;
     while i < bytes.len() {
         let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
@@ -758,12 +761,22 @@ fn normalised_view(text: &str) -> String {
             .position(u8::is_ascii)
             .map_or(bytes.len(), |n| i + off + n);
         let run = &text[i + off..end];
-        if run.chars().all(|c| LETTER_VIEWS.get(c).is_some()) {
-            // Letters of the tabled alphabets: each one's view, and the
-            // character before as ASCII.
+        if run
+            .chars()
+            .all(|c| LETTER_VIEWS.get(c).is_some() || composes_with_nothing(c))
+        {
+            // Characters whose views follow one another: each one's view,
+            // and the character before as ASCII.
             view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
             for c in run.chars() {
-                view.push_str(LETTER_VIEWS.get(c).unwrap_or_default());
+                match LETTER_VIEWS.get(c) {
+                    Some(letter) => view.push_str(letter),
+                    None => view.push_str(seen.entry(c).or_insert_with(|| {
+                        let mut one = String::new();
+                        unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut one);
+                        one
+                    })),
+                }
             }
         } else {
             unicode_view_into(&text[start..end], &mut view);
@@ -784,6 +797,16 @@ fn normalised_view(text: &str) -> String {
 /// letters.
 struct LetterViews {
     views: Vec<Option<String>>,
+}
+
+/// Hangul syllables, CJK ideographs, and kana without their voicing marks:
+/// starters that compose with no character of this set or of
+/// [`LetterViews`] before or after them (Hangul syllables compose only with
+/// the trailing jamo, kana only with the combining voicing marks, neither
+/// of which is in either set), so in a run of them too the view is each
+/// one's view in turn.
+fn composes_with_nothing(c: char) -> bool {
+    matches!(u32::from(c), 0xac00..=0xd7a3 | 0x4e00..=0x9fff | 0x3041..=0x3096 | 0x30a1..=0x30fa)
 }
 
 /// The first character [`LetterViews`] holds.
@@ -811,6 +834,29 @@ static LETTER_VIEWS: LazyLock<LetterViews> = LazyLock::new(|| LetterViews {
         })
         .collect(),
 });
+
+/// [`char::is_alphabetic`], read for the Basic Multilingual Plane from a
+/// bitset built with it once (outside ASCII the standard library searches a
+/// table for every character).
+fn is_alphabetic(c: char) -> bool {
+    static BMP: LazyLock<Box<[u64; 0x1_0000 / 64]>> = LazyLock::new(|| {
+        let mut bits = Box::new([0u64; 0x1_0000 / 64]);
+        for c in (0..0x1_0000u32).filter_map(char::from_u32) {
+            if c.is_alphabetic() {
+                bits[(u32::from(c) / 64) as usize] |= 1 << (u32::from(c) % 64);
+            }
+        }
+        bits
+    });
+    let u = u32::from(c);
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if u < 0x1_0000 {
+        BMP[(u / 64) as usize] >> (u % 64) & 1 == 1
+    } else {
+        c.is_alphabetic()
+    }
+}
 
 /// Spacing combining marks (`Mc`): they may compose with the character
 /// before them.
@@ -982,9 +1028,42 @@ mod tests {
         view
     }
 
+    #[test]
+    fn runs_where_neighbours_compose_read_as_the_whole_text() {
+        for text in [
+            "가\u{11a8}",
+            "각\u{11a8}가",
+            "가ㄳ",
+            "ㄱㅡ",
+            "\u{1100}\u{1161}",
+            "か\u{3099}",
+            "カ\u{309a}x",
+            "日本\u{3099}",
+            "x\u{301}가",
+            "é\u{301}",
+            "가 ﬁ 日",
+            "\u{b47}\u{b3e}",
+            "a\u{300}\u{301}b",
+        ] {
+            assert_eq!(normalised_view(text), whole_text_view(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_alphabetic_bitset_is_the_standard_library() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                is_alphabetic(c),
+                c.is_alphabetic(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
+        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{ac00}-\\u{d7a3}]|[\\u{11a8}-\\u{11c2}]|[\\u{3131}-\\u{318e}]|[\\u{3041}-\\u{30ff}]|[\\u{4e00}-\\u{4e10}]|[\\u{f900}-\\u{f910}]|\\u{3099}|\\u{309a}|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
             proptest::prop_assert_eq!(normalised_view(&text), whole_text_view(&text));
         }
     }
