@@ -799,14 +799,18 @@ struct LetterViews {
     views: Vec<Option<String>>,
 }
 
-/// Hangul syllables, CJK ideographs, and kana without their voicing marks:
-/// starters that compose with no character of this set or of
+/// Hangul syllables, CJK ideographs, kana without their voicing marks, and
+/// emoji and pictographs: starters that compose with no character of this
+/// set or of
 /// [`LetterViews`] before or after them (Hangul syllables compose only with
 /// the trailing jamo, kana only with the combining voicing marks, neither
 /// of which is in either set), so in a run of them too the view is each
 /// one's view in turn.
 fn composes_with_nothing(c: char) -> bool {
-    matches!(u32::from(c), 0xac00..=0xd7a3 | 0x4e00..=0x9fff | 0x3041..=0x3096 | 0x30a1..=0x30fa)
+    matches!(
+        u32::from(c),
+        0xac00..=0xd7a3 | 0x4e00..=0x9fff | 0x3041..=0x3096 | 0x30a1..=0x30fa | 0x1_f300..=0x1_faff
+    )
 }
 
 /// The first character [`LetterViews`] holds.
@@ -1063,7 +1067,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{ac00}-\\u{d7a3}]|[\\u{11a8}-\\u{11c2}]|[\\u{3131}-\\u{318e}]|[\\u{3041}-\\u{30ff}]|[\\u{4e00}-\\u{4e10}]|[\\u{f900}-\\u{f910}]|\\u{3099}|\\u{309a}|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
+        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{ac00}-\\u{d7a3}]|[\\u{11a8}-\\u{11c2}]|[\\u{3131}-\\u{318e}]|[\\u{3041}-\\u{30ff}]|[\\u{4e00}-\\u{4e10}]|[\\u{f900}-\\u{f910}]|\\u{3099}|\\u{309a}|[\\u{1f300}-\\u{1f310}]|[\\u{1f3fb}-\\u{1f3ff}]|\\u{fe0f}|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
             proptest::prop_assert_eq!(normalised_view(&text), whole_text_view(&text));
         }
     }
