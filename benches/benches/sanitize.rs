@@ -7,50 +7,51 @@ use std::hint::black_box;
 use alphaguard_sanitize::{PromptGuard, safe_embed_text, safe_log_message_with_limit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+/// `piece` over and over, cut to `size` characters.
+fn repeated(piece: &str, size: usize) -> String {
+    piece.chars().cycle().take(size).collect()
+}
+
 /// Plain prose in ASCII.
 fn clean(size: usize) -> String {
-    "The quick brown fox jumps over the lazy dog 0123456789. "
-        .chars()
-        .cycle()
-        .take(size)
-        .collect()
+    repeated(
+        "The quick brown fox jumps over the lazy dog 0123456789. ",
+        size,
+    )
 }
 
 /// Support requests in French, German, Spanish and Italian: the accented
 /// letters of the detector's languages.
 fn accented(size: usize) -> String {
-    "Je voudrais réserver une chambre, s'il vous plaît. Können Sie mir helfen? Die Größe passt nicht. \
-     ¿Podría ayudarme con mi pedido? La dirección está equivocada. Perché il mio ordine non è arrivato? "
-        .chars()
-        .cycle()
-        .take(size)
-        .collect()
+    repeated(
+        "Je voudrais réserver une chambre, s'il vous plaît. Können Sie mir helfen? Die Größe passt nicht. \
+     ¿Podría ayudarme con mi pedido? La dirección está equivocada. Perché il mio ordine non è arrivato? ",
+        size,
+    )
 }
 
 /// Russian prose: nearly every character outside ASCII.
 fn cyrillic(size: usize) -> String {
-    "Привет, как дела? Я хотел бы изменить свой заказ, потому что размер не подходит. "
-        .chars()
-        .cycle()
-        .take(size)
-        .collect()
+    repeated(
+        "Привет, как дела? Я хотел бы изменить свой заказ, потому что размер не подходит. ",
+        size,
+    )
 }
 
 /// Every trick at once, repeated: mentions, markdown, obfuscated schemes,
 /// escape sequences, bidi and zero-width characters, CR LF.
 fn hostile(size: usize) -> String {
-    "@everyone **x** <@&1> [a](java&#x09;script:x) \u{1b}[2J\u{202e}\u{200b}\r\n|| `"
-        .chars()
-        .cycle()
-        .take(size)
-        .collect()
+    repeated(
+        "@everyone **x** <@&1> [a](java&#x09;script:x) \u{1b}[2J\u{202e}\u{200b}\r\n|| `",
+        size,
+    )
 }
 
 /// The worst case found for the scheme check: nothing but colons spelled as
 /// character references, each after a letter (a check that read back over
 /// all of them for every colon was quadratic).
 fn dense_colons(size: usize) -> String {
-    "a&#58;".chars().cycle().take(size).collect()
+    repeated("a&#58;", size)
 }
 
 fn guards(c: &mut Criterion) {

@@ -14,23 +14,20 @@ pub(crate) fn is_invisible_format(c: char) -> bool {
 
 /// Combining marks (`Mn`, `Me`): they attach to the character before them.
 pub(crate) fn is_combining(c: char) -> bool {
-    !c.is_ascii()
-        && matches!(
-            c.general_category(),
-            GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
-        )
+    invisible_class(c) == Invisible::Combining
 }
 
 /// What [`strip`](crate::embed) does with a non-ASCII character: one table
 /// lookup answers both questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum Invisible {
     /// Neither format nor combining.
-    No,
+    No = 0,
     /// [`is_invisible_format`].
-    Format,
+    Format = 1,
     /// [`is_combining`].
-    Combining,
+    Combining = 2,
 }
 
 /// The classes of the characters outside the Basic Multilingual Plane that
@@ -62,7 +59,7 @@ pub(crate) fn invisible_class(c: char) -> Invisible {
     known_astral_class(u).unwrap_or_else(|| by_category(c))
 }
 
-/// What the two bits of [`BMP_CLASSES`] stand for.
+/// What the two bits of [`BMP_CLASSES`] stand for (the discriminants).
 const CLASS_OF_BITS: [Invisible; 4] = [
     Invisible::No,
     Invisible::Format,
@@ -71,18 +68,13 @@ const CLASS_OF_BITS: [Invisible; 4] = [
 ];
 
 /// The class of every character of the Basic Multilingual Plane, two bits
-/// each (0 no, 1 format, 2 combining), read off the Unicode table once:
+/// each (an [`Invisible`]'s discriminant), read off the Unicode table once:
 /// scripts other than Latin would otherwise search the table for every
 /// character.
 static BMP_CLASSES: LazyLock<Box<[u8; 0x1_0000 / 4]>> = LazyLock::new(|| {
     let mut table = Box::new([0u8; 0x1_0000 / 4]);
     for (u, c) in (0..0x1_0000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
-        let bits: u8 = match by_category(c) {
-            Invisible::No => 0,
-            Invisible::Format => 1,
-            Invisible::Combining => 2,
-        };
-        table[(u / 4) as usize] |= bits << (2 * (u % 4));
+        table[(u / 4) as usize] |= (by_category(c) as u8) << (2 * (u % 4));
     }
     table
 });
@@ -102,25 +94,10 @@ fn by_category(c: char) -> Invisible {
 mod tests {
     use super::*;
 
-    fn by_table(c: char) -> Invisible {
-        if c.is_ascii() {
-            return Invisible::No;
-        }
-        match c.general_category() {
-            GeneralCategory::Format
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator => Invisible::Format,
-            GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark => {
-                Invisible::Combining
-            }
-            _ => Invisible::No,
-        }
-    }
-
     #[test]
     fn the_shortcut_agrees_with_the_table() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
-            assert_eq!(invisible_class(c), by_table(c), "U+{:04X}", u32::from(c));
+            assert_eq!(invisible_class(c), by_category(c), "U+{:04X}", u32::from(c));
         }
     }
 }

@@ -162,9 +162,6 @@ fn all_printable_ascii(word: &[u8]) -> bool {
 /// so the cost stays linear however densely the colons are packed.
 fn defang_spans(input: &str) -> Vec<(usize, usize)> {
     let bytes = input.as_bytes();
-    if memchr::memchr2(b':', b'&', bytes).is_none() {
-        return Vec::new();
-    }
     // Byte spans of colons to defang.
     let mut spans: Vec<(usize, usize)> = Vec::new();
     // Where the text after the previous colon starts.
@@ -201,13 +198,18 @@ fn defang_spans(input: &str) -> Vec<(usize, usize)> {
 /// Step 3 on its own: `input` with its dangerous colons defanged to `[:]`.
 #[cfg(test)]
 fn defang_schemes(input: &str) -> Cow<'_, str> {
-    let spans = defang_spans(input);
+    with_colons_defanged(input, &defang_spans(input))
+}
+
+/// `input` with each of the byte spans `spans` (in order) replaced by `[:]`.
+#[cfg(test)]
+fn with_colons_defanged<'a>(input: &'a str, spans: &[(usize, usize)]) -> Cow<'a, str> {
     if spans.is_empty() {
         return Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len() + spans.len() * 2);
     let mut last = 0;
-    for (start, end) in spans {
+    for &(start, end) in spans {
         out.push_str(&input[last..start]);
         out.push_str("[:]");
         last = end;
@@ -270,7 +272,7 @@ fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end: usize) ->
                 // `type/`, as in `data:text/html,…`.
                 let mut next = first;
                 let mut name = 0;
-                while next.is_some_and(is_mime_name_byte) {
+                while next.is_some_and(is_scheme_byte) {
                     name += 1;
                     next = after.next();
                 }
@@ -318,32 +320,23 @@ fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Scheme> {
             }
         }
         let b = bytes[p - 1];
-        let c = if p == reference_end {
+        let (c, spelled) = if p == reference_end {
             let (c, start) = reference;
             p = start;
             looked = false;
-            if c.is_whitespace() || c.is_control() {
-                continue;
-            }
-            c
+            (c, true)
         } else if b.is_ascii() {
             p -= 1;
-            if b.is_ascii_whitespace() || b.is_ascii_control() {
-                continue;
-            }
-            char::from(b)
+            (char::from(b), false)
         } else {
             let Some(c) = input[floor..p].chars().next_back() else {
                 break;
             };
             p -= c.len_utf8();
-            if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
-                continue;
-            }
-            c
+            (c, false)
         };
-        let Ok(b) = u8::try_from(c.to_ascii_lowercase()) else {
-            break;
+        let Some(b) = view_byte(c, spelled) else {
+            continue;
         };
         if !is_scheme_byte(b) {
             break;
@@ -369,12 +362,10 @@ fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Scheme> {
 /// The longest word [`scheme_before`] looks for: `javascript`.
 const LONGEST_WORD: usize = 10;
 
+/// A letter, digit, `+`, `.` or `-`: what a scheme is made of, and (as the
+/// checks here read them) a MIME type's name too.
 fn is_scheme_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')
-}
-
-fn is_mime_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-')
 }
 
 /// Stands for every non-ASCII character in the normalised view: none of
@@ -408,38 +399,46 @@ impl Iterator for Normalised<'_> {
         let bytes = self.input.as_bytes();
         while self.at < self.end {
             let b = bytes[self.at];
-            // ASCII other than `&`: one byte, one character, no table lookups.
-            if b.is_ascii() && b != b'&' {
-                self.at += 1;
-                if b.is_ascii_whitespace() || b.is_ascii_control() {
-                    continue;
+            let (c, spelled) = match decode_entity(&bytes[self.at..]) {
+                Some((c, len)) => {
+                    self.at += len;
+                    (c, true)
                 }
-                return Some(b.to_ascii_lowercase());
-            }
-            if b == b'&' {
-                let Some((c, len)) = decode_entity(&bytes[self.at..]) else {
+                None if b.is_ascii() => {
                     self.at += 1;
-                    return Some(b'&');
-                };
-                self.at += len;
-                if c.is_whitespace() || c.is_control() {
-                    continue;
+                    (char::from(b), false)
                 }
-                return Some(if c.is_ascii() {
-                    c.to_ascii_lowercase() as u8
-                } else {
-                    NON_ASCII
-                });
+                None => {
+                    let c = self.input[self.at..].chars().next()?;
+                    self.at += c.len_utf8();
+                    (c, false)
+                }
+            };
+            if let Some(b) = view_byte(c, spelled) {
+                return Some(b);
             }
-            let c = self.input[self.at..].chars().next()?;
-            self.at += c.len_utf8();
-            if c.is_whitespace() || c.is_control() || is_invisible_format(c) {
-                continue;
-            }
-            return Some(NON_ASCII);
         }
         None
     }
+}
+
+/// What the normalised view makes of `c` (`spelled` as a character
+/// reference or written as itself): ASCII lower-cased, any other character
+/// [`NON_ASCII`]; `None` for what it drops, white space and controls, and
+/// format characters written as themselves.
+fn view_byte(c: char, spelled: bool) -> Option<u8> {
+    // ASCII first, without the Unicode tables (no format character is
+    // ASCII).
+    if let Ok(b) = u8::try_from(c)
+        && b.is_ascii()
+    {
+        return (!(b.is_ascii_whitespace() || b.is_ascii_control()))
+            .then(|| b.to_ascii_lowercase());
+    }
+    if c.is_whitespace() || c.is_control() || (!spelled && is_invisible_format(c)) {
+        return None;
+    }
+    Some(u8::try_from(c.to_ascii_lowercase()).unwrap_or(NON_ASCII))
 }
 
 /// An HTML character reference at the start of `text`: `&#106;`, `&#x6A;`
@@ -560,20 +559,27 @@ fn written_len(e: u64) -> usize {
     usize::from((e >> 40) as u8 & 0x7f)
 }
 
-/// What a byte mid-line writes (a backslash waits for the next byte).
-const fn mid_line_entry(b: u8) -> u64 {
+/// What a byte other than a backslash writes mid-line (the first so many
+/// bytes of the array), and the state after it.
+const fn mid_line_bytes(b: u8) -> ([u8; 3], usize, usize) {
     let next = match b {
         b'\n' => state::LINE_START,
         b'&' => state::AFTER_AMPERSAND,
         _ => state::MID_LINE,
     };
     if b == b'@' {
-        entry(&SAFE_AT_UTF8, next)
+        (SAFE_AT_UTF8, 3, next)
     } else if is_escaped(b) {
-        entry(&[b'\\', b], next)
+        ([b'\\', b, 0], 2, next)
     } else {
-        entry(&[b], next)
+        ([b, 0, 0], 1, next)
     }
+}
+
+/// [`mid_line_bytes`] as an entry.
+const fn mid_line_entry(b: u8) -> u64 {
+    let (out, len, next) = mid_line_bytes(b);
+    entry(out.split_at(len).0, next)
 }
 
 /// Markdown escaping as a transducer: for a state (times 256) plus a byte,
@@ -614,16 +620,9 @@ static ESCAPE_TABLE: [u64; state::COUNT * 256] = {
         table[state::BACKSLASH * 256 + b] = if pairs_with_backslash(byte) {
             entry(&[b'\\', byte], state::MID_LINE)
         } else {
-            let then = mid_line_entry(byte);
-            let len = ((then >> 40) as u8 & 0x7f) as usize;
-            let mut out = [b'\\', b'\\', 0, 0, 0];
-            let mut k = 0;
-            while k < len {
-                out[2 + k] = (then >> (8 * k)) as u8;
-                k += 1;
-            }
-            let (written, _) = out.split_at(2 + len);
-            entry(written, (then >> 48) as usize / 256)
+            let (then, len, next) = mid_line_bytes(byte);
+            let out = [b'\\', b'\\', then[0], then[1], then[2]];
+            entry(out.split_at(2 + len).0, next)
         };
         b += 1;
     }
@@ -1061,18 +1060,7 @@ mod tests {
                     spans.push((n.start, n.end()));
                 }
             }
-            if spans.is_empty() {
-                return Cow::Borrowed(input);
-            }
-            let mut out = String::with_capacity(input.len() + spans.len() * 2);
-            let mut last = 0;
-            for (start, end) in spans {
-                out.push_str(&input[last..start]);
-                out.push_str("[:]");
-                last = end;
-            }
-            out.push_str(&input[last..]);
-            Cow::Owned(out)
+            super::super::with_colons_defanged(input, &spans)
         }
 
         fn normalise(input: &str) -> Vec<Normalised> {

@@ -760,26 +760,21 @@ fn normalised_view(text: &str) -> String {
             .iter()
             .position(u8::is_ascii)
             .map_or(bytes.len(), |n| i + off + n);
-        let run = &text[i + off..end];
-        if run
-            .chars()
-            .all(|c| LETTER_VIEWS.get(c).is_some() || composes_with_nothing(c))
-        {
-            // Characters whose views follow one another: each one's view,
-            // and the character before as ASCII.
-            view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
-            for c in run.chars() {
-                match LETTER_VIEWS.get(c) {
-                    Some(letter) => view.push_str(letter),
-                    None => view.push_str(seen.entry(c).or_insert_with(|| {
-                        let mut one = String::new();
-                        unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut one);
-                        one
-                    })),
-                }
+        // Characters whose views follow one another: each one's view, and
+        // the character before as ASCII. At the first other character the
+        // run is taken back and read whole.
+        let taken_back = view.len();
+        view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
+        for c in text[i + off..end].chars() {
+            if let Some(letter) = LETTER_VIEWS.get(c) {
+                view.push_str(letter);
+            } else if composes_with_nothing(c) {
+                view.push_str(seen.entry(c).or_insert_with(|| char_view(c)));
+            } else {
+                view.truncate(taken_back);
+                unicode_view_into(&text[start..end], &mut view);
+                break;
             }
-        } else {
-            unicode_view_into(&text[start..end], &mut view);
         }
         i = end;
     }
@@ -832,9 +827,7 @@ static LETTER_VIEWS: LazyLock<LetterViews> = LazyLock::new(|| LetterViews {
             if is_combining(c) || is_spacing_mark(c) {
                 return None;
             }
-            let mut view = String::new();
-            unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut view);
-            Some(view)
+            Some(char_view(c))
         })
         .collect(),
 });
@@ -872,6 +865,13 @@ fn is_spacing_mark(c: char) -> bool {
 /// An ASCII byte of the view: lower case, leetspeak read as a letter.
 fn leet_ascii(b: u8) -> char {
     leet(char::from(b.to_ascii_lowercase()))
+}
+
+/// The view of `c` alone.
+fn char_view(c: char) -> String {
+    let mut view = String::new();
+    unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut view);
+    view
 }
 
 /// The Unicode steps of [`normalised_view`] over `text`, appended to `view`.
