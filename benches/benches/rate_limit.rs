@@ -35,7 +35,7 @@ fn ours(allow: bool) -> RateLimiter {
         Quota::new(NonZeroU32::MIN, Duration::from_secs(3600))
     }
     .expect("valid quota");
-    RateLimiter::new(Tiers::new(quota, quota, quota))
+    RateLimiter::new(uniform(quota))
 }
 
 fn governor(allow: bool) -> DefaultKeyedRateLimiter<IpAddr> {
@@ -57,11 +57,11 @@ fn single_thread(c: &mut Criterion) {
         // One hot key.
         let (a, g) = (ours(allow), governor(allow));
         let (k, addr) = (key(1), ip(1));
-        a.check(Tier::Read, &k);
+        a.check(tier("read"), &k);
         let _ = g.check_key(&addr);
         group.bench_function(
             BenchmarkId::new(format!("hot_key/{path}"), "alphaguard"),
-            |b| b.iter(|| black_box(a.check(Tier::Read, black_box(&k)).allowed)),
+            |b| b.iter(|| black_box(a.check(tier("read"), black_box(&k)).allowed)),
         );
         group.bench_function(
             BenchmarkId::new(format!("hot_key/{path}"), "governor"),
@@ -72,7 +72,7 @@ fn single_thread(c: &mut Criterion) {
         // both, as a service would).
         let (a, g) = (ours(allow), governor(allow));
         for n in 0..KEYS {
-            a.check(Tier::Read, &key(n));
+            a.check(tier("read"), &key(n));
             let _ = g.check_key(&ip(n));
         }
         let mut n = 0;
@@ -81,7 +81,10 @@ fn single_thread(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     n = (n + 1) % KEYS;
-                    black_box(a.check(Tier::Read, &ClientKey::from_ip(ip(n), 64)).allowed)
+                    black_box(
+                        a.check(tier("read"), &ClientKey::from_ip(ip(n), 64))
+                            .allowed,
+                    )
                 })
             },
         );
@@ -124,14 +127,14 @@ fn contended(c: &mut Criterion) {
             let g = Arc::new(governor(allow));
             let pick = |t: usize| if same_key { 1 } else { 1 + t as u32 };
             for t in 0..2 {
-                a.check(Tier::Read, &key(pick(t)));
+                a.check(tier("read"), &key(pick(t)));
                 let _ = g.check_key(&ip(pick(t)));
             }
             group.bench_function(
                 BenchmarkId::new(format!("{scenario}/{path}"), "alphaguard"),
                 |b| {
                     b.iter_custom(|iters| {
-                        two_threads(iters, |t, _| a.check(Tier::Read, &key(pick(t))).allowed)
+                        two_threads(iters, |t, _| a.check(tier("read"), &key(pick(t))).allowed)
                     })
                 },
             );
@@ -159,7 +162,7 @@ fn redis_round_trip(c: &mut Criterion) {
     let limiter = rt
         .block_on(RedisLimiter::connect(
             &server.url(),
-            Tiers::SEED_DEFAULTS,
+            seed(),
             FailurePolicy::FailClosed,
         ))
         .expect("connect");
@@ -168,7 +171,7 @@ fn redis_round_trip(c: &mut Criterion) {
     group.bench_function("check", |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
-            rt.block_on(limiter.try_check(Tier::Read, &key(n % KEYS)))
+            rt.block_on(limiter.try_check(tier("read"), &key(n % KEYS)))
                 .expect("redis answers")
         })
     });
@@ -180,3 +183,30 @@ fn redis_round_trip(c: &mut Criterion) {
 
 criterion_group!(benches, single_thread, contended, redis_round_trip);
 criterion_main!(benches);
+
+/// The seed's three tiers (probe 60, read 30, write 10 per minute).
+#[allow(dead_code)]
+fn seed() -> alphaguard_rate_limit::Tiers {
+    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
+        tiers.add(name, per_min(n)).unwrap();
+    }
+    tiers
+}
+
+/// Three tiers named like the seed's, each with `quota`.
+#[allow(dead_code)]
+fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for name in ["probe", "read", "write"] {
+        tiers.add(name, quota).unwrap();
+    }
+    tiers
+}
+
+/// A tier of [`seed`] (and [`uniform`]) by name.
+#[allow(dead_code)]
+fn tier(name: &str) -> alphaguard_rate_limit::Tier {
+    seed().get(name).unwrap()
+}

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub mod refusal;
+
 /// Whether `url` is a service base URL that is safe to send secrets to:
 /// `https://` anywhere, `http://` only to `localhost` or a loopback address
 /// (tests, local development); a host is required, and user info,

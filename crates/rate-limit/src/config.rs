@@ -8,13 +8,23 @@ use ipnet::IpNet;
 
 use crate::{ClientIpResolver, FailurePolicy, Quota, Tiers};
 
-/// The rate-limit settings of the service.
+/// A tier the caller wants, with the variable that may change its
+/// per-minute limit: the service's data, handed to [`Config::from_lookup`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierSpec {
+    /// The tier's name (`RateLimit` headers, metrics, Redis keys).
+    pub name: &'static str,
+    /// The variable holding its limit per minute.
+    pub env_var: &'static str,
+    /// The limit per minute when the variable is unset.
+    pub per_minute: u32,
+}
+
+/// The rate-limit settings of a service: the tiers it names, plus
 ///
 /// | variable | meaning | default |
 /// | --- | --- | --- |
-/// | `RATE_LIMIT_PROBE_PER_MIN` | probe tier limit per minute | 60 |
-/// | `RATE_LIMIT_READ_PER_MIN` | read tier limit per minute | 30 |
-/// | `RATE_LIMIT_WRITE_PER_MIN` | write tier limit per minute | 10 |
+/// | each [`TierSpec::env_var`] | that tier's limit per minute | [`TierSpec::per_minute`] |
 /// | `RATE_LIMIT_CLEANUP_SECS` | idle-state sweep period | 600 |
 /// | `RATE_LIMIT_MAX_CLIENTS` | tracked clients per tier (memory store) | 1000000 |
 /// | `RATE_LIMIT_IPV6_PREFIX` | IPv6 clients grouped by this prefix | 64 |
@@ -24,7 +34,7 @@ use crate::{ClientIpResolver, FailurePolicy, Quota, Tiers};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Config {
-    /// The tier quotas.
+    /// The tiers, in the order of the specs given.
     pub tiers: Tiers,
     /// How often idle states are swept.
     pub cleanup: Duration,
@@ -40,35 +50,46 @@ pub struct Config {
 
 impl Config {
     /// Reads the process environment.
-    pub fn from_env() -> Result<Self, ConfigErrors> {
-        Self::from_lookup(|var| std::env::var(var).ok())
+    pub fn from_env(specs: &[TierSpec]) -> Result<Self, ConfigErrors> {
+        Self::from_lookup(|var| std::env::var(var).ok(), specs)
     }
 
-    /// Reads through `lookup`; unset and empty variables take defaults.
-    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
+    /// Reads through `lookup`; unset and empty variables take defaults. A
+    /// spec whose own name or default is invalid is reported under its
+    /// variable too.
+    pub fn from_lookup(
+        lookup: impl FnMut(&str) -> Option<String>,
+        specs: &[TierSpec],
+    ) -> Result<Self, ConfigErrors> {
         let mut vars = Vars::new(lookup);
 
-        let mut per_minute = |var: &'static str, default: Quota| -> Quota {
-            let Some(text) = vars.get(var) else {
-                return default;
+        let mut tiers = Tiers::new();
+        for spec in specs {
+            let limit = match vars.get(spec.env_var) {
+                None => NonZeroU32::new(spec.per_minute),
+                Some(text) => match text.parse::<NonZeroU32>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        vars.fail(spec.env_var, "not a positive integer");
+                        continue;
+                    }
+                },
             };
-            match text.parse::<NonZeroU32>() {
-                Ok(n) => Quota::per_minute(n).unwrap_or_else(|e| {
-                    vars.fail(var, e.to_string());
-                    default
-                }),
-                Err(_) => {
-                    vars.fail(var, "not a positive integer");
-                    default
+            let quota = match limit.map(Quota::per_minute) {
+                Some(Ok(quota)) => quota,
+                Some(Err(e)) => {
+                    vars.fail(spec.env_var, e.to_string());
+                    continue;
                 }
+                None => {
+                    vars.fail(spec.env_var, "the built-in default is zero");
+                    continue;
+                }
+            };
+            if let Err(e) = tiers.add(spec.name, quota) {
+                vars.fail(spec.env_var, e.to_string());
             }
-        };
-        let d = Tiers::SEED_DEFAULTS;
-        let tiers = Tiers::new(
-            per_minute("RATE_LIMIT_PROBE_PER_MIN", d.quota(crate::Tier::Probe)),
-            per_minute("RATE_LIMIT_READ_PER_MIN", d.quota(crate::Tier::Read)),
-            per_minute("RATE_LIMIT_WRITE_PER_MIN", d.quota(crate::Tier::Write)),
-        );
+        }
 
         let cleanup = Duration::from_secs(vars.number("RATE_LIMIT_CLEANUP_SECS", 600, 1..=86_400));
         let max_clients = vars.number(
@@ -137,12 +158,34 @@ fn parse_cidr(text: &str) -> Option<IpNet> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Tier;
+
+    const SPECS: [TierSpec; 3] = [
+        TierSpec {
+            name: "probe",
+            env_var: "RATE_LIMIT_PROBE_PER_MIN",
+            per_minute: 60,
+        },
+        TierSpec {
+            name: "read",
+            env_var: "RATE_LIMIT_READ_PER_MIN",
+            per_minute: 30,
+        },
+        TierSpec {
+            name: "write",
+            env_var: "RATE_LIMIT_WRITE_PER_MIN",
+            per_minute: 10,
+        },
+    ];
 
     #[test]
     fn defaults_without_any_variable() {
-        let c = Config::from_lookup(|_| None).unwrap();
-        assert_eq!(c.tiers, Tiers::SEED_DEFAULTS);
+        let c = Config::from_lookup(|_| None, &SPECS).unwrap();
+        let limits: Vec<(&str, u32)> = c
+            .tiers
+            .iter()
+            .map(|(_, name, q)| (name, q.limit().get()))
+            .collect();
+        assert_eq!(limits, [("probe", 60), ("read", 30), ("write", 10)]);
         assert_eq!(c.cleanup, Duration::from_secs(600));
         assert!(c.resolver.trusted().is_empty());
         assert_eq!(c.on_store_error, FailurePolicy::FailClosed);
@@ -151,23 +194,27 @@ mod tests {
 
     #[test]
     fn reads_every_variable() {
-        let c = Config::from_lookup(|var| {
-            Some(
-                match var {
-                    "RATE_LIMIT_PROBE_PER_MIN" => "600",
-                    "RATE_LIMIT_READ_PER_MIN" => "300",
-                    "RATE_LIMIT_WRITE_PER_MIN" => "100",
-                    "RATE_LIMIT_CLEANUP_SECS" => "30",
-                    "TRUSTED_PROXIES" => "10.0.0.0/8, 192.0.2.1 ,2001:db8::/32",
-                    "RATE_LIMIT_ON_STORE_ERROR" => "open",
-                    "RATE_LIMIT_REDIS_URL" => "redis://127.0.0.1:6379/0",
-                    _ => return None,
-                }
-                .to_owned(),
-            )
-        })
+        let c = Config::from_lookup(
+            |var| {
+                Some(
+                    match var {
+                        "RATE_LIMIT_PROBE_PER_MIN" => "600",
+                        "RATE_LIMIT_READ_PER_MIN" => "300",
+                        "RATE_LIMIT_WRITE_PER_MIN" => "100",
+                        "RATE_LIMIT_CLEANUP_SECS" => "30",
+                        "TRUSTED_PROXIES" => "10.0.0.0/8, 192.0.2.1 ,2001:db8::/32",
+                        "RATE_LIMIT_ON_STORE_ERROR" => "open",
+                        "RATE_LIMIT_REDIS_URL" => "redis://127.0.0.1:6379/0",
+                        _ => return None,
+                    }
+                    .to_owned(),
+                )
+            },
+            &SPECS,
+        )
         .unwrap();
-        assert_eq!(c.tiers.quota(Tier::Write).limit().get(), 100);
+        let write = c.tiers.get("write").unwrap();
+        assert_eq!(c.tiers.quota(write).unwrap().limit().get(), 100);
         assert_eq!(c.cleanup, Duration::from_secs(30));
         assert_eq!(c.resolver.trusted().len(), 3);
         assert_eq!(c.on_store_error, FailurePolicy::FailOpen);
@@ -175,21 +222,24 @@ mod tests {
 
     #[test]
     fn every_bad_variable_is_named() {
-        let err = Config::from_lookup(|var| {
-            Some(
-                match var {
-                    "RATE_LIMIT_PROBE_PER_MIN" => "0",
-                    "RATE_LIMIT_READ_PER_MIN" => "lots",
-                    "RATE_LIMIT_WRITE_PER_MIN" => "99999999",
-                    "RATE_LIMIT_CLEANUP_SECS" => "-1",
-                    "TRUSTED_PROXIES" => "10.0.0.0/8,10.0.0.0/99,proxy.local",
-                    "RATE_LIMIT_ON_STORE_ERROR" => "maybe",
-                    "RATE_LIMIT_REDIS_URL" => "http://user:hunter2@x",
-                    _ => return None,
-                }
-                .to_owned(),
-            )
-        })
+        let err = Config::from_lookup(
+            |var| {
+                Some(
+                    match var {
+                        "RATE_LIMIT_PROBE_PER_MIN" => "0",
+                        "RATE_LIMIT_READ_PER_MIN" => "lots",
+                        "RATE_LIMIT_WRITE_PER_MIN" => "99999999",
+                        "RATE_LIMIT_CLEANUP_SECS" => "-1",
+                        "TRUSTED_PROXIES" => "10.0.0.0/8,10.0.0.0/99,proxy.local",
+                        "RATE_LIMIT_ON_STORE_ERROR" => "maybe",
+                        "RATE_LIMIT_REDIS_URL" => "http://user:hunter2@x",
+                        _ => return None,
+                    }
+                    .to_owned(),
+                )
+            },
+            &SPECS,
+        )
         .unwrap_err();
         let vars: Vec<_> = err.0.iter().map(|e| e.var).collect();
         assert_eq!(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::{Decision, Quota, Tier};
+use crate::{Decision, Quota};
 
 /// `RateLimit-Policy`.
 pub const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -17,33 +17,34 @@ fn ceil_secs(d: Duration) -> u64 {
     d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
-/// Sets `RateLimit-Policy: {tier};q={limit};w={window}` and
-/// `RateLimit: {tier};r={remaining};t={reset}` (seconds, rounded up), and on
-/// a refusal `Retry-After` in whole seconds, rounded up and never 0.
+/// Sets `RateLimit-Policy: {policy};q={limit};w={window}` and
+/// `RateLimit: {policy};r={remaining};t={reset}` (seconds, rounded up), and
+/// on a refusal `Retry-After` in whole seconds, rounded up and never 0.
+/// `policy` is the tier's name ([`crate::Tiers::name`]).
 ///
 /// ```
 /// use std::time::Duration;
-/// use alphaguard_rate_limit::{Decision, Quota, Tier, headers::set_rate_limit_headers};
+/// use alphaguard_rate_limit::{Decision, Quota, headers::set_rate_limit_headers};
 ///
 /// let quota = Quota::per_minute(30.try_into().unwrap()).unwrap();
 /// let refused = Decision { allowed: false, limit: 30, remaining: 0, reset: Duration::from_millis(4200) };
 /// let mut headers = http::HeaderMap::new();
-/// set_rate_limit_headers(&mut headers, Tier::Read, quota, &refused);
+/// set_rate_limit_headers(&mut headers, "read", quota, &refused);
 /// assert_eq!(headers["ratelimit-policy"], "read;q=30;w=60");
 /// assert_eq!(headers["ratelimit"], "read;r=0;t=5");
 /// assert_eq!(headers["retry-after"], "5");
 /// ```
 pub fn set_rate_limit_headers(
     headers: &mut HeaderMap,
-    tier: Tier,
+    policy: &str,
     quota: Quota,
     decision: &Decision,
 ) {
     let window = ceil_secs(quota.period()).max(1);
-    let policy = format!("{};q={};w={}", tier.as_str(), quota.limit(), window);
     let reset = ceil_secs(decision.reset);
-    let state = format!("{};r={};t={}", tier.as_str(), decision.remaining, reset);
-    // Tier names and numbers are always valid header text.
+    let state = format!("{policy};r={};t={reset}", decision.remaining);
+    let policy = format!("{policy};q={};w={window}", quota.limit());
+    // Tier names (checked by `Tiers::add`) and numbers are valid header text.
     if let Ok(v) = HeaderValue::try_from(policy) {
         headers.insert(RATELIMIT_POLICY, v);
     }

@@ -125,7 +125,8 @@ impl ClientIpResolver {
         &self.trusted
     }
 
-    fn is_trusted(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
         self.trusted.iter().any(|net| net.contains(&ip))
     }
@@ -164,9 +165,16 @@ impl ClientIpResolver {
         client
     }
 
-    /// The client's key: [`Self::resolve`] then [`ClientKey::from_ip`].
+    /// The client's key: [`Self::resolve`] then [`Self::key_of`].
     pub fn key(&self, peer: IpAddr, headers: &HeaderMap) -> ClientKey {
-        ClientKey::from_ip(self.resolve(peer, headers), self.v6_prefix)
+        self.key_of(self.resolve(peer, headers))
+    }
+
+    /// The key of an address already resolved: IPv6 masked to the prefix.
+    /// Resolve once, keep the full address for logs and forwarding, and
+    /// key the limiter with this.
+    pub fn key_of(&self, client: IpAddr) -> ClientKey {
+        ClientKey::from_ip(client, self.v6_prefix)
     }
 }
 

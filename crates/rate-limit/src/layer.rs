@@ -5,10 +5,12 @@
 //! address (a [`std::net::SocketAddr`] in the request's extensions, as the
 //! server that accepted the connection put it there) and the forwarding
 //! headers the [`ClientIpResolver`] trusts, sorts the request into a tier
-//! with the [`Classifier`], and checks it:
+//! with the [`Classifier`]'s rules, and checks it:
 //!
-//! - refused: `429` with `{"error": "too many requests"}`, `Retry-After`,
-//!   `RateLimit` and `RateLimit-Policy`; the inner service is not called;
+//! - refused: `429` rendered by the layer's [`RefusalResponse`] policy
+//!   (default [`JsonError`]: `{"error": "too many requests"}`) from
+//!   [`RateLimited`], plus `Retry-After`, `RateLimit` and
+//!   `RateLimit-Policy`; the inner service is not called;
 //! - admitted: the inner service's response gets `RateLimit` and
 //!   `RateLimit-Policy`, and the request carries a [`Limited`] extension.
 //!
@@ -21,16 +23,21 @@
 //! # async fn main() {
 //! use std::net::SocketAddr;
 //! use std::sync::Arc;
-//! use alphaguard_rate_limit::{ClientIpResolver, Classifier, RateLimiter, Tiers};
-//! use alphaguard_rate_limit::layer::{Backend, RateLimitLayer};
+//! use alphaguard_rate_limit::{Backend, Classifier, ClientIpResolver, Quota, RateLimiter, Tiers};
+//! use alphaguard_rate_limit::layer::RateLimitLayer;
 //! use bytes::Bytes;
-//! use http::{Request, Response, StatusCode};
+//! use http::{Method, Request, Response, StatusCode};
 //! use http_body_util::Full;
 //! use tower::{ServiceBuilder, ServiceExt, service_fn};
 //!
-//! let limiter = Arc::new(RateLimiter::new(Tiers::per_minute(60.try_into().unwrap(), 30.try_into().unwrap(), 1.try_into().unwrap()).unwrap()));
+//! let per_min = |n: u32| Quota::per_minute(n.try_into().unwrap()).unwrap();
+//! let mut tiers = Tiers::new();
+//! let read = tiers.add("read", per_min(30)).unwrap();
+//! let write = tiers.add("write", per_min(1)).unwrap();
+//! let classifier = Classifier::new(write).rule(&[Method::GET, Method::HEAD], "", read);
+//! let limiter = Arc::new(RateLimiter::new(tiers));
 //! let app = ServiceBuilder::new()
-//!     .layer(RateLimitLayer::new(Backend::Memory(limiter), ClientIpResolver::default(), Classifier::default()))
+//!     .layer(RateLimitLayer::new(Backend::Memory(limiter), ClientIpResolver::default(), classifier))
 //!     .service(service_fn(|_req: Request<()>| async {
 //!         Ok::<_, std::convert::Infallible>(Response::new(Full::new(Bytes::from("ok"))))
 //!     }));
@@ -55,46 +62,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
-use http::{Request, Response, StatusCode, header};
+use alphaguard_config::refusal::{JsonError, Refusal, RefusalResponse};
+use http::{Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::headers::set_rate_limit_headers;
-use crate::{Classifier, ClientIpResolver, ClientKey, Decision, Quota, RateLimiter, Tier};
+use crate::{Backend, Classifier, ClientIpResolver, ClientKey, Decision, RateLimited, Tier};
 
 type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
-
-/// Which limiter the layer asks.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum Backend {
-    /// The in-process limiter.
-    Memory(Arc<RateLimiter>),
-    /// The Redis limiter (feature `redis`).
-    #[cfg(feature = "redis")]
-    Redis(Arc<crate::RedisLimiter>),
-}
-
-impl Backend {
-    /// Decides one request.
-    pub async fn check(&self, tier: Tier, key: &ClientKey) -> Decision {
-        match self {
-            Self::Memory(limiter) => limiter.check(tier, key),
-            #[cfg(feature = "redis")]
-            Self::Redis(limiter) => limiter.check(tier, key).await,
-        }
-    }
-
-    /// A tier's quota.
-    pub fn quota(&self, tier: Tier) -> Quota {
-        match self {
-            Self::Memory(limiter) => limiter.tiers().quota(tier),
-            #[cfg(feature = "redis")]
-            Self::Redis(limiter) => limiter.tiers().quota(tier),
-        }
-    }
-}
 
 /// What the layer decided, in the extensions of an admitted request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +85,9 @@ pub struct Limited {
 
 /// Builds [`RateLimitService`]s; see the [module docs](self).
 #[derive(Debug, Clone)]
-pub struct RateLimitLayer {
+pub struct RateLimitLayer<P = JsonError> {
     shared: Arc<Shared>,
+    respond: P,
 }
 
 #[derive(Debug)]
@@ -120,8 +97,26 @@ struct Shared {
     classifier: Classifier,
 }
 
+/// A server set-up error: no peer address in the request's extensions.
+#[derive(Debug)]
+struct NoPeerAddress;
+
+impl Refusal for NoPeerAddress {
+    fn status(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn public_message(&self) -> &'static str {
+        "internal error"
+    }
+
+    fn label(&self) -> &'static str {
+        "no_peer_address"
+    }
+}
+
 impl RateLimitLayer {
-    /// A layer over a backend.
+    /// A layer over a backend, answering refusals with [`JsonError`].
     pub fn new(backend: Backend, resolver: ClientIpResolver, classifier: Classifier) -> Self {
         Self {
             shared: Arc::new(Shared {
@@ -129,29 +124,42 @@ impl RateLimitLayer {
                 resolver,
                 classifier,
             }),
+            respond: JsonError,
         }
     }
 }
 
-impl<S> Layer<S> for RateLimitLayer {
-    type Service = RateLimitService<S>;
+impl<P> RateLimitLayer<P> {
+    /// Renders refusals with `policy` (the service's error envelope).
+    pub fn respond_with<Q>(self, policy: Q) -> RateLimitLayer<Q> {
+        RateLimitLayer {
+            shared: self.shared,
+            respond: policy,
+        }
+    }
+}
+
+impl<S, P: Clone> Layer<S> for RateLimitLayer<P> {
+    type Service = RateLimitService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
         RateLimitService {
             inner,
             shared: Arc::clone(&self.shared),
+            respond: self.respond.clone(),
         }
     }
 }
 
 /// The service [`RateLimitLayer`] builds.
 #[derive(Clone)]
-pub struct RateLimitService<S> {
+pub struct RateLimitService<S, P = JsonError> {
     inner: S,
     shared: Arc<Shared>,
+    respond: P,
 }
 
-impl<S> fmt::Debug for RateLimitService<S> {
+impl<S, P> fmt::Debug for RateLimitService<S, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimitService")
             .field("shared", &self.shared)
@@ -159,23 +167,14 @@ impl<S> fmt::Debug for RateLimitService<S> {
     }
 }
 
-fn json<B: From<Bytes>>(status: StatusCode, body: &'static str) -> Response<B> {
-    let mut response = Response::new(B::from(Bytes::from_static(body.as_bytes())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RateLimitService<S>
+impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for RateLimitService<S, P>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send,
     S::Error: Send,
+    P: RefusalResponse<ResBody>,
     ReqBody: Send + 'static,
-    ResBody: From<Bytes> + Send + 'static,
+    ResBody: Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -189,29 +188,28 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = Arc::clone(&self.shared);
+        let respond = self.respond.clone();
         Box::pin(async move {
             let Some(peer) = request.extensions().get::<SocketAddr>().copied() else {
                 tracing::error!(
                     "no peer address in the request extensions; the server must insert a SocketAddr"
                 );
-                return Ok(json(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    r#"{"error":"internal error"}"#,
-                ));
+                return Ok(respond.respond(&NoPeerAddress, request.extensions()));
             };
             let key = shared.resolver.key(peer.ip(), request.headers());
             let tier = shared
                 .classifier
                 .classify(request.method(), request.uri().path());
             let decision = shared.backend.check(tier, &key).await;
-            let quota = shared.backend.quota(tier);
+            let tiers = shared.backend.tiers();
+            let name = tiers.name(tier).unwrap_or("unknown");
+            let quota = tiers.quota(tier);
             if !decision.allowed {
-                tracing::info!(tier = tier.as_str(), client = ?key, "rate limited");
-                let mut response = json(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    r#"{"error":"too many requests"}"#,
-                );
-                set_rate_limit_headers(response.headers_mut(), tier, quota, &decision);
+                tracing::info!(tier = name, client = ?key, "rate limited");
+                let mut response = respond.respond(&RateLimited, request.extensions());
+                if let Some(quota) = quota {
+                    set_rate_limit_headers(response.headers_mut(), name, quota, &decision);
+                }
                 return Ok(response);
             }
             request.extensions_mut().insert(Limited {
@@ -220,7 +218,9 @@ where
                 decision,
             });
             let mut response = inner.call(request).await?;
-            set_rate_limit_headers(response.headers_mut(), tier, quota, &decision);
+            if let Some(quota) = quota {
+                set_rate_limit_headers(response.headers_mut(), name, quota, &decision);
+            }
             Ok(response)
         })
     }

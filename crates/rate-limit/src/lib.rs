@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod backend;
 mod clock;
 mod config;
 pub mod headers;
@@ -19,15 +20,16 @@ mod redis_store;
 pub mod layer;
 
 pub use alphaguard_config::{ConfigError, ConfigErrors};
+pub use backend::{Backend, RateLimited};
 pub use clock::{Clock, FakeClock, MonotonicClock, SystemClock};
-pub use config::Config;
+pub use config::{Config, TierSpec};
 pub use key::{ClientIpResolver, ClientKey, ForwardedHeader, MAX_HOPS};
-pub use limiter::{RateLimiter, Sweeper};
+pub use limiter::{RateLimiter, Sweeper, unknown_tier};
 pub use quota::{MAX_LIMIT, MAX_PERIOD, MIN_PERIOD, Quota, QuotaError};
 #[cfg(feature = "redis")]
 pub use redis_store::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisLimiter, RedisStoreError};
 pub use store::{DEFAULT_MAX_CLIENTS, MemoryStore, StateStore};
-pub use tier::{Classifier, Tier, Tiers};
+pub use tier::{Classifier, Rule, Tier, TierError, Tiers};
 pub use window::{Decision, Step, Window};
 
 /// What a shared store's failure turns into.

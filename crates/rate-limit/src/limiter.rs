@@ -8,25 +8,29 @@ use crate::{ClientKey, Clock, MemoryStore, MonotonicClock, StateStore, Tier, Tie
 /// The limiter: a [`Window`] per tier over a [`StateStore`] and a [`Clock`].
 ///
 /// ```
-/// use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, RateLimiter, Tier, Tiers};
+/// use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, Quota, RateLimiter, Tiers};
 /// use std::time::Duration;
 ///
+/// let per_min = |n: u32| Quota::per_minute(n.try_into().unwrap()).unwrap();
+/// let mut tiers = Tiers::new();
+/// let read = tiers.add("read", per_min(30)).unwrap();
+/// let write = tiers.add("write", per_min(10)).unwrap();
 /// let clock = FakeClock::default();
-/// let limiter = RateLimiter::with_store_and_clock(Tiers::SEED_DEFAULTS, MemoryStore::default(), clock.clone());
+/// let limiter = RateLimiter::with_store_and_clock(tiers, MemoryStore::default(), clock.clone());
 /// let client = ClientKey::from_ip("203.0.113.9".parse().unwrap(), 64);
 ///
 /// for _ in 0..10 {
-///     assert!(limiter.check(Tier::Write, &client).allowed);
+///     assert!(limiter.check(write, &client).allowed);
 /// }
-/// let refused = limiter.check(Tier::Write, &client);
+/// let refused = limiter.check(write, &client);
 /// assert!(!refused.allowed);
 /// assert!(refused.retry_after().unwrap() > Duration::from_secs(60));
 /// // Reads have their own budget.
-/// assert!(limiter.check(Tier::Read, &client).allowed);
+/// assert!(limiter.check(read, &client).allowed);
 /// ```
 pub struct RateLimiter<S = MemoryStore, C = MonotonicClock> {
     tiers: Tiers,
-    windows: [Window; 3],
+    windows: Box<[Window]>,
     store: S,
     clock: C,
 }
@@ -40,18 +44,25 @@ impl RateLimiter {
 
 impl<S: StateStore, C: Clock> RateLimiter<S, C> {
     /// A limiter over any store and clock.
-    pub fn with_store_and_clock(tiers: Tiers, store: S, clock: C) -> Self {
+    ///
+    /// The store is told how many tiers there are
+    /// ([`StateStore::reserve_tiers`]).
+    pub fn with_store_and_clock(tiers: Tiers, mut store: S, clock: C) -> Self {
+        store.reserve_tiers(tiers.len());
         Self {
-            windows: Tier::ALL.map(|t| Window::new(tiers.quota(t))),
+            windows: tiers.iter().map(|(_, _, q)| Window::new(q)).collect(),
             tiers,
             store,
             clock,
         }
     }
 
-    /// Decides one request of `tier` from `key`.
+    /// Decides one request of `tier` from `key`. A tier this limiter does
+    /// not have is refused (see [`unknown_tier`]).
     pub fn check(&self, tier: Tier, key: &ClientKey) -> Decision {
-        let window = &self.windows[tier.index()];
+        let Some(window) = self.windows.get(tier.index()) else {
+            return unknown_tier(tier);
+        };
         let now = self.clock.now_nanos();
         let now_idx = window.bucket_index(now);
         // Only `step` runs while the store holds the state; the decision's
@@ -64,15 +75,21 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
             |state| window.step(state, now_idx),
             &|state| window.is_expired(state, now),
         );
-        window.decision(step, now)
+        match step {
+            Some(step) => window.decision(step, now),
+            None => unknown_tier(tier),
+        }
     }
 
     /// Drops every client state that counts nothing any more; returns how
     /// many. Run it periodically ([`Self::spawn_sweeper`]).
     pub fn sweep(&self) -> usize {
         let now = self.clock.now_nanos();
-        self.store
-            .sweep(&|tier, state| self.windows[tier.index()].is_expired(state, now))
+        self.store.sweep(&|tier, state| {
+            self.windows
+                .get(tier.index())
+                .is_none_or(|w| w.is_expired(state, now))
+        })
     }
 
     /// The quotas.
@@ -81,8 +98,8 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
     }
 
     /// The compiled window of a tier (its bucket length, state lifetime).
-    pub fn window(&self, tier: Tier) -> &Window {
-        &self.windows[tier.index()]
+    pub fn window(&self, tier: Tier) -> Option<&Window> {
+        self.windows.get(tier.index())
     }
 
     /// The store.
@@ -123,6 +140,22 @@ impl<S: fmt::Debug, C: fmt::Debug> fmt::Debug for RateLimiter<S, C> {
             .field("store", &self.store)
             .field("clock", &self.clock)
             .finish_non_exhaustive()
+    }
+}
+
+/// The answer for a tier the limiter was not built with: refused, with a
+/// one-second retry, and logged. A caller mixing up two limiters' tiers must
+/// not lift every limit.
+pub fn unknown_tier(tier: Tier) -> Decision {
+    tracing::error!(
+        tier = tier.index(),
+        "rate limit asked about a tier it does not have; refusing"
+    );
+    Decision {
+        allowed: false,
+        limit: 0,
+        remaining: 0,
+        reset: Duration::from_secs(1),
     }
 }
 

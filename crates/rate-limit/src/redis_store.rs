@@ -90,14 +90,14 @@ fn store_error(context: &str, e: &redis::RedisError) -> RedisStoreError {
 /// clocks must agree to well within a bucket (NTP does).
 pub struct RedisLimiter<C = SystemClock> {
     tiers: Tiers,
-    windows: [Window; 3],
+    windows: Box<[Window]>,
     conn: ConnectionManager,
     script: redis::Script,
     prefix: String,
     policy: FailurePolicy,
     clock: C,
     failures: AtomicU64,
-    denied: [AtomicU64; 3],
+    denied: Box<[AtomicU64]>,
 }
 
 impl RedisLimiter {
@@ -130,7 +130,8 @@ impl<C: Clock> RedisLimiter<C> {
         clock: C,
     ) -> Self {
         Self {
-            windows: Tier::ALL.map(|t| Window::new(tiers.quota(t))),
+            windows: tiers.iter().map(|(_, _, q)| Window::new(q)).collect(),
+            denied: tiers.iter().map(|_| AtomicU64::new(0)).collect(),
             tiers,
             conn,
             script: redis::Script::new(SCRIPT),
@@ -138,7 +139,6 @@ impl<C: Clock> RedisLimiter<C> {
             policy,
             clock,
             failures: AtomicU64::new(0),
-            denied: Default::default(),
         }
     }
 
@@ -148,12 +148,13 @@ impl<C: Clock> RedisLimiter<C> {
         self
     }
 
-    /// The Redis key of a client's state in a tier.
+    /// The Redis key of a client's state in a tier (by the tier's name, so
+    /// replicas that list their tiers in another order still agree).
     pub fn state_key(&self, tier: Tier, key: &ClientKey) -> String {
         format!(
             "{}{}:{:032x}",
             self.prefix,
-            tier.as_str(),
+            self.tiers.name(tier).unwrap_or("unknown"),
             u128::from_be_bytes(key.0)
         )
     }
@@ -164,7 +165,9 @@ impl<C: Clock> RedisLimiter<C> {
         tier: Tier,
         key: &ClientKey,
     ) -> Result<Decision, RedisStoreError> {
-        let window = &self.windows[tier.index()];
+        let Some(window) = self.windows.get(tier.index()) else {
+            return Ok(crate::limiter::unknown_tier(tier));
+        };
         let now_ms = self.clock.now_nanos() / 1_000_000;
         let bucket_ms = window.bucket().as_millis() as u64;
         let mut conn = self.conn.clone();
@@ -185,7 +188,7 @@ impl<C: Clock> RedisLimiter<C> {
             reset: Duration::from_millis(u64::try_from(reset_ms.max(0)).unwrap_or(0)),
         };
         if !decision.allowed {
-            self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
+            self.count_denial(tier);
         }
         Ok(decision)
     }
@@ -197,11 +200,11 @@ impl<C: Clock> RedisLimiter<C> {
             Ok(decision) => decision,
             Err(e) => {
                 self.failures.fetch_add(1, Ordering::Relaxed);
-                let limit = self.windows[tier.index()].limit();
+                let limit = self.windows.get(tier.index()).map_or(0, Window::limit);
                 tracing::error!(error = %e, policy = ?self.policy, "rate-limit store failed");
                 match self.policy {
                     FailurePolicy::FailClosed => {
-                        self.denied[tier.index()].fetch_add(1, Ordering::Relaxed);
+                        self.count_denial(tier);
                         Decision {
                             allowed: false,
                             limit,
@@ -212,7 +215,7 @@ impl<C: Clock> RedisLimiter<C> {
                     FailurePolicy::FailOpen => Decision {
                         allowed: true,
                         limit,
-                        remaining: limit - 1,
+                        remaining: limit.saturating_sub(1),
                         reset: Duration::ZERO,
                     },
                 }
@@ -230,9 +233,17 @@ impl<C: Clock> RedisLimiter<C> {
         self.policy
     }
 
+    fn count_denial(&self, tier: Tier) {
+        if let Some(n) = self.denied.get(tier.index()) {
+            n.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// How many requests of `tier` were refused (including by policy).
     pub fn denials(&self, tier: Tier) -> u64 {
-        self.denied[tier.index()].load(Ordering::Relaxed)
+        self.denied
+            .get(tier.index())
+            .map_or(0, |n| n.load(Ordering::Relaxed))
     }
 
     /// The quotas.

@@ -17,15 +17,20 @@ use crate::{ClientKey, Tier};
 /// from the old state (`None` for a new client) to a result and the new
 /// state. A store may call it more than once (compare-and-swap retries).
 pub trait StateStore: fmt::Debug + Send + Sync {
+    /// Makes room for `tiers` tiers (indexes `0..tiers`). A limiter calls
+    /// it once, before the first check.
+    fn reserve_tiers(&mut self, tiers: usize);
+
     /// Applies `decide` to the client's state, atomically. `expired` tells
     /// which states count nothing any more, should the store need room.
+    /// `None` for a tier the store has no room for: the caller refuses.
     fn measure_and_replace<T, F>(
         &self,
         tier: Tier,
         key: &ClientKey,
         decide: F,
         expired: &dyn Fn(u64) -> bool,
-    ) -> T
+    ) -> Option<T>
     where
         F: FnMut(Option<u64>) -> (T, u64);
 
@@ -87,22 +92,18 @@ struct Shard(ShardedLock<HashTable<Entry>>);
 /// stays bounded whatever the flood (governor's keyed store has no cap:
 /// its issue #171).
 pub struct MemoryStore {
-    tiers: [Box<[Shard]>; 3],
+    tiers: Vec<Box<[Shard]>>,
     hasher: foldhash::fast::RandomState,
     per_shard: usize,
     evictions: AtomicU64,
 }
 
 impl MemoryStore {
-    /// A store tracking at most `max_clients` clients per tier.
+    /// A store tracking at most `max_clients` clients per tier (the limiter
+    /// built over it says how many tiers).
     pub fn new(max_clients: usize) -> Self {
-        let shards = || -> Box<[Shard]> {
-            (0..SHARDS)
-                .map(|_| Shard(ShardedLock::new(HashTable::new())))
-                .collect()
-        };
         Self {
-            tiers: [shards(), shards(), shards()],
+            tiers: Vec::new(),
             hasher: foldhash::fast::RandomState::default(),
             per_shard: max_clients.div_ceil(SHARDS).max(1),
             evictions: AtomicU64::new(0),
@@ -125,10 +126,11 @@ impl MemoryStore {
         h.finish()
     }
 
-    fn shard(&self, tier: Tier, hash: u64) -> &ShardedLock<HashTable<Entry>> {
+    fn shard(&self, tier: Tier, hash: u64) -> Option<&ShardedLock<HashTable<Entry>>> {
         // Bits 40..46: hashbrown uses the low bits for the bucket and the
         // top seven for its tag, so these are free.
-        &self.tiers[tier.index()][((hash >> 40) as usize) & (SHARDS - 1)].0
+        let shards = self.tiers.get(tier.index())?;
+        Some(&shards[((hash >> 40) as usize) & (SHARDS - 1)].0)
     }
 
     /// Makes room in a full shard: expired states first, then live ones in
@@ -188,42 +190,53 @@ where
 }
 
 impl StateStore for MemoryStore {
+    fn reserve_tiers(&mut self, tiers: usize) {
+        while self.tiers.len() < tiers {
+            self.tiers.push(
+                (0..SHARDS)
+                    .map(|_| Shard(ShardedLock::new(HashTable::new())))
+                    .collect(),
+            );
+        }
+    }
+
     fn measure_and_replace<T, F>(
         &self,
         tier: Tier,
         key: &ClientKey,
         mut decide: F,
         expired: &dyn Fn(u64) -> bool,
-    ) -> T
+    ) -> Option<T>
     where
         F: FnMut(Option<u64>) -> (T, u64),
     {
         let hash = self.hash(key);
-        let shard = self.shard(tier, hash);
+        let shard = self.shard(tier, hash)?;
         {
             let table = shard.read().unwrap_or_else(PoisonError::into_inner);
             if let Some((_, state)) = table.find(hash, |(k, _)| k == key) {
-                return update(state, decide);
+                return Some(update(state, decide));
             }
         }
         let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, state)) = table.find(hash, |(k, _)| k == key) {
             // Another thread inserted it meanwhile.
-            return update(state, decide);
+            return Some(update(state, decide));
         }
         if table.len() >= self.per_shard {
             self.make_room(&mut table, expired);
         }
         let (result, state) = decide(None);
         table.insert_unique(hash, (*key, AtomicU64::new(state)), |(k, _)| self.hash(k));
-        result
+        Some(result)
     }
 
     fn sweep(&self, expired: &dyn Fn(Tier, u64) -> bool) -> usize {
         let mut dropped = 0;
-        for tier in Tier::ALL {
+        for (index, shards) in self.tiers.iter().enumerate() {
+            let tier = Tier::from_index(index);
             // One shard at a time: checks on the other shards go on.
-            for Shard(shard) in self.tiers[tier.index()].iter() {
+            for Shard(shard) in shards.iter() {
                 let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
                 let before = table.len();
                 table.retain(|(_, state)| !expired(tier, state.load(Ordering::Relaxed)));

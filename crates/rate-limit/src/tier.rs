@@ -1,149 +1,269 @@
+//! Tiers are data: a caller names as many as it needs, each with its own
+//! quota, and sorts requests into them with rules of its own.
+
 use std::fmt;
-use std::num::NonZeroU32;
-use std::time::Duration;
 
 use http::Method;
 
-use crate::{Quota, QuotaError};
+use crate::Quota;
 
-/// A class of requests with its own budget per client.
+/// A tier of a [`Tiers`]: which budget a request counts against.
+///
+/// A handle, not a name: [`Tiers::add`] gives it out, and it means
+/// something only to the limiter built from those tiers. A limiter asked
+/// about a tier it does not have refuses the request (fail closed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tier {
-    /// Health and metrics probes (default 60 per minute).
-    Probe,
-    /// Reads: `GET`, `HEAD`, `OPTIONS` (default 30 per minute).
-    Read,
-    /// Everything else: `POST`, `PUT`, `PATCH`, `DELETE`, ... (default 10
-    /// per minute).
-    Write,
-}
+pub struct Tier(u16);
 
 impl Tier {
-    /// All tiers, in index order.
-    pub const ALL: [Tier; 3] = [Tier::Probe, Tier::Read, Tier::Write];
+    /// Its position in the [`Tiers`] that made it, from 0.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
 
-    /// `probe`, `read` or `write`: the policy name in `RateLimit` headers and
-    /// the label in metrics.
-    pub fn as_str(&self) -> &'static str {
+    /// The tier at `index` (stores walking their tiers); saturates.
+    pub(crate) fn from_index(index: usize) -> Self {
+        Self(u16::try_from(index).unwrap_or(u16::MAX))
+    }
+}
+
+/// Why a tier could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TierError {
+    /// Names are 1 to 32 bytes of `a-z`, `0-9`, `_` and `-`, starting with
+    /// a letter: they go into `RateLimit` headers and metric labels as they
+    /// are.
+    BadName(String),
+    /// Two tiers with one name.
+    Duplicate(String),
+    /// More tiers than a handle can count.
+    TooMany,
+}
+
+impl fmt::Display for TierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Probe => "probe",
-            Self::Read => "read",
-            Self::Write => "write",
+            Self::BadName(name) => write!(
+                f,
+                "tier name {name:?} must be 1-32 of a-z, 0-9, _ and -, starting with a letter"
+            ),
+            Self::Duplicate(name) => write!(f, "tier {name:?} is named twice"),
+            Self::TooMany => f.write_str("too many tiers"),
         }
     }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
 }
 
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+impl std::error::Error for TierError {}
+
+fn valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=32).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_' || *b == b'-')
 }
 
-/// The quota of each tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The tiers of a limiter, each a name and a quota, in the order added.
+///
+/// ```
+/// use alphaguard_rate_limit::{Quota, Tiers};
+///
+/// let mut tiers = Tiers::new();
+/// let read = tiers.add("read", Quota::per_minute(30.try_into().unwrap()).unwrap()).unwrap();
+/// let write = tiers.add("write", Quota::per_minute(10.try_into().unwrap()).unwrap()).unwrap();
+/// assert_eq!(tiers.name(write), Some("write"));
+/// assert_eq!(tiers.quota(read).map(|q| q.limit().get()), Some(30));
+/// assert_eq!(tiers.get("read"), Some(read));
+/// assert!(tiers.add("read", Quota::per_minute(1.try_into().unwrap()).unwrap()).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tiers {
-    quotas: [Quota; 3],
+    entries: Vec<(Box<str>, Quota)>,
 }
 
 impl Tiers {
-    /// The seed's limits: probes 60, reads 30, writes 10, per minute.
-    pub const SEED_DEFAULTS: Tiers = Tiers {
-        quotas: [per_minute(60), per_minute(30), per_minute(10)],
-    };
+    /// No tiers yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
 
-    /// Each tier's quota.
-    pub fn new(probe: Quota, read: Quota, write: Quota) -> Self {
-        Self {
-            quotas: [probe, read, write],
+    /// Adds a tier; its handle is the next index.
+    pub fn add(&mut self, name: &str, quota: Quota) -> Result<Tier, TierError> {
+        if !valid_name(name) {
+            return Err(TierError::BadName(name.to_owned()));
         }
+        if self.get(name).is_some() {
+            return Err(TierError::Duplicate(name.to_owned()));
+        }
+        let index = u16::try_from(self.entries.len()).map_err(|_| TierError::TooMany)?;
+        self.entries.push((name.into(), quota));
+        Ok(Tier(index))
     }
 
-    /// Per-minute limits for the three tiers.
-    pub fn per_minute(
-        probe: NonZeroU32,
-        read: NonZeroU32,
-        write: NonZeroU32,
-    ) -> Result<Self, QuotaError> {
-        Ok(Self::new(
-            Quota::per_minute(probe)?,
-            Quota::per_minute(read)?,
-            Quota::per_minute(write)?,
-        ))
+    /// The tier called `name`.
+    pub fn get(&self, name: &str) -> Option<Tier> {
+        self.entries
+            .iter()
+            .position(|(n, _)| &**n == name)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Tier)
     }
 
-    /// One tier's quota.
-    pub fn quota(&self, tier: Tier) -> Quota {
-        self.quotas[tier.index()]
+    /// A tier's quota; `None` for a tier of other tiers.
+    pub fn quota(&self, tier: Tier) -> Option<Quota> {
+        self.entries.get(tier.index()).map(|(_, q)| *q)
+    }
+
+    /// A tier's name; `None` for a tier of other tiers.
+    pub fn name(&self, tier: Tier) -> Option<&str> {
+        self.entries.get(tier.index()).map(|(n, _)| &**n)
+    }
+
+    /// Every tier with its name and quota, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (Tier, &str, Quota)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, (n, q))| (Tier(i as u16), &**n, *q))
+    }
+
+    /// How many tiers there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
-impl Default for Tiers {
-    fn default() -> Self {
-        Self::SEED_DEFAULTS
-    }
+/// One rule of a [`Classifier`]: requests whose method is one of `methods`
+/// (any method when empty) and whose path starts with `path_prefix` count
+/// against `tier`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// The methods; empty means any.
+    pub methods: Vec<Method>,
+    /// A path prefix; `""` matches every path. Compare canonical paths
+    /// (decoded once, without dot segments) or the rule can be walked
+    /// around.
+    pub path_prefix: String,
+    /// Where matching requests count.
+    pub tier: Tier,
 }
 
-/// A per-minute quota for a constant; a bad one fails the build, not a run.
-const fn per_minute(n: u32) -> Quota {
-    let Some(limit) = NonZeroU32::new(n) else {
-        panic!("zero limit")
-    };
-    match Quota::new(limit, Duration::from_secs(60)) {
-        Ok(q) => q,
-        Err(_) => panic!("invalid built-in quota"),
-    }
-}
-
-/// Sorts requests into tiers by method and path.
+/// Sorts requests into tiers by rules the caller chooses: the first rule
+/// that matches wins, and requests no rule matches count against the
+/// default tier.
+///
+/// ```
+/// use alphaguard_rate_limit::{Classifier, Quota, Tiers};
+/// use http::Method;
+///
+/// let per_min = |n: u32| Quota::per_minute(n.try_into().unwrap()).unwrap();
+/// let mut tiers = Tiers::new();
+/// let probe = tiers.add("probe", per_min(60)).unwrap();
+/// let read = tiers.add("read", per_min(30)).unwrap();
+/// let write = tiers.add("write", per_min(10)).unwrap();
+/// let classifier = Classifier::new(write)
+///     .rule(&[], "/health", probe)
+///     .rule(&[Method::GET, Method::HEAD, Method::OPTIONS], "", read);
+/// assert_eq!(classifier.classify(&Method::GET, "/health"), probe);
+/// assert_eq!(classifier.classify(&Method::GET, "/api/me"), read);
+/// assert_eq!(classifier.classify(&Method::DELETE, "/api/x"), write);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classifier {
-    probe_paths: Vec<String>,
-}
-
-impl Default for Classifier {
-    /// `/health` and `/metrics` are probes.
-    fn default() -> Self {
-        Self {
-            probe_paths: vec!["/health".to_owned(), "/metrics".to_owned()],
-        }
-    }
+    rules: Vec<Rule>,
+    default: Tier,
 }
 
 impl Classifier {
-    /// A classifier with these exact paths as probes.
-    pub fn with_probe_paths<I, S>(paths: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    /// No rules: every request counts against `default`.
+    pub fn new(default: Tier) -> Self {
         Self {
-            probe_paths: paths.into_iter().map(Into::into).collect(),
+            rules: Vec::new(),
+            default,
         }
     }
 
-    /// Probe paths (any method) → [`Tier::Probe`]; `GET`, `HEAD`,
-    /// `OPTIONS` → [`Tier::Read`]; anything else → [`Tier::Write`].
-    ///
-    /// ```
-    /// use alphaguard_rate_limit::{Classifier, Tier};
-    /// use http::Method;
-    ///
-    /// let c = Classifier::default();
-    /// assert_eq!(c.classify(&Method::GET, "/health"), Tier::Probe);
-    /// assert_eq!(c.classify(&Method::GET, "/api/me"), Tier::Read);
-    /// assert_eq!(c.classify(&Method::DELETE, "/api/x"), Tier::Write);
-    /// ```
+    /// Adds a rule after the others.
+    pub fn rule(mut self, methods: &[Method], path_prefix: &str, tier: Tier) -> Self {
+        self.rules.push(Rule {
+            methods: methods.to_vec(),
+            path_prefix: path_prefix.to_owned(),
+            tier,
+        });
+        self
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The tier of a request.
     pub fn classify(&self, method: &Method, path: &str) -> Tier {
-        if self.probe_paths.iter().any(|p| p == path) {
-            Tier::Probe
-        } else if method == Method::GET || method == Method::HEAD || method == Method::OPTIONS {
-            Tier::Read
-        } else {
-            Tier::Write
+        self.rules
+            .iter()
+            .find(|r| {
+                (r.methods.is_empty() || r.methods.contains(method))
+                    && path.starts_with(&r.path_prefix)
+            })
+            .map_or(self.default, |r| r.tier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::num::NonZeroU32;
+
+    #[test]
+    fn names_are_header_tokens() {
+        let q = Quota::per_minute(NonZeroU32::MIN).unwrap();
+        let mut tiers = Tiers::new();
+        for bad in ["", "Read", "1st", "a b", "a;q=1", &"x".repeat(33)] {
+            assert_eq!(
+                tiers.add(bad, q),
+                Err(TierError::BadName(bad.to_owned())),
+                "{bad:?}"
+            );
         }
+        let a = tiers.add("a-1_b", q).unwrap();
+        assert_eq!(a.index(), 0);
+        assert_eq!(tiers.len(), 1);
+    }
+
+    #[test]
+    fn foreign_tiers_are_unknown() {
+        let q = Quota::per_minute(NonZeroU32::MIN).unwrap();
+        let mut big = Tiers::new();
+        big.add("a", q).unwrap();
+        let b = big.add("b", q).unwrap();
+        let mut small = Tiers::new();
+        small.add("a", q).unwrap();
+        assert_eq!(small.quota(b), None);
+        assert_eq!(small.name(b), None);
+    }
+
+    #[test]
+    fn first_matching_rule_wins() {
+        let q = Quota::per_minute(NonZeroU32::MIN).unwrap();
+        let mut tiers = Tiers::new();
+        let a = tiers.add("a", q).unwrap();
+        let b = tiers.add("b", q).unwrap();
+        let c = tiers.add("c", q).unwrap();
+        let classifier =
+            Classifier::new(c)
+                .rule(&[Method::POST], "/hooks/", a)
+                .rule(&[], "/hooks/", b);
+        assert_eq!(classifier.classify(&Method::POST, "/hooks/x"), a);
+        assert_eq!(classifier.classify(&Method::GET, "/hooks/x"), b);
+        assert_eq!(classifier.classify(&Method::POST, "/other"), c);
+        assert_eq!(classifier.rules().len(), 2);
     }
 }

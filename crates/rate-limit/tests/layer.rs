@@ -8,8 +8,10 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use alphaguard_rate_limit::layer::{Backend, Limited, RateLimitLayer};
-use alphaguard_rate_limit::{Classifier, ClientIpResolver, MemoryStore, RateLimiter, Tiers};
+use alphaguard_rate_limit::layer::{Limited, RateLimitLayer};
+use alphaguard_rate_limit::{
+    Backend, Classifier, ClientIpResolver, MemoryStore, Quota, RateLimiter, Tiers,
+};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -19,20 +21,31 @@ fn app(
     tiers: Tiers,
 ) -> impl Service<Request<()>, Response = Response<Full<Bytes>>, Error = Infallible> + Clone {
     let limiter = Arc::new(RateLimiter::with_store_and_clock(
-        tiers,
+        tiers.clone(),
         MemoryStore::default(),
         alphaguard_rate_limit::MonotonicClock::new(),
     ));
     let resolver = ClientIpResolver::new(["10.0.0.0/8".parse().unwrap()]);
+    let (probe, read, write) = (
+        tiers.get("probe").unwrap(),
+        tiers.get("read").unwrap(),
+        tiers.get("write").unwrap(),
+    );
+    let classifier = Classifier::new(write).rule(&[], "/health", probe).rule(
+        &[http::Method::GET, http::Method::HEAD, http::Method::OPTIONS],
+        "",
+        read,
+    );
     ServiceBuilder::new()
         .layer(RateLimitLayer::new(
             Backend::Memory(limiter),
             resolver,
-            Classifier::default(),
+            classifier,
         ))
         .service(service_fn(|req: Request<()>| async move {
             let limited = req.extensions().get::<Limited>().copied().unwrap();
-            let body = format!("{}:{}", limited.tier, limited.decision.remaining);
+            let name = ["probe", "read", "write"][limited.tier.index()];
+            let body = format!("{name}:{}", limited.decision.remaining);
             Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(body))))
         }))
 }
@@ -65,12 +78,13 @@ async fn text(response: Response<Full<Bytes>>) -> String {
 }
 
 fn small() -> Tiers {
-    Tiers::per_minute(
-        3.try_into().unwrap(),
-        2.try_into().unwrap(),
-        1.try_into().unwrap(),
-    )
-    .unwrap()
+    let mut tiers = Tiers::new();
+    for (name, n) in [("probe", 3), ("read", 2), ("write", 1)] {
+        tiers
+            .add(name, Quota::per_minute(n.try_into().unwrap()).unwrap())
+            .unwrap();
+    }
+    tiers
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, Quota, RateLimiter, Tier, Tiers};
+use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, Quota, RateLimiter};
 use proptest::prelude::*;
 
 fn limiter(limit: u32, period_ms: u64) -> (RateLimiter<MemoryStore, FakeClock>, FakeClock) {
@@ -18,11 +18,8 @@ fn limiter(limit: u32, period_ms: u64) -> (RateLimiter<MemoryStore, FakeClock>, 
     )
     .unwrap();
     let clock = FakeClock::default();
-    let l = RateLimiter::with_store_and_clock(
-        Tiers::new(quota, quota, quota),
-        MemoryStore::new(1024),
-        clock.clone(),
-    );
+    let l =
+        RateLimiter::with_store_and_clock(uniform(quota), MemoryStore::new(1024), clock.clone());
     (l, clock)
 }
 
@@ -41,7 +38,7 @@ proptest! {
         let (limiter, clock) = limiter(limit, period_ms);
         let window_ns = period_ms * 1_000_000;
         let reach_ns = u64::try_from(
-            (limiter.window(Tier::Read).bucket() * limiter.window(Tier::Read).counters()).as_nanos(),
+            (limiter.window(tier("read")).unwrap().bucket() * limiter.window(tier("read")).unwrap().counters()).as_nanos(),
         ).unwrap();
         let key = ClientKey::from_ip("192.0.2.1".parse().unwrap(), 64);
         let mut now = start_ms * 1_000_000;
@@ -49,7 +46,7 @@ proptest! {
         for gap in gaps {
             now += gap * window_ns / 1000;
             clock.set(now);
-            let d = limiter.check(Tier::Read, &key);
+            let d = limiter.check(tier("read"), &key);
             // The reference: admissions within reach of now.
             let recent = admitted.iter().filter(|&&a| a + reach_ns > now).count() as u32;
             if d.allowed {
@@ -78,15 +75,15 @@ proptest! {
         let key = ClientKey::from_ip("192.0.2.2".parse().unwrap(), 64);
         clock.set(burst_at);
         for _ in 0..limit {
-            prop_assert!(limiter.check(Tier::Write, &key).allowed);
+            prop_assert!(limiter.check(tier("write"), &key).allowed);
         }
-        let refused = limiter.check(Tier::Write, &key);
+        let refused = limiter.check(tier("write"), &key);
         prop_assert!(!refused.allowed);
         let wait = u64::try_from(refused.retry_after().unwrap().as_nanos()).unwrap();
         clock.set(burst_at + wait - 1);
-        prop_assert!(!limiter.check(Tier::Write, &key).allowed, "admitted before Retry-After");
+        prop_assert!(!limiter.check(tier("write"), &key).allowed, "admitted before Retry-After");
         clock.set(burst_at + wait);
-        prop_assert!(limiter.check(Tier::Write, &key).allowed, "still refused at Retry-After");
+        prop_assert!(limiter.check(tier("write"), &key).allowed, "still refused at Retry-After");
     }
 }
 
@@ -96,12 +93,12 @@ fn tiers_and_clients_count_separately() {
     let a = ClientKey::from_ip("192.0.2.1".parse().unwrap(), 64);
     let b = ClientKey::from_ip("192.0.2.2".parse().unwrap(), 64);
     for _ in 0..2 {
-        assert!(limiter.check(Tier::Write, &a).allowed);
+        assert!(limiter.check(tier("write"), &a).allowed);
     }
-    assert!(!limiter.check(Tier::Write, &a).allowed);
-    assert!(limiter.check(Tier::Read, &a).allowed);
-    assert!(limiter.check(Tier::Probe, &a).allowed);
-    assert!(limiter.check(Tier::Write, &b).allowed);
+    assert!(!limiter.check(tier("write"), &a).allowed);
+    assert!(limiter.check(tier("read"), &a).allowed);
+    assert!(limiter.check(tier("probe"), &a).allowed);
+    assert!(limiter.check(tier("write"), &b).allowed);
 }
 
 #[test]
@@ -113,7 +110,7 @@ fn two_threads_on_one_key_share_one_budget() {
             .map(|_| {
                 s.spawn(|| {
                     (0..1000)
-                        .filter(|_| limiter.check(Tier::Read, &key).allowed)
+                        .filter(|_| limiter.check(tier("read"), &key).allowed)
                         .count() as u32
                 })
             })
@@ -121,4 +118,31 @@ fn two_threads_on_one_key_share_one_budget() {
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
     assert_eq!(admitted, 1000);
+}
+
+/// The seed's three tiers (probe 60, read 30, write 10 per minute).
+#[allow(dead_code)]
+fn seed() -> alphaguard_rate_limit::Tiers {
+    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
+        tiers.add(name, per_min(n)).unwrap();
+    }
+    tiers
+}
+
+/// Three tiers named like the seed's, each with `quota`.
+#[allow(dead_code)]
+fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for name in ["probe", "read", "write"] {
+        tiers.add(name, quota).unwrap();
+    }
+    tiers
+}
+
+/// A tier of [`seed`] (and [`uniform`]) by name.
+#[allow(dead_code)]
+fn tier(name: &str) -> alphaguard_rate_limit::Tier {
+    seed().get(name).unwrap()
 }

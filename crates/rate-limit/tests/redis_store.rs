@@ -8,7 +8,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use alphaguard_rate_limit::{
-    ClientKey, FailurePolicy, FakeClock, MemoryStore, Quota, RateLimiter, RedisLimiter, Tier, Tiers,
+    ClientKey, FailurePolicy, FakeClock, MemoryStore, Quota, RateLimiter, RedisLimiter,
 };
 use alphaguard_test_support::RedisServer;
 use proptest::prelude::*;
@@ -18,7 +18,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 fn tiers(limit: u32, period: Duration) -> Tiers {
     let q = Quota::new(NonZeroU32::new(limit).unwrap(), period).unwrap();
-    Tiers::new(q, q, q)
+    uniform(q)
 }
 
 async fn connect(server: &RedisServer) -> ConnectionManager {
@@ -52,13 +52,14 @@ async fn two_instances_enforce_one_budget() {
     let clock = FakeClock::default();
     clock.set(1_700_000_000_000_000_000);
     let t = tiers(50, Duration::from_secs(60));
-    let a = std::sync::Arc::new(limiter(&server, t, FailurePolicy::FailClosed, &clock).await);
+    let a =
+        std::sync::Arc::new(limiter(&server, t.clone(), FailurePolicy::FailClosed, &clock).await);
     let b = std::sync::Arc::new(limiter(&server, t, FailurePolicy::FailClosed, &clock).await);
     let mut tasks = Vec::new();
     for i in 0..200 {
         let l = if i % 2 == 0 { a.clone() } else { b.clone() };
         tasks.push(tokio::spawn(async move {
-            l.check(Tier::Write, &key(1)).await.allowed
+            l.check(tier("write"), &key(1)).await.allowed
         }));
     }
     let mut admitted = 0;
@@ -67,7 +68,7 @@ async fn two_instances_enforce_one_budget() {
     }
     assert_eq!(admitted, 50);
     assert_eq!(a.store_failures() + b.store_failures(), 0);
-    assert_eq!(a.denials(Tier::Write) + b.denials(Tier::Write), 150);
+    assert_eq!(a.denials(tier("write")) + b.denials(tier("write")), 150);
 }
 
 #[tokio::test]
@@ -91,7 +92,7 @@ async fn same_decisions_as_the_memory_store() {
         let t = tiers(limit, Duration::from_millis(period_ms));
         let redis = RedisLimiter::from_connection(
             conn.clone(),
-            t,
+            t.clone(),
             FailurePolicy::FailClosed,
             clock.clone(),
         )
@@ -102,8 +103,8 @@ async fn same_decisions_as_the_memory_store() {
         for gap in gaps {
             now_ms += gap * period_ms / 1000;
             clock.set(now_ms * 1_000_000);
-            let r = redis.try_check(Tier::Read, &key(9)).await.unwrap();
-            let m = memory.check(Tier::Read, &key(9));
+            let r = redis.try_check(tier("read"), &key(9)).await.unwrap();
+            let m = memory.check(tier("read"), &key(9));
             assert_eq!(
                 (r.allowed, r.remaining),
                 (m.allowed, m.remaining),
@@ -121,15 +122,9 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
     };
     let clock = FakeClock::default();
     clock.set(1_000_000_000_000_000_000);
-    let l = limiter(
-        &server,
-        Tiers::SEED_DEFAULTS,
-        FailurePolicy::FailClosed,
-        &clock,
-    )
-    .await;
-    assert!(l.check(Tier::Probe, &key(5)).await.allowed);
-    let redis_key = l.state_key(Tier::Probe, &key(5));
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    assert!(l.check(tier("probe"), &key(5)).await.allowed);
+    let redis_key = l.state_key(tier("probe"), &key(5));
     assert!(redis_key.starts_with("alphaguard:rl:probe:"));
     let pttl: i64 = server
         .command(&["PTTL", &redis_key])
@@ -140,7 +135,7 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
     assert!((71_000..=72_000).contains(&pttl), "{pttl}");
     // EVALSHA falls back to loading the script again.
     assert!(server.command(&["SCRIPT", "FLUSH"]).starts_with("+OK"));
-    let d = l.try_check(Tier::Probe, &key(5)).await.unwrap();
+    let d = l.try_check(tier("probe"), &key(5)).await.unwrap();
     assert_eq!(d.remaining, 58);
 }
 
@@ -151,30 +146,18 @@ async fn failure_policy_fires_and_recovery_needs_no_rebuild() {
     };
     let clock = FakeClock::default();
     clock.set(1_000_000_000_000_000_000);
-    let closed = limiter(
-        &server,
-        Tiers::SEED_DEFAULTS,
-        FailurePolicy::FailClosed,
-        &clock,
-    )
-    .await;
-    let open = limiter(
-        &server,
-        Tiers::SEED_DEFAULTS,
-        FailurePolicy::FailOpen,
-        &clock,
-    )
-    .await;
-    assert!(closed.check(Tier::Read, &key(1)).await.allowed);
+    let closed = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let open = limiter(&server, seed(), FailurePolicy::FailOpen, &clock).await;
+    assert!(closed.check(tier("read"), &key(1)).await.allowed);
     server.stop();
 
-    let d = tokio::time::timeout(Duration::from_secs(10), closed.check(Tier::Read, &key(1)))
+    let d = tokio::time::timeout(Duration::from_secs(10), closed.check(tier("read"), &key(1)))
         .await
         .unwrap();
     assert!(!d.allowed);
     assert_eq!(d.retry_after(), Some(Duration::from_secs(1)));
     assert_eq!(closed.store_failures(), 1);
-    let d = tokio::time::timeout(Duration::from_secs(10), open.check(Tier::Read, &key(1)))
+    let d = tokio::time::timeout(Duration::from_secs(10), open.check(tier("read"), &key(1)))
         .await
         .unwrap();
     assert!(d.allowed);
@@ -183,7 +166,7 @@ async fn failure_policy_fires_and_recovery_needs_no_rebuild() {
     server.restart();
     let mut recovered = None;
     for _ in 0..50 {
-        if let Ok(d) = closed.try_check(Tier::Read, &key(1)).await {
+        if let Ok(d) = closed.try_check(tier("read"), &key(1)).await {
             recovered = Some(d);
             break;
         }
@@ -198,12 +181,35 @@ async fn failure_policy_fires_and_recovery_needs_no_rebuild() {
 
 #[tokio::test]
 async fn a_bad_url_is_refused_without_echoing_it() {
-    let err = RedisLimiter::connect(
-        "redis://:hunter2@",
-        Tiers::SEED_DEFAULTS,
-        FailurePolicy::FailClosed,
-    )
-    .await
-    .unwrap_err();
+    let err = RedisLimiter::connect("redis://:hunter2@", seed(), FailurePolicy::FailClosed)
+        .await
+        .unwrap_err();
     assert!(!err.to_string().contains("hunter2"), "{err}");
+}
+
+/// The seed's three tiers (probe 60, read 30, write 10 per minute).
+#[allow(dead_code)]
+fn seed() -> alphaguard_rate_limit::Tiers {
+    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
+        tiers.add(name, per_min(n)).unwrap();
+    }
+    tiers
+}
+
+/// Three tiers named like the seed's, each with `quota`.
+#[allow(dead_code)]
+fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for name in ["probe", "read", "write"] {
+        tiers.add(name, quota).unwrap();
+    }
+    tiers
+}
+
+/// A tier of [`seed`] (and [`uniform`]) by name.
+#[allow(dead_code)]
+fn tier(name: &str) -> alphaguard_rate_limit::Tier {
+    seed().get(name).unwrap()
 }

@@ -7,9 +7,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use alphaguard_rate_limit::{
-    ClientKey, FakeClock, MemoryStore, RateLimiter, StateStore, Tier, Tiers,
-};
+use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, RateLimiter, StateStore};
 
 fn key(n: u32) -> ClientKey {
     ClientKey::from_ip(Ipv4Addr::from(n).into(), 64)
@@ -18,13 +16,9 @@ fn key(n: u32) -> ClientKey {
 #[test]
 fn a_flood_of_addresses_stays_under_the_cap() {
     let clock = FakeClock::default();
-    let limiter = RateLimiter::with_store_and_clock(
-        Tiers::SEED_DEFAULTS,
-        MemoryStore::new(6400),
-        clock.clone(),
-    );
+    let limiter = RateLimiter::with_store_and_clock(seed(), MemoryStore::new(6400), clock.clone());
     for n in 0..100_000 {
-        assert!(limiter.check(Tier::Read, &key(n)).allowed);
+        assert!(limiter.check(tier("read"), &key(n)).allowed);
     }
     let store = limiter.store();
     assert!(
@@ -37,20 +31,16 @@ fn a_flood_of_addresses_stays_under_the_cap() {
     assert!(store.evictions() >= 100_000 - store.max_clients() as u64);
     // A tracked client is still limited.
     let hot = key(99_999);
-    while limiter.check(Tier::Read, &hot).allowed {}
-    assert!(!limiter.check(Tier::Read, &hot).allowed);
+    while limiter.check(tier("read"), &hot).allowed {}
+    assert!(!limiter.check(tier("read"), &hot).allowed);
 }
 
 #[test]
 fn expired_states_go_before_live_ones() {
     let clock = FakeClock::default();
-    let limiter = RateLimiter::with_store_and_clock(
-        Tiers::SEED_DEFAULTS,
-        MemoryStore::new(6400),
-        clock.clone(),
-    );
+    let limiter = RateLimiter::with_store_and_clock(seed(), MemoryStore::new(6400), clock.clone());
     for n in 0..6400 {
-        limiter.check(Tier::Read, &key(n));
+        limiter.check(tier("read"), &key(n));
     }
     // (Shards fill unevenly, so the first flood may already evict a few.)
     let before = limiter.store().evictions();
@@ -59,7 +49,7 @@ fn expired_states_go_before_live_ones() {
     // new keys than it holds; so use half as many.
     clock.advance(Duration::from_secs(73));
     for n in 10_000..13_200 {
-        limiter.check(Tier::Read, &key(n));
+        limiter.check(tier("read"), &key(n));
     }
     assert_eq!(limiter.store().evictions(), before);
 }
@@ -67,18 +57,14 @@ fn expired_states_go_before_live_ones() {
 #[test]
 fn sweep_drops_only_what_counts_nothing() {
     let clock = FakeClock::default();
-    let limiter = RateLimiter::with_store_and_clock(
-        Tiers::SEED_DEFAULTS,
-        MemoryStore::default(),
-        clock.clone(),
-    );
+    let limiter = RateLimiter::with_store_and_clock(seed(), MemoryStore::default(), clock.clone());
     for n in 0..500 {
-        limiter.check(Tier::Probe, &key(n));
-        limiter.check(Tier::Write, &key(n));
+        limiter.check(tier("probe"), &key(n));
+        limiter.check(tier("write"), &key(n));
     }
     clock.advance(Duration::from_secs(60));
     for n in 0..100 {
-        limiter.check(Tier::Write, &key(n));
+        limiter.check(tier("write"), &key(n));
     }
     assert_eq!(limiter.store().len(), 1000);
     // At 72 s the first requests leave every window; the later 100 stay.
@@ -87,21 +73,21 @@ fn sweep_drops_only_what_counts_nothing() {
     assert_eq!(limiter.store().len(), 100);
     // A swept client starts afresh, a kept one does not.
     for _ in 0..9 {
-        assert!(limiter.check(Tier::Write, &key(1)).allowed);
+        assert!(limiter.check(tier("write"), &key(1)).allowed);
     }
-    assert!(!limiter.check(Tier::Write, &key(1)).allowed);
+    assert!(!limiter.check(tier("write"), &key(1)).allowed);
 }
 
 #[test]
 fn the_background_sweeper_runs_and_stops() {
     let clock = FakeClock::default();
     let limiter = Arc::new(RateLimiter::with_store_and_clock(
-        Tiers::SEED_DEFAULTS,
+        seed(),
         MemoryStore::default(),
         clock.clone(),
     ));
     for n in 0..50 {
-        limiter.check(Tier::Read, &key(n));
+        limiter.check(tier("read"), &key(n));
     }
     clock.advance(Duration::from_secs(3600));
     let sweeper = limiter.spawn_sweeper(Duration::from_millis(10));
@@ -126,7 +112,7 @@ fn threads_racing_on_one_store_admit_exactly_the_quota() {
         alphaguard_rate_limit::Quota::new(NonZeroU32::new(5000).unwrap(), Duration::from_secs(60))
             .unwrap();
     let limiter = Arc::new(RateLimiter::with_store_and_clock(
-        Tiers::new(quota, quota, quota),
+        uniform(quota),
         MemoryStore::new(1_000_000),
         FakeClock::default(),
     ));
@@ -145,13 +131,13 @@ fn threads_racing_on_one_store_admit_exactly_the_quota() {
                 let (limiter, admitted, fresh_admitted) = (&limiter, &admitted, &fresh_admitted);
                 s.spawn(move || {
                     for i in 0..4000u32 {
-                        if limiter.check(Tier::Read, &hot).allowed {
+                        if limiter.check(tier("read"), &hot).allowed {
                             admitted.fetch_add(1, Ordering::Relaxed);
                         }
                         // A client nobody else uses: admitted once, then
                         // counted, never lost to a racing insert.
                         let fresh = key(1_000_000 + t * 4000 + i);
-                        if limiter.check(Tier::Read, &fresh).allowed {
+                        if limiter.check(tier("read"), &fresh).allowed {
                             fresh_admitted.fetch_add(1, Ordering::Relaxed);
                         }
                     }
@@ -165,7 +151,34 @@ fn threads_racing_on_one_store_admit_exactly_the_quota() {
     });
     assert_eq!(admitted.load(Ordering::Relaxed), 5000);
     assert_eq!(fresh_admitted.load(Ordering::Relaxed), 16_000);
-    assert_eq!(limiter.check(Tier::Read, &hot).remaining, 0);
+    assert_eq!(limiter.check(tier("read"), &hot).remaining, 0);
     assert_eq!(limiter.store().len(), 16_001);
     assert_eq!(limiter.store().evictions(), 0);
+}
+
+/// The seed's three tiers (probe 60, read 30, write 10 per minute).
+#[allow(dead_code)]
+fn seed() -> alphaguard_rate_limit::Tiers {
+    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
+        tiers.add(name, per_min(n)).unwrap();
+    }
+    tiers
+}
+
+/// Three tiers named like the seed's, each with `quota`.
+#[allow(dead_code)]
+fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for name in ["probe", "read", "write"] {
+        tiers.add(name, quota).unwrap();
+    }
+    tiers
+}
+
+/// A tier of [`seed`] (and [`uniform`]) by name.
+#[allow(dead_code)]
+fn tier(name: &str) -> alphaguard_rate_limit::Tier {
+    seed().get(name).unwrap()
 }

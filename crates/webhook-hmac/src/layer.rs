@@ -22,13 +22,15 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! use std::sync::Arc;
-//! use alphaguard_webhook_hmac::{Registry, layer::{WebhookLayer, WebhookRequest}};
+//! use alphaguard_webhook_hmac::{Accept, Registry, WebhookSpec, layer::{WebhookLayer, WebhookRequest}};
 //! use bytes::Bytes;
 //! use http::{Request, Response, StatusCode};
 //! use http_body_util::Full;
 //! use tower::{ServiceBuilder, ServiceExt, service_fn};
 //!
-//! let registry = Registry::from_lookup(|var| {
+//! const HOOKS: [WebhookSpec; 1] =
+//!     [WebhookSpec { name: "founder", env_var: "FOUNDER_WEBHOOK_SECRET", accept: Accept::Either }];
+//! let registry = Registry::from_lookup(&HOOKS, |var| {
 //!     (var == "FOUNDER_WEBHOOK_SECRET").then(|| "It's a Secret to Everybody".to_owned())
 //! }).unwrap();
 //! let app = ServiceBuilder::new()
@@ -56,19 +58,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use alphaguard_config::refusal::{JsonError, RefusalResponse};
 use bytes::Bytes;
-use http::{HeaderMap, Request, Response, StatusCode, header};
+use http::{HeaderValue, Request, Response, header};
 use http_body::Body;
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::replay::ReplayError;
-use crate::replay::{BoxFuture, Delivery, ReplayGuard, replay_key};
-use crate::{Error, Outcome, Registry, Verified, Webhook};
-
-/// The default body limit: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+pub use crate::delivery::{Accepted, DEFAULT_BODY_LIMIT, Refusal, accept};
+use crate::replay::{BoxFuture, ReplayGuard};
+use crate::{Registry, Verified};
 
 /// What the layer found, in the extensions of the request it passes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,100 +81,11 @@ pub struct WebhookRequest {
     pub verified: Option<Verified>,
 }
 
-/// Why [`accept`] refused a delivery before it reached the application.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// The body is over the limit: 413 (declared, or found while reading).
-    TooLarge,
-    /// The body could not be read: 400.
-    BadBody(String),
-    /// The signature did not verify: 401.
-    BadSignature(Error),
-    /// A `webhook-id` already seen: acknowledge (200) without processing.
-    Duplicate,
-    /// The replay guard could not answer: 503.
-    GuardFailed(ReplayError),
-}
-
-/// A delivery that passed [`accept`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Accepted {
-    /// The raw body, as verified.
-    pub body: Bytes,
-    /// The verification; `None` when the webhook has no secret configured
-    /// (development only).
-    pub verified: Option<Verified>,
-    /// The replay-guard key recorded for this delivery: [`ReplayGuard::forget`]
-    /// it if processing fails, so the sender's retry is processed.
-    pub recorded: Option<String>,
-}
-
-/// The checks every webhook delivery goes through, for the layer and for
-/// services that answer in their own format:
-///
-/// 1. a body over `limit` is refused: from `Content-Length` before reading
-///    anything, and while streaming when the length is not declared;
-/// 2. the signature is verified over the raw bytes;
-/// 3. with a guard, a repeated `webhook-id` is refused as
-///    [`Refusal::Duplicate`], and a first one is recorded for the
-///    tolerance window.
-pub async fn accept<B>(
-    hook: &Webhook,
-    headers: &HeaderMap,
-    body: B,
-    limit: usize,
-    guard: Option<&dyn ReplayGuard>,
-) -> Result<Accepted, Refusal>
-where
-    B: Body,
-    B::Error: Into<Box<dyn StdError + Send + Sync>>,
-{
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(Refusal::TooLarge);
-    }
-    let bytes = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            return Err(Refusal::TooLarge);
-        }
-        Err(e) => return Err(Refusal::BadBody(e.to_string())),
-    };
-    let verified = match hook.verify(headers, &bytes) {
-        Ok(Outcome::Verified(v)) => Some(v),
-        Ok(_) => None,
-        Err(e) => return Err(Refusal::BadSignature(e)),
-    };
-    let mut recorded = None;
-    if let (Some(guard), Some(v)) = (guard, &verified)
-        && let Some(id) = &v.webhook_id
-    {
-        let key = replay_key(hook.name(), id);
-        let ttl = hook
-            .verifier()
-            .map_or(crate::standard::DEFAULT_TOLERANCE, |v| v.tolerance_window());
-        match guard.check_and_record(&key, ttl).await {
-            Ok(Delivery::First) => recorded = Some(key),
-            Ok(Delivery::Repeat) => return Err(Refusal::Duplicate),
-            Err(e) => return Err(Refusal::GuardFailed(e)),
-        }
-    }
-    Ok(Accepted {
-        body: bytes,
-        verified,
-        recorded,
-    })
-}
-
 /// Builds [`WebhookService`]s; see the [module docs](self).
 #[derive(Debug, Clone)]
-pub struct WebhookLayer {
+pub struct WebhookLayer<P = JsonError> {
     shared: Arc<Shared>,
+    respond: P,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +107,18 @@ impl WebhookLayer {
                 body_limit: DEFAULT_BODY_LIMIT,
                 prefix: "/webhooks/".to_owned(),
             }),
+            respond: JsonError,
+        }
+    }
+}
+
+impl<P> WebhookLayer<P> {
+    /// Renders refusals with `policy` (the service's error envelope);
+    /// duplicates are still acknowledged `200 {"status":"duplicate"}`.
+    pub fn respond_with<Q>(self, policy: Q) -> WebhookLayer<Q> {
+        WebhookLayer {
+            shared: self.shared,
+            respond: policy,
         }
     }
 
@@ -222,25 +145,27 @@ impl WebhookLayer {
     }
 }
 
-impl<S> Layer<S> for WebhookLayer {
-    type Service = WebhookService<S>;
+impl<S, P: Clone> Layer<S> for WebhookLayer<P> {
+    type Service = WebhookService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
         WebhookService {
             inner,
             shared: Arc::clone(&self.shared),
+            respond: self.respond.clone(),
         }
     }
 }
 
 /// The service [`WebhookLayer`] builds.
 #[derive(Clone)]
-pub struct WebhookService<S> {
+pub struct WebhookService<S, P = JsonError> {
     inner: S,
     shared: Arc<Shared>,
+    respond: P,
 }
 
-impl<S> fmt::Debug for WebhookService<S> {
+impl<S, P> fmt::Debug for WebhookService<S, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookService")
             .field("shared", &self.shared)
@@ -248,57 +173,25 @@ impl<S> fmt::Debug for WebhookService<S> {
     }
 }
 
-/// Why the layer answered by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rejection {
-    NotFound,
-    TooLarge,
-    BadBody,
-    BadSignature,
-    Unavailable,
-}
-
-impl Rejection {
-    fn response<B: From<Bytes>>(self) -> Response<B> {
-        let (status, body): (StatusCode, &'static [u8]) = match self {
-            Self::NotFound => (StatusCode::NOT_FOUND, br#"{"error":"not found"}"#),
-            Self::TooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                br#"{"error":"payload too large"}"#,
-            ),
-            Self::BadBody => (StatusCode::BAD_REQUEST, br#"{"error":"bad request"}"#),
-            Self::BadSignature => (
-                StatusCode::UNAUTHORIZED,
-                br#"{"error":"invalid signature"}"#,
-            ),
-            Self::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                br#"{"error":"service unavailable"}"#,
-            ),
-        };
-        json(status, body)
-    }
-}
-
-fn json<B: From<Bytes>>(status: StatusCode, body: &'static [u8]) -> Response<B> {
-    let mut response = Response::new(B::from(Bytes::from_static(body)));
-    *response.status_mut() = status;
+fn duplicate<B: From<String>>() -> Response<B> {
+    let mut response = Response::new(B::from(r#"{"status":"duplicate"}"#.to_owned()));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
+        HeaderValue::from_static("application/json"),
     );
     response
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for WebhookService<S>
+impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for WebhookService<S, P>
 where
     S: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send,
     S::Error: Send,
+    P: RefusalResponse<ResBody>,
     ReqBody: Body + Send + 'static,
     ReqBody::Data: Send,
     ReqBody::Error: Into<Box<dyn StdError + Send + Sync>>,
-    ResBody: From<Bytes> + Send + 'static,
+    ResBody: From<String> + Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -313,6 +206,7 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let shared = Arc::clone(&self.shared);
+        let respond = self.respond.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
             let hook = match parts
@@ -323,26 +217,20 @@ where
                 .and_then(|name| shared.registry.get(name))
             {
                 Some(hook) => hook,
-                None => return Ok(Rejection::NotFound.response()),
+                None => return Ok(respond.respond(&Refusal::UnknownWebhook, &parts.extensions)),
             };
             let name = hook.name();
             let guard = shared.guard.as_deref();
             let accepted = match accept(hook, &parts.headers, body, shared.body_limit, guard).await
             {
                 Ok(accepted) => accepted,
+                Err(Refusal::Duplicate) => {
+                    tracing::info!(webhook = name, "repeated webhook-id acknowledged");
+                    return Ok(duplicate());
+                }
                 Err(refusal) => {
-                    let rejection = match &refusal {
-                        Refusal::Duplicate => {
-                            tracing::info!(webhook = name, "repeated webhook-id acknowledged");
-                            return Ok(json(StatusCode::OK, br#"{"status":"duplicate"}"#));
-                        }
-                        Refusal::TooLarge => Rejection::TooLarge,
-                        Refusal::BadBody(_) => Rejection::BadBody,
-                        Refusal::BadSignature(_) => Rejection::BadSignature,
-                        Refusal::GuardFailed(_) => Rejection::Unavailable,
-                    };
                     tracing::warn!(webhook = name, refusal = ?refusal, "webhook rejected");
-                    return Ok(rejection.response());
+                    return Ok(respond.respond(&refusal, &parts.extensions));
                 }
             };
             let (bytes, verified, recorded) = (accepted.body, accepted.verified, accepted.recorded);

@@ -8,6 +8,7 @@ use std::time::Duration;
 use http::HeaderMap;
 
 mod clock;
+pub mod delivery;
 mod error;
 pub mod plain;
 #[cfg(feature = "redis")]
@@ -25,7 +26,7 @@ pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::Error;
 #[cfg(feature = "redis")]
 pub use redis_guard::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisReplayGuard};
-pub use registry::{DEFAULT_WEBHOOKS, Outcome, Registry, RegistryOptions, Webhook, WebhookSpec};
+pub use registry::{Outcome, Registry, RegistryOptions, Webhook, WebhookSpec};
 pub use replay::{Delivery, MemoryReplayGuard, ReplayError, ReplayGuard};
 pub use secret::{Ed25519Signer, MAX_KEYS, MIN_SECRET_LEN, Secret, SecretError};
 

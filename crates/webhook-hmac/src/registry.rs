@@ -1,4 +1,6 @@
-//! The service's webhooks, their secrets and how each is verified.
+//! A service's webhooks, their secrets and how each is verified. The
+//! service owns the list ([`WebhookSpec`]s); this module builds verifiers
+//! for it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,46 +22,6 @@ pub struct WebhookSpec {
     /// The signature schemes it accepts.
     pub accept: Accept,
 }
-
-/// The six webhooks of the service (DESIGN.md), with their variables.
-///
-/// `supabase-auth` accepts only Standard Webhooks, which is what Supabase
-/// Auth hooks send: a request for it with a plain `X-Signature-256` header
-/// is refused, so nobody can downgrade it to the replayable scheme. The
-/// others accept either scheme; a sender that can sign Standard Webhooks
-/// should.
-pub const DEFAULT_WEBHOOKS: [WebhookSpec; 6] = [
-    WebhookSpec {
-        name: "supabase-auth",
-        env_var: "SUPABASE_WEBHOOK_SECRET",
-        accept: Accept::Standard,
-    },
-    WebhookSpec {
-        name: "gdpr-erasure",
-        env_var: "SUPABASE_WEBHOOK_SECRET",
-        accept: Accept::Either,
-    },
-    WebhookSpec {
-        name: "premium-invalidate",
-        env_var: "PREMIUM_INVALIDATE_WEBHOOK_SECRET",
-        accept: Accept::Either,
-    },
-    WebhookSpec {
-        name: "reflections",
-        env_var: "APP_REFLECTIONS_WEBHOOK_SECRET",
-        accept: Accept::Either,
-    },
-    WebhookSpec {
-        name: "founder",
-        env_var: "FOUNDER_WEBHOOK_SECRET",
-        accept: Accept::Either,
-    },
-    WebhookSpec {
-        name: "legal-update",
-        env_var: "LEGAL_UPDATE_WEBHOOK_SECRET",
-        accept: Accept::Either,
-    },
-];
 
 /// What [`Webhook::verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,21 +81,23 @@ impl Webhook {
 /// The set of webhooks a service accepts.
 ///
 /// ```
-/// use alphaguard_webhook_hmac::Registry;
+/// use alphaguard_webhook_hmac::{Accept, Registry, WebhookSpec};
 ///
-/// let registry = Registry::from_lookup(|var| match var {
-///     "SUPABASE_WEBHOOK_SECRET" => Some("v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()),
+/// const HOOKS: [WebhookSpec; 3] = [
+///     WebhookSpec { name: "auth", env_var: "AUTH_WEBHOOK_SECRET", accept: Accept::Standard },
+///     WebhookSpec { name: "erasure", env_var: "AUTH_WEBHOOK_SECRET", accept: Accept::Either },
+///     WebhookSpec { name: "billing", env_var: "BILLING_WEBHOOK_SECRET", accept: Accept::Either },
+/// ];
+/// let registry = Registry::from_lookup(&HOOKS, |var| match var {
+///     "AUTH_WEBHOOK_SECRET" => Some("v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()),
 ///     _ => None,
 /// })
 /// .unwrap();
-/// assert!(registry.get("supabase-auth").unwrap().is_configured());
-/// assert!(!registry.get("founder").unwrap().is_configured());
+/// assert!(registry.get("auth").unwrap().is_configured());
+/// assert!(!registry.get("billing").unwrap().is_configured());
 /// assert!(registry.get("nope").is_none());
-/// assert_eq!(
-///     registry.missing_secrets(),
-///     ["PREMIUM_INVALIDATE_WEBHOOK_SECRET", "APP_REFLECTIONS_WEBHOOK_SECRET",
-///      "FOUNDER_WEBHOOK_SECRET", "LEGAL_UPDATE_WEBHOOK_SECRET"]
-/// );
+/// assert_eq!(registry.missing_secrets(), ["BILLING_WEBHOOK_SECRET"]);
+/// assert_eq!(registry.position("billing"), Some(2));
 /// ```
 #[derive(Debug)]
 pub struct Registry {
@@ -159,14 +123,17 @@ impl Default for RegistryOptions {
 }
 
 impl Registry {
-    /// [`DEFAULT_WEBHOOKS`] with secrets from the process environment.
-    pub fn from_env() -> Result<Self, ConfigErrors> {
-        Self::from_lookup(|var| std::env::var(var).ok())
+    /// `specs` with secrets from the process environment.
+    pub fn from_env(specs: &[WebhookSpec]) -> Result<Self, ConfigErrors> {
+        Self::from_lookup(specs, |var| std::env::var(var).ok())
     }
 
-    /// [`DEFAULT_WEBHOOKS`] with secrets from `lookup`.
-    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
-        Self::build(&DEFAULT_WEBHOOKS, lookup, RegistryOptions::default())
+    /// `specs` with secrets from `lookup`, default options.
+    pub fn from_lookup(
+        specs: &[WebhookSpec],
+        lookup: impl FnMut(&str) -> Option<String>,
+    ) -> Result<Self, ConfigErrors> {
+        Self::build(specs, lookup, RegistryOptions::default())
     }
 
     /// Any set of webhooks, with secrets from `lookup`.
@@ -212,6 +179,26 @@ impl Registry {
         self.hooks.iter().find(|h| h.spec.name == name)
     }
 
+    /// The position of the webhook called `name` in the specs given.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.hooks.iter().position(|h| h.spec.name == name)
+    }
+
+    /// The webhook at `index` in the specs given.
+    pub fn at(&self, index: usize) -> Option<&Webhook> {
+        self.hooks.get(index)
+    }
+
+    /// How many webhooks there are.
+    pub fn len(&self) -> usize {
+        self.hooks.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.hooks.is_empty()
+    }
+
     /// Every webhook, in the order given.
     pub fn iter(&self) -> impl Iterator<Item = &Webhook> {
         self.hooks.iter()
@@ -242,9 +229,43 @@ impl Registry {
 mod tests {
     use super::*;
 
+    /// A service's list, as a service writes it.
+    const HOOKS: [WebhookSpec; 6] = [
+        WebhookSpec {
+            name: "supabase-auth",
+            env_var: "SUPABASE_WEBHOOK_SECRET",
+            accept: Accept::Standard,
+        },
+        WebhookSpec {
+            name: "gdpr-erasure",
+            env_var: "SUPABASE_WEBHOOK_SECRET",
+            accept: Accept::Either,
+        },
+        WebhookSpec {
+            name: "premium-invalidate",
+            env_var: "PREMIUM_INVALIDATE_WEBHOOK_SECRET",
+            accept: Accept::Either,
+        },
+        WebhookSpec {
+            name: "reflections",
+            env_var: "APP_REFLECTIONS_WEBHOOK_SECRET",
+            accept: Accept::Either,
+        },
+        WebhookSpec {
+            name: "founder",
+            env_var: "FOUNDER_WEBHOOK_SECRET",
+            accept: Accept::Either,
+        },
+        WebhookSpec {
+            name: "legal-update",
+            env_var: "LEGAL_UPDATE_WEBHOOK_SECRET",
+            accept: Accept::Either,
+        },
+    ];
+
     #[test]
     fn reports_every_bad_variable_once_without_its_value() {
-        let err = Registry::from_lookup(|var| match var {
+        let err = Registry::from_lookup(&HOOKS, |var| match var {
             "SUPABASE_WEBHOOK_SECRET" => Some("whsec_%%%secretvalue%%%".into()),
             "FOUNDER_WEBHOOK_SECRET" => Some("tiny".into()),
             "LEGAL_UPDATE_WEBHOOK_SECRET" => Some(String::new()),
@@ -270,7 +291,7 @@ mod tests {
 
     #[test]
     fn unset_means_unconfigured_and_verify_skips() {
-        let registry = Registry::from_lookup(|_| None).unwrap();
+        let registry = Registry::from_lookup(&HOOKS, |_| None).unwrap();
         assert_eq!(registry.unconfigured().count(), 6);
         assert_eq!(registry.missing_secrets().len(), 5);
         let hook = registry.get("founder").unwrap();
@@ -283,7 +304,7 @@ mod tests {
     #[test]
     fn supabase_auth_refuses_the_plain_scheme() {
         let secret = "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-        let registry = Registry::from_lookup(|var| {
+        let registry = Registry::from_lookup(&HOOKS, |var| {
             (var == "SUPABASE_WEBHOOK_SECRET").then(|| secret.to_owned())
         })
         .unwrap();

@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use alphaguard_webhook_hmac::layer::{DEFAULT_BODY_LIMIT, WebhookLayer, WebhookRequest};
 use alphaguard_webhook_hmac::{
-    DEFAULT_WEBHOOKS, FakeClock, MemoryReplayGuard, Registry, RegistryOptions, Scheme, Secret,
-    standard,
+    Accept, FakeClock, MemoryReplayGuard, Registry, RegistryOptions, Scheme, Secret, standard,
 };
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
@@ -53,7 +52,7 @@ where
         ..RegistryOptions::default()
     };
     let registry = Registry::build(
-        &DEFAULT_WEBHOOKS,
+        &HOOKS,
         |var| (var == "SUPABASE_WEBHOOK_SECRET").then(|| SECRET.to_owned()),
         options,
     )
@@ -272,3 +271,22 @@ async fn repeats_are_acknowledged_once_and_failures_are_forgotten() {
     assert_eq!(body_text(retried).await, "ok");
     assert_eq!(upstream.calls.load(Ordering::SeqCst), 4);
 }
+
+/// The webhooks of these tests.
+const HOOKS: [alphaguard_webhook_hmac::WebhookSpec; 3] = [
+    alphaguard_webhook_hmac::WebhookSpec {
+        name: "supabase-auth",
+        env_var: "SUPABASE_WEBHOOK_SECRET",
+        accept: Accept::Standard,
+    },
+    alphaguard_webhook_hmac::WebhookSpec {
+        name: "gdpr-erasure",
+        env_var: "SUPABASE_WEBHOOK_SECRET",
+        accept: Accept::Either,
+    },
+    alphaguard_webhook_hmac::WebhookSpec {
+        name: "founder",
+        env_var: "FOUNDER_WEBHOOK_SECRET",
+        accept: Accept::Either,
+    },
+];

@@ -39,13 +39,13 @@ fn main() -> ExitCode {
     let after = match which {
         "alphaguard" => {
             let limiter = RateLimiter::with_store_and_clock(
-                Tiers::SEED_DEFAULTS,
+                seed(),
                 // Room for every client (shards fill unevenly), so none is evicted.
                 MemoryStore::new(clients as usize / 4 * 5),
                 MonotonicClock::new(),
             );
             for n in 0..clients {
-                limiter.check(Tier::Read, &ClientKey::from_ip(ip(n), 64));
+                limiter.check(tier("read"), &ClientKey::from_ip(ip(n), 64));
             }
             let after = rss();
             let store = limiter.store();
@@ -79,4 +79,31 @@ fn main() -> ExitCode {
         grown as f64 / f64::from(clients)
     );
     ExitCode::SUCCESS
+}
+
+/// The seed's three tiers (probe 60, read 30, write 10 per minute).
+#[allow(dead_code)]
+fn seed() -> alphaguard_rate_limit::Tiers {
+    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
+        tiers.add(name, per_min(n)).unwrap();
+    }
+    tiers
+}
+
+/// Three tiers named like the seed's, each with `quota`.
+#[allow(dead_code)]
+fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
+    let mut tiers = alphaguard_rate_limit::Tiers::new();
+    for name in ["probe", "read", "write"] {
+        tiers.add(name, quota).unwrap();
+    }
+    tiers
+}
+
+/// A tier of [`seed`] (and [`uniform`]) by name.
+#[allow(dead_code)]
+fn tier(name: &str) -> alphaguard_rate_limit::Tier {
+    seed().get(name).unwrap()
 }

@@ -13,7 +13,7 @@ use crate::server::{serve, shutdown_signal};
 use crate::settings::{LogFormat, Settings};
 
 macro_rules! variables {
-    ($( $field:ident = $var:literal : $help:literal ),* $(,)?) => {
+    ($( $heading:literal { $( $field:ident = $var:literal : $help:literal ),* $(,)? } )*) => {
         /// The gateway's options. Each reads its environment variable; the
         /// flag, when given, wins.
         #[derive(Debug, Default, Parser)]
@@ -24,21 +24,21 @@ macro_rules! variables {
             long_about = None,
         )]
         pub struct Args {
-            $(
-                #[arg(long, env = $var, hide_env_values = true, help = $help, value_name = "VALUE")]
+            $($(
+                #[arg(long, env = $var, hide_env_values = true, help = $help, value_name = "VALUE", help_heading = $heading)]
                 #[doc = $help]
                 pub $field: Option<String>,
-            )*
+            )*)*
         }
 
         impl Args {
             /// Every variable the gateway reads.
-            pub const VARIABLES: &'static [&'static str] = &[$($var),*];
+            pub const VARIABLES: &'static [&'static str] = &[$($($var),*),*];
 
             /// The value of variable `name`, from its flag or the environment.
             pub fn get(&self, name: &str) -> Option<String> {
                 match name {
-                    $( $var => self.$field.clone(), )*
+                    $($( $var => self.$field.clone(), )*)*
                     _ => None,
                 }
             }
@@ -47,54 +47,72 @@ macro_rules! variables {
 }
 
 variables! {
-    bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080]",
-    app_env = "APP_ENV": "`development` or `production` [default: development]",
-    strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
-    api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
-    supabase_url = "SUPABASE_URL": "Supabase project URL",
-    supabase_anon_key = "SUPABASE_ANON_KEY": "Sent as the apikey header Supabase's gateway requires",
-    supabase_jwt_mode = "SUPABASE_JWT_MODE": "`remote` (ask /auth/v1/user, cached) or `local` (JWKS / legacy secret) [default: remote]",
-    supabase_jwt_secret = "SUPABASE_JWT_SECRET": "Legacy HS256 secret, for local mode",
-    supabase_timeout_ms = "SUPABASE_TIMEOUT_MS": "Timeout of Supabase calls [default: 3000]",
-    supabase_cache_ttl_secs = "SUPABASE_CACHE_TTL_SECS": "Longest a remotely verified token is cached [default: 30]",
-    supabase_webhook_secret = "SUPABASE_WEBHOOK_SECRET": "Secret of the supabase-auth and gdpr-erasure webhooks",
-    premium_invalidate_webhook_secret = "PREMIUM_INVALIDATE_WEBHOOK_SECRET": "Secret of the premium-invalidate webhook",
-    app_reflections_webhook_secret = "APP_REFLECTIONS_WEBHOOK_SECRET": "Secret of the reflections webhook",
-    founder_webhook_secret = "FOUNDER_WEBHOOK_SECRET": "Secret of the founder webhook",
-    legal_update_webhook_secret = "LEGAL_UPDATE_WEBHOOK_SECRET": "Secret of the legal-update webhook",
-    rate_limit_probe_per_min = "RATE_LIMIT_PROBE_PER_MIN": "Probe tier limit per minute (/health, /metrics) [default: 60]",
-    rate_limit_read_per_min = "RATE_LIMIT_READ_PER_MIN": "Read tier limit per minute (GET, HEAD, OPTIONS) [default: 30]",
-    rate_limit_write_per_min = "RATE_LIMIT_WRITE_PER_MIN": "Write tier limit per minute (other methods) [default: 10]",
-    rate_limit_cleanup_secs = "RATE_LIMIT_CLEANUP_SECS": "Idle-client sweep period [default: 600]",
-    rate_limit_max_clients = "RATE_LIMIT_MAX_CLIENTS": "Most clients tracked per tier in memory [default: 1048576]",
-    rate_limit_ipv6_prefix = "RATE_LIMIT_IPV6_PREFIX": "IPv6 clients are grouped by this prefix [default: 64]",
-    rate_limit_on_store_error = "RATE_LIMIT_ON_STORE_ERROR": "`closed` or `open` when Redis fails [default: closed]",
-    rate_limit_redis_url = "RATE_LIMIT_REDIS_URL": "Redis shared by replicas for limits and webhook replay",
-    trusted_proxies = "TRUSTED_PROXIES": "CIDRs whose X-Forwarded-For is believed, comma-separated",
-    owner_ids = "OWNER_IDS": "Owner Discord user ids, comma-separated",
-    admin_role_id = "ADMIN_ROLE_ID": "Admin Discord role ids, comma-separated",
-    upstream_url = "UPSTREAM_URL": "Where verified webhooks and authenticated /api calls go",
-    upstream_timeout_ms = "UPSTREAM_TIMEOUT_MS": "Timeout of an upstream exchange [default: 10000]",
-    observability_window_secs = "OBSERVABILITY_WINDOW_SECS": "Rolling window of /api/observability [default: 300]",
-    header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time a client has to send a request head [default: 10000]",
-    max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
-    max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
-    shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
-    log_format = "LOG_FORMAT": "`text` or `json` [default: text]",
-    google_project_id = "GOOGLE_PROJECT_ID": "Secret Manager project of the Google credentials",
-    google_secret_name = "GOOGLE_SECRET_NAME": "Secret Manager secret [default: alphapy-google-credentials]",
-    google_secret_version = "GOOGLE_SECRET_VERSION": "Secret Manager version [default: latest]",
-    google_credentials_json = "GOOGLE_CREDENTIALS_JSON": "Local-development fallback for the Google credentials",
-    google_application_credentials = "GOOGLE_APPLICATION_CREDENTIALS": "Key file for Secret Manager access (else the metadata server)",
-    gce_metadata_host = "GCE_METADATA_HOST": "Metadata server host [default: metadata.google.internal]",
-    secret_manager_endpoint = "SECRET_MANAGER_ENDPOINT": "Secret Manager base URL [default: secretmanager.googleapis.com, HTTPS]",
-    google_secret_cache_ttl_secs = "GOOGLE_SECRET_CACHE_TTL_SECS": "How long the credentials are cached [default: 3600]",
-    google_secret_stale_if_error_secs = "GOOGLE_SECRET_STALE_IF_ERROR_SECS": "How old cached credentials may be served while Secret Manager fails [default: 21600]",
-    google_secret_retry_deadline_secs = "GOOGLE_SECRET_RETRY_DEADLINE_SECS": "How long Secret Manager 429/503 are retried [default: 60]",
-    drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
-    drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
-    drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
-    drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies)",
+    "Server" {
+        bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080]",
+        app_env = "APP_ENV": "`development` or `production` [default: development]",
+        strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
+        header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time a client has to send a request head [default: 10000]",
+        max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
+        max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
+        shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
+        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (https://app.example.com) a browser may call from, comma-separated; unset = no CORS headers",
+    }
+    "Authentication" {
+        api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
+        supabase_url = "SUPABASE_URL": "Supabase project URL",
+        supabase_anon_key = "SUPABASE_ANON_KEY": "Sent as the apikey header Supabase's gateway requires",
+        supabase_jwt_mode = "SUPABASE_JWT_MODE": "`remote` (ask /auth/v1/user, cached) or `local` (JWKS / legacy secret) [default: remote]",
+        supabase_jwt_secret = "SUPABASE_JWT_SECRET": "Legacy HS256 secret, for local mode",
+        supabase_timeout_ms = "SUPABASE_TIMEOUT_MS": "Timeout of Supabase calls [default: 3000]",
+        supabase_cache_ttl_secs = "SUPABASE_CACHE_TTL_SECS": "Longest a remotely verified token is cached [default: 30]",
+        owner_ids = "OWNER_IDS": "Owner Discord user ids, comma-separated: the only callers of /api/admin/...",
+        admin_role_id = "ADMIN_ROLE_ID": "Admin Discord role ids, comma-separated: validated for the bot that shares this environment; the gateway has no verified source of guild roles and grants nothing by role",
+    }
+    "Webhooks" {
+        supabase_webhook_secret = "SUPABASE_WEBHOOK_SECRET": "Secret of the supabase-auth and gdpr-erasure webhooks",
+        premium_invalidate_webhook_secret = "PREMIUM_INVALIDATE_WEBHOOK_SECRET": "Secret of the premium-invalidate webhook",
+        app_reflections_webhook_secret = "APP_REFLECTIONS_WEBHOOK_SECRET": "Secret of the reflections webhook",
+        founder_webhook_secret = "FOUNDER_WEBHOOK_SECRET": "Secret of the founder webhook",
+        legal_update_webhook_secret = "LEGAL_UPDATE_WEBHOOK_SECRET": "Secret of the legal-update webhook",
+    }
+    "Rate limits" {
+        rate_limit_probe_per_min = "RATE_LIMIT_PROBE_PER_MIN": "Probe tier limit per minute (/health, /metrics; never fails closed) [default: 60]",
+        rate_limit_read_per_min = "RATE_LIMIT_READ_PER_MIN": "Read tier limit per minute (GET, HEAD, OPTIONS on /api) [default: 30]",
+        rate_limit_write_per_min = "RATE_LIMIT_WRITE_PER_MIN": "Write tier limit per minute (other methods, unknown paths) [default: 10]",
+        rate_limit_webhook_per_min = "RATE_LIMIT_WEBHOOK_PER_MIN": "Webhook tier limit per minute (POST /webhooks/...) [default: 600]",
+        rate_limit_cleanup_secs = "RATE_LIMIT_CLEANUP_SECS": "Idle-client sweep period [default: 600]",
+        rate_limit_max_clients = "RATE_LIMIT_MAX_CLIENTS": "Most clients tracked per tier in memory [default: 1000000]",
+        rate_limit_ipv6_prefix = "RATE_LIMIT_IPV6_PREFIX": "IPv6 clients are limited by this prefix (logs and upstream get the full address) [default: 64]",
+        rate_limit_on_store_error = "RATE_LIMIT_ON_STORE_ERROR": "`closed` or `open` when Redis fails (probes are counted in memory either way) [default: closed]",
+        rate_limit_redis_url = "RATE_LIMIT_REDIS_URL": "Redis shared by replicas for limits and webhook replay",
+        trusted_proxies = "TRUSTED_PROXIES": "CIDRs whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are believed, comma-separated",
+    }
+    "Upstream" {
+        upstream_url = "UPSTREAM_URL": "Where verified webhooks and authenticated /api calls go",
+        upstream_timeout_ms = "UPSTREAM_TIMEOUT_MS": "Timeout of an upstream exchange [default: 10000]",
+    }
+    "Observability" {
+        observability_window_secs = "OBSERVABILITY_WINDOW_SECS": "Rolling window of /api/observability [default: 300]",
+        log_format = "LOG_FORMAT": "`text` or `json` [default: text]",
+        access_log = "ACCESS_LOG": "`on` or `off`: one info line per request [default: on]",
+        metrics_bind_addr = "METRICS_BIND_ADDR": "Serve /metrics on this address only (it leaves the public listener)",
+    }
+    "Google" {
+        google_project_id = "GOOGLE_PROJECT_ID": "Secret Manager project of the Google credentials",
+        google_secret_name = "GOOGLE_SECRET_NAME": "Secret Manager secret [default: alphapy-google-credentials]",
+        google_secret_version = "GOOGLE_SECRET_VERSION": "Secret Manager version [default: latest]",
+        google_credentials_json = "GOOGLE_CREDENTIALS_JSON": "Local-development fallback for the Google credentials",
+        google_application_credentials = "GOOGLE_APPLICATION_CREDENTIALS": "Key file for Secret Manager access (else the metadata server)",
+        gce_metadata_host = "GCE_METADATA_HOST": "Metadata server host [default: metadata.google.internal]",
+        secret_manager_endpoint = "SECRET_MANAGER_ENDPOINT": "Secret Manager base URL [default: secretmanager.googleapis.com, HTTPS]",
+        google_secret_cache_ttl_secs = "GOOGLE_SECRET_CACHE_TTL_SECS": "How long the credentials are cached [default: 3600]",
+        google_secret_stale_if_error_secs = "GOOGLE_SECRET_STALE_IF_ERROR_SECS": "How old cached credentials may be served while Secret Manager fails [default: 21600]",
+        google_secret_retry_deadline_secs = "GOOGLE_SECRET_RETRY_DEADLINE_SECS": "How long Secret Manager 429/503 are retried [default: 60]",
+        drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
+        drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
+        drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
+        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies)",
+    }
 }
 
 fn init_logging(format: LogFormat) {
@@ -170,6 +188,7 @@ pub fn run() -> ExitCode {
     runtime.block_on(async move {
         let bind = settings.bind;
         let limits = settings.server;
+        let metrics_bind = settings.metrics_bind;
         let app = match App::build(settings).await {
             Ok(app) => Arc::new(app),
             Err(e) => {
@@ -186,7 +205,80 @@ pub fn run() -> ExitCode {
         };
         let bound = listener.local_addr().map_or(bind, |a| a);
         tracing::info!(addr = %bound, "alphaguard listening");
+        let metrics_task = match metrics_bind {
+            Some(addr) => match tokio::net::TcpListener::bind(addr).await {
+                Ok(l) => {
+                    tracing::info!(addr = %addr, "metrics listening");
+                    Some(tokio::spawn(crate::server::serve_metrics(
+                        l,
+                        Arc::clone(&app),
+                    )))
+                }
+                Err(e) => {
+                    tracing::error!(%addr, error = %e, "cannot listen for metrics");
+                    return ExitCode::FAILURE;
+                }
+            },
+            None => None,
+        };
         serve(listener, app, limits, shutdown_signal()).await;
+        if let Some(task) = metrics_task {
+            task.abort();
+        }
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    /// Every variable any crate's `from_lookup` asks for is a gateway
+    /// option: a variable missing from `Args` would silently never be read.
+    /// The list is observed, not written twice: the settings are read once
+    /// with nothing set and once with everything set to garbage (which
+    /// reaches the reads that depend on another variable).
+    #[test]
+    fn every_variable_read_is_an_option() {
+        let asked = RefCell::new(BTreeSet::new());
+        for value in [None, Some("1"), Some("x")] {
+            let lookup = |name: &str| {
+                asked.borrow_mut().insert(name.to_owned());
+                value.map(str::to_owned)
+            };
+            let _ = Settings::from_lookup(&lookup);
+        }
+        let asked = asked.into_inner();
+        let missing: Vec<&String> = asked
+            .iter()
+            .filter(|v| !Args::VARIABLES.contains(&v.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "not gateway options: {missing:?}");
+        // And the other way: no option that nothing reads.
+        let unread: Vec<&&str> = Args::VARIABLES
+            .iter()
+            .filter(|v| !asked.contains(**v))
+            .collect();
+        assert!(unread.is_empty(), "options nothing reads: {unread:?}");
+    }
+
+    #[test]
+    fn help_groups_options_under_headings() {
+        use clap::CommandFactory;
+        let help = Args::command().render_help().to_string();
+        for heading in [
+            "Server:",
+            "Authentication:",
+            "Webhooks:",
+            "Rate limits:",
+            "Upstream:",
+            "Observability:",
+            "Google:",
+        ] {
+            assert!(help.contains(heading), "{heading} missing from --help");
+        }
+        assert!(help.contains("RATE_LIMIT_MAX_CLIENTS") && help.contains("1000000"));
+    }
 }

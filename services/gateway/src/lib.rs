@@ -4,10 +4,17 @@
 pub mod app;
 pub mod cli;
 pub mod drive;
+pub mod forward;
+mod handlers;
 pub mod observe;
+pub mod path;
 pub mod request_id;
+pub mod respond;
+pub mod route;
 pub mod server;
 pub mod settings;
+pub mod webhooks;
 
-pub use app::{App, Body, SecretsCache};
+pub use app::{App, SecretsCache};
+pub use respond::Body;
 pub use settings::Settings;

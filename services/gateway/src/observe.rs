@@ -4,7 +4,7 @@
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use alphaguard_webhook_hmac::DEFAULT_WEBHOOKS;
+use crate::webhooks::WEBHOOKS as DEFAULT_WEBHOOKS;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use serde_json::{Map, Value, json};
 
@@ -232,7 +232,10 @@ impl Rolling {
             let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             for slot in slots.iter() {
                 // The current slot and the SLOTS - 1 before it.
-                if slot.epoch == 0 || now - slot.epoch >= SLOTS as u64 {
+                // A slot a concurrent `record` moved into the next period
+                // after `now` was read is ahead of it: skip it, never
+                // subtract past zero.
+                if slot.epoch == 0 || slot.epoch > now || now - slot.epoch >= SLOTS as u64 {
                     continue;
                 }
                 api.merge(&slot.api);
@@ -275,6 +278,12 @@ pub fn prometheus() -> PrometheusHandle {
                     Matcher::Full(REQUEST_DURATION.to_owned()),
                     &LATENCY_BUCKETS,
                 )
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(UPSTREAM_DURATION.to_owned()),
+                        &LATENCY_BUCKETS,
+                    )
+                })
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
@@ -297,6 +306,23 @@ pub const RATE_LIMITED: &str = "alphaguard_rate_limited_total";
 pub const AUTH_FAILURES: &str = "alphaguard_auth_failures_total";
 /// `alphaguard_webhook_verifications_total{name, result}`.
 pub const WEBHOOK_VERIFICATIONS: &str = "alphaguard_webhook_verifications_total";
+/// `alphaguard_upstream_errors_total{kind, reason}`.
+pub const UPSTREAM_ERRORS: &str = "alphaguard_upstream_errors_total";
+/// `alphaguard_upstream_duration_seconds{kind}`.
+pub const UPSTREAM_DURATION: &str = "alphaguard_upstream_duration_seconds";
+/// `alphaguard_rate_limit_evictions_total`.
+pub const LIMITER_EVICTIONS: &str = "alphaguard_rate_limit_evictions_total";
+/// `alphaguard_rate_limit_store_failures_total`.
+pub const LIMITER_STORE_FAILURES: &str = "alphaguard_rate_limit_store_failures_total";
+/// `alphaguard_webhook_replay_evictions_total`.
+pub const REPLAY_EVICTIONS: &str = "alphaguard_webhook_replay_evictions_total";
+
+/// Sets the counters the crates keep themselves (read at scrape time).
+pub fn export_counters(limiter_evictions: u64, store_failures: u64, replay_evictions: u64) {
+    metrics::counter!(LIMITER_EVICTIONS).absolute(limiter_evictions);
+    metrics::counter!(LIMITER_STORE_FAILURES).absolute(store_failures);
+    metrics::counter!(REPLAY_EVICTIONS).absolute(replay_evictions);
+}
 
 fn describe() {
     metrics::describe_counter!(REQUESTS, "Requests answered, by route class and status.");
@@ -313,6 +339,27 @@ fn describe() {
     metrics::describe_counter!(
         WEBHOOK_VERIFICATIONS,
         "Webhook deliveries, by webhook and result."
+    );
+    metrics::describe_counter!(
+        UPSTREAM_ERRORS,
+        "Upstream exchanges that failed, by kind (api, webhook) and reason."
+    );
+    metrics::describe_histogram!(
+        UPSTREAM_DURATION,
+        metrics::Unit::Seconds,
+        "Time of upstream exchanges, by kind."
+    );
+    metrics::describe_counter!(
+        LIMITER_EVICTIONS,
+        "Live rate-limit states dropped to stay under RATE_LIMIT_MAX_CLIENTS."
+    );
+    metrics::describe_counter!(
+        LIMITER_STORE_FAILURES,
+        "Rate-limit checks decided by RATE_LIMIT_ON_STORE_ERROR because Redis failed."
+    );
+    metrics::describe_counter!(
+        REPLAY_EVICTIONS,
+        "Webhook ids dropped from the in-memory replay memory to stay bounded."
     );
 }
 
@@ -451,6 +498,22 @@ mod tests {
         );
         assert_eq!(view["webhooks"]["by_name"]["founder"]["success_rate"], 0.0);
         assert_eq!(view["webhooks"]["by_name"]["reflections"]["requests"], 0);
+    }
+
+    #[test]
+    fn a_slot_ahead_of_the_snapshot_does_not_underflow() {
+        // What a `record` racing the snapshot into the next slot period
+        // leaves behind: a slot whose epoch is after the snapshot's `now`.
+        let rolling = Rolling::new(Duration::from_secs(60));
+        rolling.record(RouteClass::Api, 200, Duration::from_millis(1));
+        {
+            let now = rolling.epoch(Instant::now());
+            let mut slots = rolling.slots.lock().unwrap();
+            let ahead = &mut slots[((now + 1) % SLOTS as u64) as usize];
+            ahead.epoch = now + 1;
+            ahead.api.add(200, 0);
+        }
+        assert_eq!(rolling.snapshot()["api"]["requests"], 1);
     }
 
     #[test]

@@ -114,6 +114,30 @@ pub async fn serve(
     upkeep.abort();
 }
 
+/// Serves `GET /metrics` (and 404 for anything else) on its own listener,
+/// for `METRICS_BIND_ADDR`: HTTP/1.1 only, one connection at a time per
+/// task, no limits (bind it to an address only the scraper reaches).
+pub async fn serve_metrics(listener: TcpListener, app: Arc<App>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let app = Arc::clone(&app);
+        tokio::spawn(async move {
+            let service = service_fn(move |request: hyper::Request<Incoming>| {
+                let app = Arc::clone(&app);
+                async move { Ok::<_, Infallible>(app.metrics_only(&request)) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 /// Completes on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();

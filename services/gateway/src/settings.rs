@@ -54,6 +54,66 @@ pub struct DriveSettings {
     pub api_root: Option<String>,
 }
 
+/// `CORS_ALLOWED_ORIGINS`: exact origins a browser may call from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cors {
+    /// The origins, each `scheme://host[:port]`; empty means no CORS at all.
+    pub origins: Vec<http::HeaderValue>,
+}
+
+/// `scheme://host[:port]` with nothing after it: what a browser sends as
+/// `Origin`, so it can be compared exactly.
+fn valid_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+impl Cors {
+    /// The CORS layer (tower-http's): `None` without origins, so no CORS
+    /// header is ever sent. Never `*`, never credentials.
+    pub fn layer(&self) -> Option<tower_http::cors::CorsLayer> {
+        use http::{HeaderName, Method, header};
+        use tower_http::cors::{AllowOrigin, CorsLayer};
+        if self.origins.is_empty() {
+            return None;
+        }
+        Some(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(self.origins.iter().cloned()))
+                .allow_methods([
+                    Method::GET,
+                    Method::HEAD,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                    Method::OPTIONS,
+                ])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::ACCEPT,
+                    HeaderName::from_static("x-api-key"),
+                    HeaderName::from_static("x-request-id"),
+                    HeaderName::from_static("idempotency-key"),
+                ])
+                .expose_headers([
+                    HeaderName::from_static("x-request-id"),
+                    HeaderName::from_static("ratelimit"),
+                    HeaderName::from_static("ratelimit-policy"),
+                    header::RETRY_AFTER,
+                ])
+                .max_age(Duration::from_secs(600)),
+        )
+    }
+}
+
 /// The gateway's whole configuration.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -83,6 +143,12 @@ pub struct Settings {
     /// `HEADER_READ_TIMEOUT_MS`, `MAX_HEADER_BYTES`, `MAX_CONNECTIONS`,
     /// `SHUTDOWN_GRACE_SECS`.
     pub server: ServerLimits,
+    /// `CORS_ALLOWED_ORIGINS`.
+    pub cors: Cors,
+    /// `ACCESS_LOG`: one info line per request.
+    pub access_log: bool,
+    /// `METRICS_BIND_ADDR`: `/metrics` on its own listener instead.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// The default `BIND_ADDR`.
@@ -101,9 +167,10 @@ impl Settings {
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigErrors> {
         let mut errors = ConfigErrors::default();
         let auth = alphaguard_auth::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
-        let rate_limit =
-            alphaguard_rate_limit::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
-        let webhooks = Registry::from_lookup(lookup).map_err(|e| errors.extend(e));
+        let rate_limit = alphaguard_rate_limit::Config::from_lookup(lookup, &crate::route::TIERS)
+            .map_err(|e| errors.extend(e));
+        let webhooks =
+            Registry::from_lookup(&crate::webhooks::WEBHOOKS, lookup).map_err(|e| errors.extend(e));
         let google =
             alphaguard_gcp_secrets::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
 
@@ -153,6 +220,32 @@ impl Settings {
             max_connections: vars.number("MAX_CONNECTIONS", 4096, 1..=1_000_000) as usize,
             shutdown_grace: Duration::from_secs(vars.number("SHUTDOWN_GRACE_SECS", 30, 0..=600)),
         };
+        let mut cors = Cors::default();
+        if let Some(text) = vars.get("CORS_ALLOWED_ORIGINS") {
+            for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+                match http::HeaderValue::try_from(origin) {
+                    Ok(value) if valid_origin(origin) => cors.origins.push(value),
+                    _ => vars.fail(
+                        "CORS_ALLOWED_ORIGINS",
+                        format!("{origin:?} is not an exact origin like https://app.example.com"),
+                    ),
+                }
+            }
+        }
+        let access_log = match vars.get("ACCESS_LOG").as_deref().map(str::trim) {
+            None | Some("on" | "1" | "true") => true,
+            Some("off" | "0" | "false") => false,
+            Some(_) => {
+                vars.fail("ACCESS_LOG", "must be `on` or `off`");
+                true
+            }
+        };
+        let metrics_bind = vars.get("METRICS_BIND_ADDR").and_then(|text| {
+            text.parse::<SocketAddr>().ok().or_else(|| {
+                vars.fail("METRICS_BIND_ADDR", "must be an address and port");
+                None
+            })
+        });
         let folder_id = vars.get("DRIVE_FOLDER_ID");
         let dir = vars.get("DRIVE_SYNC_DIR");
         let interval =
@@ -193,6 +286,9 @@ impl Settings {
                 google,
                 drive,
                 server,
+                cors,
+                access_log,
+                metrics_bind,
             }),
             _ => Err(errors),
         }
@@ -282,6 +378,22 @@ mod tests {
         // Production without strict mode starts (with warnings).
         let lax = settings(&[("APP_ENV", "production")]).unwrap();
         assert!(lax.missing_critical().is_empty());
+    }
+
+    #[test]
+    fn cors_origins_are_exact() {
+        let s = settings(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.example.com, http://localhost:3000",
+        )])
+        .unwrap();
+        assert_eq!(s.cors.origins.len(), 2);
+        assert!(s.cors.layer().is_some());
+        assert!(settings(&[]).unwrap().cors.layer().is_none());
+        for bad in ["*", "https://a.example/path", "app.example.com", "null"] {
+            let err = settings(&[("CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
+            assert!(err.mentions("CORS_ALLOWED_ORIGINS"), "{bad}");
+        }
     }
 
     #[test]

@@ -377,11 +377,11 @@ async fn clear_cache_is_for_owners_only() {
         .await
         .assert_error(StatusCode::NOT_FOUND);
 
-    // Without a secrets cache wired in, even an owner gets 503.
+    // Without a secrets cache wired in, an owner hears so: 409, not 503.
     let bare = self::app(&vars).await;
-    send(&bare, post(&owner))
-        .await
-        .assert_error(StatusCode::SERVICE_UNAVAILABLE);
+    let answer = send(&bare, post(&owner)).await;
+    answer.assert_error(StatusCode::CONFLICT);
+    assert_eq!(answer.json()["error"], "no secrets cache is configured");
 }
 
 fn signed(name: &str, id: &str, body: &'static [u8]) -> Request<Full<Bytes>> {
@@ -512,7 +512,8 @@ async fn upstream_timeout_is_502() {
 #[tokio::test]
 async fn rate_limits_by_tier_and_client() {
     let map: HashMap<String, String> = [
-        ("RATE_LIMIT_WRITE_PER_MIN", "2"),
+        ("RATE_LIMIT_WEBHOOK_PER_MIN", "2"),
+        ("RATE_LIMIT_WRITE_PER_MIN", "1"),
         ("RATE_LIMIT_READ_PER_MIN", "100"),
         ("TRUSTED_PROXIES", "10.0.0.0/8"),
     ]
@@ -533,13 +534,21 @@ async fn rate_limits_by_tier_and_client() {
         .parse()
         .unwrap();
     assert!(retry >= 1);
-    assert_eq!(limited.headers["ratelimit-policy"], "write;q=2;w=60");
+    assert_eq!(limited.headers["ratelimit-policy"], "webhook;q=2;w=60");
     assert!(
         limited.headers["ratelimit"]
             .to_str()
             .unwrap()
-            .starts_with("write;r=0;")
+            .starts_with("webhook;r=0;")
     );
+    // Webhooks have their own tier: writes to the API are still open...
+    let write = send(&app, empty(Request::delete("/api/x"))).await;
+    assert_eq!(write.status, StatusCode::NOT_FOUND);
+    assert_eq!(write.headers["ratelimit-policy"], "write;q=1;w=60");
+    // ...once.
+    send(&app, empty(Request::delete("/api/x")))
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS);
     // Reads are a separate tier.
     assert_eq!(
         send(&app, empty(get("/health"))).await.status,
@@ -599,7 +608,7 @@ async fn api_calls_are_authenticated_and_forwarded_with_verified_identity() {
         .header("x-forwarded-for", "6.6.6.6")
         .header("connection", "x-secret-hop")
         .header("x-secret-hop", "drop me")
-        .header("x-custom", "kept")
+        .header("x-custom", "not on the allow-list")
         .header("x-request-id", "trace-1")
         .body(Full::new(Bytes::from_static(body)))
         .unwrap();
@@ -622,8 +631,11 @@ async fn api_calls_are_authenticated_and_forwarded_with_verified_identity() {
     assert_eq!(r.headers["x-discord-id"], OWNER.to_string());
     assert_eq!(r.headers["x-request-id"], "trace-1");
     assert_eq!(r.headers["x-forwarded-for"], "203.0.113.7");
-    assert_eq!(r.headers["x-custom"], "kept");
+    // The bearer token produced the identity, so it goes on (row-level
+    // security upstream); headers off the allow-list do not.
+    assert_eq!(r.headers["authorization"], format!("Bearer {token}"));
     for gone in [
+        "x-custom",
         "x-forwarded-user",
         "x_auth_request_email",
         "x-webhook-verified",

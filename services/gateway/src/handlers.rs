@@ -1,0 +1,400 @@
+//! One function per [`Handler`]: each reads the [`Route`] the request path
+//! was given, never the path again.
+
+use std::time::Instant;
+
+use alphaguard_auth::{AuthError, Identity, require_owner};
+use alphaguard_config::refusal::Refusal;
+use alphaguard_webhook_hmac::delivery::{Refusal as WebhookRefusal, accept};
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+
+use crate::app::{App, Ctx};
+use crate::forward::{self, Origin, X_WEBHOOK_VERIFIED};
+use crate::observe::{AUTH_FAILURES, UPSTREAM_DURATION, UPSTREAM_ERRORS, WEBHOOK_VERIFICATIONS};
+use crate::request_id::X_REQUEST_ID;
+use crate::respond::{self, Body, BoxError};
+use crate::route::{Auth, Handler};
+use crate::webhooks::WEBHOOKS;
+
+/// What an authentication failure means on the wire.
+#[derive(Debug)]
+struct AuthRefusal<'a>(&'a AuthError);
+
+impl Refusal for AuthRefusal<'_> {
+    fn status(&self) -> StatusCode {
+        match self.0 {
+            AuthError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn public_message(&self) -> &'static str {
+        match self.0 {
+            AuthError::Unauthorized(_) => "unauthorized",
+            _ => "authentication unavailable",
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        self.0.reason()
+    }
+}
+
+/// The body of `GET /api/me`.
+#[derive(serde::Serialize)]
+struct Me<'a> {
+    method: &'static str,
+    user_id: Option<&'a str>,
+    role: Option<&'a str>,
+    email: Option<&'a str>,
+}
+
+/// Walks an error's sources looking for a body over its limit.
+fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+impl App {
+    /// Applies the route's auth rule, then runs its handler.
+    pub(crate) async fn dispatch<B>(&self, request: Request<B>, ctx: &Ctx) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let id = ctx.id();
+        let who = match ctx.route.auth {
+            Auth::None => None,
+            Auth::ServiceKey => match self.authenticator.authenticate_api_key(request.headers()) {
+                None => {
+                    tracing::info!(
+                        request_id = id,
+                        "service-key route asked for, but no API_KEY is configured"
+                    );
+                    return respond::error(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "service unavailable",
+                        id,
+                    );
+                }
+                Some(Ok(who)) => Some(ctx.identified(who)),
+                Some(Err(e)) => return self.auth_failed(&e, ctx),
+            },
+            Auth::Identity | Auth::Owner => {
+                match self.authenticator.authenticate(request.headers()).await {
+                    Ok(who) => Some(ctx.identified(who)),
+                    Err(e) => return self.auth_failed(&e, ctx),
+                }
+            }
+        };
+        if ctx.route.auth == Auth::Owner {
+            let who = who.as_ref();
+            if who.is_none_or(|w| require_owner(w, &self.owners).is_err()) {
+                tracing::warn!(
+                    request_id = id,
+                    client = %ctx.client,
+                    user = ?who.and_then(|w| w.subject.as_deref()),
+                    route = ?ctx.route.handler,
+                    outcome = "refused",
+                    "AUDIT: owner operation refused: not an owner"
+                );
+                return respond::error(StatusCode::FORBIDDEN, "forbidden", id);
+            }
+        }
+        match ctx.route.handler {
+            Handler::Health => respond::json(StatusCode::OK, &br#"{"status":"ok"}"#[..]),
+            Handler::Metrics => self.render_metrics(),
+            Handler::Observability => respond::json(
+                StatusCode::OK,
+                self.recorder.rolling().snapshot().to_string(),
+            ),
+            Handler::Me => me(who.as_ref(), id),
+            Handler::ClearSecretsCache => self.clear_secrets_cache(who.as_ref(), ctx),
+            Handler::Webhook(index) => self.webhook(index, request, ctx).await,
+            Handler::Proxy => match who {
+                Some(who) => self.proxy(request, &who, ctx).await,
+                None => respond::error(StatusCode::UNAUTHORIZED, "unauthorized", id),
+            },
+            Handler::MethodNotAllowed(allow) => respond::method_not_allowed(allow, id),
+            Handler::NotFound => respond::error(StatusCode::NOT_FOUND, "not found", id),
+            Handler::BadPath => respond::error(StatusCode::BAD_REQUEST, "bad request", id),
+        }
+    }
+
+    fn auth_failed(&self, e: &AuthError, ctx: &Ctx) -> Response<Body> {
+        metrics::counter!(AUTH_FAILURES, "reason" => e.reason()).increment(1);
+        tracing::info!(request_id = ctx.id(), client = %ctx.client, reason = e.reason(), "authentication failed");
+        respond::refusal(&AuthRefusal(e), ctx.id())
+    }
+
+    /// The metrics listener's one route (`METRICS_BIND_ADDR`).
+    pub fn metrics_only<B>(&self, request: &Request<B>) -> Response<Body> {
+        let read = request.method() == http::Method::GET || request.method() == http::Method::HEAD;
+        if request.uri().path() == "/metrics" && read {
+            self.render_metrics()
+        } else {
+            respond::json(StatusCode::NOT_FOUND, &br#"{"error":"not found"}"#[..])
+        }
+    }
+
+    fn render_metrics(&self) -> Response<Body> {
+        self.export_counters();
+        let mut response = Response::new(respond::full(self.metrics.render()));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        );
+        response
+    }
+
+    fn clear_secrets_cache(&self, who: Option<&Identity>, ctx: &Ctx) -> Response<Body> {
+        let user = who.and_then(|w| w.subject.as_deref());
+        let discord_id = who.and_then(|w| w.discord_id);
+        let Some(cache) = &self.secrets else {
+            tracing::info!(
+                request_id = ctx.id(),
+                user,
+                outcome = "not_configured",
+                "AUDIT: secrets cache clear asked for, but no Google credentials are configured"
+            );
+            return respond::error(
+                StatusCode::CONFLICT,
+                "no secrets cache is configured",
+                ctx.id(),
+            );
+        };
+        let cleared = cache.clear();
+        tracing::warn!(
+            request_id = ctx.id(),
+            user,
+            discord_id,
+            cleared,
+            outcome = "cleared",
+            "AUDIT: secrets cache cleared by an owner"
+        );
+        respond::json(
+            StatusCode::OK,
+            format!(r#"{{"status":"cleared","entries":{cleared}}}"#),
+        )
+    }
+
+    async fn webhook<B>(&self, index: usize, request: Request<B>, ctx: &Ctx) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = request.into_parts();
+        let Some(hook) = self.webhooks.at(index) else {
+            return respond::refusal(&WebhookRefusal::UnknownWebhook, ctx.id());
+        };
+        let name = WEBHOOKS.get(index).map_or("unknown", |w| w.name);
+        let count = |result: &'static str| {
+            metrics::counter!(WEBHOOK_VERIFICATIONS, "name" => name, "result" => result)
+                .increment(1);
+        };
+        let accepted = match accept(
+            hook,
+            &parts.headers,
+            body,
+            ctx.route.body_limit,
+            Some(self.replay.as_ref()),
+        )
+        .await
+        {
+            Ok(accepted) => accepted,
+            Err(WebhookRefusal::Duplicate) => {
+                count("duplicate");
+                tracing::info!(
+                    request_id = ctx.id(),
+                    webhook = name,
+                    "repeated webhook-id acknowledged, not forwarded"
+                );
+                return respond::json(StatusCode::OK, &br#"{"status":"duplicate"}"#[..]);
+            }
+            Err(refusal) => {
+                count(refusal.label());
+                tracing::warn!(request_id = ctx.id(), client = %ctx.client, webhook = name, refusal = ?refusal, "webhook refused");
+                return respond::refusal(&refusal, ctx.id());
+            }
+        };
+        let (bytes, verified, recorded) = (accepted.body, accepted.verified, accepted.recorded);
+        count(if verified.is_some() {
+            "verified"
+        } else {
+            "unconfigured"
+        });
+        let Some(upstream) = &self.upstream else {
+            tracing::info!(
+                request_id = ctx.id(),
+                webhook = name,
+                verified = verified.is_some(),
+                bytes = bytes.len(),
+                "webhook accepted; no UPSTREAM_URL to forward it to"
+            );
+            return respond::json(StatusCode::ACCEPTED, &br#"{"status":"accepted"}"#[..]);
+        };
+        let mut forward = upstream
+            .client()
+            .post(upstream.webhook_url(name))
+            .header(X_REQUEST_ID, ctx.id.clone())
+            .header(
+                X_WEBHOOK_VERIFIED,
+                if verified.is_some() { "true" } else { "false" },
+            );
+        if let Some(value) = parts.headers.get(header::CONTENT_TYPE) {
+            forward = forward.header(header::CONTENT_TYPE, value.clone());
+        }
+        // Only what was verified: a plain-scheme delivery's `webhook-id`
+        // and `webhook-timestamp` headers were never checked.
+        if let Some(v) = &verified {
+            if let Some(wid) = v.webhook_id.as_deref()
+                && let Ok(value) = HeaderValue::try_from(wid)
+            {
+                forward = forward.header(HeaderName::from_static("webhook-id"), value);
+            }
+            if let Some(ts) = v.timestamp {
+                forward = forward.header(HeaderName::from_static("webhook-timestamp"), ts);
+            }
+        }
+        let started = Instant::now();
+        let outcome = forward.body(bytes).send().await;
+        metrics::histogram!(UPSTREAM_DURATION, "kind" => "webhook")
+            .record(started.elapsed().as_secs_f64());
+        match outcome {
+            Ok(response) if response.status().is_success() => {
+                respond::json(StatusCode::OK, &br#"{"status":"forwarded"}"#[..])
+            }
+            failed => {
+                let reason = match &failed {
+                    Ok(response) => {
+                        tracing::warn!(
+                            request_id = ctx.id(),
+                            webhook = name,
+                            upstream_status = response.status().as_u16(),
+                            "upstream refused the webhook"
+                        );
+                        "status"
+                    }
+                    Err(e) => {
+                        tracing::warn!(request_id = ctx.id(), webhook = name, timeout = e.is_timeout(), error = %e, "upstream unreachable for the webhook");
+                        if e.is_timeout() { "timeout" } else { "connect" }
+                    }
+                };
+                metrics::counter!(UPSTREAM_ERRORS, "kind" => "webhook", "reason" => reason)
+                    .increment(1);
+                // Forget the id, so the sender's retry is processed.
+                if let Some(key) = recorded
+                    && let Err(e) = self.replay.forget(&key).await
+                {
+                    tracing::error!(request_id = ctx.id(), webhook = name, error = %e, "could not forget a failed delivery");
+                }
+                respond::error(StatusCode::BAD_GATEWAY, "bad gateway", ctx.id())
+            }
+        }
+    }
+
+    async fn proxy<B>(&self, request: Request<B>, who: &Identity, ctx: &Ctx) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let id = ctx.id();
+        let Some(upstream) = &self.upstream else {
+            return respond::error(StatusCode::NOT_FOUND, "not found", id);
+        };
+        let (parts, body) = request.into_parts();
+        let limit = ctx.route.body_limit;
+        if declared_length(&parts.headers).is_some_and(|n| n > limit as u64) {
+            return respond::error(StatusCode::PAYLOAD_TOO_LARGE, "payload too large", id);
+        }
+        let Some(path) = &ctx.path else {
+            return respond::error(StatusCode::BAD_REQUEST, "bad request", id);
+        };
+        let Ok(url) = upstream.api_url(path, parts.uri.query()) else {
+            tracing::error!(
+                request_id = id,
+                path = path.as_str(),
+                "upstream URL left /api/; refused"
+            );
+            return respond::error(StatusCode::BAD_REQUEST, "bad request", id);
+        };
+        let origin = Origin {
+            request_id: &ctx.id,
+            client: ctx.client,
+            via_trusted_proxy: ctx.via_trusted_proxy,
+        };
+        let headers = forward::request_headers(&parts.headers, who, origin);
+        let body = reqwest::Body::wrap(Limited::new(body, limit));
+        let started = Instant::now();
+        let sent = upstream
+            .client()
+            .request(parts.method, url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await;
+        metrics::histogram!(UPSTREAM_DURATION, "kind" => "api")
+            .record(started.elapsed().as_secs_f64());
+        match sent {
+            Ok(response) if response.status().is_server_error() => {
+                metrics::counter!(UPSTREAM_ERRORS, "kind" => "api", "reason" => "status")
+                    .increment(1);
+                tracing::warn!(
+                    request_id = id,
+                    upstream_status = response.status().as_u16(),
+                    "upstream error hidden from the client"
+                );
+                respond::error(StatusCode::BAD_GATEWAY, "bad gateway", id)
+            }
+            Ok(response) => {
+                let response: Response<reqwest::Body> = response.into();
+                let (mut parts, body) = response.into_parts();
+                forward::strip_hop_by_hop(&mut parts.headers);
+                let body = body.map_err(|e| Box::new(e) as BoxError).boxed_unsync();
+                Response::from_parts(parts, body)
+            }
+            Err(e) if is_too_large(&e) => {
+                respond::error(StatusCode::PAYLOAD_TOO_LARGE, "payload too large", id)
+            }
+            Err(e) => {
+                let reason = if e.is_timeout() { "timeout" } else { "connect" };
+                metrics::counter!(UPSTREAM_ERRORS, "kind" => "api", "reason" => reason)
+                    .increment(1);
+                tracing::warn!(request_id = id, timeout = e.is_timeout(), error = %e, "upstream unreachable");
+                respond::error(StatusCode::BAD_GATEWAY, "bad gateway", id)
+            }
+        }
+    }
+}
+
+fn me(who: Option<&Identity>, id: &str) -> Response<Body> {
+    let Some(who) = who else {
+        return respond::error(StatusCode::UNAUTHORIZED, "unauthorized", id);
+    };
+    let me = Me {
+        method: who.method.as_str(),
+        user_id: who.subject.as_deref(),
+        role: who.role.as_deref(),
+        email: who.email.as_deref(),
+    };
+    match serde_json::to_vec(&me) {
+        Ok(body) => respond::json(StatusCode::OK, body),
+        Err(_) => respond::error(StatusCode::INTERNAL_SERVER_ERROR, "internal error", id),
+    }
+}

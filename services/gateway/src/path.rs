@@ -1,0 +1,261 @@
+//! The canonical path: decoded once, at the edge, before anything reads it.
+//!
+//! Everything after this module — the route table, the limiter's tier, the
+//! metrics class, the upstream URL — reads the [`CanonicalPath`], never the
+//! raw request target, so no two steps can disagree about where a request
+//! goes.
+
+use std::fmt;
+
+/// A request path every later step can trust:
+///
+/// - it starts with `/`;
+/// - percent-encoded unreserved characters (`A-Z a-z 0-9 - . _ ~`) are
+///   decoded, once; every other escape is kept, with upper-case hex;
+/// - it has no `.` or `..` segment, literal or encoded, in any case, nor
+///   one that servers such as Tomcat read as a dot segment (`..;x`);
+/// - it has no empty segment except a trailing one (`/a//b` is refused: some
+///   upstreams merge slashes, and then route elsewhere than we did);
+/// - it has no backslash, encoded `/` or `\`, NUL or other control byte,
+///   and no second layer of encoding that would decode to one of these or
+///   to a dot;
+/// - every byte is one RFC 3986 allows in a path.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CanonicalPath(String);
+
+/// Why a path was refused (for the log; the client gets a generic 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathError {
+    /// Not starting with `/` (`*`, an absolute URL's leftovers).
+    NotAbsolute,
+    /// A `%` not followed by two hex digits.
+    BadEscape,
+    /// An encoded `/` or `\`.
+    EncodedSeparator,
+    /// A control byte, literal or encoded.
+    ControlByte,
+    /// A `\`.
+    Backslash,
+    /// A `.` or `..` segment.
+    DotSegment,
+    /// `//` inside the path.
+    EmptySegment,
+    /// `%25` followed by an escape of a separator, a dot, a control byte or
+    /// another `%`.
+    DoubleEncoding,
+    /// A byte RFC 3986 does not allow in a path.
+    BadByte,
+}
+
+impl PathError {
+    /// A short label for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotAbsolute => "not_absolute",
+            Self::BadEscape => "bad_escape",
+            Self::EncodedSeparator => "encoded_separator",
+            Self::ControlByte => "control_byte",
+            Self::Backslash => "backslash",
+            Self::DotSegment => "dot_segment",
+            Self::EmptySegment => "empty_segment",
+            Self::DoubleEncoding => "double_encoding",
+            Self::BadByte => "bad_byte",
+        }
+    }
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// `pchar` without `%` (RFC 3986 §3.3), plus `/`.
+fn is_path_byte(b: u8) -> bool {
+    is_unreserved(b)
+        || matches!(
+            b,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+        )
+        || b == b'/'
+}
+
+/// What an escape decoding to `b` means one layer down: refused when a
+/// second decode would yield a separator, a dot, a control byte or yet
+/// another escape.
+fn dangerous_when_decoded(b: u8) -> bool {
+    matches!(b, b'/' | b'\\' | b'.' | b'%') || b < 0x20 || b == 0x7f
+}
+
+fn escape_at(bytes: &[u8], i: usize) -> Option<u8> {
+    let hi = hex_value(*bytes.get(i + 1)?)?;
+    let lo = hex_value(*bytes.get(i + 2)?)?;
+    Some(hi << 4 | lo)
+}
+
+impl CanonicalPath {
+    /// Canonicalises the path of a request target (without its query).
+    pub fn parse(raw: &str) -> Result<Self, PathError> {
+        let bytes = raw.as_bytes();
+        if bytes.first() != Some(&b'/') {
+            return Err(PathError::NotAbsolute);
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match b {
+                b'%' => {
+                    let decoded = escape_at(bytes, i).ok_or(PathError::BadEscape)?;
+                    match decoded {
+                        b'/' | b'\\' => return Err(PathError::EncodedSeparator),
+                        d if d < 0x20 || d == 0x7f => return Err(PathError::ControlByte),
+                        d if is_unreserved(d) => out.push(char::from(d)),
+                        b'%' => {
+                            // `%25` then something that decodes again.
+                            if escape_at(bytes, i + 2).is_some_and(dangerous_when_decoded) {
+                                return Err(PathError::DoubleEncoding);
+                            }
+                            out.push_str("%25");
+                        }
+                        d => {
+                            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                            out.push('%');
+                            out.push(char::from(HEX[usize::from(d >> 4)]));
+                            out.push(char::from(HEX[usize::from(d & 15)]));
+                        }
+                    }
+                    i += 3;
+                }
+                b'\\' => return Err(PathError::Backslash),
+                b if b < 0x20 || b == 0x7f => return Err(PathError::ControlByte),
+                b if is_path_byte(b) => {
+                    out.push(char::from(b));
+                    i += 1;
+                }
+                _ => return Err(PathError::BadByte),
+            }
+        }
+        let segments: Vec<&str> = out[1..].split('/').collect();
+        let last = segments.len() - 1;
+        for (n, segment) in segments.iter().enumerate() {
+            if segment.is_empty() && n != last {
+                return Err(PathError::EmptySegment);
+            }
+            // `..;jsessionid=x` is `..` to servers that strip path
+            // parameters; `.%2e` was decoded above.
+            let bare = segment.split(';').next().unwrap_or("");
+            if bare == "." || bare == ".." {
+                return Err(PathError::DotSegment);
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// The canonical path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CanonicalPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CanonicalPath({:?})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_attempts_are_refused() {
+        for (path, why) in [
+            ("/api/../webhooks/gdpr-erasure", PathError::DotSegment),
+            ("/api/%2e%2e/internal/x", PathError::DotSegment),
+            ("/api/%2E%2E/internal/x", PathError::DotSegment),
+            ("/api/.%2e/x", PathError::DotSegment),
+            ("/api/./x", PathError::DotSegment),
+            ("/api/x/..", PathError::DotSegment),
+            ("/api/x/../../x", PathError::DotSegment),
+            ("/api/..;/admin", PathError::DotSegment),
+            ("/api/..\\x", PathError::Backslash),
+            ("/api/..%2fadmin", PathError::EncodedSeparator),
+            ("/api/..%2Fadmin", PathError::EncodedSeparator),
+            ("/api/..%5cadmin", PathError::EncodedSeparator),
+            ("/api/%252e%252e/x", PathError::DoubleEncoding),
+            ("/api/%252f", PathError::DoubleEncoding),
+            ("/api/%25252e", PathError::DoubleEncoding),
+            ("/api/100%2525", PathError::DoubleEncoding),
+            ("/api/%00", PathError::ControlByte),
+            ("/api/%0a", PathError::ControlByte),
+            ("/api/x\u{1}", PathError::ControlByte),
+            ("/api/%zz", PathError::BadEscape),
+            ("/api/%2", PathError::BadEscape),
+            ("/api//admin", PathError::EmptySegment),
+            ("//evil.example/x", PathError::EmptySegment),
+            ("*", PathError::NotAbsolute),
+            ("api/x", PathError::NotAbsolute),
+            ("/api/x y", PathError::BadByte),
+            ("/api/<x>", PathError::BadByte),
+        ] {
+            assert_eq!(CanonicalPath::parse(path), Err(why), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn unreserved_escapes_are_decoded_once_and_others_kept() {
+        for (raw, canonical) in [
+            ("/api/me", "/api/me"),
+            ("/api/%6De", "/api/me"),
+            ("/api/a%2Db_c~d", "/api/a-b_c~d"),
+            ("/api/caf%c3%a9", "/api/caf%C3%A9"),
+            ("/api/a%20b", "/api/a%20b"),
+            ("/api/100%25", "/api/100%25"),
+            ("/api/x/", "/api/x/"),
+            ("/", "/"),
+            ("/api/...", "/api/..."),
+            ("/api/.well-known", "/api/.well-known"),
+            ("/api/a;b=c", "/api/a;b=c"),
+        ] {
+            assert_eq!(
+                CanonicalPath::parse(raw).map(|p| p.as_str().to_owned()),
+                Ok(canonical.to_owned()),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn canonical_paths_are_fixed_points() {
+        for raw in ["/api/%6De", "/api/caf%c3%a9", "/api/100%25", "/webhooks/x"] {
+            let once = CanonicalPath::parse(raw).unwrap();
+            let twice = CanonicalPath::parse(once.as_str()).unwrap();
+            assert_eq!(once, twice);
+        }
+    }
+}

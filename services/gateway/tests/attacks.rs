@@ -1,0 +1,387 @@
+//! The attacks an outside review found, each on real sockets: raw request
+//! lines written to the gateway's listener, a recording upstream behind it,
+//! a real `redis-server` that is killed and restarted.
+
+// Test helpers may unwrap: a panic is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use alphaguard_gateway::server::serve;
+use alphaguard_gateway::{App, Settings};
+use alphaguard_test_support::{RecordingUpstream, RedisServer};
+use proptest::prelude::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const KEY: &str = "service-key-0123456789abcdef";
+
+struct Gateway {
+    addr: SocketAddr,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn start(vars: &[(&str, &str)]) -> Gateway {
+    let mut map: HashMap<String, String> = [
+        ("RATE_LIMIT_READ_PER_MIN", "100000"),
+        ("RATE_LIMIT_WRITE_PER_MIN", "100000"),
+        ("RATE_LIMIT_PROBE_PER_MIN", "100000"),
+        ("ACCESS_LOG", "off"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    for (k, v) in vars {
+        map.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let settings = Settings::from_lookup(&move |n| map.get(n).cloned()).unwrap();
+    let limits = settings.server;
+    let app = Arc::new(App::build(settings).await.unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve(listener, app, limits, async {
+        let _ = stopped.await;
+    }));
+    Gateway { addr, _stop: stop }
+}
+
+/// Writes `head` (request line and headers, without the blank line) and
+/// returns the status code and the whole answer.
+async fn raw(addr: SocketAddr, head: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{head}\r\nhost: gw.test\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+#[tokio::test]
+async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+    for path in [
+        "/api/../webhooks/gdpr-erasure",
+        "/api/%2e%2e/internal/x",
+        "/api/%2E%2e/internal/x",
+        "/api/.%2e/x",
+        "/api/..\\x",
+        "/api/x/../../x",
+        "/api/x/..",
+        "/api/./admin/secrets/clear-cache",
+        "/api/..%2fwebhooks/founder",
+        "/api/..%2Fwebhooks/founder",
+        "/api/..%5cwebhooks/founder",
+        "/api/%252e%252e/x",
+        "/api/..;/admin",
+        "/api//admin/secrets/clear-cache",
+        "/api/%00",
+    ] {
+        let (status, text) = raw(
+            gw.addr,
+            &format!("POST {path} HTTP/1.1\r\nx-api-key: {KEY}"),
+            "{\"erase\":\"everyone\"}",
+        )
+        .await;
+        assert_eq!(status, 400, "{path}: {text}");
+        assert!(text.contains("\"request_id\""), "{path}: {text}");
+        assert!(text.contains("\"error\":\"bad request\""), "{path}: {text}");
+    }
+    assert!(
+        upstream.received().is_empty(),
+        "{:?}",
+        upstream
+            .received()
+            .iter()
+            .map(|r| r.uri.clone())
+            .collect::<Vec<_>>()
+    );
+    // The gateway's own admin routes are never forwarded either.
+    let (status, _) = raw(
+        gw.addr,
+        &format!("POST /api/admin/anything HTTP/1.1\r\nx-api-key: {KEY}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(upstream.received().is_empty());
+}
+
+#[tokio::test]
+async fn client_headers_the_upstream_might_trust_are_dropped() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+    let (status, text) = raw(
+        gw.addr,
+        &format!(
+            "GET /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\n\
+             authorization: Bearer never-checked\r\n\
+             true-client-ip: 6.6.6.6\r\ncf-connecting-ip: 6.6.6.6\r\nx-client-ip: 6.6.6.6\r\n\
+             x-real-ip: 6.6.6.6\r\nx-forwarded-for: 6.6.6.6\r\nforwarded: for=6.6.6.6\r\n\
+             x-forwarded-host: evil.example\r\nx-forwarded-proto: https\r\n\
+             x-http-method-override: DELETE\r\nx-method-override: DELETE\r\n\
+             x-original-url: /api/admin/secrets/clear-cache\r\nx-rewrite-url: /webhooks/founder\r\n\
+             x-user-id: owner\r\nx-discord-id: 1\r\naccept: application/json"
+        ),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let got = upstream.received();
+    assert_eq!(got.len(), 1);
+    let r = &got[0];
+    assert_eq!(r.method, http::Method::GET);
+    for gone in [
+        "authorization",
+        "true-client-ip",
+        "cf-connecting-ip",
+        "x-client-ip",
+        "x-real-ip",
+        "forwarded",
+        "x-http-method-override",
+        "x-method-override",
+        "x-original-url",
+        "x-rewrite-url",
+        "x-user-id",
+        "x-discord-id",
+        "x-api-key",
+    ] {
+        assert!(!r.headers.contains_key(gone), "{gone} reached the upstream");
+    }
+    assert_eq!(r.headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(r.headers["x-forwarded-proto"], "http");
+    assert_eq!(r.headers["x-forwarded-host"], "gw.test");
+    assert_eq!(r.headers["x-auth-method"], "api_key");
+    assert_eq!(r.headers["accept"], "application/json");
+}
+
+#[tokio::test]
+async fn ipv6_clients_are_forwarded_with_their_full_address() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    // Loopback is the trusted proxy that says who the IPv6 client is.
+    let gw = start(&[
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &up),
+        ("TRUSTED_PROXIES", "127.0.0.1/32"),
+    ])
+    .await;
+    let (status, _) = raw(
+        gw.addr,
+        &format!(
+            "GET /api/x HTTP/1.1\r\nx-api-key: {KEY}\r\nx-forwarded-for: 2001:db8:1:2:3:4:5:6\r\nx-forwarded-proto: https"
+        ),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let r = &upstream.received()[0];
+    assert_eq!(r.headers["x-forwarded-for"], "2001:db8:1:2:3:4:5:6");
+    // From a trusted proxy, its scheme is believed.
+    assert_eq!(r.headers["x-forwarded-proto"], "https");
+}
+
+#[tokio::test]
+async fn probes_survive_a_redis_outage_and_everything_recovers() {
+    let Some(mut redis) = RedisServer::start() else {
+        assert!(
+            std::env::var_os("ALPHAGUARD_REQUIRE_REDIS").is_none(),
+            "redis-server is required"
+        );
+        eprintln!("SKIPPED: redis-server not installed");
+        return;
+    };
+    let url = redis.url();
+    let gw = start(&[
+        ("RATE_LIMIT_REDIS_URL", &url),
+        ("RATE_LIMIT_ON_STORE_ERROR", "closed"),
+    ])
+    .await;
+    assert_eq!(raw(gw.addr, "GET /health HTTP/1.1", "").await.0, 200);
+    assert_eq!(raw(gw.addr, "GET /api/me HTTP/1.1", "").await.0, 200);
+    redis.stop();
+    for _ in 0..3 {
+        assert_eq!(raw(gw.addr, "GET /health HTTP/1.1", "").await.0, 200);
+        assert_eq!(raw(gw.addr, "GET /metrics HTTP/1.1", "").await.0, 200);
+    }
+    // Traffic fails closed, as configured.
+    assert_eq!(raw(gw.addr, "GET /api/me HTTP/1.1", "").await.0, 429);
+    redis.restart();
+    // The connection manager reconnects on its own: no restart needed.
+    let mut recovered = false;
+    for _ in 0..50 {
+        if raw(gw.addr, "GET /api/me HTTP/1.1", "").await.0 == 200 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        recovered,
+        "the limiter did not recover after Redis returned"
+    );
+    assert_eq!(raw(gw.addr, "GET /health HTTP/1.1", "").await.0, 200);
+}
+
+#[tokio::test]
+async fn browsers_get_cors_preflights_before_auth_and_limits() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &up),
+        ("CORS_ALLOWED_ORIGINS", "https://app.example.com"),
+        ("RATE_LIMIT_READ_PER_MIN", "1"),
+    ])
+    .await;
+    let preflight = "OPTIONS /api/things HTTP/1.1\r\norigin: https://app.example.com\r\n\
+                     access-control-request-method: DELETE\r\n\
+                     access-control-request-headers: x-api-key, content-type";
+    for _ in 0..3 {
+        let (status, text) = raw(gw.addr, preflight, "").await;
+        assert_eq!(status, 200, "{text}");
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            lower.contains("access-control-allow-origin: https://app.example.com"),
+            "{text}"
+        );
+        assert!(lower.contains("access-control-allow-methods"), "{text}");
+        assert!(lower.contains("x-request-id"), "{text}");
+        assert!(
+            !lower.contains("access-control-allow-credentials"),
+            "{text}"
+        );
+    }
+    assert!(
+        upstream.received().is_empty(),
+        "preflights are not forwarded"
+    );
+    // An actual request from the allowed origin carries the header...
+    let (status, text) = raw(
+        gw.addr,
+        &format!("GET /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\norigin: https://app.example.com"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.to_ascii_lowercase()
+            .contains("access-control-allow-origin: https://app.example.com")
+    );
+    // ...and one from elsewhere does not.
+    let (_, text) = raw(
+        gw.addr,
+        "OPTIONS /api/things HTTP/1.1\r\norigin: https://evil.example\r\naccess-control-request-method: GET",
+        "",
+    )
+    .await;
+    assert!(
+        !text
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn without_cors_origins_no_cors_header_is_sent() {
+    let gw = start(&[]).await;
+    let (_, text) = raw(
+        gw.addr,
+        "GET /health HTTP/1.1\r\norigin: https://app.example.com",
+        "",
+    )
+    .await;
+    assert!(
+        !text.to_ascii_lowercase().contains("access-control"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_burst_from_one_address_is_not_held_to_the_write_tier() {
+    let gw = start(&[("RATE_LIMIT_WRITE_PER_MIN", "10")]).await;
+    for n in 0..30 {
+        let (status, text) = raw(gw.addr, "POST /webhooks/founder HTTP/1.1", "{}").await;
+        assert_eq!(status, 202, "delivery {n}: {text}");
+        assert!(
+            text.to_ascii_lowercase()
+                .contains("ratelimit-policy: webhook;q=600;w=60")
+        );
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_listener() {
+    let gw = start(&[("METRICS_BIND_ADDR", "127.0.0.1:1")]).await;
+    assert_eq!(raw(gw.addr, "GET /metrics HTTP/1.1", "").await.0, 404);
+    assert_eq!(raw(gw.addr, "GET /health HTTP/1.1", "").await.0, 200);
+    // The private listener serves them, and nothing else.
+    let settings = Settings::from_lookup(&|_: &str| None).unwrap();
+    let app = Arc::new(App::build(settings).await.unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(alphaguard_gateway::server::serve_metrics(listener, app));
+    let (status, text) = raw(addr, "GET /metrics HTTP/1.1", "").await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("text/plain"), "{text}");
+    assert_eq!(raw(addr, "GET /health HTTP/1.1", "").await.0, 404);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// For random paths after `/api/`, whatever the gateway forwards lands
+    /// under `/api/` upstream, at exactly the canonical path it routed on.
+    #[test]
+    fn the_upstream_only_ever_sees_canonical_paths_under_api(
+        segments in proptest::collection::vec(
+            proptest::string::string_regex(
+                "(\\.|\\.\\.|%2e|%2E|%2f|%5c|%25|%252e|x|%41|;|~|-|_|%20|a%2e|\\.a)*"
+            ).unwrap(),
+            1..5,
+        )
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let upstream = RecordingUpstream::start().await;
+            let up = upstream.url();
+            let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+            let path = format!("/api/{}", segments.join("/"));
+            let (status, _) = raw(gw.addr, &format!("GET {path} HTTP/1.1\r\nx-api-key: {KEY}"), "").await;
+            let canonical = alphaguard_gateway::path::CanonicalPath::parse(&path);
+            let got = upstream.received();
+            match canonical {
+                Ok(c) => {
+                    prop_assert_eq!(status, 200);
+                    prop_assert_eq!(got.len(), 1);
+                    prop_assert!(got[0].uri.starts_with("/api/"), "{}", got[0].uri);
+                    prop_assert_eq!(got[0].uri.as_str(), c.as_str());
+                }
+                Err(_) => {
+                    prop_assert_eq!(status, 400);
+                    prop_assert!(got.is_empty());
+                }
+            }
+            Ok(())
+        })?;
+    }
+}
