@@ -264,9 +264,11 @@ fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end: usize) ->
         return true;
     }
     let dangerous = match scheme {
-        Some(Scheme::File) => first == Some(b'/'),
+        // A browser reads `file:\\host\share` as `file://host/share`.
+        Some(Scheme::File) => matches!(first, Some(b'/' | b'\\')),
         // `data:` and `file:` are common words before a colon; they are
-        // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
+        // links only as `data:<mime type>/…`, `data:,…` and `file:/…`
+        // (or `file:\…`).
         Some(Scheme::Data) => {
             first == Some(b',') || {
                 // `type/`, as in `data:text/html,…`.
@@ -449,6 +451,7 @@ fn decode_entity(text: &[u8]) -> Option<(char, usize)> {
     let rest = text.strip_prefix(b"&")?;
     let (name, c) = match rest.first()? {
         b'#' => return decode_numeric(&rest[1..]),
+        b'b' | b'B' => ("bsol", '\\'),
         b'c' | b'C' => ("colon", ':'),
         b't' | b'T' => ("tab", '\t'),
         b'n' | b'N' => ("newline", '\n'),
@@ -466,15 +469,17 @@ fn decode_entity(text: &[u8]) -> Option<(char, usize)> {
 }
 
 /// The rest of a numeric reference, after its `&#`: decimal, or hexadecimal
-/// after an `x`; at most eight digits.
+/// after an `x`; any number of leading zeros (a browser reads
+/// `&#0000000058;` as a colon), then at most eight digits.
 fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
     let (digits, radix, skip) = match num.first() {
         Some(b'x' | b'X') => (&num[1..], 16, 2),
         _ => (num, 10, 1),
     };
+    let zeros = digits.iter().take_while(|&&b| b == b'0').count();
     let mut value: u32 = 0;
-    let mut len = 0;
-    for &b in digits.iter().take(8) {
+    let mut len = zeros;
+    for &b in digits[zeros..].iter().take(8) {
         let Some(d) = char::from(b).to_digit(radix) else {
             break;
         };
@@ -958,20 +963,27 @@ mod tests {
                     Some(hex) => (hex, 16, 2),
                     None => (num, 10, 1),
                 };
-                let len = digits
-                    .bytes()
-                    .take(8)
-                    .take_while(|&b| char::from(b).is_digit(radix))
-                    .count();
+                let zeros = digits.bytes().take_while(|&b| b == b'0').count();
+                let len = zeros
+                    + digits[zeros..]
+                        .bytes()
+                        .take(8)
+                        .take_while(|&b| char::from(b).is_digit(radix))
+                        .count();
                 if len == 0 {
                     return None;
                 }
-                let value = u32::from_str_radix(&digits[..len], radix).ok()?;
+                let value = if len == zeros {
+                    0
+                } else {
+                    u32::from_str_radix(&digits[zeros..len], radix).ok()?
+                };
                 let c = char::from_u32(value)?;
                 let semicolon = usize::from(digits[len..].starts_with(';'));
                 return Some((c, 1 + skip + len + semicolon));
             }
             for (name, c) in [
+                ("bsol", '\\'),
                 ("colon", ':'),
                 ("tab", '\t'),
                 ("newline", '\n'),
@@ -991,14 +1003,14 @@ mod tests {
 
         struct Normalised {
             c: char,
-            /// Bytes of input it stands for (at most 12, an entity).
-            len: u8,
+            /// Bytes of input it stands for.
+            len: usize,
             start: usize,
         }
 
         impl Normalised {
             fn end(&self) -> usize {
-                self.start + usize::from(self.len)
+                self.start + self.len
             }
         }
 
@@ -1051,7 +1063,7 @@ mod tests {
                     // links only as `data:<mime type>/…`, `data:,…` and `file:/…`.
                     || (view_ends_with(scheme, "data")
                         && (next == Some(',') || mime_follows(&view[i + 1..])))
-                    || (view_ends_with(scheme, "file") && next == Some('/'))
+                    || (view_ends_with(scheme, "file") && matches!(next, Some('/' | '\\')))
                     // Other `scheme://` links, judged on the scheme as written (the
                     // normalised one would change when a first pass escapes an
                     // entity, and a second pass must agree with the first).
@@ -1087,7 +1099,7 @@ mod tests {
                     if !(c.is_whitespace() || c.is_control()) {
                         view.push(Normalised {
                             c: c.to_ascii_lowercase(),
-                            len: u8::try_from(len).unwrap_or(u8::MAX),
+                            len,
                             start: i,
                         });
                     }
@@ -1099,7 +1111,7 @@ mod tests {
                 if !(c.is_whitespace() || c.is_control() || is_invisible_format(c)) {
                     view.push(Normalised {
                         c: c.to_ascii_lowercase(),
-                        len: len as u8,
+                        len,
                         start: i,
                     });
                 }
