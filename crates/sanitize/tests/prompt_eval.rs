@@ -11,7 +11,7 @@
 //! Run with `cargo test -p alphaguard-sanitize --test prompt_eval -- --nocapture`
 //! to see the figures and every miss.
 
-use alphaguard_sanitize::{PromptGuard, Verdict};
+use alphaguard_sanitize::{Channel, PromptGuard, Verdict};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -23,6 +23,21 @@ struct Item {
     split: String,
     source: String,
     licence: String,
+    /// `user` (the default), `document` or `tool`.
+    #[serde(default = "user")]
+    channel: String,
+}
+
+fn user() -> String {
+    "user".to_owned()
+}
+
+fn channel(item: &Item) -> Channel {
+    match item.channel.as_str() {
+        "document" => Channel::Document,
+        "tool" => Channel::ToolOutput,
+        _ => Channel::User,
+    }
 }
 
 #[derive(Default, Debug)]
@@ -51,7 +66,7 @@ impl Counts {
     }
 }
 
-const TUNED: [&str; 4] = ["dev", "holdout", "holdout2", "dev3"];
+const TUNED: [&str; 5] = ["dev", "holdout", "holdout2", "dev3", "dev4"];
 const HELD_OUT: &str = "holdout3";
 /// Written in session 5 before any of its detectors, never tuned on.
 const HELD_OUT4: &str = "holdout4";
@@ -70,7 +85,7 @@ fn evaluate(splits: &[&str]) -> Counts {
         .iter()
         .filter(|i| splits.contains(&i.split.as_str()))
     {
-        let blocked = guard.check(&item.text).verdict == Verdict::Block;
+        let blocked = guard.check_as(&item.text, channel(item)).verdict == Verdict::Block;
         let attack = item.label == "attack";
         match (attack, blocked) {
             (true, true) => counts.tp += 1,
@@ -80,8 +95,8 @@ fn evaluate(splits: &[&str]) -> Counts {
         }
         if attack != blocked {
             println!(
-                "{} miss [{} {} {}]: {:?}",
-                item.split, item.label, item.lang, item.category, item.text
+                "{} miss [{} {} {} {}]: {:?}",
+                item.split, item.label, item.lang, item.category, item.channel, item.text
             );
         }
     }
@@ -105,7 +120,8 @@ fn every_item_is_labelled_and_sourced() {
             item.text
         );
         assert!(
-            TUNED.contains(&item.split.as_str()) || [HELD_OUT, HELD_OUT4].contains(&item.split.as_str()),
+            TUNED.contains(&item.split.as_str())
+                || [HELD_OUT, HELD_OUT4].contains(&item.split.as_str()),
             "unknown split {:?}",
             item.split
         );

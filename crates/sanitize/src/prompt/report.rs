@@ -21,8 +21,17 @@ pub enum FindingKind {
     /// Invisible characters: Unicode tags (hidden ASCII), zero-width and
     /// bidi characters inside the text.
     HiddenCharacters,
-    /// A base64, hex or rot13 payload that decodes to an attack.
+    /// A payload that decodes to an attack (base64, base32, hex,
+    /// percent-encoding, Morse code, rot13, reversed text), or an order to
+    /// decode something and obey it.
     EncodedPayload,
+    /// A line styled as a system, administrator or vendor notice that says
+    /// the rules changed or safety is off, or a summary claiming that
+    /// permissions were granted already.
+    AuthorityClaim,
+    /// Text written as the assistant's own reasoning, concluding that its
+    /// guidelines do not apply.
+    ReasoningHijack,
     /// A pattern the caller added.
     Custom,
 }
@@ -38,6 +47,8 @@ impl FindingKind {
             Self::IndirectInjection => "indirect_injection",
             Self::HiddenCharacters => "hidden_characters",
             Self::EncodedPayload => "encoded_payload",
+            Self::AuthorityClaim => "authority_claim",
+            Self::ReasoningHijack => "reasoning_hijack",
             Self::Custom => "custom",
         }
     }
