@@ -66,7 +66,7 @@ impl Counts {
     }
 }
 
-const TUNED: [&str; 5] = ["dev", "holdout", "holdout2", "dev3", "dev4"];
+const TUNED: [&str; 6] = ["dev", "holdout", "holdout2", "dev3", "dev4", "dev5"];
 const HELD_OUT: &str = "holdout3";
 /// Written in session 5 before any of its detectors, never tuned on.
 const HELD_OUT4: &str = "holdout4";

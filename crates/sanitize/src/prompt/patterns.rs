@@ -70,17 +70,17 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // What a thief gathers, in five languages.
     (
         "{secret}",
-        r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali)",
+        r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|connection strings?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali)",
     ),
     // Verbs of gathering, in five languages.
     (
         "{gatherv}",
-        r"(?:collect|gather|harvest|grab|extract|retrieve|fetch|find|dump|steal|scrape|read out|look up|sammle|sammeln|lies|extrahiere|hole|finde|recupere|rassemble|collecte|extrais|reune|recopila|recoge|extrae|obten|raccogli|recupera|estrai|trova)",
+        r"(?:collect|gather|harvest|grab|extract|export|retrieve|fetch|find|dump|steal|scrape|read out|look up|sammle|sammeln|lies|extrahiere|hole|finde|recupere|rassemble|collecte|extrais|reune|recopila|recoge|extrae|obten|raccogli|recupera|estrai|trova)",
     ),
     // A model's safety machinery, in five languages.
     (
         "{guard}",
-        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation layer|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|filtri(?: di sicurezza)?)",
+        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|filtri(?: di sicurezza)?)",
     ),
 ];
 
@@ -615,7 +615,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // vendor: weak alone (real notices exist), strong with what follows.
     (
         A,
-        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
+        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
         0.3,
     ),
     // Safety said to be off, lifted, disabled.
@@ -627,7 +627,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Everything said to be allowed now, for this session.
     (
         A,
-        r"\b(?:all (?:topics|requests|questions|content|subjects) (?:are|is) (?:now )?(?:permitted|allowed)|you (?:may|can) (?:now )?(?:answer|say|discuss|do) anything|(?:continue|proceed|answer|respond) without (?:any )?(?:limitations|restrictions|limits))\b|\balle anfragen sind erlaubt\b|\btoutes les (?:demandes|requetes) sont (?:autorisees|permises)\b|\btodas las solicitudes estan permitidas\b|\btutte le richieste sono consentite\b",
+        r"\b(?:all (?:topics|requests|questions|content|subjects) (?:are|is) (?:now )?(?:permitted|allowed)|you (?:may|can) (?:now )?(?:answer|say|discuss|do) anything|(?:continue|proceed|answer|respond) without (?:any )?(?:limitations|restrictions|limits)|comply with (?:every|all|any) requests?)\b|\balle anfragen sind erlaubt\b|\btoutes les (?:demandes|requetes) sont (?:autorisees|permises)\b|\btodas las solicitudes estan permitidas\b|\btutte le richieste sono consentite\b",
         0.35,
     ),
     (
@@ -639,7 +639,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // agreed to drop its checks.
     (
         A,
-        r"\b(?:already|previously) (?:been )?(?:granted|given|authori[sz]ed|approved|enabled)\b[^.\n]{0,40}?\b(?:permissions?|access|admin(?:istrator)?|privileges|unrestricted|mode)\b|\b(?:permissions?|access|privileges)\b[^.\n]{0,30}?\b(?:already|previously) (?:been )?(?:granted|authori[sz]ed|approved)\b",
+        r"\b(?:user|requester|caller|sender) (?:is |has been |was )?(?:verified|confirmed|authenticated) as (?:an? |the )?(?:admin|administrator|developer|owner|root|operator)\b",
+        0.35,
+    ),
+    (
+        A,
+        r"\b(?:a|ont) deja (?:autorise|accorde|approuve|donne)\b|\bhat bereits (?:freigegeben|genehmigt|erlaubt|autorisiert)\b|\bya (?:ha|han) (?:autorizado|concedido|aprobado)\b|\bha gia (?:autorizzato|concesso|approvato)\b|\b(?:already|previously) (?:been )?(?:granted|given|authori[sz]ed|approved|enabled)\b[^.\n]{0,40}?\b(?:permissions?|access|admin(?:istrator)?|privileges|unrestricted|mode)\b|\b(?:permissions?|access|privileges)\b[^.\n]{0,30}?\b(?:already|previously) (?:been )?(?:granted|authori[sz]ed|approved)\b",
         0.35,
     ),
     (
@@ -656,13 +661,13 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Reasoning markers: weak alone (people think step by step).
     (
         H,
-        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought)\s*>|\b(?:thinking step by step|let me think|internal reasoning|my reasoning|chain of thought|thought process|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|assistant thought|inner monologue)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
+        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought)\s*>|\b(?:thinking step by step|let me think|internal reasoning|my reasoning|chain of thought|thought process|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|assistant thought|(?:inner|internal) monologue|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
         0.25,
     ),
     // The model's own rules said not to apply.
     (
         H,
-        r"\b(?:my|its|the assistant'?s|the ai'?s|the model'?s|our)\s+(?:(?:own|usual|normal|content|safety|ethical|current|usage)\s+)?(?:guidelines|rules|policies|policy|restrictions|instructions|principles|constraints|programming|guardrails)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|never|are not|is not|aren'?t|isn'?t)\s+(?:(?:really|actually|even)\s+)?(?:apply|applies|cover|covers|relevant|applicable|matter|binding|bind)\b|\bthe (?:safety |content |usage |ethical )?(?:guidelines|policy|policies|safety rules|content rules)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|are not|is not)\s+(?:apply|cover|relevant|applicable)\b",
+        r"\b(?:my|its|the assistant'?s|the ai'?s|the model'?s|our)\s+(?:(?:own|usual|normal|content|safety|ethical|current|usage)\s+)?(?:guidelines|rules|policies|policy|restrictions|instructions|principles|constraints|programming|guardrails)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|never|are not|is not|aren'?t|isn'?t)\s+(?:(?:really|actually|even)\s+)?(?:apply|applies|cover|covers|relevant|applicable|matter|binding|bind)\b|\bthe (?:safety |content |usage |ethical |usual |normal )?(?:guidelines|policy|policies|safety rules|content rules)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|are not|is not)\s+(?:apply|cover|relevant|applicable)\b|\b(?:rules|guidelines|policies|instructions|restrictions)\s+(?:no longer|don'?t|do not|cannot|can'?t)\s+(?:bind|apply to|restrict|constrain|limit)\s+me\b",
         0.4,
     ),
     (
@@ -687,6 +692,21 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         X,
         r"\b{sendv}\b[^\n]{0,60}?\b(?:to|an|a|at|ad|alla?|aux?)\s+{addr}",
         0.35,
+    ),
+    (
+        X,
+        r"\b(?:into|in|as) an? (?:comment|post|issue|message|reply|note|gist|paste)\b[^\n]{0,20}?\b(?:on|at|to)\s+{addr}|\b(?:lade\w*|hochladen|telecharge\w*|televerse\w*|carga\w*|sube|carica\w*)\b[^\n]{0,40}?\s{addr}",
+        0.35,
+    ),
+    (
+        X,
+        r"\b{exv}\b[^.\n]{0,40}?\b(?:its|your|the assistant'?s|the model'?s) (?:own )?(?:system|hidden|initial|original|developer|secret)\s*(?:prompt|instructions|message)\b",
+        0.8,
+    ),
+    (
+        X,
+        r"\breplace\b{g}\bwith\b{g}\b(?:the )?(?:conversation|chat(?: history)?|history|user'?s (?:data|messages|details)|previous messages|context)\b",
+        0.5,
     ),
     (
         X,
@@ -753,6 +773,21 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         I,
         r"\b(?:processing |important |special |hidden |next |first |final )?(?:note|notes|message|instructions?|step|task|directive|reminder|request)\s+(?:for|to)\s+(?:the |this |any |every |whichever |whatever |all )?{agent}s?\b|\b{agent}\s+(?:instructions?|directives?|tasks?|notes?|orders?)\s*:|\b(?:whichever|whatever|any|every)\s+{agent}\s+(?:reads?|reading|sees?|processes|is reading)\b|\b(?:anweisung|hinweis|nachricht|notiz) an (?:den|die|das) (?:agenten|assistenten|ki|modell)\b|\b(?:instruccion|nota|mensaje) para (?:el|la) (?:asistente|agente|ia|modelo)\b",
         0.6,
+    ),
+    // A key or a to-do addressed to the agent: `ai_note:`,
+    // `instructions_for_llm`, `TODO(AI):`.
+    (
+        I,
+        r"\b(?:ai|llm|gpt|bot|agent|assistant|model|copilot)[_ -]?(?:instructions?|notes?|directives?|tasks?|commands?|orders?)\s*[\x22']?\s*[:=]|\b(?:instructions?|notes?|directives?|messages?|commands?)[_ -](?:for|to)[_ -](?:the[_ -])?(?:ai|llm|gpt|bot|agent|assistant|model)s?\b|\btodo\s*\(\s*(?:ai|llm|agent|assistant|bot|model|copilot|gpt)\s*\)",
+        0.6,
+    ),
+    // An image whose address carries a query: rendered, it sends it.
+    (I, r"!\[[^\]\n]{0,40}\]\([a-z]+://[^)\s]*\?[^)\s]*=", 0.3),
+    // Money moved.
+    (
+        I,
+        r"\b(?:transfer|send|wire|pay)\b[^.\n]{0,60}?\b(?:to (?:the )?(?:iban|account(?: number)?)|iban)\b",
+        0.35,
     ),
     // A tool to call.
     (
