@@ -5,8 +5,11 @@
 //! prints, per file and in total, how many the default guard blocks.
 //!
 //! ```text
-//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd]
+//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd] [--content-threshold T]
 //! ```
+//!
+//! `--content-threshold` sets the threshold of the document and tool-output
+//! channels (0.5 by default, as on the user's).
 //!
 //! A JSON-lines file whose lines carry a `label` (`attack` or `benign`) is
 //! read as a labelled set instead: each item is checked on its `channel`
@@ -176,7 +179,9 @@ fn report_labelled(file: &str, items: &[Labelled], guard: &PromptGuard, show_mis
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
-        eprintln!("usage: example-prompt-eval FILE... [--misses] [--part even|odd]");
+        eprintln!(
+            "usage: example-prompt-eval FILE... [--misses] [--part even|odd] [--content-threshold T]"
+        );
         ExitCode::from(2)
     };
     let show_misses = args.iter().any(|a| a == "--misses");
@@ -192,7 +197,8 @@ fn main() -> ExitCode {
         .iter()
         .enumerate()
         .filter(|&(i, a)| {
-            let part_value = i > 0 && args[i - 1] == "--part";
+            let part_value =
+                i > 0 && (args[i - 1] == "--part" || args[i - 1] == "--content-threshold");
             !(a.starts_with("--") || part_value)
         })
         .map(|(_, a)| a)
@@ -200,7 +206,15 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage();
     }
-    let guard = PromptGuard::new();
+    let mut guard = PromptGuard::new();
+    if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
+        let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
+            return usage();
+        };
+        for channel in [Channel::Document, Channel::ToolOutput] {
+            guard = guard.with_channel_threshold(channel, threshold);
+        }
+    }
     let (mut blocked_all, mut total_all) = (0usize, 0usize);
     for file in files {
         let text = match std::fs::read_to_string(file).with_context(|| format!("reading {file}")) {

@@ -70,7 +70,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // What a thief gathers, in five languages.
     (
         "{secret}",
-        r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|connection strings?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali)",
+        r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|connection strings?|(?:security|verification|login|2fa|one-time|otp|authentication|auth) (?:codes?|pins?)|password reset (?:links?|codes?|emails?)|reset links?|recovery codes?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali)",
     ),
     // Verbs of gathering, in five languages.
     (
@@ -805,6 +805,12 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         I,
         r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your |the )?(?:long[- ]term |persistent )?memory\b|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
+        0.5,
+    ),
+    // The user's own task pushed aside or put off.
+    (
+        I,
+        r"\b(?:the|your) (?:original |current |previous |first |real )?(?:task|request|question|job|instructions?) (?:that |which )?(?:i|the user|they|he|she) (?:gave|asked|assigned|sent|set) (?:you|for you)\b|\b(?:before|instead of) (?:you )?(?:(?:can |continue to |go on to )?(?:solve|do|complete|answer|finish|continue|proceed with|respond to|reply to))\s+(?:the|your|this|that|any)\s+(?:original |current |user'?s |previous )?(?:task|request|question|job|query)\b",
         0.5,
     ),
     // Secrecy towards the user.
