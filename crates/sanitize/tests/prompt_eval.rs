@@ -6,7 +6,10 @@
 //! held out in the sessions that wrote them, were reported as such, and
 //! have been tuned on since); the targets are asserted on them together.
 //! `holdout3` was written before the last round of tuning and is never
-//! tuned on: its figures are reported, for the README.
+//! tuned on: its figures are reported, for the README; so is `holdout4`
+//! (session 5's families, written before its detectors). `dev4` and
+//! `dev5` are session 5's tuned parts. Every item is checked on its
+//! channel (`user` when the line names none).
 //!
 //! Run with `cargo test -p alphaguard-sanitize --test prompt_eval -- --nocapture`
 //! to see the figures and every miss.
@@ -126,6 +129,11 @@ fn every_item_is_labelled_and_sourced() {
             item.split
         );
         assert!(["en", "de", "fr", "es", "it"].contains(&item.lang.as_str()));
+        assert!(
+            ["user", "document", "tool"].contains(&item.channel.as_str()),
+            "{:?}",
+            item.channel
+        );
         assert!(!item.category.is_empty() && !item.source.is_empty() && !item.licence.is_empty());
     }
     // At least a third benign, overall and in the held-out part.
@@ -139,7 +147,7 @@ fn every_item_is_labelled_and_sourced() {
             part.len(),
         )
     };
-    for split in [None, Some(HELD_OUT)] {
+    for split in [None, Some(HELD_OUT), Some(HELD_OUT4)] {
         let (b, n) = benign(split);
         assert!(b * 3 >= n, "{split:?}: {b} benign of {n}");
     }
@@ -172,6 +180,13 @@ fn held_out_part_is_reported() {
     let c = evaluate(&[HELD_OUT]);
     assert!(
         c.attacks() >= 50 && c.benign() >= 50,
+        "the held-out part is too small: {c:?}"
+    );
+    // Session 5's families, each item on its channel; the per-family
+    // figures come from `example-prompt-eval` (see the README).
+    let c = evaluate(&[HELD_OUT4]);
+    assert!(
+        c.attacks() >= 40 && c.benign() >= 35,
         "the held-out part is too small: {c:?}"
     );
 }
