@@ -1,10 +1,11 @@
 //! Throughput of the text guards on 1 KiB and 64 KiB of ASCII, accented and
-//! Cyrillic prose and of hostile text. Run with
+//! Cyrillic prose and of hostile text (`safe_prompt` also as a tool's
+//! output, where more detectors run). Run with
 //! `cargo bench -p alphaguard-benches --bench sanitize`.
 
 use std::hint::black_box;
 
-use alphaguard_sanitize::{PromptGuard, safe_embed_text, safe_log_message_with_limit};
+use alphaguard_sanitize::{Channel, PromptGuard, safe_embed_text, safe_log_message_with_limit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// `piece` over and over, cut to `size` characters.
@@ -84,6 +85,20 @@ fn guards(c: &mut Criterion) {
                 BenchmarkId::new(format!("safe_prompt/{kind}"), size),
                 &text,
                 |b, t| b.iter(|| black_box(prompt_guard.check(black_box(t)).score)),
+            );
+            // A tool's output: the content-only detectors run too.
+            group.bench_with_input(
+                BenchmarkId::new(format!("check_as_tool_output/{kind}"), size),
+                &text,
+                |b, t| {
+                    b.iter(|| {
+                        black_box(
+                            prompt_guard
+                                .check_as(black_box(t), Channel::ToolOutput)
+                                .score,
+                        )
+                    })
+                },
             );
         }
     }

@@ -17,7 +17,7 @@
 //! tracing::subscriber::with_default(subscriber, || {
 //!     let user = "mallory\nINFO admin logged in";
 //!     tracing::info!(%user, "login failed");
-//!     // Logged as: ... login failed user=mallory\nINFO admin logged in
+//!     // Logged as: ... login failed user="mallory\nINFO admin logged in"
 //! });
 //! ```
 
@@ -30,9 +30,11 @@ use tracing_subscriber::fmt::format::Writer;
 
 use crate::{DEFAULT_LOG_LIMIT, safe_log_message_with_limit};
 
-/// Formats fields as `message key=value key=value`, each value passed
-/// through [`safe_log_message_with_limit`] with the configured byte limit
-/// (default [`DEFAULT_LOG_LIMIT`]).
+/// Formats fields as `message key=value key="value with spaces"`, each
+/// value passed through [`safe_log_message_with_limit`] with the configured
+/// byte limit (default [`DEFAULT_LOG_LIMIT`]), and put in double quotes
+/// (with `"` and `\` escaped) when it is empty or holds white space, `=` or
+/// `"`: a value cannot pass for another field.
 #[derive(Debug, Clone, Copy)]
 pub struct SafeFields {
     limit: usize,
@@ -90,9 +92,62 @@ impl SafeVisitor<'_> {
             // Field names come from the program, not from users; they are
             // passed through the guard all the same.
             let name = safe_log_message_with_limit(name, self.limit);
-            write!(self.writer, "{separator}{name}={value}")
+            if needs_quotes(&value) {
+                write!(self.writer, "{separator}{name}=")
+                    .and_then(|()| write_quoted(&mut self.writer, &value))
+            } else {
+                write!(self.writer, "{separator}{name}={value}")
+            }
         };
     }
+}
+
+/// Whether a field value must be quoted to read as one value: empty, or
+/// holding white space (`user=bob client=10.0.0.1` would be two fields), an
+/// `=` or a quote. A backslash alone needs none (logfmt reads it only
+/// inside quotes).
+/// A value that is one quoted string already (as `Debug` writes a `str`:
+/// `"` and `\` inside escaped) is left as it is.
+fn needs_quotes(value: &str) -> bool {
+    if is_one_quoted_string(value) {
+        return false;
+    }
+    value.is_empty()
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || c == '=' || c == '"')
+}
+
+/// `"…"` with every `"` and `\` inside escaped by a backslash.
+fn is_one_quoted_string(value: &str) -> bool {
+    let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return false;
+    };
+    let mut escaped = false;
+    for c in inner.chars() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => return false,
+            _ => {}
+        }
+    }
+    !escaped
+}
+
+/// `value` in double quotes, with `"` and `\` escaped by a backslash, so
+/// that nothing inside can close the quotes.
+fn write_quoted(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
+    writer.write_char('"')?;
+    let mut last = 0;
+    for (at, c) in value.match_indices(['"', '\\']) {
+        writer.write_str(&value[last..at])?;
+        writer.write_char('\\')?;
+        writer.write_str(c)?;
+        last = at + c.len();
+    }
+    writer.write_str(&value[last..])?;
+    writer.write_char('"')
 }
 
 impl Visit for SafeVisitor<'_> {
@@ -107,5 +162,31 @@ impl Visit for SafeVisitor<'_> {
         let _ = write!(buffer, "{value:?}");
         self.write(field.name(), &buffer);
         self.buffer = buffer;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_one_quoted_string() {
+        for (value, one) in [
+            ("\"bob\"", true),
+            ("\"a \\\" b\"", true),
+            ("\"a\\\\\"", true),
+            ("\"a\\\"", false),
+            ("\"a\" b=\"c\"", false),
+            ("\"", false),
+            ("bob", false),
+        ] {
+            assert_eq!(is_one_quoted_string(value), one, "{value:?}");
+        }
+        assert!(needs_quotes("bob client=10.0.0.1"));
+        assert!(needs_quotes("a=b"));
+        assert!(needs_quotes(""));
+        assert!(needs_quotes("a\u{3000}b"));
+        assert!(!needs_quotes("bob"));
+        assert!(!needs_quotes("c:\\dir"));
     }
 }

@@ -38,7 +38,11 @@ pub fn safe_log_message(input: &str) -> Cow<'_, str> {
 ///   `\r`, `\t`, `\x1f`, `\u{85}`), so nobody can start a forged entry;
 /// - ANSI escape sequences (CSI `ESC [`, OSC `ESC ]` up to BEL or ST, the
 ///   string sequences DCS/SOS/PM/APC, their one-byte C1 forms, and
-///   two-character `ESC x`) are removed, so nothing reaches a terminal;
+///   two-character `ESC x`) are removed when whole and short; one that is
+///   cut off, malformed or long (a CSI with more than 64 parameter bytes, a
+///   string of more than 512 bytes or with a control character inside)
+///   keeps its text and has its introducer shown as an escape (`\x1b`), so
+///   nothing reaches a terminal and nothing swallows the rest of a value;
 /// - bidi controls and other invisible format characters (zero-width
 ///   characters, Unicode tags, line and paragraph separators) become
 ///   `\u{...}` escapes, so what is read is what was logged;
@@ -60,15 +64,24 @@ pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
     let mut out = String::with_capacity(input.len().min(limit) + 16);
     // Stop building once past the limit: the rest would be cut anyway.
     let budget = limit.saturating_add(LOG_TRUNCATION_MARKER.len());
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while let Some(c) = input[i..].chars().next() {
         if out.len() > budget {
             break;
         }
+        // A whole, short escape sequence goes; the introducer of one that
+        // is cut off, too long or malformed is shown as an escape, and what
+        // follows it is kept, so it cannot swallow the rest of the value.
+        if matches!(
+            c,
+            '\u{1b}' | '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}'
+        ) && let Some(len) = escape_sequence_len(&input[i..])
+        {
+            i += len;
+            continue;
+        }
+        i += c.len_utf8();
         match c {
-            '\u{1b}' => skip_escape_sequence(&mut chars),
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -88,6 +101,79 @@ pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The most parameter and intermediate bytes a CSI sequence removed whole
+/// may have (real ones have a few; xterm reads at most 30 parameters).
+const MAX_CSI_BODY: usize = 64;
+
+/// The most bytes the body of an OSC, DCS, SOS, PM or APC string removed
+/// whole may have (a window title, a hyperlink's URL).
+const MAX_STRING_BODY: usize = 512;
+
+/// The length in bytes of the escape sequence at the start of `text` (which
+/// starts with ESC or a C1 introducer), if it is whole and short enough to
+/// remove: `None` leaves its introducer to be shown as an escape.
+///
+/// - CSI (`ESC [` or U+009B): parameter bytes, then intermediate bytes, then
+///   one final byte, at most [`MAX_CSI_BODY`] bytes before the final one.
+/// - OSC, DCS, SOS, PM, APC (`ESC ]`, `ESC P`, `ESC X`, `ESC ^`, `ESC _`,
+///   or their C1 forms): printable text up to BEL or ST (`ESC \` or
+///   U+009C), at most [`MAX_STRING_BODY`] bytes; a control character
+///   inside, or no terminator, and it is not removed.
+/// - `ESC` and one printable ASCII character (`ESC 7`, `ESC c`).
+fn escape_sequence_len(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    let intro = chars.next()?;
+    let intro_len = intro.len_utf8();
+    let (kind, body_start) = match intro {
+        '\u{1b}' => match chars.next()? {
+            '[' => (Sequence::Csi, 2),
+            ']' | 'P' | 'X' | '^' | '_' => (Sequence::String, 2),
+            c if (' '..='~').contains(&c) => return Some(2),
+            _ => return None,
+        },
+        '\u{9b}' => (Sequence::Csi, intro_len),
+        _ => (Sequence::String, intro_len),
+    };
+    let body = &text.as_bytes()[body_start..];
+    match kind {
+        Sequence::Csi => {
+            let params = body
+                .iter()
+                .take_while(|b| (0x30..=0x3f).contains(*b))
+                .count();
+            let inter = body[params..]
+                .iter()
+                .take_while(|b| (0x20..=0x2f).contains(*b))
+                .count();
+            let final_byte = *body.get(params + inter)?;
+            ((0x40..=0x7e).contains(&final_byte) && params + inter <= MAX_CSI_BODY)
+                .then_some(body_start + params + inter + 1)
+        }
+        Sequence::String => {
+            for (at, c) in text[body_start..].char_indices() {
+                if at > MAX_STRING_BODY {
+                    return None;
+                }
+                match c {
+                    '\u{7}' | '\u{9c}' => return Some(body_start + at + c.len_utf8()),
+                    '\u{1b}' => {
+                        return (text.as_bytes().get(body_start + at + 1) == Some(&b'\\'))
+                            .then_some(body_start + at + 2);
+                    }
+                    c if c.is_control() => return None,
+                    _ => {}
+                }
+            }
+            None
+        }
+    }
+}
+
+enum Sequence {
+    Csi,
+    String,
+}
+
 /// Appends `value` in lower-case hexadecimal, at least `min_digits` long
 /// (as `{:0min_digits$x}` would, without the formatting machinery, which
 /// costs more than the rest of the escape).
@@ -96,58 +182,6 @@ fn push_hex(out: &mut String, value: u32, min_digits: u32) {
     for k in (0..digits).rev() {
         let nibble = (value >> (4 * k)) & 0xf;
         out.push(char::from(b"0123456789abcdef"[nibble as usize]));
-    }
-}
-
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-/// After `ESC`: a CSI or string sequence, or `ESC` plus one character.
-fn skip_escape_sequence(chars: &mut Chars<'_>) {
-    match chars.peek() {
-        Some('[') => {
-            chars.next();
-            skip_csi(chars);
-        }
-        Some(']' | 'P' | 'X' | '^' | '_') => {
-            chars.next();
-            skip_string(chars);
-        }
-        // Two-character sequences (`ESC 7`, `ESC c`, `ESC (B` starts one):
-        // drop the one character after ESC when it is printable ASCII.
-        Some(c) if (' '..='~').contains(c) => {
-            chars.next();
-        }
-        _ => {}
-    }
-}
-
-/// CSI body: parameter bytes, intermediate bytes, then one final byte.
-fn skip_csi(chars: &mut Chars<'_>) {
-    while let Some(&c) = chars.peek() {
-        if ('\u{30}'..='\u{3f}').contains(&c) || ('\u{20}'..='\u{2f}').contains(&c) {
-            chars.next();
-        } else {
-            if ('\u{40}'..='\u{7e}').contains(&c) {
-                chars.next();
-            }
-            return;
-        }
-    }
-}
-
-/// OSC/DCS/SOS/PM/APC body: up to BEL, ST (`ESC \` or U+009C), or the end.
-fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                return;
-            }
-            _ => {}
-        }
     }
 }
 
@@ -202,12 +236,64 @@ mod tests {
             ("zero\u{200b}width", "zero\\u{200b}width"),
             ("tag\u{e0041}", "tag\\u{e0041}"),
             ("\x1bc reset", " reset"),
-            ("unterminated \x1b]0;title", "unterminated "),
-            ("lone esc at end\x1b", "lone esc at end"),
+            ("unterminated \x1b]0;title", "unterminated \\x1b]0;title"),
+            ("lone esc at end\x1b", "lone esc at end\\x1b"),
             ("back\\slash \\n kept", "back\\slash \\n kept"),
             ("héllo wörld ✓", "héllo wörld ✓"),
         ] {
             assert_eq!(safe_log_message(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_sequence_cut_off_or_too_long_cannot_swallow_the_rest() {
+        for (input, expected) in [
+            // An OSC or DCS without its terminator: shown, not removed.
+            (
+                "bob\x1b]0; logged in from 10.0.0.1",
+                "bob\\x1b]0; logged in from 10.0.0.1",
+            ),
+            ("bob\u{9d}0;x from 10.0.0.1", "bob\\u{9d}0;x from 10.0.0.1"),
+            ("bob\x1bP1$r from 10.0.0.1", "bob\\x1bP1$r from 10.0.0.1"),
+            // A control character inside ends nothing: shown.
+            ("a\x1b]0;t\nb\x07c", "a\\x1b]0;t\\nb\\x07c"),
+            // An ESC that is not ST inside a string: shown.
+            ("a\x1b]0;t\x1b[1mb", "a\\x1b]0;tb"),
+            // Terminated, short: removed.
+            ("a\x1b]0;title\x1b\\b", "ab"),
+            ("a\u{90}q\u{9c}b", "ab"),
+            // CSI: parameters, intermediates, a final byte, in that order.
+            ("\x1b[1;31mred", "red"),
+            ("\x1b[10.0.0.1 from", "\\x1b[10.0.0.1 from"),
+            ("\x1b[", "\\x1b["),
+            ("a\u{9b}", "a\\u{9b}"),
+        ] {
+            assert_eq!(safe_log_message(input), expected, "{input:?}");
+        }
+        // A long parameter run is shown, whole.
+        let long = format!("\x1b[{}m user=bob", "1;".repeat(MAX_CSI_BODY));
+        let out = safe_log_message_with_limit(&long, usize::MAX);
+        assert!(out.starts_with("\\x1b[1;1;"), "{out:?}");
+        assert!(out.ends_with("m user=bob"), "{out:?}");
+        // A long string, too, even when terminated.
+        let long = format!("\x1b]0;{}\x07 user=bob", "x".repeat(MAX_STRING_BODY + 1));
+        let out = safe_log_message_with_limit(&long, usize::MAX);
+        assert!(out.starts_with("\\x1b]0;xxx"), "{out:?}");
+        assert!(out.ends_with("\\x07 user=bob"), "{out:?}");
+        // At the limits, still removed.
+        let csi = format!("\x1b[{}m ok", "1".repeat(MAX_CSI_BODY));
+        assert_eq!(safe_log_message_with_limit(&csi, usize::MAX), " ok");
+    }
+
+    proptest::proptest! {
+        /// Whatever comes before it, a value appended after a line break is
+        /// kept: no sequence reaches past the end of the text it started in.
+        #[test]
+        fn nothing_swallows_a_later_value(text in "(\\PC|[\u{1b}\u{7}\u{9b}\u{9c}\u{9d}\u{90}\\\\\\[\\]P0-9;m ]){0,80}") {
+            let text = format!("{text}\nvalue=canary");
+            let out = safe_log_message_with_limit(&text, usize::MAX);
+            proptest::prop_assert!(out.ends_with("\\nvalue=canary"), "{:?}", out);
+            proptest::prop_assert_eq!(safe_log_message_with_limit(&out, usize::MAX), out.clone());
         }
     }
 

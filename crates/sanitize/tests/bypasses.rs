@@ -71,6 +71,15 @@ fn dangerous_links_are_defanged_in_every_spelling() {
         "data:,alert(1)",
         "file:///etc/passwd",
         "file:/etc/passwd",
+        "javascript&#0000000058;alert(1)",
+        "javascript&#x000000000000003A;alert(1)",
+        "&#00000000000106;avascript:alert(1)",
+        "javascript&#0000000058alert(1)",
+        "file:\\\\host\\share",
+        "FILE:\\\\host\\share",
+        "file&colon;\\\\host\\share",
+        "file:&bsol;&bsol;host&bsol;share",
+        "file:&#92;&#92;host",
         "[click](javascript:alert(1))",
         "steam://run/1",
         "ftp://example.com/x",
@@ -88,6 +97,7 @@ fn dangerous_links_are_defanged_in_every_spelling() {
             "data:text",
             "data:,",
             "file:/",
+            "file:\\",
             "steam:",
             "ftp:",
         ] {
@@ -154,7 +164,19 @@ fn log_injection_tricks() {
         ("admin\u{202e}nimda", "admin\\u{202e}nimda"),
         ("a\u{2028}b\u{2029}c", "a\\u{2028}b\\u{2029}c"),
         ("nul\0byte", "nul\\x00byte"),
+        // Cut off or too long: shown, and the rest of the value kept.
+        (
+            "bob\x1b]0;x logged in from 10.0.0.1",
+            "bob\\x1b]0;x logged in from 10.0.0.1",
+        ),
+        ("bob\x1bPq from 10.0.0.1", "bob\\x1bPq from 10.0.0.1"),
     ] {
         assert_eq!(safe_log_message(input), expected, "{input:?}");
     }
+    let long_csi = format!("\x1b[{}m user=bob", "0".repeat(100));
+    let out = safe_log_message(&long_csi);
+    assert!(
+        out.starts_with("\\x1b[000") && out.ends_with("m user=bob"),
+        "{out:?}"
+    );
 }

@@ -6,12 +6,15 @@
 //! held out in the sessions that wrote them, were reported as such, and
 //! have been tuned on since); the targets are asserted on them together.
 //! `holdout3` was written before the last round of tuning and is never
-//! tuned on: its figures are reported, for the README.
+//! tuned on: its figures are reported, for the README; so is `holdout4`
+//! (session 5's families, written before its detectors). `dev4` and
+//! `dev5` are session 5's tuned parts. Every item is checked on its
+//! channel (`user` when the line names none).
 //!
 //! Run with `cargo test -p alphaguard-sanitize --test prompt_eval -- --nocapture`
 //! to see the figures and every miss.
 
-use alphaguard_sanitize::{PromptGuard, Verdict};
+use alphaguard_sanitize::{Channel, PromptGuard, Verdict};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -23,6 +26,21 @@ struct Item {
     split: String,
     source: String,
     licence: String,
+    /// `user` (the default), `document` or `tool`.
+    #[serde(default = "user")]
+    channel: String,
+}
+
+fn user() -> String {
+    "user".to_owned()
+}
+
+fn channel(item: &Item) -> Channel {
+    match item.channel.as_str() {
+        "document" => Channel::Document,
+        "tool" => Channel::ToolOutput,
+        _ => Channel::User,
+    }
 }
 
 #[derive(Default, Debug)]
@@ -51,8 +69,10 @@ impl Counts {
     }
 }
 
-const TUNED: [&str; 4] = ["dev", "holdout", "holdout2", "dev3"];
+const TUNED: [&str; 6] = ["dev", "holdout", "holdout2", "dev3", "dev4", "dev5"];
 const HELD_OUT: &str = "holdout3";
+/// Written in session 5 before any of its detectors, never tuned on.
+const HELD_OUT4: &str = "holdout4";
 
 fn items() -> Vec<Item> {
     include_str!("data/prompt_eval.jsonl")
@@ -68,7 +88,7 @@ fn evaluate(splits: &[&str]) -> Counts {
         .iter()
         .filter(|i| splits.contains(&i.split.as_str()))
     {
-        let blocked = guard.check(&item.text).verdict == Verdict::Block;
+        let blocked = guard.check_as(&item.text, channel(item)).verdict == Verdict::Block;
         let attack = item.label == "attack";
         match (attack, blocked) {
             (true, true) => counts.tp += 1,
@@ -78,8 +98,8 @@ fn evaluate(splits: &[&str]) -> Counts {
         }
         if attack != blocked {
             println!(
-                "{} miss [{} {} {}]: {:?}",
-                item.split, item.label, item.lang, item.category, item.text
+                "{} miss [{} {} {} {}]: {:?}",
+                item.split, item.label, item.lang, item.category, item.channel, item.text
             );
         }
     }
@@ -103,11 +123,17 @@ fn every_item_is_labelled_and_sourced() {
             item.text
         );
         assert!(
-            TUNED.contains(&item.split.as_str()) || item.split == HELD_OUT,
+            TUNED.contains(&item.split.as_str())
+                || [HELD_OUT, HELD_OUT4].contains(&item.split.as_str()),
             "unknown split {:?}",
             item.split
         );
         assert!(["en", "de", "fr", "es", "it"].contains(&item.lang.as_str()));
+        assert!(
+            ["user", "document", "tool"].contains(&item.channel.as_str()),
+            "{:?}",
+            item.channel
+        );
         assert!(!item.category.is_empty() && !item.source.is_empty() && !item.licence.is_empty());
     }
     // At least a third benign, overall and in the held-out part.
@@ -121,7 +147,7 @@ fn every_item_is_labelled_and_sourced() {
             part.len(),
         )
     };
-    for split in [None, Some(HELD_OUT)] {
+    for split in [None, Some(HELD_OUT), Some(HELD_OUT4)] {
         let (b, n) = benign(split);
         assert!(b * 3 >= n, "{split:?}: {b} benign of {n}");
     }
@@ -154,6 +180,13 @@ fn held_out_part_is_reported() {
     let c = evaluate(&[HELD_OUT]);
     assert!(
         c.attacks() >= 50 && c.benign() >= 50,
+        "the held-out part is too small: {c:?}"
+    );
+    // Session 5's families, each item on its channel; the per-family
+    // figures come from `example-prompt-eval` (see the README).
+    let c = evaluate(&[HELD_OUT4]);
+    assert!(
+        c.attacks() >= 40 && c.benign() >= 35,
         "the held-out part is too small: {c:?}"
     );
 }

@@ -56,7 +56,8 @@ fn display_debug_and_message_fields_are_all_sanitised() {
     assert_eq!(text.matches('\n').count(), 1, "{text:?}");
     assert!(text.contains("login failed\\r\\n for xy"), "{text:?}");
     assert!(
-        text.contains("user=mallory\\nINFO forged entry"),
+        // Quoted (it holds spaces), its backslash escaped inside the quotes.
+        text.contains("user=\"mallory\\\\nINFO forged entry\""),
         "{text:?}"
     );
     // `?` fields are `Debug`-quoted first, then sanitised.
@@ -82,4 +83,60 @@ fn span_fields_and_limits() {
     assert!(text.contains("path=/a\\n/b"), "{text:?}");
     // 16 bytes: two of the value, then the 14-byte marker.
     assert!(text.contains("body=xx…[truncated]\n"), "{text:?}");
+}
+
+/// Reads `key=value` and `key="quoted value"` pairs the way a logfmt
+/// parser does: the fields a reader of the line would see.
+fn logfmt_fields(line: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let mut chars = line.trim_end_matches('\n').chars().peekable();
+    while chars.peek().is_some() {
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        let mut token = String::new();
+        let mut key = None;
+        let mut quoted = false;
+        while let Some(&c) = chars.peek() {
+            if c == ' ' && !quoted {
+                break;
+            }
+            chars.next();
+            match c {
+                '=' if key.is_none() && !quoted => key = Some(std::mem::take(&mut token)),
+                '"' if key.is_some() => quoted = !quoted,
+                '\\' if quoted => token.extend(chars.next()),
+                c => token.push(c),
+            }
+        }
+        if let Some(key) = key {
+            fields.push((key, token));
+        }
+    }
+    fields
+}
+
+#[test]
+fn a_value_cannot_pass_for_another_field() {
+    for (user, debugged) in [
+        ("bob client=10.0.0.1", "x\" client=\"10.0.0.1"),
+        ("bob\" client=\"10.0.0.1", "x\\\" client=10.0.0.1"),
+        ("bob\\\" client=10.0.0.1", "\""),
+        ("", "a\u{3000}client=1"),
+    ] {
+        struct Raw<'a>(&'a str);
+        impl std::fmt::Debug for Raw<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        let text = capture(None, || {
+            tracing::info!(user = %user, raw = ?Raw(debugged), "login");
+        });
+        let fields = logfmt_fields(&text);
+        let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["user", "raw"], "{text:?}");
+        assert_eq!(fields[0].1, user, "{text:?}");
+        assert_eq!(fields[1].1, debugged, "{text:?}");
+    }
 }

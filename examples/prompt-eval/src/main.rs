@@ -5,8 +5,18 @@
 //! prints, per file and in total, how many the default guard blocks.
 //!
 //! ```text
-//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd]
+//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd] [--content-threshold T]
 //! ```
+//!
+//! `--content-threshold` sets the threshold of the document and tool-output
+//! channels (0.5 by default, as on the user's).
+//!
+//! A JSON-lines file whose lines carry a `label` (`attack` or `benign`) is
+//! read as a labelled set instead: each item is checked on its `channel`
+//! (`user`, `document` or `tool`; `user` when absent), and the program
+//! prints recall per `family` and per channel, and the false-positive rate
+//! of the benign items per channel (`scripts/fetch_sources.py` builds such
+//! files from public sources).
 //!
 //! `--part` keeps every other prompt of each file (by position, from the
 //! first or the second): one half to study the misses of, the other to
@@ -17,7 +27,9 @@
 
 use std::process::ExitCode;
 
-use alphaguard_sanitize::{PromptGuard, Verdict};
+use std::collections::BTreeMap;
+
+use alphaguard_sanitize::{Channel, PromptGuard, Verdict};
 use anyhow::Context as _;
 use serde_json::Value;
 
@@ -52,10 +64,124 @@ fn collect(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// One item of a labelled set.
+struct Labelled {
+    text: String,
+    attack: bool,
+    family: String,
+    channel: String,
+}
+
+/// The items of a labelled JSON-lines file, or `None` when its first line
+/// has no `label`.
+fn labelled(text: &str) -> anyhow::Result<Option<Vec<Labelled>>> {
+    let mut out = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let Ok(value) = serde_json::from_str::<Value>(line) else {
+            return Ok(None);
+        };
+        let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let Some(label) = field("label") else {
+            return Ok(None);
+        };
+        let text = field("text").with_context(|| format!("line {}: no text", n + 1))?;
+        out.push(Labelled {
+            text,
+            attack: label == "attack",
+            family: field("family")
+                .or_else(|| field("category"))
+                .unwrap_or_default(),
+            channel: field("channel").unwrap_or_else(|| "user".to_owned()),
+        });
+    }
+    Ok(Some(out))
+}
+
+fn channel(name: &str) -> Channel {
+    match name {
+        "document" => Channel::Document,
+        "tool" => Channel::ToolOutput,
+        _ => Channel::User,
+    }
+}
+
+/// Caught and total, per key.
+type Tally = BTreeMap<String, (usize, usize)>;
+
+fn report_labelled(file: &str, items: &[Labelled], guard: &PromptGuard, show_misses: bool) {
+    let (mut by_family, mut by_channel, mut benign) = (Tally::new(), Tally::new(), Tally::new());
+    let mut all = (0, 0);
+    let mut all_benign = (0, 0);
+    for item in items {
+        let blocked = guard.check_as(&item.text, channel(&item.channel)).verdict == Verdict::Block;
+        if item.attack {
+            for (tally, key) in [
+                (&mut by_family, &item.family),
+                (&mut by_channel, &item.channel),
+            ] {
+                let entry = tally.entry(key.clone()).or_default();
+                entry.0 += usize::from(blocked);
+                entry.1 += 1;
+            }
+            all.0 += usize::from(blocked);
+            all.1 += 1;
+        } else {
+            let entry = benign.entry(item.channel.clone()).or_default();
+            entry.0 += usize::from(blocked);
+            entry.1 += 1;
+            all_benign.0 += usize::from(blocked);
+            all_benign.1 += 1;
+        }
+        if show_misses && item.attack != blocked {
+            let head: String = item.text.chars().take(200).collect();
+            let what = if item.attack {
+                "miss"
+            } else {
+                "false positive"
+            };
+            println!("{what} [{} {}]: {head:?}", item.family, item.channel);
+        }
+    }
+    let ratio = |(hit, n): (usize, usize)| hit as f64 / n.max(1) as f64;
+    println!(
+        "{file}: recall {:.3} ({} of {}), false-positive rate {:.3} ({} of {})",
+        ratio(all),
+        all.0,
+        all.1,
+        ratio(all_benign),
+        all_benign.0,
+        all_benign.1
+    );
+    for (name, tally) in [("family", &by_family), ("channel", &by_channel)] {
+        for (key, &counts) in tally {
+            println!(
+                "  recall, {name} {key}: {:.3} ({} of {})",
+                ratio(counts),
+                counts.0,
+                counts.1
+            );
+        }
+    }
+    for (key, &counts) in &benign {
+        println!(
+            "  false-positive rate, channel {key}: {:.3} ({} of {})",
+            ratio(counts),
+            counts.0,
+            counts.1
+        );
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
-        eprintln!("usage: example-prompt-eval FILE... [--misses] [--part even|odd]");
+        eprintln!(
+            "usage: example-prompt-eval FILE... [--misses] [--part even|odd] [--content-threshold T]"
+        );
         ExitCode::from(2)
     };
     let show_misses = args.iter().any(|a| a == "--misses");
@@ -71,7 +197,8 @@ fn main() -> ExitCode {
         .iter()
         .enumerate()
         .filter(|&(i, a)| {
-            let part_value = i > 0 && args[i - 1] == "--part";
+            let part_value =
+                i > 0 && (args[i - 1] == "--part" || args[i - 1] == "--content-threshold");
             !(a.starts_with("--") || part_value)
         })
         .map(|(_, a)| a)
@@ -79,13 +206,36 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage();
     }
-    let guard = PromptGuard::new();
+    let mut guard = PromptGuard::new();
+    if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
+        let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
+            return usage();
+        };
+        for channel in [Channel::Document, Channel::ToolOutput] {
+            guard = guard.with_channel_threshold(channel, threshold);
+        }
+    }
     let (mut blocked_all, mut total_all) = (0usize, 0usize);
     for file in files {
-        let items = match std::fs::read_to_string(file)
-            .with_context(|| format!("reading {file}"))
-            .and_then(|t| prompts(&t).with_context(|| format!("parsing {file}")))
-        {
+        let text = match std::fs::read_to_string(file).with_context(|| format!("reading {file}")) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("{e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match labelled(&text) {
+            Ok(Some(items)) => {
+                report_labelled(file, &items, &guard, show_misses);
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("{file}: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+        let items = match prompts(&text).with_context(|| format!("parsing {file}")) {
             Ok(items) => items,
             Err(e) => {
                 eprintln!("{e:#}");

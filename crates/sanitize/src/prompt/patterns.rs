@@ -7,8 +7,8 @@
 
 use super::FindingKind;
 use super::FindingKind::{
-    Exfiltration as X, IndirectInjection as I, InstructionOverride as O, PersonaJailbreak as P,
-    RoleMarker as R,
+    AuthorityClaim as A, EncodedPayload as E, Exfiltration as X, IndirectInjection as I,
+    InstructionOverride as O, PersonaJailbreak as P, ReasoningHijack as H, RoleMarker as R,
 };
 
 /// Shared vocabularies: `(name, regex)`.
@@ -51,6 +51,37 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         r"(?:reveal|show|print|repeat|output|tell|display|leak|give|write|dump|share|paste|copy|quote|spell out|list|summari[sz]e|translate|encode|recite|type out|send|disclose|expose|return|read (?:out|back)|echo)",
     ),
     ("{youre}", r"(?:you are|you'?re|you’re|u r)"),
+    // Whom an instruction inside content addresses, in five languages.
+    (
+        "{agent}",
+        r"(?:ai|llm|ai model|ai assistant|assistant|chatbot|bot|gpt|chatgpt|model|agent|copilot|ki|ki-assistent|assistent(?:in)?|ia|assistente|asistente|agente|modell|modele|modelo|modello)",
+    ),
+    // An address outside: a URL, an e-mail address (`@` reads `a` in the
+    // view), an IPv4 address (its digits read as leetspeak letters).
+    (
+        "{addr}",
+        r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
+    ),
+    // Verbs that move data somewhere, in five languages.
+    (
+        "{sendv}",
+        r"(?:send|sends|sending|forward|email|e-mail|mail|post|upload|transfer|sync|exfiltrate|transmit|submit|leak|sende|senden|schick\w*|leite\w*|ubermittle|envoie\w*|transfere\w*|transmets|envia\w*|reenvia\w*|manda\w*|invia\w*|inoltra\w*|spedisci|trasmetti)",
+    ),
+    // What a thief gathers, in five languages.
+    (
+        "{secret}",
+        r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|connection strings?|(?:security|verification|login|2fa|one-time|otp|authentication|auth) (?:codes?|pins?)|password reset (?:links?|codes?|emails?)|reset links?|recovery codes?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali)",
+    ),
+    // Verbs of gathering, in five languages.
+    (
+        "{gatherv}",
+        r"(?:collect|gather|harvest|grab|extract|export|retrieve|fetch|find|dump|steal|scrape|read out|look up|sammle|sammeln|lies|extrahiere|hole|finde|recupere|rassemble|collecte|extrais|reune|recopila|recoge|extrae|obten|raccogli|recupera|estrai|trova)",
+    ),
+    // A model's safety machinery, in five languages.
+    (
+        "{guard}",
+        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|filtri(?: di sicurezza)?)",
+    ),
 ];
 
 /// Replaces every vocabulary name in `pattern`, and `\b` with its ASCII
@@ -579,6 +610,135 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:filters?|safety|moderation|guardrails|restrictions|censorship)\s*[=:]\s*(?:off|false|none|disabled|no)\b",
         0.6,
     ),
+    // ----------------------------------- Authority framing (session 5)
+    // A line styled as a notice from the system, an administrator or a
+    // vendor: weak alone (real notices exist), strong with what follows.
+    (
+        A,
+        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
+        0.3,
+    ),
+    // Safety said to be off, lifted, disabled.
+    (
+        A,
+        r"\b{guard}\b[^.\n]{0,40}?\b(?:(?:is|are|has been|have been|were|was|now|been|sind|wurden|ont ete|sont|han sido|fueron|estan|sono stat[ei]|sono)\s+)*(?:lifted|disabled|deactivated|switched off|turned off|removed|suspended|waived|off|relaxed|unlocked|bypassed|revised|no longer (?:active|apply|in (?:effect|force|place))|deaktiviert|aufgehoben|abgeschaltet|ausgeschaltet|entfernt|desactive\w*|levee?s?|supprime\w*|desactivad[oa]s?|eliminad[oa]s?|levantad[oa]s?|suspendid[oa]s?|disattivat[oaie]|rimoss[oaie]|sospes[oaie])\b|\b(?:disabled?|deactivated?|switch(?:ed)? off|turn(?:ed)? off|lift(?:ed)?|suspend(?:ed)?|waive[sd]?)\s+(?:all |the |your |any )?{guard}",
+        0.35,
+    ),
+    // Everything said to be allowed now, for this session.
+    (
+        A,
+        r"\b(?:all (?:topics|requests|questions|content|subjects) (?:are|is) (?:now )?(?:permitted|allowed)|you (?:may|can) (?:now )?(?:answer|say|discuss|do) anything|(?:continue|proceed|answer|respond) without (?:any )?(?:limitations|restrictions|limits)|comply with (?:every|all|any) requests?)\b|\balle anfragen sind erlaubt\b|\btoutes les (?:demandes|requetes) sont (?:autorisees|permises)\b|\btodas las solicitudes estan permitidas\b|\btutte le richieste sono consentite\b",
+        0.35,
+    ),
+    (
+        A,
+        r"\b(?:for|in|during) (?:this|the current|the remainder of this|the rest of this) (?:session|conversation|chat|thread)\b|\bfrom this (?:message|point) on\b|\b(?:fur|in) diese[rm]? (?:sitzung|unterhaltung)\b|\bpour cette (?:session|conversation)\b|\b(?:para|en) esta (?:sesion|conversacion)\b|\bper questa (?:sessione|conversazione)\b",
+        0.25,
+    ),
+    // Permissions said to be granted already; an assistant said to have
+    // agreed to drop its checks.
+    (
+        A,
+        r"\b(?:user|requester|caller|sender) (?:is |has been |was )?(?:verified|confirmed|authenticated) as (?:an? |the )?(?:admin|administrator|developer|owner|root|operator)\b",
+        0.35,
+    ),
+    (
+        A,
+        r"\b(?:a|ont) deja (?:autorise|accorde|approuve|donne)\b|\bhat bereits (?:freigegeben|genehmigt|erlaubt|autorisiert)\b|\bya (?:ha|han) (?:autorizado|concedido|aprobado)\b|\bha gia (?:autorizzato|concesso|approvato)\b|\b(?:already|previously) (?:been )?(?:granted|given|authori[sz]ed|approved|enabled)\b[^.\n]{0,40}?\b(?:permissions?|access|admin(?:istrator)?|privileges|unrestricted|mode)\b|\b(?:permissions?|access|privileges)\b[^.\n]{0,30}?\b(?:already|previously) (?:been )?(?:granted|authori[sz]ed|approved)\b",
+        0.35,
+    ),
+    (
+        A,
+        r"\b(?:assistant|ai|model|agent|you) (?:has |have )?(?:agreed|promised|confirmed|accepted|consented)\b{g}\b(?:skip|ignore|bypass|disable|share|reveal|drop|without|no longer)\b",
+        0.45,
+    ),
+    (
+        A,
+        r"\b(?:approved|authori[sz]ed|sanctioned|official)\s+(?:red[- ]team(?:ing)?|audit|security test|pen(?:etration)? test|exercise|evaluation|jailbreak)\b",
+        0.3,
+    ),
+    // ----------------------------------------- Reasoning hijack (session 5)
+    // Reasoning markers: weak alone (people think step by step).
+    (
+        H,
+        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought)\s*>|\b(?:thinking step by step|let me think|internal reasoning|my reasoning|chain of thought|thought process|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|assistant thought|(?:inner|internal) monologue|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
+        0.25,
+    ),
+    // The model's own rules said not to apply.
+    (
+        H,
+        r"\b(?:my|its|the assistant'?s|the ai'?s|the model'?s|our)\s+(?:(?:own|usual|normal|content|safety|ethical|current|usage)\s+)?(?:guidelines|rules|policies|policy|restrictions|instructions|principles|constraints|programming|guardrails)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|never|are not|is not|aren'?t|isn'?t)\s+(?:(?:really|actually|even)\s+)?(?:apply|applies|cover|covers|relevant|applicable|matter|binding|bind)\b|\bthe (?:safety |content |usage |ethical |usual |normal )?(?:guidelines|policy|policies|safety rules|content rules)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|are not|is not)\s+(?:apply|cover|relevant|applicable)\b|\b(?:rules|guidelines|policies|instructions|restrictions)\s+(?:no longer|don'?t|do not|cannot|can'?t)\s+(?:bind|apply to|restrict|constrain|limit)\s+me\b",
+        0.4,
+    ),
+    (
+        H,
+        r"\b(?:gelten|greifen) (?:meine|deine) (?:richtlinien|regeln|vorgaben|anweisungen|grundsatze)\b[^.\n]{0,20}?\bnicht\b|\bmeine (?:richtlinien|regeln|vorgaben|anweisungen|grundsatze)\b[^.\n]{0,30}?\b(?:gelten|greifen|sind|ist)\b[^.\n]{0,20}?\b(?:nicht|unwichtig|irrelevant)\b|\bmes (?:regles|consignes|directives|restrictions|principes)\b[^.\n]{0,30}?\bne s'?appliquent (?:pas|plus)\b|\b(?:mis) (?:directrices|reglas|normas|restricciones|instrucciones|politicas)\b[^.\n]{0,30}?\bno (?:se )?(?:aplican|valen|cuentan)\b|\ble mie (?:linee guida|regole|direttive|istruzioni|restrizioni)\b[^.\n]{0,30}?\bnon (?:valgono|si applicano|contano)\b",
+        0.4,
+    ),
+    // A conclusion to comply, in the first person.
+    (
+        H,
+        r"\b(?:so|therefore|thus|hence|which means|that means)\b[^.\n]{0,30}?\bi\s+(?:can|may|should|will|must|'ll|am (?:free|allowed|permitted) to)\b[^.\n]{0,40}?\b(?:comply|answer|respond|write|proceed|ignore|help|reply)\b|\bi am (?:free|allowed|permitted) to (?:comply|ignore|answer|proceed|disregard)\b|\bi\b[^.\n]{0,40}?\b(?:with no|without(?: any)?) (?:restrictions|limits|limitations|caveats|refusal|refusing|filters|censorship|warnings)\b",
+        0.35,
+    ),
+    (
+        H,
+        r"\b(?:donc|alors|par consequent) je (?:peux|vais|dois|reponds|repondrai)\b|\b(?:also|daher|deshalb) (?:sollte|kann|werde|darf|antworte) ich\b|\b(?:asi que|por lo tanto|por eso|entonces) (?:respondere|puedo|voy a|debo|respondo)\b|\bquindi (?:rispondo|rispondero|posso|devo)\b",
+        0.2,
+    ),
+    // ------------------------------------ Exfiltration as a task (session 5)
+    (X, r"\b{gatherv}\b[^.\n]{0,40}?\b{secret}", 0.4),
+    (
+        X,
+        r"\b{sendv}\b[^\n]{0,60}?\b(?:to|an|a|at|ad|alla?|aux?)\s+{addr}",
+        0.35,
+    ),
+    (
+        X,
+        r"\b(?:into|in|as) an? (?:comment|post|issue|message|reply|note|gist|paste)\b[^\n]{0,20}?\b(?:on|at|to)\s+{addr}|\b(?:lade\w*|hochladen|telecharge\w*|televerse\w*|carga\w*|sube|carica\w*)\b[^\n]{0,40}?\s{addr}",
+        0.35,
+    ),
+    (
+        X,
+        r"\b{exv}\b[^.\n]{0,40}?\b(?:its|your|the assistant'?s|the model'?s) (?:own )?(?:system|hidden|initial|original|developer|secret)\s*(?:prompt|instructions|message)\b",
+        0.8,
+    ),
+    (
+        X,
+        r"\breplace\b{g}\bwith\b{g}\b(?:the )?(?:conversation|chat(?: history)?|history|user'?s (?:data|messages|details)|previous messages|context)\b",
+        0.5,
+    ),
+    (
+        X,
+        r"~/\.ssh|\bid_rsa\b|/etc/(?:passwd|shadow)|\.aws/credentials|\.git-credentials|\.netrc\b|\.npmrc\b|\b(?:read|open|cat|print|dump)\s+(?:the\s+)?(?:contents? of (?:the )?)?[\w./~-]*\.env\b",
+        0.35,
+    ),
+    (
+        X,
+        r"\binclude (?:its|their|the) (?:contents?|values?|text) in your (?:next )?(?:reply|message|answer|response)\b",
+        0.35,
+    ),
+    (
+        X,
+        r"\b{exv}\b{g}\b(?:the|this|that|your)\s+(?:(?:exact|complete|full|entire|original|whole|verbatim|first|initial|hidden|secret)\s+){1,3}(?:text of (?:the )?)?(?:system|hidden|developer|operator|initial)?\s*(?:prompt|instructions?|message|rules|configuration)\b|\b(?:system|hidden|developer|operator|initial|secret|internal)\s+(?:\w+\s+)?(?:prompt|instructions|message|rules)\b{g}\b(?:you (?:were|have been|got) given|you (?:have )?received|you were (?:initiali[sz]ed|started|configured|set up) with|(?:at|from) the (?:start|beginning))\b",
+        0.8,
+    ),
+    (
+        X,
+        r"\b(?:instructions|prompt|message|rules|guidelines)\s+(?:that |which )?(?:your|the) (?:operator|developer|creator|admin|owner|deployer)s? (?:wrote|gave|set|provided|defined|configured)\b|\b(?:developer|system|operator) (?:message|prompt|instructions)\s+(?:it|you) (?:received|got|was given|were given)\b",
+        0.7,
+    ),
+    // ------------------------------------------ Decode and obey (session 5)
+    (
+        E,
+        r"\b(?:decode|decipher|decrypt|unscramble|reverse|url-?decode|base64-?decode|read (?:this|it|that) backwards|read the first letters?)\b[^\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:follow|obey|execute|run|do|carry out|act on|comply with|perform|apply)\b|\b(?:payload|instruction|message)\b[^\n]{0,30}?\(?(?:decode|decrypt) and (?:execute|obey|follow|run)\b",
+        0.5,
+    ),
+    (
+        E,
+        r"\b(?:dekodiere|entschlussle|decodiere|entziffere)\b[^\n]{0,60}?\b(?:und|dann)\s+(?:befolge|fuhre|folge|gehorche|tu)\b|\b(?:decode|decodez|dechiffre|dechiffrez)\b[^\n]{0,60}?\b(?:et|puis)\s+(?:obeis|obeissez|execute|executez|suis|suivez|applique|fais)\b|\b(?:decodifica|descifra|decodifique)\b[^\n]{0,60}?\b(?:y|luego)\s+(?:obedece|ejecuta|sigue|cumple|haz)\b|\b(?:decodifica|decifra)\b[^\n]{0,60}?\b(?:e|poi)\s+(?:obbedisci|esegui|segui|fai|applica)\b",
+        0.5,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -597,4 +757,74 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
     ),
     (P, r"doanythingnow", 0.7),
     (P, r"developermode", 0.3),
+];
+
+/// Patterns that count only in content a tool or a document returned
+/// ([`Channel::is_content`](super::Channel::is_content)): instructions to
+/// an agent, which a user may well give in their own words.
+pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // The agent addressed by name, then told what to do.
+    (
+        I,
+        r"(?:^|[^\w'])(?:the |dear |hey |hi |attention,? )?(?:{agent}[ -])?{agent}\s*[:,]\s*(?:please |now |first |also |quietly |silently |immediately |then )?(?:[a-z]+ ){0,3}?(?:call|use|invoke|run|send|forward|email|post|upload|delete|remove|add|append|include|insert|end|remember|store|save|write|ignore|from now on|before|after|when|always|never|do not|don'?t|you must|you should|you need|rate|reply|respond|answer|ajoute|transfere|envoie|retiens|supprime|efface|utilise|fuge|sende|losche|speichere?|merke|nutze|verwende|leite|anade|envia|borra|elimina|guarda|recuerda|usa|reenvia|aggiungi|invia|inoltra|cancella|salva|ricorda|a partir de ahora|da ora in poi|ab jetzt|desormais|a partir de maintenant)\b",
+        0.6,
+    ),
+    (
+        I,
+        r"\b(?:processing |important |special |hidden |next |first |final )?(?:note|notes|message|instructions?|step|task|directive|reminder|request)\s+(?:for|to)\s+(?:the |this |any |every |whichever |whatever |all )?{agent}s?\b|\b{agent}\s+(?:instructions?|directives?|tasks?|notes?|orders?)\s*:|\b(?:whichever|whatever|any|every)\s+{agent}\s+(?:reads?|reading|sees?|processes|is reading)\b|\b(?:anweisung|hinweis|nachricht|notiz) an (?:den|die|das) (?:agenten|assistenten|ki|modell)\b|\b(?:instruccion|nota|mensaje) para (?:el|la) (?:asistente|agente|ia|modelo)\b",
+        0.6,
+    ),
+    // A key or a to-do addressed to the agent: `ai_note:`,
+    // `instructions_for_llm`, `TODO(AI):`.
+    (
+        I,
+        r"\b(?:ai|llm|gpt|bot|agent|assistant|model|copilot)[_ -]?(?:instructions?|notes?|directives?|tasks?|commands?|orders?)\s*[\x22']?\s*[:=]|\b(?:instructions?|notes?|directives?|messages?|commands?)[_ -](?:for|to)[_ -](?:the[_ -])?(?:ai|llm|gpt|bot|agent|assistant|model)s?\b|\btodo\s*\(\s*(?:ai|llm|agent|assistant|bot|model|copilot|gpt)\s*\)",
+        0.6,
+    ),
+    // An image whose address carries a query: rendered, it sends it.
+    (I, r"!\[[^\]\n]{0,40}\]\([a-z]+://[^)\s]*\?[^)\s]*=", 0.3),
+    // Money moved.
+    (
+        I,
+        r"\b(?:transfer|send|wire|pay)\b[^.\n]{0,60}?\b(?:to (?:the )?(?:iban|account(?: number)?)|iban)\b",
+        0.35,
+    ),
+    // A tool to call.
+    (
+        I,
+        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |a |de |el |la |il |lo |dem |das |l')?[\w.-]{2,30}[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?[a-z]+_[a-z_]+\b",
+        0.45,
+    ),
+    // Every later answer changed.
+    (
+        I,
+        r"\b(?:every|each|all (?:of )?your|all future)\s+(?:future |later |subsequent |following )?(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\bjede[rsn]? (?:deiner )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
+        0.5,
+    ),
+    // A note kept in the agent's memory.
+    (
+        I,
+        r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your |the )?(?:long[- ]term |persistent )?memory\b|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
+        0.5,
+    ),
+    // The user's own task pushed aside or put off.
+    (
+        I,
+        r"\b(?:the|your) (?:original |current |previous |first |real )?(?:task|request|question|job|instructions?) (?:that |which )?(?:i|the user|they|he|she) (?:gave|asked|assigned|sent|set) (?:you|for you)\b|\b(?:before|instead of) (?:you )?(?:(?:can |continue to |go on to )?(?:solve|do|complete|answer|finish|continue|proceed with|respond to|reply to))\s+(?:the|your|this|that|any)\s+(?:original |current |user'?s |previous )?(?:task|request|question|job|query)\b",
+        0.5,
+    ),
+    // Secrecy towards the user.
+    (
+        I,
+        r"\b(?:without (?:telling|informing|notifying|alerting|mentioning (?:it |this |that )?to) (?:the )?user|(?:do not|don'?t|never) (?:tell|inform|mention (?:this |it |that )?to|let on to) (?:the )?user|do not mention (?:this|it)(?: note)?|(?:quietly|silently|secretly)\s+(?:add|send|forward|include|append|insert|delete|upload))\b|\bsans le lui dire\b|\bn'en parle pas\b|\bsin decirselo\b|\bsenza dirlo\b|\berwahne (?:das|es) nicht\b",
+        0.4,
+    ),
+    // Files deleted.
+    (
+        I,
+        r"\b(?:delete|remove|erase|wipe|rm -rf|losche|supprime|efface|borra|elimina|cancella)\b{g}\b(?:all|every|the user'?s|todos los|tous les|alle|tutti i)\b{g}\b(?:files?|folders?|documents?|directories|repos(?:itory|itories)?|emails?|data|dateien|ordner|fichiers|archivos|file)\b",
+        0.45,
+    ),
+    // Data sent to an address.
+    (I, r"\b(?:get|post|put|fetch|curl|wget)\s+{addr}", 0.35),
 ];

@@ -1,0 +1,198 @@
+//! The literal gate: which patterns can match a view at all, read off
+//! each pattern's syntax tree, so that most patterns never run on most
+//! texts.
+
+use super::Pattern;
+
+/// A pre-check that spares most patterns most texts: every match of a
+/// pattern contains one of its required literals (read off the compiled
+/// pattern by [`required_literals`]), so one multi-literal search over the
+/// view tells which patterns can match at all; only those run. A pattern
+/// with no such literals (or only ones shorter than three bytes, which
+/// most texts contain) always runs.
+#[derive(Debug, Clone)]
+pub(super) struct Gate {
+    /// Every pattern's required literals (`None`: every pattern runs).
+    literals: Option<aho_corasick::AhoCorasick>,
+    /// For each literal, the patterns it opens.
+    opens: Vec<Vec<usize>>,
+    /// Patterns that always run.
+    always: Vec<usize>,
+    patterns: usize,
+}
+
+/// The shortest literal worth a gate: shorter ones occur in most texts.
+pub(super) const MIN_GATE_LITERAL: usize = 3;
+/// The most literals one pattern's gate may hold.
+pub(super) const MAX_GATE_LITERALS: usize = 256;
+
+/// Literals of which every match of `hir` contains at least one, if there
+/// is such a set (at most [`MAX_GATE_LITERALS`]); of several, the one with
+/// the longest shortest literal.
+pub(super) fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    let quality = |set: &Vec<Vec<u8>>| set.iter().map(Vec::len).min().unwrap_or(0);
+    let set = match hir.kind() {
+        HirKind::Literal(literal) => vec![literal.0.to_vec()],
+        HirKind::Capture(capture) => required_literals(&capture.sub)?,
+        HirKind::Repetition(rep) if rep.min >= 1 => required_literals(&rep.sub)?,
+        // Any part of a sequence is required: take the best.
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required_literals)
+            .max_by_key(|set| (quality(set), std::cmp::Reverse(set.len())))?,
+        // One branch or another: all of their literals.
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(required_literals(branch)?);
+            }
+            union.sort();
+            union.dedup();
+            union
+        }
+        _ => return None,
+    };
+    (!set.is_empty() && set.len() <= MAX_GATE_LITERALS).then_some(set)
+}
+
+/// [`required_literals`] of a pattern, when all are long enough to gate.
+pub(super) fn gate_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    required_literals(&hir).filter(|set| set.iter().all(|l| l.len() >= MIN_GATE_LITERAL))
+}
+
+impl Gate {
+    pub(super) fn new(patterns: &[Pattern]) -> Self {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut opens: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            match gate_literals(p.regex.as_str()) {
+                Some(prefixes) => {
+                    for literal in prefixes {
+                        match literals.iter().position(|l| *l == literal) {
+                            Some(at) => opens[at].push(i),
+                            None => {
+                                literals.push(literal);
+                                opens.push(vec![i]);
+                            }
+                        }
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        // Built from byte strings with the standard match semantics, which
+        // cannot fail; should it ever, every pattern runs.
+        let searcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok();
+        if searcher.is_none() {
+            always = (0..patterns.len()).collect();
+        }
+        Self {
+            literals: searcher,
+            opens,
+            always,
+            patterns: patterns.len(),
+        }
+    }
+
+    /// For each pattern, whether it can match `view`.
+    pub(super) fn candidates(&self, view: &str) -> Vec<bool> {
+        let mut open = vec![false; self.patterns];
+        for &i in &self.always {
+            open[i] = true;
+        }
+        if let Some(literals) = &self.literals {
+            for m in literals.find_overlapping_iter(view) {
+                for &i in &self.opens[m.pattern().as_usize()] {
+                    open[i] = true;
+                }
+            }
+        }
+        open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+
+    use super::super::view::detection_view;
+    use super::super::{PromptGuard, patterns};
+    use super::*;
+
+    /// The gate may open patterns that then do not match, never the other
+    /// way round.
+    fn gate_lets_every_match_through(guard: &PromptGuard, view: &str) {
+        let open = guard.gate.candidates(view);
+        for (p, open) in guard.patterns.iter().zip(open) {
+            assert!(
+                open || !p.regex.is_match(view),
+                "gate closed on a match of {:?} in {view:?}",
+                p.regex.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn the_gate_is_sound_on_the_evaluation_set() {
+        let guard = PromptGuard::new();
+        let mut gated = 0;
+        for line in include_str!("../../tests/data/prompt_eval.jsonl").lines() {
+            let start = line.find("\"text\": \"").map_or(0, |i| i + 9);
+            let (view, _) = detection_view(&line[start..]);
+            gate_lets_every_match_through(&guard, &view);
+            gated += 1;
+        }
+        assert!(gated > 300);
+        // Nearly every built-in pattern has a gate.
+        assert!(guard.gate.always.len() <= 2, "{:?}", guard.gate.always);
+    }
+
+    #[test]
+    fn required_literals_of_simple_patterns() {
+        let literals = |p: &str| gate_literals(&patterns::expand(p));
+        // The part whose shortest literal is longest.
+        assert_eq!(
+            literals(r"\b(?:ignore|forget)\b{g}\brules\b"),
+            Some(vec![b"forget".to_vec(), b"ignore".to_vec()])
+        );
+        assert_eq!(
+            literals(r"\b(?:ignore|skip)\b{g}\brules\b"),
+            Some(vec![b"rules".to_vec()])
+        );
+        assert_eq!(
+            literals(r"(?m)^\s*(?:system|user)\s*:"),
+            Some(vec![b"system".to_vec(), b"user".to_vec()])
+        );
+        // An optional part is never required; a short literal is no gate.
+        assert_eq!(literals(r"(?:ab)?c"), None);
+        assert_eq!(literals(r"\bdan\b|\bai\b"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_gate_is_sound_on_word_soup(words in proptest::collection::vec(prop_oneof![
+            Just("ignore"), Just("your"), Just("previous"), Just("instructions"), Just("the"),
+            Just("system"), Just("prompt"), Just(":"), Just("\n"), Just("reveal"), Just("ai"),
+            Just("assistant"), Just("reading"), Just("this"), Just("mode"), Just("developer"),
+            Just("you are"), Just("now"), Just("no"), Just("rules"), Just("oublie"), Just("tes"),
+            Just("consignes"), Just("vergiss"), Just("alles"), Just("<|im_start|>"), Just("."),
+            Just("olvida"), Just("todo lo que"), Just("te dijeron"), Just("ignora"), Just("le"),
+            Just("tue"), Just("regole"), Just("what"), Just("were"), Just("you"), Just("given"),
+        ], 0..24), seps in proptest::collection::vec(prop_oneof![Just(" "), Just(", "), Just("")], 24)) {
+            static GUARD: LazyLock<PromptGuard> = LazyLock::new(PromptGuard::new);
+            let guard = &*GUARD;
+            let view: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            gate_lets_every_match_through(guard, &view);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Spaced-out letters (`i g n o r e`, `i-g-n-o-r-e`) joined back into
+//! words.
+
+/// What may stand between the letters of a spaced-out word.
+pub(super) fn is_letter_spacer(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '_' | '*' | '/' | ',' | '|' | '+')
+}
+
+/// The view with runs of single letters split by one separator
+/// (`i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e`) joined into words; `None`
+/// when there are none.
+pub(super) fn join_spaced_letters(view: &str) -> Option<String> {
+    // Most texts have no such run: look for three spaced ASCII letters
+    // first, without allocating. (The view is ASCII wherever the patterns
+    // look; a run of spaced non-ASCII letters alone is left as it is.)
+    let b = view.as_bytes();
+    let spaced = |c: u8| is_letter_spacer(char::from(c));
+    let any = (0..b.len().saturating_sub(4)).any(|i| {
+        b[i].is_ascii_alphabetic()
+            && spaced(b[i + 1])
+            && b[i + 2].is_ascii_alphabetic()
+            && spaced(b[i + 3])
+            && b[i + 4].is_ascii_alphabetic()
+            && (i == 0 || !b[i - 1].is_ascii_alphabetic())
+            && b.get(i + 5).is_none_or(|c| !c.is_ascii_alphabetic())
+    });
+    if !any {
+        return None;
+    }
+    let chars: Vec<char> = view.chars().collect();
+    let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+    let separator = |i: usize| chars.get(i).is_some_and(|&c| is_letter_spacer(c));
+    let mut out = String::with_capacity(view.len());
+    let mut joined_any = false;
+    let mut i = 0;
+    while i < chars.len() {
+        // A run starts at a lone letter followed by a separator and another
+        // lone letter, and goes on while that repeats.
+        let lone = |i: usize| letter(i) && !(i > 0 && letter(i - 1)) && !letter(i + 1);
+        if lone(i) && separator(i + 1) && lone(i + 2) {
+            let mut end = i;
+            while separator(end + 1) && lone(end + 2) {
+                end += 2;
+            }
+            if end >= i + 4 {
+                // Three letters or more.
+                out.extend((i..=end).step_by(2).map(|k| chars[k]));
+                joined_any = true;
+                i = end + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    joined_any.then_some(out)
+}

@@ -1,0 +1,292 @@
+//! The detection view: tag characters decoded, invisible characters
+//! dropped, NFKC, confusable skeletons, no diacritics, lower case,
+//! leetspeak read as letters; with the tables and memo that keep it fast.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::chars::{is_combining, is_invisible_format};
+
+/// The detection view of ASCII text: lower case, leetspeak read as letters.
+pub(super) fn ascii_view(text: &str) -> String {
+    text.bytes().map(leet_ascii).collect()
+}
+
+/// The view the detectors read, and the span of any decoded tag characters.
+pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
+    if input.is_ascii() {
+        // No tags, no format characters: only case and leetspeak to do.
+        return (ascii_view(input), None);
+    }
+    let mut visible = String::with_capacity(input.len());
+    let mut smuggled = String::new();
+    let mut inner_format = false;
+    for c in input.chars() {
+        match c {
+            '\u{e0020}'..='\u{e007e}' => {
+                smuggled.push(char::from_u32(c as u32 - 0xe0000).unwrap_or(' '));
+            }
+            c if is_invisible_format(c) => inner_format = true,
+            c => visible.push(c),
+        }
+    }
+    let mut hidden = None;
+    if !smuggled.is_empty() {
+        visible.push('\n');
+        let start = visible.len();
+        visible.push_str(&smuggled);
+        hidden = Some(start..visible.len());
+    } else if inner_format {
+        hidden = Some(0..0);
+    }
+    let view = normalised_view(&visible);
+    // The hidden span is reported on the final view: its tail.
+    let hidden = hidden.map(|r| {
+        if r.is_empty() {
+            r
+        } else {
+            view.len().saturating_sub(r.len())..view.len()
+        }
+    });
+    (view, hidden)
+}
+
+/// NFKC, lower case, confusable skeletons, stripped diacritics and
+/// leetspeak, over text without invisible characters.
+///
+/// ASCII needs only the case and leetspeak, so the Unicode steps run over
+/// each run of other characters alone, together with the ASCII character
+/// before it (which a combining mark after it may compose with). That is
+/// the same as running them over the whole text: the runs are cut before an
+/// ASCII character that follows another ASCII one, or a non-ASCII one, and
+/// no composition or reordering crosses such a point (ASCII characters are
+/// starters, and none is the second of a canonical composition).
+pub(super) fn normalised_view(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut view = String::with_capacity(text.len());
+    // The views of the characters of [`composes_with_nothing`] met so far.
+    let mut seen: HashMap<char, String> = HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
+            view.extend(bytes[i..].iter().map(|&b| leet_ascii(b)));
+            break;
+        };
+        let start = (i + off).saturating_sub(1).max(i);
+        view.extend(bytes[i..start].iter().map(|&b| leet_ascii(b)));
+        let end = bytes[i + off..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |n| i + off + n);
+        // Characters whose views follow one another: each one's view, and
+        // the character before as ASCII. At the first other character the
+        // run is taken back and read whole.
+        let taken_back = view.len();
+        view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
+        for c in text[i + off..end].chars() {
+            if let Some(letter) = LETTER_VIEWS.get(c) {
+                view.push_str(letter);
+            } else if composes_with_nothing(c) {
+                view.push_str(seen.entry(c).or_insert_with(|| char_view(c)));
+            } else {
+                view.truncate(taken_back);
+                unicode_view_into(&text[start..end], &mut view);
+                break;
+            }
+        }
+        i = end;
+    }
+    view
+}
+
+/// The views of single letters of the Latin, Greek and Cyrillic blocks
+/// (U+0080 to U+052F), worked out once.
+///
+/// In a run of them the view is each letter's view in turn: none is a
+/// combining mark (those are left out of the table), none composes with
+/// the letter or ASCII character before it (a canonical composition's
+/// second character is a mark, in these blocks), and each one's
+/// decomposition starts with a starter, so nothing is reordered across
+/// letters.
+pub(super) struct LetterViews {
+    views: Vec<Option<String>>,
+}
+
+/// Hangul syllables, CJK ideographs, kana without their voicing marks, and
+/// emoji and pictographs: starters that compose with no character of this
+/// set or of
+/// [`LetterViews`] before or after them (Hangul syllables compose only with
+/// the trailing jamo, kana only with the combining voicing marks, neither
+/// of which is in either set), so in a run of them too the view is each
+/// one's view in turn.
+pub(super) fn composes_with_nothing(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0xac00..=0xd7a3 | 0x4e00..=0x9fff | 0x3041..=0x3096 | 0x30a1..=0x30fa | 0x1_f300..=0x1_faff
+    )
+}
+
+/// The first character [`LetterViews`] holds.
+pub(super) const TABLED_FIRST: u32 = 0x80;
+/// The last one.
+pub(super) const TABLED_LAST: u32 = 0x52f;
+
+impl LetterViews {
+    fn get(&self, c: char) -> Option<&str> {
+        let index = u32::from(c).checked_sub(TABLED_FIRST)?;
+        self.views.get(usize::try_from(index).ok()?)?.as_deref()
+    }
+}
+
+pub(super) static LETTER_VIEWS: LazyLock<LetterViews> = LazyLock::new(|| LetterViews {
+    views: (TABLED_FIRST..=TABLED_LAST)
+        .map(|u| {
+            let c = char::from_u32(u)?;
+            if is_combining(c) || is_spacing_mark(c) {
+                return None;
+            }
+            Some(char_view(c))
+        })
+        .collect(),
+});
+
+/// [`char::is_alphabetic`], read for the Basic Multilingual Plane from a
+/// bitset built with it once (outside ASCII the standard library searches a
+/// table for every character).
+pub(super) fn is_alphabetic(c: char) -> bool {
+    static BMP: LazyLock<Box<[u64; 0x1_0000 / 64]>> = LazyLock::new(|| {
+        let mut bits = Box::new([0u64; 0x1_0000 / 64]);
+        for c in (0..0x1_0000u32).filter_map(char::from_u32) {
+            if c.is_alphabetic() {
+                bits[(u32::from(c) / 64) as usize] |= 1 << (u32::from(c) % 64);
+            }
+        }
+        bits
+    });
+    let u = u32::from(c);
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if u < 0x1_0000 {
+        BMP[(u / 64) as usize] >> (u % 64) & 1 == 1
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+/// Spacing combining marks (`Mc`): they may compose with the character
+/// before them.
+pub(super) fn is_spacing_mark(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::SpacingMark
+}
+
+/// An ASCII byte of the view: lower case, leetspeak read as a letter.
+pub(super) fn leet_ascii(b: u8) -> char {
+    leet(char::from(b.to_ascii_lowercase()))
+}
+
+/// The view of `c` alone.
+pub(super) fn char_view(c: char) -> String {
+    let mut view = String::new();
+    unicode_view_into(c.encode_utf8(&mut [0; 4]), &mut view);
+    view
+}
+
+/// The Unicode steps of [`normalised_view`] over `text`, appended to `view`.
+pub(super) fn unicode_view_into(text: &str, view: &mut String) {
+    // Lower case before skeletons: capital Cyrillic `І` would read `l`.
+    let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Skeletons for non-ASCII only: the confusables table also folds
+    // ASCII (`m` reads `rn`), which would break every English pattern.
+    let mut skeleton = String::with_capacity(nfkc.len());
+    let mut buf = [0u8; 4];
+    for c in nfkc.chars() {
+        if c.is_ascii() {
+            skeleton.push(c);
+        } else {
+            skeleton.extend(unicode_security::confusable_detection::skeleton(
+                c.encode_utf8(&mut buf),
+            ));
+        }
+    }
+    view.extend(
+        skeleton
+            .nfd()
+            .filter(|&c| !is_combining(c))
+            .flat_map(char::to_lowercase)
+            .map(leet),
+    );
+}
+
+/// Leetspeak digits and symbols read as the letters they stand for.
+pub(super) fn leet(c: char) -> char {
+    match c {
+        '0' => 'o',
+        '1' | '!' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        c => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Unicode steps over the whole text at once, as they were first
+    /// run: the model the run-by-run view (and its letter table) must agree
+    /// with.
+    fn whole_text_view(visible: &str) -> String {
+        if visible.is_ascii() {
+            return ascii_view(visible);
+        }
+        let mut view = String::new();
+        unicode_view_into(visible, &mut view);
+        view
+    }
+
+    #[test]
+    fn runs_where_neighbours_compose_read_as_the_whole_text() {
+        for text in [
+            "가\u{11a8}",
+            "각\u{11a8}가",
+            "가ㄳ",
+            "ㄱㅡ",
+            "\u{1100}\u{1161}",
+            "か\u{3099}",
+            "カ\u{309a}x",
+            "日本\u{3099}",
+            "x\u{301}가",
+            "é\u{301}",
+            "가 ﬁ 日",
+            "\u{b47}\u{b3e}",
+            "a\u{300}\u{301}b",
+        ] {
+            assert_eq!(normalised_view(text), whole_text_view(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_alphabetic_bitset_is_the_standard_library() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                is_alphabetic(c),
+                c.is_alphabetic(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{ac00}-\\u{d7a3}]|[\\u{11a8}-\\u{11c2}]|[\\u{3131}-\\u{318e}]|[\\u{3041}-\\u{30ff}]|[\\u{4e00}-\\u{4e10}]|[\\u{f900}-\\u{f910}]|\\u{3099}|\\u{309a}|[\\u{1f300}-\\u{1f310}]|[\\u{1f3fb}-\\u{1f3ff}]|\\u{fe0f}|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
+            proptest::prop_assert_eq!(normalised_view(&text), whole_text_view(&text));
+        }
+    }
+}
