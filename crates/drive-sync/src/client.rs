@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use backon::Retryable as _;
 
 use google_drive3::DriveHub;
-use google_drive3::api::{File, Scope};
+use google_drive3::api::File;
 use google_drive3::hyper_rustls::HttpsConnector;
 use google_drive3::hyper_util::client::legacy::Client;
 use google_drive3::hyper_util::client::legacy::connect::HttpConnector;
@@ -20,6 +23,10 @@ use crate::pacer::{Pacer, Verdict, classify};
 
 /// The one scope every call asks for.
 pub const DRIVE_READONLY_SCOPE: &str = "https://www.googleapis.com/auth/drive.readonly";
+
+/// What every Drive call asks for: [`DRIVE_READONLY_SCOPE`] and nothing
+/// else.
+const SCOPES: [&str; 1] = [DRIVE_READONLY_SCOPE];
 
 /// The fields asked for on every file.
 const FILE_FIELDS: &str = "id,name,mimeType,md5Checksum,size,modifiedTime,trashed,parents";
@@ -77,15 +84,29 @@ type Connector = HttpsConnector<HttpConnector>;
 pub struct DriveClient {
     hub: DriveHub<Connector>,
     pacer: Pacer,
+    /// Set when [`DriveClient::with_root_url`] was given a root that fails
+    /// the https-or-loopback rule: every call then fails with this.
+    refused_root: Option<String>,
 }
 
 impl fmt::Debug for DriveClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DriveClient")
             .field("pacer", &self.pacer)
+            .field("refused_root", &self.refused_root.is_some())
             .finish_non_exhaustive()
     }
 }
+
+/// Whether `root` may receive Drive calls (and so bearer tokens):
+/// `https://`, or `http://` to a loopback address only — the rule
+/// `SECRET_MANAGER_ENDPOINT` follows ([`alphaguard_config::is_https_or_loopback_http`]).
+pub fn is_allowed_api_root(root: &str) -> bool {
+    alphaguard_config::is_https_or_loopback_http(root.trim_end_matches('/'))
+}
+
+/// Why a root is refused (names the variable, never the value).
+const REFUSED_ROOT: &str = "DRIVE_API_ROOT_URL must be https:// (http:// only to loopback): bearer tokens are never sent in clear";
 
 /// The HTTPS connector every Google client here uses: rustls with the
 /// aws-lc-rs provider (the only one compiled in) and the system's roots;
@@ -112,6 +133,7 @@ impl DriveClient {
         Ok(Self {
             hub: DriveHub::new(client, auth),
             pacer,
+            refused_root: None,
         })
     }
 
@@ -130,12 +152,40 @@ impl DriveClient {
 
     /// Sends every call to `root` (`https://www.googleapis.com/` by
     /// default) instead: `{root}drive/v3/...`.
+    ///
+    /// Fails closed: a root that is neither `https://` nor `http://` to a
+    /// loopback address ([`is_allowed_api_root`]) is not used, and every
+    /// call then fails with [`SyncError::Config`] before a token is asked
+    /// for or sent. [`try_with_root_url`](Self::try_with_root_url) says so
+    /// at once.
     #[must_use]
     pub fn with_root_url(mut self, root: &str) -> Self {
+        if !is_allowed_api_root(root) {
+            self.refused_root = Some(REFUSED_ROOT.to_owned());
+            return self;
+        }
         let root = format!("{}/", root.trim_end_matches('/'));
         self.hub.base_url(format!("{root}drive/v3/"));
         self.hub.root_url(root);
+        self.refused_root = None;
         self
+    }
+
+    /// As [`with_root_url`](Self::with_root_url), refusing a root that
+    /// fails the https-or-loopback rule with [`SyncError::Config`].
+    pub fn try_with_root_url(self, root: &str) -> Result<Self, SyncError> {
+        if is_allowed_api_root(root) {
+            Ok(self.with_root_url(root))
+        } else {
+            Err(SyncError::Config(REFUSED_ROOT.to_owned()))
+        }
+    }
+
+    /// The OAuth scopes every call asks for: exactly
+    /// `["https://www.googleapis.com/auth/drive.readonly"]` (for
+    /// `alphaguard doctor`; the calls use this same list).
+    pub fn scopes() -> &'static [&'static str] {
+        &SCOPES
     }
 
     /// The pacer.
@@ -143,35 +193,40 @@ impl DriveClient {
         &self.pacer
     }
 
-    /// Runs `call` until it succeeds, stops, or the retries run out.
+    /// Runs `call` until it succeeds, stops, or the retries run out
+    /// (backon, with the pacer's schedule).
     async fn paced<T, F, Fut>(&self, what: &str, call: F) -> Result<T, SyncError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = google_drive3::Result<T>>,
     {
-        let mut attempt = 0;
-        loop {
-            let verdict = match tokio::time::timeout(self.pacer.call_timeout, call()).await {
-                Ok(Ok(value)) => return Ok(value),
-                Ok(Err(e)) => verdict(&e),
-                Err(_) => Verdict::Retry("timeout".to_owned()),
-            };
-            match verdict {
-                Verdict::Stop(why) => return Err(SyncError::Api(format!("{what}: {why}"))),
-                Verdict::Retry(why) if attempt >= self.pacer.retries => {
-                    return Err(SyncError::RetriesExhausted(format!(
-                        "{what}: {why} ({} attempts)",
-                        attempt + 1
-                    )));
-                }
-                Verdict::Retry(why) => {
-                    let delay = self.pacer.delay(attempt);
-                    tracing::warn!(call = what, attempt = attempt + 1, delay_ms = delay.as_millis() as u64, reason = %why, "Drive call retried");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-            }
+        if let Some(why) = &self.refused_root {
+            return Err(SyncError::Config(why.clone()));
         }
+        let attempts = AtomicU32::new(0);
+        (|| async {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            match tokio::time::timeout(self.pacer.call_timeout, call()).await {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(e)) => Err(verdict(&e)),
+                Err(_) => Err(Verdict::Retry("timeout".to_owned())),
+            }
+        })
+        .retry(self.pacer.delays())
+        .when(|v| matches!(v, Verdict::Retry(_)))
+        .notify(|v, delay| {
+            if let Verdict::Retry(why) = v {
+                tracing::warn!(call = what, attempt = attempts.load(Ordering::Relaxed), delay_ms = delay.as_millis() as u64, reason = %why, "Drive call retried");
+            }
+        })
+        .await
+        .map_err(|v| match v {
+            Verdict::Stop(why) => SyncError::Api(format!("{what}: {why}")),
+            Verdict::Retry(why) => SyncError::RetriesExhausted(format!(
+                "{what}: {why} ({} attempts)",
+                attempts.load(Ordering::Relaxed)
+            )),
+        })
     }
 
     /// Every live PDF directly in `folder`, `page_size` per page (at most
@@ -201,7 +256,7 @@ impl DriveClient {
                         .supports_all_drives(true)
                         .include_items_from_all_drives(true)
                         .param("fields", &fields)
-                        .add_scope(Scope::Readonly);
+                        .add_scopes(SCOPES);
                     if let Some(t) = &token {
                         call = call.page_token(t);
                     }
@@ -231,7 +286,7 @@ impl DriveClient {
                     .changes()
                     .get_start_page_token()
                     .supports_all_drives(true)
-                    .add_scope(Scope::Readonly)
+                    .add_scopes(SCOPES)
                     .doit()
             })
             .await?
@@ -264,7 +319,7 @@ impl DriveClient {
                         .include_items_from_all_drives(true)
                         .include_removed(true)
                         .param("fields", &fields)
-                        .add_scope(Scope::Readonly)
+                        .add_scopes(SCOPES)
                         .doit()
                 })
                 .await?
@@ -296,10 +351,13 @@ impl DriveClient {
     /// Streams file `id`'s content into `out`, hashing as it goes; returns
     /// the byte count and the md5 (lower-case hex). Each chunk must arrive
     /// within the call timeout. `on_bytes` sees every chunk's length.
+    /// More than `limit` bytes stops the transfer with
+    /// [`SyncError::TooLarge`] before the excess is written.
     pub async fn download(
         &self,
         id: &str,
         out: &mut tokio::fs::File,
+        limit: u64,
         on_bytes: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<(u64, String), SyncError> {
         let (response, _) = self
@@ -309,7 +367,7 @@ impl DriveClient {
                     .get(id)
                     .param("alt", "media")
                     .supports_all_drives(true)
-                    .add_scope(Scope::Readonly)
+                    .add_scopes(SCOPES)
                     .doit()
             })
             .await?;
@@ -324,6 +382,11 @@ impl DriveClient {
                 Ok(Some(Ok(frame))) => frame,
             };
             if let Ok(data) = frame.into_data() {
+                if total.saturating_add(data.len() as u64) > limit {
+                    return Err(SyncError::TooLarge(format!(
+                        "more than {limit} bytes arrived"
+                    )));
+                }
                 hasher.update(&data);
                 out.write_all(&data).await.map_err(SyncError::Io)?;
                 total += data.len() as u64;
@@ -351,5 +414,35 @@ fn verdict(error: &google_drive3::Error) -> Verdict {
         E::HttpError(_) | E::Io(_) => Verdict::Retry("network error".to_owned()),
         E::MissingToken(e) => Verdict::Stop(format!("no access token: {e}")),
         other => Verdict::Stop(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_is_drive_readonly_only() {
+        use google_drive3::api::Scope;
+        assert_eq!(DriveClient::scopes(), [DRIVE_READONLY_SCOPE]);
+        assert_eq!(Scope::Readonly.as_ref(), DRIVE_READONLY_SCOPE);
+    }
+
+    #[test]
+    fn api_roots() {
+        for (root, ok) in [
+            ("https://www.googleapis.com/", true),
+            ("https://proxy.example/google", true),
+            ("http://127.0.0.1:8080/", true),
+            ("http://localhost:8080", true),
+            ("http://[::1]:8080", true),
+            ("http://www.googleapis.com/", false),
+            ("http://10.0.0.5:8080", false),
+            ("http://127.0.0.1.evil.example/", false),
+            ("ftp://127.0.0.1/", false),
+            ("www.googleapis.com", false),
+        ] {
+            assert_eq!(is_allowed_api_root(root), ok, "{root}");
+        }
     }
 }

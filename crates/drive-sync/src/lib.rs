@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod config;
 mod manifest;
 mod names;
 mod pacer;
@@ -9,9 +10,12 @@ mod sync;
 
 use std::fmt;
 
-pub use client::{DRIVE_READONLY_SCOPE, DriveClient, RemoteChange, RemoteFile};
+pub use client::{
+    DRIVE_READONLY_SCOPE, DriveClient, RemoteChange, RemoteFile, is_allowed_api_root,
+};
+pub use config::{DEFAULT_MAX_FILE_BYTES, DRIVE_FILE_LIMIT, DriveConfig};
 pub use manifest::{Entry, MANIFEST_NAME, Manifest};
-pub use names::{MAX_NAME_BYTES, disambiguated, safe_file_name, valid_file_id};
+pub use names::{MAX_NAME_BYTES, disambiguated, is_safe_local_name, safe_file_name, valid_file_id};
 pub use pacer::{Pacer, Verdict, classify};
 pub use sync::{NoProgress, PDF, Progress, SyncOptions, SyncReport, sync};
 
@@ -30,6 +34,9 @@ pub enum SyncError {
     RetriesExhausted(String),
     /// A transfer broke off (retried by the caller).
     Transient(String),
+    /// A file is larger than its listed `size` or `DRIVE_MAX_FILE_BYTES`
+    /// (not retried; nothing is kept).
+    TooLarge(String),
     /// The manifest could not be read or written.
     Manifest(String),
     /// A local file operation failed.
@@ -44,6 +51,7 @@ impl fmt::Display for SyncError {
             Self::Api(why) => write!(f, "Drive: {why}"),
             Self::RetriesExhausted(why) => write!(f, "Drive kept failing: {why}"),
             Self::Transient(why) => write!(f, "transfer: {why}"),
+            Self::TooLarge(why) => write!(f, "too large: {why}"),
             Self::Manifest(why) => write!(f, "manifest: {why}"),
             Self::Io(e) => write!(f, "file system: {e}"),
         }

@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use alphaguard_drive_sync::{DriveClient, Pacer, Progress, SyncOptions, sync};
+use alphaguard_drive_sync::{DriveClient, DriveConfig, Pacer, Progress, SyncOptions, sync};
 use alphaguard_gcp_secrets::{Config, GoogleCredentials};
 use clap::Parser;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -20,7 +20,14 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Mirror the PDFs of a Google Drive folder into a local directory
 /// (read-only access, md5-checked, incremental).
 #[derive(Debug, Parser)]
-#[command(name = "alphaguard-drive-sync", version)]
+#[command(
+    name = "alphaguard-drive-sync",
+    version,
+    after_help = "Credentials (alphaguard-gcp-secrets): GOOGLE_PROJECT_ID reads the service-account key \
+from Secret Manager (GOOGLE_SECRET_NAME, default alphapy-google-credentials; GOOGLE_SECRET_VERSION, \
+default latest; GOOGLE_APPLICATION_CREDENTIALS or the metadata server for access); otherwise \
+GOOGLE_CREDENTIALS_JSON holds the key itself."
+)]
 struct Args {
     /// The Drive folder id.
     #[arg(long, env = "DRIVE_FOLDER_ID")]
@@ -37,7 +44,11 @@ struct Args {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
-    /// Another Google API root (tests, proxies).
+    /// The largest file mirrored, in bytes [default: 1073741824].
+    #[arg(long, env = "DRIVE_MAX_FILE_BYTES")]
+    max_file_bytes: Option<String>,
+    /// Another Google API root (tests, proxies): https://, or http:// to
+    /// loopback only.
     #[arg(long, env = "DRIVE_API_ROOT_URL", hide = true)]
     api_root: Option<String>,
 }
@@ -68,10 +79,17 @@ async fn main() -> ExitCode {
         .with_ansi(false)
         .with_max_level(tracing::Level::WARN)
         .init();
-    let config = match Config::from_env() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("alphaguard-drive-sync: {e}");
+    let drive_config = DriveConfig::from_lookup(|var| match var {
+        "DRIVE_API_ROOT_URL" => args.api_root.clone(),
+        "DRIVE_MAX_FILE_BYTES" => args.max_file_bytes.clone(),
+        _ => None,
+    });
+    let (config, drive_config) = match (Config::from_env(), drive_config) {
+        (Ok(c), Ok(d)) => (c, d),
+        (c, d) => {
+            let mut errors = c.err().unwrap_or_default();
+            errors.extend(d.err().unwrap_or_default());
+            eprintln!("alphaguard-drive-sync: {errors}");
             return ExitCode::from(2);
         }
     };
@@ -89,11 +107,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = match &args.api_root {
+    let client = match &drive_config.api_root {
         Some(root) => client.with_root_url(root),
         None => client,
     };
-    let mut options = SyncOptions::new(args.folder, args.dest);
+    let mut options = SyncOptions::new(args.folder, args.dest).with_config(&drive_config);
     options.full = args.full;
     options.delete_removed = !args.keep_removed;
 

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::{is_safe_local_name, valid_file_id};
+
 /// The manifest's file name inside the target directory.
 pub const MANIFEST_NAME: &str = ".alphaguard-drive-sync.json";
 
@@ -34,14 +36,64 @@ pub struct Manifest {
 
 impl Manifest {
     /// Reads `dir`'s manifest; a missing one is empty, an unreadable one
-    /// is an error (never silently a fresh start that re-downloads all).
+    /// is an error (never silently a fresh start that re-downloads all),
+    /// and so is one that fails [`validate`](Self::validate): the next run
+    /// deletes and renames the files it names, so it is trusted no more
+    /// than Drive's names are.
     pub fn load(dir: &Path) -> io::Result<Self> {
-        match std::fs::read(dir.join(MANIFEST_NAME)) {
+        let manifest: Self = match std::fs::read(dir.join(MANIFEST_NAME)) {
             Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(e),
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(e),
+        };
+        manifest
+            .validate()
+            .map_err(|why| io::Error::new(io::ErrorKind::InvalidData, why))?;
+        Ok(manifest)
+    }
+
+    /// Checks every entry is one this mirror could have written: the
+    /// folder and file ids are Drive ids, each `local` is a name
+    /// [`safe_file_name`](crate::safe_file_name) could have chosen (one
+    /// component inside the target: never `/etc/x`, `../x` or the
+    /// manifest itself), no two entries share a name (ASCII case-insensitively, as
+    /// [`name_taken`](Self::name_taken) compares),
+    /// each md5 is 32 lower-case hex digits, and the changes token is
+    /// short printable ASCII. The reason names the entry by its (checked)
+    /// id, never by the offending value.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.folder_id.is_empty() && !valid_file_id(&self.folder_id) {
+            return Err("folder_id is not a Drive id".to_owned());
         }
+        if self.start_page_token.as_deref().is_some_and(|t| {
+            t.is_empty() || t.len() > 1024 || !t.bytes().all(|b| b.is_ascii_graphic())
+        }) {
+            return Err("start_page_token is not a Drive page token".to_owned());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (n, (id, entry)) in self.files.iter().enumerate() {
+            if !valid_file_id(id) {
+                return Err(format!("entry {}: the file id is not a Drive id", n + 1));
+            }
+            if !is_safe_local_name(&entry.local) {
+                return Err(format!(
+                    "file {id}: `local` is not a name this mirror writes"
+                ));
+            }
+            if !seen.insert(entry.local.to_ascii_lowercase()) {
+                return Err(format!("file {id}: `local` is another entry's name too"));
+            }
+            if entry.md5.len() != 32
+                || !entry
+                    .md5
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Err(format!("file {id}: `md5` is not an md5"));
+            }
+        }
+        Ok(())
     }
 
     /// Writes it atomically: a temporary file, fsync, rename, fsync of

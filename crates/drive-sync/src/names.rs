@@ -70,6 +70,26 @@ pub fn safe_file_name(name: &str) -> String {
     out
 }
 
+/// Whether `name` is a local name this mirror could have chosen: exactly
+/// what [`safe_file_name`] makes of it (so one component, no `..`, no
+/// leading dot, no separators or control characters, at most
+/// [`MAX_NAME_BYTES`], ending in `.pdf`). Every name [`safe_file_name`] and
+/// [`disambiguated`] return passes; a manifest naming anything else was
+/// not written by this mirror and is refused.
+///
+/// ```
+/// use alphaguard_drive_sync::is_safe_local_name;
+///
+/// assert!(is_safe_local_name("Report 2026.pdf"));
+/// assert!(is_safe_local_name("Report (1AbC).pdf"));
+/// assert!(!is_safe_local_name("/etc/x"));
+/// assert!(!is_safe_local_name("../x.pdf"));
+/// assert!(!is_safe_local_name(".alphaguard-drive-sync.json"));
+/// ```
+pub fn is_safe_local_name(name: &str) -> bool {
+    safe_file_name(name) == name
+}
+
 /// `stem (id).pdf`: the name used when another file already has the
 /// plain one.
 pub fn disambiguated(name: &str, id: &str) -> String {
@@ -132,7 +152,39 @@ mod tests {
         assert!(!valid_file_id(""));
     }
 
+    #[test]
+    fn manifest_names() {
+        for name in [
+            "/etc/x",
+            "/etc/passwd.pdf",
+            "../x",
+            "../x.pdf",
+            "a/b.pdf",
+            "a\\b.pdf",
+            "..",
+            ".",
+            "",
+            ".hidden.pdf",
+            ".x.partial",
+            "x.pdf\n",
+            "CON.pdf",
+            "x.exe",
+        ] {
+            assert!(!is_safe_local_name(name), "{name:?}");
+        }
+        assert!(is_safe_local_name("a.pdf"));
+        assert!(is_safe_local_name("_CON.pdf"));
+    }
+
     proptest! {
+        #[test]
+        fn chosen_names_pass_the_manifest_check(name in ".{0,300}", id in "[A-Za-z0-9_-]{1,60}") {
+            let safe = safe_file_name(&name);
+            prop_assert!(is_safe_local_name(&safe), "{:?}", safe);
+            let other = disambiguated(&safe, &id);
+            prop_assert!(is_safe_local_name(&other), "{:?}", other);
+        }
+
         #[test]
         fn every_name_is_one_safe_component(name in ".{0,300}") {
             let safe = safe_file_name(&name);

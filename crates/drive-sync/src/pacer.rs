@@ -29,17 +29,19 @@ impl Default for Pacer {
 }
 
 impl Pacer {
-    /// The delay before retry `attempt` (0-based): doubled each time,
-    /// capped, a random point in its upper half (the schedule
-    /// alphaguard-gcp-secrets uses for Secret Manager).
-    pub fn delay(&self, attempt: u32) -> Duration {
+    /// The delays before each retry, `retries` of them: doubled each
+    /// time, capped, a random point in its upper half — the schedule
+    /// alphaguard-gcp-secrets uses for Secret Manager ([`Backoff::delays`],
+    /// built on backon).
+    pub fn delays(&self) -> impl Iterator<Item = Duration> + Send + Sync + Unpin + use<> {
         Backoff {
             initial: self.initial,
             multiplier: 2,
             max: self.max,
             deadline: Duration::MAX,
         }
-        .delay(attempt)
+        .delays()
+        .take(self.retries as usize)
     }
 }
 
@@ -123,10 +125,17 @@ mod tests {
     }
 
     #[test]
-    fn delays_double_and_cap() {
+    fn delays_double_cap_and_run_out() {
         let p = Pacer::default();
-        assert!(p.delay(0) <= Duration::from_secs(1));
-        assert!(p.delay(20) <= Duration::from_secs(16));
-        assert!(p.delay(20) >= Duration::from_secs(8));
+        let delays: Vec<Duration> = p.delays().collect();
+        assert_eq!(delays.len(), 10);
+        assert!(delays[0] >= Duration::from_millis(500) && delays[0] <= Duration::from_secs(1));
+        assert!(delays[1] >= Duration::from_secs(1) && delays[1] <= Duration::from_secs(2));
+        for d in &delays[5..] {
+            assert!(
+                *d >= Duration::from_secs(8) && *d <= Duration::from_secs(16),
+                "{d:?}"
+            );
+        }
     }
 }

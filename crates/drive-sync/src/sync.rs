@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::SyncError;
 use crate::client::{DriveClient, RemoteFile};
+use crate::config::{DEFAULT_MAX_FILE_BYTES, DriveConfig};
 use crate::manifest::{Entry, MANIFEST_NAME, Manifest, sync_dir};
 use crate::names::{disambiguated, safe_file_name, valid_file_id};
 
@@ -28,6 +29,12 @@ pub struct SyncOptions {
     /// Downloads of one file before it counts as failed (an md5 mismatch
     /// or a broken transfer is retried).
     pub download_attempts: u32,
+    /// The largest file mirrored (`DRIVE_MAX_FILE_BYTES`, default
+    /// [`DEFAULT_MAX_FILE_BYTES`]): a file listed larger is not
+    /// downloaded, and a download stops as soon as more than this, or more
+    /// than the file's listed `size`, has arrived. Either way the file
+    /// fails and nothing of it is kept.
+    pub max_file_bytes: u64,
 }
 
 impl SyncOptions {
@@ -40,7 +47,15 @@ impl SyncOptions {
             full: false,
             page_size: 1000,
             download_attempts: 3,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
+    }
+
+    /// These options with the limits `config` sets.
+    #[must_use]
+    pub fn with_config(mut self, config: &DriveConfig) -> Self {
+        self.max_file_bytes = config.max_file_bytes;
+        self
     }
 }
 
@@ -99,6 +114,11 @@ fn partial_name(id: &str) -> String {
 /// - Downloads stream to a temporary file in the target directory, are
 ///   checked against `md5Checksum`, fsynced and renamed into place; a
 ///   mismatch is retried, then reported without leaving a partial file.
+/// - A file listed larger than `max_file_bytes` is not downloaded; a
+///   download that brings more than the listed `size` (or the cap) is cut
+///   off; either fails that file and leaves nothing.
+/// - The manifest is validated when read ([`Manifest::validate`]): one
+///   naming a path outside the target stops the run.
 /// - Files removed, trashed or moved out of the folder lose their local
 ///   copy (unless `delete_removed` is off). Only files the manifest lists
 ///   are ever deleted or overwritten.
@@ -278,6 +298,17 @@ async fn download_one(
     let Some(expected) = file.md5.clone() else {
         return Err(SyncError::Api("Drive gave no md5Checksum".to_owned()));
     };
+    // The most bytes accepted: the listed size, within the cap.
+    let limit = match file.size {
+        Some(size) if size > options.max_file_bytes => {
+            return Err(SyncError::TooLarge(format!(
+                "listed at {size} bytes; DRIVE_MAX_FILE_BYTES is {}",
+                options.max_file_bytes
+            )));
+        }
+        Some(size) => size,
+        None => options.max_file_bytes,
+    };
     let local = local_name(dest, manifest, file);
     let target = dest.join(&local);
     let partial = dest.join(partial_name(&file.id));
@@ -291,7 +322,7 @@ async fn download_one(
             .await
             .map_err(SyncError::Io)?;
         let result = client
-            .download(&file.id, &mut out, &|n| progress.bytes(n))
+            .download(&file.id, &mut out, limit, &|n| progress.bytes(n))
             .await;
         match result {
             Ok((bytes, md5)) if md5 == expected => {

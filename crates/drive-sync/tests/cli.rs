@@ -59,4 +59,21 @@ async fn syncs_and_prints_a_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("GOOGLE_PROJECT_ID"));
+
+    // A plain-http API root to a real host: refused before any request.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_alphaguard-drive-sync"))
+        .env_clear()
+        .env("GOOGLE_CREDENTIALS_JSON", google.service_account_json())
+        .args(["--folder", "1Folder", "--quiet", "--dest"])
+        .arg(dir.path())
+        .env("DRIVE_API_ROOT_URL", "http://www.googleapis.com/")
+        .env("DRIVE_MAX_FILE_BYTES", "0")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DRIVE_API_ROOT_URL"), "{stderr}");
+    assert!(stderr.contains("DRIVE_MAX_FILE_BYTES"), "{stderr}");
+    assert!(!stderr.contains("www.googleapis.com"), "{stderr}");
 }

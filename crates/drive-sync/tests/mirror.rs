@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use alphaguard_drive_sync::{
-    DRIVE_READONLY_SCOPE, DriveClient, MANIFEST_NAME, NoProgress, Pacer, SyncError, SyncOptions,
-    sync,
+    DRIVE_READONLY_SCOPE, DriveClient, DriveConfig, MANIFEST_NAME, NoProgress, Pacer, SyncError,
+    SyncOptions, sync,
 };
 use alphaguard_test_support::{FakeGoogle, FileContent, GoogleFault};
 use bytes::Bytes;
@@ -78,6 +78,9 @@ async fn mirrors_the_folders_pdfs_asking_only_for_drive_readonly() {
         scopes.iter().all(|s| s == DRIVE_READONLY_SCOPE),
         "{scopes:?}"
     );
+    // What the client reports (for `alphaguard doctor`) is what it asked for.
+    assert_eq!(DriveClient::scopes(), [DRIVE_READONLY_SCOPE]);
+    assert!(scopes.iter().all(|s| DriveClient::scopes() == [s.as_str()]));
 }
 
 #[tokio::test]
@@ -332,4 +335,209 @@ async fn every_https_client_builds_with_one_crypto_provider() {
         alphaguard_gcp_secrets::Backoff::default(),
     )
     .unwrap();
+}
+
+#[tokio::test]
+async fn a_manifest_naming_files_outside_the_target_is_refused() {
+    let google = FakeGoogle::start().await;
+    let id = google.add_file(FOLDER, "a.pdf", PDF, bytes("%PDF a"));
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("mirror");
+    let victim = root.path().join("victim.pdf");
+    let drive = client(&google, pacer()).await;
+    let options = SyncOptions::new(FOLDER, &dir);
+    sync(&drive, &options, &NoProgress).await.unwrap();
+    let manifest_path = dir.join(MANIFEST_NAME);
+    let good = std::fs::read_to_string(&manifest_path).unwrap();
+    // The file is then trashed: a run trusting the manifest would delete
+    // whatever its `local` names.
+    google.trash_file(&id);
+    let absolute = victim.to_string_lossy().into_owned();
+    for hostile in [
+        absolute.as_str(),
+        "../victim.pdf",
+        "/etc/x",
+        "..",
+        "",
+        ".alphaguard-drive-sync.json",
+        "sub/dir.pdf",
+    ] {
+        std::fs::write(&victim, b"not the mirror's").unwrap();
+        let mut manifest: serde_json::Value = serde_json::from_str(&good).unwrap();
+        manifest["files"][&id]["local"] = hostile.into();
+        std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+        let err = sync(&drive, &options, &NoProgress).await.unwrap_err();
+        assert!(matches!(err, SyncError::Manifest(_)), "{hostile:?}: {err}");
+        assert!(!err.to_string().contains("victim"), "{err}");
+        assert_eq!(
+            std::fs::read(&victim).unwrap(),
+            b"not the mirror's",
+            "{hostile:?}"
+        );
+        assert!(dir.join("a.pdf").exists(), "{hostile:?}");
+    }
+    // Other tampering: a non-Drive id, two entries sharing one name, a bad md5.
+    let tampered = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut manifest: serde_json::Value = serde_json::from_str(&good).unwrap();
+        edit(&mut manifest);
+        std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    };
+    tampered(&|m| m["files"]["../x"] = m["files"][&id].clone());
+    assert!(matches!(
+        sync(&drive, &options, &NoProgress).await,
+        Err(SyncError::Manifest(_))
+    ));
+    tampered(&|m| m["files"]["1Twin"] = m["files"][&id].clone());
+    assert!(matches!(
+        sync(&drive, &options, &NoProgress).await,
+        Err(SyncError::Manifest(_))
+    ));
+    tampered(&|m| m["files"][&id]["md5"] = "zz".into());
+    assert!(matches!(
+        sync(&drive, &options, &NoProgress).await,
+        Err(SyncError::Manifest(_))
+    ));
+    // The manifest as written passes, and the trashed file goes.
+    std::fs::write(&manifest_path, &good).unwrap();
+    let report = sync(&drive, &options, &NoProgress).await.unwrap();
+    assert_eq!(report.removed, 1);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"not the mirror's");
+}
+
+#[tokio::test]
+async fn a_download_larger_than_listed_is_cut_off_and_leaves_nothing() {
+    let google = FakeGoogle::start().await;
+    let big = google.add_file(
+        FOLDER,
+        "grows.pdf",
+        PDF,
+        FileContent::Pattern {
+            len: 5 * 64 * 1024,
+            seed: 7,
+        },
+    );
+    google.add_file(FOLDER, "fine.pdf", PDF, bytes("%PDF fine"));
+    // Listed at a bit more than one chunk: the second chunk oversteps it.
+    google.list_size(&big, 64 * 1024 + 1);
+    let dir = tempfile::tempdir().unwrap();
+    let drive = client(&google, pacer()).await;
+    let report = sync(&drive, &SyncOptions::new(FOLDER, dir.path()), &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(report.downloaded, 1, "{report:?}");
+    assert_eq!(report.failed.len(), 1);
+    assert!(
+        report.failed[0].1.contains("too large"),
+        "{:?}",
+        report.failed
+    );
+    assert_eq!(files_in(dir.path()), ["fine.pdf"]);
+    let hidden: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert_eq!(hidden, Vec::<String>::new(), "no partial file");
+    assert_eq!(google.hits("files.get"), 2, "not retried");
+}
+
+#[tokio::test]
+async fn files_over_drive_max_file_bytes_are_not_downloaded() {
+    let google = FakeGoogle::start().await;
+    google.add_file(
+        FOLDER,
+        "huge.pdf",
+        PDF,
+        FileContent::Pattern {
+            len: 2 << 20,
+            seed: 1,
+        },
+    );
+    google.add_file(FOLDER, "small.pdf", PDF, bytes("%PDF small"));
+    let cap = DriveConfig::from_lookup(|name| {
+        (name == "DRIVE_MAX_FILE_BYTES").then(|| (1u64 << 20).to_string())
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let drive = client(&google, pacer()).await;
+    let options = SyncOptions::new(FOLDER, dir.path()).with_config(&cap);
+    assert_eq!(options.max_file_bytes, 1 << 20);
+    let report = sync(&drive, &options, &NoProgress).await.unwrap();
+    assert_eq!(report.downloaded, 1);
+    assert!(
+        report.failed[0].1.contains("DRIVE_MAX_FILE_BYTES"),
+        "{:?}",
+        report.failed
+    );
+    assert_eq!(files_in(dir.path()), ["small.pdf"]);
+    assert_eq!(
+        google.hits("files.get"),
+        1,
+        "the large file was never requested"
+    );
+
+    // A size Drive does not list still meets the cap as bytes arrive.
+    let google = FakeGoogle::start().await;
+    let liar = google.add_file(
+        FOLDER,
+        "liar.pdf",
+        PDF,
+        FileContent::Pattern {
+            len: 2 << 20,
+            seed: 2,
+        },
+    );
+    google.list_size(&liar, 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let drive = client(&google, pacer()).await;
+    let mut options = SyncOptions::new(FOLDER, dir.path());
+    options.max_file_bytes = 1 << 20;
+    let report = sync(&drive, &options, &NoProgress).await.unwrap();
+    assert_eq!((report.downloaded, report.failed.len()), (0, 1));
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_plain_http_api_root_gets_no_token() {
+    let google = FakeGoogle::start().await;
+    google.add_file(FOLDER, "a.pdf", PDF, bytes("a"));
+    let key = || serde_json::from_str(&google.service_account_json()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for root in [
+        "http://www.googleapis.com/",
+        "http://10.1.2.3:8080",
+        "http://127.0.0.1.evil.example/",
+    ] {
+        let drive = DriveClient::new(key(), pacer())
+            .await
+            .unwrap()
+            .with_root_url(root);
+        let err = sync(&drive, &SyncOptions::new(FOLDER, dir.path()), &NoProgress)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, SyncError::Config(ref why) if why.contains("DRIVE_API_ROOT_URL")),
+            "{err}"
+        );
+        let err = DriveClient::new(key(), pacer())
+            .await
+            .unwrap()
+            .try_with_root_url(root)
+            .unwrap_err();
+        assert!(matches!(err, SyncError::Config(_)), "{err}");
+    }
+    assert_eq!(
+        google.hits("token"),
+        0,
+        "no token was asked for, so none sent"
+    );
+    // Loopback http is the tests' way in.
+    let drive = DriveClient::new(key(), pacer())
+        .await
+        .unwrap()
+        .try_with_root_url(&google.url())
+        .unwrap();
+    sync(&drive, &SyncOptions::new(FOLDER, dir.path()), &NoProgress)
+        .await
+        .unwrap();
 }

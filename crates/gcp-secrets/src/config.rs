@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use alphaguard_config::{ConfigErrors, Vars, is_https_or_loopback_http};
 
-use crate::SecretValue;
+use crate::{DEFAULT_IAM_ENDPOINT, Method, SecretValue};
 
 /// The default secret holding the service-account key.
 pub const DEFAULT_SECRET_NAME: &str = "alphapy-google-credentials";
@@ -24,6 +24,13 @@ pub const DEFAULT_ENDPOINT: &str = "https://secretmanager.googleapis.com";
 /// | `GOOGLE_SECRET_CACHE_TTL_SECS` | how long a fetched value is used | 3600 |
 /// | `GOOGLE_SECRET_STALE_IF_ERROR_SECS` | how old a value may be served while Secret Manager fails | 21600 |
 /// | `GOOGLE_SECRET_RETRY_DEADLINE_SECS` | how long 429/503 are retried | 60 |
+/// | `IAM_ENDPOINT` | the IAM API's base URL (the key-age check) | `https://iam.googleapis.com` |
+/// | `KEY_MAX_AGE_DAYS` | the oldest acceptable service-account key (`alphaguard doctor`) | 90 |
+///
+/// `SECRET_MANAGER_ENDPOINT` and `IAM_ENDPOINT` receive bearer tokens:
+/// both must be `https://`, or `http://` to a loopback address
+/// ([`is_https_or_loopback_http`], the rule every service URL here
+/// follows).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Config {
@@ -47,6 +54,10 @@ pub struct Config {
     pub stale_if_error: Duration,
     /// `GOOGLE_SECRET_RETRY_DEADLINE_SECS`.
     pub retry_deadline: Duration,
+    /// `IAM_ENDPOINT`, without a trailing `/`.
+    pub iam_endpoint: String,
+    /// `KEY_MAX_AGE_DAYS`, as a duration.
+    pub key_max_age: Duration,
 }
 
 /// Project ids: lower-case letters, digits and hyphens (or a project
@@ -102,16 +113,18 @@ impl Config {
         if metadata_host.contains(['/', ' ', '?', '#']) {
             vars.fail("GCE_METADATA_HOST", "must be a host or host:port");
         }
-        let endpoint = vars
-            .get("SECRET_MANAGER_ENDPOINT")
-            .map(|e| e.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        if !is_https_or_loopback_http(&endpoint) {
-            vars.fail(
-                "SECRET_MANAGER_ENDPOINT",
-                "must be https:// (http:// only to loopback)",
-            );
-        }
+        let mut endpoint_var = |var: &'static str, default: &str| {
+            let url = vars
+                .get(var)
+                .map(|e| e.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| default.to_owned());
+            if !is_https_or_loopback_http(&url) {
+                vars.fail(var, "must be https:// (http:// only to loopback)");
+            }
+            url
+        };
+        let endpoint = endpoint_var("SECRET_MANAGER_ENDPOINT", DEFAULT_ENDPOINT);
+        let iam_endpoint = endpoint_var("IAM_ENDPOINT", DEFAULT_IAM_ENDPOINT);
         let cache_ttl =
             Duration::from_secs(vars.number("GOOGLE_SECRET_CACHE_TTL_SECS", 3600, 0..=86_400));
         let stale_if_error = Duration::from_secs(vars.number(
@@ -121,6 +134,8 @@ impl Config {
         ));
         let retry_deadline =
             Duration::from_secs(vars.number("GOOGLE_SECRET_RETRY_DEADLINE_SECS", 60, 0..=600));
+        let key_max_age =
+            Duration::from_secs(vars.number("KEY_MAX_AGE_DAYS", 90, 1..=3650) * 86_400);
         vars.finish(Self {
             project_id,
             secret_name,
@@ -132,12 +147,26 @@ impl Config {
             cache_ttl,
             stale_if_error,
             retry_deadline,
+            iam_endpoint,
+            key_max_age,
         })
     }
 
     /// Whether any credentials source is configured.
     pub fn is_configured(&self) -> bool {
-        self.project_id.is_some() || self.credentials_json.is_some()
+        self.method().is_some()
+    }
+
+    /// The source this configuration names, without building or fetching
+    /// anything: Secret Manager when `GOOGLE_PROJECT_ID` is set (even if
+    /// `GOOGLE_CREDENTIALS_JSON` is set too), else the environment, else
+    /// none.
+    pub fn method(&self) -> Option<Method> {
+        match (&self.project_id, &self.credentials_json) {
+            (Some(_), _) => Some(Method::SecretManager),
+            (None, Some(_)) => Some(Method::Environment),
+            (None, None) => None,
+        }
     }
 
     /// `projects/{p}/secrets/{s}/versions/{v}`, with Secret Manager chosen.
@@ -171,8 +200,14 @@ mod tests {
             "projects/my-project/secrets/alphapy-google-credentials/versions/latest"
         );
         assert_eq!(c.cache_ttl, Duration::from_secs(3600));
+        assert_eq!(c.key_max_age, Duration::from_secs(90 * 86_400));
+        assert_eq!(c.iam_endpoint, DEFAULT_IAM_ENDPOINT);
         assert!(c.is_configured());
+        assert_eq!(c.method(), Some(Method::SecretManager));
         assert!(!config(&[]).unwrap().is_configured());
+        assert_eq!(config(&[]).unwrap().method(), None);
+        let env = config(&[("GOOGLE_CREDENTIALS_JSON", "{}")]).unwrap();
+        assert_eq!(env.method(), Some(Method::Environment));
     }
 
     #[test]
@@ -183,6 +218,8 @@ mod tests {
             ("GOOGLE_SECRET_VERSION", "0"),
             ("GOOGLE_CREDENTIALS_JSON", "[\"sekrit-value\"]"),
             ("SECRET_MANAGER_ENDPOINT", "http://127.0.0.1.evil.example"),
+            ("IAM_ENDPOINT", "http://iam.googleapis.com"),
+            ("KEY_MAX_AGE_DAYS", "0"),
         ])
         .unwrap_err();
         for var in [
@@ -191,6 +228,8 @@ mod tests {
             "GOOGLE_SECRET_VERSION",
             "GOOGLE_CREDENTIALS_JSON",
             "SECRET_MANAGER_ENDPOINT",
+            "IAM_ENDPOINT",
+            "KEY_MAX_AGE_DAYS",
         ] {
             assert!(err.mentions(var), "{var}: {err}");
         }

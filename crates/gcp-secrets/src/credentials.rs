@@ -5,15 +5,41 @@ use std::time::Duration;
 
 use yup_oauth2::ServiceAccountKey;
 
-use crate::{Backoff, Config, Error, SecretCache, SecretManager, SecretValue, TokenSource};
+use crate::manager::{KeyIdentity, SecretCheck, key_identity, parse_key};
+use crate::{
+    Backoff, Config, Error, IamClient, SecretCache, SecretManager, SecretValue,
+    ServiceAccountKeyInfo, TokenSource,
+};
 
-/// Where the credentials came from.
+/// Where the credentials came from. `Display` gives the line a person
+/// reads (`Secret Manager`, `GOOGLE_CREDENTIALS_JSON`); [`as_str`](Self::as_str)
+/// the value a machine reads (`secret_manager`, `environment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Secret Manager (`GOOGLE_PROJECT_ID`).
     SecretManager,
     /// `GOOGLE_CREDENTIALS_JSON` (local development).
     Environment,
+}
+
+impl Method {
+    /// `secret_manager` or `environment`: a stable name for JSON output
+    /// and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SecretManager => "secret_manager",
+            Self::Environment => "environment",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::SecretManager => "Secret Manager",
+            Self::Environment => "GOOGLE_CREDENTIALS_JSON",
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -35,6 +61,7 @@ enum Source {
 #[derive(Debug)]
 pub struct GoogleCredentials {
     source: Source,
+    iam_endpoint: String,
 }
 
 impl GoogleCredentials {
@@ -86,7 +113,10 @@ impl GoogleCredentials {
             }
             (None, None) => return Err(Error::NotConfigured),
         };
-        Ok(Self { source })
+        Ok(Self {
+            source,
+            iam_endpoint: config.iam_endpoint.clone(),
+        })
     }
 
     /// Which source is in use.
@@ -116,20 +146,61 @@ impl GoogleCredentials {
 
     /// The key, parsed.
     pub async fn service_account_key(&self) -> Result<ServiceAccountKey, Error> {
-        let json = self.service_account_json().await?;
-        let key: ServiceAccountKey = serde_json::from_slice(json.expose()).map_err(|e| {
-            Error::InvalidCredentials(format!("line {}, column {}", e.line(), e.column()))
-        })?;
-        if key
-            .key_type
-            .as_deref()
-            .is_some_and(|t| t != "service_account")
-        {
-            return Err(Error::InvalidCredentials(
-                "`type` is not service_account".to_owned(),
-            ));
+        parse_key(&*self.service_account_json().await?)
+    }
+
+    /// The Secret Manager resource read (`projects/…/secrets/…/versions/…`),
+    /// `None` for the environment.
+    pub fn resource(&self) -> Option<&str> {
+        match &self.source {
+            Source::SecretManager(cache) => Some(cache.resource()),
+            Source::Environment(_) => None,
         }
-        Ok(key)
+    }
+
+    /// Reads the credentials afresh, bypassing and leaving the cache, and
+    /// reports whether they decode, whether the CRC32C Secret Manager sent
+    /// matches, and whether they are a service-account key (for
+    /// `alphaguard doctor`). From the environment only the last applies.
+    /// Errors are the HTTP failures of [`SecretManager::access`]: not
+    /// found, denied, unavailable, no token.
+    pub async fn check_secret(&self) -> Result<SecretCheck, Error> {
+        match &self.source {
+            Source::SecretManager(cache) => cache.manager().check(cache.resource()).await,
+            Source::Environment(json) => Ok(SecretCheck::of_plain(json)),
+        }
+    }
+
+    /// The key's public identity (`client_email`, `project_id`,
+    /// `private_key_id`).
+    pub async fn key_identity(&self) -> Result<KeyIdentity, Error> {
+        key_identity(&*self.service_account_json().await?).map_err(Error::InvalidCredentials)
+    }
+
+    /// The IAM API's record of the key in use (`validAfterTime`, so its
+    /// age): `GET {IAM_ENDPOINT}/v1/projects/-/serviceAccounts/{client_email}/keys/{private_key_id}`.
+    ///
+    /// The request is made as the identity that reads Secret Manager (the
+    /// runtime service account) when the key comes from there, and as the
+    /// key itself when it comes from `GOOGLE_CREDENTIALS_JSON`; either
+    /// needs `iam.serviceAccountKeys.get` on the account
+    /// (`roles/iam.serviceAccountViewer`).
+    pub async fn key_info(&self) -> Result<ServiceAccountKeyInfo, Error> {
+        let key = self.service_account_key().await?;
+        let key_id = key
+            .private_key_id
+            .clone()
+            .ok_or_else(|| Error::InvalidCredentials("no private_key_id".to_owned()))?;
+        let email = key.client_email.clone();
+        let tokens = match &self.source {
+            Source::SecretManager(cache) => cache.manager().tokens().clone(),
+            Source::Environment(_) => {
+                TokenSource::service_account(key, Duration::from_secs(10)).await?
+            }
+        };
+        IamClient::new(&self.iam_endpoint, tokens)?
+            .key(&email, &key_id)
+            .await
     }
 
     /// Drops cached credentials (incident response); logs an audit line.

@@ -31,6 +31,9 @@ pub enum Error {
     },
     /// The credentials are not a service-account key.
     InvalidCredentials(String),
+    /// The IAM API could not tell about the key (denied, not found,
+    /// unreachable, or an answer it could not read).
+    Iam(String),
 }
 
 impl fmt::Display for Error {
@@ -52,6 +55,7 @@ impl fmt::Display for Error {
             Self::InvalidCredentials(why) => {
                 write!(f, "not a service-account key: {why}")
             }
+            Self::Iam(why) => write!(f, "IAM: {why}"),
         }
     }
 }

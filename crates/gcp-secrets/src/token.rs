@@ -17,7 +17,8 @@ pub const CLOUD_PLATFORM_SCOPE: &str = "https://www.googleapis.com/auth/cloud-pl
 /// Where access tokens come from: a service-account key (from
 /// `GOOGLE_APPLICATION_CREDENTIALS`) or the GCE/Cloud Run metadata server,
 /// as Google's Application Default Credentials do. Tokens are cached and
-/// refreshed by yup-oauth2.
+/// refreshed by yup-oauth2; clones share them.
+#[derive(Clone)]
 pub struct TokenSource {
     auth: DefaultAuthenticator,
     method: &'static str,

@@ -160,24 +160,39 @@ struct State {
     changes: Vec<Change>,
     faults: Vec<GoogleFault>,
     corrupt: Vec<String>,
+    listed_sizes: HashMap<String, u64>,
+    keys: HashMap<(String, String), ServiceAccountKeyRecord>,
+    keys_denied: bool,
     next_id: usize,
+}
+
+/// A service-account key as the IAM API records it.
+#[derive(Debug, Clone)]
+struct ServiceAccountKeyRecord {
+    valid_after: u64,
+    valid_before: u64,
+    disabled: bool,
 }
 
 type GoogleBody = http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible>;
 
 /// A loopback Google: the OAuth token endpoint (JWT-bearer grant, the RS256
 /// assertion verified against the test key, the requested scope recorded),
-/// the GCE metadata token endpoint, Secret Manager `versions/…:access`, and
-/// Drive v3 `files.list`, `files/{id}?alt=media`,
-/// `changes/startPageToken` and `changes` — Google's paths, JSON shapes
-/// (sizes as strings, RFC 3339 times) and error bodies. It can answer
-/// 429/503/403, hang, or serve content whose md5 does not match.
+/// the GCE metadata token endpoint, Secret Manager `versions/…:access`,
+/// IAM `projects/{p}/serviceAccounts/{email}/keys/{id}`, and Drive v3
+/// `files.list`, `files/{id}?alt=media`, `changes/startPageToken` and
+/// `changes` — Google's paths, JSON shapes (sizes as strings, RFC 3339
+/// times) and error bodies. It can answer 429/503/403, hang, hold its
+/// answers until released, list a size that is not the content's, or
+/// serve content whose md5 does not match.
 #[derive(Clone)]
 pub struct FakeGoogle {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
     hits: Arc<Mutex<HashMap<&'static str, usize>>>,
     requests: Arc<AtomicUsize>,
+    hold: Arc<tokio::sync::watch::Sender<bool>>,
+    held: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for FakeGoogle {
@@ -210,6 +225,11 @@ fn rfc3339(secs: u64) -> String {
         rem / 60 % 60,
         rem % 60
     )
+}
+
+/// RFC 3339 with whole seconds, as IAM writes `validAfterTime`.
+fn rfc3339_seconds(secs: u64) -> String {
+    rfc3339(secs).replace(".000Z", "Z")
 }
 
 fn google_error(
@@ -275,6 +295,8 @@ impl FakeGoogle {
             state: Arc::default(),
             hits: Arc::default(),
             requests: Arc::default(),
+            hold: Arc::new(tokio::sync::watch::channel(false).0),
+            held: Arc::default(),
         };
         crate::serve_http1(listener, fake.clone(), |server, request| async move {
             server.answer(request).await
@@ -319,7 +341,8 @@ impl FakeGoogle {
     }
 
     /// How many requests reached `route` (`token`, `metadata`, `access`,
-    /// `files.list`, `files.get`, `startPageToken`, `changes`).
+    /// `iam.keys.get`, `files.list`, `files.get`, `startPageToken`,
+    /// `changes`).
     pub fn hits(&self, route: &str) -> usize {
         self.hits
             .lock()
@@ -428,6 +451,60 @@ impl FakeGoogle {
         self.lock().corrupt.push(id.to_owned());
     }
 
+    /// Lists `id` with `size` bytes while serving its real content (a file
+    /// that grew between listing and download, or a lying server).
+    pub fn list_size(&self, id: &str, size: u64) {
+        self.lock().listed_sizes.insert(id.to_owned(), size);
+    }
+
+    /// Adds a key of service account `email` (`name@project.iam.gserviceaccount.com`)
+    /// to IAM, created at `valid_after` (Unix seconds) and valid for ten
+    /// years, as Google makes user-managed keys.
+    pub fn add_service_account_key(&self, email: &str, key_id: &str, valid_after: u64) {
+        self.lock().keys.insert(
+            (email.to_owned(), key_id.to_owned()),
+            ServiceAccountKeyRecord {
+                valid_after,
+                valid_before: valid_after + 10 * 365 * 86_400,
+                disabled: false,
+            },
+        );
+    }
+
+    /// Marks a key disabled (IAM then sends `"disabled": true`).
+    pub fn disable_service_account_key(&self, email: &str, key_id: &str) {
+        if let Some(key) = self
+            .lock()
+            .keys
+            .get_mut(&(email.to_owned(), key_id.to_owned()))
+        {
+            key.disabled = true;
+        }
+    }
+
+    /// Refuses every IAM key read with 403 `PERMISSION_DENIED`, as for an
+    /// identity without `iam.serviceAccountKeys.get`.
+    pub fn deny_key_reads(&self) {
+        self.lock().keys_denied = true;
+    }
+
+    /// From now on, every answer but the token endpoints' is computed and
+    /// then held back until [`release_answers`](Self::release_answers): a
+    /// response in flight, for races with what happens meanwhile.
+    pub fn hold_answers(&self) {
+        self.hold.send_replace(true);
+    }
+
+    /// Sends the held answers, and answers at once again.
+    pub fn release_answers(&self) {
+        self.hold.send_replace(false);
+    }
+
+    /// How many answers are being held now.
+    pub fn held_answers(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+
     /// Serves `id` faithfully again.
     pub fn repair_downloads(&self, id: &str) {
         self.lock().corrupt.retain(|c| c != id);
@@ -463,6 +540,22 @@ impl FakeGoogle {
     }
 
     async fn answer(&self, request: Request<Incoming>) -> Response<GoogleBody> {
+        let path = request.uri().path();
+        let token_route = path == "/token"
+            || path == "/computeMetadata/v1/instance/service-accounts/default/token";
+        let response = self.route(request).await;
+        if !token_route {
+            let mut hold = self.hold.subscribe();
+            if *hold.borrow_and_update() {
+                self.held.fetch_add(1, Ordering::SeqCst);
+                let _ = hold.wait_for(|held| !*held).await;
+                self.held.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        response
+    }
+
+    async fn route(&self, request: Request<Incoming>) -> Response<GoogleBody> {
         self.requests.fetch_add(1, Ordering::SeqCst);
         let path = request.uri().path().to_owned();
         let query = query_params(request.uri().query().unwrap_or(""));
@@ -548,6 +641,12 @@ impl FakeGoogle {
                 "authError",
             );
             return Self::json(status, &body);
+        }
+        if let Some(rest) = path.strip_prefix("/v1/projects/")
+            && rest.contains("/serviceAccounts/")
+        {
+            self.hit("iam.keys.get");
+            return self.key_get(rest);
         }
         if let Some(rest) = path.strip_prefix("/v1/projects/") {
             self.hit("access");
@@ -698,7 +797,59 @@ impl FakeGoogle {
         )
     }
 
-    fn file_json(id: &str, file: &DriveFile) -> Value {
+    /// IAM `projects.serviceAccounts.keys.get`:
+    /// `{project}/serviceAccounts/{email}/keys/{key}`, where the project is
+    /// `-` or the account's own.
+    fn key_get(&self, rest: &str) -> Response<GoogleBody> {
+        let parts: Vec<&str> = rest.split('/').collect();
+        let not_found = |message: String| {
+            Self::json(
+                StatusCode::NOT_FOUND,
+                &json!({"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}),
+            )
+        };
+        let [project, "serviceAccounts", email, "keys", key_id] = parts.as_slice() else {
+            return not_found("Requested entity was not found.".to_owned());
+        };
+        let state = self.lock();
+        if state.keys_denied {
+            let body = json!({"error": {"code": 403,
+                "message": "Permission 'iam.serviceAccountKeys.get' denied on resource (or it may not exist).",
+                "status": "PERMISSION_DENIED",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "IAM_PERMISSION_DENIED", "domain": "iam.googleapis.com",
+                    "metadata": {"permission": "iam.serviceAccountKeys.get"}}]}});
+            return Self::json(StatusCode::FORBIDDEN, &body);
+        }
+        let account_project = email
+            .split_once('@')
+            .and_then(|(_, domain)| domain.strip_suffix(".iam.gserviceaccount.com"));
+        if *project != "-" && Some(*project) != account_project {
+            return not_found(format!(
+                "Service account projects/{project}/serviceAccounts/{email} does not exist."
+            ));
+        }
+        let Some(key) = state.keys.get(&((*email).to_owned(), (*key_id).to_owned())) else {
+            return not_found(format!(
+                "Service account key projects/{project}/serviceAccounts/{email}/keys/{key_id} does not exist."
+            ));
+        };
+        let owner = account_project.unwrap_or("-");
+        let mut body = json!({
+            "name": format!("projects/{owner}/serviceAccounts/{email}/keys/{key_id}"),
+            "validAfterTime": rfc3339_seconds(key.valid_after),
+            "validBeforeTime": rfc3339_seconds(key.valid_before),
+            "keyAlgorithm": "KEY_ALG_RSA_2048",
+            "keyOrigin": "GOOGLE_PROVIDED",
+            "keyType": "USER_MANAGED",
+        });
+        if key.disabled {
+            body["disabled"] = json!(true);
+        }
+        Self::json(StatusCode::OK, &body)
+    }
+
+    fn file_json(id: &str, file: &DriveFile, listed_size: Option<u64>) -> Value {
         json!({
             "kind": "drive#file",
             "id": id,
@@ -706,7 +857,7 @@ impl FakeGoogle {
             "mimeType": file.mime,
             "parents": file.parents,
             "md5Checksum": file.md5,
-            "size": file.content.len().to_string(),
+            "size": listed_size.unwrap_or(file.content.len()).to_string(),
             "modifiedTime": rfc3339(file.modified),
             "trashed": file.trashed,
         })
@@ -744,7 +895,7 @@ impl FakeGoogle {
             .filter(|(_, f)| parent.as_ref().is_none_or(|p| f.parents.contains(p)))
             .filter(|(_, f)| mime.as_ref().is_none_or(|m| &f.mime == m))
             .filter(|(_, f)| !only_live || !f.trashed)
-            .map(|(id, f)| Self::file_json(id, f))
+            .map(|(id, f)| Self::file_json(id, f, state.listed_sizes.get(id).copied()))
             .collect();
         let end = (start + page_size).min(matching.len());
         let mut body = json!({
@@ -794,7 +945,11 @@ impl FakeGoogle {
                 if !c.removed
                     && let Some(file) = state.files.get(&c.file_id)
                 {
-                    change["file"] = Self::file_json(&c.file_id, file);
+                    change["file"] = Self::file_json(
+                        &c.file_id,
+                        file,
+                        state.listed_sizes.get(&c.file_id).copied(),
+                    );
                 }
                 change
             })
@@ -817,7 +972,10 @@ impl FakeGoogle {
             return Self::json(StatusCode::NOT_FOUND, &body);
         };
         if query.get("alt").map(String::as_str) != Some("media") {
-            return Self::json(StatusCode::OK, &Self::file_json(id, file));
+            return Self::json(
+                StatusCode::OK,
+                &Self::file_json(id, file, state.listed_sizes.get(id).copied()),
+            );
         }
         let body = ContentBody {
             content: file.content.clone(),
@@ -843,6 +1001,7 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(1_764_374_400), "2025-11-29T00:00:00.000Z");
         assert_eq!(rfc3339(951_782_400 + 3661), "2000-02-29T01:01:01.000Z");
+        assert_eq!(rfc3339_seconds(0), "1970-01-01T00:00:00Z");
     }
 
     #[test]
