@@ -99,7 +99,8 @@ mod tests {
     fn roles_decide_for_members_who_are_not_owners() {
         let owners = IdList::parse("123456789012345678").unwrap();
         let admin_roles = IdList::parse("41771983423143936").unwrap();
-        let json = r#"{"user":{"id":"80351110224678912"},"roles":["41771983423143936","1"],"nick":null}"#;
+        let json =
+            r#"{"user":{"id":"80351110224678912"},"roles":["41771983423143936","1"],"nick":null}"#;
         let (user, roles) = member(json).unwrap();
         assert!(validate_admin(user, &roles, &owners, &admin_roles));
         let (user, roles) = member(r#"{"user":{"id":"80351110224678912"},"roles":["1"]}"#).unwrap();
