@@ -6,7 +6,7 @@
 //! 1. removes every forwarded identity header
 //!    ([`strip_identity_headers`]), so nothing further in can trust one;
 //! 2. runs the [`Authenticator`];
-//! 3. admitted: puts the [`Identity`](crate::Identity) in the request's extensions and calls
+//! 3. admitted: puts the [`Identity`] in the request's extensions and calls
 //!    the inner service;
 //! 4. refused: `401` with `WWW-Authenticate: Bearer` and
 //!    `{"error": "unauthorized"}`; authentication unavailable (Supabase
