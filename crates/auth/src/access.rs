@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::Identity;
+use crate::{AuthError, Identity};
 
 /// A list of Discord ids (snowflakes), parsed from a comma-separated
 /// variable. No hard-coded fallback exists anywhere: unset means empty.
@@ -72,30 +72,39 @@ impl IdList {
     }
 }
 
-/// Refused: not an owner (or not identified as a Discord user at all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotPermitted;
-
-impl fmt::Display for NotPermitted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not permitted")
-    }
-}
-
-impl std::error::Error for NotPermitted {}
-
 /// Passes only an identity whose verified Discord id is in `owners` (for
-/// destructive operations such as a database downgrade). An identity
-/// without a Discord id, and any identity when `owners` is empty, fails.
-pub fn require_owner(identity: &Identity, owners: &IdList) -> Result<(), NotPermitted> {
+/// destructive operations such as a database downgrade); otherwise
+/// [`AuthError::Forbidden`] (403) with the reason: `no owners configured`
+/// (nobody is an owner, no id is built in), `no verified discord id` (an
+/// API key, an e-mail login, or no trusted source of Discord ids: see
+/// "Where identity comes from"), or `not an owner`.
+///
+/// ```
+/// use alphaguard_auth::{AuthError, IdList, Identity, require_owner};
+///
+/// let owners = IdList::parse("123456789012345678")?;
+/// let service = Identity::unauthenticated();
+/// assert_eq!(
+///     require_owner(&service, &owners),
+///     Err(AuthError::Forbidden("no verified discord id"))
+/// );
+/// # Ok::<(), alphaguard_auth::IdListError>(())
+/// ```
+pub fn require_owner(identity: &Identity, owners: &IdList) -> Result<(), AuthError> {
     match identity.discord_id {
+        _ if owners.is_empty() => Err(AuthError::Forbidden("no owners configured")),
+        None => Err(AuthError::Forbidden("no verified discord id")),
         Some(id) if owners.contains(id) => Ok(()),
-        _ => Err(NotPermitted),
+        Some(_) => Err(AuthError::Forbidden("not an owner")),
     }
 }
 
 /// For bot commands: a user is an admin when they are an owner or hold one
-/// of the admin roles.
+/// of the admin roles (`ADMIN_ROLE_ID`). The bot passes what Discord told
+/// it (the member's user id and role ids from the interaction or `GET
+/// /guilds/{guild}/members/{user}`); a web request has no verified source
+/// of guild roles, so the gateway grants nothing by role.
+/// `examples/bot-admin-check` shows a bot's check.
 pub fn validate_admin(
     user_id: u64,
     role_ids: &[u64],
@@ -121,16 +130,20 @@ mod tests {
         assert_eq!(require_owner(&discord_user(Some(222)), &owners), Ok(()));
         assert_eq!(
             require_owner(&discord_user(Some(333)), &owners),
-            Err(NotPermitted)
+            Err(AuthError::Forbidden("not an owner"))
         );
         assert_eq!(
             require_owner(&discord_user(None), &owners),
-            Err(NotPermitted)
+            Err(AuthError::Forbidden("no verified discord id"))
         );
         // No owners configured: nobody is one (no built-in fallback).
         assert_eq!(
             require_owner(&discord_user(Some(222)), &IdList::default()),
-            Err(NotPermitted)
+            Err(AuthError::Forbidden("no owners configured"))
+        );
+        assert_eq!(
+            require_owner(&discord_user(None), &owners).map_err(|e| e.status().as_u16()),
+            Err(403)
         );
     }
 

@@ -2,11 +2,14 @@
 
 use http::HeaderMap;
 
-use crate::{
-    API_KEY_HEADER, ApiKeys, AuthError, Config, Identity, JwtMode, LocalVerifier, RemoteVerifier,
-};
+#[cfg(feature = "local")]
+use crate::LocalVerifier;
+#[cfg(feature = "remote")]
+use crate::RemoteVerifier;
+use crate::{API_KEY_HEADER, ApiKeys, AuthError, Config, Identity, JwtMode};
 
-/// How bearer tokens are verified.
+/// How bearer tokens are verified (each variant behind its feature; with
+/// neither `remote` nor `local` there is none, and only API keys work).
 #[derive(Debug)]
 #[allow(
     clippy::large_enum_variant,
@@ -14,17 +17,23 @@ use crate::{
 )]
 pub enum JwtVerifier {
     /// By asking Supabase (`GET /auth/v1/user`), cached.
+    #[cfg(feature = "remote")]
     Remote(RemoteVerifier),
     /// Here, against the JWKS or the legacy HS256 secret.
+    #[cfg(feature = "local")]
     Local(LocalVerifier),
 }
 
 impl JwtVerifier {
     /// The identity `token` belongs to.
     pub async fn verify(&self, token: &str) -> Result<Identity, AuthError> {
-        match self {
-            Self::Remote(v) => v.verify(token).await,
-            Self::Local(v) => v.verify(token).await,
+        #[cfg(not(any(feature = "remote", feature = "local")))]
+        let _ = token;
+        match *self {
+            #[cfg(feature = "remote")]
+            Self::Remote(ref v) => v.verify(token).await,
+            #[cfg(feature = "local")]
+            Self::Local(ref v) => v.verify(token).await,
         }
     }
 }
@@ -62,24 +71,13 @@ impl Authenticator {
     }
 
     /// From the configuration: remote or local JWT verification when
-    /// `SUPABASE_URL` is set, API keys when `API_KEY` is.
+    /// `SUPABASE_URL` is set, API keys when `API_KEY` is. In local mode the
+    /// Discord id comes from `SUPABASE_DISCORD_ID_CLAIM` only. A mode whose
+    /// feature is not compiled in is an error, not a silent downgrade.
     pub fn from_config(config: &Config) -> Result<Self, AuthError> {
         let jwt = match &config.supabase_url {
             None => None,
-            Some(url) => Some(match config.jwt_mode {
-                JwtMode::Remote => JwtVerifier::Remote(RemoteVerifier::new(
-                    url,
-                    config.supabase_anon_key.clone(),
-                    config.timeout,
-                    config.cache_ttl,
-                )?),
-                JwtMode::Local => JwtVerifier::Local(LocalVerifier::new(
-                    url,
-                    config.supabase_anon_key.clone(),
-                    config.jwt_secret.as_ref(),
-                    config.timeout,
-                )?),
-            }),
+            Some(url) => Some(jwt_verifier(config, url)?),
         };
         Ok(Self::new(jwt, config.api_keys.clone()))
     }
@@ -135,6 +133,44 @@ impl Authenticator {
             check_api_key(keys, headers)
                 .and_then(|found| found.ok_or(AuthError::Unauthorized("missing credentials"))),
         )
+    }
+}
+
+/// The verifier `config.jwt_mode` asks for.
+#[cfg_attr(
+    not(all(feature = "remote", feature = "local")),
+    allow(unused_variables, reason = "a mode not compiled in needs no settings")
+)]
+fn jwt_verifier(config: &Config, url: &str) -> Result<JwtVerifier, AuthError> {
+    match config.jwt_mode {
+        #[cfg(feature = "remote")]
+        JwtMode::Remote => Ok(JwtVerifier::Remote(RemoteVerifier::new(
+            url,
+            config.supabase_anon_key.clone(),
+            config.timeout,
+            config.cache_ttl,
+        )?)),
+        #[cfg(not(feature = "remote"))]
+        JwtMode::Remote => Err(AuthError::Unavailable(
+            "remote JWT mode not compiled in (feature `remote`)",
+        )),
+        #[cfg(feature = "local")]
+        JwtMode::Local => {
+            let mut local = LocalVerifier::new(
+                url,
+                config.supabase_anon_key.clone(),
+                config.jwt_secret.as_ref(),
+                config.timeout,
+            )?;
+            if let Some(claim) = &config.discord_id_claim {
+                local = local.with_discord_id_claim(claim.clone());
+            }
+            Ok(JwtVerifier::Local(local))
+        }
+        #[cfg(not(feature = "local"))]
+        JwtMode::Local => Err(AuthError::Unavailable(
+            "local JWT mode not compiled in (feature `local`)",
+        )),
     }
 }
 

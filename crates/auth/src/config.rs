@@ -6,7 +6,7 @@ use std::time::Duration;
 use alphaguard_config::{ConfigErrors, Vars, is_https_or_loopback_http};
 use zeroize::Zeroizing;
 
-use crate::{ApiKeys, IdList};
+use crate::{ApiKeys, ClaimPath, IdList};
 
 /// A secret string: zeroed on drop, `[redacted]` in `Debug` and `Display`.
 #[derive(Clone)]
@@ -69,6 +69,7 @@ pub enum Posture {
 /// | `SUPABASE_ANON_KEY` | sent as the `apikey` header | unset |
 /// | `SUPABASE_JWT_MODE` | `remote` or `local` | `remote` |
 /// | `SUPABASE_JWT_SECRET` | legacy HS256 secret, `local` mode | unset |
+/// | `SUPABASE_DISCORD_ID_CLAIM` | `local` mode: the server-controlled claim holding the Discord id (`app_metadata.discord_id`, or `discord_id` from a custom access token hook); never `user_metadata` | unset: no Discord ids |
 /// | `SUPABASE_TIMEOUT_MS` | connect and total timeout of Supabase calls | 3000 |
 /// | `SUPABASE_CACHE_TTL_SECS` | longest a verified token is cached | 30 |
 /// | `APP_ENV` | `development` or `production` | `development` |
@@ -101,6 +102,9 @@ pub struct Config {
     pub jwt_mode: JwtMode,
     /// `SUPABASE_JWT_SECRET`.
     pub jwt_secret: Option<SecretString>,
+    /// `SUPABASE_DISCORD_ID_CLAIM` (local mode; remote mode reads the
+    /// user's Discord identity instead).
+    pub discord_id_claim: Option<ClaimPath>,
     /// `SUPABASE_TIMEOUT_MS`.
     pub timeout: Duration,
     /// `SUPABASE_CACHE_TTL_SECS`.
@@ -170,6 +174,11 @@ impl Config {
         if jwt_secret.as_ref().is_some_and(|s| s.expose().len() < 32) {
             vars.fail("SUPABASE_JWT_SECRET", "shorter than 32 characters");
         }
+        let discord_id_claim = vars.get("SUPABASE_DISCORD_ID_CLAIM").and_then(|v| {
+            ClaimPath::parse(&v)
+                .map_err(|e| vars.fail("SUPABASE_DISCORD_ID_CLAIM", e.to_string()))
+                .ok()
+        });
         let timeout = Duration::from_millis(vars.number("SUPABASE_TIMEOUT_MS", 3000, 100..=60_000));
         let cache_ttl = Duration::from_secs(vars.number("SUPABASE_CACHE_TTL_SECS", 30, 0..=3600));
         let production = match vars.get("APP_ENV").as_deref() {
@@ -210,6 +219,7 @@ impl Config {
             supabase_anon_key,
             jwt_mode,
             jwt_secret,
+            discord_id_claim,
             timeout,
             cache_ttl,
             production,
@@ -309,6 +319,7 @@ mod tests {
             ("SUPABASE_URL", "http://abc.supabase.co"),
             ("SUPABASE_JWT_MODE", "both"),
             ("SUPABASE_JWT_SECRET", "tooshortsecret"),
+            ("SUPABASE_DISCORD_ID_CLAIM", "user_metadata.provider_id"),
             ("SUPABASE_TIMEOUT_MS", "0"),
             ("SUPABASE_CACHE_TTL_SECS", "forever"),
             ("APP_ENV", "prod"),
@@ -325,6 +336,7 @@ mod tests {
                 "SUPABASE_URL",
                 "SUPABASE_JWT_MODE",
                 "SUPABASE_JWT_SECRET",
+                "SUPABASE_DISCORD_ID_CLAIM",
                 "SUPABASE_TIMEOUT_MS",
                 "SUPABASE_CACHE_TTL_SECS",
                 "APP_ENV",
@@ -342,6 +354,29 @@ mod tests {
             text.contains("OWNER_IDS: \"me\" is not a positive integer id"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_discord_id_claim_is_one_the_server_controls() {
+        let c = config(&[("SUPABASE_DISCORD_ID_CLAIM", " app_metadata.discord_id ")]).unwrap();
+        assert_eq!(
+            c.discord_id_claim.map(|p| p.to_string()).as_deref(),
+            Some("app_metadata.discord_id")
+        );
+        assert_eq!(config(&[]).unwrap().discord_id_claim, None);
+        for bad in [
+            "user_metadata.provider_id",
+            "user_metadata",
+            "sub",
+            "phone",
+            "app_metadata..discord_id",
+            "app_metadata.discord id",
+            ".discord_id",
+            "a.b.c.d.e",
+        ] {
+            let err = config(&[("SUPABASE_DISCORD_ID_CLAIM", bad)]).unwrap_err();
+            assert!(err.mentions("SUPABASE_DISCORD_ID_CLAIM"), "{bad}");
+        }
     }
 
     #[test]

@@ -1,17 +1,23 @@
-//! A `tower` layer that authenticates requests (feature `tower`).
+//! `tower` layers (feature `tower`): [`AuthLayer`] authenticates requests,
+//! [`OwnerLayer`] lets only owners through.
 //!
-//! For each request the service:
+//! For each request the [`AuthService`]:
 //!
 //! 1. removes every forwarded identity header
 //!    ([`strip_identity_headers`]), so nothing further in can trust one;
 //! 2. runs the [`Authenticator`];
-//! 3. admitted: puts the [`Identity`](crate::Identity) in the request's extensions and calls
+//! 3. admitted: puts the [`Identity`] in the request's extensions and calls
 //!    the inner service;
 //! 4. refused: `401` with `WWW-Authenticate: Bearer` and
 //!    `{"error": "unauthorized"}`; authentication unavailable (Supabase
 //!    down and no API key succeeded): `503` with
 //!    `{"error": "authentication unavailable"}`. The inner service is not
 //!    called; the reason is logged, never sent.
+//!
+//! Every refusal is rendered by [`refusal`] from the [`AuthError`] alone
+//! (its [`status`](AuthError::status),
+//! [`public_message`](AuthError::public_message) and
+//! [`challenge`](AuthError::challenge)).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -53,11 +59,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode, header};
+use http::{Request, Response, header};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{AuthError, Authenticator, strip_identity_headers};
+use crate::{AuthError, Authenticator, IdList, Identity, require_owner, strip_identity_headers};
 
 type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
@@ -100,27 +106,22 @@ impl<S> fmt::Debug for AuthService<S> {
     }
 }
 
-/// The response for a refused request: 401 with `WWW-Authenticate:
-/// Bearer`, or 503.
+/// The response for a refused request: the error's status, its
+/// `WWW-Authenticate` challenge if any (401), and
+/// `{"error": "<public message>"}`. The reason is never sent.
 pub fn refusal<B: From<Bytes>>(error: &AuthError) -> Response<B> {
-    let (status, body): (_, &'static str) = match error {
-        AuthError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, r#"{"error":"unauthorized"}"#),
-        AuthError::Unavailable(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            r#"{"error":"authentication unavailable"}"#,
-        ),
-    };
-    let mut response = Response::new(B::from(Bytes::from_static(body.as_bytes())));
-    *response.status_mut() = status;
+    let body = format!(r#"{{"error":"{}"}}"#, error.public_message());
+    let mut response = Response::new(B::from(Bytes::from(body)));
+    *response.status_mut() = error.status();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
     );
-    if status == StatusCode::UNAUTHORIZED {
+    if let Some(challenge) = error.challenge() {
         headers.insert(
             header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
+            header::HeaderValue::from_static(challenge),
         );
     }
     response
@@ -162,5 +163,116 @@ where
                 }
             }
         })
+    }
+}
+
+/// Lets only owners through: the [`Identity`] that an [`AuthLayer`] put in
+/// the request's extensions must pass [`require_owner`]. Otherwise the
+/// answer is [`refusal`]: 403 `{"error":"forbidden"}` for a caller who is
+/// not an owner (or has no verified Discord id), 401 when no identity is
+/// there at all (the layer was put outside the `AuthLayer`, or without
+/// one: fail closed). The inner service is not called; the reason goes to
+/// the log.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::sync::Arc;
+/// use alphaguard_auth::layer::{AuthLayer, OwnerLayer};
+/// use alphaguard_auth::{ApiKeys, Authenticator, IdList};
+/// use bytes::Bytes;
+/// use http::{Request, Response, StatusCode};
+/// use http_body_util::Full;
+/// use tower::{ServiceBuilder, ServiceExt, service_fn};
+///
+/// let keys = ApiKeys::parse("a-service-key-of-some-length").unwrap();
+/// let owners = IdList::parse("123456789012345678").unwrap();
+/// let admin = ServiceBuilder::new()
+///     .layer(AuthLayer::new(Arc::new(Authenticator::new(None, Some(keys)))))
+///     .layer(OwnerLayer::new(owners))
+///     .service(service_fn(|_req: Request<()>| async {
+///         Ok::<_, std::convert::Infallible>(Response::new(Full::new(Bytes::from("cleared"))))
+///     }));
+///
+/// // A service key authenticates, but a service is not an owner.
+/// let req = Request::post("/api/admin/secrets/clear-cache")
+///     .header("x-api-key", "a-service-key-of-some-length")
+///     .body(())
+///     .unwrap();
+/// let refused = admin.oneshot(req).await.unwrap();
+/// assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct OwnerLayer {
+    owners: Arc<IdList>,
+}
+
+impl OwnerLayer {
+    /// A layer admitting the Discord ids in `owners` (`OWNER_IDS`).
+    pub fn new(owners: IdList) -> Self {
+        Self {
+            owners: Arc::new(owners),
+        }
+    }
+}
+
+impl<S> Layer<S> for OwnerLayer {
+    type Service = OwnerService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        OwnerService {
+            inner,
+            owners: Arc::clone(&self.owners),
+        }
+    }
+}
+
+/// The service [`OwnerLayer`] builds.
+#[derive(Debug, Clone)]
+pub struct OwnerService<S> {
+    inner: S,
+    owners: Arc<IdList>,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for OwnerService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: Send,
+    ReqBody: Send + 'static,
+    ResBody: From<Bytes> + Send + 'static,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let verdict = match request.extensions().get::<Identity>() {
+            None => Err(AuthError::Unauthorized(
+                "no identity before the owner check",
+            )),
+            Some(identity) => require_owner(identity, &self.owners),
+        };
+        match verdict {
+            Ok(()) => {
+                let clone = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, clone);
+                Box::pin(async move { inner.call(request).await })
+            }
+            Err(error) => {
+                tracing::warn!(
+                    reason = error.reason(),
+                    subject = ?request.extensions().get::<Identity>().and_then(|i| i.subject.as_deref()),
+                    path = request.uri().path(),
+                    "owner-only request refused"
+                );
+                Box::pin(async move { Ok(refusal(&error)) })
+            }
+        }
     }
 }

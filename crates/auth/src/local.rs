@@ -11,10 +11,11 @@ use jsonwebtoken::jwk::{
     AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use serde::Deserialize;
+use serde_json::Value;
 
-use crate::remote::{AppMetadata, AuthError, MAX_TOKEN_LEN, supabase_client, user_identity};
-use crate::{Identity, SecretString};
+use crate::claims::{LogOnce, as_discord_id, user_identity};
+use crate::client::supabase_client;
+use crate::{AuthError, ClaimPath, Identity, MAX_TOKEN_LEN, SecretString};
 
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY: Duration = Duration::from_secs(30);
@@ -49,17 +50,15 @@ struct RefreshState {
     last_attempt: Option<Instant>,
 }
 
-/// The claims of a Supabase access token that identity needs. `sub` and
-/// `exp` are required; `role` and metadata are optional.
-#[derive(Deserialize)]
-struct Claims {
-    sub: String,
-    role: Option<String>,
-    email: Option<String>,
-    #[serde(default)]
-    app_metadata: AppMetadata,
-    #[serde(default)]
-    user_metadata: serde_json::Map<String, serde_json::Value>,
+/// The claims of a verified access token, all of them: identity reads
+/// `sub`, `role`, `email` and the one claim [`ClaimPath`] names.
+type Claims = serde_json::Map<String, Value>;
+
+#[derive(Default)]
+struct Warnings {
+    no_discord_claim: LogOnce,
+    claim_missing: LogOnce,
+    claim_malformed: LogOnce,
 }
 
 /// Verifies Supabase access tokens without a network round trip per
@@ -76,6 +75,12 @@ struct Claims {
 ///   skew, `aud` must contain `authenticated`, `iss` must be
 ///   `{SUPABASE_URL}/auth/v1`. A token whose role is `anon` or
 ///   `service_role` (the project API keys) is never a user.
+/// - The Discord id comes only from the claim set with
+///   [`with_discord_id_claim`](Self::with_discord_id_claim)
+///   (`SUPABASE_DISCORD_ID_CLAIM`): one the project's server controls,
+///   such as `app_metadata.discord_id` or a claim added by a custom access
+///   token hook. Without one, no identity has a Discord id (logged once);
+///   `user_metadata`, which the user writes, is never read.
 /// - The JWKS is cached for its `Cache-Control: max-age` (bounded by
 ///   [`JWKS_TTL_RANGE`]). When it expires the first request to notice
 ///   refreshes it while the others keep using the old keys; an unknown
@@ -96,6 +101,8 @@ pub struct LocalVerifier {
     refresh: tokio::sync::Mutex<RefreshState>,
     cooldown: Duration,
     min_ttl: Duration,
+    discord_claim: Option<ClaimPath>,
+    warnings: Warnings,
 }
 
 impl fmt::Debug for LocalVerifier {
@@ -105,6 +112,7 @@ impl fmt::Debug for LocalVerifier {
             .field("issuer", &self.issuer)
             .field("legacy_hs256", &self.legacy.is_some())
             .field("cooldown", &self.cooldown)
+            .field("discord_claim", &self.discord_claim)
             .finish_non_exhaustive()
     }
 }
@@ -214,7 +222,18 @@ impl LocalVerifier {
             refresh: tokio::sync::Mutex::new(RefreshState { last_attempt: None }),
             cooldown: DEFAULT_REFETCH_COOLDOWN,
             min_ttl: JWKS_TTL_RANGE.0,
+            discord_claim: None,
+            warnings: Warnings::default(),
         })
+    }
+
+    /// Reads the Discord id from `claim` (`SUPABASE_DISCORD_ID_CLAIM`):
+    /// a claim the project's server controls. Without it no identity has a
+    /// Discord id.
+    #[must_use]
+    pub fn with_discord_id_claim(mut self, claim: ClaimPath) -> Self {
+        self.discord_claim = Some(claim);
+        self
     }
 
     /// Sets the least time between two fetches caused by unknown `kid`s
@@ -240,6 +259,22 @@ impl LocalVerifier {
         self.fetch(&mut state).await
     }
 
+    /// Installs the keys of a JWKS `document` (the JSON of
+    /// `/auth/v1/.well-known/jwks.json`) as a fetch would, for
+    /// [`DEFAULT_JWKS_TTL`]; for keys obtained another way (a file, a
+    /// pinned copy). Returns how many keys are usable; a document that is
+    /// not a JWKS, or larger than [`MAX_JWKS_BYTES`], changes nothing.
+    pub async fn load_jwks(&self, document: &[u8]) -> Result<usize, AuthError> {
+        if document.len() > MAX_JWKS_BYTES {
+            return Err(AuthError::Unavailable("jwks too large"));
+        }
+        let set: JwkSet = serde_json::from_slice(document)
+            .map_err(|_| AuthError::Unavailable("unexpected jwks answer"))?;
+        let mut state = self.refresh.lock().await;
+        state.last_attempt = Some(Instant::now());
+        Ok(self.install(&set, DEFAULT_JWKS_TTL))
+    }
+
     /// The identity `token` belongs to.
     pub async fn verify(&self, token: &str) -> Result<Identity, AuthError> {
         if token.is_empty() || token.len() > MAX_TOKEN_LEN || !token.is_ascii() {
@@ -255,7 +290,7 @@ impl LocalVerifier {
             self.refresh_in_passing().await;
         }
         if let Some(pinned) = self.snapshot().keys.get(&kid) {
-            return check(token, pinned);
+            return self.check(token, pinned);
         }
         if header.alg == Algorithm::HS256 && self.legacy.is_some() {
             // A legacy token carrying a `kid` the JWKS does not list.
@@ -263,7 +298,7 @@ impl LocalVerifier {
         }
         let keys = self.refresh_for_unknown(&kid).await;
         match keys.keys.get(&kid) {
-            Some(pinned) => check(token, pinned),
+            Some(pinned) => self.check(token, pinned),
             None if !keys.loaded => Err(AuthError::Unavailable("signing keys unavailable")),
             None => Err(AuthError::Unauthorized("unknown signing key")),
         }
@@ -271,7 +306,7 @@ impl LocalVerifier {
 
     fn verify_legacy(&self, token: &str, alg: Algorithm) -> Result<Identity, AuthError> {
         match &self.legacy {
-            Some(pinned) if alg == Algorithm::HS256 => check(token, pinned),
+            Some(pinned) if alg == Algorithm::HS256 => self.check(token, pinned),
             Some(_) => Err(AuthError::Unauthorized(
                 "algorithm not allowed for this key",
             )),
@@ -328,38 +363,97 @@ impl LocalVerifier {
         state.last_attempt = Some(Instant::now());
         let result = self.download().await;
         match result {
-            Ok((set, ttl)) => {
-                let mut keys = HashMap::new();
-                for jwk in &set.keys {
-                    let (Some(kid), Some(alg)) = (&jwk.common.key_id, pinned_algorithm(jwk)) else {
-                        tracing::debug!(kid = ?jwk.common.key_id, "JWKS entry skipped");
-                        continue;
-                    };
-                    match DecodingKey::from_jwk(jwk) {
-                        Ok(key) => {
-                            keys.insert(
-                                kid.clone(),
-                                PinnedKey {
-                                    key,
-                                    validation: validation(alg, &self.issuer),
-                                },
-                            );
-                        }
-                        Err(_) => tracing::warn!(kid = %kid, "JWKS entry unusable"),
-                    }
-                }
-                let count = keys.len();
-                tracing::debug!(keys = count, ttl_secs = ttl.as_secs(), "JWKS loaded");
-                *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(KeySet {
-                    keys,
-                    fresh_until: Instant::now() + ttl,
-                    loaded: true,
-                });
-                Ok(count)
-            }
+            Ok((set, ttl)) => Ok(self.install(&set, ttl)),
             Err(e) => {
                 tracing::warn!(reason = e.reason(), "JWKS fetch failed; keeping known keys");
                 Err(e)
+            }
+        }
+    }
+
+    /// Replaces the key set with the usable keys of `set`, fresh for
+    /// `ttl`; returns how many there are.
+    fn install(&self, set: &JwkSet, ttl: Duration) -> usize {
+        let mut keys = HashMap::new();
+        for jwk in &set.keys {
+            let (Some(kid), Some(alg)) = (&jwk.common.key_id, pinned_algorithm(jwk)) else {
+                tracing::debug!(kid = ?jwk.common.key_id, "JWKS entry skipped");
+                continue;
+            };
+            match DecodingKey::from_jwk(jwk) {
+                Ok(key) => {
+                    keys.insert(
+                        kid.clone(),
+                        PinnedKey {
+                            key,
+                            validation: validation(alg, &self.issuer),
+                        },
+                    );
+                }
+                Err(_) => tracing::warn!(kid = %kid, "JWKS entry unusable"),
+            }
+        }
+        let count = keys.len();
+        tracing::debug!(keys = count, ttl_secs = ttl.as_secs(), "JWKS loaded");
+        *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(KeySet {
+            keys,
+            fresh_until: Instant::now() + ttl,
+            loaded: true,
+        });
+        count
+    }
+
+    /// Signature and claims of `token` against one pinned key.
+    fn check(&self, token: &str, pinned: &PinnedKey) -> Result<Identity, AuthError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &pinned.key, &pinned.validation)
+            .map_err(|e| AuthError::Unauthorized(claim_error(e.kind())))?;
+        let mut claims = data.claims;
+        let sub = match claims.remove("sub") {
+            Some(Value::String(sub)) if !sub.is_empty() => sub,
+            _ => return Err(AuthError::Unauthorized("missing required claim")),
+        };
+        let role = optional_string(claims.remove("role"))?;
+        if matches!(role.as_deref(), Some("anon" | "service_role")) {
+            return Err(AuthError::Unauthorized("project key is not a user"));
+        }
+        let email = optional_string(claims.remove("email"))?;
+        let discord_id = self.discord_id(&claims);
+        Ok(user_identity(sub, role, email, discord_id))
+    }
+
+    /// The Discord id from the configured claim, and only from it.
+    fn discord_id(&self, claims: &Claims) -> Option<u64> {
+        let Some(path) = &self.discord_claim else {
+            if self.warnings.no_discord_claim.first() {
+                tracing::warn!(
+                    "local JWT mode without SUPABASE_DISCORD_ID_CLAIM: no trusted source of \
+                     Discord ids, so no identity has one and owner checks refuse everyone \
+                     (user_metadata is never read; logged once)"
+                );
+            }
+            return None;
+        };
+        match path.lookup(claims) {
+            None | Some(Value::Null) => {
+                if self.warnings.claim_missing.first() {
+                    tracing::info!(
+                        claim = %path,
+                        "a verified token has no Discord id claim: that user has no \
+                         Discord id (is the custom access token hook enabled?) (logged once)"
+                    );
+                }
+                None
+            }
+            Some(value) => {
+                let id = as_discord_id(value);
+                if id.is_none() && self.warnings.claim_malformed.first() {
+                    tracing::warn!(
+                        claim = %path,
+                        "a verified token's Discord id claim is not a Discord id: no \
+                         Discord id (logged once)"
+                    );
+                }
+                id
             }
         }
     }
@@ -410,24 +504,13 @@ impl LocalVerifier {
     }
 }
 
-/// Signature and claims of `token` against one pinned key.
-fn check(token: &str, pinned: &PinnedKey) -> Result<Identity, AuthError> {
-    let data = jsonwebtoken::decode::<Claims>(token, &pinned.key, &pinned.validation)
-        .map_err(|e| AuthError::Unauthorized(claim_error(e.kind())))?;
-    let claims = data.claims;
-    if claims.sub.is_empty() {
-        return Err(AuthError::Unauthorized("missing required claim"));
+/// A string claim, or nothing; any other type is a malformed token.
+fn optional_string(value: Option<Value>) -> Result<Option<String>, AuthError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(AuthError::Unauthorized("malformed token")),
     }
-    if matches!(claims.role.as_deref(), Some("anon" | "service_role")) {
-        return Err(AuthError::Unauthorized("project key is not a user"));
-    }
-    let discord_id = claims.app_metadata.discord_id(&claims.user_metadata);
-    Ok(user_identity(
-        claims.sub,
-        claims.role,
-        claims.email,
-        discord_id,
-    ))
 }
 
 #[cfg(test)]

@@ -7,151 +7,90 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use ring::digest::{SHA256, digest};
-use serde::Deserialize;
 use tokio::sync::OnceCell;
 
-use crate::{AuthMethod, Identity, SecretString};
-
-/// Tokens longer than this are refused before any work (Supabase access
-/// tokens are about 1 KB).
-pub const MAX_TOKEN_LEN: usize = 8192;
+use crate::claims::{DiscordIdentity, LogOnce, UserAnswer, user_identity};
+use crate::client::supabase_client;
+use crate::{AuthError, Identity, MAX_TOKEN_LEN, SecretString};
 
 /// How long a refused token is remembered.
 pub const NEGATIVE_TTL: Duration = Duration::from_secs(5);
 
-/// The most verified tokens kept.
+/// The most verified tokens kept; when full, the least recently used
+/// answers make room (quick_cache's CLOCK-Pro policy), not every answer
+/// at once.
 pub const CACHE_CAPACITY: usize = 10_000;
-
-/// Why a token did not yield an identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthError {
-    /// The credentials are wrong: answer 401.
-    Unauthorized(&'static str),
-    /// Supabase could not say (timeout, 5xx, network): answer 503, and do
-    /// not treat the token as bad.
-    Unavailable(&'static str),
-}
-
-impl AuthError {
-    /// A short label for logs and metrics.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Self::Unauthorized(r) | Self::Unavailable(r) => r,
-        }
-    }
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unauthorized(r) => write!(f, "unauthorized: {r}"),
-            Self::Unavailable(r) => write!(f, "authentication unavailable: {r}"),
-        }
-    }
-}
-
-impl std::error::Error for AuthError {}
-
-/// The fields of Supabase's `GET /auth/v1/user` answer that identity needs.
-#[derive(Deserialize)]
-struct SupabaseUser {
-    id: String,
-    role: Option<String>,
-    email: Option<String>,
-    #[serde(default)]
-    app_metadata: AppMetadata,
-    #[serde(default)]
-    user_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    identities: Vec<SupabaseIdentity>,
-}
-
-/// `app_metadata`, as both the user answer and the token carry it.
-#[derive(Deserialize, Default)]
-pub(crate) struct AppMetadata {
-    provider: Option<String>,
-}
-
-impl AppMetadata {
-    /// The Discord id in `user_metadata` (`provider_id`, else `sub`) when
-    /// Discord is the login provider.
-    pub(crate) fn discord_id(
-        &self,
-        user_metadata: &serde_json::Map<String, serde_json::Value>,
-    ) -> Option<u64> {
-        (self.provider.as_deref() == Some("discord"))
-            .then(|| {
-                as_id(user_metadata.get("provider_id")).or_else(|| as_id(user_metadata.get("sub")))
-            })
-            .flatten()
-    }
-}
-
-/// A Supabase user's identity from verified facts.
-pub(crate) fn user_identity(
-    subject: String,
-    role: Option<String>,
-    email: Option<String>,
-    discord_id: Option<u64>,
-) -> Identity {
-    let mut identity = Identity::unauthenticated();
-    identity.method = AuthMethod::SupabaseJwt;
-    identity.subject = Some(subject);
-    identity.role = role;
-    identity.email = email;
-    identity.discord_id = discord_id;
-    identity
-}
-
-#[derive(Deserialize)]
-struct SupabaseIdentity {
-    provider: String,
-    #[serde(default)]
-    identity_data: serde_json::Map<String, serde_json::Value>,
-}
-
-fn as_id(value: Option<&serde_json::Value>) -> Option<u64> {
-    match value? {
-        serde_json::Value::String(s) => s.parse().ok(),
-        serde_json::Value::Number(n) => n.as_u64(),
-        _ => None,
-    }
-}
-
-impl SupabaseUser {
-    /// The Discord user id of a Discord login: the Discord identity's
-    /// `provider_id` (or `sub`), else the user metadata's when Discord is
-    /// the login provider.
-    fn discord_id(&self) -> Option<u64> {
-        self.identities
-            .iter()
-            .filter(|i| i.provider == "discord")
-            .find_map(|i| {
-                as_id(i.identity_data.get("provider_id"))
-                    .or_else(|| as_id(i.identity_data.get("sub")))
-            })
-            .or_else(|| self.app_metadata.discord_id(&self.user_metadata))
-    }
-
-    fn into_identity(self) -> Identity {
-        let discord_id = self.discord_id();
-        user_identity(self.id, self.role, self.email, discord_id)
-    }
-}
 
 type Outcome = Result<Identity, AuthError>;
 
+#[derive(Clone)]
 struct Cached {
     outcome: Outcome,
     until: Instant,
 }
 
+type Flights = Mutex<HashMap<[u8; 32], Arc<OnceCell<Outcome>>>>;
+
+/// One request's share in the single flight for its token. Dropping it —
+/// the request finished, or its future was cancelled mid-flight — removes
+/// the map entry once no other request shares it, so cancelled requests
+/// leave nothing behind.
+struct Flight<'v> {
+    map: &'v Flights,
+    key: [u8; 32],
+    cell: Option<Arc<OnceCell<Outcome>>>,
+}
+
+impl<'v> Flight<'v> {
+    fn join(map: &'v Flights, key: [u8; 32]) -> Self {
+        let mut flights = map.lock().unwrap_or_else(PoisonError::into_inner);
+        let cell = Arc::clone(flights.entry(key).or_default());
+        Self {
+            map,
+            key,
+            cell: Some(cell),
+        }
+    }
+
+    fn cell(&self) -> &OnceCell<Outcome> {
+        // Only `drop` takes it.
+        self.cell.as_deref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let Some(cell) = self.cell.take() else {
+            return;
+        };
+        // Every clone and drop of a flight's `Arc` happens under this
+        // lock, so the count is exact: 2 means the map's and ours.
+        let mut flights = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        let last = flights
+            .get(&self.key)
+            .is_some_and(|c| Arc::ptr_eq(c, &cell) && Arc::strong_count(&cell) == 2);
+        if last {
+            flights.remove(&self.key);
+        }
+        drop(cell);
+        drop(flights);
+    }
+}
+
+#[derive(Default)]
+struct Warnings {
+    discord_login_without_identity: LogOnce,
+    unclear_discord_identity: LogOnce,
+}
+
 /// Verifies tokens with `GET {SUPABASE_URL}/auth/v1/user`, the way the
 /// Python service did, and caches the answers.
 ///
-/// - 200: the identity from the answer (`id`, `role`, `email`, and the
-///   Discord id of Discord logins);
+/// - 200: the identity from the answer: `id`, `role`, `email`, and the
+///   Discord id from the user's Discord entry in `identities` (written by
+///   Supabase Auth when the Discord login or link completed). Nothing is
+///   read from `user_metadata`, which the user can write; a Discord login
+///   without a Discord identity has no Discord id (logged once).
 /// - 401 and 403: unauthorized (Supabase's `no_authorization`, `bad_jwt`,
 ///   `session_not_found`, `user_banned`, ...), remembered for
 ///   [`NEGATIVE_TTL`];
@@ -160,14 +99,17 @@ struct Cached {
 ///
 /// Answers are cached by the SHA-256 of the token (the token itself is not
 /// kept) for `min(exp − now, ttl)`, `exp` read from the token's payload
-/// only to shorten that. Concurrent checks of one token make one request.
+/// only to shorten that; at most [`CACHE_CAPACITY`] of them, the least
+/// recently used making room. Concurrent checks of one token make one
+/// request, and a check cancelled while it waits leaves nothing behind.
 pub struct RemoteVerifier {
     client: reqwest::Client,
     user_url: String,
     anon_key: Option<SecretString>,
     ttl: Duration,
-    cache: Mutex<HashMap<[u8; 32], Cached>>,
-    in_flight: Mutex<HashMap<[u8; 32], Arc<OnceCell<Outcome>>>>,
+    cache: quick_cache::sync::Cache<[u8; 32], Cached>,
+    in_flight: Flights,
+    warnings: Warnings,
 }
 
 impl fmt::Debug for RemoteVerifier {
@@ -195,8 +137,9 @@ impl RemoteVerifier {
             user_url: format!("{}/auth/v1/user", supabase_url.trim_end_matches('/')),
             anon_key,
             ttl,
-            cache: Mutex::new(HashMap::new()),
+            cache: quick_cache::sync::Cache::new(CACHE_CAPACITY),
             in_flight: Mutex::new(HashMap::new()),
+            warnings: Warnings::default(),
         })
     }
 
@@ -209,28 +152,60 @@ impl RemoteVerifier {
         if let Some(outcome) = self.cached(&key) {
             return outcome;
         }
-        // One request per token at a time: later callers wait for it.
-        let cell = {
-            let mut flights = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            Arc::clone(flights.entry(key).or_default())
-        };
-        let outcome = cell.get_or_init(|| self.fetch(token, key)).await.clone();
-        self.in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&key);
-        outcome
+        // One request per token at a time: later callers wait for it. If
+        // the request that runs it is cancelled, a waiting one takes over.
+        let flight = Flight::join(&self.in_flight, key);
+        flight
+            .cell()
+            .get_or_init(|| self.fetch(token, key))
+            .await
+            .clone()
     }
 
     fn cached(&self, key: &[u8; 32]) -> Option<Outcome> {
-        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache
+        self.cache
             .get(key)
             .filter(|c| c.until > Instant::now())
-            .map(|c| c.outcome.clone())
+            .map(|c| c.outcome)
+    }
+
+    /// How many tokens have a request in flight (tests).
+    #[cfg(test)]
+    fn in_flight_len(&self) -> usize {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    fn identity(&self, user: UserAnswer) -> Identity {
+        let discord_id = match user.discord_identity() {
+            DiscordIdentity::One(id) => Some(id),
+            DiscordIdentity::Unclear => {
+                if self.warnings.unclear_discord_identity.first() {
+                    tracing::warn!(
+                        user = %user.id,
+                        "a user's Discord identities name no single readable Discord id: \
+                         no Discord id, owner checks refuse them (logged once)"
+                    );
+                }
+                None
+            }
+            DiscordIdentity::None => {
+                if user.app_metadata.provider.as_deref() == Some("discord")
+                    && self.warnings.discord_login_without_identity.first()
+                {
+                    tracing::warn!(
+                        user = %user.id,
+                        "a Discord login without a Discord identity in `identities`: \
+                         no Discord id (user_metadata is never trusted), owner checks \
+                         refuse them (logged once)"
+                    );
+                }
+                None
+            }
+        };
+        user_identity(user.id, user.role, user.email, discord_id)
     }
 
     async fn fetch(&self, token: &str, key: [u8; 32]) -> Outcome {
@@ -242,8 +217,8 @@ impl RemoteVerifier {
             Err(e) if e.is_timeout() => Err(AuthError::Unavailable("supabase timeout")),
             Err(_) => Err(AuthError::Unavailable("supabase unreachable")),
             Ok(response) => match response.status().as_u16() {
-                200 => match response.json::<SupabaseUser>().await {
-                    Ok(user) => Ok(user.into_identity()),
+                200 => match response.json::<UserAnswer>().await {
+                    Ok(user) => Ok(self.identity(user)),
                     Err(_) => Err(AuthError::Unavailable("unexpected supabase answer")),
                 },
                 401 | 403 => Err(AuthError::Unauthorized("rejected by supabase")),
@@ -258,16 +233,7 @@ impl RemoteVerifier {
             Err(_) => Duration::ZERO,
         };
         if !ttl.is_zero() {
-            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            if cache.len() >= CACHE_CAPACITY {
-                let now = Instant::now();
-                cache.retain(|_, c| c.until > now);
-                if cache.len() >= CACHE_CAPACITY {
-                    // Still full of live entries: start over rather than grow.
-                    cache.clear();
-                }
-            }
-            cache.insert(
+            self.cache.insert(
                 key,
                 Cached {
                     outcome: outcome.clone(),
@@ -277,17 +243,6 @@ impl RemoteVerifier {
         }
         outcome
     }
-}
-
-/// The HTTP client for Supabase calls: `timeout` to connect and for the
-/// whole exchange, no redirects followed.
-pub(crate) fn supabase_client(timeout: Duration) -> Result<reqwest::Client, AuthError> {
-    reqwest::Client::builder()
-        .connect_timeout(timeout)
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|_| AuthError::Unavailable("http client"))
 }
 
 fn token_key(token: &str) -> [u8; 32] {
@@ -307,4 +262,126 @@ fn token_lifetime(token: &str) -> Option<Duration> {
     let exp = claims.get("exp")?.as_u64()?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(exp.saturating_sub(now)))
+}
+
+#[cfg(test)]
+mod tests {
+    // Test helpers may unwrap: a panic is a failing test.
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use alphaguard_test_support::{FakeSupabase, FakeUser, SupabaseMode};
+
+    fn verifier(fake: &FakeSupabase, timeout: Duration) -> RemoteVerifier {
+        RemoteVerifier::new(
+            &fake.url(),
+            Some(SecretString::new(fake.anon_key())),
+            timeout,
+            Duration::from_secs(30),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_check_leaves_no_flight_behind() {
+        let fake = FakeSupabase::start().await;
+        fake.set_mode(SupabaseMode::Hang);
+        let v = Arc::new(verifier(&fake, Duration::from_secs(30)));
+
+        // One request, cancelled by its caller's deadline while Supabase
+        // stalls.
+        let cancelled = tokio::time::timeout(Duration::from_millis(150), v.verify("stalled")).await;
+        assert!(
+            cancelled.is_err(),
+            "Supabase hangs: the check cannot finish"
+        );
+        assert_eq!(fake.requests(), 1);
+        assert_eq!(v.in_flight_len(), 0);
+
+        // Five requests share one flight; it stays until the last of them
+        // is cancelled.
+        let tasks: Vec<_> = (0..5)
+            .map(|_| {
+                let v = Arc::clone(&v);
+                tokio::spawn(async move { v.verify("stalled-too").await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(fake.requests(), 2, "one request for five checks");
+        assert_eq!(v.in_flight_len(), 1);
+        let last = tasks.len() - 1;
+        for (n, task) in tasks.into_iter().enumerate() {
+            task.abort();
+            assert!(task.await.unwrap_err().is_cancelled());
+            let expected = usize::from(n < last);
+            assert_eq!(v.in_flight_len(), expected, "after cancelling {}", n + 1);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_waiter_takes_over_when_the_first_check_is_cancelled() {
+        let fake = FakeSupabase::start().await;
+        fake.set_mode(SupabaseMode::Slow);
+        let token = fake.sign_in(&FakeUser::email(
+            "7f0c0c52-6a4b-4a9b-9d0b-2b6b1f0f6a11",
+            "alice@example.com",
+        ));
+        let v = Arc::new(verifier(&fake, Duration::from_secs(3)));
+        let first = {
+            let (v, token) = (Arc::clone(&v), token.clone());
+            tokio::spawn(async move { v.verify(&token).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let second = {
+            let (v, token) = (Arc::clone(&v), token.clone());
+            tokio::spawn(async move { v.verify(&token).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        first.abort();
+        let who = second.await.unwrap().unwrap();
+        assert_eq!(who.email.as_deref(), Some("alice@example.com"));
+        assert_eq!(v.in_flight_len(), 0);
+        // Now cached.
+        let before = fake.requests();
+        v.verify(&token).await.unwrap();
+        assert_eq!(fake.requests(), before);
+    }
+
+    #[tokio::test]
+    async fn a_full_cache_keeps_the_users_it_keeps_seeing() {
+        let fake = FakeSupabase::start().await;
+        let mut v = verifier(&fake, Duration::from_secs(3));
+        let capacity = 64;
+        v.cache = quick_cache::sync::Cache::new(capacity);
+        let user = |n: usize| {
+            let token = format!("token-{n}");
+            let who = FakeUser::email(&format!("user-{n}"), &format!("u{n}@example.com"));
+            fake.add_user(&token, fake.user_json(&who));
+            token
+        };
+        let regulars: Vec<String> = (0..8).map(user).collect();
+        for token in &regulars {
+            v.verify(token).await.unwrap();
+        }
+        // A flood of new tokens, four times the capacity, while the
+        // regular users keep making requests.
+        for batch in 0..32 {
+            for n in 0..8 {
+                let token = user(1000 + batch * 8 + n);
+                v.verify(&token).await.unwrap();
+            }
+            for token in &regulars {
+                v.verify(token).await.unwrap();
+            }
+        }
+        assert!(v.cache.len() <= capacity, "{}", v.cache.len());
+        // The regulars were never dropped: no request for them since the
+        // first (the old cache emptied itself when full).
+        let before = fake.requests();
+        for token in &regulars {
+            v.verify(token).await.unwrap();
+        }
+        assert_eq!(fake.requests(), before);
+        assert_eq!(before, regulars.len() + 32 * 8);
+    }
 }

@@ -35,6 +35,7 @@ fn authenticator(fake: &FakeSupabase, mode: &str, api_key: bool) -> Authenticato
         "SUPABASE_ANON_KEY" => Some(anon.clone()),
         "SUPABASE_JWT_MODE" => Some(mode.to_owned()),
         "SUPABASE_JWT_SECRET" => Some(secret.clone()),
+        "SUPABASE_DISCORD_ID_CLAIM" => Some("discord_id".to_owned()),
         "SUPABASE_TIMEOUT_MS" => Some("400".to_owned()),
         "API_KEY" if api_key => Some(format!("old-key-0123456789abcdef,{KEY}")),
         _ => None,
@@ -54,6 +55,8 @@ fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
 #[tokio::test]
 async fn jwt_first_then_api_key_in_both_modes() {
     let fake = FakeSupabase::start().await;
+    // Local mode reads the Discord id from the hook's claim.
+    fake.enable_discord_id_hook();
     let token = fake.sign_in(&alice());
     for mode in ["remote", "local"] {
         let auth = authenticator(&fake, mode, true);
@@ -242,4 +245,74 @@ async fn the_layer_strips_authenticates_and_refuses() {
         .unwrap();
     assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(!unavailable.headers().contains_key("www-authenticate"));
+}
+
+#[tokio::test]
+async fn the_owner_layer_admits_owners_only() {
+    use alphaguard_auth::IdList;
+    use alphaguard_auth::layer::OwnerLayer;
+
+    let fake = FakeSupabase::start().await;
+    fake.enable_discord_id_hook();
+    let owners = IdList::parse("123456789012345678").unwrap();
+    let admin = |auth: Authenticator| {
+        ServiceBuilder::new()
+            .layer(AuthLayer::new(Arc::new(auth)))
+            .layer(OwnerLayer::new(owners.clone()))
+            .service(service_fn(echo))
+    };
+    let request = |pairs: &[(&str, String)]| {
+        let mut builder = Request::post("/api/admin/secrets/clear-cache");
+        for (k, v) in pairs {
+            builder = builder.header(*k, v);
+        }
+        builder.body(Full::new(Bytes::new())).unwrap()
+    };
+    let owner = fake.sign_in(&alice());
+    let other = fake.sign_in(&FakeUser::discord(
+        "11111111-2222-4333-8444-555555555555",
+        "bob@example.com",
+        222_222_222_222_222_222,
+    ));
+    for mode in ["remote", "local"] {
+        let app = admin(authenticator(&fake, mode, true));
+        let ok = app
+            .clone()
+            .oneshot(request(&[("authorization", format!("Bearer {owner}"))]))
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), StatusCode::OK, "{mode}");
+
+        for who in [
+            ("authorization", format!("Bearer {other}")),
+            ("x-api-key", KEY.to_owned()),
+        ] {
+            let refused = app.clone().oneshot(request(&[who])).await.unwrap();
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{mode}");
+            assert!(!refused.headers().contains_key("www-authenticate"));
+            let body = refused.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(&body[..], br#"{"error":"forbidden"}"#);
+        }
+        // A spoofed X-Discord-Id is stripped before anything reads it.
+        let spoofed = app
+            .clone()
+            .oneshot(request(&[
+                ("x-api-key", KEY.to_owned()),
+                ("x-discord-id", "123456789012345678".to_owned()),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(spoofed.status(), StatusCode::FORBIDDEN);
+    }
+
+    // Without an AuthLayer in front there is no identity: 401, fail closed.
+    let bare = ServiceBuilder::new()
+        .layer(OwnerLayer::new(owners.clone()))
+        .service(service_fn(echo));
+    let refused = bare
+        .oneshot(request(&[("authorization", format!("Bearer {owner}"))]))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(refused.headers()["www-authenticate"], "Bearer");
 }

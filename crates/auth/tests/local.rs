@@ -58,7 +58,9 @@ fn unauthorized(result: Result<alphaguard_auth::Identity, AuthError>) -> &'stati
 #[tokio::test]
 async fn es256_rs256_and_legacy_hs256_tokens_yield_the_identity() {
     let fake = FakeSupabase::start().await;
-    let v = verifier(&fake, true);
+    fake.enable_discord_id_hook();
+    let v = verifier(&fake, true)
+        .with_discord_id_claim(alphaguard_auth::ClaimPath::parse("discord_id").unwrap());
     let claims = fake.claims(&alice());
     for token in [
         fake.mint(&claims),

@@ -47,6 +47,7 @@ struct State {
     current: String,
     jwks_max_age: u64,
     next_kid: usize,
+    discord_hook: bool,
 }
 
 /// A loopback stand-in for Supabase Auth.
@@ -211,6 +212,7 @@ impl FakeSupabase {
                 current: "es256-1".to_owned(),
                 jwks_max_age: 600,
                 next_kid: 2,
+                discord_hook: false,
             })),
             requests: Arc::new(AtomicUsize::new(0)),
             jwks_requests: Arc::new(AtomicUsize::new(0)),
@@ -250,8 +252,18 @@ impl FakeSupabase {
         self.jwt_secret.as_ref().clone()
     }
 
+    /// Enables the custom access token hook of the crate's README
+    /// (`public.custom_access_token_hook`): from now on [`Self::claims`]
+    /// carries a top-level `discord_id` claim (a string) copied from the
+    /// user's Discord identity, and none for users without one.
+    pub fn enable_discord_id_hook(&self) {
+        self.lock().discord_hook = true;
+    }
+
     /// The claims Supabase puts in an access token for `user`, valid for
-    /// an hour from now. Change them to build bad tokens.
+    /// an hour from now. Change them to build bad tokens. As Supabase does,
+    /// a Discord login's `user_metadata` carries the Discord id
+    /// (`provider_id`, `sub`): user-writable, so never an identity source.
     pub fn claims(&self, user: &FakeUser) -> serde_json::Value {
         let now = unix_now();
         let (provider, user_metadata) = match user.discord_id {
@@ -262,7 +274,7 @@ impl FakeSupabase {
             ),
             None => ("email", json!({"email": user.email})),
         };
-        json!({
+        let mut claims = json!({
             "iss": self.issuer(),
             "sub": user.id,
             "aud": "authenticated",
@@ -277,7 +289,11 @@ impl FakeSupabase {
             "amr": [{"method": "oauth", "timestamp": now}],
             "session_id": "5b0b8e5e-3b36-4e3c-9d59-000000000001",
             "is_anonymous": false
-        })
+        });
+        if let (true, Some(id)) = (self.lock().discord_hook, user.discord_id) {
+            claims["discord_id"] = json!(id.to_string());
+        }
+        claims
     }
 
     /// Signs `claims` with the current signing key (ES256 unless rotated),

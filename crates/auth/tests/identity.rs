@@ -1,0 +1,234 @@
+//! Where the Discord id comes from, attacked in both modes against a
+//! loopback Supabase Auth: `user_metadata` is writable by the user
+//! (`PUT /auth/v1/user`), so nothing in it may make anyone an owner.
+
+// Test helpers may unwrap: a panic is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use alphaguard_auth::{AuthError, Authenticator, Config, Identity, require_owner};
+use alphaguard_test_support::{FakeSupabase, FakeUser};
+use http::{HeaderMap, HeaderValue};
+use serde_json::{Value, json};
+
+const OWNER: u64 = 123_456_789_012_345_678;
+const OWNER_TEXT: &str = "123456789012345678";
+
+fn alice() -> FakeUser {
+    FakeUser::discord(
+        "7f0c0c52-6a4b-4a9b-9d0b-2b6b1f0f6a11",
+        "alice@example.com",
+        OWNER,
+    )
+}
+
+fn mallory() -> FakeUser {
+    FakeUser::email(
+        "9a7d3f10-0000-4000-8000-00000000beef",
+        "mallory@example.com",
+    )
+}
+
+/// Everything a user can write into `user_metadata` to pass for the owner:
+/// the keys Supabase fills for Discord logins, and keys named like the
+/// server-controlled claims, nested and dotted.
+fn spoofed_metadata() -> Value {
+    json!({
+        "provider_id": OWNER_TEXT,
+        "sub": OWNER_TEXT,
+        "discord_id": OWNER_TEXT,
+        "app_metadata": {"provider": "discord", "discord_id": OWNER_TEXT},
+        "app_metadata.discord_id": OWNER_TEXT,
+        "identities": [{"provider": "discord", "id": OWNER_TEXT,
+                        "identity_data": {"provider_id": OWNER_TEXT, "sub": OWNER_TEXT}}],
+        "full_name": "mallory"
+    })
+}
+
+fn authenticator(fake: &FakeSupabase, mode: &str, claim: Option<&str>) -> (Authenticator, Config) {
+    let url = fake.url();
+    let anon = fake.anon_key();
+    let secret = fake.jwt_secret();
+    let config = Config::from_lookup(|var| match var {
+        "SUPABASE_URL" => Some(url.clone()),
+        "SUPABASE_ANON_KEY" => Some(anon.clone()),
+        "SUPABASE_JWT_MODE" => Some(mode.to_owned()),
+        "SUPABASE_JWT_SECRET" => Some(secret.clone()),
+        "SUPABASE_DISCORD_ID_CLAIM" => claim.map(str::to_owned),
+        "OWNER_IDS" => Some(OWNER_TEXT.to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    (Authenticator::from_config(&config).unwrap(), config)
+}
+
+async fn who(auth: &Authenticator, token: &str) -> Identity {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "authorization",
+        HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+    );
+    auth.authenticate(&headers).await.unwrap()
+}
+
+fn refused(identity: &Identity, config: &Config) -> &'static str {
+    match require_owner(identity, &config.owners) {
+        Err(AuthError::Forbidden(reason)) => reason,
+        other => panic!("expected 403, got {other:?} for {identity:?}"),
+    }
+}
+
+#[tokio::test]
+async fn remote_mode_takes_the_discord_id_from_identities_only() {
+    let fake = FakeSupabase::start().await;
+    let (auth, config) = authenticator(&fake, "remote", None);
+
+    // The owner, with the Discord identity Supabase linked at login.
+    let token = fake.sign_in(&alice());
+    let owner = who(&auth, &token).await;
+    assert_eq!(owner.discord_id, Some(OWNER));
+    assert_eq!(require_owner(&owner, &config.owners), Ok(()));
+
+    // The attack: a Discord-provider user with no linked Discord identity,
+    // whose user_metadata names the owner's id every way it can.
+    let mut attacks = Vec::new();
+    let mut user = fake.user_json(&mallory());
+    user["app_metadata"] = json!({"provider": "discord", "providers": ["discord"]});
+    user["user_metadata"] = spoofed_metadata();
+    attacks.push(user.clone());
+    // ... with an e-mail identity whose identity_data carries the id.
+    user["identities"] = json!([{
+        "identity_id": "0b1e3c52-0000-4000-8000-0000000000aa",
+        "id": OWNER_TEXT,
+        "user_id": "9a7d3f10-0000-4000-8000-00000000beef",
+        "identity_data": {"sub": OWNER_TEXT, "provider_id": OWNER_TEXT, "email": "mallory@example.com"},
+        "provider": "email"
+    }]);
+    attacks.push(user.clone());
+    // ... with two Discord identities naming different accounts: unclear,
+    // so none.
+    user["identities"] = json!([
+        {"id": OWNER_TEXT, "provider": "discord", "identity_data": {"sub": OWNER_TEXT}},
+        {"id": "222222222222222222", "provider": "discord", "identity_data": {"sub": "222222222222222222"}}
+    ]);
+    attacks.push(user);
+    for (n, user) in attacks.into_iter().enumerate() {
+        let token = fake.mint(&fake.claims(&mallory()));
+        fake.add_user(&token, user);
+        let identity = who(&auth, &token).await;
+        assert_eq!(identity.discord_id, None, "attack {n}");
+        assert_eq!(
+            refused(&identity, &config),
+            "no verified discord id",
+            "attack {n}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn local_mode_without_the_claim_has_no_discord_ids() {
+    let fake = FakeSupabase::start().await;
+    let (auth, config) = authenticator(&fake, "local", None);
+    // A genuine Discord login: Supabase puts the id in user_metadata,
+    // which is not a trusted source, so the owner is not recognised.
+    let claims = fake.claims(&alice());
+    assert_eq!(claims["user_metadata"]["provider_id"], OWNER_TEXT);
+    for token in [fake.mint(&claims), fake.mint_hs256(&claims)] {
+        let identity = who(&auth, &token).await;
+        assert_eq!(identity.discord_id, None);
+        assert_eq!(refused(&identity, &config), "no verified discord id");
+    }
+    // The attack of the issue: HS256 with the metadata of a Discord login.
+    let mut claims = fake.claims(&mallory());
+    claims["app_metadata"] = json!({"provider": "discord", "providers": ["discord"]});
+    claims["user_metadata"] = spoofed_metadata();
+    let identity = who(&auth, &fake.mint_hs256(&claims)).await;
+    assert_eq!(identity.discord_id, None);
+    assert_eq!(refused(&identity, &config), "no verified discord id");
+}
+
+#[tokio::test]
+async fn local_mode_reads_only_the_claim_the_server_controls() {
+    let fake = FakeSupabase::start().await;
+    for path in ["app_metadata.discord_id", "discord_id"] {
+        let (auth, config) = authenticator(&fake, "local", Some(path));
+        let set = |claims: &mut Value, value: Value| match path {
+            "discord_id" => claims["discord_id"] = value,
+            _ => claims["app_metadata"]["discord_id"] = value,
+        };
+
+        // The server wrote the claim: the owner is recognised, whichever
+        // key signed the token.
+        let mut claims = fake.claims(&alice());
+        set(&mut claims, json!(OWNER_TEXT));
+        for token in [
+            fake.mint(&claims),
+            fake.mint_rs256(&claims),
+            fake.mint_hs256(&claims),
+        ] {
+            let identity = who(&auth, &token).await;
+            assert_eq!(identity.discord_id, Some(OWNER), "{path}");
+            assert_eq!(require_owner(&identity, &config.owners), Ok(()), "{path}");
+        }
+        // A JSON integer is read as well.
+        set(&mut claims, json!(OWNER));
+        assert_eq!(
+            who(&auth, &fake.mint(&claims)).await.discord_id,
+            Some(OWNER)
+        );
+
+        // The attack: the claim absent, the owner's id everywhere the user
+        // can write, including user_metadata keys named like the claim.
+        let mut claims = fake.claims(&mallory());
+        claims["app_metadata"] = json!({"provider": "discord", "providers": ["discord"]});
+        claims["user_metadata"] = spoofed_metadata();
+        for token in [fake.mint(&claims), fake.mint_hs256(&claims)] {
+            let identity = who(&auth, &token).await;
+            assert_eq!(identity.discord_id, None, "{path}");
+            assert_eq!(
+                refused(&identity, &config),
+                "no verified discord id",
+                "{path}"
+            );
+        }
+
+        // A claim that is there but is not a Discord id gives none.
+        for bad in [
+            json!("0123456789012345678"),
+            json!("+123456789012345678"),
+            json!("0"),
+            json!(0),
+            json!(-5),
+            json!(1.5),
+            json!(""),
+            json!("123456789012345678 "),
+            json!([OWNER_TEXT]),
+            json!({"id": OWNER_TEXT}),
+            json!(null),
+            json!(true),
+        ] {
+            let mut claims = fake.claims(&alice());
+            set(&mut claims, bad.clone());
+            assert_eq!(
+                who(&auth, &fake.mint(&claims)).await.discord_id,
+                None,
+                "{path} = {bad}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_readme_hook_gives_the_owner_their_id_in_local_mode() {
+    let fake = FakeSupabase::start().await;
+    fake.enable_discord_id_hook();
+    let (auth, config) = authenticator(&fake, "local", Some("discord_id"));
+    let owner = who(&auth, &fake.sign_in(&alice())).await;
+    assert_eq!(owner.discord_id, Some(OWNER));
+    assert_eq!(require_owner(&owner, &config.owners), Ok(()));
+    // An e-mail user gets no claim from the hook, whatever their metadata.
+    let mut claims = fake.claims(&mallory());
+    claims["user_metadata"] = spoofed_metadata();
+    assert!(claims.get("discord_id").is_none());
+    let identity = who(&auth, &fake.mint(&claims)).await;
+    assert_eq!(refused(&identity, &config), "no verified discord id");
+}
