@@ -65,6 +65,7 @@ variables! {
         supabase_jwt_secret = "SUPABASE_JWT_SECRET": "Legacy HS256 secret, for local mode",
         supabase_timeout_ms = "SUPABASE_TIMEOUT_MS": "Timeout of Supabase calls [default: 3000]",
         supabase_cache_ttl_secs = "SUPABASE_CACHE_TTL_SECS": "Longest a remotely verified token is cached [default: 30]",
+        supabase_discord_id_claim = "SUPABASE_DISCORD_ID_CLAIM": "Local mode: the server-controlled claim holding the Discord id (for example app_metadata.discord_id); user_metadata is never read",
         owner_ids = "OWNER_IDS": "Owner Discord user ids, comma-separated: the only callers of /api/admin/...",
         admin_role_id = "ADMIN_ROLE_ID": "Admin Discord role ids, comma-separated: validated for the bot that shares this environment; the gateway has no verified source of guild roles and grants nothing by role",
     }
@@ -108,6 +109,8 @@ variables! {
         google_secret_cache_ttl_secs = "GOOGLE_SECRET_CACHE_TTL_SECS": "How long the credentials are cached [default: 3600]",
         google_secret_stale_if_error_secs = "GOOGLE_SECRET_STALE_IF_ERROR_SECS": "How old cached credentials may be served while Secret Manager fails [default: 21600]",
         google_secret_retry_deadline_secs = "GOOGLE_SECRET_RETRY_DEADLINE_SECS": "How long Secret Manager 429/503 are retried [default: 60]",
+        iam_endpoint = "IAM_ENDPOINT": "IAM API base URL, for the service-account key age check [default: iam.googleapis.com, HTTPS]",
+        key_max_age_days = "KEY_MAX_AGE_DAYS": "Oldest a service-account key may be before doctor fails [default: 90]",
         drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
         drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
         drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
