@@ -114,7 +114,8 @@ variables! {
         drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
         drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
         drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
-        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies)",
+        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies): https, or http to loopback only",
+        drive_max_file_bytes = "DRIVE_MAX_FILE_BYTES": "Largest file the Drive mirror downloads [default: 1073741824]",
     }
 }
 
@@ -207,6 +208,8 @@ pub fn run() -> ExitCode {
             }
         };
         let bound = listener.local_addr().map_or(bind, |a| a);
+        // Installed before "listening": a SIGTERM from then on is a clean stop.
+        let shutdown = shutdown_signal();
         tracing::info!(addr = %bound, "alphaguard listening");
         let metrics_task = match metrics_bind {
             Some(addr) => match tokio::net::TcpListener::bind(addr).await {
@@ -224,7 +227,7 @@ pub fn run() -> ExitCode {
             },
             None => None,
         };
-        serve(listener, app, limits, shutdown_signal()).await;
+        serve(listener, app, limits, shutdown).await;
         if let Some(task) = metrics_task {
             task.abort();
         }
