@@ -55,7 +55,7 @@ variables! {
         max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
         max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
         shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
-        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (https://app.example.com) a browser may call from, comma-separated; unset = no CORS headers",
+        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (like `https://app.example.com`) a browser may call from, comma-separated; unset = no CORS headers",
     }
     "Authentication" {
         api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
