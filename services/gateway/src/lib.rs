@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod conn;
 pub mod drive;
 pub mod forward;
 mod handlers;
