@@ -128,6 +128,9 @@ impl Close {
     }
 }
 
+/// The longest a connection the server closes may take to finish.
+const CLOSE_DRAIN: Duration = Duration::from_secs(1);
+
 /// Where the server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -207,6 +210,11 @@ pub(crate) async fn run(
     mut phase: watch::Receiver<Phase>,
 ) {
     let limits = &shared.limits;
+    // A connection the server closes (GOAWAY on HTTP/2) gets this long to
+    // finish what is in flight: the 408 of a late body, nothing for an
+    // idle one; a client that does not answer GOAWAY's PING is not waited
+    // for.
+    let drain = limits.write_timeout.min(CLOSE_DRAIN);
     let io = TokioIo::new(ConnIo::new(
         stream,
         Arc::clone(&state),
@@ -286,7 +294,7 @@ pub(crate) async fn run(
             }
             why.count();
             conn.as_mut().graceful_shutdown();
-            closing = Some(now + limits.write_timeout);
+            closing = Some(now + drain);
             continue;
         }
         if let Some((at, why)) = state.deadline(limits.header_read_timeout, limits.idle_timeout)
@@ -299,7 +307,7 @@ pub(crate) async fn run(
                 break;
             }
             conn.as_mut().graceful_shutdown();
-            closing = Some(now + limits.write_timeout);
+            closing = Some(now + drain);
         }
     }
     if state.write_timed_out() {
