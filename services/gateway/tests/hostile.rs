@@ -304,9 +304,10 @@ async fn http2_prefaces_and_settings_alone_do_not_hold_a_connection() {
                     return opened.elapsed();
                 }
                 let mut buf = [0u8; 1024];
-                match tokio::time::timeout(Duration::from_millis(100), s.read(&mut buf)).await {
-                    Ok(Ok(0) | Err(_)) => return opened.elapsed(),
-                    _ => {}
+                if let Ok(Ok(0) | Err(_)) =
+                    tokio::time::timeout(Duration::from_millis(100), s.read(&mut buf)).await
+                {
+                    return opened.elapsed();
                 }
                 if opened.elapsed() > Duration::from_secs(4) {
                     return opened.elapsed();
