@@ -51,9 +51,18 @@ variables! {
         bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080]",
         app_env = "APP_ENV": "`development` or `production` [default: development]",
         strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
-        header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time a client has to send a request head [default: 10000]",
-        max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
-        max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
+        header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time from accept to a complete request head, whatever the protocol (an HTTP/2 preface or SETTINGS alone does not count), and from the first byte of a later HTTP/1 head to its end; then the connection is closed [default: 10000]",
+        body_read_timeout_ms = "BODY_READ_TIMEOUT_MS": "Time a request body has to arrive, from its head; a late body gets 408 and the connection closes [default: 30000]",
+        idle_timeout_ms = "IDLE_TIMEOUT_MS": "Time a connection may stay open with no request in flight (HTTP/1 keep-alive, HTTP/2) [default: 75000]",
+        write_timeout_ms = "WRITE_TIMEOUT_MS": "Time a write to a client may stay blocked; a client that stops reading is dropped [default: 30000]",
+        max_header_bytes = "MAX_HEADER_BYTES": "Largest request head, and the HTTP/2 header list size [default: 16384]",
+        max_connections = "MAX_CONNECTIONS": "Connections open at once; near it idle keep-alive connections are closed first, past it new ones are closed at accept [default: 4096]",
+        max_connections_per_client = "MAX_CONNECTIONS_PER_CLIENT": "Connections one client address may hold (IPv6 by RATE_LIMIT_IPV6_PREFIX; TRUSTED_PROXIES exempt); more are closed at accept [default: 256]",
+        http2_keepalive_interval_ms = "HTTP2_KEEPALIVE_INTERVAL_MS": "HTTP/2: a PING is sent after this long without a frame from the client [default: 30000]",
+        http2_keepalive_timeout_ms = "HTTP2_KEEPALIVE_TIMEOUT_MS": "HTTP/2: a PING unanswered this long closes the connection [default: 10000]",
+        http2_max_concurrent_streams = "HTTP2_MAX_CONCURRENT_STREAMS": "HTTP/2: streams open at once per connection [default: 100]",
+        http2_max_frame_size = "HTTP2_MAX_FRAME_SIZE": "HTTP/2: largest frame payload read, 16384 to 16777215 [default: 16384]",
+        http2_max_resets = "HTTP2_MAX_RESETS": "HTTP/2: streams a client may cancel (rapid reset) before its connection is closed, once they are also over half its streams; and the resets its protocol errors may cost [default: 100]",
         shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
         cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (like `https://app.example.com`) a browser may call from, comma-separated; unset = no CORS headers",
     }
@@ -191,7 +200,7 @@ pub fn run() -> ExitCode {
     };
     runtime.block_on(async move {
         let bind = settings.bind;
-        let limits = settings.server;
+        let limits = settings.server.clone();
         let metrics_bind = settings.metrics_bind;
         let app = match App::build(settings).await {
             Ok(app) => Arc::new(app),

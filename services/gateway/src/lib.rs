@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod cli;
+pub mod conn;
 pub mod drive;
 pub mod forward;
 mod handlers;
