@@ -126,7 +126,8 @@ fn report_labelled(
     let mut all = (0, 0);
     let mut all_benign = (0, 0);
     for item in items {
-        let blocked = guard.check_as(&item.text, channel(&item.channel)).verdict == Verdict::Block;
+        let report = guard.check_as(&item.text, channel(&item.channel));
+        let blocked = report.verdict == Verdict::Block;
         if item.attack {
             for (tally, key) in [
                 (&mut by_family, &item.family),
@@ -159,6 +160,11 @@ fn report_labelled(
                 "{what} [{} {} {}]: {head:?}",
                 item.family, item.channel, item.source
             );
+            for f in &report.findings {
+                let matched = report.normalized.get(f.span.clone()).unwrap_or("");
+                let matched: String = matched.chars().take(120).collect();
+                println!("    {:?} {:.2} {matched:?}", f.kind, f.score);
+            }
         }
     }
     let ratio = |(hit, n): (usize, usize)| hit as f64 / n.max(1) as f64;
