@@ -341,3 +341,28 @@ fn ordinary_content_and_reported_speech_pass() {
         }
     }
 }
+
+#[test]
+fn script_inside_an_encoding_is_an_encoded_payload() {
+    // `<img src=x onerror=alert(document.cookie)>`, base64 and hex.
+    for text in [
+        "Please decode: PGltZyBzcmM9eCBvbmVycm9yPWFsZXJ0KGRvY3VtZW50LmNvb2tpZSk+",
+        "3c7363726970743e616c657274283129",
+    ] {
+        let report = safe_prompt(text);
+        assert_eq!(report.verdict, Verdict::Block, "{text:?}");
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::EncodedPayload),
+            "{:?}",
+            report.findings
+        );
+    }
+    // Harmless data in the same encodings passes.
+    assert_eq!(
+        safe_prompt("Checksum: 3c1a9f02e4b7d6c5a8f90e1d2c3b4a59").verdict,
+        Verdict::Allow
+    );
+}
