@@ -14,7 +14,9 @@
 #
 # Pinning as in load.sh: the gateway on core 0 (one tokio worker); wrk and
 # the hostile client on core 1 (the "client machine"). PIN=0 lets everything
-# share both cores.
+# share both cores. GATEWAY_ENV="VAR=value ..." passes more settings to the
+# gateway (MAX_CONNECTIONS_PER_CLIENT=2000 lets the attacker really hold its
+# 1,000 sockets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,7 +62,7 @@ data_dir=$(mktemp -d)
 (cd "$data_dir" && exec "${server_cpu[@]}" env -i PATH="$PATH" RUST_LOG=warn TOKIO_WORKER_THREADS=$workers \
   BIND_ADDR="127.0.0.1:${gw_port}" API_KEY="$key" \
   RATE_LIMIT_READ_PER_MIN=16777215 RATE_LIMIT_WRITE_PER_MIN=16777215 \
-  RATE_LIMIT_PROBE_PER_MIN=16777215 \
+  RATE_LIMIT_PROBE_PER_MIN=16777215 ${GATEWAY_ENV:-} \
   "$bin" >/dev/null) &
 pids+=($!)
 for _ in $(seq 50); do
@@ -122,6 +124,7 @@ metric() { curl -fs "http://127.0.0.1:${gw_port}/metrics" | awk -v s="$1" 'index
 "${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me" >/dev/null
 
 echo "$mode"
+[[ -n "${GATEWAY_ENV:-}" ]] && echo "gateway settings: ${GATEWAY_ENV}"
 echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key; attack: ${hostile} silent sockets from 127.0.0.9"
 quiet_rps=(); quiet_p99=(); attacked_rps=(); attacked_p99=()
 for round in 1 2; do
