@@ -64,7 +64,7 @@ variables! {
         http2_max_frame_size = "HTTP2_MAX_FRAME_SIZE": "HTTP/2: largest frame payload read, 16384 to 16777215 [default: 16384]",
         http2_max_resets = "HTTP2_MAX_RESETS": "HTTP/2: streams a client may cancel (rapid reset) before its connection is closed, once they are also over half its streams; and the resets its protocol errors may cost [default: 100]",
         shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
-        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (https://app.example.com) a browser may call from, comma-separated; unset = no CORS headers",
+        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (like `https://app.example.com`) a browser may call from, comma-separated; unset = no CORS headers",
     }
     "Authentication" {
         api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
@@ -123,7 +123,8 @@ variables! {
         drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
         drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
         drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
-        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies)",
+        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies): https, or http to loopback only",
+        drive_max_file_bytes = "DRIVE_MAX_FILE_BYTES": "Largest file the Drive mirror downloads [default: 1073741824]",
     }
 }
 
@@ -216,6 +217,8 @@ pub fn run() -> ExitCode {
             }
         };
         let bound = listener.local_addr().map_or(bind, |a| a);
+        // Installed before "listening": a SIGTERM from then on is a clean stop.
+        let shutdown = shutdown_signal();
         tracing::info!(addr = %bound, "alphaguard listening");
         let metrics_task = match metrics_bind {
             Some(addr) => match tokio::net::TcpListener::bind(addr).await {
@@ -233,7 +236,7 @@ pub fn run() -> ExitCode {
             },
             None => None,
         };
-        serve(listener, app, limits, shutdown_signal()).await;
+        serve(listener, app, limits, shutdown).await;
         if let Some(task) = metrics_task {
             task.abort();
         }

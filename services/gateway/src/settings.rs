@@ -155,8 +155,9 @@ pub struct DriveSettings {
     pub dir: std::path::PathBuf,
     /// `DRIVE_SYNC_INTERVAL_SECS`.
     pub interval: Duration,
-    /// `DRIVE_API_ROOT_URL`: another Google API root (tests, proxies).
-    pub api_root: Option<String>,
+    /// `DRIVE_API_ROOT_URL` (https, or http to loopback) and
+    /// `DRIVE_MAX_FILE_BYTES`, read by the drive-sync crate.
+    pub config: alphaguard_drive_sync::DriveConfig,
 }
 
 /// `CORS_ALLOWED_ORIGINS`: exact origins a browser may call from.
@@ -279,6 +280,8 @@ impl Settings {
             Registry::from_lookup(&crate::webhooks::WEBHOOKS, lookup).map_err(|e| errors.extend(e));
         let google =
             alphaguard_gcp_secrets::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
+        let drive_config =
+            alphaguard_drive_sync::DriveConfig::from_lookup(lookup).map_err(|e| errors.extend(e));
 
         let mut vars = Vars::new(lookup);
         let bind = vars
@@ -349,13 +352,12 @@ impl Settings {
         let dir = vars.get("DRIVE_SYNC_DIR");
         let interval =
             Duration::from_secs(vars.number("DRIVE_SYNC_INTERVAL_SECS", 3600, 60..=7 * 86_400));
-        let api_root = vars.get("DRIVE_API_ROOT_URL");
         let drive = match (folder_id, dir) {
             (Some(folder_id), Some(dir)) => Some(DriveSettings {
                 folder_id,
                 dir: dir.into(),
                 interval,
-                api_root,
+                config: drive_config.clone().unwrap_or_default(),
             }),
             (None, None) => None,
             _ => {
