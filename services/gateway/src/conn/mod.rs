@@ -17,9 +17,9 @@
 //! between requests it would cut keep-alive connections at the header
 //! deadline instead of the idle one. A supervisor beside each connection
 //! keeps the deadlines instead, from what the connection's socket, requests
-//! and responses tell it through [`ConnState`](state::ConnState).
+//! and responses tell it through its `ConnState`.
 //!
-//! The connection budget ([`Registry`]) is counted from accept: a client
+//! The connection budget (`Registry`) is counted from accept: a client
 //! (its peer address, keyed like the rate limiter) holds at most
 //! `MAX_CONNECTIONS_PER_CLIENT`; near `MAX_CONNECTIONS` the connection idle
 //! longest is closed at each accept; past it a connection is accepted and
