@@ -825,6 +825,32 @@ async fn http2_limits_are_stated_and_enforced() {
     assert_eq!(refused, (7, 7), "REFUSED_STREAM on the fourth stream");
     health(gw.addr).await;
 
+    // A head over the header list size is refused on its stream (431 or a
+    // reset), and the connection goes on.
+    let mut big = head_block("GET", "/health");
+    big.extend([0x00, 5]);
+    big.extend(b"x-big");
+    // 10000 as an HPACK integer with a 7-bit prefix: 127, then 9873.
+    big.extend([0x7f, 0x91, 0x4d]);
+    big.extend(std::iter::repeat_n(b'a', 10_000));
+    s.write_all(&frame(HEADERS, END_STREAM | END_HEADERS, 9, &big))
+        .await
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let (kind, _, id, payload) = read_frame(&mut s).await.unwrap();
+            if id == 9 && (kind == RST_STREAM || kind == HEADERS) {
+                return (kind, payload);
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        answer.0 == RST_STREAM || answer.1.windows(3).any(|w| w == b"431"),
+        "an oversized head was served: {answer:?}"
+    );
+
     // A frame over the size the server reads ends the connection
     // (FRAME_SIZE_ERROR); one within it (an unknown type, ignored) does not.
     s.write_all(&frame(0xfa, 0, 0, &[0; 19_000])).await.unwrap();
