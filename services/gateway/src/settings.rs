@@ -498,6 +498,77 @@ mod tests {
     }
 
     #[test]
+    fn server_limits_have_defaults_bounds_and_the_limiter_resolver() {
+        let s = settings(&[]).unwrap().server;
+        let d = ServerLimits::default();
+        assert_eq!(
+            (
+                s.header_read_timeout,
+                s.body_read_timeout,
+                s.idle_timeout,
+                s.write_timeout
+            ),
+            (
+                Duration::from_secs(10),
+                Duration::from_secs(30),
+                Duration::from_secs(75),
+                Duration::from_secs(30)
+            )
+        );
+        assert_eq!(
+            (s.max_connections, s.max_connections_per_client),
+            (d.max_connections, 256)
+        );
+        assert_eq!(
+            (
+                s.http2_keepalive_interval,
+                s.http2_keepalive_timeout,
+                s.http2_max_concurrent_streams,
+                s.http2_max_frame_size,
+                s.http2_max_resets
+            ),
+            (
+                Duration::from_secs(30),
+                Duration::from_secs(10),
+                100,
+                16_384,
+                100
+            )
+        );
+        let err = settings(&[
+            ("BODY_READ_TIMEOUT_MS", "50"),
+            ("IDLE_TIMEOUT_MS", "x"),
+            ("WRITE_TIMEOUT_MS", "0"),
+            ("MAX_CONNECTIONS_PER_CLIENT", "0"),
+            ("HTTP2_MAX_FRAME_SIZE", "16383"),
+            ("HTTP2_MAX_CONCURRENT_STREAMS", "0"),
+            ("HTTP2_MAX_RESETS", "0"),
+            ("HTTP2_KEEPALIVE_INTERVAL_MS", "-1"),
+            ("HTTP2_KEEPALIVE_TIMEOUT_MS", "99"),
+        ])
+        .unwrap_err();
+        for var in [
+            "BODY_READ_TIMEOUT_MS",
+            "IDLE_TIMEOUT_MS",
+            "WRITE_TIMEOUT_MS",
+            "MAX_CONNECTIONS_PER_CLIENT",
+            "HTTP2_MAX_FRAME_SIZE",
+            "HTTP2_MAX_CONCURRENT_STREAMS",
+            "HTTP2_MAX_RESETS",
+            "HTTP2_KEEPALIVE_INTERVAL_MS",
+            "HTTP2_KEEPALIVE_TIMEOUT_MS",
+        ] {
+            assert!(err.mentions(var), "{var} missing from {err}");
+        }
+        // The per-client cap keys clients as the limiter does.
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8")])
+            .unwrap()
+            .server;
+        assert!(s.resolver.is_trusted("10.1.2.3".parse().unwrap()));
+        assert!(!s.resolver.is_trusted("192.0.2.1".parse().unwrap()));
+    }
+
+    #[test]
     fn upstream_urls() {
         assert!(valid_upstream("http://127.0.0.1:9000"));
         assert!(valid_upstream("https://api.example.com/base"));
