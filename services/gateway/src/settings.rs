@@ -79,7 +79,9 @@ impl Default for ServerLimits {
             max_header_bytes: 16 * 1024,
             max_connections: 4096,
             max_connections_per_client: 256,
-            resolver: alphaguard_rate_limit::ClientIpResolver::default(),
+            // No trusted proxy, IPv6 by /64 (the derived Default would key
+            // every IPv6 client alike).
+            resolver: alphaguard_rate_limit::ClientIpResolver::new([]),
             http2_keepalive_interval: Duration::from_secs(30),
             http2_keepalive_timeout: Duration::from_secs(10),
             http2_max_concurrent_streams: 100,
@@ -560,6 +562,10 @@ mod tests {
         ] {
             assert!(err.mentions(var), "{var} missing from {err}");
         }
+        // IPv6 clients by /64, by default too.
+        let key = |ip: &str| d.resolver.key_of(ip.parse().unwrap());
+        assert_eq!(key("2001:db8::1"), key("2001:db8::2"));
+        assert_ne!(key("2001:db8::1"), key("2001:db8:0:1::1"));
         // The per-client cap keys clients as the limiter does.
         let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8")])
             .unwrap()
