@@ -79,7 +79,9 @@ impl Default for ServerLimits {
             max_header_bytes: 16 * 1024,
             max_connections: 4096,
             max_connections_per_client: 256,
-            resolver: alphaguard_rate_limit::ClientIpResolver::default(),
+            // No trusted proxy, IPv6 by /64 (the derived Default would key
+            // every IPv6 client alike).
+            resolver: alphaguard_rate_limit::ClientIpResolver::new([]),
             http2_keepalive_interval: Duration::from_secs(30),
             http2_keepalive_timeout: Duration::from_secs(10),
             http2_max_concurrent_streams: 100,
@@ -495,6 +497,81 @@ mod tests {
             let err = settings(&[("CORS_ALLOWED_ORIGINS", bad)]).unwrap_err();
             assert!(err.mentions("CORS_ALLOWED_ORIGINS"), "{bad}");
         }
+    }
+
+    #[test]
+    fn server_limits_have_defaults_bounds_and_the_limiter_resolver() {
+        let s = settings(&[]).unwrap().server;
+        let d = ServerLimits::default();
+        assert_eq!(
+            (
+                s.header_read_timeout,
+                s.body_read_timeout,
+                s.idle_timeout,
+                s.write_timeout
+            ),
+            (
+                Duration::from_secs(10),
+                Duration::from_secs(30),
+                Duration::from_secs(75),
+                Duration::from_secs(30)
+            )
+        );
+        assert_eq!(
+            (s.max_connections, s.max_connections_per_client),
+            (d.max_connections, 256)
+        );
+        assert_eq!(
+            (
+                s.http2_keepalive_interval,
+                s.http2_keepalive_timeout,
+                s.http2_max_concurrent_streams,
+                s.http2_max_frame_size,
+                s.http2_max_resets
+            ),
+            (
+                Duration::from_secs(30),
+                Duration::from_secs(10),
+                100,
+                16_384,
+                100
+            )
+        );
+        let err = settings(&[
+            ("BODY_READ_TIMEOUT_MS", "50"),
+            ("IDLE_TIMEOUT_MS", "x"),
+            ("WRITE_TIMEOUT_MS", "0"),
+            ("MAX_CONNECTIONS_PER_CLIENT", "0"),
+            ("HTTP2_MAX_FRAME_SIZE", "16383"),
+            ("HTTP2_MAX_CONCURRENT_STREAMS", "0"),
+            ("HTTP2_MAX_RESETS", "0"),
+            ("HTTP2_KEEPALIVE_INTERVAL_MS", "-1"),
+            ("HTTP2_KEEPALIVE_TIMEOUT_MS", "99"),
+        ])
+        .unwrap_err();
+        for var in [
+            "BODY_READ_TIMEOUT_MS",
+            "IDLE_TIMEOUT_MS",
+            "WRITE_TIMEOUT_MS",
+            "MAX_CONNECTIONS_PER_CLIENT",
+            "HTTP2_MAX_FRAME_SIZE",
+            "HTTP2_MAX_CONCURRENT_STREAMS",
+            "HTTP2_MAX_RESETS",
+            "HTTP2_KEEPALIVE_INTERVAL_MS",
+            "HTTP2_KEEPALIVE_TIMEOUT_MS",
+        ] {
+            assert!(err.mentions(var), "{var} missing from {err}");
+        }
+        // IPv6 clients by /64, by default too.
+        let key = |ip: &str| d.resolver.key_of(ip.parse().unwrap());
+        assert_eq!(key("2001:db8::1"), key("2001:db8::2"));
+        assert_ne!(key("2001:db8::1"), key("2001:db8:0:1::1"));
+        // The per-client cap keys clients as the limiter does.
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8")])
+            .unwrap()
+            .server;
+        assert!(s.resolver.is_trusted("10.1.2.3".parse().unwrap()));
+        assert!(!s.resolver.is_trusted("192.0.2.1".parse().unwrap()));
     }
 
     #[test]

@@ -81,9 +81,29 @@ fn start(vars: &[(&str, &str)]) -> Gateway {
 
 /// A connection from `from`.
 async fn connect(addr: SocketAddr, from: IpAddr) -> TcpStream {
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.bind(SocketAddr::new(from, 0)).unwrap();
-    socket.connect(addr).await.unwrap()
+    try_connect(addr, from).await.unwrap()
+}
+
+/// A connection from `from`; an error when the server reset it before the
+/// connect was seen to complete (a refusal at accept can be that quick).
+async fn try_connect(addr: SocketAddr, from: IpAddr) -> std::io::Result<TcpStream> {
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(from, 0))?;
+    socket.connect(addr).await
+}
+
+/// Opens `n` attack connections; those reset before the connect completed
+/// count as closed at once.
+async fn attack_sockets(addr: SocketAddr, n: usize) -> (Vec<TcpStream>, usize) {
+    let mut sockets = Vec::new();
+    let mut reset = 0;
+    for _ in 0..n {
+        match try_connect(addr, ATTACKER).await {
+            Ok(s) => sockets.push(s),
+            Err(_) => reset += 1,
+        }
+    }
+    (sockets, reset)
 }
 
 /// `GET /health` from a fresh client on a fresh connection: 200 within a
@@ -334,10 +354,15 @@ async fn twelve_silent_or_preface_sockets_do_not_stop_health_with_eight_connecti
     let gw = start(&[("MAX_CONNECTIONS", "8"), ("HEADER_READ_TIMEOUT_MS", "600")]);
     let since = Instant::now();
     let mut sockets = Vec::new();
+    let mut reset = 0;
     for i in 0..12 {
-        let mut s = connect(gw.addr, ATTACKER).await;
+        let Ok(mut s) = try_connect(gw.addr, ATTACKER).await else {
+            reset += 1;
+            continue;
+        };
         if i % 2 == 1 {
-            s.write_all(PREFACE).await.unwrap();
+            // May fail: a refused connection is reset.
+            let _ = s.write_all(PREFACE).await;
         }
         sockets.push(s);
     }
@@ -371,10 +396,11 @@ async fn twelve_silent_or_preface_sockets_do_not_stop_health_with_eight_connecti
     health(gw.addr).await;
     // Eight were held until the deadline, four closed at accept.
     let times = watch.await.unwrap();
-    let early = times
-        .iter()
-        .filter(|t| t.is_some_and(|t| t < Duration::from_millis(300)))
-        .count();
+    let early = reset
+        + times
+            .iter()
+            .filter(|t| t.is_some_and(|t| t < Duration::from_millis(300)))
+            .count();
     assert_eq!(early, 4, "{times:?}");
     assert_closed_between(&times, Duration::ZERO, Duration::from_millis(2500));
     assert!(
@@ -556,10 +582,7 @@ async fn one_client_gets_its_share_of_connections() {
         ("HEADER_READ_TIMEOUT_MS", "3000"),
     ]);
     let since = Instant::now();
-    let mut sockets = Vec::new();
-    for _ in 0..20 {
-        sockets.push(connect(gw.addr, ATTACKER).await);
-    }
+    let (sockets, reset) = attack_sockets(gw.addr, 20).await;
     let watch = tokio::spawn(all_closed(sockets, since, Duration::from_millis(1500)));
     health_during(gw.addr, since + Duration::from_millis(600)).await;
     // Another client is not held back either.
@@ -572,10 +595,11 @@ async fn one_client_gets_its_share_of_connections() {
     s.read_to_end(&mut answer).await.unwrap();
     assert!(answer.starts_with(b"HTTP/1.1 200"));
     let times = watch.await.unwrap();
-    let refused = times
-        .iter()
-        .filter(|t| t.is_some_and(|t| t < Duration::from_millis(500)))
-        .count();
+    let refused = reset
+        + times
+            .iter()
+            .filter(|t| t.is_some_and(|t| t < Duration::from_millis(500)))
+            .count();
     let held = times.iter().filter(|t| t.is_none()).count();
     assert_eq!((refused, held), (15, 5), "{times:?}");
     assert_eq!(
@@ -801,6 +825,32 @@ async fn http2_limits_are_stated_and_enforced() {
     assert_eq!(refused, (7, 7), "REFUSED_STREAM on the fourth stream");
     health(gw.addr).await;
 
+    // A head over the header list size is refused on its stream (431 or a
+    // reset), and the connection goes on.
+    let mut big = head_block("GET", "/health");
+    big.extend([0x00, 5]);
+    big.extend(b"x-big");
+    // 10000 as an HPACK integer with a 7-bit prefix: 127, then 9873.
+    big.extend([0x7f, 0x91, 0x4d]);
+    big.extend(std::iter::repeat_n(b'a', 10_000));
+    s.write_all(&frame(HEADERS, END_STREAM | END_HEADERS, 9, &big))
+        .await
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let (kind, _, id, payload) = read_frame(&mut s).await.unwrap();
+            if id == 9 && (kind == RST_STREAM || kind == HEADERS) {
+                return (kind, payload);
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        answer.0 == RST_STREAM || answer.1.windows(3).any(|w| w == b"431"),
+        "an oversized head was served: {answer:?}"
+    );
+
     // A frame over the size the server reads ends the connection
     // (FRAME_SIZE_ERROR); one within it (an unknown type, ignored) does not.
     s.write_all(&frame(0xfa, 0, 0, &[0; 19_000])).await.unwrap();
@@ -836,4 +886,102 @@ async fn http2_limits_are_stated_and_enforced() {
     .unwrap();
     assert_eq!(goaway, Some(6), "FRAME_SIZE_ERROR");
     health(gw.addr).await;
+}
+
+#[tokio::test]
+async fn an_http2_client_that_never_opens_its_window_is_dropped() {
+    let gw = start(&[
+        ("WRITE_TIMEOUT_MS", "600"),
+        ("IDLE_TIMEOUT_MS", "10000"),
+        ("HTTP2_KEEPALIVE_INTERVAL_MS", "200"),
+    ]);
+    // SETTINGS_INITIAL_WINDOW_SIZE = 0: no response body can be sent; the
+    // client answers every PING, so only the write deadline can end it.
+    let mut s = connect(gw.addr, ATTACKER).await;
+    s.write_all(PREFACE).await.unwrap();
+    s.write_all(&frame(SETTINGS, 0, 0, &[0, 4, 0, 0, 0, 0]))
+        .await
+        .unwrap();
+    s.write_all(&frame(
+        HEADERS,
+        END_STREAM | END_HEADERS,
+        1,
+        &head_block("GET", "/metrics"),
+    ))
+    .await
+    .unwrap();
+    let since = Instant::now();
+    let watcher = tokio::spawn(async move {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(4), read_frame(&mut s)).await {
+                Ok(Some((PING, flags, _, payload))) if flags & 1 == 0 => {
+                    let _ = s.write_all(&frame(PING, 1, 0, &payload)).await;
+                }
+                Ok(Some((DATA, ..))) => panic!("data sent into a closed window"),
+                Ok(Some(_)) => {}
+                Ok(None) => return Some(since.elapsed()),
+                Err(_) => return None,
+            }
+        }
+    });
+    health_during(gw.addr, since + Duration::from_millis(900)).await;
+    let closed = watcher
+        .await
+        .unwrap()
+        .expect("a response nobody takes held its connection");
+    assert!(
+        closed >= Duration::from_millis(550) && closed < Duration::from_millis(2500),
+        "dropped after {closed:?}"
+    );
+    assert!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_closed_total{reason="write_timeout"}"#
+        )
+        .await
+            >= 1.0
+    );
+}
+
+#[tokio::test]
+async fn a_slow_reader_that_keeps_reading_is_not_dropped() {
+    let upstream = RecordingUpstream::start().await;
+    let big = "y".repeat(512 * 1024);
+    upstream.respond(200, &big);
+    let url = upstream.url();
+    let gw = start(&[
+        ("WRITE_TIMEOUT_MS", "600"),
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &url),
+    ]);
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(16 * 1024).unwrap();
+    socket.bind(SocketAddr::new(ATTACKER, 0)).unwrap();
+    let mut s = socket.connect(gw.addr).await.unwrap();
+    s.write_all(
+        format!(
+            "GET /api/big HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    // At most 32 KiB every 50 ms: slow, but never 600 ms without reading.
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 32 * 1024];
+    loop {
+        match s.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = String::from_utf8_lossy(&got);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    assert!(text.ends_with(&big[big.len() - 100..]));
+    assert!(got.len() > big.len(), "cut short at {} bytes", got.len());
 }

@@ -97,11 +97,29 @@ where
 pub(crate) struct Tracked {
     inner: respond::Body,
     guard: RequestGuard,
+    /// The connection has not asked for the next frame since the response
+    /// (or the last frame) was handed over: it is waiting for the client
+    /// (hyper's HTTP/2 side asks for a frame only once the client's window
+    /// has room).
+    waiting: bool,
 }
 
 impl Tracked {
     pub(crate) fn new(inner: respond::Body, guard: RequestGuard) -> Self {
-        Self { inner, guard }
+        guard.state().stall_begin();
+        Self {
+            inner,
+            guard,
+            waiting: true,
+        }
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        if self.waiting {
+            self.guard.state().stall_end();
+        }
     }
 }
 
@@ -114,7 +132,15 @@ impl Body for Tracked {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
+        if this.waiting {
+            this.waiting = false;
+            this.guard.state().stall_end();
+        }
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(_))) = &polled {
+            this.waiting = true;
+            this.guard.state().stall_begin();
+        }
         match &polled {
             Poll::Ready(None) => this.guard.finish(),
             Poll::Ready(Some(Ok(_))) if this.inner.is_end_stream() => this.guard.finish(),

@@ -87,6 +87,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ConnIo<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let result = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            this.state.on_write();
+        }
         this.guard(cx, result)
     }
 
@@ -97,6 +100,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ConnIo<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let result = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            this.state.on_write();
+        }
         this.guard(cx, result)
     }
 

@@ -9,6 +9,7 @@
 //! | request head → end of its body | `BODY_READ_TIMEOUT_MS` | 408 (generic JSON error), then the connection closes |
 //! | nothing in flight (HTTP/1 keep-alive, HTTP/2) | `IDLE_TIMEOUT_MS` | closed (HTTP/2: GOAWAY first) |
 //! | a write to the client blocked | `WRITE_TIMEOUT_MS` | dropped |
+//! | a response frame not taken by the connection (an HTTP/2 window the client never opens) | `WRITE_TIMEOUT_MS` | dropped |
 //! | HTTP/2 PING unanswered | `HTTP2_KEEPALIVE_TIMEOUT_MS` | dropped (hyper) |
 //!
 //! hyper's own HTTP/1 header timeout is not used: it starts only once the
@@ -16,9 +17,9 @@
 //! between requests it would cut keep-alive connections at the header
 //! deadline instead of the idle one. A supervisor beside each connection
 //! keeps the deadlines instead, from what the connection's socket, requests
-//! and responses tell it through [`ConnState`](state::ConnState).
+//! and responses tell it through its `ConnState`.
 //!
-//! The connection budget ([`Registry`]) is counted from accept: a client
+//! The connection budget (`Registry`) is counted from accept: a client
 //! (its peer address, keyed like the rate limiter) holds at most
 //! `MAX_CONNECTIONS_PER_CLIENT`; near `MAX_CONNECTIONS` the connection idle
 //! longest is closed at each accept; past it a connection is accepted and
@@ -246,10 +247,17 @@ pub(crate) async fn run(
     // Once a graceful close has begun: when to stop waiting for it.
     let mut closing: Option<Instant> = None;
     loop {
+        // Looked at again at least every write deadline: a request that
+        // came in since may have a response waiting for the client, and
+        // starting one wakes nobody (a wake per request would cost more).
         let deadline = closing.or_else(|| {
             state
-                .deadline(limits.header_read_timeout, limits.idle_timeout)
-                .map(|(at, _)| at)
+                .deadline(
+                    limits.header_read_timeout,
+                    limits.idle_timeout,
+                    limits.write_timeout,
+                )
+                .map(|(at, _)| at.min(Instant::now() + limits.write_timeout))
         });
         let timer = async move {
             match deadline {
@@ -297,13 +305,22 @@ pub(crate) async fn run(
             closing = Some(now + drain);
             continue;
         }
-        if let Some((at, why)) = state.deadline(limits.header_read_timeout, limits.idle_timeout)
-            && at <= now
+        if let Some((at, why)) = state.deadline(
+            limits.header_read_timeout,
+            limits.idle_timeout,
+            limits.write_timeout,
+        ) && at <= now
         {
-            why.count();
+            if why == Close::WriteTimeout {
+                // Counted once below, with the socket's own.
+                state.set_write_timed_out();
+            } else {
+                why.count();
+            }
             tracing::debug!(%peer, reason = why.label(), "closing the connection");
-            if why == Close::HeaderTimeout {
-                // Nothing to finish: no request is in flight.
+            if matches!(why, Close::HeaderTimeout | Close::WriteTimeout) {
+                // Nothing to finish: no request in flight, or a client
+                // that does not read what is sent.
                 break;
             }
             conn.as_mut().graceful_shutdown();

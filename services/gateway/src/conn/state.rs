@@ -31,6 +31,12 @@ pub(crate) struct ConnState {
     close: AtomicU8,
     /// The write deadline passed.
     write_timed_out: AtomicBool,
+    /// Responses whose last frame was handed to the connection, which has
+    /// not asked for the next one (or let go) since: waiting for the
+    /// client to read (a full socket, a closed HTTP/2 window).
+    stalled: AtomicU32,
+    /// When a stalled response last moved on, or the first one stalled.
+    stalled_since: AtomicU64,
     /// Wakes the supervisor when a deadline may have moved.
     pub(crate) wake: Notify,
 }
@@ -48,6 +54,8 @@ impl ConnState {
             max_resets: u64::from(max_resets),
             close: AtomicU8::new(0),
             write_timed_out: AtomicBool::new(false),
+            stalled: AtomicU32::new(0),
+            stalled_since: AtomicU64::new(0),
             wake: Notify::new(),
         }
     }
@@ -141,19 +149,50 @@ impl ConnState {
         self.write_timed_out.load(Ordering::Acquire)
     }
 
+    /// A response frame waits for the client to take it.
+    pub(crate) fn stall_begin(&self) {
+        if self.stalled.fetch_add(1, Ordering::AcqRel) == 0 {
+            self.stalled_since.store(self.now(), Ordering::Release);
+        }
+    }
+
+    /// Bytes went out to the client. On HTTP/1 the socket is the one
+    /// response's, so this is progress (a slow reader of one large frame is
+    /// not stalled); on HTTP/2 it may be any stream's, or a PING's, so only
+    /// the stream's own progress counts.
+    pub(crate) fn on_write(&self) {
+        if !self.http2.load(Ordering::Relaxed) && self.stalled.load(Ordering::Relaxed) > 0 {
+            self.stalled_since.store(self.now(), Ordering::Release);
+        }
+    }
+
+    /// A waiting response moved on (or was let go): progress.
+    pub(crate) fn stall_end(&self) {
+        self.stalled.fetch_sub(1, Ordering::AcqRel);
+        self.stalled_since.store(self.now(), Ordering::Release);
+    }
+
     /// The next deadline of the phase the connection is in, and what
-    /// passing it means; `None` while a request is in flight (its body and
-    /// writes have deadlines of their own).
+    /// passing it means. While a request is in flight, the deadline is
+    /// that of a response waiting for the client (a write deadline); with
+    /// none waiting, a time to look again (a body's own deadline is the
+    /// body's).
     pub(crate) fn deadline(
         &self,
         header_read: Duration,
         idle: Duration,
+        write: Duration,
     ) -> Option<(Instant, Close)> {
         if self.heads.load(Ordering::Acquire) == 0 {
             return Some((self.accepted + header_read, Close::HeaderTimeout));
         }
         if self.in_flight.load(Ordering::Acquire) > 0 {
-            return None;
+            let since = if self.stalled.load(Ordering::Acquire) > 0 {
+                self.at(self.stalled_since.load(Ordering::Acquire))
+            } else {
+                Instant::now()
+            };
+            return Some((since + write, Close::WriteTimeout));
         }
         let started = self.head_started.load(Ordering::Acquire);
         if started != 0 {
@@ -195,6 +234,10 @@ impl RequestGuard {
     pub(crate) fn finish(&self) {
         self.done.store(true, Ordering::Release);
     }
+
+    pub(crate) fn state(&self) -> &ConnState {
+        &self.state
+    }
 }
 
 impl Drop for RequestGuard {
@@ -210,6 +253,7 @@ mod tests {
 
     const HEAD: Duration = Duration::from_millis(100);
     const IDLE: Duration = Duration::from_millis(1000);
+    const WRITE: Duration = Duration::from_millis(10_000);
 
     #[test]
     fn phases_have_their_deadlines() {
@@ -217,23 +261,30 @@ mod tests {
         // Before any head: the header deadline from accept, whatever
         // bytes arrive.
         state.on_read();
-        let (at, why) = state.deadline(HEAD, IDLE).unwrap();
+        let (at, why) = state.deadline(HEAD, IDLE, WRITE).unwrap();
         assert_eq!(why, Close::HeaderTimeout);
         assert_eq!(at, state.accepted + HEAD);
         assert!(state.idle_since().is_none());
-        // In flight: no connection deadline.
+        // In flight: only a look again a write deadline away...
         let guard = state.begin_request(false);
-        assert!(state.deadline(HEAD, IDLE).is_none());
+        let (again, why) = state.deadline(HEAD, IDLE, WRITE).unwrap();
+        assert_eq!(why, Close::WriteTimeout);
         assert!(state.is_busy());
+        // ... or the write deadline of a response waiting for the client.
+        state.stall_begin();
+        let (at, _) = state.deadline(HEAD, IDLE, WRITE).unwrap();
+        assert!(at <= again);
+        assert!(at >= state.accepted + WRITE);
+        state.stall_end();
         guard.finish();
         drop(guard);
         // Idle: the idle deadline, and the registry may close it.
-        let (_, why) = state.deadline(HEAD, IDLE).unwrap();
+        let (_, why) = state.deadline(HEAD, IDLE, WRITE).unwrap();
         assert_eq!(why, Close::Idle);
         assert!(state.idle_since().is_some());
         // The next head starts: the header deadline again.
         state.on_read();
-        let (_, why) = state.deadline(HEAD, IDLE).unwrap();
+        let (_, why) = state.deadline(HEAD, IDLE, WRITE).unwrap();
         assert_eq!(why, Close::HeaderTimeout);
         assert!(state.idle_since().is_none());
     }
