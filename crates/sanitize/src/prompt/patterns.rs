@@ -813,6 +813,58 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\]\s*[\(:]\s*[a-z]+://[^)\s]*[?=/&][^)\s]*(?:\[[a-z_]{2,20}\]|\{[a-z_]{2,20}\}|<[a-z_]{2,20}>)|\b(?:replac(?:e|ing)|substitut(?:e|ing)|where(?:as)?|fill(?:ing)? in)\s+\[[a-z_]{2,20}\]\s+(?:with|is)\b",
         0.6,
     ),
+    // ------------------------------------------------ Session 7 (dev halves)
+    // Text that calls itself a message from the system or its owners.
+    (
+        A,
+        r"\b(?:this|it) is (?:an? |the )?(?:(?:secure|trusted|official|verified|authori[sz]ed|priority|privileged|internal|special|genuine|real|urgent)\s+)*(?:system|admin(?:istrator)?|developer|operator|root|kernel) (?:message|notice|instruction|command|prompt|override|update|directive|request)\b|\b(?:dies ist|das ist|hier ist) (?:eine?|die|der) (?:\w+ )?(?:systemnachricht|systemmeldung|systemanweisung|administratornachricht|entwicklernachricht|systembefehl)\b|\b(?:ceci est|c'est|voici) (?:un|une|le) (?:\w+ )?(?:message|instruction|commande|avis) (?:du |de l')?(?:systeme|administrateur|developpeur)\b|\b(?:este es|esto es|es) un (?:\w+ )?(?:mensaje|aviso|comando|instruccion) (?:del|de) (?:sistema|administrador|desarrollador)\b|\b(?:questo e|e) un (?:\w+ )?(?:messaggio|avviso|comando|istruzione) (?:di|del|dell') ?(?:sistema|amministratore|sviluppatore)\b",
+        0.5,
+    ),
+    // A named mode entered or switched on ("entering a 'verification
+    // mode'"); dark mode too: weak alone.
+    (
+        A,
+        r"\b(?:entering|enter|switch(?:ing)? (?:you |yourself )?(?:in)?to|activat(?:e|ing|ed)|enabl(?:e|ing|ed)|now (?:in|operating in|running in)|put (?:you|yourself) in(?:to)?)\s+(?:a |the |an |your )?[\x22'‘“`]?[a-z][a-z -]{2,30}[\x22'’”`]?\s+mode\b",
+        0.3,
+    ),
+    // Test, drill and research framings.
+    (
+        A,
+        r"\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes\b|\bthis is (?:only |just |merely )?an? (?:test|drill|simulation|simulated scenario|training exercise|sanctioned test|authori[sz]ed test|red[- ]team(?:ing)? exercise|security (?:test|audit|exercise))\b",
+        0.3,
+    ),
+    // Hidden machinery switched on, privileges taken.
+    (
+        A,
+        r"\b(?:enable|activate|unlock|turn on|trigger|grant|access|invoke)\s+(?:the |your |all |temporary |full )?(?:hidden|secret|undocumented|experimental|privileged|unlocked|special|admin(?:istrative)?|elevated|debug|maintenance|god|root) (?:functions?|features?|capabilit(?:y|ies)|commands?|protocols?|access|privileges|permissions|settings|options)\b",
+        0.35,
+    ),
+    // Someone who claims a role that would entitle them: weak alone.
+    (
+        A,
+        r"\b(?:i am|i'm|im) (?:a |an |the |your )(?:(?:senior|lead|chief|head|new|system|security|it)\s+)?(?:developer|admin|administrator|engineer|sysadmin|supervisor|boss|manager|ceo|owner|technician|auditor|officer|creator|programmer)\b|\b(?:ich bin) (?:dein|ihr|der|ein) (?:chef|administrator|entwickler|vorgesetzter|admin)\b|\bje suis (?:ton|votre|le|un) (?:patron|chef|administrateur|developpeur|superieur)\b|\bsoy (?:el|tu|su|un) (?:jefe|administrador|desarrollador|supervisor)\b|\bsono (?:il|tuo|il tuo|un) (?:capo|amministratore|sviluppatore|supervisore)\b",
+        0.2,
+    ),
+    // A password asked of the model (a weak sign alone: people ask for
+    // the hotel's Wi-Fi password too).
+    (
+        X,
+        r"\b(?:tell|give|show|reveal|share|provide|confirm|send|disclose|spell out|write down|print|output|repeat|what(?: is|'s| was))\s+(?:me |us )?(?:the|your|its)\s+(?:secret |hidden |admin |master |system |current |stored )?(?:password|passcode|passphrase|pass phrase|secret (?:key|code|word)|access code|pin code)\b|\b(?:dime|dame|digame|revela|revelame|confirma|dimmi|dammi|rivela|rivelami|conferma|sag mir|gib mir|nenne mir|verrate mir|bestatige|donne-moi|dis-moi|revele|confirme)\s+(?:la |el |das |le |il |tu |ta |dein |deine |votre |ton |tua |la tua )?(?:contrasena|clave secreta|password|passwort|kennwort|mot de passe|codice segreto|code secret)\b",
+        0.45,
+    ),
+    // The text ends on a label the model is to fill with the decoded
+    // payload ("Encoded: … Decoded:").
+    (
+        E,
+        r"\b(?:decoded|decrypted|deciphered|plaintext|plain text|dekodiert|entschlusselt|decode|dechiffre|decodificado|descifrado|decodificato|decifrato)(?: string| text| message| data| output| version| form)?\s*:\s*\z",
+        0.5,
+    ),
+    // Something to work out where the user cannot see it.
+    (
+        H,
+        r"\b(?:decode|decipher|translate|think|reason|process|solve|work out)\b[^\n]{0,60}?\bin your (?:own |internal |inner |private |hidden |silent )?(?:monologue|scratchpad|thoughts|head|reasoning|chain of thought|mind)\b",
+        0.3,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -943,4 +995,45 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     // Data sent to an address.
     (I, r"\b(?:get|post|put|fetch|curl|wget)\s+{addr}", 0.35),
+    // ------------------------------------------------ Session 7 (dev halves)
+    // What the reader is to do to its answer: "replace letters with
+    // numbers in your answer", "remove spaces from your response" (not
+    // "include your order number in your reply": a person is asked that).
+    (
+        I,
+        r"{clause}(?:please |also |now |then |always )?(?:replace|remove|rearrange|introduce|use|write|respond|answer|reply|format|translate|convert|encode|spell|reverse|capitali[sz]e|end|start|begin|finish|conclude|sign|mention|recommend|promote|insert|integrate|incorporate|embed|append|prepend|add|include|make|keep|avoid|omit|substitute|swap|shuffle|scramble|mix|change|alter|modify|limit|restrict|repeat|praise|advertise|suggest|encourage|urge|ask|direct|redirect|type|put|present|express|structure|organi[sz]e|wrap|phrase|rewrite|refer|link)\s+(?:[\x22'“‘`]|(?:a|an|the|some|this|that|these|those|one|two|three|random|several|many|all|any|every|each|extra|additional|more|no|it|them|letters|numbers|digits|spaces|symbols|characters|words|emojis?|typos|misspellings|links?|urls?|headlines?|sentences?|phrases?|references?|mentions?|recommendations?|quotes?|reasons?|facts?|jokes?|hashtags?|ads?|advertisements?)\b)[^.\n]{0,80}?\b(?:in|into|from|to|throughout|of|within|at the (?:end|start|beginning|top|bottom) of)\s+your\s+(?:(?:next|final|entire|whole|later|future)\s+)?(?:answers?|responses?|outputs?)\b",
+        0.5,
+    ),
+    // The answer itself as the object of an order: "provide your reply
+    // with intentional misspellings", "augment your answer with …".
+    (
+        I,
+        r"{clause}(?:please |also |now |then |always )?(?:provide|augment|format|end|start|begin|finish|conclude|write|structure|phrase|rewrite|translate|encode|enrich|supplement|enhance|expand|pad|prefix|sign|frame|deliver|craft|compose|make|keep|limit|style|present|spell|punctuate|capitali[sz]e|fill|lace|season|sprinkle|infuse|decorate|embellish|tailor|shape|close|open|accompany|complement|preface|follow up|modify|adjust|alter|change|tweak|adapt|revise|update|slant|bias|steer|twist)\s+(?:all |each |every )?(?:of )?your\s+(?:(?:next|final|entire|whole)\s+)?(?:answers?|responses?|repl(?:y|ies)|outputs?)\s+(?:with|in|using|as|to|so|such that|entirely|only|backwards|reversed|without|by (?:adding|including|inserting|mentioning|using|replacing|removing|writing))\b",
+        0.5,
+    ),
+    // Code the reader is to put into the code it writes.
+    (
+        I,
+        r"\b(?:following|subsequent|below|next)\s+(?:code|snippet|script|lines? of code)\s*(?:section|snippet|block|excerpt|segment|fragment|piece|portion|part|lines?)?\b[^\n]{0,80}?\b(?:your|the user'?s?)\s+(?:own )?(?:code|codebase|implementation|solution|program|answer|response|logic|algorithm)\b|\b(?:following|subsequent|below|next)\s+(?:code|snippet|script)\b[^\n]{0,80}?\bin the code (?:that )?you (?:develop|write|produce|create|generate)\b|\byour (?:code|codebase|implementation|solution|program|algorithm)\b[^\n]{0,60}?\b(?:following|subsequent|below) (?:code|snippet)\b",
+        0.5,
+    ),
+    // An order inside a comment, which the page or the program hides
+    // (`!` reads `i` in the view).
+    (
+        I,
+        r"<[!i]--\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|output|print|write|state|include|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        0.5,
+    ),
+    // The result the reader is to report, dictated.
+    (
+        I,
+        r"\b(?:state|say|claim|report|answer|respond|reply|tell (?:the user|them|everyone))\s+(?:that\s+)?(?:the\s+)?(?:output|result|answer|sum|total|value|price|outcome|return value)\s+(?:is|was|equals)\b",
+        0.4,
+    ),
+    // Urgency pressed on the reader.
+    (
+        I,
+        r"\b(?:it is|it'?s) (?:crucial|essential|critical|vital|imperative|very important|extremely important|mandatory) (?:that )?you\b",
+        0.25,
+    ),
 ];
