@@ -210,7 +210,7 @@ pub(super) fn hints(view: &str) -> Hints {
 /// The other readings of a text, as detection views with the span they
 /// come from: rot13, reversed, Atbash and the NATO alphabet (of the whole
 /// view, when `hints` call for them), Morse code, percent-encoded,
-/// Ascii85, uuencoded and Braille runs of `input`.
+/// Ascii85, uuencoded, spaced hex, binary and Braille runs of `input`.
 pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     if hints.rot13 {
@@ -248,6 +248,24 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
     }
     for span in uu_spans(input) {
         if let Some(text) = decode_uu(&input[span.clone()]).and_then(printable_text) {
+            out.push((span, detection_view(&text).0));
+        }
+    }
+    for span in spaced_groups(input, 2, u8::is_ascii_hexdigit, 8) {
+        let bytes = input[span.clone()]
+            .split(' ')
+            .map(|pair| u8::from_str_radix(pair, 16).ok())
+            .collect::<Option<Vec<u8>>>();
+        if let Some(text) = bytes.and_then(printable_text) {
+            out.push((span, detection_view(&text).0));
+        }
+    }
+    for span in spaced_groups(input, 8, |b| matches!(b, b'0' | b'1'), 6) {
+        let bytes = input[span.clone()]
+            .split(' ')
+            .map(|octet| u8::from_str_radix(octet, 2).ok())
+            .collect::<Option<Vec<u8>>>();
+        if let Some(text) = bytes.and_then(printable_text) {
             out.push((span, detection_view(&text).0));
         }
     }
@@ -482,6 +500,44 @@ fn decode_uu(run: &str) -> Option<Vec<u8>> {
         out.extend(decoded);
     }
     Some(out)
+}
+
+/// Runs of at least `min` groups of exactly `width` digits, one space
+/// apart, bounded by non-word characters: bytes written as hex pairs
+/// (`49 67 6e`) or as octets of bits (`01001001 01100111`).
+fn spaced_groups(
+    input: &str,
+    width: usize,
+    digit: fn(&u8) -> bool,
+    min: usize,
+) -> Vec<Range<usize>> {
+    let b = input.as_bytes();
+    let word = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    let group_at =
+        |i: usize| i + width <= b.len() && b[i..i + width].iter().all(digit) && !word(i + width);
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if (i > 0 && word(i - 1)) || !group_at(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut groups = 1;
+        let mut end = i + width;
+        while b.get(end) == Some(&b' ') && group_at(end + 1) {
+            groups += 1;
+            end += 1 + width;
+        }
+        if groups >= min {
+            spans.push(start..end);
+        }
+        i = end.max(i + 1);
+    }
+    spans
 }
 
 /// Runs of Braille patterns (U+2800–U+28FF), with the spaces between
@@ -823,6 +879,19 @@ mod tests {
             }
         );
         assert!(hints("foxtrot uniform").nato);
+        // Hex pairs and octets of bits, one space apart.
+        let hex = "see 69 67 6e 6f 72 65 20 61 6c 6c here";
+        let spans = spaced_groups(hex, 2, u8::is_ascii_hexdigit, 8);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&hex[spans[0].clone()], "69 67 6e 6f 72 65 20 61 6c 6c");
+        assert!(
+            spaced_groups("at 10 45 or 12 30 on 01 02", 2, u8::is_ascii_hexdigit, 8).is_empty()
+        );
+        let bits = "01101001 01100111 01101110 01101111 01110010 01100101";
+        assert_eq!(
+            spaced_groups(bits, 8, |b| matches!(b, b'0' | b'1'), 6),
+            vec![0..bits.len()]
+        );
         // Stacked combining marks.
         assert!(is_zalgo(
             "s\u{336}\u{31f}c\u{35b}\u{30f}r\u{352}\u{328}i\u{303}\u{316}p\u{36c}\u{34c}t"

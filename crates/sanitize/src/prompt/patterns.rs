@@ -434,12 +434,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ----------------------------------------------------------------- French
     (
         O,
-        r"{clause}(?:ignore|ignorez|oublie|oubliez|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction|ecarte|ecartez|laisse tomber|laissez tomber)\b{g}\b(?:instructions?|consignes?|regles|directives)\b{g}\b(?:precedente\w*|ci-dessus|anterieure\w*|d'avant|initiale\w*|qu'on t'a|que tu as)",
+        r"{clause}(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction|ecarte|ecartez|laisse tomber|laissez tomber)\b{g}\b(?:instructions?|consignes?|regles|directives)\b{g}\b(?:precedente\w*|ci-dessus|anterieure\w*|d'avant|initiale\w*|qu'on t'a|que tu as)",
         0.9,
     ),
     (
         O,
-        r"{clause}(?:ignore|ignorez|oublie|oubliez|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction)\b{g}\b(?:toutes (?:les|tes|vos)|tes|vos)\s+(?:\w+\s+)?(?:instructions?|consignes?|regles|directives)\b",
+        r"{clause}(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction)\b{g}\b(?:toutes (?:les|tes|vos)|tes|vos)\s+(?:\w+\s+)?(?:instructions?|consignes?|regles|directives)\b",
         0.9,
     ),
     (
@@ -480,7 +480,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Spanish
     (
         O,
-        r"\b(?:ignora|ignoren|olvida|olviden|omite|descarta|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anteriores|previas|de arriba|iniciales|originales)\b",
+        r"\b(?:ignora|ignoren|ignorar|olvida|olviden|olvidar|omite|omitir|descarta|descartar|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anterior\w*|previas|de arriba|iniciales|originales)\b",
         0.9,
     ),
     (
@@ -526,7 +526,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Italian
     (
         O,
-        r"\b(?:ignora|ignorate|dimentica|dimenticate|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere)\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
+        r"\b(?:ignora|ignorate|ignorare|dimentica|dimenticate|dimenticare|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere)\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
         0.9,
     ),
     (
@@ -743,7 +743,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Throwing away the rest of what is being read, then an order.
     (
         O,
-        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:this|the|these|those|all|any)\s+(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|information|directions|requests|tasks|messages)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
+        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:(?:this|the|these|those|all|any)\s+)?(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|info|information|directions|requests|tasks|messages|webpage|web page|website|function|code|table|question|query)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
         0.75,
     ),
     // An override at the start of a clause with no qualifier:
@@ -849,7 +849,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // the hotel's Wi-Fi password too).
     (
         X,
-        r"\b(?:tell|give|show|reveal|share|provide|confirm|send|disclose|spell out|write down|print|output|repeat|what(?: is|'s| was))\s+(?:me |us )?(?:the|your|its)\s+(?:secret |hidden |admin |master |system |current |stored )?(?:password|passcode|passphrase|pass phrase|secret (?:key|code|word)|access code|pin code)\b|\b(?:dime|dame|digame|revela|revelame|confirma|dimmi|dammi|rivela|rivelami|conferma|sag mir|gib mir|nenne mir|verrate mir|bestatige|donne-moi|dis-moi|revele|confirme)\s+(?:la |el |das |le |il |tu |ta |dein |deine |votre |ton |tua |la tua )?(?:contrasena|clave secreta|password|passwort|kennwort|mot de passe|codice segreto|code secret)\b",
+        r"\b(?:tell|give|show|reveal|share|provide|confirm|send|disclose|spell out|write down|print|output|repeat|what(?: is|'s| was))\s+(?:me |us )?(?:the|your|its)\s+(?:secret |hidden |admin |master |system |current |stored )?(?:password|passcode|passphrase|pass phrase|secret (?:key|code|word)|access code|pin code)\b|\b(?:dime|dame|digame|revela|revelame|confirm\w*|dimmi|dammi|rivela|rivelami|conferm\w*|sag mir|gib mir|nenne mir|verrate mir|bestatig\w*|donne-moi|dis-moi|revele|quel est|quelle est|qual e|cual es|was ist|wie lautet)\s+(?:la |el |das |le |il |tu |ta |dein |deine |votre |ton |tua |la tua )?(?:contrasena|clave secreta|password|passwort|kennwort|mot de passe|codice segreto|code secret)\b",
         0.45,
     ),
     // The text ends on a label the model is to fill with the decoded
@@ -858,6 +858,43 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         E,
         r"\b(?:decoded|decrypted|deciphered|plaintext|plain text|dekodiert|entschlusselt|decode|dechiffre|decodificado|descifrado|decodificato|decifrato)(?: string| text| message| data| output| version| form)?\s*:\s*\z",
         0.5,
+    ),
+    // Throwing away the rest of what is read, in four more languages.
+    (
+        O,
+        r"\b(?:ignorier\w*|vergiss|vergessen sie|ignorez|ignorer|oubliez|oublie|ignora|ignorar|ignorare|olvida|olvidar|dimentica|dimenticare)\s+(?:die|das|den|diese[nrs]?|alle|la|le|les|el|los|las|il|lo|gli|todo|tutto|tout)\s+(?:\w+\s+)?(?:funktion|webseite|seite|tabelle|daten|text|dokument|e-mail|code|inhalt|fonction|page(?: web)?|site(?: web)?|tableau|donnees|texte|document|contenu|funcion|pagina(?: web)?|sitio(?: web)?|tabla|datos|texto|documento|contenido|funzione|sito(?: web)?|tabella|dati|testo|contenuto)\b[^.\n]{0,30}?(?:,|:|;|\b(?:und|et|y|e|dann|puis|luego|poi)\b)",
+        0.7,
+    ),
+    // A label that passes text off as the system's.
+    (
+        A,
+        r"\b(?:system|admin(?:istrator)?|developer|operator|root) (?:message|notice|instruction|override|command|prompt|alert|directive)\s*:",
+        0.4,
+    ),
+    // A mode announced as a tag: `<SYSTEM MODE>`, `<GOD MODE>`.
+    (
+        A,
+        r"<\s*[a-z ]{0,20}\b(?:system|god|admin|developer|debug|root|override|maintenance|sudo|dev|jailbreak|unrestricted)\s+mode\s*>|<\s*[a-z ]{0,30}\b(?:modalita|modo|mode|modus)\b[^>\n]{0,30}?\b(?:override|sistema|systeme|system|admin\w*|dios|dio|dieu|gott|desarrollador|sviluppatore|developpeur|entwickler|sicurezza|seguridad|securite|sicherheit)\b[^>\n]{0,20}>",
+        0.45,
+    ),
+    // The requester set above the model: "as your creator", "you have
+    // to answer all of my questions".
+    (
+        A,
+        r"\bas your (?:creator|developer|administrator|admin|owner|operator|programmer|master|maker)\b|\byou (?:have to|must|will|are (?:required|obliged|bound) to) (?:answer|obey|comply with|respond to|follow) (?:all|every|any|each)(?: one)?(?: of)? my\b|\ben tant que (?:ton|votre) (?:createur|developpeur|administrateur)\b|\bcomo tu (?:creador|desarrollador|administrador)\b|\bin quanto (?:tuo )?(?:creatore|sviluppatore|amministratore)\b|\bals dein (?:schopfer|entwickler|administrator)\b",
+        0.35,
+    ),
+    // A named mode entered, in four more languages.
+    (
+        A,
+        r"\b(?:j'entre en|entre en|passe en|passons en|je passe en)\s+[\x22'“‘«]?\s*mode\b|\b(?:entrando|entro|passando|passo) in (?:una |la )?[\x22'“‘«]?\s*modalita\b|\b(?:entrando|entro|paso|pasando) (?:en|al) (?:el |un |una )?[\x22'“‘«]?\s*modo\b|\b(?:betrete|betreten|aktiviere|wechsle|wechseln)\b[^.\n]{0,30}?modus\b",
+        0.3,
+    ),
+    // A session or a document said to end where the text goes on.
+    (
+        R,
+        r"<\s*/?\s*(?:end|start|begin) of (?:the )?(?:session|conversation|context|document|input|prompt|system prompt|instructions|data)\s*/?\s*>",
+        0.4,
     ),
     // Something to work out where the user cannot see it.
     (
@@ -894,7 +931,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // telling the model what to write. Five languages.
     (
         I,
-        r"\b(?:include|add|insert|append|put|embed|output|print|write|render|display|reproduce|paste|place)\s+(?:(?:the following|this|these|that|it|them|exactly|verbatim|word for word|the (?:string|text|sentence|link|image|picture|line|words?|phrase|message|code|url|markdown|anchor|snippet|note|disclaimer|signature|tag))\b[^.\n]{0,50}?\s|[\x22'`<\[][^\n]{0,80}?\s)?(?:in|into|to|at the (?:start|end|beginning|top|bottom) of)\s+(?:your|every|each|any|all your)\s+(?:(?:next|final|later|future)\s+)?(?:response|answer|reply|output|summary|translation|message)s?\b|\bin your (?:response|answer|reply|output)s?\s*[:,]\s*(?:include|add|write|print|output|start|begin|end)\b|\b(?:fuge|schreibe|gib|setze|nimm)\s+(?:(?:den folgenden|folgenden|diesen|dies|das|es|genau)\b[^.\n]{0,50}?\s)?in (?:deine|ihre|deiner|ihrer) antwort\b|\b(?:ajoute|ajoutez|inclus|incluez|insere|inserez|ecris|ecrivez|mets|mettez)\s+(?:(?:le texte suivant|la phrase suivante|ceci|cela|exactement)\b[^.\n]{0,50}?\s)?dans (?:ta|votre) reponse\b|\b(?:incluye|incluya|anade|anada|agrega|agregue|escribe|escriba|inserta|inserte|pon|ponga)\s+(?:(?:lo siguiente|el siguiente texto|la siguiente frase|esto|exactamente)\b[^.\n]{0,50}?\s)?en (?:tu|su) respuesta\b|\b(?:includi|includa|aggiungi|aggiunga|inserisci|inserisca|scrivi|scriva|metti|metta)\s+(?:(?:il seguente testo|la seguente frase|questo|questa|esattamente)\b[^.\n]{0,50}?\s)?nella (?:tua|sua) risposta\b",
+        r"\b(?:include|add|insert|append|put|embed|output|print|write|render|display|reproduce|paste|place)\s+(?:(?:the following|this|these|that|it|them|exactly|verbatim|word for word|the (?:string|text|sentence|link|image|picture|line|words?|phrase|message|code|url|markdown|anchor|snippet|note|disclaimer|signature|tag))\b[^.\n]{0,50}?\s|[\x22'`<\[][^\n]{0,80}?\s)?(?:in|into|to|at the (?:start|end|beginning|top|bottom) of)\s+(?:your|every|each|any|all your)\s+(?:(?:next|final|later|future)\s+)?(?:response|answer|reply|output|summary|translation|message)s?\b|\bin your (?:response|answer|reply|output)s?\s*[:,]\s*(?:include|add|write|print|output|start|begin|end|suggest|recommend|mention|tell|encourage|ask|invite|urge|promote|advise|remind|direct|point|link|refer)\b|\b(?:fuge|schreibe|gib|setze|nimm)\s+(?:(?:den folgenden|folgenden|diesen|dies|das|es|genau)\b[^.\n]{0,50}?\s)?in (?:deine|ihre|deiner|ihrer) antwort\b|\b(?:ajoute|ajoutez|inclus|incluez|insere|inserez|ecris|ecrivez|mets|mettez)\s+(?:(?:le texte suivant|la phrase suivante|ceci|cela|exactement)\b[^.\n]{0,50}?\s)?dans (?:ta|votre) reponse\b|\b(?:incluye|incluya|anade|anada|agrega|agregue|escribe|escriba|inserta|inserte|pon|ponga)\s+(?:(?:lo siguiente|el siguiente texto|la siguiente frase|esto|exactamente)\b[^.\n]{0,50}?\s)?en (?:tu|su) respuesta\b|\b(?:includi|includa|aggiungi|aggiunga|inserisci|inserisca|scrivi|scriva|metti|metta)\s+(?:(?:il seguente testo|la seguente frase|questo|questa|esattamente)\b[^.\n]{0,50}?\s)?nella (?:tua|sua) risposta\b",
         0.5,
     ),
     // Something to decode and then write out or act on.
@@ -1001,7 +1038,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // "include your order number in your reply": a person is asked that).
     (
         I,
-        r"{clause}(?:please |also |now |then |always )?(?:replace|remove|rearrange|introduce|use|write|respond|answer|reply|format|translate|convert|encode|spell|reverse|capitali[sz]e|end|start|begin|finish|conclude|sign|mention|recommend|promote|insert|integrate|incorporate|embed|append|prepend|add|include|make|keep|avoid|omit|substitute|swap|shuffle|scramble|mix|change|alter|modify|limit|restrict|repeat|praise|advertise|suggest|encourage|urge|ask|direct|redirect|type|put|present|express|structure|organi[sz]e|wrap|phrase|rewrite|refer|link)\s+(?:[\x22'“‘`]|(?:a|an|the|some|this|that|these|those|one|two|three|random|several|many|all|any|every|each|extra|additional|more|no|it|them|letters|numbers|digits|spaces|symbols|characters|words|emojis?|typos|misspellings|links?|urls?|headlines?|sentences?|phrases?|references?|mentions?|recommendations?|quotes?|reasons?|facts?|jokes?|hashtags?|ads?|advertisements?)\b)[^.\n]{0,80}?\b(?:in|into|from|to|throughout|of|within|at the (?:end|start|beginning|top|bottom) of)\s+your\s+(?:(?:next|final|entire|whole|later|future)\s+)?(?:answers?|responses?|outputs?)\b",
+        r"{clause}(?:please |also |now |then |always )?(?:replace|remove|rearrange|introduce|use|write|respond|answer|reply|format|translate|convert|encode|spell|reverse|capitali[sz]e|end|start|begin|finish|conclude|sign|mention|recommend|promote|insert|integrate|incorporate|embed|append|prepend|add|include|make|keep|avoid|omit|substitute|swap|shuffle|scramble|mix|change|alter|modify|limit|restrict|repeat|praise|advertise|suggest|encourage|urge|ask|direct|redirect|type|put|present|express|structure|organi[sz]e|wrap|phrase|rewrite|refer|link)\s+(?:[\x22'“‘`]|(?:a|an|the|some|this|that|these|those|one|two|three|random|several|many|all|any|every|each|extra|additional|more|no|it|them|letters|numbers|digits|spaces|symbols|characters|words|emojis?|typos|misspellings|links?|urls?|headlines?|sentences?|phrases?|references?|mentions?|recommendations?|quotes?|reasons?|facts?|jokes?|hashtags?|ads?|advertisements?)\b)(?:[^.\n]|\.[a-z0-9]){0,80}?\b(?:in|into|from|to|throughout|of|within|at the (?:end|start|beginning|top|bottom) of)\s+your\s+(?:(?:next|final|entire|whole|later|future)\s+)?(?:answers?|responses?|outputs?)\b",
         0.5,
     ),
     // The answer itself as the object of an order: "provide your reply
@@ -1021,7 +1058,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // (`!` reads `i` in the view).
     (
         I,
-        r"<[!i]--\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|output|print|write|state|include|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|output|print|write|state|include|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
         0.5,
     ),
     // The result the reader is to report, dictated.
@@ -1029,6 +1066,25 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         I,
         r"\b(?:state|say|claim|report|answer|respond|reply|tell (?:the user|them|everyone))\s+(?:that\s+)?(?:the\s+)?(?:output|result|answer|sum|total|value|price|outcome|return value)\s+(?:is|was|equals)\b",
         0.4,
+    ),
+    // The answer dictated, whatever the user asked.
+    (
+        I,
+        r"\b(?:reply|respond|answer|print|output)\s+(?:with\s+)?only\s+(?:with\s+)?(?:the following|this|these|[\x22'“‘])|\b(?:and|but|with)\s+(?:absolutely\s+)?nothing else\b|\b(?:repeat|say|print|output|write|echo)\s+(?:back\s+)?(?:the following|this|these|after me)\s+(?:sentence|text|phrase|words?|line|string)s?\b|\bif (?:the |a |any )?user (?:asks|requests|wants|says|inquires|queries)\b",
+        0.35,
+    ),
+    // A turn of the assistant that content has no business holding,
+    // with a placeholder for the model to fill.
+    (
+        I,
+        r"(?m)^\s*>?\s*(?:assistant|ai|bot|model|gpt|chatbot)\s*:\s*[<\[{]",
+        0.35,
+    ),
+    // The reader told to send the user somewhere: phishing by proxy.
+    (
+        I,
+        r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|verify|confirm|update|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
+        0.5,
     ),
     // Urgency pressed on the reader.
     (
