@@ -1077,7 +1077,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // with a placeholder for the model to fill.
     (
         I,
-        r"(?m)^\s*>?\s*(?:assistant|ai|bot|model|gpt|chatbot)\s*:\s*[<\[{]",
+        r"(?m)^\s*>?\s*(?:assistant|chatbot|model|gpt)\s*:\s*[<\[{]",
         0.35,
     ),
     // The reader told to send the user somewhere: phishing by proxy.
