@@ -94,6 +94,22 @@ fn the_threshold_and_custom_patterns_are_the_callers() {
 }
 
 proptest! {
+    /// Text made of the decoders' alphabets (Ascii85, hex pairs, octets
+    /// of bits, uuencoded lines, Braille, combining marks, NATO words)
+    /// is read on every channel without a panic.
+    #[test]
+    fn decoder_alphabets_never_panic(parts in proptest::collection::vec(prop_oneof![
+        "[!-u]{0,30}", "[0-9a-fA-F]{2}", "[01]{8}", "[!-M][ -`]{0,64}\n", "[\u{2800}-\u{28FF}]{1,8}",
+        "[a-z][\u{300}-\u{36F}]{0,6}", "(alfa|juliett|oscar|x-ray|yankee|zulu)", "<~[!-u]{0,20}~>",
+    ], 0..40), seps in proptest::collection::vec(prop_oneof![Just(" "), Just("\n"), Just(""), Just("'")], 40)) {
+        static GUARD: std::sync::LazyLock<PromptGuard> = std::sync::LazyLock::new(PromptGuard::new);
+        let text: String = parts.iter().zip(&seps).flat_map(|(p, s)| [p.as_str(), *s]).collect();
+        for channel in Channel::ALL {
+            let report = GUARD.check_as(&text, channel);
+            prop_assert!((0.0..=1.0).contains(&report.score));
+        }
+    }
+
     #[test]
     fn any_text_stays_inside_its_wrapper(text in any::<String>()) {
         static GUARD: std::sync::LazyLock<PromptGuard> = std::sync::LazyLock::new(PromptGuard::new);
