@@ -772,7 +772,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Announced new orders, in the shapes of a header or a notice.
     (
         A,
-        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
+        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|#{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
         0.4,
     ),
     // Test, debug and maintenance framings.
@@ -831,6 +831,13 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         A,
         r"\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes\b|\bthis is (?:only |just |merely )?an? (?:test|drill|simulation|simulated scenario|training exercise|sanctioned test|authori[sz]ed test|red[- ]team(?:ing)? exercise|security (?:test|audit|exercise))\b",
+        0.3,
+    ),
+    // An exercise, a challenge, a special case: framings that excuse
+    // what follows (weak alone).
+    (
+        A,
+        r"\bas (?:a |an |the )?part of (?:a |an |the |this |our )?(?:training|test|testing|evaluation|exercise|audit|drill|simulation|red[- ]team\w*|benchmark|experiment)\b|\bi (?:challenge|dare) you to\b|\b(?:this is an? |as an? |in this )special (?:case|exception|request|situation)\b|\b(?:hidden|secret|special|undocumented|experimental) (?:functions?|modes?|features?|commands?|protocols?) (?:is |are |has been |have been )?(?:now )?(?:activated|enabled|unlocked|triggered|engaged|on)\b",
         0.3,
     ),
     // Hidden machinery switched on, privileges taken.
@@ -960,7 +967,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         I,
-        r"\byour\s+(?:new |real |actual |next |only |true |first )?(?:task|job|mission|goal|objective)\s+(?:is|will be)\s+(?:now\s+)?(?:to|simply to)\b|\bi (?:forgot|neglected|failed) to (?:ask|tell|instruct|remind) you\b|\b(?:provide|give|show|tell|say)\s+(?:it|this|that|the following)\s+to the user\b|\btell the user (?:that|to)\b",
+        r"\byour\s+(?:new |real |actual |next |only |true |first )?(?:task|job|mission|goal|objective)\s+(?:is|will be)\s+(?:now\s+)?(?:to|simply to)\b|\b(?:i|and|but|then) (?:forgot|neglected|failed) to (?:ask|tell|instruct|remind) you\b|\b(?:gave|give|giving|sent) you your (?:instructions|orders|task|prompt|rules)\b|\b(?:provide|give|show|tell|say)\s+(?:it|this|that|the following)\s+to the user\b|\btell the user (?:that|to)\b",
         0.45,
     ),
     // The agent addressed by name, then told what to do.
@@ -1086,10 +1093,19 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|verify|confirm|update|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
         0.5,
     ),
+    // A task for the reader after a stop, a colon, a header or "please":
+    // weak alone (e-mails ask things of their readers too), evidence next
+    // to a framing ("For academic purposes, translate …", "**EMERGENCY**
+    // please write …"); not after "and", where a request goes on.
+    (
+        I,
+        r"(?:[.;:,!*\]>\n]\s*|\bplease\s+|\b(?:is|are) to\s+)(?:please |now |kindly |just |simply )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
+        0.3,
+    ),
     // Urgency pressed on the reader.
     (
         I,
-        r"\b(?:it is|it'?s) (?:crucial|essential|critical|vital|imperative|very important|extremely important|mandatory) (?:that )?you\b",
+        r"\b(?:it is|it'?s) (?:crucial|essential|critical|vital|imperative|important|very important|extremely important|mandatory) (?:that )?you\b",
         0.25,
     ),
 ];
