@@ -872,6 +872,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:ignorier\w*|vergiss|vergessen sie|ignorez|ignorer|oubliez|oublie|ignora|ignorar|ignorare|olvida|olvidar|dimentica|dimenticare)\s+(?:die|das|den|diese[nrs]?|alle|la|le|les|el|los|las|il|lo|gli|todo|tutto|tout)\s+(?:\w+\s+)?(?:funktion|webseite|seite|tabelle|daten|text|dokument|e-mail|code|inhalt|fonction|page(?: web)?|site(?: web)?|tableau|donnees|texte|document|contenu|funcion|pagina(?: web)?|sitio(?: web)?|tabla|datos|texto|documento|contenido|funzione|sito(?: web)?|tabella|dati|testo|contenuto)\b[^.\n]{0,30}?(?:,|:|;|\b(?:und|et|y|e|dann|puis|luego|poi)\b)",
         0.7,
     ),
+    // Everything thrown away but what follows.
+    (
+        O,
+        r"\b{ovr}\b\s+(?:all|everything|anything|any)(?: (?:other )?(?:info|information|content|text|data|instructions|context|input))?\s+(?:except|but|other than|apart from|besides|save)\s+(?:for\s+)?(?:the following|this|what|these|the text|the information)\b",
+        0.7,
+    ),
     // A label that passes text off as the system's.
     (
         A,
@@ -1077,8 +1083,14 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The answer dictated, whatever the user asked.
     (
         I,
-        r"\b(?:reply|respond|answer|print|output)\s+(?:with\s+)?only\s+(?:with\s+)?(?:the following|this|these|[\x22'“‘])|\b(?:and|but|with)\s+(?:absolutely\s+)?nothing else\b|\b(?:repeat|say|print|output|write|echo)\s+(?:back\s+)?(?:the following|this|these|after me)\s+(?:sentence|text|phrase|words?|line|string)s?\b|\bif (?:the |a |any )?user (?:asks|requests|wants|says|inquires|queries)\b",
+        r"\b(?:reply|respond|answer|print|output)\s+(?:with\s+)?only\s+(?:with\s+)?(?:the following|this|these|[\x22'“‘])|\b(?:and|but|with)\s+(?:absolutely\s+)?nothing else\b|\b(?:repeat|say|print|output|write|echo)\s+(?:back\s+)?(?:the following|this|these|after me)\s+(?:sentence|text|phrase|words?|line|string)s?\b",
         0.35,
+    ),
+    // The answer made to hang on what the user asks.
+    (
+        I,
+        r"\bif (?:the |a |any )?user (?:asks|requests|wants|says|inquires|queries|mentions)\b|\bwhen (?:the |a )?user (?:asks|requests|inquires) (?:for|about)\b",
+        0.3,
     ),
     // A turn of the assistant that content has no business holding,
     // with a placeholder for the model to fill.
