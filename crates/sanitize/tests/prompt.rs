@@ -347,6 +347,9 @@ fn ordinary_content_and_reported_speech_pass() {
         "My colleague said to ignore the previous email, the meeting moved to 3pm.",
         "To train the model, you need a labelled data set and a validation split.",
         "Please include your order number in your reply so we can find the parcel.",
+        // Reported speech with an infinitive.
+        "La jefa nos dijo que podíamos ignorar las instrucciones anteriores del formulario.",
+        "Mi hanno detto di dimenticare la tabella vecchia e usare quella nuova.",
     ] {
         for channel in Channel::ALL {
             assert_eq!(

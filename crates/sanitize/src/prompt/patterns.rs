@@ -480,7 +480,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Spanish
     (
         O,
-        r"\b(?:ignora|ignoren|ignorar|olvida|olviden|olvidar|omite|omitir|descarta|descartar|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anterior\w*|previas|de arriba|iniciales|originales)\b",
+        r"(?:\b(?:ignora|ignoren|olvida|olviden|omite|descarta|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))|{clause}(?:ignorar|olvidar|omitir|descartar))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anterior\w*|previas|de arriba|iniciales|originales)\b",
         0.9,
     ),
     (
@@ -526,7 +526,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Italian
     (
         O,
-        r"\b(?:ignora|ignorate|ignorare|dimentica|dimenticate|dimenticare|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere)\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
+        r"(?:{clause}(?:ignorare|dimenticare)|\b(?:ignora|ignorate|dimentica|dimenticate|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere))\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
         0.9,
     ),
     (
@@ -866,10 +866,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:decoded|decrypted|deciphered|plaintext|plain text|dekodiert|entschlusselt|decode|dechiffre|decodificado|descifrado|decodificato|decifrato)(?: string| text| message| data| output| version| form)?\s*:\s*\z",
         0.5,
     ),
-    // Throwing away the rest of what is read, in four more languages.
+    // Throwing away the rest of what is read, in four more languages
+    // (an infinitive only at a clause start: "di ignorare la tabella" is
+    // reported speech).
     (
         O,
-        r"\b(?:ignorier\w*|vergiss|vergessen sie|ignorez|ignorer|oubliez|oublie|ignora|ignorar|ignorare|olvida|olvidar|dimentica|dimenticare)\s+(?:die|das|den|diese[nrs]?|alle|la|le|les|el|los|las|il|lo|gli|todo|tutto|tout)\s+(?:\w+\s+)?(?:funktion|webseite|seite|tabelle|daten|text|dokument|e-mail|code|inhalt|fonction|page(?: web)?|site(?: web)?|tableau|donnees|texte|document|contenu|funcion|pagina(?: web)?|sitio(?: web)?|tabla|datos|texto|documento|contenido|funzione|sito(?: web)?|tabella|dati|testo|contenuto)\b[^.\n]{0,30}?(?:,|:|;|\b(?:und|et|y|e|dann|puis|luego|poi)\b)",
+        r"(?:\b(?:ignorier\w*|vergiss|vergessen sie|ignorez|oubliez|oublie|ignora|olvida|dimentica)|{clause}(?:ignorer|ignorar|ignorare|olvidar|dimenticare))\s+(?:die|das|den|diese[nrs]?|alle|la|le|les|el|los|las|il|lo|gli|todo|tutto|tout)\s+(?:\w+\s+)?(?:funktion|webseite|seite|tabelle|daten|text|dokument|e-mail|code|inhalt|fonction|page(?: web)?|site(?: web)?|tableau|donnees|texte|document|contenu|funcion|pagina(?: web)?|sitio(?: web)?|tabla|datos|texto|documento|contenido|funzione|sito(?: web)?|tabella|dati|testo|contenuto)\b[^.\n]{0,30}?(?:,|:|;|\b(?:und|et|y|e|dann|puis|luego|poi)\b)",
         0.7,
     ),
     // Everything thrown away but what follows.
