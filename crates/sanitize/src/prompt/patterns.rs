@@ -434,12 +434,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ----------------------------------------------------------------- French
     (
         O,
-        r"{clause}(?:ignore|ignorez|oublie|oubliez|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction|ecarte|ecartez|laisse tomber|laissez tomber)\b{g}\b(?:instructions?|consignes?|regles|directives)\b{g}\b(?:precedente\w*|ci-dessus|anterieure\w*|d'avant|initiale\w*|qu'on t'a|que tu as)",
+        r"{clause}(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction|ecarte|ecartez|laisse tomber|laissez tomber)\b{g}\b(?:instructions?|consignes?|regles|directives)\b{g}\b(?:precedente\w*|ci-dessus|anterieure\w*|d'avant|initiale\w*|qu'on t'a|que tu as)",
         0.9,
     ),
     (
         O,
-        r"{clause}(?:ignore|ignorez|oublie|oubliez|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction)\b{g}\b(?:toutes (?:les|tes|vos)|tes|vos)\s+(?:\w+\s+)?(?:instructions?|consignes?|regles|directives)\b",
+        r"{clause}(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|ne tiens (?:plus |pas )?compte|ne tenez (?:plus |pas )?compte|fais abstraction|faites abstraction)\b{g}\b(?:toutes (?:les|tes|vos)|tes|vos)\s+(?:\w+\s+)?(?:instructions?|consignes?|regles|directives)\b",
         0.9,
     ),
     (
@@ -480,7 +480,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Spanish
     (
         O,
-        r"\b(?:ignora|ignoren|olvida|olviden|omite|descarta|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anteriores|previas|de arriba|iniciales|originales)\b",
+        r"(?:\b(?:ignora|ignoren|olvida|olviden|omite|descarta|haz caso omiso|no hagas caso|no hagan caso|deja de (?:seguir|obedecer))|{clause}(?:ignorar|olvidar|omitir|descartar))\b{g}\b(?:instrucciones|reglas|indicaciones|directrices|ordenes|normas)\b{g}\b(?:anterior\w*|previas|de arriba|iniciales|originales)\b",
         0.9,
     ),
     (
@@ -526,7 +526,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------------------------------------------------- Italian
     (
         O,
-        r"\b(?:ignora|ignorate|dimentica|dimenticate|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere)\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
+        r"(?:{clause}(?:ignorare|dimenticare)|\b(?:ignora|ignorate|dimentica|dimenticate|trascura|trascurate|non tenere (?:piu )?conto|non considerare|scarta|lascia perdere))\b{g}\b(?:istruzioni|regole|indicazioni|direttive)\b{g}\b(?:precedenti|sopra|iniziali|originali|di prima)\b",
         0.9,
     ),
     (
@@ -743,7 +743,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Throwing away the rest of what is being read, then an order.
     (
         O,
-        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:this|the|these|those|all|any)\s+(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|information|directions|requests|tasks|messages)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
+        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:(?:this|the|these|those|all|any)\s+)?(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|info|information|directions|requests|tasks|messages|webpage|web page|website|function|code|table|question|query)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
         0.75,
     ),
     // An override at the start of a clause with no qualifier:
@@ -772,7 +772,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Announced new orders, in the shapes of a header or a notice.
     (
         A,
-        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
+        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|#{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
         0.4,
     ),
     // Test, debug and maintenance framings.
@@ -813,6 +813,110 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\]\s*[\(:]\s*[a-z]+://[^)\s]*[?=/&][^)\s]*(?:\[[a-z_]{2,20}\]|\{[a-z_]{2,20}\}|<[a-z_]{2,20}>)|\b(?:replac(?:e|ing)|substitut(?:e|ing)|where(?:as)?|fill(?:ing)? in)\s+\[[a-z_]{2,20}\]\s+(?:with|is)\b",
         0.6,
     ),
+    // ------------------------------------------------ Session 7 (dev halves)
+    // Text that calls itself a message from the system or its owners.
+    (
+        A,
+        r"\b(?:this|it) is (?:an? |the )?(?:(?:secure|trusted|official|verified|authori[sz]ed|priority|privileged|internal|special|genuine|real|urgent)\s+)*(?:system|admin(?:istrator)?|developer|operator|root|kernel) (?:message|notice|instruction|command|prompt|override|update|directive|request)\b|\b(?:dies ist|das ist|hier ist) (?:eine?|die|der) (?:\w+ )?(?:systemnachricht|systemmeldung|systemanweisung|administratornachricht|entwicklernachricht|systembefehl)\b|\b(?:ceci est|c'est|voici) (?:un|une|le) (?:\w+ )?(?:message|instruction|commande|avis) (?:du |de l')?(?:systeme|administrateur|developpeur)\b|\b(?:este es|esto es|es) un (?:\w+ )?(?:mensaje|aviso|comando|instruccion) (?:del|de) (?:sistema|administrador|desarrollador)\b|\b(?:questo e|e) un (?:\w+ )?(?:messaggio|avviso|comando|istruzione) (?:di|del|dell') ?(?:sistema|amministratore|sviluppatore)\b",
+        0.5,
+    ),
+    // A named mode entered or switched on ("entering a 'verification
+    // mode'"); dark mode too: weak alone.
+    (
+        A,
+        r"\b(?:entering|enter|switch(?:ing)? (?:you |yourself )?(?:in)?to|activat(?:e|ing|ed)|enabl(?:e|ing|ed)|now (?:in|operating in|running in)|put (?:you|yourself) in(?:to)?)\s+(?:a |the |an |your )?[\x22'‘“`]?[a-z][a-z -]{2,30}[\x22'’”`]?\s+mode\b",
+        0.3,
+    ),
+    // Test, drill and research framings.
+    (
+        A,
+        r"\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes\b|\bthis is (?:only |just |merely )?an? (?:test|drill|simulation|simulated scenario|training exercise|sanctioned test|authori[sz]ed test|red[- ]team(?:ing)? exercise|security (?:test|audit|exercise))\b",
+        0.3,
+    ),
+    // An exercise, a challenge, a special case: framings that excuse
+    // what follows (weak alone).
+    (
+        A,
+        r"\bas (?:a |an |the )?part of (?:a |an |the |this |our )?(?:training|test|testing|evaluation|exercise|audit|drill|simulation|red[- ]team\w*|benchmark|experiment)\b|\bi (?:challenge|dare) you to\b|\b(?:this is an? |as an? |in this )special (?:case|exception|request|situation)\b|\b(?:hidden|secret|special|undocumented|experimental) (?:functions?|modes?|features?|commands?|protocols?) (?:is |are |has been |have been )?(?:now )?(?:activated|enabled|unlocked|triggered|engaged|on)\b",
+        0.3,
+    ),
+    // Hidden machinery switched on, privileges taken.
+    (
+        A,
+        r"\b(?:enable|activate|unlock|turn on|trigger|grant|access|invoke)\s+(?:the |your |all |temporary |full )?(?:hidden|secret|undocumented|experimental|privileged|unlocked|special|admin(?:istrative)?|elevated|debug|maintenance|god|root) (?:functions?|features?|capabilit(?:y|ies)|commands?|protocols?|access|privileges|permissions|settings|options)\b",
+        0.35,
+    ),
+    // Someone who claims a role that would entitle them: weak alone.
+    (
+        A,
+        r"\b(?:i am|i'm|im) (?:a |an |the |your )(?:(?:senior|lead|chief|head|new|system|security|it)\s+)?(?:developer|admin|administrator|engineer|sysadmin|supervisor|boss|manager|ceo|owner|technician|auditor|officer|creator|programmer)\b|\b(?:ich bin) (?:dein|ihr|der|ein) (?:chef|administrator|entwickler|vorgesetzter|admin)\b|\bje suis (?:ton|votre|le|un) (?:patron|chef|administrateur|developpeur|superieur)\b|\bsoy (?:el|tu|su|un) (?:jefe|administrador|desarrollador|supervisor)\b|\bsono (?:il|tuo|il tuo|un) (?:capo|amministratore|sviluppatore|supervisore)\b",
+        0.2,
+    ),
+    // A password asked of the model (a weak sign alone: people ask for
+    // the hotel's Wi-Fi password too).
+    (
+        X,
+        r"\b(?:tell|give|show|reveal|share|provide|confirm|send|disclose|spell out|write down|print|output|repeat|what(?: is|'s| was))\s+(?:me |us )?(?:the|your|its)\s+(?:secret |hidden |admin |master |system |current |stored )?(?:password|passcode|passphrase|pass phrase|secret (?:key|code|word)|access code|pin code)\b|\b(?:dime|dame|digame|revela|revelame|confirm\w*|dimmi|dammi|rivela|rivelami|conferm\w*|sag mir|gib mir|nenne mir|verrate mir|bestatig\w*|donne-moi|dis-moi|revele|quel est|quelle est|qual e|cual es|was ist|wie lautet)\s+(?:la |el |das |le |il |tu |ta |dein |deine |votre |ton |tua |la tua )?(?:contrasena|clave secreta|password|passwort|kennwort|mot de passe|codice segreto|code secret)\b",
+        0.45,
+    ),
+    // The text ends on a label the model is to fill with the decoded
+    // payload ("Encoded: … Decoded:").
+    (
+        E,
+        r"\b(?:decoded|decrypted|deciphered|plaintext|plain text|dekodiert|entschlusselt|decode|dechiffre|decodificado|descifrado|decodificato|decifrato)(?: string| text| message| data| output| version| form)?\s*:\s*\z",
+        0.5,
+    ),
+    // Throwing away the rest of what is read, in four more languages
+    // (an infinitive only at a clause start: "di ignorare la tabella" is
+    // reported speech).
+    (
+        O,
+        r"(?:\b(?:ignorier\w*|vergiss|vergessen sie|ignorez|oubliez|oublie|ignora|olvida|dimentica)|{clause}(?:ignorer|ignorar|ignorare|olvidar|dimenticare))\s+(?:die|das|den|diese[nrs]?|alle|la|le|les|el|los|las|il|lo|gli|todo|tutto|tout)\s+(?:\w+\s+)?(?:funktion|webseite|seite|tabelle|daten|text|dokument|e-mail|code|inhalt|fonction|page(?: web)?|site(?: web)?|tableau|donnees|texte|document|contenu|funcion|pagina(?: web)?|sitio(?: web)?|tabla|datos|texto|documento|contenido|funzione|sito(?: web)?|tabella|dati|testo|contenuto)\b[^.\n]{0,30}?(?:,|:|;|\b(?:und|et|y|e|dann|puis|luego|poi)\b)",
+        0.7,
+    ),
+    // Everything thrown away but what follows.
+    (
+        O,
+        r"\b{ovr}\b\s+(?:all|everything|anything|any)(?: (?:other )?(?:info|information|content|text|data|instructions|context|input))?\s+(?:except|but|other than|apart from|besides|save)\s+(?:for\s+)?(?:the following|this|what|these|the text|the information)\b",
+        0.7,
+    ),
+    // A label that passes text off as the system's.
+    (
+        A,
+        r"\b(?:system|admin(?:istrator)?|developer|operator|root) (?:message|notice|instruction|override|command|prompt|alert|directive)\s*:",
+        0.4,
+    ),
+    // A mode announced as a tag: `<SYSTEM MODE>`, `<GOD MODE>`.
+    (
+        A,
+        r"<\s*[a-z ]{0,20}\b(?:system|god|admin|developer|debug|root|override|maintenance|sudo|dev|jailbreak|unrestricted)\s+mode\s*>|<\s*[a-z ]{0,30}\b(?:modalita|modo|mode|modus)\b[^>\n]{0,30}?\b(?:override|sistema|systeme|system|admin\w*|dios|dio|dieu|gott|desarrollador|sviluppatore|developpeur|entwickler|sicurezza|seguridad|securite|sicherheit)\b[^>\n]{0,20}>",
+        0.45,
+    ),
+    // The requester set above the model: "as your creator", "you have
+    // to answer all of my questions".
+    (
+        A,
+        r"\bas your (?:creator|developer|administrator|admin|owner|operator|programmer|master|maker)\b|\byou (?:have to|must|will|are (?:required|obliged|bound) to) (?:answer|obey|comply with|respond to|follow) (?:all|every|any|each)(?: one)?(?: of)? my\b|\ben tant que (?:ton|votre) (?:createur|developpeur|administrateur)\b|\bcomo tu (?:creador|desarrollador|administrador)\b|\bin quanto (?:tuo )?(?:creatore|sviluppatore|amministratore)\b|\bals dein (?:schopfer|entwickler|administrator)\b",
+        0.35,
+    ),
+    // A named mode entered, in four more languages.
+    (
+        A,
+        r"\b(?:j'entre en|entre en|passe en|passons en|je passe en)\s+[\x22'“‘«]?\s*mode\b|\b(?:entrando|entro|passando|passo) in (?:una |la )?[\x22'“‘«]?\s*modalita\b|\b(?:entrando|entro|paso|pasando) (?:en|al) (?:el |un |una )?[\x22'“‘«]?\s*modo\b|\b(?:betrete|betreten|aktiviere|wechsle|wechseln)\b[^.\n]{0,30}?modus\b",
+        0.3,
+    ),
+    // A session or a document said to end where the text goes on.
+    (
+        R,
+        r"<\s*/?\s*(?:end|start|begin) of (?:the )?(?:session|conversation|context|document|input|prompt|system prompt|instructions|data)\s*/?\s*>",
+        0.4,
+    ),
+    // Something to work out where the user cannot see it.
+    (
+        H,
+        r"\b(?:decode|decipher|translate|think|reason|process|solve|work out)\b[^\n]{0,60}?\bin your (?:own |internal |inner |private |hidden |silent )?(?:monologue|scratchpad|thoughts|head|reasoning|chain of thought|mind)\b",
+        0.3,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -842,7 +946,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // telling the model what to write. Five languages.
     (
         I,
-        r"\b(?:include|add|insert|append|put|embed|output|print|write|render|display|reproduce|paste|place)\s+(?:(?:the following|this|these|that|it|them|exactly|verbatim|word for word|the (?:string|text|sentence|link|image|picture|line|words?|phrase|message|code|url|markdown|anchor|snippet|note|disclaimer|signature|tag))\b[^.\n]{0,50}?\s|[\x22'`<\[][^\n]{0,80}?\s)?(?:in|into|to|at the (?:start|end|beginning|top|bottom) of)\s+(?:your|every|each|any|all your)\s+(?:(?:next|final|later|future)\s+)?(?:response|answer|reply|output|summary|translation|message)s?\b|\bin your (?:response|answer|reply|output)s?\s*[:,]\s*(?:include|add|write|print|output|start|begin|end)\b|\b(?:fuge|schreibe|gib|setze|nimm)\s+(?:(?:den folgenden|folgenden|diesen|dies|das|es|genau)\b[^.\n]{0,50}?\s)?in (?:deine|ihre|deiner|ihrer) antwort\b|\b(?:ajoute|ajoutez|inclus|incluez|insere|inserez|ecris|ecrivez|mets|mettez)\s+(?:(?:le texte suivant|la phrase suivante|ceci|cela|exactement)\b[^.\n]{0,50}?\s)?dans (?:ta|votre) reponse\b|\b(?:incluye|incluya|anade|anada|agrega|agregue|escribe|escriba|inserta|inserte|pon|ponga)\s+(?:(?:lo siguiente|el siguiente texto|la siguiente frase|esto|exactamente)\b[^.\n]{0,50}?\s)?en (?:tu|su) respuesta\b|\b(?:includi|includa|aggiungi|aggiunga|inserisci|inserisca|scrivi|scriva|metti|metta)\s+(?:(?:il seguente testo|la seguente frase|questo|questa|esattamente)\b[^.\n]{0,50}?\s)?nella (?:tua|sua) risposta\b",
+        r"\b(?:include|add|insert|append|put|embed|output|print|write|render|display|reproduce|paste|place)\s+(?:(?:the following|this|these|that|it|them|exactly|verbatim|word for word|the (?:string|text|sentence|link|image|picture|line|words?|phrase|message|code|url|markdown|anchor|snippet|note|disclaimer|signature|tag))\b[^.\n]{0,50}?\s|[\x22'`<\[][^\n]{0,80}?\s)?(?:in|into|to|at the (?:start|end|beginning|top|bottom) of)\s+(?:your|every|each|any|all your)\s+(?:(?:next|final|later|future)\s+)?(?:response|answer|reply|output|summary|translation|message)s?\b|\bin your (?:response|answer|reply|output)s?\s*[:,]\s*(?:include|add|write|print|output|start|begin|end|suggest|recommend|mention|tell|encourage|ask|invite|urge|promote|advise|remind|direct|point|link|refer)\b|\b(?:fuge|schreibe|gib|setze|nimm)\s+(?:(?:den folgenden|folgenden|diesen|dies|das|es|genau)\b[^.\n]{0,50}?\s)?in (?:deine|ihre|deiner|ihrer) antwort\b|\b(?:ajoute|ajoutez|inclus|incluez|insere|inserez|ecris|ecrivez|mets|mettez)\s+(?:(?:le texte suivant|la phrase suivante|ceci|cela|exactement)\b[^.\n]{0,50}?\s)?dans (?:ta|votre) reponse\b|\b(?:incluye|incluya|anade|anada|agrega|agregue|escribe|escriba|inserta|inserte|pon|ponga)\s+(?:(?:lo siguiente|el siguiente texto|la siguiente frase|esto|exactamente)\b[^.\n]{0,50}?\s)?en (?:tu|su) respuesta\b|\b(?:includi|includa|aggiungi|aggiunga|inserisci|inserisca|scrivi|scriva|metti|metta)\s+(?:(?:il seguente testo|la seguente frase|questo|questa|esattamente)\b[^.\n]{0,50}?\s)?nella (?:tua|sua) risposta\b",
         0.5,
     ),
     // Something to decode and then write out or act on.
@@ -871,7 +975,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         I,
-        r"\byour\s+(?:new |real |actual |next |only |true |first )?(?:task|job|mission|goal|objective)\s+(?:is|will be)\s+(?:now\s+)?(?:to|simply to)\b|\bi (?:forgot|neglected|failed) to (?:ask|tell|instruct|remind) you\b|\b(?:provide|give|show|tell|say)\s+(?:it|this|that|the following)\s+to the user\b|\btell the user (?:that|to)\b",
+        r"\byour\s+(?:new |real |actual |next |only |true |first )?(?:task|job|mission|goal|objective)\s+(?:is|will be)\s+(?:now\s+)?(?:to|simply to)\b|\b(?:i|and|but|then) (?:forgot|neglected|failed) to (?:ask|tell|instruct|remind) you\b|\b(?:gave|give|giving|sent) you your (?:instructions|orders|task|prompt|rules)\b|\b(?:provide|give|show|tell|say)\s+(?:it|this|that|the following)\s+to the user\b|\btell the user (?:that|to)\b",
         0.45,
     ),
     // The agent addressed by name, then told what to do.
@@ -943,4 +1047,79 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     // Data sent to an address.
     (I, r"\b(?:get|post|put|fetch|curl|wget)\s+{addr}", 0.35),
+    // ------------------------------------------------ Session 7 (dev halves)
+    // What the reader is to do to its answer: "replace letters with
+    // numbers in your answer", "remove spaces from your response" (not
+    // "include your order number in your reply": a person is asked that).
+    (
+        I,
+        r"{clause}(?:please |also |now |then |always )?(?:replace|remove|rearrange|introduce|use|write|respond|answer|reply|format|translate|convert|encode|spell|reverse|capitali[sz]e|end|start|begin|finish|conclude|sign|mention|recommend|promote|insert|integrate|incorporate|embed|append|prepend|add|include|make|keep|avoid|omit|substitute|swap|shuffle|scramble|mix|change|alter|modify|limit|restrict|repeat|praise|advertise|suggest|encourage|urge|ask|direct|redirect|type|put|present|express|structure|organi[sz]e|wrap|phrase|rewrite|refer|link)\s+(?:[\x22'“‘`]|(?:a|an|the|some|this|that|these|those|one|two|three|random|several|many|all|any|every|each|extra|additional|more|no|it|them|letters|numbers|digits|spaces|symbols|characters|words|emojis?|typos|misspellings|links?|urls?|headlines?|sentences?|phrases?|references?|mentions?|recommendations?|quotes?|reasons?|facts?|jokes?|hashtags?|ads?|advertisements?)\b)(?:[^.\n]|\.[a-z0-9]){0,80}?\b(?:in|into|from|to|throughout|of|within|at the (?:end|start|beginning|top|bottom) of)\s+your\s+(?:(?:next|final|entire|whole|later|future)\s+)?(?:answers?|responses?|outputs?)\b",
+        0.5,
+    ),
+    // The answer itself as the object of an order: "provide your reply
+    // with intentional misspellings", "augment your answer with …".
+    (
+        I,
+        r"{clause}(?:please |also |now |then |always )?(?:provide|augment|format|end|start|begin|finish|conclude|write|structure|phrase|rewrite|translate|encode|enrich|supplement|enhance|expand|pad|prefix|sign|frame|deliver|craft|compose|make|keep|limit|style|present|spell|punctuate|capitali[sz]e|fill|lace|season|sprinkle|infuse|decorate|embellish|tailor|shape|close|open|accompany|complement|preface|follow up|modify|adjust|alter|change|tweak|adapt|revise|update|slant|bias|steer|twist)\s+(?:all |each |every )?(?:of )?your\s+(?:(?:next|final|entire|whole)\s+)?(?:answers?|responses?|repl(?:y|ies)|outputs?)\s+(?:with|in|using|as|to|so|such that|entirely|only|backwards|reversed|without|by (?:adding|including|inserting|mentioning|using|replacing|removing|writing))\b",
+        0.5,
+    ),
+    // Code the reader is to put into the code it writes.
+    (
+        I,
+        r"\b(?:following|subsequent|below|next)\s+(?:code|snippet|script|lines? of code)\s*(?:section|snippet|block|excerpt|segment|fragment|piece|portion|part|lines?)?\b[^\n]{0,80}?\b(?:your|the user'?s?)\s+(?:own )?(?:code|codebase|implementation|solution|program|answer|response|logic|algorithm)\b|\b(?:following|subsequent|below|next)\s+(?:code|snippet|script)\b[^\n]{0,80}?\bin the code (?:that )?you (?:develop|write|produce|create|generate)\b|\byour (?:code|codebase|implementation|solution|program|algorithm)\b[^\n]{0,60}?\b(?:following|subsequent|below) (?:code|snippet)\b",
+        0.5,
+    ),
+    // An order inside a comment, which the page or the program hides
+    // (`!` reads `i` in the view).
+    (
+        I,
+        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|output|print|write|state|include|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        0.5,
+    ),
+    // The result the reader is to report, dictated.
+    (
+        I,
+        r"\b(?:state|say|claim|report|answer|respond|reply|tell (?:the user|them|everyone))\s+(?:that\s+)?(?:the\s+)?(?:output|result|answer|sum|total|value|price|outcome|return value)\s+(?:is|was|equals)\b",
+        0.4,
+    ),
+    // The answer dictated, whatever the user asked.
+    (
+        I,
+        r"\b(?:reply|respond|answer|print|output)\s+(?:with\s+)?only\s+(?:with\s+)?(?:the following|this|these|[\x22'“‘])|\b(?:and|but|with)\s+(?:absolutely\s+)?nothing else\b|\b(?:repeat|say|print|output|write|echo)\s+(?:back\s+)?(?:the following|this|these|after me)\s+(?:sentence|text|phrase|words?|line|string)s?\b",
+        0.35,
+    ),
+    // The answer made to hang on what the user asks.
+    (
+        I,
+        r"\bif (?:the |a |any )?user (?:asks|requests|wants|says|inquires|queries|mentions)\b|\bwhen (?:the |a )?user (?:asks|requests|inquires) (?:for|about)\b",
+        0.3,
+    ),
+    // A turn of the assistant that content has no business holding,
+    // with a placeholder for the model to fill.
+    (
+        I,
+        r"(?m)^\s*>?\s*(?:assistant|chatbot|model|gpt)\s*:\s*[<\[{]",
+        0.35,
+    ),
+    // The reader told to send the user somewhere: phishing by proxy.
+    (
+        I,
+        r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|verify|confirm|update|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
+        0.5,
+    ),
+    // A task for the reader after a stop, a colon, a header or "please":
+    // weak alone (e-mails ask things of their readers too), evidence next
+    // to a framing ("For academic purposes, translate …", "**EMERGENCY**
+    // please write …"); not after "and", where a request goes on.
+    (
+        I,
+        r"(?:[.;:,!*\]>\n]\s*|\bplease\s+|\b(?:is|are) to\s+)(?:please |now |kindly |just |simply )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
+        0.3,
+    ),
+    // Urgency pressed on the reader.
+    (
+        I,
+        r"\b(?:it is|it'?s) (?:crucial|essential|critical|vital|imperative|important|very important|extremely important|mandatory) (?:that )?you\b",
+        0.25,
+    ),
 ];
