@@ -6,6 +6,7 @@ pub mod cli;
 pub mod drive;
 pub mod forward;
 mod handlers;
+pub mod inbox;
 pub mod observe;
 pub mod path;
 pub mod request_id;
