@@ -36,9 +36,12 @@ struct Gateway {
 }
 
 impl Gateway {
+    // The child moves into `Gateway`, whose `Drop` kills and waits for it;
+    // clippy cannot follow the move.
+    #[allow(clippy::zombie_processes)]
     fn spawn(vars: &[(&str, &str)], log: &Path) -> Self {
         let file = File::create(log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_alphaguard"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_alphaguard"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("BIND_ADDR", "127.0.0.1:0")
@@ -62,7 +65,11 @@ impl Gateway {
                     addr: addr.trim().to_owned(),
                 };
             }
-            assert!(Instant::now() < deadline, "gateway did not start:\n{text}");
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("gateway did not start:\n{text}");
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
