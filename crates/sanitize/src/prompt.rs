@@ -135,6 +135,17 @@ fn built_in(table: &[(FindingKind, &str, f32)], content_only: bool) -> Vec<Patte
 /// counts as a citation in content: longer quoted strings there are data.
 const MAX_CITED_QUOTE: usize = 64;
 
+/// Markup that runs script (on the detection view: `!` reads `i`, digits
+/// read as letters).
+static ACTIVE_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<\s*script\b|\bjavascript\s*:|<[a-z]+\b[^>]{0,80}?\son[a-z]{3,20}\s*=|\bsrc\s*=\s*[\x22'`]?\s*(?:javascript|data|vbscript)\s*:")
+        // A constant pattern, compiled by every test.
+        .unwrap_or_else(|e| panic!("active markup pattern: {e}"))
+});
+
+/// What script inside an encoded payload counts for.
+const ACTIVE_MARKUP_WEIGHT: f32 = 0.6;
+
 /// The default threshold of every channel.
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
@@ -221,10 +232,18 @@ impl PromptGuard {
         let (normalized, hidden) = detection_view(input);
         let mut findings = Vec::new();
         if let Some(span) = hidden {
+            // Smuggled tag characters, or invisible characters in what a
+            // user typed, count in full; in content scraped from elsewhere
+            // a stray zero-width character is common and counts for less.
+            let score = if span.is_empty() && channel.is_content() {
+                0.25
+            } else {
+                0.5
+            };
             findings.push(Finding {
                 kind: FindingKind::HiddenCharacters,
                 span,
-                score: 0.5,
+                score,
             });
         }
         self.scan(&normalized, channel, &mut findings);
@@ -273,7 +292,10 @@ impl PromptGuard {
     ) {
         let mut inner = Vec::new();
         self.scan(view, channel, &mut inner);
-        if let Some(top) = inner.iter().map(|f| f.score).reduce(f32::max) {
+        // Script hidden in an encoding is meant to come out decoded, where
+        // a page that shows the answer runs it.
+        let markup = ACTIVE_MARKUP.is_match(view).then_some(ACTIVE_MARKUP_WEIGHT);
+        if let Some(top) = inner.iter().map(|f| f.score).chain(markup).reduce(f32::max) {
             findings.push(Finding {
                 kind: FindingKind::EncodedPayload,
                 span,

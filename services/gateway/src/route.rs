@@ -83,6 +83,10 @@ pub enum Handler {
     ClearSecretsCache,
     /// `/api/admin/webhooks/...`: the webhook inbox's owner routes.
     WebhookInbox(InboxOp),
+    /// `POST /api/admin/drive/sync`: run the Drive mirror now.
+    DriveSync,
+    /// `GET /api/admin/drive/status`: the mirror's last run.
+    DriveStatus,
     /// `POST /webhooks/{name}`: index into [`webhooks::WEBHOOKS`].
     Webhook(usize),
     /// Any other `/api/...`: forwarded upstream.
@@ -105,6 +109,8 @@ impl Handler {
             Self::Me => "me",
             Self::ClearSecretsCache => "admin_clear_cache",
             Self::WebhookInbox(op) => op.label(),
+            Self::DriveSync => "admin_drive_sync",
+            Self::DriveStatus => "admin_drive_status",
             Self::Webhook(_) => "webhook",
             Self::Proxy => "proxy",
             Self::MethodNotAllowed(_) => "method_not_allowed",
@@ -286,6 +292,24 @@ const ROUTES: &[Row] = &[
         methods: Methods::Post,
         handler: Handler::WebhookInbox(InboxOp::RedeliverAll),
         tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/drive/sync"),
+        methods: Methods::Post,
+        handler: Handler::DriveSync,
+        tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/drive/status"),
+        methods: Methods::Read,
+        handler: Handler::DriveStatus,
+        tier: Some(TierId::Read),
         class: RouteClass::Api,
         auth: Auth::Owner,
         body_limit: 0,

@@ -343,9 +343,12 @@ async fn past_the_retry_budget_dead_letters_wait_for_an_owner() {
     let log = std::fs::read_to_string(dir.path().join("gw.log")).unwrap();
     let audit = log
         .lines()
-        .find(|l| l.contains("alphaguard::audit") && l.contains("redeliver all"))
+        .find(|l| l.contains("alphaguard::audit") && l.contains("admin_webhook_redeliver_all"))
         .unwrap_or_else(|| panic!("no audit line:\n{log}"));
     assert!(audit.contains(&OWNER.to_string()), "{audit}");
-    assert!(audit.contains("AUDIT"), "{audit}");
+    assert!(
+        audit.contains("AUDIT") && audit.contains("outcome=requeued"),
+        "{audit}"
+    );
     drop(gw);
 }

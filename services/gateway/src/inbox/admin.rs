@@ -8,8 +8,8 @@
 //! | `POST /api/admin/webhooks/dead-letters/redeliver-all` | every dead letter back in the queue |
 //!
 //! Each call writes one audit line (target `alphaguard::audit`, message
-//! starting `AUDIT`) with the owner's Discord id, what was asked and the
-//! outcome.
+//! `AUDIT`) with the owner's Discord id, the action (the route's label),
+//! the outcome and which delivery (or how many).
 
 use alphaguard_auth::Identity;
 use bytes::Bytes;
@@ -57,18 +57,21 @@ struct RedeliverOne {
     id: String,
 }
 
-fn audit(ctx: &Ctx, who: Option<&Identity>, what: &str, outcome: &str, detail: &str) {
-    let discord_id = who.and_then(|w| w.discord_id);
-    let user = who.and_then(|w| w.subject.as_deref());
+/// The audit line of an inbox action, with the fields of
+/// [`crate::audit::owner_action`] plus which delivery or how many (`detail`
+/// is dynamic here: the webhook and id redelivered, or a count).
+fn audit(ctx: &Ctx, who: Option<&Identity>, op: InboxOp, outcome: &str, detail: &str) {
     tracing::warn!(
-        target: "alphaguard::audit",
+        target: crate::audit::TARGET,
         request_id = ctx.id(),
-        who = discord_id,
-        user,
-        what,
+        client = %ctx.client,
+        user = who.and_then(|w| w.subject.as_deref()),
+        discord_id = who.and_then(|w| w.discord_id),
+        method = who.map(|w| w.method.as_str()),
+        action = op.label(),
         outcome,
         detail,
-        "AUDIT webhook inbox: {what} by an owner: {outcome}"
+        "AUDIT"
     );
 }
 
@@ -89,13 +92,13 @@ impl App {
         let id = ctx.id();
         let unavailable = |what: &str, e: &dyn std::fmt::Display| {
             tracing::error!(request_id = id, error = %e, "webhook inbox: {what} failed");
-            audit(ctx, who, what, "failed", "store unavailable");
+            audit(ctx, who, op, "failed", what);
             respond::error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable", id)
         };
         match op {
             InboxOp::Summary => match self.inbox.summary().await {
                 Ok(summary) => {
-                    audit(ctx, who, "summary", "read", "");
+                    audit(ctx, who, op, "read", "");
                     let body = serde_json::json!({
                         "store": self.inbox.kind(),
                         "pending": summary.pending,
@@ -111,13 +114,7 @@ impl App {
             },
             InboxOp::DeadLetters => match self.inbox.dead_letters(DEAD_LETTER_LIST_LIMIT).await {
                 Ok(letters) => {
-                    audit(
-                        ctx,
-                        who,
-                        "list dead letters",
-                        "read",
-                        &letters.len().to_string(),
-                    );
+                    audit(ctx, who, op, "read", &letters.len().to_string());
                     let body = serde_json::json!({ "dead_letters": letters });
                     respond::json(StatusCode::OK, body.to_string())
                 }
@@ -130,22 +127,22 @@ impl App {
                 {
                     Ok(c) => c.to_bytes(),
                     Err(_) => {
-                        audit(ctx, who, "redeliver", "refused", "unreadable body");
+                        audit(ctx, who, op, "bad_request", "unreadable body");
                         return respond::error(StatusCode::BAD_REQUEST, "bad request", id);
                     }
                 };
                 let Ok(one) = serde_json::from_slice::<RedeliverOne>(&body) else {
-                    audit(ctx, who, "redeliver", "refused", "not {webhook, id}");
+                    audit(ctx, who, op, "bad_request", "not {webhook, id}");
                     return respond::error(StatusCode::BAD_REQUEST, "bad request", id);
                 };
                 let target = format!("{}/{}", one.webhook, one.id);
                 match self.inbox.redeliver(&one.webhook, &one.id).await {
                     Ok(true) => {
-                        audit(ctx, who, "redeliver", "requeued", &target);
+                        audit(ctx, who, op, "requeued", &target);
                         respond::json(StatusCode::OK, &br#"{"status":"requeued","count":1}"#[..])
                     }
                     Ok(false) => {
-                        audit(ctx, who, "redeliver", "not_found", &target);
+                        audit(ctx, who, op, "not_found", &target);
                         respond::error(StatusCode::NOT_FOUND, "not found", id)
                     }
                     Err(e) => unavailable("redeliver", &e),
@@ -153,7 +150,7 @@ impl App {
             }
             InboxOp::RedeliverAll => match self.inbox.redeliver_all().await {
                 Ok(n) => {
-                    audit(ctx, who, "redeliver all", "requeued", &n.to_string());
+                    audit(ctx, who, op, "requeued", &n.to_string());
                     respond::json(
                         StatusCode::OK,
                         format!(r#"{{"status":"requeued","count":{n}}}"#),
