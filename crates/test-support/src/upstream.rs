@@ -43,9 +43,13 @@ pub struct RecordingUpstream {
 impl RecordingUpstream {
     /// Starts on a free loopback port, answering 200 `{"upstream":"ok"}`.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts on `addr` (for an upstream that comes back on the port a
+    /// service was already told about).
+    pub async fn start_on(addr: SocketAddr) -> Self {
+        let listener = TcpListener::bind(addr).await.expect("bind loopback");
         let upstream = Self {
             addr: listener.local_addr().expect("local addr"),
             received: Arc::default(),

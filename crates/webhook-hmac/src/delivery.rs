@@ -10,7 +10,7 @@ use http::{HeaderMap, StatusCode, header};
 use http_body::Body;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 
-use crate::replay::{Delivery, ReplayError, ReplayGuard, replay_key};
+use crate::replay::{Delivery, ReplayError, ReplayGuard, derived_id, replay_key};
 use crate::{Error, Outcome, Verified, Webhook};
 
 /// The default body limit: 1 MiB.
@@ -56,9 +56,15 @@ pub struct Accepted {
 /// 1. a body over `limit` is refused: from `Content-Length` before reading
 ///    anything, and while streaming when the length is not declared;
 /// 2. the signature is verified over the raw bytes;
-/// 3. with a guard, a repeated `webhook-id` is refused as
-///    [`Refusal::Duplicate`], and a first one is recorded for the
-///    tolerance window.
+/// 3. with a guard, a repeated `webhook-id` (for the plain scheme, a
+///    repeated [`derived_id`] of name and body) is refused as
+///    [`Refusal::Duplicate`], and a first one is recorded until
+///    `timestamp + tolerance` ([`crate::Verifier::replay_ttl`]).
+///
+/// Recording before processing is the caller's risk: a caller that can
+/// fail (or be cancelled) after this returns must [`ReplayGuard::forget`]
+/// the key, or persist the delivery first and pass no guard (what the
+/// `alphaguard` gateway does: its inbox is the replay memory).
 pub async fn accept<B>(
     hook: &Webhook,
     headers: &HeaderMap,
@@ -90,13 +96,14 @@ where
         Err(e) => return Err(Refusal::BadSignature(e)),
     };
     let mut recorded = None;
-    if let (Some(guard), Some(v)) = (guard, &verified)
-        && let Some(id) = &v.webhook_id
-    {
-        let key = replay_key(hook.name(), id);
-        let ttl = hook
-            .verifier()
-            .map_or(crate::standard::DEFAULT_TOLERANCE, |v| v.tolerance_window());
+    if let (Some(guard), Some(v), Some(verifier)) = (guard, &verified, hook.verifier()) {
+        // Standard Webhooks: the verified id; plain: one derived from the
+        // name and the body, so its replays are caught too.
+        let key = match &v.webhook_id {
+            Some(id) => replay_key(hook.name(), id),
+            None => replay_key(hook.name(), &derived_id(hook.name(), &bytes)),
+        };
+        let ttl = verifier.replay_ttl(v);
         match guard.check_and_record(&key, ttl).await {
             Ok(Delivery::First) => recorded = Some(key),
             Ok(Delivery::Repeat) => return Err(Refusal::Duplicate),

@@ -123,6 +123,21 @@ impl Verifier {
         self.tolerance
     }
 
+    /// How long a replay guard must remember a verified delivery's id: a
+    /// Standard Webhooks timestamp is accepted up to the tolerance in the
+    /// future, so its id is kept until `timestamp + tolerance` (not
+    /// `receipt + tolerance`, which would let a future-dated delivery be
+    /// replayed once the guard forgot it); a plain-scheme delivery, which
+    /// has no timestamp, for the tolerance from now. At least 1 ms.
+    pub fn replay_ttl(&self, verified: &Verified) -> Duration {
+        let now = self.clock.now();
+        let until = match verified.timestamp {
+            Some(ts) => Duration::from_secs(ts).saturating_add(self.tolerance),
+            None => now.saturating_add(self.tolerance),
+        };
+        until.saturating_sub(now).max(Duration::from_millis(1))
+    }
+
     /// The secret, for signing.
     pub fn secret(&self) -> &Secret {
         &self.secret

@@ -83,6 +83,24 @@ pub fn replay_key(webhook: &str, id: &str) -> String {
     key
 }
 
+/// A stable id for a delivery that carries none (the plain scheme):
+/// `sha256:` and the hex SHA-256 of the webhook's name, a NUL byte and the
+/// body. The same body sent to the same webhook gets the same id, so a
+/// replay within the window is caught by the guard, and a service can pass
+/// the id on as an idempotency key. It is derived from signed bytes only;
+/// nothing the sender chose outside the signature goes into it.
+pub fn derived_id(webhook: &str, body: &[u8]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(webhook.as_bytes());
+    ctx.update(&[0]);
+    ctx.update(body);
+    let digest = ctx.finish();
+    let mut id = String::with_capacity(7 + 64);
+    id.push_str("sha256:");
+    id.push_str(&hex::encode(digest.as_ref()));
+    id
+}
+
 /// The default capacity of [`MemoryReplayGuard`].
 pub const DEFAULT_CAPACITY: usize = 100_000;
 

@@ -13,7 +13,7 @@ use alphaguard_rate_limit::{
     Backend, ClientIpResolver, ClientKey, MemoryStore, MonotonicClock, RateLimited, RateLimiter,
     RedisLimiter, Sweeper, Tier,
 };
-use alphaguard_webhook_hmac::{MemoryReplayGuard, RedisReplayGuard, Registry, ReplayGuard};
+use alphaguard_webhook_hmac::Registry;
 use bytes::Bytes;
 use http::header::HeaderValue;
 use http::{Request, Response};
@@ -23,6 +23,8 @@ use tower_http::cors::CorsLayer;
 
 use crate::drive::DriveMirror;
 use crate::forward::Upstream;
+use crate::inbox::metrics::Outcomes;
+use crate::inbox::{Inbox, InboxUrl, WorkerHandle, WorkerOptions};
 use crate::observe::{self, RATE_LIMITED, Recorder};
 use crate::path::CanonicalPath;
 use crate::request_id::{RequestIds, X_REQUEST_ID};
@@ -60,9 +62,12 @@ pub struct App {
     cors: Option<CorsLayer>,
     access_log: bool,
     pub(crate) webhooks: Registry,
-    pub(crate) replay: Arc<dyn ReplayGuard>,
-    memory_replay: Option<Arc<MemoryReplayGuard>>,
-    pub(crate) upstream: Option<Upstream>,
+    /// Where verified deliveries are persisted before 2xx; also the
+    /// webhooks' replay memory.
+    pub(crate) inbox: Inbox,
+    inbox_worker: std::sync::Mutex<Option<WorkerHandle>>,
+    pub(crate) outcomes: Arc<Outcomes>,
+    pub(crate) upstream: Option<Arc<Upstream>>,
     pub(crate) secrets: Option<Arc<dyn SecretsCache>>,
     pub(crate) recorder: Recorder,
     pub(crate) metrics: PrometheusHandle,
@@ -110,8 +115,10 @@ impl Ctx {
 
 impl App {
     /// Builds the gateway from its settings: connects to Redis when
-    /// `RATE_LIMIT_REDIS_URL` is set (limiter and replay guard), builds the
-    /// authenticator, the upstream client and the metrics recorder.
+    /// `RATE_LIMIT_REDIS_URL` is set (limiter), opens the webhook inbox
+    /// (`WEBHOOK_INBOX_URL`) and starts its delivery worker when there is an
+    /// upstream, builds the authenticator, the upstream client and the
+    /// metrics recorder.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let rl = settings.rate_limit;
         let tiers = TIERS.map(|spec| rl.tiers.get(spec.name));
@@ -129,38 +136,21 @@ impl App {
             ))
         };
         let mut sweepers = Vec::new();
-        let (limiter, probe_limiter, replay, memory_replay): (Backend, _, Arc<dyn ReplayGuard>, _) =
-            match &rl.redis_url {
-                Some(url) => {
-                    let limiter = RedisLimiter::connect(url, rl.tiers.clone(), rl.on_store_error)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
-                    let guard = RedisReplayGuard::connect(url)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
-                    let probes = memory_limiter();
-                    sweepers.push(probes.spawn_sweeper(rl.cleanup));
-                    (
-                        Backend::Redis(Arc::new(limiter)),
-                        Some(probes),
-                        Arc::new(guard),
-                        None,
-                    )
-                }
-                None => {
-                    let limiter = memory_limiter();
-                    sweepers.push(limiter.spawn_sweeper(rl.cleanup));
-                    let guard = Arc::new(MemoryReplayGuard::new(
-                        alphaguard_webhook_hmac::replay::DEFAULT_CAPACITY,
-                    ));
-                    (
-                        Backend::Memory(limiter),
-                        None,
-                        Arc::clone(&guard) as Arc<dyn ReplayGuard>,
-                        Some(guard),
-                    )
-                }
-            };
+        let (limiter, probe_limiter): (Backend, _) = match &rl.redis_url {
+            Some(url) => {
+                let limiter = RedisLimiter::connect(url, rl.tiers.clone(), rl.on_store_error)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
+                let probes = memory_limiter();
+                sweepers.push(probes.spawn_sweeper(rl.cleanup));
+                (Backend::Redis(Arc::new(limiter)), Some(probes))
+            }
+            None => {
+                let limiter = memory_limiter();
+                sweepers.push(limiter.spawn_sweeper(rl.cleanup));
+                (Backend::Memory(limiter), None)
+            }
+        };
         let authenticator = Authenticator::from_config(&settings.auth)
             .map_err(|e| anyhow::anyhow!("authentication: {e}"))?;
         if let Some(JwtVerifier::Local(local)) = authenticator.jwt() {
@@ -173,8 +163,45 @@ impl App {
             }
         }
         let upstream = match &settings.upstream {
-            Some(base) => Some(Upstream::new(base, settings.upstream_timeout)?),
+            Some(base) => Some(Arc::new(Upstream::new(base, settings.upstream_timeout)?)),
             None => None,
+        };
+        let inbox_settings = &settings.inbox;
+        let inbox = Inbox::open_with(
+            &inbox_settings.url,
+            inbox_settings.max_pending,
+            inbox_settings.visibility,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("WEBHOOK_INBOX_URL: {e}"))?;
+        if inbox_settings.url == InboxUrl::Memory {
+            tracing::warn!(
+                "!!! WEBHOOK_INBOX_URL=memory: acknowledged webhooks are lost when the process stops. Development only. !!!"
+            );
+        }
+        let outcomes = Arc::new(Outcomes::new(settings.observability_window));
+        let inbox_worker = match &upstream {
+            Some(upstream) => Some(inbox.start_worker(
+                Arc::clone(upstream),
+                WorkerOptions {
+                    concurrency: inbox_settings.concurrency,
+                    max_attempts: inbox_settings.max_attempts,
+                    max_age: inbox_settings.max_age,
+                    retry_min: inbox_settings.retry_min,
+                    retry_max: inbox_settings.retry_max,
+                    touch_every: inbox_settings.visibility / 3,
+                    shutdown_grace: settings.upstream_timeout,
+                    outcomes: Some(Arc::clone(&outcomes)),
+                    ..WorkerOptions::default()
+                },
+            )),
+            None => {
+                tracing::warn!(
+                    inbox = inbox.kind(),
+                    "no UPSTREAM_URL: verified webhooks are persisted but not delivered until one is set"
+                );
+                None
+            }
         };
         let google = if settings.google.is_configured() {
             let credentials =
@@ -206,8 +233,9 @@ impl App {
             cors: settings.cors.layer(),
             access_log: settings.access_log,
             webhooks: settings.webhooks,
-            replay,
-            memory_replay,
+            inbox,
+            inbox_worker: std::sync::Mutex::new(inbox_worker),
+            outcomes,
             upstream,
             secrets: google.map(|g| g as Arc<dyn SecretsCache>),
             recorder: Recorder::new(settings.observability_window),
@@ -225,6 +253,26 @@ impl App {
         self
     }
 
+    /// The webhook inbox.
+    pub fn inbox(&self) -> &Inbox {
+        &self.inbox
+    }
+
+    /// Stops the inbox's delivery worker: in-flight deliveries get the
+    /// upstream timeout to finish, the rest go back to the queue. Call
+    /// after the server stopped taking requests.
+    pub async fn shutdown_inbox(&self) {
+        let worker = self
+            .inbox_worker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(worker) = worker {
+            worker.shutdown().await;
+            tracing::info!("webhook inbox worker stopped");
+        }
+    }
+
     /// The Prometheus handle (for the exporter's upkeep).
     pub fn metrics(&self) -> &PrometheusHandle {
         &self.metrics
@@ -239,7 +287,6 @@ impl App {
                     .as_ref()
                     .map_or(0, |l| l.store().evictions()),
             self.limiter.store_failures(),
-            self.memory_replay.as_ref().map_or(0, |g| g.evictions()),
         );
     }
 

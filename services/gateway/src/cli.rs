@@ -84,6 +84,14 @@ variables! {
         app_reflections_webhook_secret = "APP_REFLECTIONS_WEBHOOK_SECRET": "Secret of the reflections webhook",
         founder_webhook_secret = "FOUNDER_WEBHOOK_SECRET": "Secret of the founder webhook",
         legal_update_webhook_secret = "LEGAL_UPDATE_WEBHOOK_SECRET": "Secret of the legal-update webhook",
+        webhook_inbox_url = "WEBHOOK_INBOX_URL": "Where verified webhooks are persisted before 2xx: sqlite:PATH (created on first use), redis://HOST:PORT/DB (shared by replicas) or memory: (development only) [default: sqlite:alphaguard-data/webhook-inbox.sqlite3]",
+        webhook_inbox_max_pending = "WEBHOOK_INBOX_MAX_PENDING": "Pending deliveries past which senders get 503 [default: 1000000]",
+        webhook_inbox_visibility_secs = "WEBHOOK_INBOX_VISIBILITY_SECS": "Redis inbox: a delivery a replica holds this long without a sign of life is taken over by another [default: 60]",
+        webhook_delivery_max_attempts = "WEBHOOK_DELIVERY_MAX_ATTEMPTS": "Delivery attempts before a dead letter [default: 12]",
+        webhook_delivery_max_age_secs = "WEBHOOK_DELIVERY_MAX_AGE_SECS": "Age after which a failing delivery becomes a dead letter [default: 259200]",
+        webhook_retry_min_ms = "WEBHOOK_RETRY_MIN_MS": "First retry delay (exponential, with jitter) [default: 1000]",
+        webhook_retry_max_ms = "WEBHOOK_RETRY_MAX_MS": "Longest retry delay before jitter [default: 600000]",
+        webhook_delivery_concurrency = "WEBHOOK_DELIVERY_CONCURRENCY": "Deliveries held at once (one per webhook in flight) [default: 8]",
     }
     "Rate limits" {
         rate_limit_probe_per_min = "RATE_LIMIT_PROBE_PER_MIN": "Probe tier limit per minute (/health, /metrics; never fails closed) [default: 60]",
@@ -236,7 +244,10 @@ pub fn run() -> ExitCode {
             },
             None => None,
         };
-        serve(listener, app, limits, shutdown).await;
+        serve(listener, Arc::clone(&app), limits, shutdown).await;
+        // No more requests: let the inbox worker finish or release what it
+        // holds.
+        app.shutdown_inbox().await;
         if let Some(task) = metrics_task {
             task.abort();
         }

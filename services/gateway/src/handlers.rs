@@ -7,16 +7,17 @@ use alphaguard_auth::{AuthError, Identity, require_owner};
 use alphaguard_config::refusal::Refusal;
 use alphaguard_webhook_hmac::delivery::{Refusal as WebhookRefusal, accept};
 use bytes::Bytes;
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, HeaderMap, HeaderValue};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 
 use crate::app::{App, Ctx};
 use crate::audit;
 use crate::drive::{Busy, Trigger};
-use crate::forward::{self, Origin, X_WEBHOOK_VERIFIED};
+use crate::forward::{self, Origin};
+use crate::inbox::metrics::Outcome;
+use crate::inbox::{NewDelivery, Persisted};
 use crate::observe::{AUTH_FAILURES, UPSTREAM_DURATION, UPSTREAM_ERRORS, WEBHOOK_VERIFICATIONS};
-use crate::request_id::X_REQUEST_ID;
 use crate::respond::{self, Body, BoxError};
 use crate::route::{Auth, Handler};
 use crate::webhooks::WEBHOOKS;
@@ -100,12 +101,16 @@ impl App {
         match ctx.route.handler {
             Handler::Health => respond::json(StatusCode::OK, &br#"{"status":"ok"}"#[..]),
             Handler::Metrics => self.render_metrics(),
-            Handler::Observability => respond::json(
-                StatusCode::OK,
-                self.recorder.rolling().snapshot().to_string(),
-            ),
+            Handler::Observability => {
+                let mut view = self.recorder.rolling().snapshot();
+                if let Some(map) = view.as_object_mut() {
+                    map.insert("deliveries".to_owned(), self.outcomes.json());
+                }
+                respond::json(StatusCode::OK, view.to_string())
+            }
             Handler::Me => me(who.as_ref(), id),
             Handler::ClearSecretsCache => self.clear_secrets_cache(who.as_ref(), ctx),
+            Handler::WebhookInbox(op) => self.inbox_admin(op, request, who.as_ref(), ctx).await,
             Handler::DriveSync => self.drive_sync(who.as_ref(), ctx),
             Handler::DriveStatus => self.drive_status(who.as_ref(), ctx),
             Handler::Webhook(index) => self.webhook(index, request, ctx).await,
@@ -225,11 +230,15 @@ impl App {
         }
     }
 
+    /// Verifies a delivery, then persists it: 202 once written durably, 200
+    /// for an id already persisted, 503 with `Retry-After` when it cannot be
+    /// written (never 2xx without a durable write). The worker delivers it.
     async fn webhook<B>(&self, index: usize, request: Request<B>, ctx: &Ctx) -> Response<Body>
     where
         B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
         B::Error: Into<BoxError>,
     {
+        let received = std::time::SystemTime::now();
         let (parts, body) = request.into_parts();
         let Some(hook) = self.webhooks.at(index) else {
             return respond::refusal(&WebhookRefusal::UnknownWebhook, ctx.id());
@@ -239,103 +248,80 @@ impl App {
             metrics::counter!(WEBHOOK_VERIFICATIONS, "name" => name, "result" => result)
                 .increment(1);
         };
-        let accepted = match accept(
-            hook,
-            &parts.headers,
-            body,
-            ctx.route.body_limit,
-            Some(self.replay.as_ref()),
-        )
-        .await
-        {
+        // No replay guard here: the inbox is the replay memory, and it
+        // records an id only together with the delivery itself.
+        let accepted = match accept(hook, &parts.headers, body, ctx.route.body_limit, None).await {
             Ok(accepted) => accepted,
-            Err(WebhookRefusal::Duplicate) => {
-                count("duplicate");
-                tracing::info!(
-                    request_id = ctx.id(),
-                    webhook = name,
-                    "repeated webhook-id acknowledged, not forwarded"
-                );
-                return respond::json(StatusCode::OK, &br#"{"status":"duplicate"}"#[..]);
-            }
             Err(refusal) => {
                 count(refusal.label());
                 tracing::warn!(request_id = ctx.id(), client = %ctx.client, webhook = name, refusal = ?refusal, "webhook refused");
                 return respond::refusal(&refusal, ctx.id());
             }
         };
-        let (bytes, verified, recorded) = (accepted.body, accepted.verified, accepted.recorded);
-        count(if verified.is_some() {
-            "verified"
-        } else {
-            "unconfigured"
-        });
-        let Some(upstream) = &self.upstream else {
-            tracing::info!(
-                request_id = ctx.id(),
-                webhook = name,
-                verified = verified.is_some(),
-                bytes = bytes.len(),
-                "webhook accepted; no UPSTREAM_URL to forward it to"
-            );
-            return respond::json(StatusCode::ACCEPTED, &br#"{"status":"accepted"}"#[..]);
-        };
-        let mut forward = upstream
-            .client()
-            .post(upstream.webhook_url(name))
-            .header(X_REQUEST_ID, ctx.id.clone())
-            .header(
-                X_WEBHOOK_VERIFIED,
-                if verified.is_some() { "true" } else { "false" },
-            );
-        if let Some(value) = parts.headers.get(header::CONTENT_TYPE) {
-            forward = forward.header(header::CONTENT_TYPE, value.clone());
-        }
-        // Only what was verified: a plain-scheme delivery's `webhook-id`
-        // and `webhook-timestamp` headers were never checked.
+        let verified = accepted.verified;
+        let mut delivery =
+            NewDelivery::new(name, accepted.body, ctx.id(), received).signed(verified.is_some());
         if let Some(v) = &verified {
-            if let Some(wid) = v.webhook_id.as_deref()
-                && let Ok(value) = HeaderValue::try_from(wid)
-            {
-                forward = forward.header(HeaderName::from_static("webhook-id"), value);
-            }
-            if let Some(ts) = v.timestamp {
-                forward = forward.header(HeaderName::from_static("webhook-timestamp"), ts);
+            // Only a verified Standard Webhooks id and timestamp; the plain
+            // scheme's `webhook-id` / `webhook-timestamp` headers were never
+            // checked, so its id is derived from the name and the body.
+            if let (Some(wid), Some(ts)) = (v.webhook_id.as_deref(), v.timestamp) {
+                delivery = delivery.verified_id(wid, ts);
             }
         }
-        let started = Instant::now();
-        let outcome = forward.body(bytes).send().await;
-        metrics::histogram!(UPSTREAM_DURATION, "kind" => "webhook")
-            .record(started.elapsed().as_secs_f64());
-        match outcome {
-            Ok(response) if response.status().is_success() => {
-                respond::json(StatusCode::OK, &br#"{"status":"forwarded"}"#[..])
+        if let Some(verifier) = hook.verifier() {
+            delivery = delivery.tolerance(verifier.tolerance_window());
+        }
+        if let Some(ct) = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        {
+            delivery = delivery.content_type(ct);
+        }
+        let delivery_id = delivery.id().to_owned();
+        match self.inbox.persist(delivery).await {
+            Ok(Persisted::New) => {
+                count(if verified.is_some() {
+                    "verified"
+                } else {
+                    "unconfigured"
+                });
+                self.outcomes.record(Outcome::Accepted);
+                tracing::info!(
+                    request_id = ctx.id(),
+                    webhook = name,
+                    delivery_id = %delivery_id,
+                    verified = verified.is_some(),
+                    "webhook persisted"
+                );
+                respond::json(StatusCode::ACCEPTED, &br#"{"status":"accepted"}"#[..])
             }
-            failed => {
-                let reason = match &failed {
-                    Ok(response) => {
-                        tracing::warn!(
-                            request_id = ctx.id(),
-                            webhook = name,
-                            upstream_status = response.status().as_u16(),
-                            "upstream refused the webhook"
-                        );
-                        "status"
-                    }
-                    Err(e) => {
-                        tracing::warn!(request_id = ctx.id(), webhook = name, timeout = e.is_timeout(), error = %e, "upstream unreachable for the webhook");
-                        if e.is_timeout() { "timeout" } else { "connect" }
-                    }
-                };
-                metrics::counter!(UPSTREAM_ERRORS, "kind" => "webhook", "reason" => reason)
-                    .increment(1);
-                // Forget the id, so the sender's retry is processed.
-                if let Some(key) = recorded
-                    && let Err(e) = self.replay.forget(&key).await
-                {
-                    tracing::error!(request_id = ctx.id(), webhook = name, error = %e, "could not forget a failed delivery");
-                }
-                respond::error(StatusCode::BAD_GATEWAY, "bad gateway", ctx.id())
+            Ok(Persisted::Duplicate) => {
+                count("duplicate");
+                self.outcomes.record(Outcome::Duplicate);
+                tracing::info!(
+                    request_id = ctx.id(),
+                    webhook = name,
+                    delivery_id = %delivery_id,
+                    "repeated delivery acknowledged, not stored again"
+                );
+                respond::json(StatusCode::OK, &br#"{"status":"duplicate"}"#[..])
+            }
+            Err(e) => {
+                count("unavailable");
+                self.outcomes.record(Outcome::Unavailable);
+                tracing::error!(request_id = ctx.id(), webhook = name, reason = e.reason(), error = %e, "webhook not persisted: 503");
+                let mut response = respond::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service unavailable",
+                    ctx.id(),
+                );
+                let secs = e.retry_after().as_secs().max(1);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                response
             }
         }
     }

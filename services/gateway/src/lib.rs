@@ -8,6 +8,7 @@ pub mod conn;
 pub mod drive;
 pub mod forward;
 mod handlers;
+pub mod inbox;
 pub mod observe;
 pub mod path;
 pub mod request_id;

@@ -284,6 +284,12 @@ pub fn prometheus() -> PrometheusHandle {
                         &LATENCY_BUCKETS,
                     )
                 })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(INBOX_PERSIST_DURATION.to_owned()),
+                        &LATENCY_BUCKETS,
+                    )
+                })
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
@@ -314,14 +320,26 @@ pub const UPSTREAM_DURATION: &str = "alphaguard_upstream_duration_seconds";
 pub const LIMITER_EVICTIONS: &str = "alphaguard_rate_limit_evictions_total";
 /// `alphaguard_rate_limit_store_failures_total`.
 pub const LIMITER_STORE_FAILURES: &str = "alphaguard_rate_limit_store_failures_total";
-/// `alphaguard_webhook_replay_evictions_total`.
-pub const REPLAY_EVICTIONS: &str = "alphaguard_webhook_replay_evictions_total";
+
+/// `alphaguard_webhook_inbox_pending`: deliveries waiting (in flight included).
+pub const INBOX_PENDING: &str = "alphaguard_webhook_inbox_pending";
+/// `alphaguard_webhook_inbox_in_flight`: deliveries this replica holds.
+pub const INBOX_IN_FLIGHT: &str = "alphaguard_webhook_inbox_in_flight";
+/// `alphaguard_webhook_inbox_delivered_total{name}`.
+pub const INBOX_DELIVERED: &str = "alphaguard_webhook_inbox_delivered_total";
+/// `alphaguard_webhook_inbox_retried_total{name}`.
+pub const INBOX_RETRIED: &str = "alphaguard_webhook_inbox_retried_total";
+/// `alphaguard_webhook_inbox_dead_lettered_total{name}`.
+pub const INBOX_DEAD_LETTERED: &str = "alphaguard_webhook_inbox_dead_lettered_total";
+/// `alphaguard_webhook_inbox_oldest_pending_age_seconds`.
+pub const INBOX_OLDEST_PENDING_AGE: &str = "alphaguard_webhook_inbox_oldest_pending_age_seconds";
+/// `alphaguard_webhook_inbox_persist_duration_seconds` (histogram).
+pub const INBOX_PERSIST_DURATION: &str = "alphaguard_webhook_inbox_persist_duration_seconds";
 
 /// Sets the counters the crates keep themselves (read at scrape time).
-pub fn export_counters(limiter_evictions: u64, store_failures: u64, replay_evictions: u64) {
+pub fn export_counters(limiter_evictions: u64, store_failures: u64) {
     metrics::counter!(LIMITER_EVICTIONS).absolute(limiter_evictions);
     metrics::counter!(LIMITER_STORE_FAILURES).absolute(store_failures);
-    metrics::counter!(REPLAY_EVICTIONS).absolute(replay_evictions);
 }
 
 fn describe() {
@@ -349,6 +367,36 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time of upstream exchanges, by kind."
     );
+    metrics::describe_gauge!(
+        INBOX_PENDING,
+        "Webhook deliveries persisted and not yet delivered or dead-lettered."
+    );
+    metrics::describe_gauge!(
+        INBOX_IN_FLIGHT,
+        "Webhook deliveries this replica holds (being sent, or waiting for the previous one of their webhook)."
+    );
+    metrics::describe_counter!(
+        INBOX_DELIVERED,
+        "Webhook deliveries the upstream took, by webhook."
+    );
+    metrics::describe_counter!(
+        INBOX_RETRIED,
+        "Failed delivery attempts rescheduled, by webhook."
+    );
+    metrics::describe_counter!(
+        INBOX_DEAD_LETTERED,
+        "Webhook deliveries dead-lettered after their retry budget, by webhook."
+    );
+    metrics::describe_gauge!(
+        INBOX_OLDEST_PENDING_AGE,
+        metrics::Unit::Seconds,
+        "Age of the oldest pending webhook delivery."
+    );
+    metrics::describe_histogram!(
+        INBOX_PERSIST_DURATION,
+        metrics::Unit::Seconds,
+        "Time to persist a webhook delivery durably (what the sender waits for)."
+    );
     metrics::describe_counter!(
         LIMITER_EVICTIONS,
         "Live rate-limit states dropped to stay under RATE_LIMIT_MAX_CLIENTS."
@@ -356,10 +404,6 @@ fn describe() {
     metrics::describe_counter!(
         LIMITER_STORE_FAILURES,
         "Rate-limit checks decided by RATE_LIMIT_ON_STORE_ERROR because Redis failed."
-    );
-    metrics::describe_counter!(
-        REPLAY_EVICTIONS,
-        "Webhook ids dropped from the in-memory replay memory to stay bounded."
     );
 }
 

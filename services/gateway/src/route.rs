@@ -5,6 +5,7 @@
 use alphaguard_rate_limit::TierSpec;
 use http::Method;
 
+use crate::inbox::admin::InboxOp;
 use crate::observe::RouteClass;
 use crate::path::CanonicalPath;
 use crate::webhooks;
@@ -80,6 +81,8 @@ pub enum Handler {
     Me,
     /// `POST /api/admin/secrets/clear-cache`.
     ClearSecretsCache,
+    /// `/api/admin/webhooks/...`: the webhook inbox's owner routes.
+    WebhookInbox(InboxOp),
     /// `POST /api/admin/drive/sync`: run the Drive mirror now.
     DriveSync,
     /// `GET /api/admin/drive/status`: the mirror's last run.
@@ -105,6 +108,7 @@ impl Handler {
             Self::Observability => "observability",
             Self::Me => "me",
             Self::ClearSecretsCache => "admin_clear_cache",
+            Self::WebhookInbox(op) => op.label(),
             Self::DriveSync => "admin_drive_sync",
             Self::DriveStatus => "admin_drive_status",
             Self::Webhook(_) => "webhook",
@@ -250,6 +254,43 @@ const ROUTES: &[Row] = &[
         path: Match::Exact("/api/admin/secrets/clear-cache"),
         methods: Methods::Post,
         handler: Handler::ClearSecretsCache,
+        tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    // The webhook inbox (owners): summary, dead letters, redelivery.
+    Row {
+        path: Match::Exact("/api/admin/webhooks/inbox"),
+        methods: Methods::Read,
+        handler: Handler::WebhookInbox(InboxOp::Summary),
+        tier: Some(TierId::Read),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/webhooks/dead-letters"),
+        methods: Methods::Read,
+        handler: Handler::WebhookInbox(InboxOp::DeadLetters),
+        tier: Some(TierId::Read),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/webhooks/dead-letters/redeliver"),
+        methods: Methods::Post,
+        handler: Handler::WebhookInbox(InboxOp::Redeliver),
+        tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: crate::inbox::admin::REDELIVER_BODY_LIMIT,
+    },
+    Row {
+        path: Match::Exact("/api/admin/webhooks/dead-letters/redeliver-all"),
+        methods: Methods::Post,
+        handler: Handler::WebhookInbox(InboxOp::RedeliverAll),
         tier: Some(TierId::Write),
         class: RouteClass::Api,
         auth: Auth::Owner,
@@ -460,6 +501,47 @@ mod tests {
         assert_eq!(route(Method::OPTIONS, "/api/x").tier, TierId::Read);
         assert_eq!(route(Method::GET, "/api").handler, Handler::NotFound);
         assert_eq!(route(Method::GET, "/other").class, RouteClass::Other);
+    }
+
+    #[test]
+    fn the_webhook_inbox_routes_are_for_owners() {
+        for (method, path, op) in [
+            (Method::GET, "/api/admin/webhooks/inbox", InboxOp::Summary),
+            (
+                Method::GET,
+                "/api/admin/webhooks/dead-letters",
+                InboxOp::DeadLetters,
+            ),
+            (
+                Method::POST,
+                "/api/admin/webhooks/dead-letters/redeliver",
+                InboxOp::Redeliver,
+            ),
+            (
+                Method::POST,
+                "/api/admin/webhooks/dead-letters/redeliver-all",
+                InboxOp::RedeliverAll,
+            ),
+        ] {
+            let r = route(method, path);
+            assert_eq!(
+                (r.handler, r.auth),
+                (Handler::WebhookInbox(op), Auth::Owner),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            route(Method::POST, "/api/admin/webhooks/inbox").handler,
+            Handler::MethodNotAllowed("GET, HEAD")
+        );
+        assert_eq!(
+            route(Method::GET, "/api/admin/webhooks/dead-letters/redeliver").handler,
+            Handler::MethodNotAllowed("POST")
+        );
+        assert_eq!(
+            route(Method::GET, "/api/admin/webhooks/other").handler,
+            Handler::NotFound
+        );
     }
 
     #[test]

@@ -222,6 +222,74 @@ impl Cors {
     }
 }
 
+/// The webhook inbox and its delivery worker (`WEBHOOK_INBOX_URL`,
+/// `WEBHOOK_DELIVERY_*`, `WEBHOOK_RETRY_*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxSettings {
+    /// `WEBHOOK_INBOX_URL`.
+    pub url: crate::inbox::InboxUrl,
+    /// `WEBHOOK_INBOX_MAX_PENDING`: past it, 503.
+    pub max_pending: u64,
+    /// `WEBHOOK_INBOX_VISIBILITY_SECS` (Redis): a delivery a replica holds
+    /// this long without a sign of life is taken over by another.
+    pub visibility: Duration,
+    /// `WEBHOOK_DELIVERY_MAX_ATTEMPTS`.
+    pub max_attempts: u32,
+    /// `WEBHOOK_DELIVERY_MAX_AGE_SECS`.
+    pub max_age: Duration,
+    /// `WEBHOOK_RETRY_MIN_MS`.
+    pub retry_min: Duration,
+    /// `WEBHOOK_RETRY_MAX_MS`.
+    pub retry_max: Duration,
+    /// `WEBHOOK_DELIVERY_CONCURRENCY`.
+    pub concurrency: usize,
+}
+
+impl InboxSettings {
+    fn from_vars<F: FnMut(&str) -> Option<String>>(vars: &mut Vars<F>) -> Self {
+        let url = match vars.get("WEBHOOK_INBOX_URL") {
+            None => crate::inbox::InboxUrl::default(),
+            Some(text) => crate::inbox::InboxUrl::parse(&text).unwrap_or_else(|reason| {
+                vars.fail("WEBHOOK_INBOX_URL", reason);
+                crate::inbox::InboxUrl::Memory
+            }),
+        };
+        let settings = Self {
+            url,
+            max_pending: vars.number("WEBHOOK_INBOX_MAX_PENDING", 1_000_000, 1..=1_000_000_000),
+            visibility: Duration::from_secs(vars.number(
+                "WEBHOOK_INBOX_VISIBILITY_SECS",
+                60,
+                5..=3600,
+            )),
+            max_attempts: vars.number("WEBHOOK_DELIVERY_MAX_ATTEMPTS", 12, 1..=100) as u32,
+            max_age: Duration::from_secs(vars.number(
+                "WEBHOOK_DELIVERY_MAX_AGE_SECS",
+                3 * 86_400,
+                1..=30 * 86_400,
+            )),
+            retry_min: Duration::from_millis(vars.number(
+                "WEBHOOK_RETRY_MIN_MS",
+                1000,
+                10..=3_600_000,
+            )),
+            retry_max: Duration::from_millis(vars.number(
+                "WEBHOOK_RETRY_MAX_MS",
+                600_000,
+                10..=86_400_000,
+            )),
+            concurrency: vars.number("WEBHOOK_DELIVERY_CONCURRENCY", 8, 1..=1024) as usize,
+        };
+        if settings.retry_max < settings.retry_min {
+            vars.fail(
+                "WEBHOOK_RETRY_MAX_MS",
+                "must not be below WEBHOOK_RETRY_MIN_MS",
+            );
+        }
+        settings
+    }
+}
+
 /// The gateway's whole configuration.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -258,6 +326,8 @@ pub struct Settings {
     pub access_log: bool,
     /// `METRICS_BIND_ADDR`: `/metrics` on its own listener instead.
     pub metrics_bind: Option<SocketAddr>,
+    /// The webhook inbox (`WEBHOOK_INBOX_URL`, ...).
+    pub inbox: InboxSettings,
 }
 
 /// The default `BIND_ADDR`.
@@ -350,6 +420,7 @@ impl Settings {
                 None
             })
         });
+        let inbox = InboxSettings::from_vars(&mut vars);
         let folder_id = vars.get("DRIVE_FOLDER_ID");
         let dir = vars.get("DRIVE_SYNC_DIR");
         let interval =
@@ -392,6 +463,7 @@ impl Settings {
                 cors,
                 access_log,
                 metrics_bind,
+                inbox,
             }),
             _ => Err(errors),
         }
@@ -406,6 +478,9 @@ impl Settings {
         }
         let mut missing = self.auth.missing_critical();
         missing.extend(self.webhooks.missing_secrets());
+        if self.inbox.url == crate::inbox::InboxUrl::Memory {
+            missing.push("WEBHOOK_INBOX_URL (a durable inbox; memory: is for development only)");
+        }
         missing
     }
 }
@@ -481,6 +556,43 @@ mod tests {
         // Production without strict mode starts (with warnings).
         let lax = settings(&[("APP_ENV", "production")]).unwrap();
         assert!(lax.missing_critical().is_empty());
+    }
+
+    #[test]
+    fn the_webhook_inbox() {
+        use crate::inbox::InboxUrl;
+        let s = settings(&[]).unwrap();
+        assert_eq!(
+            s.inbox.url,
+            InboxUrl::Sqlite("alphaguard-data/webhook-inbox.sqlite3".into())
+        );
+        assert_eq!(s.inbox.max_attempts, 12);
+        let s = settings(&[("WEBHOOK_INBOX_URL", "redis://:pw@127.0.0.1:6379/2")]).unwrap();
+        assert_eq!(s.inbox.url.kind(), "redis");
+        assert!(!format!("{:?}", s.inbox.url).contains("pw"));
+        for bad in ["postgres://x", "sqlite:", "memory", "redis://"] {
+            let err = settings(&[("WEBHOOK_INBOX_URL", bad)]).unwrap_err();
+            assert!(err.mentions("WEBHOOK_INBOX_URL"), "{bad}");
+        }
+        let err = settings(&[
+            ("WEBHOOK_RETRY_MIN_MS", "5000"),
+            ("WEBHOOK_RETRY_MAX_MS", "100"),
+        ])
+        .unwrap_err();
+        assert!(err.mentions("WEBHOOK_RETRY_MAX_MS"));
+        // Strict production refuses an inbox that forgets on exit.
+        let strict = [
+            ("APP_ENV", "production"),
+            ("STRICT_SECURITY_MODE", "1"),
+            ("WEBHOOK_INBOX_URL", "memory:"),
+        ];
+        let missing = settings(&strict).unwrap().missing_critical();
+        assert!(
+            missing.iter().any(|m| m.starts_with("WEBHOOK_INBOX_URL")),
+            "{missing:?}"
+        );
+        let dev = settings(&[("WEBHOOK_INBOX_URL", "memory:")]).unwrap();
+        assert!(dev.missing_critical().is_empty());
     }
 
     #[test]

@@ -35,6 +35,10 @@ async fn app(vars: &[(&str, &str)]) -> App {
         ("RATE_LIMIT_PROBE_PER_MIN", "10000"),
         ("RATE_LIMIT_READ_PER_MIN", "10000"),
         ("RATE_LIMIT_WRITE_PER_MIN", "10000"),
+        // One inbox per test; the durable ones have tests of their own.
+        ("WEBHOOK_INBOX_URL", "memory:"),
+        ("WEBHOOK_RETRY_MIN_MS", "20"),
+        ("WEBHOOK_RETRY_MAX_MS", "100"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -396,35 +400,49 @@ fn signed(name: &str, id: &str, body: &'static [u8]) -> Request<Full<Bytes>> {
     builder.body(Full::new(Bytes::from_static(body))).unwrap()
 }
 
+/// Waits until `check` holds (the worker delivers in the background).
+async fn eventually(what: &str, check: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !check() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
-async fn webhooks_are_verified_deduplicated_and_forwarded() {
+async fn webhooks_are_verified_persisted_then_delivered_once() {
     let upstream = RecordingUpstream::start().await;
     let url = upstream.url();
     let app = app(&[
         ("SUPABASE_WEBHOOK_SECRET", WEBHOOK_SECRET),
         ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
         ("UPSTREAM_URL", &url),
+        ("API_KEY", KEY),
     ])
     .await;
     let body: &'static [u8] = b"{\"type\":\"user.created\",\"n\":\"\xc3\xa9\\u0000\"}";
 
     let first = send(&app, signed("supabase-auth", "msg_1", body)).await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.text());
+    assert_eq!(first.json()["status"], "accepted");
+    eventually("first delivery", || upstream.received().len() == 1).await;
     let got = upstream.received();
-    assert_eq!(got.len(), 1);
     assert_eq!(got[0].method, Method::POST);
     assert_eq!(got[0].uri, "/webhooks/supabase-auth");
     assert_eq!(&got[0].body[..], body, "forwarded byte for byte");
+    assert_eq!(got[0].headers["content-type"], "application/json");
     assert_eq!(got[0].headers["x-request-id"], "req-msg_1");
     assert_eq!(got[0].headers["x-webhook-verified"], "true");
     assert_eq!(got[0].headers["webhook-id"], "msg_1");
+    assert_eq!(got[0].headers["idempotency-key"], "msg_1");
+    assert_eq!(got[0].headers["x-webhook-attempt"], "1");
+    assert!(got[0].headers.contains_key("webhook-timestamp"));
     assert!(!got[0].headers.contains_key("webhook-signature"));
 
-    // The same delivery again: acknowledged, not forwarded twice.
+    // The same delivery again: acknowledged, not stored or sent twice.
     let again = send(&app, signed("supabase-auth", "msg_1", body)).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["status"], "duplicate");
-    assert_eq!(upstream.received().len(), 1);
 
     // Bad and missing signatures.
     let mut tampered = signed("supabase-auth", "msg_2", body);
@@ -445,24 +463,222 @@ async fn webhooks_are_verified_deduplicated_and_forwarded() {
     send(&app, downgrade)
         .await
         .assert_error(StatusCode::UNAUTHORIZED);
-    // ...which founder accepts.
-    let founder = Request::post("/webhooks/founder")
-        .header("x-signature-256", plain)
-        .body(Full::new(Bytes::from_static(body)))
-        .unwrap();
-    assert_eq!(send(&app, founder).await.status, StatusCode::OK);
-    assert_eq!(upstream.received().len(), 2);
+    // ...which founder accepts; the client's unverified webhook-id and
+    // webhook-timestamp never reach the upstream, the derived id does.
+    let founder = || {
+        Request::post("/webhooks/founder")
+            .header("x-signature-256", plain.clone())
+            .header("webhook-id", "chosen-by-client")
+            .header("webhook-timestamp", "1")
+            .body(Full::new(Bytes::from_static(body)))
+            .unwrap()
+    };
+    assert_eq!(send(&app, founder()).await.status, StatusCode::ACCEPTED);
+    eventually("plain delivery", || upstream.received().len() == 2).await;
+    let got = upstream.received();
+    assert_eq!(got[1].uri, "/webhooks/founder");
+    assert_eq!(got[1].headers["x-webhook-verified"], "true");
+    assert!(!got[1].headers.contains_key("webhook-id"));
+    assert!(!got[1].headers.contains_key("webhook-timestamp"));
+    let derived = alphaguard_webhook_hmac::replay::derived_id("founder", body);
+    assert_eq!(got[1].headers["idempotency-key"], derived.as_str());
+    // Its replay within the tolerance is caught by that id.
+    let replay = send(&app, founder()).await;
+    assert_eq!(replay.json()["status"], "duplicate");
 
-    // Upstream failure: 502, and the id is forgotten so the retry goes
-    // through.
+    // Upstream failure: the sender already has its 202; the worker retries
+    // until the upstream takes it. The sender's own retry meanwhile is a
+    // duplicate, never lost.
     upstream.respond(500, r#"{"trace":"Traceback (most recent call last)"}"#);
-    let failed = send(&app, signed("supabase-auth", "msg_3", body)).await;
-    failed.assert_error(StatusCode::BAD_GATEWAY);
-    assert!(!failed.text().contains("Traceback"));
-    upstream.respond(204, "");
+    let failing = send(&app, signed("supabase-auth", "msg_3", body)).await;
+    assert_eq!(failing.status, StatusCode::ACCEPTED);
+    let msg_3 = || {
+        upstream
+            .received()
+            .iter()
+            .filter(|r| r.headers["idempotency-key"] == "msg_3")
+            .count()
+    };
+    eventually("two failed attempts", || msg_3() >= 2).await;
     let retried = send(&app, signed("supabase-auth", "msg_3", body)).await;
-    assert_eq!(retried.status, StatusCode::OK);
-    assert_eq!(upstream.received().len(), 4);
+    assert_eq!(retried.json()["status"], "duplicate");
+    upstream.respond(204, "");
+    let inbox = app.inbox().clone();
+    let mut pending = u64::MAX;
+    for _ in 0..500 {
+        pending = inbox.summary().await.unwrap().pending;
+        if pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(pending, 0, "msg_3 never delivered");
+    let attempts: Vec<String> = upstream
+        .received()
+        .iter()
+        .filter(|r| r.headers["idempotency-key"] == "msg_3")
+        .map(|r| r.headers["x-webhook-attempt"].to_str().unwrap().to_owned())
+        .collect();
+    let expected: Vec<String> = (1..=attempts.len()).map(|n| n.to_string()).collect();
+    assert_eq!(attempts, expected);
+
+    // The observability view counts deliveries by outcome.
+    let view = send(
+        &app,
+        empty(get("/api/observability").header("x-api-key", KEY)),
+    )
+    .await
+    .json();
+    let d = &view["deliveries"];
+    assert_eq!(d["accepted"], 3, "{d}");
+    assert_eq!(d["duplicate"], 3, "{d}");
+    assert_eq!(d["delivered"], 3, "{d}");
+    assert!(d["retried"].as_u64().unwrap() >= 2, "{d}");
+    assert_eq!(d["dead_lettered"], 0, "{d}");
+}
+
+#[tokio::test]
+async fn a_full_inbox_answers_503_with_retry_after_never_2xx() {
+    let app = app(&[
+        ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("WEBHOOK_INBOX_MAX_PENDING", "1"),
+    ])
+    .await;
+    assert_eq!(
+        send(&app, signed("founder", "one", b"{}")).await.status,
+        StatusCode::ACCEPTED
+    );
+    let full = send(&app, signed("founder", "two", b"{}")).await;
+    full.assert_error(StatusCode::SERVICE_UNAVAILABLE);
+    let retry: u64 = full.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1);
+    // The one it holds is still recognised.
+    let again = send(&app, signed("founder", "one", b"{}")).await;
+    assert_eq!(again.json()["status"], "duplicate");
+}
+
+#[tokio::test]
+async fn dead_letters_are_for_owners_to_list_and_redeliver() {
+    let fake = FakeSupabase::start().await;
+    let owner = fake.sign_in(&FakeUser::discord("u-owner", "o@example.com", OWNER));
+    let other = fake.sign_in(&FakeUser::discord("u-other", "x@example.com", 42));
+    let upstream = RecordingUpstream::start().await;
+    upstream.respond(503, "{}");
+    let (url, anon, up) = (fake.url(), fake.anon_key(), upstream.url());
+    let owners = OWNER.to_string();
+    let app = app(&[
+        ("SUPABASE_URL", url.as_str()),
+        ("SUPABASE_ANON_KEY", anon.as_str()),
+        ("OWNER_IDS", owners.as_str()),
+        ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("LEGAL_UPDATE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("UPSTREAM_URL", up.as_str()),
+        ("WEBHOOK_DELIVERY_MAX_ATTEMPTS", "3"),
+    ])
+    .await;
+    for (hook, id) in [
+        ("founder", "f1"),
+        ("legal-update", "l1"),
+        ("legal-update", "l2"),
+    ] {
+        assert_eq!(
+            send(&app, signed(hook, id, b"{}")).await.status,
+            StatusCode::ACCEPTED
+        );
+    }
+    let as_user = |token: &str, builder: http::request::Builder, body: &str| {
+        builder
+            .header("authorization", format!("Bearer {token}"))
+            .body(Full::new(Bytes::from(body.to_owned())))
+            .unwrap()
+    };
+    let list = |token: &str| as_user(token, get("/api/admin/webhooks/dead-letters"), "");
+    let mut dead = Value::Null;
+    for _ in 0..500 {
+        dead = send(&app, list(&owner)).await.json();
+        if dead["dead_letters"]
+            .as_array()
+            .is_some_and(|a| a.len() == 3)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let letters = dead["dead_letters"].as_array().unwrap();
+    assert_eq!(letters.len(), 3, "{dead}");
+    assert_eq!(letters[0]["attempts"], 3);
+    assert_eq!(letters[0]["last_error"], "status 503");
+    assert!(letters[0].get("body").is_none(), "never a body");
+    assert_eq!(upstream.received().len(), 9, "3 attempts each");
+
+    // Not for anyone else.
+    send(&app, list(&other))
+        .await
+        .assert_error(StatusCode::FORBIDDEN);
+    let redeliver = |token: &str, body: &str| {
+        as_user(
+            token,
+            Request::post("/api/admin/webhooks/dead-letters/redeliver"),
+            body,
+        )
+    };
+    send(
+        &app,
+        redeliver(&other, r#"{"webhook":"founder","id":"f1"}"#),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    let summary = send(&app, as_user(&owner, get("/api/admin/webhooks/inbox"), "")).await;
+    assert_eq!(summary.status, StatusCode::OK);
+    let summary = summary.json();
+    assert_eq!(summary["dead_letters"], 3);
+    assert_eq!(summary["pending"], 0);
+    assert_eq!(summary["store"], "memory");
+
+    // The upstream is back: an owner redelivers one, then all.
+    upstream.respond(200, "{}");
+    send(&app, redeliver(&owner, "not json"))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    send(
+        &app,
+        redeliver(&owner, r#"{"webhook":"founder","id":"nope"}"#),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND);
+    let one = send(
+        &app,
+        redeliver(&owner, r#"{"webhook":"founder","id":"f1"}"#),
+    )
+    .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.text());
+    assert_eq!(one.json()["count"], 1);
+    eventually("f1 redelivered", || upstream.received().len() == 10).await;
+    let all = send(
+        &app,
+        as_user(
+            &owner,
+            Request::post("/api/admin/webhooks/dead-letters/redeliver-all"),
+            "",
+        ),
+    )
+    .await;
+    assert_eq!(all.json()["count"], 2);
+    eventually("all redelivered", || upstream.received().len() == 12).await;
+    let got = upstream.received();
+    let last: Vec<&str> = got[10..]
+        .iter()
+        .map(|r| r.headers["idempotency-key"].to_str().unwrap())
+        .collect();
+    assert_eq!(last, ["l1", "l2"], "in order");
+    let summary = send(&app, as_user(&owner, get("/api/admin/webhooks/inbox"), ""))
+        .await
+        .json();
+    assert_eq!(summary["dead_letters"], 0);
 }
 
 #[tokio::test]
@@ -488,7 +704,7 @@ async fn webhook_size_limit_and_no_upstream() {
 }
 
 #[tokio::test]
-async fn upstream_timeout_is_502() {
+async fn upstream_timeout_is_502_for_api_calls_and_no_wait_for_webhooks() {
     let upstream = RecordingUpstream::start().await;
     upstream.delay(Duration::from_secs(5));
     let url = upstream.url();
@@ -500,9 +716,11 @@ async fn upstream_timeout_is_502() {
     ])
     .await;
     let started = std::time::Instant::now();
-    send(&app, signed("founder", "slow", b"{}"))
-        .await
-        .assert_error(StatusCode::BAD_GATEWAY);
+    // A hanging upstream no longer holds the sender: the delivery is
+    // persisted and acknowledged at once.
+    let webhook = send(&app, signed("founder", "slow", b"{}")).await;
+    assert_eq!(webhook.status, StatusCode::ACCEPTED);
+    assert!(started.elapsed() < Duration::from_millis(250));
     send(&app, empty(get("/api/things").header("x-api-key", KEY)))
         .await
         .assert_error(StatusCode::BAD_GATEWAY);
@@ -516,6 +734,7 @@ async fn rate_limits_by_tier_and_client() {
         ("RATE_LIMIT_WRITE_PER_MIN", "1"),
         ("RATE_LIMIT_READ_PER_MIN", "100"),
         ("TRUSTED_PROXIES", "10.0.0.0/8"),
+        ("WEBHOOK_INBOX_URL", "memory:"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -525,7 +744,8 @@ async fn rate_limits_by_tier_and_client() {
         .unwrap();
     let post = || empty(Request::post("/webhooks/founder"));
     assert_eq!(send(&app, post()).await.status, StatusCode::ACCEPTED);
-    assert_eq!(send(&app, post()).await.status, StatusCode::ACCEPTED);
+    // The same (empty) body again: a duplicate, still counted.
+    assert_eq!(send(&app, post()).await.status, StatusCode::OK);
     let limited = send(&app, post()).await;
     limited.assert_error(StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = limited.headers["retry-after"]
@@ -556,22 +776,28 @@ async fn rate_limits_by_tier_and_client() {
     );
     // Another client has its own budget.
     let elsewhere = SocketAddr::from(([198, 51, 100, 1], 1));
-    assert_eq!(
-        send_from(&app, post(), elsewhere).await.status,
-        StatusCode::ACCEPTED
+    assert!(
+        send_from(&app, post(), elsewhere).await.status.is_success(),
+        "2xx (a first delivery or its duplicate)"
     );
     // X-Forwarded-For is believed from a trusted proxy only.
     let proxy = SocketAddr::from(([10, 0, 0, 5], 1));
     let via = |client: &str| {
         empty(Request::post("/webhooks/founder").header("x-forwarded-for", client.to_owned()))
     };
-    assert_eq!(
-        send_from(&app, via("192.0.2.1"), proxy).await.status,
-        StatusCode::ACCEPTED
+    assert!(
+        send_from(&app, via("192.0.2.1"), proxy)
+            .await
+            .status
+            .is_success(),
+        "2xx (a first delivery or its duplicate)"
     );
-    assert_eq!(
-        send_from(&app, via("192.0.2.2"), proxy).await.status,
-        StatusCode::ACCEPTED
+    assert!(
+        send_from(&app, via("192.0.2.2"), proxy)
+            .await
+            .status
+            .is_success(),
+        "2xx (a first delivery or its duplicate)"
     );
     // From an untrusted peer the header is ignored: still peer()'s budget.
     send(&app, via("192.0.2.3"))

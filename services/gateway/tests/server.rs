@@ -47,10 +47,12 @@ impl Running {
 }
 
 async fn start(vars: &[(&str, &str)]) -> Running {
-    let map: HashMap<String, String> = vars
+    let mut map: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
+    map.entry("WEBHOOK_INBOX_URL".to_owned())
+        .or_insert_with(|| "memory:".to_owned());
     let settings = Settings::from_lookup(&move |n| map.get(n).cloned()).unwrap();
     let limits = settings.server.clone();
     let app = Arc::new(App::build(settings).await.unwrap());
@@ -206,6 +208,7 @@ async fn two_replicas_share_one_budget_and_one_replay_memory() {
         ("RATE_LIMIT_WEBHOOK_PER_MIN", "4"),
         ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
         ("UPSTREAM_URL", up.as_str()),
+        ("WEBHOOK_INBOX_URL", url.as_str()),
     ];
     let a = start(&vars).await;
     let b = start(&vars).await;
@@ -219,15 +222,21 @@ async fn two_replicas_share_one_budget_and_one_replay_memory() {
         }
         request.send()
     };
-    // One delivery through A, its repeat through B: forwarded once.
-    assert_eq!(deliver(&a, "evt_1").await.unwrap().status(), 200);
+    // One delivery through A, its repeat through B: delivered once.
+    assert_eq!(deliver(&a, "evt_1").await.unwrap().status(), 202);
     let repeat = deliver(&b, "evt_1").await.unwrap();
     assert_eq!(repeat.status(), 200);
     assert_eq!(repeat.text().await.unwrap(), r#"{"status":"duplicate"}"#);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while upstream.received().is_empty() {
+        assert!(Instant::now() < deadline, "never delivered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(upstream.received().len(), 1);
     // Four deliveries per minute in all, whichever replica takes them.
-    assert_eq!(deliver(&a, "evt_2").await.unwrap().status(), 200);
-    assert_eq!(deliver(&b, "evt_3").await.unwrap().status(), 200);
+    assert_eq!(deliver(&a, "evt_2").await.unwrap().status(), 202);
+    assert_eq!(deliver(&b, "evt_3").await.unwrap().status(), 202);
     let limited = deliver(&a, "evt_4").await.unwrap();
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
@@ -239,7 +248,9 @@ async fn two_replicas_share_one_budget_and_one_replay_memory() {
 fn binary() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_alphaguard"));
     cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // Not the default file under the crate's directory.
+        .env("WEBHOOK_INBOX_URL", "memory:");
     cmd
 }
 

@@ -1,0 +1,776 @@
+//! The shared store: a Redis Stream with a consumer group.
+//!
+//! - Each delivery is a hash (`{p}d:{webhook}:{id}`), which is also its
+//!   duplicate marker; persisting checks it, writes it and `XADD`s a
+//!   reference to the stream in one Lua script (atomic: an id is never
+//!   marked without its delivery being queued).
+//! - Replicas read the stream through one consumer group (`XREADGROUP`), so
+//!   each entry is worked by one replica at a time; an entry a replica
+//!   holds longer than the visibility timeout without touching it (it
+//!   died) is taken over by another with `XAUTOCLAIM`.
+//! - A failed attempt leaves the stream for a sorted set scored by when it
+//!   is due, and goes back to the stream then; dead letters are another
+//!   sorted set. Delivered hashes lose their body and expire when their
+//!   duplicate marker does.
+//!
+//! Every key shares one hash tag, so the scripts also run on a cluster.
+//! Durability is the server's: run it with `appendonly yes` and
+//! `appendfsync always` for a 2xx to survive a Redis crash.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::time::Duration;
+
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use ::redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+use ::redis::{AsyncCommands as _, Script, Value};
+
+use super::store::{BoxFuture, DeadLetter, Delivery, Store, StoreError, Summary};
+use super::{NewDelivery, Persisted};
+
+/// The consumer group every replica reads through.
+pub const GROUP: &str = "alphaguard";
+
+/// The default key prefix (one hash tag for every key).
+pub const DEFAULT_PREFIX: &str = "{alphaguard-inbox}:";
+
+/// How the Redis store behaves.
+#[derive(Debug, Clone)]
+pub struct RedisOptions {
+    /// Key prefix.
+    pub prefix: String,
+    /// An entry held this long without a touch is taken over by another
+    /// replica. Must exceed the upstream timeout (the worker touches what
+    /// it holds every third of it).
+    pub visibility: Duration,
+    /// This replica's consumer name (default: host, pid and a random part).
+    pub consumer: Option<String>,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        Self {
+            prefix: DEFAULT_PREFIX.to_owned(),
+            visibility: Duration::from_secs(60),
+            consumer: None,
+        }
+    }
+}
+
+const PERSIST: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('XLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[1]) then return -1 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('XADD', KEYS[2], '*', 'r', ARGV[2])
+redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
+return 1
+";
+
+const MOVE_DUE: &str = r"
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, r in ipairs(due) do
+  redis.call('XADD', KEYS[2], '*', 'r', r)
+  redis.call('ZREM', KEYS[1], r)
+end
+return #due
+";
+
+// KEYS: stream, record, pending-by-webhook. ARGV: group, entry, until, now, webhook
+const DELIVERED: &str = r"
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if redis.call('HGET', KEYS[2], 'state') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[2], 'state', 'delivered')
+redis.call('HDEL', KEYS[2], 'body')
+redis.call('HINCRBY', KEYS[2], 'attempts', 1)
+redis.call('HINCRBY', KEYS[3], ARGV[5], -1)
+if tonumber(ARGV[3]) > tonumber(ARGV[4]) then
+  redis.call('PEXPIREAT', KEYS[2], ARGV[3])
+else
+  redis.call('DEL', KEYS[2])
+end
+return 1
+";
+
+// KEYS: stream, record, retry. ARGV: group, entry, at, error, ref
+const RETRY: &str = r"
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if redis.call('HGET', KEYS[2], 'state') ~= 'pending' then return 0 end
+redis.call('HINCRBY', KEYS[2], 'attempts', 1)
+redis.call('HSET', KEYS[2], 'err', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
+return 1
+";
+
+// KEYS: stream, record, dead, pending-by-webhook. ARGV: group, entry, error, ref, received, webhook
+const DEAD: &str = r"
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if redis.call('HGET', KEYS[2], 'state') ~= 'pending' then return 0 end
+redis.call('HINCRBY', KEYS[2], 'attempts', 1)
+redis.call('HSET', KEYS[2], 'state', 'dead', 'err', ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+redis.call('HINCRBY', KEYS[4], ARGV[6], -1)
+return 1
+";
+
+// KEYS: stream, record. ARGV: group, entry, ref
+const RELEASE: &str = r"
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+local n = redis.call('XDEL', KEYS[1], ARGV[2])
+if n == 1 and redis.call('HGET', KEYS[2], 'state') == 'pending' then
+  redis.call('XADD', KEYS[1], '*', 'r', ARGV[3])
+end
+return n
+";
+
+// KEYS: dead, stream, record, pending-by-webhook. ARGV: ref, webhook
+const REDELIVER: &str = r"
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+redis.call('HSET', KEYS[3], 'state', 'pending', 'attempts', 0)
+redis.call('XADD', KEYS[2], '*', 'r', ARGV[1])
+redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
+return 1
+";
+
+/// The Redis store.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+    consumer: String,
+    visibility: Duration,
+    max_pending: u64,
+    scripts: Scripts,
+}
+
+#[derive(Clone)]
+struct Scripts {
+    persist: Script,
+    move_due: Script,
+    delivered: Script,
+    retry: Script,
+    dead: Script,
+    release: Script,
+    redeliver: Script,
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("consumer", &self.consumer)
+            .field("visibility", &self.visibility)
+            .finish_non_exhaustive()
+    }
+}
+
+fn failed(what: &str, e: &::redis::RedisError) -> StoreError {
+    // The kind, never the text (which can echo the URL).
+    StoreError::Failed(format!("redis {what}: {:?}", e.kind()))
+}
+
+fn random_suffix() -> String {
+    use ring::rand::SecureRandom as _;
+    let mut bytes = [0u8; 4];
+    let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl RedisStore {
+    /// Connects to `url`, creates the stream and the consumer group if
+    /// needed, and warns when the server would not fsync before answering.
+    pub async fn connect(
+        url: &str,
+        options: RedisOptions,
+        max_pending: u64,
+    ) -> Result<Self, StoreError> {
+        let client = ::redis::Client::open(url)
+            .map_err(|_| StoreError::Failed("invalid Redis URL".to_owned()))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(1);
+        let mut conn = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|e| failed("connect", &e))?;
+        let stream = format!("{}stream", options.prefix);
+        let created: Result<(), _> = ::redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(&stream)
+            .arg(GROUP)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut conn)
+            .await;
+        if let Err(e) = created
+            && e.code() != Some("BUSYGROUP")
+        {
+            return Err(failed("XGROUP CREATE", &e));
+        }
+        let fsync: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("appendfsync")
+            .query_async(&mut conn)
+            .await;
+        let aof: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("appendonly")
+            .query_async(&mut conn)
+            .await;
+        match (aof.as_deref(), fsync.as_deref()) {
+            (Ok([_, a]), Ok([_, f])) if a == "yes" && f == "always" => {}
+            (Ok([_, a]), Ok([_, f])) => tracing::warn!(
+                appendonly = %a,
+                appendfsync = %f,
+                "webhook inbox on Redis without appendonly yes / appendfsync always: a Redis crash can lose acknowledged deliveries"
+            ),
+            _ => tracing::info!(
+                "webhook inbox on Redis: CONFIG GET refused; make sure the server runs with appendfsync always"
+            ),
+        }
+        let consumer = options.consumer.clone().unwrap_or_else(|| {
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "gateway".to_owned());
+            format!("{host}-{}-{}", std::process::id(), random_suffix())
+        });
+        Ok(Self {
+            conn,
+            prefix: options.prefix,
+            consumer,
+            visibility: options.visibility,
+            max_pending,
+            scripts: Scripts {
+                persist: Script::new(PERSIST),
+                move_due: Script::new(MOVE_DUE),
+                delivered: Script::new(DELIVERED),
+                retry: Script::new(RETRY),
+                dead: Script::new(DEAD),
+                release: Script::new(RELEASE),
+                redeliver: Script::new(REDELIVER),
+            },
+        })
+    }
+
+    /// This replica's consumer name.
+    pub fn consumer(&self) -> &str {
+        &self.consumer
+    }
+
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    fn record(&self, webhook: &str, id: &str) -> String {
+        format!("{}d:{}", self.prefix, reference(webhook, id))
+    }
+
+    /// Turns stream entries into deliveries; entries whose record is gone
+    /// or finished are acknowledged and dropped.
+    async fn load(&self, entries: Vec<StreamId>) -> Result<Vec<Delivery>, StoreError> {
+        let mut conn = self.conn.clone();
+        let stream = self.key("stream");
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let reference: Option<String> = entry.get("r");
+            let record = reference
+                .as_deref()
+                .and_then(split_reference)
+                .map(|(w, i)| self.record(w, i));
+            let fields: HashMap<String, Vec<u8>> = match &record {
+                Some(key) => conn.hgetall(key).await.map_err(|e| failed("HGETALL", &e))?,
+                None => HashMap::new(),
+            };
+            match to_delivery(&entry.id, &fields) {
+                Some(d) => out.push(d),
+                None => {
+                    let _: Value = ::redis::pipe()
+                        .cmd("XACK")
+                        .arg(&stream)
+                        .arg(GROUP)
+                        .arg(&entry.id)
+                        .cmd("XDEL")
+                        .arg(&stream)
+                        .arg(&entry.id)
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(|e| failed("XACK", &e))?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `{webhook}:{id}`: webhook names have no `:`, so the first one splits.
+fn reference(webhook: &str, id: &str) -> String {
+    format!("{webhook}:{id}")
+}
+
+fn split_reference(reference: &str) -> Option<(&str, &str)> {
+    reference.split_once(':')
+}
+
+fn text(fields: &HashMap<String, Vec<u8>>, name: &str) -> Option<String> {
+    fields
+        .get(name)
+        .and_then(|v| String::from_utf8(v.clone()).ok())
+}
+
+fn number(fields: &HashMap<String, Vec<u8>>, name: &str) -> Option<u64> {
+    text(fields, name).and_then(|t| t.parse().ok())
+}
+
+fn to_delivery(entry: &str, fields: &HashMap<String, Vec<u8>>) -> Option<Delivery> {
+    if text(fields, "state").as_deref() != Some("pending") {
+        return None;
+    }
+    Some(Delivery {
+        key: entry.to_owned(),
+        id: text(fields, "id")?,
+        id_verified: number(fields, "iv") == Some(1),
+        webhook: text(fields, "webhook")?,
+        body: bytes::Bytes::from(fields.get("body")?.clone()),
+        content_type: text(fields, "ct").filter(|t| !t.is_empty()),
+        request_id: text(fields, "rid").unwrap_or_default(),
+        received_at_ms: number(fields, "recv").unwrap_or(0),
+        timestamp: number(fields, "ts").filter(|t| *t > 0),
+        signed: number(fields, "signed") == Some(1),
+        attempts: number(fields, "attempts")
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0),
+        dedupe_until_ms: number(fields, "until").unwrap_or(0),
+    })
+}
+
+impl Store for RedisStore {
+    fn persist(
+        &self,
+        d: NewDelivery,
+        _now_ms: u64,
+    ) -> BoxFuture<'_, Result<Persisted, StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let mut invocation = self.scripts.persist.key(self.record(&d.webhook, &d.id));
+            invocation
+                .key(self.key("stream"))
+                .key(self.key("retry"))
+                .key(self.key("pending"))
+                .arg(self.max_pending)
+                .arg(reference(&d.webhook, &d.id))
+                .arg(&d.webhook)
+                .arg("state")
+                .arg("pending")
+                .arg("webhook")
+                .arg(&d.webhook)
+                .arg("id")
+                .arg(&d.id)
+                .arg("iv")
+                .arg(u8::from(d.id_verified))
+                .arg("signed")
+                .arg(u8::from(d.signed))
+                .arg("body")
+                .arg(&d.body[..])
+                .arg("ct")
+                .arg(d.content_type.as_deref().unwrap_or(""))
+                .arg("rid")
+                .arg(&d.request_id)
+                .arg("recv")
+                .arg(d.received_at_ms)
+                .arg("ts")
+                .arg(d.timestamp.unwrap_or(0))
+                .arg("until")
+                .arg(d.dedupe_until_ms())
+                .arg("attempts")
+                .arg(0);
+            let n: i64 = invocation
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("persist", &e))?;
+            match n {
+                1 => Ok(Persisted::New),
+                0 => Ok(Persisted::Duplicate),
+                _ => Err(StoreError::Full),
+            }
+        })
+    }
+
+    fn claim<'a>(
+        &'a self,
+        max: usize,
+        _busy: &'a HashSet<String>,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Result<Vec<Delivery>, StoreError>> {
+        Box::pin(async move {
+            if max == 0 {
+                return Ok(Vec::new());
+            }
+            let mut conn = self.conn.clone();
+            let stream = self.key("stream");
+            let _: i64 = self
+                .scripts
+                .move_due
+                .key(self.key("retry"))
+                .key(&stream)
+                .arg(now_ms)
+                .arg(256)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("move due", &e))?;
+            // What a dead replica held first, then new entries.
+            let visibility = u64::try_from(self.visibility.as_millis()).unwrap_or(u64::MAX);
+            let reclaimed: StreamAutoClaimReply = ::redis::cmd("XAUTOCLAIM")
+                .arg(&stream)
+                .arg(GROUP)
+                .arg(&self.consumer)
+                .arg(visibility)
+                .arg("0-0")
+                .arg("COUNT")
+                .arg(max)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| failed("XAUTOCLAIM", &e))?;
+            let mut entries = reclaimed.claimed;
+            if !entries.is_empty() {
+                tracing::warn!(
+                    entries = entries.len(),
+                    consumer = %self.consumer,
+                    "webhook inbox: took over deliveries another replica held past the visibility timeout"
+                );
+            }
+            if entries.len() < max {
+                let read: Option<StreamReadReply> = ::redis::cmd("XREADGROUP")
+                    .arg("GROUP")
+                    .arg(GROUP)
+                    .arg(&self.consumer)
+                    .arg("COUNT")
+                    .arg(max - entries.len())
+                    .arg("STREAMS")
+                    .arg(&stream)
+                    .arg(">")
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| failed("XREADGROUP", &e))?;
+                if let Some(read) = read {
+                    for key in read.keys {
+                        entries.extend(key.ids);
+                    }
+                }
+            }
+            self.load(entries).await
+        })
+    }
+
+    fn touch<'a>(&'a self, held: &'a [&'a Delivery]) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            if held.is_empty() {
+                return Ok(());
+            }
+            let mut conn = self.conn.clone();
+            let mut cmd = ::redis::cmd("XCLAIM");
+            cmd.arg(self.key("stream"))
+                .arg(GROUP)
+                .arg(&self.consumer)
+                .arg(0);
+            for d in held {
+                cmd.arg(&d.key);
+            }
+            cmd.arg("JUSTID");
+            let _: Value = cmd
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| failed("XCLAIM", &e))?;
+            Ok(())
+        })
+    }
+
+    fn delivered<'a>(
+        &'a self,
+        d: &'a Delivery,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let _: i64 = self
+                .scripts
+                .delivered
+                .key(self.key("stream"))
+                .key(self.record(&d.webhook, &d.id))
+                .key(self.key("pending"))
+                .arg(GROUP)
+                .arg(&d.key)
+                .arg(d.dedupe_until_ms)
+                .arg(now_ms)
+                .arg(&d.webhook)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("delivered", &e))?;
+            Ok(())
+        })
+    }
+
+    fn retry<'a>(
+        &'a self,
+        d: &'a Delivery,
+        at_ms: u64,
+        error: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let _: i64 = self
+                .scripts
+                .retry
+                .key(self.key("stream"))
+                .key(self.record(&d.webhook, &d.id))
+                .key(self.key("retry"))
+                .arg(GROUP)
+                .arg(&d.key)
+                .arg(at_ms)
+                .arg(error)
+                .arg(reference(&d.webhook, &d.id))
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("retry", &e))?;
+            Ok(())
+        })
+    }
+
+    fn dead<'a>(
+        &'a self,
+        d: &'a Delivery,
+        error: &'a str,
+        _now_ms: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let _: i64 = self
+                .scripts
+                .dead
+                .key(self.key("stream"))
+                .key(self.record(&d.webhook, &d.id))
+                .key(self.key("dead"))
+                .key(self.key("pending"))
+                .arg(GROUP)
+                .arg(&d.key)
+                .arg(error)
+                .arg(reference(&d.webhook, &d.id))
+                .arg(d.received_at_ms)
+                .arg(&d.webhook)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("dead", &e))?;
+            Ok(())
+        })
+    }
+
+    fn release<'a>(&'a self, d: &'a Delivery) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let _: i64 = self
+                .scripts
+                .release
+                .key(self.key("stream"))
+                .key(self.record(&d.webhook, &d.id))
+                .arg(GROUP)
+                .arg(&d.key)
+                .arg(reference(&d.webhook, &d.id))
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("release", &e))?;
+            Ok(())
+        })
+    }
+
+    fn dead_letters(&self, limit: usize) -> BoxFuture<'_, Result<Vec<DeadLetter>, StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let stop = isize::try_from(limit)
+                .unwrap_or(isize::MAX)
+                .saturating_sub(1);
+            if limit == 0 {
+                return Ok(Vec::new());
+            }
+            let refs: Vec<String> = conn
+                .zrange(self.key("dead"), 0, stop)
+                .await
+                .map_err(|e| failed("ZRANGE", &e))?;
+            let mut out = Vec::with_capacity(refs.len());
+            for r in refs {
+                let Some((webhook, id)) = split_reference(&r) else {
+                    continue;
+                };
+                let fields: HashMap<String, Vec<u8>> = conn
+                    .hgetall(self.record(webhook, id))
+                    .await
+                    .map_err(|e| failed("HGETALL", &e))?;
+                out.push(DeadLetter {
+                    webhook: webhook.to_owned(),
+                    id: id.to_owned(),
+                    request_id: text(&fields, "rid").unwrap_or_default(),
+                    received_at_ms: number(&fields, "recv").unwrap_or(0),
+                    attempts: number(&fields, "attempts")
+                        .and_then(|n| u32::try_from(n).ok())
+                        .unwrap_or(0),
+                    last_error: text(&fields, "err").unwrap_or_default(),
+                    bytes: fields.get("body").map_or(0, Vec::len),
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn redeliver<'a>(
+        &'a self,
+        webhook: &'a str,
+        id: &'a str,
+        _now_ms: u64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let n: i64 = self
+                .scripts
+                .redeliver
+                .key(self.key("dead"))
+                .key(self.key("stream"))
+                .key(self.record(webhook, id))
+                .key(self.key("pending"))
+                .arg(reference(webhook, id))
+                .arg(webhook)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("redeliver", &e))?;
+            Ok(n == 1)
+        })
+    }
+
+    fn redeliver_all(&self, now_ms: u64) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let mut total = 0;
+            loop {
+                let refs: Vec<String> = conn
+                    .zrange(self.key("dead"), 0, 99)
+                    .await
+                    .map_err(|e| failed("ZRANGE", &e))?;
+                if refs.is_empty() {
+                    return Ok(total);
+                }
+                for r in &refs {
+                    match split_reference(r) {
+                        Some((webhook, id)) => {
+                            if self.redeliver(webhook, id, now_ms).await? {
+                                total += 1;
+                            }
+                        }
+                        None => {
+                            let _: i64 = conn
+                                .zrem(self.key("dead"), r)
+                                .await
+                                .map_err(|e| failed("ZREM", &e))?;
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn summary(&self, now_ms: u64) -> BoxFuture<'_, Result<Summary, StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let stream = self.key("stream");
+            let (by_webhook, dead, retrying): (HashMap<String, i64>, u64, u64) = ::redis::pipe()
+                .hgetall(self.key("pending"))
+                .zcard(self.key("dead"))
+                .zcard(self.key("retry"))
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| failed("summary", &e))?;
+            let mut summary = Summary {
+                dead_letters: dead,
+                retrying,
+                ..Summary::default()
+            };
+            for (name, n) in by_webhook {
+                if n > 0 {
+                    let n = u64::try_from(n).unwrap_or(0);
+                    summary.pending += n;
+                    summary.pending_by_webhook.insert(name, n);
+                }
+            }
+            // The oldest pending and the most attempts, from the head of
+            // the stream and the earliest retries (a sample, not a scan).
+            let head: Vec<(String, Vec<(String, String)>)> = ::redis::cmd("XRANGE")
+                .arg(&stream)
+                .arg("-")
+                .arg("+")
+                .arg("COUNT")
+                .arg(50)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| failed("XRANGE", &e))?;
+            let mut refs: Vec<String> = head
+                .into_iter()
+                .filter_map(|(_, fields)| {
+                    fields.into_iter().find(|(k, _)| k == "r").map(|(_, v)| v)
+                })
+                .collect();
+            let retries: Vec<String> = conn
+                .zrange(self.key("retry"), 0, 49)
+                .await
+                .map_err(|e| failed("ZRANGE", &e))?;
+            refs.extend(retries);
+            let mut oldest = None::<u64>;
+            for r in refs {
+                let Some((webhook, id)) = split_reference(&r) else {
+                    continue;
+                };
+                let (recv, attempts): (Option<u64>, Option<u32>) = ::redis::cmd("HMGET")
+                    .arg(self.record(webhook, id))
+                    .arg("recv")
+                    .arg("attempts")
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| failed("HMGET", &e))?;
+                if let Some(recv) = recv {
+                    oldest = Some(oldest.map_or(recv, |o| o.min(recv)));
+                }
+                summary.max_attempts = summary.max_attempts.max(attempts.unwrap_or(0));
+            }
+            summary.oldest_pending_age_secs =
+                oldest.map_or(0.0, |t| now_ms.saturating_sub(t) as f64 / 1000.0);
+            Ok(summary)
+        })
+    }
+
+    fn purge(&self, _now_ms: u64) -> BoxFuture<'_, Result<u64, StoreError>> {
+        // Delivered records expire by themselves (PEXPIREAT).
+        Box::pin(std::future::ready(Ok(0)))
+    }
+}
+
+/// The bench's baseline: `XADD` of the same fields, nothing else.
+#[doc(hidden)]
+pub async fn bare_xadd(
+    conn: &mut ConnectionManager,
+    stream: &str,
+    d: &NewDelivery,
+) -> Result<(), StoreError> {
+    let _: String = ::redis::cmd("XADD")
+        .arg(stream)
+        .arg("*")
+        .arg("webhook")
+        .arg(&d.webhook)
+        .arg("id")
+        .arg(&d.id)
+        .arg("body")
+        .arg(&d.body[..])
+        .arg("rid")
+        .arg(&d.request_id)
+        .arg("recv")
+        .arg(d.received_at_ms)
+        .query_async(conn)
+        .await
+        .map_err(|e| failed("XADD", &e))?;
+    Ok(())
+}

@@ -1,0 +1,494 @@
+//! The delivery worker: claims persisted deliveries, sends each to
+//! `UPSTREAM_URL/webhooks/{name}`, and records the outcome.
+//!
+//! - **At least once.** A delivery leaves the queue only after the
+//!   upstream answered 2xx; a crash before that leaves it pending, and it
+//!   is sent again. Its id goes out as `Idempotency-Key` (and, when it is
+//!   the verified Standard Webhooks id, as `webhook-id` with the verified
+//!   `webhook-timestamp`), so the upstream can drop the second copy.
+//! - **Order.** One delivery per webhook is in flight at a time, taken in
+//!   the order received: with SQLite a webhook's deliveries reach the
+//!   upstream in order (a failing one holds the ones behind it until it is
+//!   delivered or dead-lettered); with Redis the same holds within one
+//!   replica's claims, and a retried delivery goes behind later ones.
+//! - **Retries.** Exponential backoff with jitter (`backon`) between
+//!   `retry_min` and `retry_max`; after `max_attempts` attempts, or once
+//!   the delivery is older than `max_age`, it becomes a dead letter that an
+//!   owner can redeliver.
+//! - **Bounded.** At most `concurrency` deliveries are held at once.
+//! - **Shutdown.** [`WorkerHandle::shutdown`] stops claiming, gives what is
+//!   in flight `shutdown_grace` to finish, then releases the rest (back to
+//!   the queue, no attempt counted).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use backon::BackoffBuilder as _;
+use http::header::{self, HeaderName, HeaderValue};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use super::metrics::{Outcome, Outcomes};
+use super::now_ms;
+use super::store::{Delivery, Store};
+use crate::forward::{Upstream, X_WEBHOOK_VERIFIED};
+use crate::observe::{
+    INBOX_DEAD_LETTERED, INBOX_DELIVERED, INBOX_IN_FLIGHT, INBOX_OLDEST_PENDING_AGE, INBOX_PENDING,
+    INBOX_RETRIED, UPSTREAM_DURATION, UPSTREAM_ERRORS,
+};
+use crate::request_id::X_REQUEST_ID;
+
+/// The header the delivery id goes out in.
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Which attempt this is (1 for the first).
+pub const X_WEBHOOK_ATTEMPT: HeaderName = HeaderName::from_static("x-webhook-attempt");
+
+/// How the worker delivers.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Deliveries held at once (in flight, or claimed and waiting for their
+    /// webhook's previous one).
+    pub concurrency: usize,
+    /// Attempts before a delivery becomes a dead letter.
+    pub max_attempts: u32,
+    /// Age (since receipt) after which a failed delivery becomes a dead
+    /// letter.
+    pub max_age: Duration,
+    /// The first retry delay.
+    pub retry_min: Duration,
+    /// The longest retry delay (before jitter, which adds up to as much
+    /// again).
+    pub retry_max: Duration,
+    /// How often the store is polled when nothing woke the worker (other
+    /// replicas' deliveries, retries coming due).
+    pub poll: Duration,
+    /// How often held deliveries are touched (Redis visibility); a third
+    /// of the visibility timeout.
+    pub touch_every: Duration,
+    /// How long in-flight deliveries may finish on shutdown.
+    pub shutdown_grace: Duration,
+    /// Where outcomes are counted for `/api/observability`.
+    pub outcomes: Option<Arc<Outcomes>>,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            max_attempts: 12,
+            max_age: Duration::from_secs(3 * 24 * 3600),
+            retry_min: Duration::from_secs(1),
+            retry_max: Duration::from_secs(600),
+            poll: Duration::from_millis(500),
+            touch_every: Duration::from_secs(20),
+            shutdown_grace: Duration::from_secs(10),
+            outcomes: None,
+        }
+    }
+}
+
+impl WorkerOptions {
+    /// The delay before attempt `failed + 1`, after `failed` failures
+    /// (at least 1): exponential from `retry_min` by 2, capped at
+    /// `retry_max`, plus up to as much again of jitter.
+    pub fn backoff(&self, failed: u32) -> Duration {
+        let n = failed.max(1) as usize;
+        backon::ExponentialBuilder::default()
+            .with_min_delay(self.retry_min)
+            .with_max_delay(self.retry_max)
+            .with_factor(2.0)
+            .with_jitter()
+            .with_max_times(n)
+            .build()
+            .nth(n - 1)
+            .unwrap_or(self.retry_max)
+    }
+}
+
+/// Counts the worker keeps (also exported as metrics).
+#[derive(Debug, Default)]
+pub struct WorkerStats {
+    /// Delivered (2xx).
+    pub delivered: AtomicU64,
+    /// Failed attempts rescheduled.
+    pub retried: AtomicU64,
+    /// Dead-lettered.
+    pub dead_lettered: AtomicU64,
+    /// Held right now.
+    pub in_flight: AtomicU64,
+}
+
+/// The running worker.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    stats: Arc<WorkerStats>,
+}
+
+impl WorkerHandle {
+    /// Its counts.
+    pub fn stats(&self) -> &Arc<WorkerStats> {
+        &self.stats
+    }
+
+    /// Stops claiming, lets in-flight deliveries finish within the grace,
+    /// releases the rest, and returns once the worker is gone.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        // Dropped without `shutdown`: stop at once. What was in flight is
+        // still pending in the store and will be sent again.
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// Sends deliveries to the upstream over HTTP.
+#[derive(Debug, Clone)]
+pub struct HttpTarget {
+    upstream: Arc<Upstream>,
+}
+
+impl HttpTarget {
+    /// A target for `upstream`.
+    pub fn new(upstream: Arc<Upstream>) -> Self {
+        Self { upstream }
+    }
+
+    /// One attempt: Ok on 2xx, else a short reason (`status 503`,
+    /// `timeout`, `connect`).
+    pub async fn send(&self, d: &Delivery) -> Result<(), String> {
+        let mut headers = http::HeaderMap::new();
+        let mut set = |name: HeaderName, value: &str| {
+            if let Ok(v) = HeaderValue::try_from(value) {
+                headers.insert(name, v);
+            }
+        };
+        set(X_WEBHOOK_VERIFIED, if d.signed { "true" } else { "false" });
+        set(X_WEBHOOK_ATTEMPT, &d.attempts.saturating_add(1).to_string());
+        set(X_REQUEST_ID, &d.request_id);
+        set(IDEMPOTENCY_KEY, &d.id);
+        if let Some(ct) = &d.content_type {
+            set(header::CONTENT_TYPE, ct);
+        }
+        // Only what was verified goes out as Standard Webhooks headers.
+        if d.id_verified {
+            set(HeaderName::from_static("webhook-id"), &d.id);
+            if let Some(ts) = d.timestamp {
+                set(
+                    HeaderName::from_static("webhook-timestamp"),
+                    &ts.to_string(),
+                );
+            }
+        }
+        let request = self
+            .upstream
+            .client()
+            .post(self.upstream.webhook_url(&d.webhook))
+            .headers(headers);
+        let started = Instant::now();
+        let outcome = request.body(d.body.clone()).send().await;
+        ::metrics::histogram!(UPSTREAM_DURATION, "kind" => "webhook")
+            .record(started.elapsed().as_secs_f64());
+        let reason = match outcome {
+            Ok(response) if response.status().is_success() => return Ok(()),
+            Ok(response) => {
+                ::metrics::counter!(UPSTREAM_ERRORS, "kind" => "webhook", "reason" => "status")
+                    .increment(1);
+                format!("status {}", response.status().as_u16())
+            }
+            Err(e) => {
+                let reason = if e.is_timeout() { "timeout" } else { "connect" };
+                ::metrics::counter!(UPSTREAM_ERRORS, "kind" => "webhook", "reason" => reason)
+                    .increment(1);
+                reason.to_owned()
+            }
+        };
+        Err(reason)
+    }
+}
+
+/// Starts the worker.
+pub(crate) fn start(
+    store: Arc<dyn Store>,
+    wake: Arc<Notify>,
+    target: HttpTarget,
+    options: WorkerOptions,
+) -> WorkerHandle {
+    let (stop, stopped) = watch::channel(false);
+    let stats = Arc::new(WorkerStats::default());
+    let worker = Worker {
+        store,
+        wake,
+        target,
+        options,
+        stats: Arc::clone(&stats),
+        busy: HashSet::new(),
+        queued: HashMap::new(),
+        in_flight: HashMap::new(),
+        tasks: JoinSet::new(),
+    };
+    let task = tokio::spawn(worker.run(stopped));
+    WorkerHandle {
+        stop,
+        task: Some(task),
+        stats,
+    }
+}
+
+struct Worker {
+    store: Arc<dyn Store>,
+    wake: Arc<Notify>,
+    target: HttpTarget,
+    options: WorkerOptions,
+    stats: Arc<WorkerStats>,
+    /// Webhooks with a delivery in flight.
+    busy: HashSet<String>,
+    /// Claimed deliveries waiting for their webhook's previous one (Redis
+    /// hands out entries without knowing which webhooks are busy).
+    queued: HashMap<String, VecDeque<Delivery>>,
+    in_flight: HashMap<tokio::task::Id, Delivery>,
+    tasks: JoinSet<Result<(), String>>,
+}
+
+impl Worker {
+    fn held(&self) -> usize {
+        self.in_flight.len() + self.queued.values().map(VecDeque::len).sum::<usize>()
+    }
+
+    fn start(&mut self, d: Delivery) {
+        self.busy.insert(d.webhook.clone());
+        let target = self.target.clone();
+        let sent = d.clone();
+        let handle = self.tasks.spawn(async move { target.send(&sent).await });
+        self.in_flight.insert(handle.id(), d);
+        self.gauge_in_flight();
+    }
+
+    fn gauge_in_flight(&self) {
+        let n = self.held() as u64;
+        self.stats.in_flight.store(n, Ordering::Relaxed);
+        ::metrics::gauge!(INBOX_IN_FLIGHT).set(n as f64);
+    }
+
+    fn count(&self, outcome: Outcome, webhook: &str) {
+        if let Some(o) = &self.options.outcomes {
+            o.record(outcome);
+        }
+        let (name, stat) = match outcome {
+            Outcome::Delivered => (INBOX_DELIVERED, &self.stats.delivered),
+            Outcome::Retried => (INBOX_RETRIED, &self.stats.retried),
+            Outcome::DeadLettered => (INBOX_DEAD_LETTERED, &self.stats.dead_lettered),
+            _ => return,
+        };
+        stat.fetch_add(1, Ordering::Relaxed);
+        ::metrics::counter!(name, "name" => webhook.to_owned()).increment(1);
+    }
+
+    async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut last_touch = Instant::now();
+        let mut last_gauges: Option<Instant> = None;
+        let mut last_purge = Instant::now();
+        let mut store_down = false;
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let room = self.options.concurrency.saturating_sub(self.held());
+            if room > 0 {
+                match self.store.claim(room, &self.busy, now_ms()).await {
+                    Ok(claimed) => {
+                        store_down = false;
+                        for d in claimed {
+                            if self.busy.contains(&d.webhook) {
+                                self.queued
+                                    .entry(d.webhook.clone())
+                                    .or_default()
+                                    .push_back(d);
+                            } else {
+                                self.start(d);
+                            }
+                        }
+                        self.gauge_in_flight();
+                    }
+                    Err(e) => {
+                        if !store_down {
+                            tracing::error!(error = %e, "webhook inbox: cannot claim deliveries; retrying");
+                        }
+                        store_down = true;
+                    }
+                }
+            }
+            if last_touch.elapsed() >= self.options.touch_every {
+                last_touch = Instant::now();
+                let held: Vec<&Delivery> = self
+                    .in_flight
+                    .values()
+                    .chain(self.queued.values().flatten())
+                    .collect();
+                if let Err(e) = self.store.touch(&held).await {
+                    tracing::warn!(error = %e, "webhook inbox: cannot keep claims alive");
+                }
+            }
+            if last_gauges.is_none_or(|t| t.elapsed() >= Duration::from_secs(2)) {
+                last_gauges = Some(Instant::now());
+                if let Ok(summary) = self.store.summary(now_ms()).await {
+                    ::metrics::gauge!(INBOX_PENDING).set(summary.pending as f64);
+                    ::metrics::gauge!(INBOX_OLDEST_PENDING_AGE)
+                        .set(summary.oldest_pending_age_secs);
+                }
+            }
+            if last_purge.elapsed() >= Duration::from_secs(60) {
+                last_purge = Instant::now();
+                if let Err(e) = self.store.purge(now_ms()).await {
+                    tracing::warn!(error = %e, "webhook inbox: purge failed");
+                }
+            }
+            let wait = if store_down {
+                self.options.poll.max(Duration::from_secs(1))
+            } else {
+                self.options.poll
+            };
+            tokio::select! {
+                Some(joined) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
+                    self.finished(joined).await;
+                }
+                () = self.wake.notified(), if !store_down => {}
+                () = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        self.drain().await;
+    }
+
+    async fn finished(
+        &mut self,
+        joined: Result<(tokio::task::Id, Result<(), String>), tokio::task::JoinError>,
+    ) {
+        let (id, result) = match joined {
+            Ok((id, result)) => (id, result),
+            Err(e) => (e.id(), Err("worker task failed".to_owned())),
+        };
+        let Some(d) = self.in_flight.remove(&id) else {
+            return;
+        };
+        self.busy.remove(&d.webhook);
+        self.record(&d, result).await;
+        if let Some(next) = self
+            .queued
+            .get_mut(&d.webhook)
+            .and_then(VecDeque::pop_front)
+        {
+            self.start(next);
+        }
+        self.queued.retain(|_, q| !q.is_empty());
+        self.gauge_in_flight();
+    }
+
+    async fn record(&self, d: &Delivery, result: Result<(), String>) {
+        let now = now_ms();
+        let attempt = d.attempts.saturating_add(1);
+        match result {
+            Ok(()) => {
+                tracing::info!(
+                    webhook = %d.webhook,
+                    delivery_id = %d.id,
+                    request_id = %d.request_id,
+                    attempt,
+                    "webhook delivered"
+                );
+                if let Err(e) = self.store.delivered(d, now).await {
+                    // Still pending in the store: it will be sent again
+                    // (at least once), and the upstream dedupes by id.
+                    tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "webhook delivered but not marked so");
+                }
+                self.count(Outcome::Delivered, &d.webhook);
+            }
+            Err(reason) => {
+                let age = Duration::from_millis(now.saturating_sub(d.received_at_ms));
+                if attempt >= self.options.max_attempts || age >= self.options.max_age {
+                    tracing::error!(
+                        webhook = %d.webhook,
+                        delivery_id = %d.id,
+                        request_id = %d.request_id,
+                        attempt,
+                        reason = %reason,
+                        "webhook dead-lettered: retry budget spent"
+                    );
+                    if let Err(e) = self.store.dead(d, &reason, now).await {
+                        tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot dead-letter");
+                    }
+                    self.count(Outcome::DeadLettered, &d.webhook);
+                } else {
+                    let delay = self.options.backoff(attempt);
+                    tracing::warn!(
+                        webhook = %d.webhook,
+                        delivery_id = %d.id,
+                        request_id = %d.request_id,
+                        attempt,
+                        reason = %reason,
+                        retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "webhook delivery failed; will retry"
+                    );
+                    let at =
+                        now.saturating_add(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+                    if let Err(e) = self.store.retry(d, at, &reason).await {
+                        tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot schedule a retry");
+                    }
+                    self.count(Outcome::Retried, &d.webhook);
+                }
+            }
+        }
+    }
+
+    /// Shutdown: in-flight deliveries get the grace to finish; the rest are
+    /// released.
+    async fn drain(&mut self) {
+        let grace = self.options.shutdown_grace;
+        let deadline = tokio::time::Instant::now() + grace;
+        while !self.tasks.is_empty() {
+            match tokio::time::timeout_at(deadline, self.tasks.join_next_with_id()).await {
+                Ok(Some(joined)) => {
+                    let (id, result) = match joined {
+                        Ok((id, result)) => (id, result),
+                        Err(e) => (e.id(), Err("worker task failed".to_owned())),
+                    };
+                    if let Some(d) = self.in_flight.remove(&id) {
+                        self.record(&d, result).await;
+                    }
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        self.tasks.abort_all();
+        let left: Vec<Delivery> = self
+            .in_flight
+            .drain()
+            .map(|(_, d)| d)
+            .chain(self.queued.drain().flat_map(|(_, q)| q))
+            .collect();
+        for d in &left {
+            if let Err(e) = self.store.release(d).await {
+                tracing::warn!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot release a delivery on shutdown; it is taken over after the visibility timeout");
+            }
+        }
+        if !left.is_empty() {
+            tracing::info!(
+                released = left.len(),
+                "webhook inbox: released unfinished deliveries on shutdown"
+            );
+        }
+        self.gauge_in_flight();
+    }
+}
