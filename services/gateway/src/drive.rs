@@ -20,12 +20,9 @@ pub async fn run_once(
         Some(root) => client.with_root_url(root),
         None => client,
     };
-    sync(
-        &client,
-        &SyncOptions::new(settings.folder_id.clone(), settings.dir.clone()),
-        &NoProgress,
-    )
-    .await
+    let mut options = SyncOptions::new(settings.folder_id.clone(), settings.dir.clone());
+    options.max_file_bytes = settings.max_file_bytes;
+    sync(&client, &options, &NoProgress).await
 }
 
 /// Mirrors at start and then every `settings.interval`, logging a summary

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod doctor;
 pub mod drive;
 pub mod forward;
 mod handlers;
