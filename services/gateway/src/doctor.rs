@@ -773,7 +773,8 @@ async fn google_checks(settings: &Settings, timeout: Duration) -> Vec<Check> {
         }
     };
     let secret = within(timeout, credentials.check_secret()).await;
-    let key_usable = matches!(&secret, Some(Ok(c)) if c.key.is_ok());
+    let key_usable = matches!(&secret, Some(Ok(c))
+        if c.decodes && c.crc32c != Crc32cCheck::Mismatch && c.key.is_ok());
     checks.push(secret_check(settings, secret, timeout));
     if key_usable {
         checks.push(key_age_check(settings, &credentials, timeout).await);
