@@ -52,16 +52,17 @@ fn key(n: u32) -> ClientKey {
 }
 
 fn single_thread(c: &mut Criterion) {
+    let read = tier("read");
     let mut group = c.benchmark_group("rate_limit");
     for (path, allow) in [("allow", true), ("deny", false)] {
         // One hot key.
         let (a, g) = (ours(allow), governor(allow));
         let (k, addr) = (key(1), ip(1));
-        a.check(tier("read"), &k);
+        a.check(read, &k);
         let _ = g.check_key(&addr);
         group.bench_function(
             BenchmarkId::new(format!("hot_key/{path}"), "alphaguard"),
-            |b| b.iter(|| black_box(a.check(tier("read"), black_box(&k)).allowed)),
+            |b| b.iter(|| black_box(a.check(read, black_box(&k)).allowed)),
         );
         group.bench_function(
             BenchmarkId::new(format!("hot_key/{path}"), "governor"),
@@ -72,7 +73,7 @@ fn single_thread(c: &mut Criterion) {
         // both, as a service would).
         let (a, g) = (ours(allow), governor(allow));
         for n in 0..KEYS {
-            a.check(tier("read"), &key(n));
+            a.check(read, &key(n));
             let _ = g.check_key(&ip(n));
         }
         let mut n = 0;
@@ -81,10 +82,7 @@ fn single_thread(c: &mut Criterion) {
             |b| {
                 b.iter(|| {
                     n = (n + 1) % KEYS;
-                    black_box(
-                        a.check(tier("read"), &ClientKey::from_ip(ip(n), 64))
-                            .allowed,
-                    )
+                    black_box(a.check(read, &ClientKey::from_ip(ip(n), 64)).allowed)
                 })
             },
         );
@@ -120,6 +118,7 @@ fn two_threads(iters: u64, check: impl Fn(usize, u64) -> bool + Sync) -> Duratio
 }
 
 fn contended(c: &mut Criterion) {
+    let read = tier("read");
     let mut group = c.benchmark_group("rate_limit_2_threads");
     for (path, allow) in [("allow", true), ("deny", false)] {
         for (scenario, same_key) in [("same_key", true), ("distinct_keys", false)] {
@@ -127,14 +126,14 @@ fn contended(c: &mut Criterion) {
             let g = Arc::new(governor(allow));
             let pick = |t: usize| if same_key { 1 } else { 1 + t as u32 };
             for t in 0..2 {
-                a.check(tier("read"), &key(pick(t)));
+                a.check(read, &key(pick(t)));
                 let _ = g.check_key(&ip(pick(t)));
             }
             group.bench_function(
                 BenchmarkId::new(format!("{scenario}/{path}"), "alphaguard"),
                 |b| {
                     b.iter_custom(|iters| {
-                        two_threads(iters, |t, _| a.check(tier("read"), &key(pick(t))).allowed)
+                        two_threads(iters, |t, _| a.check(read, &key(pick(t))).allowed)
                     })
                 },
             );
@@ -152,6 +151,7 @@ fn contended(c: &mut Criterion) {
 }
 
 fn redis_round_trip(c: &mut Criterion) {
+    let read = tier("read");
     let Some(server) = alphaguard_test_support::RedisServer::start() else {
         return;
     };
@@ -171,7 +171,7 @@ fn redis_round_trip(c: &mut Criterion) {
     group.bench_function("check", |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
-            rt.block_on(limiter.try_check(tier("read"), &key(n % KEYS)))
+            rt.block_on(limiter.try_check(read, &key(n % KEYS)))
                 .expect("redis answers")
         })
     });
@@ -185,28 +185,27 @@ criterion_group!(benches, single_thread, contended, redis_round_trip);
 criterion_main!(benches);
 
 /// The seed's three tiers (probe 60, read 30, write 10 per minute).
-#[allow(dead_code)]
-fn seed() -> alphaguard_rate_limit::Tiers {
-    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
-    let mut tiers = alphaguard_rate_limit::Tiers::new();
+fn seed() -> Tiers {
+    let per_min =
+        |n: u32| Quota::per_minute(NonZeroU32::new(n).expect("nonzero")).expect("valid quota");
+    let mut tiers = Tiers::new();
     for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
-        tiers.add(name, per_min(n)).unwrap();
+        tiers.add(name, per_min(n)).expect("distinct tier names");
     }
     tiers
 }
 
 /// Three tiers named like the seed's, each with `quota`.
-#[allow(dead_code)]
-fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
-    let mut tiers = alphaguard_rate_limit::Tiers::new();
+fn uniform(quota: Quota) -> Tiers {
+    let mut tiers = Tiers::new();
     for name in ["probe", "read", "write"] {
-        tiers.add(name, quota).unwrap();
+        tiers.add(name, quota).expect("distinct tier names");
     }
     tiers
 }
 
-/// A tier of [`seed`] (and [`uniform`]) by name.
-#[allow(dead_code)]
-fn tier(name: &str) -> alphaguard_rate_limit::Tier {
-    seed().get(name).unwrap()
+/// A tier of [`seed`] (and [`uniform`], which adds the same names in the
+/// same order) by name; looked up once, outside the measured loops.
+fn tier(name: &str) -> Tier {
+    seed().get(name).expect("a seed tier")
 }

@@ -8,7 +8,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use alphaguard_rate_limit::{
-    ClientKey, FailurePolicy, FakeClock, MemoryStore, Quota, RateLimiter, RedisLimiter,
+    ClientKey, FailurePolicy, FakeClock, MemoryStore, Quota, RateLimiter, RedisLimiter, Tiers,
 };
 use alphaguard_test_support::RedisServer;
 use proptest::prelude::*;

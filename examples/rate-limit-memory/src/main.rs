@@ -11,7 +11,7 @@ use std::num::NonZeroU32;
 use std::process::ExitCode;
 
 use alphaguard_rate_limit::{
-    ClientKey, MemoryStore, MonotonicClock, RateLimiter, StateStore, Tier, Tiers,
+    ClientKey, MemoryStore, MonotonicClock, Quota, RateLimiter, StateStore, Tiers,
 };
 
 /// Resident set size in bytes, from `/proc/self/statm` (Linux).
@@ -38,14 +38,26 @@ fn main() -> ExitCode {
     };
     let after = match which {
         "alphaguard" => {
+            // One tier, 30 per minute, as governor's quota below.
+            let mut tiers = Tiers::new();
+            let read = match Quota::per_minute(NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN))
+                .map_err(|e| e.to_string())
+                .and_then(|quota| tiers.add("read", quota).map_err(|e| e.to_string()))
+            {
+                Ok(read) => read,
+                Err(e) => {
+                    eprintln!("cannot build the tier: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let limiter = RateLimiter::with_store_and_clock(
-                seed(),
+                tiers,
                 // Room for every client (shards fill unevenly), so none is evicted.
                 MemoryStore::new(clients as usize / 4 * 5),
                 MonotonicClock::new(),
             );
             for n in 0..clients {
-                limiter.check(tier("read"), &ClientKey::from_ip(ip(n), 64));
+                limiter.check(read, &ClientKey::from_ip(ip(n), 64));
             }
             let after = rss();
             let store = limiter.store();
@@ -79,31 +91,4 @@ fn main() -> ExitCode {
         grown as f64 / f64::from(clients)
     );
     ExitCode::SUCCESS
-}
-
-/// The seed's three tiers (probe 60, read 30, write 10 per minute).
-#[allow(dead_code)]
-fn seed() -> alphaguard_rate_limit::Tiers {
-    let per_min = |n: u32| alphaguard_rate_limit::Quota::per_minute(n.try_into().unwrap()).unwrap();
-    let mut tiers = alphaguard_rate_limit::Tiers::new();
-    for (name, n) in [("probe", 60), ("read", 30), ("write", 10)] {
-        tiers.add(name, per_min(n)).unwrap();
-    }
-    tiers
-}
-
-/// Three tiers named like the seed's, each with `quota`.
-#[allow(dead_code)]
-fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers {
-    let mut tiers = alphaguard_rate_limit::Tiers::new();
-    for name in ["probe", "read", "write"] {
-        tiers.add(name, quota).unwrap();
-    }
-    tiers
-}
-
-/// A tier of [`seed`] (and [`uniform`]) by name.
-#[allow(dead_code)]
-fn tier(name: &str) -> alphaguard_rate_limit::Tier {
-    seed().get(name).unwrap()
 }
