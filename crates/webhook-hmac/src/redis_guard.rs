@@ -77,6 +77,17 @@ impl RedisReplayGuard {
         self
     }
 
+    /// One `PING` on the guard's own connection (a readiness probe; it
+    /// also makes a lazy or broken connection reconnect).
+    pub async fn ping(&self) -> Result<(), ReplayError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(drop)
+            .map_err(|e| ReplayError::new(format!("PING: {}", describe(&e))))
+    }
+
     fn key(&self, key: &str) -> String {
         let mut full = String::with_capacity(self.prefix.len() + key.len());
         full.push_str(&self.prefix);

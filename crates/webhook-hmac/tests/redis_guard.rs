@@ -132,6 +132,7 @@ async fn a_lazy_guard_fails_closed_until_redis_comes() {
         .unwrap()
         .is_err()
     );
+    assert!(guard.ping().await.is_err());
     server.restart();
     let mut answer = None;
     for _ in 0..50 {

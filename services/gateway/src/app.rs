@@ -24,6 +24,7 @@ use tower_http::cors::CorsLayer;
 use crate::forward::Upstream;
 use crate::observe::{self, RATE_LIMITED, Recorder};
 use crate::path::CanonicalPath;
+use crate::ready::Readiness;
 use crate::request_id::{RequestIds, X_REQUEST_ID};
 use crate::respond::{self, Body, BoxError};
 use crate::route::{Route, RouteOptions, TIERS, TierId};
@@ -68,11 +69,17 @@ pub struct App {
     ids: RequestIds,
     _sweepers: Vec<Sweeper>,
     drive_task: Option<tokio::task::JoinHandle<()>>,
+    /// What `/ready` waits for, probed by `readiness_task`.
+    pub(crate) readiness: Arc<Readiness>,
+    readiness_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        if let Some(task) = &self.drive_task {
+        for task in [&self.drive_task, &self.readiness_task]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
     }
@@ -107,9 +114,10 @@ impl Ctx {
 }
 
 impl App {
-    /// Builds the gateway from its settings: connects to Redis when
-    /// `RATE_LIMIT_REDIS_URL` is set (limiter and replay guard), builds the
-    /// authenticator, the upstream client and the metrics recorder.
+    /// Builds the gateway from its settings: the Redis limiter and replay
+    /// guard when `RATE_LIMIT_REDIS_URL` is set (connected lazily: Redis
+    /// may come later), the authenticator, the upstream client, the
+    /// metrics recorder, and the readiness probes of `/ready`.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let rl = settings.rate_limit;
         let tiers = TIERS.map(|spec| rl.tiers.get(spec.name));
@@ -127,23 +135,29 @@ impl App {
             ))
         };
         let mut sweepers = Vec::new();
+        let mut readiness = Readiness::default();
         let (limiter, probe_limiter, replay, memory_replay): (Backend, _, Arc<dyn ReplayGuard>, _) =
             match &rl.redis_url {
                 Some(url) => {
-                    let limiter = RedisLimiter::connect(url, rl.tiers.clone(), rl.on_store_error)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
-                    let guard = RedisReplayGuard::connect(url)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
+                    // Lazy: the gateway starts (and /health answers) while
+                    // Redis is away; checks follow RATE_LIMIT_ON_STORE_ERROR
+                    // and /ready says 503 until it answers.
+                    let limiter = Arc::new(
+                        RedisLimiter::connect_lazy(url, rl.tiers.clone(), rl.on_store_error)
+                            .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?,
+                    );
+                    let guard = Arc::new(
+                        RedisReplayGuard::connect_lazy(url)
+                            .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?,
+                    );
+                    let (l, g) = (Arc::clone(&limiter), Arc::clone(&guard));
+                    readiness.add("redis", move || {
+                        let (l, g) = (Arc::clone(&l), Arc::clone(&g));
+                        async move { l.ping().await.is_ok() && g.ping().await.is_ok() }
+                    });
                     let probes = memory_limiter();
                     sweepers.push(probes.spawn_sweeper(rl.cleanup));
-                    (
-                        Backend::Redis(Arc::new(limiter)),
-                        Some(probes),
-                        Arc::new(guard),
-                        None,
-                    )
+                    (Backend::Redis(limiter), Some(probes), guard, None)
                 }
                 None => {
                     let limiter = memory_limiter();
@@ -179,10 +193,18 @@ impl App {
                 alphaguard_gcp_secrets::GoogleCredentials::from_config(&settings.google)
                     .await
                     .map_err(|e| anyhow::anyhow!("Google credentials: {e}"))?;
-            Some(Arc::new(credentials))
+            let credentials = Arc::new(credentials);
+            let c = Arc::clone(&credentials);
+            readiness.add("google_credentials", move || {
+                let c = Arc::clone(&c);
+                async move { c.service_account_json().await.is_ok() }
+            });
+            Some(credentials)
         } else {
             None
         };
+        let readiness = Arc::new(readiness);
+        let readiness_task = readiness.spawn();
         let drive_task = match (&google, settings.drive) {
             (Some(credentials), Some(drive)) => {
                 tracing::info!(folder = %drive.folder_id, dir = %drive.dir.display(), "Drive mirror enabled");
@@ -212,6 +234,8 @@ impl App {
             ids: RequestIds::default(),
             _sweepers: sweepers,
             drive_task,
+            readiness,
+            readiness_task,
         })
     }
 

@@ -286,6 +286,8 @@ fn serve_with(args: &Args) -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        // Before anything can say "listening".
+        let shutdown = shutdown_signal();
         let bind = settings.bind;
         let limits = settings.server;
         let metrics_bind = settings.metrics_bind;
@@ -321,7 +323,7 @@ fn serve_with(args: &Args) -> ExitCode {
             },
             None => None,
         };
-        serve(listener, app, limits, shutdown_signal()).await;
+        serve(listener, app, limits, shutdown).await;
         if let Some(task) = metrics_task {
             task.abort();
         }

@@ -119,6 +119,7 @@ impl App {
         }
         match ctx.route.handler {
             Handler::Health => respond::json(StatusCode::OK, &br#"{"status":"ok"}"#[..]),
+            Handler::Ready => self.ready(id),
             Handler::Metrics => self.render_metrics(),
             Handler::Observability => respond::json(
                 StatusCode::OK,

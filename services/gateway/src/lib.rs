@@ -9,6 +9,7 @@ pub mod forward;
 mod handlers;
 pub mod observe;
 pub mod path;
+pub mod ready;
 pub mod request_id;
 pub mod respond;
 pub mod route;

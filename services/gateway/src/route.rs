@@ -72,6 +72,9 @@ impl TierId {
 pub enum Handler {
     /// `GET /health`: liveness.
     Health,
+    /// `GET /ready`: readiness (503 until the configured dependencies
+    /// answer).
+    Ready,
     /// `GET /metrics`: Prometheus text.
     Metrics,
     /// `GET /api/observability`: the rolling view.
@@ -97,6 +100,7 @@ impl Handler {
     pub fn label(self) -> &'static str {
         match self {
             Self::Health => "health",
+            Self::Ready => "ready",
             Self::Metrics => "metrics",
             Self::Observability => "observability",
             Self::Me => "me",
@@ -203,11 +207,20 @@ struct Row {
 
 /// The routes, first match wins. A new route is one row here and its
 /// handler in `handlers.rs`.
-const ROUTES: [Row; 8] = [
+const ROUTES: [Row; 9] = [
     Row {
         path: Match::Exact("/health"),
         methods: Methods::Read,
         handler: Handler::Health,
+        tier: Some(TierId::Probe),
+        class: RouteClass::Probe,
+        auth: Auth::None,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/ready"),
+        methods: Methods::Read,
+        handler: Handler::Ready,
         tier: Some(TierId::Probe),
         class: RouteClass::Probe,
         auth: Auth::None,
@@ -383,6 +396,11 @@ mod tests {
                 RouteClass::Probe,
                 Auth::None
             )
+        );
+        let r = route(Method::GET, "/ready");
+        assert_eq!(
+            (r.handler, r.tier, r.class, r.auth),
+            (Handler::Ready, TierId::Probe, RouteClass::Probe, Auth::None)
         );
         let r = route(Method::POST, "/health");
         assert_eq!(r.handler, Handler::MethodNotAllowed("GET, HEAD"));

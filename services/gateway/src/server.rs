@@ -138,27 +138,39 @@ pub async fn serve_metrics(listener: TcpListener, app: Arc<App>) {
     }
 }
 
-/// Completes on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Completes on SIGINT or SIGTERM. The handlers are installed when this
+/// is called (not when the future is first polled), so a signal sent as
+/// soon as the "listening" line appears is not lost to the default action.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot listen for SIGTERM; SIGINT only");
-                    let _ = interrupt.await;
-                    return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, term) {
+                (Ok(mut interrupt), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {},
+                        _ = term.recv() => {},
+                    }
                 }
-            };
-        tokio::select! {
-            _ = interrupt => {},
-            _ = term.recv() => {},
+                (interrupt, term) => {
+                    tracing::warn!("cannot listen for SIGINT or SIGTERM; one of them only");
+                    match (interrupt, term) {
+                        (Ok(mut s), _) | (_, Ok(mut s)) => {
+                            let _ = s.recv().await;
+                        }
+                        _ => std::future::pending::<()>().await,
+                    }
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

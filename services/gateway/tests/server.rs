@@ -203,7 +203,7 @@ async fn two_replicas_share_one_budget_and_one_replay_memory() {
     let up = upstream.url();
     let vars = [
         ("RATE_LIMIT_REDIS_URL", url.as_str()),
-        ("RATE_LIMIT_WRITE_PER_MIN", "4"),
+        ("RATE_LIMIT_WEBHOOK_PER_MIN", "4"),
         ("FOUNDER_WEBHOOK_SECRET", WEBHOOK_SECRET),
         ("UPSTREAM_URL", up.as_str()),
     ];
@@ -225,7 +225,7 @@ async fn two_replicas_share_one_budget_and_one_replay_memory() {
     assert_eq!(repeat.status(), 200);
     assert_eq!(repeat.text().await.unwrap(), r#"{"status":"duplicate"}"#);
     assert_eq!(upstream.received().len(), 1);
-    // Four writes per minute in all, whichever replica takes them.
+    // Four webhook deliveries per minute in all, whichever replica takes them.
     assert_eq!(deliver(&a, "evt_2").await.unwrap().status(), 200);
     assert_eq!(deliver(&b, "evt_3").await.unwrap().status(), 200);
     let limited = deliver(&a, "evt_4").await.unwrap();
