@@ -16,6 +16,8 @@ macro_rules! variables {
     ($( $heading:literal [global = $global:literal] { $( $field:ident = $var:literal : $help:literal ),* $(,)? } )*) => {
         /// The gateway's options. Each reads its environment variable; the
         /// flag, when given, wins. Without a subcommand the gateway serves.
+        // The help texts are the fields' docs too, written for `--help`.
+        #[allow(rustdoc::bare_urls)]
         #[derive(Debug, Default, Parser)]
         #[command(
             name = "alphaguard",
