@@ -76,6 +76,26 @@ impl AuthError {
     }
 }
 
+/// What an authentication refusal means on the wire, said once: the
+/// tower layers and the gateway both render it from here (the label is
+/// [`reason`](AuthError::reason)). The default envelope,
+/// [`JsonError`](alphaguard_config::refusal::JsonError), adds
+/// `WWW-Authenticate: Bearer` to a 401, as [`challenge`](AuthError::challenge)
+/// says.
+impl alphaguard_config::refusal::Refusal for AuthError {
+    fn status(&self) -> StatusCode {
+        AuthError::status(self)
+    }
+
+    fn public_message(&self) -> &'static str {
+        AuthError::public_message(self)
+    }
+
+    fn label(&self) -> &'static str {
+        self.reason()
+    }
+}
+
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.public_message(), self.reason())

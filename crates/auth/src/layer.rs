@@ -14,10 +14,11 @@
 //!    `{"error": "authentication unavailable"}`. The inner service is not
 //!    called; the reason is logged, never sent.
 //!
-//! Every refusal is rendered by [`refusal`] from the [`AuthError`] alone
-//! (its [`status`](AuthError::status),
-//! [`public_message`](AuthError::public_message) and
-//! [`challenge`](AuthError::challenge)).
+//! Every refusal is rendered from the [`AuthError`] alone (its
+//! [`Refusal`] implementation: status, public message, label) by the
+//! layer's [`RefusalResponse`] policy: [`JsonError`] unless the service
+//! chose its own envelope with `respond_with` (the gateway adds its
+//! request id).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -58,8 +59,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
-use http::{Request, Response, header};
+use alphaguard_config::refusal::{JsonError, Refusal, RefusalResponse};
+use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -69,36 +70,53 @@ type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
 /// Builds [`AuthService`]s; see the [module docs](self).
 #[derive(Debug, Clone)]
-pub struct AuthLayer {
+pub struct AuthLayer<P = JsonError> {
     authenticator: Arc<Authenticator>,
+    respond: P,
 }
 
 impl AuthLayer {
-    /// A layer over a shared authenticator.
+    /// A layer over a shared authenticator, answering refusals with
+    /// [`JsonError`].
     pub fn new(authenticator: Arc<Authenticator>) -> Self {
-        Self { authenticator }
+        Self {
+            authenticator,
+            respond: JsonError,
+        }
     }
 }
 
-impl<S> Layer<S> for AuthLayer {
-    type Service = AuthService<S>;
+impl<P> AuthLayer<P> {
+    /// Renders refusals with `policy` (the service's error envelope).
+    pub fn respond_with<Q>(self, policy: Q) -> AuthLayer<Q> {
+        AuthLayer {
+            authenticator: self.authenticator,
+            respond: policy,
+        }
+    }
+}
+
+impl<S, P: Clone> Layer<S> for AuthLayer<P> {
+    type Service = AuthService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
         AuthService {
             inner,
             authenticator: Arc::clone(&self.authenticator),
+            respond: self.respond.clone(),
         }
     }
 }
 
 /// The service [`AuthLayer`] builds.
 #[derive(Clone)]
-pub struct AuthService<S> {
+pub struct AuthService<S, P = JsonError> {
     inner: S,
     authenticator: Arc<Authenticator>,
+    respond: P,
 }
 
-impl<S> fmt::Debug for AuthService<S> {
+impl<S, P> fmt::Debug for AuthService<S, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthService")
             .field("authenticator", &self.authenticator)
@@ -106,34 +124,14 @@ impl<S> fmt::Debug for AuthService<S> {
     }
 }
 
-/// The response for a refused request: the error's status, its
-/// `WWW-Authenticate` challenge if any (401), and
-/// `{"error": "<public message>"}`. The reason is never sent.
-pub fn refusal<B: From<Bytes>>(error: &AuthError) -> Response<B> {
-    let body = format!(r#"{{"error":"{}"}}"#, error.public_message());
-    let mut response = Response::new(B::from(Bytes::from(body)));
-    *response.status_mut() = error.status();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    if let Some(challenge) = error.challenge() {
-        headers.insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static(challenge),
-        );
-    }
-    response
-}
-
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for AuthService<S>
+impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for AuthService<S, P>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send,
     S::Error: Send,
+    P: RefusalResponse<ResBody>,
     ReqBody: Send + 'static,
-    ResBody: From<Bytes> + Send + 'static,
+    ResBody: Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -147,6 +145,7 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let authenticator = Arc::clone(&self.authenticator);
+        let respond = self.respond.clone();
         Box::pin(async move {
             let stripped = strip_identity_headers(request.headers_mut());
             if stripped > 0 {
@@ -159,7 +158,7 @@ where
                 }
                 Err(error) => {
                     tracing::info!(reason = error.reason(), "authentication refused");
-                    Ok(refusal(&error))
+                    Ok(respond.respond(&error as &dyn Refusal, request.extensions()))
                 }
             }
         })
@@ -168,7 +167,7 @@ where
 
 /// Lets only owners through: the [`Identity`] that an [`AuthLayer`] put in
 /// the request's extensions must pass [`require_owner`]. Otherwise the
-/// answer is [`refusal`]: 403 `{"error":"forbidden"}` for a caller who is
+/// layer's [`RefusalResponse`] policy answers: 403 `{"error":"forbidden"}` for a caller who is
 /// not an owner (or has no verified Discord id), 401 when no identity is
 /// there at all (the layer was put outside the `AuthLayer`, or without
 /// one: fail closed). The inner service is not called; the reason goes to
@@ -204,44 +203,60 @@ where
 /// # }
 /// ```
 #[derive(Debug, Clone)]
-pub struct OwnerLayer {
+pub struct OwnerLayer<P = JsonError> {
     owners: Arc<IdList>,
+    respond: P,
 }
 
 impl OwnerLayer {
-    /// A layer admitting the Discord ids in `owners` (`OWNER_IDS`).
+    /// A layer admitting the Discord ids in `owners` (`OWNER_IDS`),
+    /// answering refusals with [`JsonError`].
     pub fn new(owners: IdList) -> Self {
         Self {
             owners: Arc::new(owners),
+            respond: JsonError,
         }
     }
 }
 
-impl<S> Layer<S> for OwnerLayer {
-    type Service = OwnerService<S>;
+impl<P> OwnerLayer<P> {
+    /// Renders refusals with `policy` (the service's error envelope).
+    pub fn respond_with<Q>(self, policy: Q) -> OwnerLayer<Q> {
+        OwnerLayer {
+            owners: self.owners,
+            respond: policy,
+        }
+    }
+}
+
+impl<S, P: Clone> Layer<S> for OwnerLayer<P> {
+    type Service = OwnerService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
         OwnerService {
             inner,
             owners: Arc::clone(&self.owners),
+            respond: self.respond.clone(),
         }
     }
 }
 
 /// The service [`OwnerLayer`] builds.
 #[derive(Debug, Clone)]
-pub struct OwnerService<S> {
+pub struct OwnerService<S, P = JsonError> {
     inner: S,
     owners: Arc<IdList>,
+    respond: P,
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for OwnerService<S>
+impl<S, P, ReqBody, ResBody> Service<Request<ReqBody>> for OwnerService<S, P>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send,
     S::Error: Send,
+    P: RefusalResponse<ResBody>,
     ReqBody: Send + 'static,
-    ResBody: From<Bytes> + Send + 'static,
+    ResBody: Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -271,7 +286,10 @@ where
                     path = request.uri().path(),
                     "owner-only request refused"
                 );
-                Box::pin(async move { Ok(refusal(&error)) })
+                let response = self
+                    .respond
+                    .respond(&error as &dyn Refusal, request.extensions());
+                Box::pin(async move { Ok(response) })
             }
         }
     }

@@ -221,10 +221,18 @@ impl PromptGuard {
         let (normalized, hidden) = detection_view(input);
         let mut findings = Vec::new();
         if let Some(span) = hidden {
+            // Smuggled tag characters, or invisible characters in what a
+            // user typed, count in full; in content scraped from elsewhere
+            // a stray zero-width character is common and counts for less.
+            let score = if span.is_empty() && channel.is_content() {
+                0.25
+            } else {
+                0.5
+            };
             findings.push(Finding {
                 kind: FindingKind::HiddenCharacters,
                 span,
-                score: 0.5,
+                score,
             });
         }
         self.scan(&normalized, channel, &mut findings);

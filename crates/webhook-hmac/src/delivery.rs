@@ -1,6 +1,6 @@
 //! The checks every webhook delivery goes through, without `tower`: for
 //! services that compose their own request path (the `alphaguard` gateway)
-//! and for [`crate::layer`].
+//! and for the `layer` module (feature `tower`).
 
 use std::error::Error as StdError;
 

@@ -5,7 +5,7 @@
 //! prints, per file and in total, how many the default guard blocks.
 //!
 //! ```text
-//! cargo run --release -p example-prompt-eval -- FILE... [--misses] [--part even|odd] [--content-threshold T]
+//! cargo run --release -p example-prompt-eval -- FILE... [--misses|--misses-full] [--part even|odd] [--content-threshold T]
 //! ```
 //!
 //! `--content-threshold` sets the threshold of the document and tool-output
@@ -70,6 +70,7 @@ struct Labelled {
     attack: bool,
     family: String,
     channel: String,
+    source: String,
 }
 
 /// The items of a labelled JSON-lines file, or `None` when its first line
@@ -96,6 +97,7 @@ fn labelled(text: &str) -> anyhow::Result<Option<Vec<Labelled>>> {
                 .or_else(|| field("category"))
                 .unwrap_or_default(),
             channel: field("channel").unwrap_or_else(|| "user".to_owned()),
+            source: field("source").unwrap_or_default(),
         });
     }
     Ok(Some(out))
@@ -112,16 +114,25 @@ fn channel(name: &str) -> Channel {
 /// Caught and total, per key.
 type Tally = BTreeMap<String, (usize, usize)>;
 
-fn report_labelled(file: &str, items: &[Labelled], guard: &PromptGuard, show_misses: bool) {
-    let (mut by_family, mut by_channel, mut benign) = (Tally::new(), Tally::new(), Tally::new());
+fn report_labelled(
+    file: &str,
+    items: &[Labelled],
+    guard: &PromptGuard,
+    show_misses: bool,
+    head_chars: usize,
+) {
+    let (mut by_family, mut by_channel, mut by_source, mut benign) =
+        (Tally::new(), Tally::new(), Tally::new(), Tally::new());
     let mut all = (0, 0);
     let mut all_benign = (0, 0);
     for item in items {
-        let blocked = guard.check_as(&item.text, channel(&item.channel)).verdict == Verdict::Block;
+        let report = guard.check_as(&item.text, channel(&item.channel));
+        let blocked = report.verdict == Verdict::Block;
         if item.attack {
             for (tally, key) in [
                 (&mut by_family, &item.family),
                 (&mut by_channel, &item.channel),
+                (&mut by_source, &item.source),
             ] {
                 let entry = tally.entry(key.clone()).or_default();
                 entry.0 += usize::from(blocked);
@@ -130,20 +141,30 @@ fn report_labelled(file: &str, items: &[Labelled], guard: &PromptGuard, show_mis
             all.0 += usize::from(blocked);
             all.1 += 1;
         } else {
-            let entry = benign.entry(item.channel.clone()).or_default();
+            let entry = benign
+                .entry(format!("{} ({})", item.channel, item.source))
+                .or_default();
             entry.0 += usize::from(blocked);
             entry.1 += 1;
             all_benign.0 += usize::from(blocked);
             all_benign.1 += 1;
         }
         if show_misses && item.attack != blocked {
-            let head: String = item.text.chars().take(200).collect();
+            let head: String = item.text.chars().take(head_chars).collect();
             let what = if item.attack {
                 "miss"
             } else {
                 "false positive"
             };
-            println!("{what} [{} {}]: {head:?}", item.family, item.channel);
+            println!(
+                "{what} [{} {} {}]: {head:?}",
+                item.family, item.channel, item.source
+            );
+            for f in &report.findings {
+                let matched = report.normalized.get(f.span.clone()).unwrap_or("");
+                let matched: String = matched.chars().take(120).collect();
+                println!("    {:?} {:.2} {matched:?}", f.kind, f.score);
+            }
         }
     }
     let ratio = |(hit, n): (usize, usize)| hit as f64 / n.max(1) as f64;
@@ -156,7 +177,11 @@ fn report_labelled(file: &str, items: &[Labelled], guard: &PromptGuard, show_mis
         all_benign.0,
         all_benign.1
     );
-    for (name, tally) in [("family", &by_family), ("channel", &by_channel)] {
+    for (name, tally) in [
+        ("family", &by_family),
+        ("channel", &by_channel),
+        ("source", &by_source),
+    ] {
         for (key, &counts) in tally {
             println!(
                 "  recall, {name} {key}: {:.3} ({} of {})",
@@ -184,7 +209,14 @@ fn main() -> ExitCode {
         );
         ExitCode::from(2)
     };
-    let show_misses = args.iter().any(|a| a == "--misses");
+    let show_misses = args.iter().any(|a| a == "--misses" || a == "--misses-full");
+    // `--misses-full` prints a miss whole (for a payload in the middle of
+    // a document), `--misses` its first 200 characters.
+    let head_chars = if args.iter().any(|a| a == "--misses-full") {
+        usize::MAX
+    } else {
+        200
+    };
     let part = match args.iter().position(|a| a == "--part") {
         None => None,
         Some(at) => match args.get(at + 1).map(String::as_str) {
@@ -226,7 +258,7 @@ fn main() -> ExitCode {
         };
         match labelled(&text) {
             Ok(Some(items)) => {
-                report_labelled(file, &items, &guard, show_misses);
+                report_labelled(file, &items, &guard, show_misses, head_chars);
                 continue;
             }
             Ok(None) => {}

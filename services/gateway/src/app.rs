@@ -21,6 +21,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tower::{Layer as _, ServiceExt as _};
 use tower_http::cors::CorsLayer;
 
+use crate::drive::DriveMirror;
 use crate::forward::Upstream;
 use crate::observe::{self, RATE_LIMITED, Recorder};
 use crate::path::CanonicalPath;
@@ -68,6 +69,7 @@ pub struct App {
     pub(crate) metrics: PrometheusHandle,
     ids: RequestIds,
     _sweepers: Vec<Sweeper>,
+    pub(crate) drive: Option<Arc<DriveMirror>>,
     drive_task: Option<tokio::task::JoinHandle<()>>,
     /// What `/ready` waits for, probed by `readiness_task`.
     pub(crate) readiness: Arc<Readiness>,
@@ -205,13 +207,14 @@ impl App {
         };
         let readiness = Arc::new(readiness);
         let readiness_task = readiness.spawn();
-        let drive_task = match (&google, settings.drive) {
+        let drive = match (&google, settings.drive) {
             (Some(credentials), Some(drive)) => {
                 tracing::info!(folder = %drive.folder_id, dir = %drive.dir.display(), "Drive mirror enabled");
-                Some(crate::drive::spawn(Arc::clone(credentials), drive))
+                Some(DriveMirror::new(Arc::clone(credentials), drive))
             }
             _ => None,
         };
+        let drive_task = drive.as_ref().map(DriveMirror::spawn_schedule);
         Ok(Self {
             authenticator,
             owners: settings.auth.owners.clone(),
@@ -233,6 +236,7 @@ impl App {
             metrics: observe::prometheus(),
             ids: RequestIds::default(),
             _sweepers: sweepers,
+            drive,
             drive_task,
             readiness,
             readiness_task,

@@ -86,11 +86,20 @@ variables! {
         port = "PORT": "Cloud Run's port: with BIND_ADDR unset, listen on 0.0.0.0:PORT",
         app_env = "APP_ENV": "`development` or `production` [default: development]",
         strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
-        header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time a client has to send a request head [default: 10000]",
-        max_header_bytes = "MAX_HEADER_BYTES": "Largest request head [default: 16384]",
-        max_connections = "MAX_CONNECTIONS": "Connections served at once [default: 4096]",
+        header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time from accept to a complete request head, whatever the protocol (an HTTP/2 preface or SETTINGS alone does not count), and from the first byte of a later HTTP/1 head to its end; then the connection is closed [default: 10000]",
+        body_read_timeout_ms = "BODY_READ_TIMEOUT_MS": "Time a request body has to arrive, from its head; a late body gets 408 and the connection closes [default: 30000]",
+        idle_timeout_ms = "IDLE_TIMEOUT_MS": "Time a connection may stay open with no request in flight (HTTP/1 keep-alive, HTTP/2) [default: 75000]",
+        write_timeout_ms = "WRITE_TIMEOUT_MS": "Time a write to a client may stay blocked; a client that stops reading is dropped [default: 30000]",
+        max_header_bytes = "MAX_HEADER_BYTES": "Largest request head, and the HTTP/2 header list size [default: 16384]",
+        max_connections = "MAX_CONNECTIONS": "Connections open at once; near it idle keep-alive connections are closed first, past it new ones are closed at accept [default: 4096]",
+        max_connections_per_client = "MAX_CONNECTIONS_PER_CLIENT": "Connections one client address may hold (IPv6 by RATE_LIMIT_IPV6_PREFIX; TRUSTED_PROXIES exempt); more are closed at accept [default: 256]",
+        http2_keepalive_interval_ms = "HTTP2_KEEPALIVE_INTERVAL_MS": "HTTP/2: a PING is sent after this long without a frame from the client [default: 30000]",
+        http2_keepalive_timeout_ms = "HTTP2_KEEPALIVE_TIMEOUT_MS": "HTTP/2: a PING unanswered this long closes the connection [default: 10000]",
+        http2_max_concurrent_streams = "HTTP2_MAX_CONCURRENT_STREAMS": "HTTP/2: streams open at once per connection [default: 100]",
+        http2_max_frame_size = "HTTP2_MAX_FRAME_SIZE": "HTTP/2: largest frame payload read, 16384 to 16777215 [default: 16384]",
+        http2_max_resets = "HTTP2_MAX_RESETS": "HTTP/2: streams a client may cancel (rapid reset) before its connection is closed, once they are also over half its streams; and the resets its protocol errors may cost [default: 100]",
         shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
-        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (https://app.example.com) a browser may call from, comma-separated; unset = no CORS headers",
+        cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (like `https://app.example.com`) a browser may call from, comma-separated; unset = no CORS headers",
     }
     "Authentication" [global = false] {
         api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
@@ -149,8 +158,8 @@ variables! {
         drive_folder_id = "DRIVE_FOLDER_ID": "Drive folder to mirror",
         drive_sync_dir = "DRIVE_SYNC_DIR": "Where the Drive mirror goes",
         drive_sync_interval_secs = "DRIVE_SYNC_INTERVAL_SECS": "Time between Drive mirror runs [default: 3600]",
-        drive_max_file_bytes = "DRIVE_MAX_FILE_BYTES": "Largest Drive file mirrored, in bytes [default: 1073741824]",
-        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies): https://, or http:// to loopback",
+        drive_api_root_url = "DRIVE_API_ROOT_URL": "Another Google API root for Drive (tests, proxies): https, or http to loopback only",
+        drive_max_file_bytes = "DRIVE_MAX_FILE_BYTES": "Largest file the Drive mirror downloads [default: 1073741824]",
     }
 }
 
@@ -288,10 +297,8 @@ fn serve_with(args: &Args) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        // Before anything can say "listening".
-        let shutdown = shutdown_signal();
         let bind = settings.bind;
-        let limits = settings.server;
+        let limits = settings.server.clone();
         let metrics_bind = settings.metrics_bind;
         let app = match App::build(settings).await {
             Ok(app) => Arc::new(app),
@@ -308,6 +315,8 @@ fn serve_with(args: &Args) -> ExitCode {
             }
         };
         let bound = listener.local_addr().map_or(bind, |a| a);
+        // Installed before "listening": a SIGTERM from then on is a clean stop.
+        let shutdown = shutdown_signal();
         tracing::info!(addr = %bound, "alphaguard listening");
         let metrics_task = match metrics_bind {
             Some(addr) => match tokio::net::TcpListener::bind(addr).await {

@@ -12,36 +12,14 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 
 use crate::app::{App, Ctx};
+use crate::audit;
+use crate::drive::{Busy, Trigger};
 use crate::forward::{self, Origin, X_WEBHOOK_VERIFIED};
 use crate::observe::{AUTH_FAILURES, UPSTREAM_DURATION, UPSTREAM_ERRORS, WEBHOOK_VERIFICATIONS};
 use crate::request_id::X_REQUEST_ID;
 use crate::respond::{self, Body, BoxError};
 use crate::route::{Auth, Handler};
 use crate::webhooks::WEBHOOKS;
-
-/// What an authentication failure means on the wire.
-#[derive(Debug)]
-struct AuthRefusal<'a>(&'a AuthError);
-
-impl Refusal for AuthRefusal<'_> {
-    fn status(&self) -> StatusCode {
-        match self.0 {
-            AuthError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            _ => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
-    fn public_message(&self) -> &'static str {
-        match self.0 {
-            AuthError::Unauthorized(_) => "unauthorized",
-            _ => "authentication unavailable",
-        }
-    }
-
-    fn label(&self) -> &'static str {
-        self.0.reason()
-    }
-}
 
 /// The body of `GET /api/me`.
 #[derive(serde::Serialize)]
@@ -104,17 +82,19 @@ impl App {
             }
         };
         if ctx.route.auth == Auth::Owner {
-            let who = who.as_ref();
-            if who.is_none_or(|w| require_owner(w, &self.owners).is_err()) {
-                tracing::warn!(
-                    request_id = id,
-                    client = %ctx.client,
-                    user = ?who.and_then(|w| w.subject.as_deref()),
-                    route = ?ctx.route.handler,
-                    outcome = "refused",
-                    "AUDIT: owner operation refused: not an owner"
+            let verdict = match &who {
+                Some(who) => require_owner(who, &self.owners),
+                None => Err(AuthError::Forbidden("no identity")),
+            };
+            if let Err(e) = verdict {
+                audit::owner_action(
+                    ctx,
+                    who.as_ref(),
+                    ctx.route.handler.label(),
+                    "refused",
+                    Some(e.reason()),
                 );
-                return respond::error(StatusCode::FORBIDDEN, "forbidden", id);
+                return respond::refusal(&e, id);
             }
         }
         match ctx.route.handler {
@@ -127,6 +107,8 @@ impl App {
             ),
             Handler::Me => me(who.as_ref(), id),
             Handler::ClearSecretsCache => self.clear_secrets_cache(who.as_ref(), ctx),
+            Handler::DriveSync => self.drive_sync(who.as_ref(), ctx),
+            Handler::DriveStatus => self.drive_status(who.as_ref(), ctx),
             Handler::Webhook(index) => self.webhook(index, request, ctx).await,
             Handler::Proxy => match who {
                 Some(who) => self.proxy(request, &who, ctx).await,
@@ -141,7 +123,16 @@ impl App {
     fn auth_failed(&self, e: &AuthError, ctx: &Ctx) -> Response<Body> {
         metrics::counter!(AUTH_FAILURES, "reason" => e.reason()).increment(1);
         tracing::info!(request_id = ctx.id(), client = %ctx.client, reason = e.reason(), "authentication failed");
-        respond::refusal(&AuthRefusal(e), ctx.id())
+        if ctx.route.auth == Auth::Owner {
+            audit::owner_action(
+                ctx,
+                None,
+                ctx.route.handler.label(),
+                "refused",
+                Some(e.reason()),
+            );
+        }
+        respond::refusal(e, ctx.id())
     }
 
     /// The metrics listener's one route (`METRICS_BIND_ADDR`).
@@ -165,15 +156,9 @@ impl App {
     }
 
     fn clear_secrets_cache(&self, who: Option<&Identity>, ctx: &Ctx) -> Response<Body> {
-        let user = who.and_then(|w| w.subject.as_deref());
-        let discord_id = who.and_then(|w| w.discord_id);
+        let action = ctx.route.handler.label();
         let Some(cache) = &self.secrets else {
-            tracing::info!(
-                request_id = ctx.id(),
-                user,
-                outcome = "not_configured",
-                "AUDIT: secrets cache clear asked for, but no Google credentials are configured"
-            );
+            audit::owner_action(ctx, who, action, "not_configured", None);
             return respond::error(
                 StatusCode::CONFLICT,
                 "no secrets cache is configured",
@@ -181,18 +166,64 @@ impl App {
             );
         };
         let cleared = cache.clear();
-        tracing::warn!(
-            request_id = ctx.id(),
-            user,
-            discord_id,
-            cleared,
-            outcome = "cleared",
-            "AUDIT: secrets cache cleared by an owner"
-        );
+        audit::owner_action(ctx, who, action, "cleared", None);
         respond::json(
             StatusCode::OK,
             format!(r#"{{"status":"cleared","entries":{cleared}}}"#),
         )
+    }
+
+    /// `POST /api/admin/drive/sync`: starts a mirror run now (202), or 409
+    /// while one runs or when no mirror is configured.
+    fn drive_sync(&self, who: Option<&Identity>, ctx: &Ctx) -> Response<Body> {
+        let action = ctx.route.handler.label();
+        let Some(mirror) = &self.drive else {
+            audit::owner_action(ctx, who, action, "not_configured", None);
+            return respond::error(
+                StatusCode::CONFLICT,
+                "no Drive mirror is configured",
+                ctx.id(),
+            );
+        };
+        match mirror.start(Trigger::Owner) {
+            Ok(()) => {
+                audit::owner_action(ctx, who, action, "started", None);
+                respond::json(StatusCode::ACCEPTED, &br#"{"status":"started"}"#[..])
+            }
+            Err(Busy) => {
+                audit::owner_action(ctx, who, action, "busy", None);
+                respond::error(
+                    StatusCode::CONFLICT,
+                    "a Drive mirror run is already going",
+                    ctx.id(),
+                )
+            }
+        }
+    }
+
+    /// `GET /api/admin/drive/status`: the mirror's state and last run.
+    fn drive_status(&self, who: Option<&Identity>, ctx: &Ctx) -> Response<Body> {
+        let action = ctx.route.handler.label();
+        let Some(mirror) = &self.drive else {
+            audit::owner_action(ctx, who, action, "not_configured", None);
+            return respond::error(
+                StatusCode::CONFLICT,
+                "no Drive mirror is configured",
+                ctx.id(),
+            );
+        };
+        audit::owner_action(ctx, who, action, "read", None);
+        match serde_json::to_vec(&mirror.status()) {
+            Ok(body) => respond::json(StatusCode::OK, body),
+            Err(e) => {
+                tracing::error!(request_id = ctx.id(), error = %e, "Drive status not serialisable");
+                respond::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error",
+                    ctx.id(),
+                )
+            }
+        }
     }
 
     async fn webhook<B>(&self, index: usize, request: Request<B>, ctx: &Ctx) -> Response<Body>

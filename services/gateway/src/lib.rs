@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod audit;
 pub mod cli;
+pub mod conn;
 pub mod doctor;
 pub mod drive;
 pub mod forward;

@@ -83,6 +83,10 @@ pub enum Handler {
     Me,
     /// `POST /api/admin/secrets/clear-cache`.
     ClearSecretsCache,
+    /// `POST /api/admin/drive/sync`: run the Drive mirror now.
+    DriveSync,
+    /// `GET /api/admin/drive/status`: the mirror's last run.
+    DriveStatus,
     /// `POST /webhooks/{name}`: index into [`webhooks::WEBHOOKS`].
     Webhook(usize),
     /// Any other `/api/...`: forwarded upstream.
@@ -105,6 +109,8 @@ impl Handler {
             Self::Observability => "observability",
             Self::Me => "me",
             Self::ClearSecretsCache => "admin_clear_cache",
+            Self::DriveSync => "admin_drive_sync",
+            Self::DriveStatus => "admin_drive_status",
             Self::Webhook(_) => "webhook",
             Self::Proxy => "proxy",
             Self::MethodNotAllowed(_) => "method_not_allowed",
@@ -207,7 +213,7 @@ struct Row {
 
 /// The routes, first match wins. A new route is one row here and its
 /// handler in `handlers.rs`.
-const ROUTES: [Row; 9] = [
+const ROUTES: &[Row] = &[
     Row {
         path: Match::Exact("/health"),
         methods: Methods::Read,
@@ -258,6 +264,24 @@ const ROUTES: [Row; 9] = [
         methods: Methods::Post,
         handler: Handler::ClearSecretsCache,
         tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/drive/sync"),
+        methods: Methods::Post,
+        handler: Handler::DriveSync,
+        tier: Some(TierId::Write),
+        class: RouteClass::Api,
+        auth: Auth::Owner,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/api/admin/drive/status"),
+        methods: Methods::Read,
+        handler: Handler::DriveStatus,
+        tier: Some(TierId::Read),
         class: RouteClass::Api,
         auth: Auth::Owner,
         body_limit: 0,
@@ -313,7 +337,7 @@ impl Route {
     /// The route of a request.
     pub fn parse(method: &Method, path: &CanonicalPath, options: RouteOptions) -> Self {
         let path = path.as_str();
-        for row in &ROUTES {
+        for row in ROUTES {
             let (handler, class) = match row.path {
                 Match::Exact(p) if p == path => (row.handler, row.class),
                 Match::Prefix(p) if path.starts_with(p) => (row.handler, row.class),

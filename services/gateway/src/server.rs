@@ -1,31 +1,34 @@
-//! The HTTP server: HTTP/1.1 and HTTP/2 on one port, slowloris and header
-//! limits, a cap on connections, graceful shutdown.
+//! The HTTP server: accepts, applies the connection budget, and hands each
+//! connection to [`crate::conn`] (HTTP/1.1 and HTTP/2 on one port, a
+//! deadline for every phase, the HTTP/2 limits); graceful shutdown.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::watch;
 
 use crate::app::App;
+use crate::conn::{self, CONNECTIONS_REFUSED, ConnState, Phase, Registry, Shared};
 use crate::settings::ServerLimits;
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops
 /// accepting and gives in-flight requests `limits.shutdown_grace` to
 /// finish.
 ///
-/// - a client has `header_read_timeout` to send a request head (HTTP/1),
-///   and heads over `max_header_bytes` are refused (431 on HTTP/1, a
-///   stream error on HTTP/2);
-/// - at most `max_connections` are served at once; the next waits in the
-///   kernel's accept queue;
+/// - every phase of a connection has a deadline (`limits`: header read
+///   from accept whatever the protocol, body read, keep-alive idle, write,
+///   HTTP/2 keep-alive); see [`crate::conn`];
+/// - heads over `max_header_bytes` are refused (431 on HTTP/1, a stream
+///   error on HTTP/2);
+/// - at most `max_connections` are open at once, and
+///   `max_connections_per_client` per client; a connection over either
+///   cap is accepted and closed at once, and counted;
 /// - HTTP/1.1 and HTTP/2 (prior knowledge) are told apart per connection.
 pub async fn serve(
     listener: TcpListener,
@@ -33,20 +36,19 @@ pub async fn serve(
     limits: ServerLimits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(limits.max_header_bytes.max(8192));
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
-        .max_concurrent_streams(256);
-    let builder = Arc::new(builder);
-    let graceful = GracefulShutdown::new();
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    conn::describe_metrics();
+    let registry = Arc::new(Registry::new(
+        limits.max_connections,
+        limits.max_connections_per_client,
+        limits.resolver.clone(),
+    ));
+    let grace = limits.shutdown_grace;
+    let shared = Arc::new(Shared {
+        builder: conn::builder(&limits),
+        app: Arc::clone(&app),
+        limits,
+    });
+    let (phase, watch_phase) = watch::channel(Phase::Serving);
 
     // Keep the histogram storage drained between scrapes: often, so each
     // drain is short, and off the request workers.
@@ -64,13 +66,6 @@ pub async fn serve(
 
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = Arc::clone(&permits).acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -83,35 +78,56 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let _ = stream.set_nodelay(true);
-        let app = Arc::clone(&app);
-        let service = service_fn(move |request: hyper::Request<Incoming>| {
-            let app = Arc::clone(&app);
-            async move { Ok::<_, Infallible>(app.handle(request, peer).await) }
-        });
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, %peer, "connection ended with an error");
+        let state = Arc::new(ConnState::new(shared.limits.http2_max_resets));
+        let slot = match registry.admit(peer.ip().to_canonical(), &state) {
+            Ok(slot) => slot,
+            Err(refused) => {
+                metrics::counter!(CONNECTIONS_REFUSED, "reason" => refused.label()).increment(1);
+                tracing::debug!(%peer, reason = refused.label(), "connection refused");
+                // A reset, not a FIN: no TIME_WAIT left behind.
+                let _ = stream.set_zero_linger();
+                drop(stream);
+                continue;
             }
-            drop(permit);
-        });
+        };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(conn::run(
+            Arc::clone(&shared),
+            stream,
+            peer,
+            state,
+            slot,
+            watch_phase.clone(),
+        ));
     }
     drop(listener);
     tracing::info!(
-        in_flight = graceful.count(),
+        in_flight = registry.open(),
         "shutting down: no new connections, draining"
     );
-    tokio::select! {
-        () = graceful.shutdown() => tracing::info!("drained"),
-        () = tokio::time::sleep(limits.shutdown_grace) => {
-            tracing::warn!("shutdown grace period over; closing what is left");
-        }
+    let _ = phase.send(Phase::Draining);
+    if wait_for_none(&registry, grace).await {
+        tracing::info!("drained");
+    } else {
+        tracing::warn!("shutdown grace period over; closing what is left");
+        let _ = phase.send(Phase::Abort);
+        wait_for_none(&registry, Duration::from_secs(1)).await;
     }
     upkeep.abort();
+}
+
+/// Waits up to `limit` for every connection to close; whether they did.
+async fn wait_for_none(registry: &Registry, limit: Duration) -> bool {
+    let until = Instant::now() + limit;
+    loop {
+        if registry.open() == 0 {
+            return true;
+        }
+        if Instant::now() >= until {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Serves `GET /metrics` (and 404 for anything else) on its own listener,
@@ -138,10 +154,11 @@ pub async fn serve_metrics(listener: TcpListener, app: Arc<App>) {
     }
 }
 
-/// Completes on SIGINT or SIGTERM. The handlers are installed when this
-/// is called (not when the future is first polled), so a signal sent as
-/// soon as the "listening" line appears is not lost to the default action.
-pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
+/// A future that completes on SIGINT or SIGTERM. The handlers are
+/// installed when this is called, not when the future is first polled, so
+/// a signal that arrives between "listening" and the first poll still
+/// shuts the server down cleanly. Call it inside the runtime.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -156,20 +173,16 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
                     }
                 }
                 (interrupt, term) => {
-                    tracing::warn!("cannot listen for SIGINT or SIGTERM; one of them only");
-                    match (interrupt, term) {
-                        (Ok(mut s), _) | (_, Ok(mut s)) => {
-                            let _ = s.recv().await;
-                        }
-                        _ => std::future::pending::<()>().await,
-                    }
+                    let e = interrupt.err().or(term.err());
+                    tracing::warn!(error = ?e, "cannot listen for SIGINT or SIGTERM; Ctrl-C only");
+                    let _ = tokio::signal::ctrl_c().await;
                 }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        async {
+        async move {
             let _ = tokio::signal::ctrl_c().await;
         }
     }

@@ -17,15 +17,54 @@ pub enum LogFormat {
     Json,
 }
 
-/// Limits of the HTTP server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Limits of the HTTP server: the deadline of every phase of a connection,
+/// the connection budget and its fair shares, and the HTTP/2 limits.
+#[derive(Debug, Clone)]
 pub struct ServerLimits {
-    /// How long a client may take to send a request's head (slowloris).
+    /// `HEADER_READ_TIMEOUT_MS`: how long a connection may take from accept
+    /// to a complete request head, whatever the protocol (an HTTP/2
+    /// preface, SETTINGS or PINGs do not count); and, between HTTP/1
+    /// requests, from the first byte of the next head to its end.
     pub header_read_timeout: Duration,
-    /// The largest request head accepted, in bytes.
+    /// `BODY_READ_TIMEOUT_MS`: how long a request body may take to arrive,
+    /// from its head; a body late is answered 408 and its connection
+    /// closes.
+    pub body_read_timeout: Duration,
+    /// `IDLE_TIMEOUT_MS`: how long a connection may stay open with no
+    /// request in flight between requests (HTTP/1 keep-alive, HTTP/2).
+    pub idle_timeout: Duration,
+    /// `WRITE_TIMEOUT_MS`: how long a write to the client may stay blocked
+    /// (a client that stops reading is dropped).
+    pub write_timeout: Duration,
+    /// The largest request head accepted, in bytes (HTTP/1 buffer and the
+    /// HTTP/2 header list size).
     pub max_header_bytes: usize,
-    /// Connections served at once; more wait to be accepted.
+    /// `MAX_CONNECTIONS`: connections open at once; past it, a new
+    /// connection is accepted and closed at once (idle keep-alive
+    /// connections are closed first to make room).
     pub max_connections: usize,
+    /// `MAX_CONNECTIONS_PER_CLIENT`: connections one client may hold,
+    /// counted at accept by the peer address keyed like the limiter
+    /// (IPv6 by prefix); trusted proxies are exempt.
+    pub max_connections_per_client: usize,
+    /// Who a connection's client is ([`TRUSTED_PROXIES`](alphaguard_rate_limit::Config),
+    /// IPv6 prefix): the rate limiter's resolver.
+    pub resolver: alphaguard_rate_limit::ClientIpResolver,
+    /// `HTTP2_KEEPALIVE_INTERVAL_MS`: an HTTP/2 PING is sent after this
+    /// long without a frame from the client.
+    pub http2_keepalive_interval: Duration,
+    /// `HTTP2_KEEPALIVE_TIMEOUT_MS`: a PING unanswered this long closes
+    /// the connection.
+    pub http2_keepalive_timeout: Duration,
+    /// `HTTP2_MAX_CONCURRENT_STREAMS`: streams open at once per connection.
+    pub http2_max_concurrent_streams: u32,
+    /// `HTTP2_MAX_FRAME_SIZE`: the largest frame payload the server reads.
+    pub http2_max_frame_size: u32,
+    /// `HTTP2_MAX_RESETS`: streams a client may cancel (rapid reset,
+    /// CVE-2023-44487) before its connection is closed, once cancelled
+    /// streams are also over half of its streams; and the resets a
+    /// client's protocol errors may cost the server.
+    pub http2_max_resets: u32,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_grace: Duration,
 }
@@ -34,9 +73,75 @@ impl Default for ServerLimits {
     fn default() -> Self {
         Self {
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(75),
+            write_timeout: Duration::from_secs(30),
             max_header_bytes: 16 * 1024,
             max_connections: 4096,
+            max_connections_per_client: 256,
+            resolver: alphaguard_rate_limit::ClientIpResolver::default(),
+            http2_keepalive_interval: Duration::from_secs(30),
+            http2_keepalive_timeout: Duration::from_secs(10),
+            http2_max_concurrent_streams: 100,
+            http2_max_frame_size: 16_384,
+            http2_max_resets: 100,
             shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ServerLimits {
+    /// Reads the server's variables (the resolver is the rate limiter's,
+    /// set by the caller).
+    fn from_vars<F: FnMut(&str) -> Option<String>>(vars: &mut Vars<F>) -> Self {
+        fn ms<F: FnMut(&str) -> Option<String>>(
+            vars: &mut Vars<F>,
+            var: &'static str,
+            default: Duration,
+            max: u64,
+        ) -> Duration {
+            let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+            Duration::from_millis(vars.number(var, default, 100..=max))
+        }
+        let d = Self::default();
+        Self {
+            header_read_timeout: ms(
+                vars,
+                "HEADER_READ_TIMEOUT_MS",
+                d.header_read_timeout,
+                120_000,
+            ),
+            body_read_timeout: ms(vars, "BODY_READ_TIMEOUT_MS", d.body_read_timeout, 3_600_000),
+            idle_timeout: ms(vars, "IDLE_TIMEOUT_MS", d.idle_timeout, 3_600_000),
+            write_timeout: ms(vars, "WRITE_TIMEOUT_MS", d.write_timeout, 3_600_000),
+            max_header_bytes: vars.number("MAX_HEADER_BYTES", 16 * 1024, 8192..=1024 * 1024)
+                as usize,
+            max_connections: vars.number("MAX_CONNECTIONS", 4096, 1..=1_000_000) as usize,
+            max_connections_per_client: vars.number(
+                "MAX_CONNECTIONS_PER_CLIENT",
+                256,
+                1..=1_000_000,
+            ) as usize,
+            resolver: d.resolver,
+            http2_keepalive_interval: ms(
+                vars,
+                "HTTP2_KEEPALIVE_INTERVAL_MS",
+                d.http2_keepalive_interval,
+                3_600_000,
+            ),
+            http2_keepalive_timeout: ms(
+                vars,
+                "HTTP2_KEEPALIVE_TIMEOUT_MS",
+                d.http2_keepalive_timeout,
+                600_000,
+            ),
+            http2_max_concurrent_streams: vars.number("HTTP2_MAX_CONCURRENT_STREAMS", 100, 1..=1000)
+                as u32,
+            // RFC 9113 6.5.2: from 2^14 to 2^24 - 1.
+            http2_max_frame_size: vars.number("HTTP2_MAX_FRAME_SIZE", 16_384, 16_384..=16_777_215)
+                as u32,
+            http2_max_resets: vars.number("HTTP2_MAX_RESETS", 100, 1..=100_000) as u32,
+            shutdown_grace: Duration::from_secs(vars.number("SHUTDOWN_GRACE_SECS", 30, 0..=600)),
         }
     }
 }
@@ -50,10 +155,9 @@ pub struct DriveSettings {
     pub dir: std::path::PathBuf,
     /// `DRIVE_SYNC_INTERVAL_SECS`.
     pub interval: Duration,
-    /// `DRIVE_API_ROOT_URL`: another Google API root (tests, proxies).
-    pub api_root: Option<String>,
-    /// `DRIVE_MAX_FILE_BYTES`: the largest file mirrored.
-    pub max_file_bytes: u64,
+    /// `DRIVE_API_ROOT_URL` (https, or http to loopback) and
+    /// `DRIVE_MAX_FILE_BYTES`, read by the drive-sync crate.
+    pub config: alphaguard_drive_sync::DriveConfig,
 }
 
 /// `CORS_ALLOWED_ORIGINS`: exact origins a browser may call from.
@@ -143,8 +247,9 @@ pub struct Settings {
     pub google: alphaguard_gcp_secrets::Config,
     /// `DRIVE_FOLDER_ID`, `DRIVE_SYNC_DIR`, ...: the background mirror.
     pub drive: Option<DriveSettings>,
-    /// `HEADER_READ_TIMEOUT_MS`, `MAX_HEADER_BYTES`, `MAX_CONNECTIONS`,
-    /// `SHUTDOWN_GRACE_SECS`.
+    /// `HEADER_READ_TIMEOUT_MS`, `BODY_READ_TIMEOUT_MS`, `IDLE_TIMEOUT_MS`,
+    /// `WRITE_TIMEOUT_MS`, `MAX_HEADER_BYTES`, `MAX_CONNECTIONS`,
+    /// `MAX_CONNECTIONS_PER_CLIENT`, `HTTP2_*`, `SHUTDOWN_GRACE_SECS`.
     pub server: ServerLimits,
     /// `CORS_ALLOWED_ORIGINS`.
     pub cors: Cors,
@@ -176,7 +281,6 @@ impl Settings {
             Registry::from_lookup(&crate::webhooks::WEBHOOKS, lookup).map_err(|e| errors.extend(e));
         let google =
             alphaguard_gcp_secrets::Config::from_lookup(lookup).map_err(|e| errors.extend(e));
-
         let drive_config =
             alphaguard_drive_sync::DriveConfig::from_lookup(lookup).map_err(|e| errors.extend(e));
 
@@ -228,17 +332,10 @@ impl Settings {
                 LogFormat::Text
             }
         };
-        let server = ServerLimits {
-            header_read_timeout: Duration::from_millis(vars.number(
-                "HEADER_READ_TIMEOUT_MS",
-                10_000,
-                100..=120_000,
-            )),
-            max_header_bytes: vars.number("MAX_HEADER_BYTES", 16 * 1024, 8192..=1024 * 1024)
-                as usize,
-            max_connections: vars.number("MAX_CONNECTIONS", 4096, 1..=1_000_000) as usize,
-            shutdown_grace: Duration::from_secs(vars.number("SHUTDOWN_GRACE_SECS", 30, 0..=600)),
-        };
+        let mut server = ServerLimits::from_vars(&mut vars);
+        if let Ok(rl) = &rate_limit {
+            server.resolver = rl.resolver.clone();
+        }
         let mut cors = Cors::default();
         if let Some(text) = vars.get("CORS_ALLOWED_ORIGINS") {
             for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
@@ -274,12 +371,7 @@ impl Settings {
                 folder_id,
                 dir: dir.into(),
                 interval,
-                api_root: drive_config.as_ref().ok().and_then(|d| d.api_root.clone()),
-                max_file_bytes: drive_config
-                    .as_ref()
-                    .map_or(alphaguard_drive_sync::DEFAULT_MAX_FILE_BYTES, |d| {
-                        d.max_file_bytes
-                    }),
+                config: drive_config.clone().unwrap_or_default(),
             }),
             (None, None) => None,
             _ => {
@@ -437,7 +529,7 @@ mod tests {
             ("DRIVE_MAX_FILE_BYTES", "1048576"),
         ])
         .unwrap();
-        assert_eq!(s.drive.unwrap().max_file_bytes, 1 << 20);
+        assert_eq!(s.drive.unwrap().config.max_file_bytes, 1 << 20);
         let err = settings(&[("DRIVE_API_ROOT_URL", "http://drive.example")]).unwrap_err();
         assert!(err.mentions("DRIVE_API_ROOT_URL"), "{err}");
     }

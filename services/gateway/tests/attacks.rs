@@ -38,7 +38,7 @@ async fn start(vars: &[(&str, &str)]) -> Gateway {
         map.insert((*k).to_owned(), (*v).to_owned());
     }
     let settings = Settings::from_lookup(&move |n| map.get(n).cloned()).unwrap();
-    let limits = settings.server;
+    let limits = settings.server.clone();
     let app = Arc::new(App::build(settings).await.unwrap());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -755,4 +755,160 @@ async fn the_drive_mirror_runs_and_owners_clear_the_credentials_cache() {
     .await;
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text());
     assert_eq!(cleared.json()["entries"], 1);
+
+    // The owner surface of the mirror: status, and a run on demand.
+    let as_owner = |builder: http::request::Builder| {
+        empty(builder.header("authorization", format!("Bearer {owner}")))
+    };
+    let status = || as_owner(get("/api/admin/drive/status"));
+    let sync = || as_owner(Request::post("/api/admin/drive/sync"));
+    let mut seen = send(&app, status()).await;
+    let waited = std::time::Instant::now();
+    while seen.json()["runs"] == 0 && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        seen = send(&app, status()).await;
+    }
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text());
+    let last = &seen.json()["last"];
+    assert_eq!(last["trigger"], "schedule");
+    assert_eq!(last["outcome"], "ok");
+    assert_eq!(last["downloaded"], 1);
+
+    // A run held mid-flight: a second ask is 409, and the status says running.
+    google.hold_answers();
+    let started = send(&app, sync()).await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text());
+    assert_eq!(started.json()["status"], "started");
+    let busy = send(&app, sync()).await;
+    busy.assert_error(StatusCode::CONFLICT);
+    assert_eq!(busy.json()["error"], "a Drive mirror run is already going");
+    assert_eq!(send(&app, status()).await.json()["running"], true);
+    google.release_answers();
+    let waited = std::time::Instant::now();
+    loop {
+        let now = send(&app, status()).await.json();
+        if now["runs"] == 2 && now["running"] == false {
+            assert_eq!(now["last"]["trigger"], "owner");
+            assert_eq!(now["last"]["outcome"], "ok");
+            assert_eq!(now["last"]["unchanged"], 1);
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(10), "{now}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn drive_owner_routes_are_for_owners_and_say_when_no_mirror_is_configured() {
+    let supabase = FakeSupabase::start().await;
+    let owner = supabase.sign_in(&FakeUser::discord("u-owner", "o@example.com", OWNER));
+    let other = supabase.sign_in(&FakeUser::discord("u-other", "x@example.com", 42));
+    let (url, anon, owners) = (supabase.url(), supabase.anon_key(), OWNER.to_string());
+    let app = app(&[
+        ("API_KEY", KEY),
+        ("SUPABASE_URL", &url),
+        ("SUPABASE_ANON_KEY", &anon),
+        ("OWNER_IDS", &owners),
+    ])
+    .await;
+    let log = Captured::default();
+    let _logging = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish(),
+    );
+    for (method, path) in [
+        (Method::POST, "/api/admin/drive/sync"),
+        (Method::GET, "/api/admin/drive/status"),
+    ] {
+        let ask = |auth: Option<(&str, String)>| {
+            let mut builder = Request::builder().method(method.clone()).uri(path);
+            if let Some((name, value)) = auth {
+                builder = builder.header(name, value);
+            }
+            empty(builder)
+        };
+        send(&app, ask(None))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED);
+        send(
+            &app,
+            ask(Some(("authorization", format!("Bearer {other}")))),
+        )
+        .await
+        .assert_error(StatusCode::FORBIDDEN);
+        send(&app, ask(Some(("x-api-key", KEY.to_owned()))))
+            .await
+            .assert_error(StatusCode::FORBIDDEN);
+        let answer = send(
+            &app,
+            ask(Some(("authorization", format!("Bearer {owner}")))),
+        )
+        .await;
+        answer.assert_error(StatusCode::CONFLICT);
+        assert_eq!(answer.json()["error"], "no Drive mirror is configured");
+    }
+    let wrong = empty(
+        Request::get("/api/admin/drive/sync").header("authorization", format!("Bearer {owner}")),
+    );
+    send(&app, wrong)
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED);
+
+    // One AUDIT line per owner action, refused or not: who, what, outcome;
+    // never the token.
+    let log = log.text();
+    let audit: Vec<&str> = log.lines().filter(|l| l.contains("AUDIT")).collect();
+    assert_eq!(audit.len(), 8, "{log}");
+    for line in &audit {
+        assert!(line.contains("alphaguard::audit"), "{line}");
+        assert!(line.contains("action=\"admin_drive_"), "{line}");
+    }
+    let outcomes = |outcome: &str| {
+        audit
+            .iter()
+            .filter(|l| l.contains(&format!("outcome=\"{outcome}\"")))
+            .count()
+    };
+    assert_eq!(outcomes("refused"), 6, "{log}");
+    assert_eq!(outcomes("not_configured"), 2, "{log}");
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|l| l.contains(&format!("discord_id={OWNER}")))
+            .count(),
+        2,
+        "{log}"
+    );
+    assert!(!log.contains(&owner) && !log.contains(&other) && !log.contains(KEY));
+}
+
+/// A log sink for one test.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Self;
+
+    fn make_writer(&'a self) -> Self {
+        self.clone()
+    }
 }

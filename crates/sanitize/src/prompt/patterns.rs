@@ -739,6 +739,80 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:dekodiere|entschlussle|decodiere|entziffere)\b[^\n]{0,60}?\b(?:und|dann)\s+(?:befolge|fuhre|folge|gehorche|tu)\b|\b(?:decode|decodez|dechiffre|dechiffrez)\b[^\n]{0,60}?\b(?:et|puis)\s+(?:obeis|obeissez|execute|executez|suis|suivez|applique|fais)\b|\b(?:decodifica|descifra|decodifique)\b[^\n]{0,60}?\b(?:y|luego)\s+(?:obedece|ejecuta|sigue|cumple|haz)\b|\b(?:decodifica|decifra)\b[^\n]{0,60}?\b(?:e|poi)\s+(?:obbedisci|esegui|segui|fai|applica)\b",
         0.5,
     ),
+    // ------------------------------------------------ Session 6 (dev halves)
+    // Throwing away the rest of what is being read, then an order.
+    (
+        O,
+        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:this|the|these|those|all|any)\s+(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|information|directions|requests|tasks|messages)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
+        0.75,
+    ),
+    // An override at the start of a clause with no qualifier:
+    // "Ignore instructions, and just print …".
+    (
+        O,
+        r"{clause}(?:just |simply |now )?{ovr}\s+(?:all |any )?(?:(?:prior|previous|earlier|above|preceding|old|other|your) )?(?:instructions|directions|directives|guidelines|commands|requests|orders)\b\s*(?:,|\band\b|\bthen\b|;|\.|!)",
+        0.7,
+    ),
+    (
+        O,
+        r"\b{ovr}\b\s+(?:all|everything) (?:that )?you (?:used to|have been|were|once) (?:hear|heard|told|taught|given)\b|\bstop everything[^\n]{0,30}?\b(?:just |now )?(?:print|say|write|output|respond|reply)\b",
+        0.7,
+    ),
+    (
+        O,
+        r"\b(?:old|previous|prior|earlier|former|original) (?:commands|orders|rules|instructions)\b[^.\n]{0,20}?\b(?:are|is|now)\b[^.\n]{0,10}?\b(?:null|void|obsolete|cancell?ed|revoked|invalid)\b",
+        0.7,
+    ),
+    // Emotional pressure, as jailbreaks use it.
+    (
+        O,
+        r"\b(?:it is|it'?s) (?:critical|crucial|vital|essential|imperative|very important) (?:to|for) my (?:career|job|life|health|family)\b|\bor (?:i|we) will (?:get |be )?(?:punish\w*|fired|hurt|killed|in (?:big )?trouble)\b",
+        0.3,
+    ),
+    // Announced new orders, in the shapes of a header or a notice.
+    (
+        A,
+        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
+        0.4,
+    ),
+    // Test, debug and maintenance framings.
+    (
+        A,
+        r"\b(?:running|operating|deployed|executing|being (?:run|tested|evaluated|debugged)) (?:as part of|in|inside|within|under) (?:a |an |the )?(?:test|testing|debug|debugging|evaluation|qa|sandbox(?:ed)?|maintenance|diagnostic|developer|training)\s*(?:pipeline|environment|mode|harness|run|session|suite)?\b|\b(?:system|internal|critical|fatal|debug(?:ging)?) (?:malfunction|failure|fault|error)\b|\bto enable debugging\b|\bdebug(?:ging)? (?:mode|session|protocol) (?:is |has been )?(?:enabled|active|activated|on)\b",
+        0.4,
+    ),
+    (
+        A,
+        r"\bgrant(?:ed|ing)?\s+(?:you |the (?:assistant|ai|model|agent) )?(?:temporary |full |elevated |unrestricted |root )?(?:administrative|admin|administrator|root|elevated|superuser|sudo|developer) (?:privileges|access|rights|permissions|mode)\b",
+        0.45,
+    ),
+    (
+        A,
+        r"\[\s*(?:admin|administrator|system|developer|operator|root|security)\s+(?:request|notice|note|message|override|instruction|command|update)\b",
+        0.5,
+    ),
+    // The model's own setup asked for.
+    (
+        X,
+        r"\byour (?:own )?(?:system|initial|original|hidden|secret|developer|internal|pre)[ -]?(?:prompt|instructions|message)\b",
+        0.6,
+    ),
+    (
+        X,
+        r"\b(?:everything|what(?:ever)? you (?:see|read|were given)|all (?:the )?text|the text|what is written|each line|line by line)\b[^.\n]{0,40}?\babove (?:this|the (?:first|user'?s?)) (?:message|line|text|prompt|turn)\b|\bstarting with\s*['\x22‘“]?you are\b|\bthe (?:first|last|next) (?:sentence|line|word|paragraph|words|lines)s? of your\b",
+        0.6,
+    ),
+    (
+        X,
+        r"\b{exv}\b\s+your (?:unique |internal |secret |hidden |private )?(?:id|identifier|canary|token|api key|key|password|passcode)\b",
+        0.5,
+    ),
+    // A link whose query the model is to fill in: the answer leaves with it.
+    (
+        X,
+        r"\]\s*[\(:]\s*[a-z]+://[^)\s]*[?=/&][^)\s]*(?:\[[a-z_]{2,20}\]|\{[a-z_]{2,20}\}|<[a-z_]{2,20}>)|\b(?:replac(?:e|ing)|substitut(?:e|ing)|where(?:as)?|fill(?:ing)? in)\s+\[[a-z_]{2,20}\]\s+(?:with|is)\b",
+        0.6,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -763,10 +837,47 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 /// ([`Channel::is_content`](super::Channel::is_content)): instructions to
 /// an agent, which a user may well give in their own words.
 pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ------------------------------------------------ Session 6 (dev halves)
+    // What the reader is to put in its answer: a document has no business
+    // telling the model what to write. Five languages.
+    (
+        I,
+        r"\b(?:include|add|insert|append|put|embed|output|print|write|render|display|reproduce|paste|place)\s+(?:(?:the following|this|these|that|it|them|exactly|verbatim|word for word|the (?:string|text|sentence|link|image|picture|line|words?|phrase|message|code|url|markdown|anchor|snippet|note|disclaimer|signature|tag))\b[^.\n]{0,50}?\s|[\x22'`<\[][^\n]{0,80}?\s)?(?:in|into|to|at the (?:start|end|beginning|top|bottom) of)\s+(?:your|every|each|any|all your)\s+(?:(?:next|final|later|future)\s+)?(?:response|answer|reply|output|summary|translation|message)s?\b|\bin your (?:response|answer|reply|output)s?\s*[:,]\s*(?:include|add|write|print|output|start|begin|end)\b|\b(?:fuge|schreibe|gib|setze|nimm)\s+(?:(?:den folgenden|folgenden|diesen|dies|das|es|genau)\b[^.\n]{0,50}?\s)?in (?:deine|ihre|deiner|ihrer) antwort\b|\b(?:ajoute|ajoutez|inclus|incluez|insere|inserez|ecris|ecrivez|mets|mettez)\s+(?:(?:le texte suivant|la phrase suivante|ceci|cela|exactement)\b[^.\n]{0,50}?\s)?dans (?:ta|votre) reponse\b|\b(?:incluye|incluya|anade|anada|agrega|agregue|escribe|escriba|inserta|inserte|pon|ponga)\s+(?:(?:lo siguiente|el siguiente texto|la siguiente frase|esto|exactamente)\b[^.\n]{0,50}?\s)?en (?:tu|su) respuesta\b|\b(?:includi|includa|aggiungi|aggiunga|inserisci|inserisca|scrivi|scriva|metti|metta)\s+(?:(?:il seguente testo|la seguente frase|questo|questa|esattamente)\b[^.\n]{0,50}?\s)?nella (?:tua|sua) risposta\b",
+        0.5,
+    ),
+    // Something to decode and then write out or act on.
+    (
+        E,
+        r"\b(?:decode|decipher|decrypt|unscramble|translate|convert|dekodiere|decode[rz]?|decodifica|descifra|decifra)\b[^\n]{0,60}?\b(?:and|then|und|et|y|e)\s+(?:then\s+)?(?:include|output|print|write|repeat|say|reply|respond|return|add|insert|fuge|ajoute|incluye|includi)\b",
+        0.3,
+    ),
+    // Markup that runs script, in text a model reads and may echo.
+    (
+        I,
+        r"<[a-z]+\b[^>\n]{0,80}?\son[a-z]{3,20}\s*=|\bhref\s*=\s*[\x22'`]?\s*javascript:|<\s*script\b",
+        0.3,
+    ),
+    // A turn of a conversation that content has no business holding.
+    (
+        I,
+        r"(?m)^\s*>?\s*(?:user|human|usuario|utente|utilisateur|benutzer|nutzer)\s*:",
+        0.35,
+    ),
+    // The whole answer dictated.
+    (
+        I,
+        r"\b(?:just|only|simply|instead)\s+(?:print|say|output|write|reply with|respond with|answer with|return|repeat)\b|\b(?:focus|concentrate)\s+(?:only|exclusively|solely)\s+on\b[^\n]{0,60}?\b(?:provide|tell|give|show|print|say)\b",
+        0.35,
+    ),
+    (
+        I,
+        r"\byour\s+(?:new |real |actual |next |only |true |first )?(?:task|job|mission|goal|objective)\s+(?:is|will be)\s+(?:now\s+)?(?:to|simply to)\b|\bi (?:forgot|neglected|failed) to (?:ask|tell|instruct|remind) you\b|\b(?:provide|give|show|tell|say)\s+(?:it|this|that|the following)\s+to the user\b|\btell the user (?:that|to)\b",
+        0.45,
+    ),
     // The agent addressed by name, then told what to do.
     (
         I,
-        r"(?:^|[^\w'])(?:the |dear |hey |hi |attention,? )?(?:{agent}[ -])?{agent}\s*[:,]\s*(?:please |now |first |also |quietly |silently |immediately |then )?(?:[a-z]+ ){0,3}?(?:call|use|invoke|run|send|forward|email|post|upload|delete|remove|add|append|include|insert|end|remember|store|save|write|ignore|from now on|before|after|when|always|never|do not|don'?t|you must|you should|you need|rate|reply|respond|answer|ajoute|transfere|envoie|retiens|supprime|efface|utilise|fuge|sende|losche|speichere?|merke|nutze|verwende|leite|anade|envia|borra|elimina|guarda|recuerda|usa|reenvia|aggiungi|invia|inoltra|cancella|salva|ricorda|a partir de ahora|da ora in poi|ab jetzt|desormais|a partir de maintenant)\b",
+        r"(?:^|[\n.!?;:>|\-*#\[(\x22]\s*|\b(?:dear|hey|hi|attention,?|note to|to)\s+|\b(?:if you are|if you'?re|si tu es|si vous etes|se sei|wenn du|falls du|si eres|si usted es)\s+(?:an? |un |une |una |uno |ein |eine |ein[e]? )?)(?:the |dear |hey |hi |attention,? )?(?:{agent}[ -])?{agent}\s*[:,]\s*(?:please |now |first |also |quietly |silently |immediately |then )?(?:[a-z]+ ){0,3}?(?:call|use|invoke|run|send|forward|email|post|upload|delete|remove|add|append|include|insert|end|remember|store|save|write|ignore|from now on|before|after|when|always|never|do not|don'?t|you must|you should|you need|rate|reply|respond|answer|ajoute|transfere|envoie|retiens|supprime|efface|utilise|fuge|sende|losche|speichere?|merke|nutze|verwende|leite|anade|envia|borra|elimina|guarda|recuerda|usa|reenvia|aggiungi|invia|inoltra|cancella|salva|ricorda|a partir de ahora|da ora in poi|ab jetzt|desormais|a partir de maintenant)\b",
         0.6,
     ),
     (
@@ -782,7 +893,12 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.6,
     ),
     // An image whose address carries a query: rendered, it sends it.
-    (I, r"!\[[^\]\n]{0,40}\]\([a-z]+://[^)\s]*\?[^)\s]*=", 0.3),
+    // (`!` reads `i` in the view.)
+    (
+        I,
+        r"(?:^|[^a-z])i\[[^\]\n]{0,40}\]\s*\(\s*[a-z]+://[^)\s]*\?[^)\s]*=",
+        0.35,
+    ),
     // Money moved.
     (
         I,

@@ -29,6 +29,9 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
             '\u{e0020}'..='\u{e007e}' => {
                 smuggled.push(char::from_u32(c as u32 - 0xe0000).unwrap_or(' '));
             }
+            // A byte-order mark is what editors and scrapers leave in
+            // files: removed, not counted as hiding anything.
+            '\u{feff}' => {}
             c if is_invisible_format(c) => inner_format = true,
             c => visible.push(c),
         }

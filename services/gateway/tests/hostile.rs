@@ -1,0 +1,839 @@
+//! Hostile clients against the `alphaguard` binary, on real sockets: silent
+//! sockets, HTTP/2 prefaces and SETTINGS with nothing after them, heads and
+//! bodies a byte at a time, a client that never reads its response, many
+//! connections from one client, an HTTP/2 connection that opens and resets
+//! streams in a loop, and the HTTP/2 limits. Each test checks that `/health`
+//! from a fresh client answers within a second while the attack runs, and
+//! that the attack's sockets are closed within their deadline; each
+//! deadline is short here (hundreds of milliseconds) and each test would
+//! fail with its deadline or limit removed.
+//!
+//! The attacker connects from 127.0.0.9 and the fresh clients from
+//! 127.0.0.1, so the per-client cap tells them apart.
+
+// Test helpers may unwrap: a panic is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use alphaguard_test_support::RecordingUpstream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+
+const KEY: &str = "service-key-0123456789abcdef";
+const ATTACKER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 9));
+const FRESH: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// The binary, on a free loopback port; killed on drop.
+struct Gateway {
+    child: Child,
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(vars: &[(&str, &str)]) -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_alphaguard"));
+    command
+        .env_clear()
+        .current_dir(dir.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .env("ACCESS_LOG", "off")
+        .env("RATE_LIMIT_PROBE_PER_MIN", "16777215")
+        .env("RATE_LIMIT_WRITE_PER_MIN", "16777215")
+        .env("RATE_LIMIT_READ_PER_MIN", "16777215")
+        .env("RATE_LIMIT_WEBHOOK_PER_MIN", "16777215")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the gateway exited").unwrap();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if value["fields"]["message"] == "alphaguard listening" {
+            break value["fields"]["addr"].as_str().unwrap().parse().unwrap();
+        }
+    };
+    // Keep the pipe drained.
+    std::thread::spawn(move || for _ in lines {});
+    Gateway {
+        child,
+        addr,
+        _dir: dir,
+    }
+}
+
+/// A connection from `from`.
+async fn connect(addr: SocketAddr, from: IpAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::new(from, 0)).unwrap();
+    socket.connect(addr).await.unwrap()
+}
+
+/// `GET /health` from a fresh client on a fresh connection: 200 within a
+/// second, or the test fails.
+async fn health(addr: SocketAddr) {
+    let started = Instant::now();
+    let answer = tokio::time::timeout(Duration::from_secs(1), async {
+        let mut stream = connect(addr, FRESH).await;
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        answer
+    })
+    .await
+    .unwrap_or_else(|_| panic!("/health did not answer within a second"));
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "/health after {:?}: {text}",
+        started.elapsed()
+    );
+}
+
+/// Checks `/health` every 150 ms until `until`.
+async fn health_during(addr: SocketAddr, until: Instant) {
+    while Instant::now() < until {
+        health(addr).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Reads and drops what arrives until the server closes; the time it took
+/// from `since`, or `None` if still open after `limit`.
+async fn closed_after(stream: &mut TcpStream, since: Instant, limit: Duration) -> Option<Duration> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let deadline = since + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return Some(since.elapsed()),
+            Ok(Ok(_)) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Waits for every socket to be closed; each closing time from `since`.
+async fn all_closed(
+    sockets: Vec<TcpStream>,
+    since: Instant,
+    limit: Duration,
+) -> Vec<Option<Duration>> {
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .map(|mut s| tokio::spawn(async move { closed_after(&mut s, since, limit).await }))
+        .collect();
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+fn assert_closed_between(times: &[Option<Duration>], low: Duration, high: Duration) {
+    for (i, t) in times.iter().enumerate() {
+        let t = t.unwrap_or_else(|| panic!("attack socket {i} still open after {high:?}"));
+        assert!(t >= low, "socket {i} closed early, after {t:?}");
+        assert!(t <= high, "socket {i} closed late, after {t:?}");
+    }
+}
+
+/// One value of `/metrics`, 0 when absent.
+async fn metric(addr: SocketAddr, series: &str) -> f64 {
+    let mut stream = connect(addr, FRESH).await;
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+// ---- HTTP/2 frames, by hand ----
+
+fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(payload.len()).unwrap();
+    let mut out = len.to_be_bytes()[1..].to_vec();
+    out.extend([kind, flags]);
+    out.extend(stream.to_be_bytes());
+    out.extend(payload);
+    out
+}
+
+const DATA: u8 = 0;
+const HEADERS: u8 = 1;
+const RST_STREAM: u8 = 3;
+const SETTINGS: u8 = 4;
+const PING: u8 = 6;
+const GOAWAY: u8 = 7;
+const END_STREAM: u8 = 1;
+const END_HEADERS: u8 = 4;
+
+/// A request head in HPACK: static-table method and scheme, literal path
+/// and authority.
+fn head_block(method: &str, path: &str) -> Vec<u8> {
+    let mut block = vec![
+        match method {
+            "GET" => 0x82,
+            _ => 0x83,
+        },
+        0x86,
+        0x04,
+        u8::try_from(path.len()).unwrap(),
+    ];
+    block.extend(path.as_bytes());
+    block.extend([0x01, 0x01, b'x']);
+    block
+}
+
+/// Reads one frame: (type, flags, stream, payload); `None` once closed.
+async fn read_frame(stream: &mut TcpStream) -> Option<(u8, u8, u32, Vec<u8>)> {
+    let mut head = [0u8; 9];
+    stream.read_exact(&mut head).await.ok()?;
+    let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+    let id = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+    let mut payload = vec![0u8; len];
+    stream.read_exact(&mut payload).await.ok()?;
+    Some((head[3], head[4], id, payload))
+}
+
+/// An HTTP/2 connection past its preface and (empty) SETTINGS.
+async fn h2_connect(addr: SocketAddr) -> TcpStream {
+    let mut stream = connect(addr, ATTACKER).await;
+    stream.write_all(PREFACE).await.unwrap();
+    stream.write_all(&frame(SETTINGS, 0, 0, &[])).await.unwrap();
+    stream
+}
+
+/// The server's first SETTINGS, as (id, value) pairs.
+async fn server_settings(stream: &mut TcpStream) -> Vec<(u16, u32)> {
+    loop {
+        let (kind, flags, _, payload) =
+            tokio::time::timeout(Duration::from_secs(2), read_frame(stream))
+                .await
+                .unwrap()
+                .unwrap();
+        if kind == SETTINGS && flags & 1 == 0 {
+            return payload
+                .chunks(6)
+                .map(|c| {
+                    (
+                        u16::from_be_bytes([c[0], c[1]]),
+                        u32::from_be_bytes([c[2], c[3], c[4], c[5]]),
+                    )
+                })
+                .collect();
+        }
+    }
+}
+
+// ---- the attacks ----
+
+#[tokio::test]
+async fn silent_sockets_are_closed_at_the_header_deadline() {
+    let gw = start(&[("HEADER_READ_TIMEOUT_MS", "600")]);
+    let since = Instant::now();
+    let mut sockets = Vec::new();
+    for _ in 0..50 {
+        sockets.push(connect(gw.addr, ATTACKER).await);
+    }
+    let watch = tokio::spawn(all_closed(sockets, since, Duration::from_secs(4)));
+    health_during(gw.addr, since + Duration::from_millis(900)).await;
+    let times = watch.await.unwrap();
+    assert_closed_between(
+        &times,
+        Duration::from_millis(550),
+        Duration::from_millis(2500),
+    );
+    assert!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_closed_total{reason="header_timeout"}"#
+        )
+        .await
+            >= 50.0
+    );
+}
+
+#[tokio::test]
+async fn http2_prefaces_and_settings_alone_do_not_hold_a_connection() {
+    let gw = start(&[("HEADER_READ_TIMEOUT_MS", "600")]);
+    let since = Instant::now();
+    let mut sockets = Vec::new();
+    for i in 0..12 {
+        let mut s = connect(gw.addr, ATTACKER).await;
+        s.write_all(PREFACE).await.unwrap();
+        if i % 2 == 1 {
+            s.write_all(&frame(SETTINGS, 0, 0, &[])).await.unwrap();
+        }
+        sockets.push(s);
+    }
+    // And one that keeps talking: SETTINGS, then a PING every 100 ms, but
+    // never a request.
+    let pinger = {
+        let addr = gw.addr;
+        tokio::spawn(async move {
+            let mut s = h2_connect(addr).await;
+            let opened = Instant::now();
+            loop {
+                if s.write_all(&frame(PING, 0, 0, &[0; 8])).await.is_err() {
+                    return opened.elapsed();
+                }
+                let mut buf = [0u8; 1024];
+                if let Ok(Ok(0) | Err(_)) =
+                    tokio::time::timeout(Duration::from_millis(100), s.read(&mut buf)).await
+                {
+                    return opened.elapsed();
+                }
+                if opened.elapsed() > Duration::from_secs(4) {
+                    return opened.elapsed();
+                }
+            }
+        })
+    };
+    let watch = tokio::spawn(all_closed(sockets, since, Duration::from_secs(4)));
+    health_during(gw.addr, since + Duration::from_millis(900)).await;
+    assert_closed_between(
+        &watch.await.unwrap(),
+        Duration::from_millis(550),
+        Duration::from_millis(2500),
+    );
+    let pinged = pinger.await.unwrap();
+    assert!(
+        pinged < Duration::from_millis(2500),
+        "a pinging connection stayed {pinged:?}"
+    );
+}
+
+#[tokio::test]
+async fn twelve_silent_or_preface_sockets_do_not_stop_health_with_eight_connections() {
+    let gw = start(&[("MAX_CONNECTIONS", "8"), ("HEADER_READ_TIMEOUT_MS", "600")]);
+    let since = Instant::now();
+    let mut sockets = Vec::new();
+    for i in 0..12 {
+        let mut s = connect(gw.addr, ATTACKER).await;
+        if i % 2 == 1 {
+            s.write_all(PREFACE).await.unwrap();
+        }
+        sockets.push(s);
+    }
+    let watch = tokio::spawn(all_closed(sockets, since, Duration::from_secs(4)));
+    // Once the header deadline has passed, /health answers.
+    tokio::time::sleep_until((since + Duration::from_millis(600)).into()).await;
+    let mut answered = None;
+    for _ in 0..20 {
+        let attempt = tokio::time::timeout(Duration::from_secs(1), async {
+            let mut stream = connect(gw.addr, FRESH).await;
+            stream
+                .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .ok()?;
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await.ok()?;
+            answer.starts_with(b"HTTP/1.1 200").then_some(())
+        })
+        .await;
+        if let Ok(Some(())) = attempt {
+            answered = Some(since.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let answered = answered.expect("/health never answered");
+    assert!(
+        answered < Duration::from_millis(2500),
+        "/health answered only after {answered:?}"
+    );
+    health(gw.addr).await;
+    // Eight were held until the deadline, four closed at accept.
+    let times = watch.await.unwrap();
+    let early = times
+        .iter()
+        .filter(|t| t.is_some_and(|t| t < Duration::from_millis(300)))
+        .count();
+    assert_eq!(early, 4, "{times:?}");
+    assert_closed_between(&times, Duration::ZERO, Duration::from_millis(2500));
+    assert!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_refused_total{reason="max_connections"}"#
+        )
+        .await
+            >= 4.0
+    );
+}
+
+#[tokio::test]
+async fn heads_a_byte_at_a_time_are_cut_off_at_the_header_deadline() {
+    let gw = start(&[
+        ("HEADER_READ_TIMEOUT_MS", "600"),
+        ("IDLE_TIMEOUT_MS", "10000"),
+    ]);
+    let head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    let trickle = |mut s: TcpStream, since: Instant| async move {
+        for b in head {
+            if s.write_all(&[*b]).await.is_err() {
+                return Some(since.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The whole head took longer than the deadline: it must be closed.
+        closed_after(&mut s, since, Duration::from_secs(1)).await
+    };
+    // A first request, and the second on a kept-alive connection.
+    let first = connect(gw.addr, ATTACKER).await;
+    let since_first = Instant::now();
+    let first = tokio::spawn(trickle(first, since_first));
+    let mut second = connect(gw.addr, ATTACKER).await;
+    second
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = second.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    let since_second = Instant::now();
+    let second = tokio::spawn(trickle(second, since_second));
+    health_during(gw.addr, since_first + Duration::from_millis(900)).await;
+    for (name, task) in [("first", first), ("second", second)] {
+        let closed = task
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{name} head never cut off"));
+        assert!(
+            closed >= Duration::from_millis(550) && closed < Duration::from_millis(2500),
+            "{name} head cut off after {closed:?}"
+        );
+    }
+}
+
+/// POSTs `path` with a 100-byte body sent a byte every 50 ms; the answer
+/// and how long it took.
+async fn trickle_body(addr: SocketAddr, path: &str, extra: &str) -> (String, Duration, bool) {
+    let mut s = connect(addr, ATTACKER).await;
+    let since = Instant::now();
+    s.write_all(
+        format!("POST {path} HTTP/1.1\r\nHost: x\r\nX-Request-ID: slow-body-1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n{extra}\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let (mut read, mut write) = s.into_split();
+    let writer = tokio::spawn(async move {
+        for _ in 0..100 {
+            if write.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(4), read.read_to_end(&mut answer))
+        .await
+        .is_ok();
+    let elapsed = since.elapsed();
+    writer.abort();
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        elapsed,
+        closed,
+    )
+}
+
+#[tokio::test]
+async fn bodies_a_byte_at_a_time_get_408_and_the_connection_closes() {
+    let upstream = RecordingUpstream::start().await;
+    let url = upstream.url();
+    let gw = start(&[
+        ("BODY_READ_TIMEOUT_MS", "600"),
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &url),
+    ]);
+    let addr = gw.addr;
+    let webhook = tokio::spawn(async move { trickle_body(addr, "/webhooks/founder", "").await });
+    let api = tokio::spawn(async move {
+        trickle_body(addr, "/api/items", &format!("X-Api-Key: {KEY}\r\n")).await
+    });
+    health_during(addr, Instant::now() + Duration::from_millis(900)).await;
+    for (name, task) in [("webhook", webhook), ("api", api)] {
+        let (answer, elapsed, closed) = task.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{name}: {answer}");
+        assert!(
+            answer.to_ascii_lowercase().contains("connection: close"),
+            "{name}: {answer}"
+        );
+        assert!(
+            answer.ends_with(r#"{"error":"request timeout","request_id":"slow-body-1"}"#),
+            "{name}: {answer}"
+        );
+        assert!(closed, "{name}: the connection stayed open");
+        assert!(
+            elapsed >= Duration::from_millis(550) && elapsed < Duration::from_millis(2500),
+            "{name}: answered after {elapsed:?}"
+        );
+    }
+    assert!(
+        upstream.received().iter().all(|r| r.body.len() < 100),
+        "a late body reached the upstream whole"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_is_dropped_at_the_write_deadline() {
+    let upstream = RecordingUpstream::start().await;
+    let big = "x".repeat(32 * 1024 * 1024);
+    upstream.respond(200, &big);
+    let url = upstream.url();
+    let gw = start(&[
+        ("WRITE_TIMEOUT_MS", "600"),
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &url),
+        ("UPSTREAM_TIMEOUT_MS", "30000"),
+    ]);
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.bind(SocketAddr::new(ATTACKER, 0)).unwrap();
+    let mut s = socket.connect(gw.addr).await.unwrap();
+    s.write_all(format!("GET /api/big HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    // Never read while the deadline runs out...
+    health_during(gw.addr, Instant::now() + Duration::from_millis(2000)).await;
+    // ... then read what is left: the connection ends short of the body.
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 256 * 1024];
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the connection was not dropped");
+    assert!(
+        got < big.len(),
+        "the whole response was delivered ({got} bytes)"
+    );
+    assert!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_closed_total{reason="write_timeout"}"#
+        )
+        .await
+            >= 1.0
+    );
+}
+
+#[tokio::test]
+async fn one_client_gets_its_share_of_connections() {
+    let gw = start(&[
+        ("MAX_CONNECTIONS_PER_CLIENT", "5"),
+        ("HEADER_READ_TIMEOUT_MS", "3000"),
+    ]);
+    let since = Instant::now();
+    let mut sockets = Vec::new();
+    for _ in 0..20 {
+        sockets.push(connect(gw.addr, ATTACKER).await);
+    }
+    let watch = tokio::spawn(all_closed(sockets, since, Duration::from_millis(1500)));
+    health_during(gw.addr, since + Duration::from_millis(600)).await;
+    // Another client is not held back either.
+    let other = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 10));
+    let mut s = connect(gw.addr, other).await;
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).await.unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 200"));
+    let times = watch.await.unwrap();
+    let refused = times
+        .iter()
+        .filter(|t| t.is_some_and(|t| t < Duration::from_millis(500)))
+        .count();
+    let held = times.iter().filter(|t| t.is_none()).count();
+    assert_eq!((refused, held), (15, 5), "{times:?}");
+    assert_eq!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_refused_total{reason="max_connections_per_client"}"#
+        )
+        .await,
+        15.0
+    );
+}
+
+#[tokio::test]
+async fn idle_keep_alive_connections_are_closed_at_the_idle_deadline() {
+    let gw = start(&[
+        ("IDLE_TIMEOUT_MS", "700"),
+        ("HEADER_READ_TIMEOUT_MS", "5000"),
+    ]);
+    // HTTP/1.1 keep-alive.
+    let mut h1 = connect(gw.addr, ATTACKER).await;
+    h1.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = h1.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    let h1_since = Instant::now();
+    // HTTP/2: one request, then nothing (PINGs answered).
+    let mut h2 = h2_connect(gw.addr).await;
+    h2.write_all(&frame(
+        HEADERS,
+        END_STREAM | END_HEADERS,
+        1,
+        &head_block("GET", "/health"),
+    ))
+    .await
+    .unwrap();
+    let h2_task = tokio::spawn(async move {
+        let mut since = None;
+        let mut goaway = false;
+        let limit = Instant::now() + Duration::from_secs(4);
+        loop {
+            let left = limit.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, read_frame(&mut h2)).await {
+                Ok(Some((PING, flags, _, payload))) if flags & 1 == 0 => {
+                    let _ = h2.write_all(&frame(PING, 1, 0, &payload)).await;
+                }
+                Ok(Some((DATA | HEADERS, flags, 1, _))) if flags & END_STREAM != 0 => {
+                    since = Some(Instant::now());
+                }
+                Ok(Some((GOAWAY, ..))) => goaway = true,
+                Ok(Some(_)) => {}
+                Ok(None) => return (since.map(|s| s.elapsed()), goaway),
+                Err(_) => return (None, goaway),
+            }
+        }
+    });
+    let h1_closed =
+        tokio::spawn(async move { closed_after(&mut h1, h1_since, Duration::from_secs(4)).await });
+    health_during(gw.addr, Instant::now() + Duration::from_millis(900)).await;
+    let h1_closed = h1_closed
+        .await
+        .unwrap()
+        .expect("HTTP/1 idle connection stayed open");
+    assert!(
+        h1_closed >= Duration::from_millis(650) && h1_closed < Duration::from_millis(2500),
+        "HTTP/1 idle connection closed after {h1_closed:?}"
+    );
+    let (h2_closed, goaway) = h2_task.await.unwrap();
+    let h2_closed = h2_closed.expect("HTTP/2 idle connection stayed open (or never answered)");
+    assert!(goaway, "no GOAWAY before the close");
+    assert!(
+        h2_closed >= Duration::from_millis(650) && h2_closed < Duration::from_millis(2500),
+        "HTTP/2 idle connection closed after {h2_closed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_http2_client_that_stops_answering_pings_is_dropped() {
+    let gw = start(&[
+        ("HTTP2_KEEPALIVE_INTERVAL_MS", "300"),
+        ("HTTP2_KEEPALIVE_TIMEOUT_MS", "300"),
+        ("BODY_READ_TIMEOUT_MS", "10000"),
+        ("IDLE_TIMEOUT_MS", "10000"),
+    ]);
+    // A request in flight (its body never comes), and the client never
+    // reads again: no PING is answered.
+    let mut s = h2_connect(gw.addr).await;
+    s.write_all(&frame(
+        HEADERS,
+        END_HEADERS,
+        1,
+        &head_block("POST", "/webhooks/founder"),
+    ))
+    .await
+    .unwrap();
+    let since = Instant::now();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    health_during(gw.addr, since + Duration::from_millis(900)).await;
+    // Whatever was sent before the close is in the buffer; then the end.
+    let closed = closed_after(&mut s, since, Duration::from_secs(4))
+        .await
+        .expect("a dead HTTP/2 peer was kept");
+    assert!(
+        closed < Duration::from_millis(3000),
+        "dropped after {closed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_http2_connection_resetting_streams_in_a_loop_is_closed() {
+    let gw = start(&[
+        ("HTTP2_MAX_RESETS", "30"),
+        ("BODY_READ_TIMEOUT_MS", "10000"),
+    ]);
+    let mut s = h2_connect(gw.addr).await;
+    let (mut read, mut write) = s.split();
+    let since = Instant::now();
+    let reader = async {
+        let mut goaway = false;
+        let mut frame_head = [0u8; 9];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), read.read_exact(&mut frame_head))
+                .await
+            {
+                Ok(Ok(_)) => {
+                    let len = u32::from_be_bytes([0, frame_head[0], frame_head[1], frame_head[2]])
+                        as usize;
+                    let mut payload = vec![0u8; len];
+                    if read.read_exact(&mut payload).await.is_err() {
+                        return (goaway, since.elapsed());
+                    }
+                    if frame_head[3] == GOAWAY {
+                        goaway = true;
+                    }
+                }
+                _ => return (goaway, since.elapsed()),
+            }
+        }
+    };
+    let writer = async {
+        let mut sent = 0u32;
+        for i in 0..300u32 {
+            let id = 2 * i + 1;
+            let headers = frame(
+                HEADERS,
+                END_HEADERS,
+                id,
+                &head_block("POST", "/webhooks/founder"),
+            );
+            if write.write_all(&headers).await.is_err() {
+                break;
+            }
+            // Long enough for the server to take the stream, as a real
+            // client's reset comes after the request is in.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if write
+                .write_all(&frame(RST_STREAM, 0, id, &8u32.to_be_bytes()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+            sent += 1;
+        }
+        sent
+    };
+    let checker = health_during(gw.addr, since + Duration::from_millis(900));
+    let ((goaway, closed), sent, ()) = tokio::join!(reader, writer, checker);
+    assert!(goaway, "no GOAWAY");
+    assert!(closed < Duration::from_secs(4), "closed after {closed:?}");
+    assert!(sent < 300, "every reset was taken");
+    assert!(
+        metric(
+            gw.addr,
+            r#"alphaguard_connections_closed_total{reason="http2_resets"}"#
+        )
+        .await
+            >= 1.0
+    );
+    drop(s);
+}
+
+#[tokio::test]
+async fn http2_limits_are_stated_and_enforced() {
+    let gw = start(&[
+        ("HTTP2_MAX_CONCURRENT_STREAMS", "3"),
+        ("HTTP2_MAX_FRAME_SIZE", "20000"),
+        ("MAX_HEADER_BYTES", "9000"),
+        ("BODY_READ_TIMEOUT_MS", "10000"),
+    ]);
+    let mut s = h2_connect(gw.addr).await;
+    let settings = server_settings(&mut s).await;
+    // MAX_CONCURRENT_STREAMS (3), MAX_FRAME_SIZE (5), MAX_HEADER_LIST_SIZE (6).
+    assert!(settings.contains(&(3, 3)), "{settings:?}");
+    assert!(settings.contains(&(5, 20000)), "{settings:?}");
+    assert!(settings.contains(&(6, 9000)), "{settings:?}");
+
+    // A fourth stream open at once is refused.
+    for id in [1u32, 3, 5, 7] {
+        s.write_all(&frame(
+            HEADERS,
+            END_HEADERS,
+            id,
+            &head_block("POST", "/webhooks/founder"),
+        ))
+        .await
+        .unwrap();
+    }
+    let refused = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let (kind, _, id, payload) = read_frame(&mut s).await.unwrap();
+            if kind == RST_STREAM {
+                return (
+                    id,
+                    u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]]),
+                );
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused, (7, 7), "REFUSED_STREAM on the fourth stream");
+    health(gw.addr).await;
+
+    // A frame over the size the server reads ends the connection
+    // (FRAME_SIZE_ERROR); one within it (an unknown type, ignored) does not.
+    s.write_all(&frame(0xfa, 0, 0, &[0; 19_000])).await.unwrap();
+    s.write_all(&frame(PING, 0, 0, &[7; 8])).await.unwrap();
+    let pong = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let (kind, flags, _, payload) = read_frame(&mut s).await.unwrap();
+            if kind == PING && flags & 1 == 1 && payload == [7; 8] {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(
+        pong.is_ok(),
+        "a frame within the limit broke the connection"
+    );
+    s.write_all(&frame(0xfa, 0, 0, &[0; 21_000])).await.unwrap();
+    let goaway = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match read_frame(&mut s).await {
+                Some((GOAWAY, _, _, payload)) => {
+                    return Some(u32::from_be_bytes([
+                        payload[4], payload[5], payload[6], payload[7],
+                    ]));
+                }
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(goaway, Some(6), "FRAME_SIZE_ERROR");
+    health(gw.addr).await;
+}
