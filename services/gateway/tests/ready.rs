@@ -31,7 +31,10 @@ impl Gateway {
     /// "listening" line.
     fn start(vars: &[(&str, String)]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_alphaguard"));
-        cmd.env_clear().env("LOG_FORMAT", "json");
+        // No files left behind: the webhook inbox in memory (development).
+        cmd.env_clear()
+            .env("LOG_FORMAT", "json")
+            .env("WEBHOOK_INBOX_URL", "memory:");
         if !vars.iter().any(|(k, _)| *k == "PORT") {
             cmd.env("BIND_ADDR", "127.0.0.1:0");
         }
@@ -71,6 +74,27 @@ impl Gateway {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// Polls `/ready` until it answers 503 waiting for exactly `names`
+    /// (the first probe round may not have reached every dependency yet),
+    /// for at most `within`; returns the body.
+    async fn await_waiting_for(&self, names: &[&str], within: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + within;
+        loop {
+            let (got, body) = self.get("/ready").await;
+            if got == 503 {
+                let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                if json["waiting_for"] == serde_json::json!(names) {
+                    return json;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "/ready still {got} ({body}), wanted 503 waiting for {names:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Polls `/ready` until it answers `status`, for at most `within`.
     async fn await_ready(&self, status: u16, within: Duration) -> String {
         let deadline = Instant::now() + within;
@@ -104,10 +128,10 @@ async fn alive_before_redis_ready_after_it_and_limits_follow_the_policy() {
             gw.get("/health").await,
             (200, r#"{"status":"ok"}"#.to_owned())
         );
-        let body = gw.await_ready(503, Duration::from_secs(5)).await;
-        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let json = gw
+            .await_waiting_for(&["redis"], Duration::from_secs(5))
+            .await;
         assert_eq!(json["error"], "not ready");
-        assert_eq!(json["waiting_for"], serde_json::json!(["redis"]));
         assert!(json["request_id"].is_string());
         // Counted traffic follows RATE_LIMIT_ON_STORE_ERROR meanwhile.
         assert_eq!(gw.get("/api/me").await.0, while_down, "{policy}");
@@ -146,11 +170,8 @@ async fn ready_waits_for_the_google_credentials() {
         ("GOOGLE_SECRET_RETRY_DEADLINE_SECS", "0".to_owned()),
     ]);
     // The secret does not exist yet.
-    let body = gw.await_ready(503, Duration::from_secs(5)).await;
-    assert!(
-        body.contains(r#""waiting_for":["google_credentials"]"#),
-        "{body}"
-    );
+    gw.await_waiting_for(&["google_credentials"], Duration::from_secs(5))
+        .await;
     assert_eq!(gw.get("/health").await.0, 200);
     google.add_secret_version(
         "fake-project",
