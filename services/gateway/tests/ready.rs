@@ -34,7 +34,9 @@ impl Gateway {
         // No files left behind: the webhook inbox in memory (development).
         cmd.env_clear()
             .env("LOG_FORMAT", "json")
-            .env("WEBHOOK_INBOX_URL", "memory:");
+            .env("WEBHOOK_INBOX_URL", "memory:")
+            // The tests poll /ready more often than a probe would.
+            .env("RATE_LIMIT_PROBE_PER_MIN", "100000");
         if !vars.iter().any(|(k, _)| *k == "PORT") {
             cmd.env("BIND_ADDR", "127.0.0.1:0");
         }
@@ -91,7 +93,7 @@ impl Gateway {
                 Instant::now() < deadline,
                 "/ready still {got} ({body}), wanted 503 waiting for {names:?}"
             );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
