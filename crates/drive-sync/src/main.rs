@@ -4,18 +4,20 @@
 //! cargo run -p alphaguard-drive-sync --features cli -- --folder <ID> --dest <DIR>
 //! ```
 //!
-//! Credentials come from alphaguard-gcp-secrets (`GOOGLE_PROJECT_ID` for
-//! Secret Manager, else `GOOGLE_CREDENTIALS_JSON`). Exit codes: 0 when
-//! every file is mirrored, 1 when some failed or the run stopped, 2 for a
-//! configuration problem.
+//! The standalone tool for users of this crate (the gateway binary, which
+//! is not published, offers the same run as `alphaguard drive-sync`; both
+//! are [`alphaguard_drive_sync::cli`]). Credentials come from
+//! alphaguard-gcp-secrets (`GOOGLE_PROJECT_ID` for Secret Manager, else
+//! `GOOGLE_CREDENTIALS_JSON`). Exit codes: 0 when every file is mirrored,
+//! 1 when some failed or the run stopped, 2 for a configuration problem.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use alphaguard_drive_sync::{DriveClient, DriveConfig, Pacer, Progress, SyncOptions, sync};
-use alphaguard_gcp_secrets::{Config, GoogleCredentials};
+use alphaguard_drive_sync::DriveConfig;
+use alphaguard_drive_sync::cli::{Run, RunFlags};
+use alphaguard_gcp_secrets::Config;
 use clap::Parser;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Mirror the PDFs of a Google Drive folder into a local directory
 /// (read-only access, md5-checked, incremental).
@@ -35,15 +37,8 @@ struct Args {
     /// The local directory.
     #[arg(long, env = "DRIVE_SYNC_DIR")]
     dest: PathBuf,
-    /// List the whole folder instead of reading the changes since last run.
-    #[arg(long)]
-    full: bool,
-    /// Keep local copies of files removed or trashed in Drive.
-    #[arg(long)]
-    keep_removed: bool,
-    /// No progress bars.
-    #[arg(long)]
-    quiet: bool,
+    #[command(flatten)]
+    flags: RunFlags,
     /// The largest file mirrored, in bytes [default: 1073741824].
     #[arg(long, env = "DRIVE_MAX_FILE_BYTES")]
     max_file_bytes: Option<String>,
@@ -53,38 +48,16 @@ struct Args {
     api_root: Option<String>,
 }
 
-struct Bars {
-    files: ProgressBar,
-    bytes: ProgressBar,
-}
-
-impl Progress for Bars {
-    fn planned(&self, files: u64, bytes: u64) {
-        self.files.set_length(files);
-        self.bytes.set_length(bytes);
-    }
-    fn bytes(&self, n: u64) {
-        self.bytes.inc(n);
-    }
-    fn file_done(&self, _name: &str) {
-        self.files.inc(1);
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .with_max_level(tracing::Level::WARN)
-        .init();
-    let drive_config = DriveConfig::from_lookup(|var| match var {
+    alphaguard_drive_sync::cli::init_logging();
+    let drive = DriveConfig::from_lookup(|var| match var {
         "DRIVE_API_ROOT_URL" => args.api_root.clone(),
         "DRIVE_MAX_FILE_BYTES" => args.max_file_bytes.clone(),
         _ => None,
     });
-    let (config, drive_config) = match (Config::from_env(), drive_config) {
+    let (google, drive) = match (Config::from_env(), drive) {
         (Ok(c), Ok(d)) => (c, d),
         (c, d) => {
             let mut errors = c.err().unwrap_or_default();
@@ -93,73 +66,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let credentials = match GoogleCredentials::from_config(&config).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("alphaguard-drive-sync: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let client = match DriveClient::from_credentials(&credentials, Pacer::default()).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("alphaguard-drive-sync: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let client = match &drive_config.api_root {
-        Some(root) => client.with_root_url(root),
-        None => client,
-    };
-    let mut options = SyncOptions::new(args.folder, args.dest).with_config(&drive_config);
-    options.full = args.full;
-    options.delete_removed = !args.keep_removed;
-
-    let multi = MultiProgress::with_draw_target(if args.quiet {
-        ProgressDrawTarget::hidden()
-    } else {
-        ProgressDrawTarget::stderr()
-    });
-    let files = multi.add(
-        ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("files {pos}/{len} {wide_bar}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-    );
-    let bytes = multi.add(
-        ProgressBar::new(0).with_style(
-            ProgressStyle::with_template(
-                "bytes {bytes}/{total_bytes} {binary_bytes_per_sec} {wide_bar}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-    );
-    let bars = Bars { files, bytes };
-    let result = sync(&client, &options, &bars).await;
-    bars.files.finish();
-    bars.bytes.finish();
-    match result {
-        Ok(report) => {
-            println!(
-                "downloaded {}, unchanged {}, removed {}, failed {} ({} bytes)",
-                report.downloaded,
-                report.unchanged,
-                report.removed,
-                report.failed.len(),
-                report.bytes
-            );
-            for (name, why) in &report.failed {
-                println!("failed: {}: {why}", name.escape_debug());
-            }
-            if report.failed.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            eprintln!("alphaguard-drive-sync: {e}");
-            ExitCode::FAILURE
-        }
+    Run {
+        program: "alphaguard-drive-sync",
+        google: &google,
+        drive: &drive,
+        folder: args.folder,
+        dest: args.dest,
+        flags: args.flags,
     }
+    .run()
+    .await
 }

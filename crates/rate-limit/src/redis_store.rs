@@ -101,12 +101,9 @@ pub struct RedisLimiter<C = SystemClock> {
 }
 
 impl RedisLimiter {
-    /// Connects to `url` with a 2 s connection and 500 ms response timeout.
-    pub async fn connect(
+    fn client_and_config(
         url: &str,
-        tiers: Tiers,
-        policy: FailurePolicy,
-    ) -> Result<Self, RedisStoreError> {
+    ) -> Result<(redis::Client, ConnectionManagerConfig), RedisStoreError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_millis(500)))
@@ -114,8 +111,35 @@ impl RedisLimiter {
         let client = redis::Client::open(url).map_err(|_| RedisStoreError {
             what: "invalid Redis URL".to_owned(),
         })?;
+        Ok((client, config))
+    }
+
+    /// Connects to `url` with a 2 s connection and 500 ms response timeout.
+    pub async fn connect(
+        url: &str,
+        tiers: Tiers,
+        policy: FailurePolicy,
+    ) -> Result<Self, RedisStoreError> {
+        let (client, config) = Self::client_and_config(url)?;
         let conn = ConnectionManager::new_with_config(client, config)
             .await
+            .map_err(|e| store_error("connect", &e))?;
+        Ok(Self::from_connection(conn, tiers, policy, SystemClock))
+    }
+
+    /// As [`connect`](Self::connect), without waiting for Redis: the
+    /// connection is made on first use, and made again on every use after
+    /// a failure, so a service can start while Redis is down. Until it
+    /// connects, every check fails and follows the failure policy (and
+    /// [`ping`](Self::ping) fails). Errors only for a malformed URL. Needs
+    /// a tokio runtime.
+    pub fn connect_lazy(
+        url: &str,
+        tiers: Tiers,
+        policy: FailurePolicy,
+    ) -> Result<Self, RedisStoreError> {
+        let (client, config) = Self::client_and_config(url)?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config)
             .map_err(|e| store_error("connect", &e))?;
         Ok(Self::from_connection(conn, tiers, policy, SystemClock))
     }

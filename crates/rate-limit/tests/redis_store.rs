@@ -213,3 +213,40 @@ fn uniform(quota: alphaguard_rate_limit::Quota) -> alphaguard_rate_limit::Tiers 
 fn tier(name: &str) -> alphaguard_rate_limit::Tier {
     seed().get(name).unwrap()
 }
+
+#[tokio::test]
+async fn a_lazy_limiter_starts_before_redis_and_connects_when_it_comes() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    server.stop();
+    // Nothing listens: the limiter is made all the same.
+    let limiter =
+        RedisLimiter::connect_lazy(&server.url(), seed(), FailurePolicy::FailClosed).unwrap();
+    assert!(limiter.ping().await.is_err());
+    let d = tokio::time::timeout(
+        Duration::from_secs(10),
+        limiter.check(tier("read"), &key(1)),
+    )
+    .await
+    .unwrap();
+    assert!(!d.allowed, "fails closed while Redis is away");
+    assert_eq!(limiter.store_failures(), 1);
+
+    server.restart();
+    let mut connected = false;
+    for _ in 0..50 {
+        if limiter.ping().await.is_ok() {
+            connected = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(connected, "never reconnected");
+    let d = limiter.try_check(tier("read"), &key(1)).await.unwrap();
+    assert_eq!((d.allowed, d.remaining), (true, 29));
+    assert!(
+        RedisLimiter::connect_lazy("redis://:hunter2@", seed(), FailurePolicy::FailClosed)
+            .is_err_and(|e| !e.to_string().contains("hunter2"))
+    );
+}

@@ -39,6 +39,17 @@ struct SigningKey {
     published: bool,
 }
 
+/// The routes the fake answers.
+#[derive(Clone, Copy)]
+enum Route {
+    User,
+    Jwks,
+    Settings,
+}
+
+/// `GET /auth/v1/settings` as GoTrue answers it (abridged).
+const SETTINGS: &str = r#"{"external":{"anonymous_users":false,"discord":true,"email":true,"github":false,"google":false,"phone":false},"disable_signup":false,"mailer_autoconfirm":false,"phone_autoconfirm":false,"sms_provider":"","saml_enabled":false}"#;
+
 struct State {
     anon_key: String,
     users: HashMap<String, (u16, String)>,
@@ -56,6 +67,8 @@ struct State {
 ///   gateway without it), 401 `no_authorization` without a bearer token,
 ///   403 `bad_jwt` for an unknown one, and the user JSON (or any status and
 ///   body set with [`Self::answer`]) for a known one.
+/// - `GET /auth/v1/settings`: the project's public auth settings, behind
+///   the same `apikey` requirement (what `alphaguard doctor` asks).
 /// - `GET /auth/v1/.well-known/jwks.json`: the public signing keys, with
 ///   `Cache-Control: public, max-age=…`; keys can be added, published and
 ///   revoked to rotate them.
@@ -493,12 +506,13 @@ impl FakeSupabase {
         let route = match request_line {
             "GET /auth/v1/user HTTP/1.1" => {
                 self.requests.fetch_add(1, Ordering::SeqCst);
-                Some(false)
+                Some(Route::User)
             }
             "GET /auth/v1/.well-known/jwks.json HTTP/1.1" => {
                 self.jwks_requests.fetch_add(1, Ordering::SeqCst);
-                Some(true)
+                Some(Route::Jwks)
             }
+            "GET /auth/v1/settings HTTP/1.1" => Some(Route::Settings),
             _ => None,
         };
         let mut extra = String::new();
@@ -516,12 +530,20 @@ impl FakeSupabase {
                 if mode == SupabaseMode::Slow {
                     tokio::time::sleep(Duration::from_millis(300)).await;
                 }
-                if jwks {
-                    let (body, max_age) = self.jwks();
-                    extra = format!("cache-control: public, max-age={max_age}\r\n");
-                    (200, body)
-                } else {
-                    self.user_answer(&headers, &anon_key)
+                match jwks {
+                    Route::Jwks => {
+                        let (body, max_age) = self.jwks();
+                        extra = format!("cache-control: public, max-age={max_age}\r\n");
+                        (200, body)
+                    }
+                    Route::User => self.user_answer(&headers, &anon_key),
+                    Route::Settings => {
+                        if headers.get("apikey").map(String::as_str) == Some(anon_key.as_str()) {
+                            (200, SETTINGS.to_owned())
+                        } else {
+                            (401, NO_APIKEY.to_owned())
+                        }
+                    }
                 }
             }
         };

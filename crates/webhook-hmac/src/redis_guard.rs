@@ -34,6 +34,22 @@ impl RedisReplayGuard {
         Self::connect_with(url, config).await
     }
 
+    /// As [`connect`](Self::connect), without waiting for Redis: the
+    /// connection is made on first use and again on every use after a
+    /// failure (each failing meanwhile with a [`ReplayError`], so callers
+    /// fail closed). Errors only for a malformed URL. Needs a tokio
+    /// runtime.
+    pub fn connect_lazy(url: &str) -> Result<Self, ReplayError> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(1)))
+            .set_number_of_retries(1);
+        let client = redis::Client::open(url).map_err(|_| ReplayError::new("invalid Redis URL"))?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| ReplayError::new(format!("connect: {}", describe(&e))))?;
+        Ok(Self::from_connection(conn))
+    }
+
     /// Connects with the caller's connection settings.
     pub async fn connect_with(
         url: &str,
@@ -59,6 +75,17 @@ impl RedisReplayGuard {
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
+    }
+
+    /// One `PING` on the guard's own connection (a readiness probe; it
+    /// also makes a lazy or broken connection reconnect).
+    pub async fn ping(&self) -> Result<(), ReplayError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(drop)
+            .map_err(|e| ReplayError::new(format!("PING: {}", describe(&e))))
     }
 
     fn key(&self, key: &str) -> String {

@@ -115,3 +115,35 @@ async fn an_invalid_url_is_refused_without_echoing_it() {
         .unwrap_err();
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }
+
+#[tokio::test]
+async fn a_lazy_guard_fails_closed_until_redis_comes() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    server.stop();
+    let guard = RedisReplayGuard::connect_lazy(&server.url()).unwrap();
+    assert!(
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            guard.check_and_record("hook:lazy", Duration::from_secs(60))
+        )
+        .await
+        .unwrap()
+        .is_err()
+    );
+    assert!(guard.ping().await.is_err());
+    server.restart();
+    let mut answer = None;
+    for _ in 0..50 {
+        if let Ok(d) = guard
+            .check_and_record("hook:lazy", Duration::from_secs(60))
+            .await
+        {
+            answer = Some(d);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(answer, Some(Delivery::First));
+}

@@ -27,6 +27,7 @@ use crate::inbox::metrics::Outcomes;
 use crate::inbox::{Inbox, InboxUrl, WorkerHandle, WorkerOptions};
 use crate::observe::{self, RATE_LIMITED, Recorder};
 use crate::path::CanonicalPath;
+use crate::ready::Readiness;
 use crate::request_id::{RequestIds, X_REQUEST_ID};
 use crate::respond::{self, Body, BoxError};
 use crate::route::{Route, RouteOptions, TIERS, TierId};
@@ -75,11 +76,17 @@ pub struct App {
     _sweepers: Vec<Sweeper>,
     pub(crate) drive: Option<Arc<DriveMirror>>,
     drive_task: Option<tokio::task::JoinHandle<()>>,
+    /// What `/ready` waits for, probed by `readiness_task`.
+    pub(crate) readiness: Arc<Readiness>,
+    readiness_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        if let Some(task) = &self.drive_task {
+        for task in [&self.drive_task, &self.readiness_task]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
     }
@@ -114,11 +121,11 @@ impl Ctx {
 }
 
 impl App {
-    /// Builds the gateway from its settings: connects to Redis when
-    /// `RATE_LIMIT_REDIS_URL` is set (limiter), opens the webhook inbox
-    /// (`WEBHOOK_INBOX_URL`) and starts its delivery worker when there is an
-    /// upstream, builds the authenticator, the upstream client and the
-    /// metrics recorder.
+    /// Builds the gateway from its settings: the Redis limiter when
+    /// `RATE_LIMIT_REDIS_URL` is set (connected lazily: Redis may come
+    /// later), the webhook inbox (`WEBHOOK_INBOX_URL`) and its delivery
+    /// worker when there is an upstream, the authenticator, the upstream
+    /// client, the metrics recorder, and the readiness probes of `/ready`.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let rl = settings.rate_limit;
         let tiers = TIERS.map(|spec| rl.tiers.get(spec.name));
@@ -136,14 +143,24 @@ impl App {
             ))
         };
         let mut sweepers = Vec::new();
+        let mut readiness = Readiness::default();
         let (limiter, probe_limiter): (Backend, _) = match &rl.redis_url {
             Some(url) => {
-                let limiter = RedisLimiter::connect(url, rl.tiers.clone(), rl.on_store_error)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?;
+                // Lazy: the gateway starts (and /health answers) while Redis
+                // is away; checks follow RATE_LIMIT_ON_STORE_ERROR and /ready
+                // says 503 until it answers.
+                let limiter = Arc::new(
+                    RedisLimiter::connect_lazy(url, rl.tiers.clone(), rl.on_store_error)
+                        .map_err(|e| anyhow::anyhow!("RATE_LIMIT_REDIS_URL: {e}"))?,
+                );
+                let l = Arc::clone(&limiter);
+                readiness.add("redis", move || {
+                    let l = Arc::clone(&l);
+                    async move { l.ping().await.is_ok() }
+                });
                 let probes = memory_limiter();
                 sweepers.push(probes.spawn_sweeper(rl.cleanup));
-                (Backend::Redis(Arc::new(limiter)), Some(probes))
+                (Backend::Redis(limiter), Some(probes))
             }
             None => {
                 let limiter = memory_limiter();
@@ -179,6 +196,11 @@ impl App {
                 "!!! WEBHOOK_INBOX_URL=memory: acknowledged webhooks are lost when the process stops. Development only. !!!"
             );
         }
+        let probed = inbox.clone();
+        readiness.add("webhook_inbox", move || {
+            let inbox = probed.clone();
+            async move { inbox.summary().await.is_ok() }
+        });
         let outcomes = Arc::new(Outcomes::new(settings.observability_window));
         let inbox_worker = match &upstream {
             Some(upstream) => Some(inbox.start_worker(
@@ -208,10 +230,18 @@ impl App {
                 alphaguard_gcp_secrets::GoogleCredentials::from_config(&settings.google)
                     .await
                     .map_err(|e| anyhow::anyhow!("Google credentials: {e}"))?;
-            Some(Arc::new(credentials))
+            let credentials = Arc::new(credentials);
+            let c = Arc::clone(&credentials);
+            readiness.add("google_credentials", move || {
+                let c = Arc::clone(&c);
+                async move { c.service_account_json().await.is_ok() }
+            });
+            Some(credentials)
         } else {
             None
         };
+        let readiness = Arc::new(readiness);
+        let readiness_task = readiness.spawn();
         let drive = match (&google, settings.drive) {
             (Some(credentials), Some(drive)) => {
                 tracing::info!(folder = %drive.folder_id, dir = %drive.dir.display(), "Drive mirror enabled");
@@ -244,6 +274,8 @@ impl App {
             _sweepers: sweepers,
             drive,
             drive_task,
+            readiness,
+            readiness_task,
         })
     }
 

@@ -13,22 +13,28 @@ use crate::server::{serve, shutdown_signal};
 use crate::settings::{LogFormat, Settings};
 
 macro_rules! variables {
-    ($( $heading:literal { $( $field:ident = $var:literal : $help:literal ),* $(,)? } )*) => {
+    ($( $heading:literal [global = $global:literal] { $( $field:ident = $var:literal : $help:literal ),* $(,)? } )*) => {
         /// The gateway's options. Each reads its environment variable; the
-        /// flag, when given, wins.
+        /// flag, when given, wins. Without a subcommand the gateway serves.
+        // The help texts are the fields' docs too, written for `--help`.
+        #[allow(rustdoc::bare_urls)]
         #[derive(Debug, Default, Parser)]
         #[command(
             name = "alphaguard",
             version,
             about = "alphaguard: authentication, rate limiting, webhook verification and observability in front of an existing API.",
             long_about = None,
+            after_help = "Without a subcommand the gateway serves. `alphaguard doctor` checks this configuration without serving; `alphaguard drive-sync` mirrors the Drive folder once.",
         )]
         pub struct Args {
             $($(
-                #[arg(long, env = $var, hide_env_values = true, help = $help, value_name = "VALUE", help_heading = $heading)]
+                #[arg(long, env = $var, hide_env_values = true, help = $help, value_name = "VALUE", help_heading = $heading, global = $global)]
                 #[doc = $help]
                 pub $field: Option<String>,
             )*)*
+            /// What to do instead of serving.
+            #[command(subcommand)]
+            pub command: Option<Command>,
         }
 
         impl Args {
@@ -42,13 +48,42 @@ macro_rules! variables {
                     _ => None,
                 }
             }
+
+            /// The variables whose value came from a command-line flag
+            /// (visible to every local user in the process list).
+            pub fn given_as_flags(matches: &clap::ArgMatches) -> Vec<&'static str> {
+                let mut given = Vec::new();
+                $($(
+                    if matches.value_source(stringify!($field)) == Some(clap::parser::ValueSource::CommandLine) {
+                        given.push($var);
+                    }
+                )*)*
+                given
+            }
         }
     };
 }
 
+/// What to run instead of the server.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Check the configuration the server would run with, without serving:
+    /// posture, reachability of Redis, the upstream and Supabase, and the
+    /// Google credentials. One line per check (ok, warn, fail, skip) with
+    /// the fix; exit 0 when nothing failed, 1 when a check failed, 2 for a
+    /// configuration error. Options go before `doctor` or in the
+    /// environment (the Google ones may also follow it).
+    Doctor(crate::doctor::DoctorArgs),
+    /// Mirror the Drive folder (DRIVE_FOLDER_ID) into DRIVE_SYNC_DIR once,
+    /// with the Google credentials below; exit 0 when every file is
+    /// mirrored, 1 when some failed, 2 for a configuration problem.
+    DriveSync(alphaguard_drive_sync::cli::RunFlags),
+}
+
 variables! {
-    "Server" {
-        bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080]",
+    "Server" [global = false] {
+        bind_addr = "BIND_ADDR": "Listen address [default: 127.0.0.1:8080, or 0.0.0.0:$PORT]",
+        port = "PORT": "Cloud Run's port: with BIND_ADDR unset, listen on 0.0.0.0:PORT",
         app_env = "APP_ENV": "`development` or `production` [default: development]",
         strict_security_mode = "STRICT_SECURITY_MODE": "1/true: in production, refuse to start while a critical secret is missing",
         header_read_timeout_ms = "HEADER_READ_TIMEOUT_MS": "Time from accept to a complete request head, whatever the protocol (an HTTP/2 preface or SETTINGS alone does not count), and from the first byte of a later HTTP/1 head to its end; then the connection is closed [default: 10000]",
@@ -66,7 +101,7 @@ variables! {
         shutdown_grace_secs = "SHUTDOWN_GRACE_SECS": "Time in-flight requests get on shutdown [default: 30]",
         cors_allowed_origins = "CORS_ALLOWED_ORIGINS": "Exact origins (like `https://app.example.com`) a browser may call from, comma-separated; unset = no CORS headers",
     }
-    "Authentication" {
+    "Authentication" [global = false] {
         api_key = "API_KEY": "Service key(s) for X-Api-Key, comma-separated for rotation",
         supabase_url = "SUPABASE_URL": "Supabase project URL",
         supabase_anon_key = "SUPABASE_ANON_KEY": "Sent as the apikey header Supabase's gateway requires",
@@ -78,7 +113,7 @@ variables! {
         owner_ids = "OWNER_IDS": "Owner Discord user ids, comma-separated: the only callers of /api/admin/...",
         admin_role_id = "ADMIN_ROLE_ID": "Admin Discord role ids, comma-separated: validated for the bot that shares this environment; the gateway has no verified source of guild roles and grants nothing by role",
     }
-    "Webhooks" {
+    "Webhooks" [global = false] {
         supabase_webhook_secret = "SUPABASE_WEBHOOK_SECRET": "Secret of the supabase-auth and gdpr-erasure webhooks",
         premium_invalidate_webhook_secret = "PREMIUM_INVALIDATE_WEBHOOK_SECRET": "Secret of the premium-invalidate webhook",
         app_reflections_webhook_secret = "APP_REFLECTIONS_WEBHOOK_SECRET": "Secret of the reflections webhook",
@@ -93,7 +128,7 @@ variables! {
         webhook_retry_max_ms = "WEBHOOK_RETRY_MAX_MS": "Longest retry delay before jitter [default: 600000]",
         webhook_delivery_concurrency = "WEBHOOK_DELIVERY_CONCURRENCY": "Deliveries held at once (one per webhook in flight) [default: 8]",
     }
-    "Rate limits" {
+    "Rate limits" [global = false] {
         rate_limit_probe_per_min = "RATE_LIMIT_PROBE_PER_MIN": "Probe tier limit per minute (/health, /metrics; never fails closed) [default: 60]",
         rate_limit_read_per_min = "RATE_LIMIT_READ_PER_MIN": "Read tier limit per minute (GET, HEAD, OPTIONS on /api) [default: 30]",
         rate_limit_write_per_min = "RATE_LIMIT_WRITE_PER_MIN": "Write tier limit per minute (other methods, unknown paths) [default: 10]",
@@ -105,17 +140,17 @@ variables! {
         rate_limit_redis_url = "RATE_LIMIT_REDIS_URL": "Redis shared by replicas for limits and webhook replay",
         trusted_proxies = "TRUSTED_PROXIES": "CIDRs whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are believed, comma-separated",
     }
-    "Upstream" {
+    "Upstream" [global = false] {
         upstream_url = "UPSTREAM_URL": "Where verified webhooks and authenticated /api calls go",
         upstream_timeout_ms = "UPSTREAM_TIMEOUT_MS": "Timeout of an upstream exchange [default: 10000]",
     }
-    "Observability" {
+    "Observability" [global = false] {
         observability_window_secs = "OBSERVABILITY_WINDOW_SECS": "Rolling window of /api/observability [default: 300]",
         log_format = "LOG_FORMAT": "`text` or `json` [default: text]",
         access_log = "ACCESS_LOG": "`on` or `off`: one info line per request [default: on]",
         metrics_bind_addr = "METRICS_BIND_ADDR": "Serve /metrics on this address only (it leaves the public listener)",
     }
-    "Google" {
+    "Google" [global = true] {
         google_project_id = "GOOGLE_PROJECT_ID": "Secret Manager project of the Google credentials",
         google_secret_name = "GOOGLE_SECRET_NAME": "Secret Manager secret [default: alphapy-google-credentials]",
         google_secret_version = "GOOGLE_SECRET_VERSION": "Secret Manager version [default: latest]",
@@ -159,7 +194,70 @@ fn init_logging(format: LogFormat) {
 /// until SIGINT or SIGTERM. Exit codes: 0 after a clean shutdown, 2 for a
 /// configuration that must not start, 1 for a failure to start.
 pub fn run() -> ExitCode {
-    let args = Args::parse();
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let matches = Args::command().get_matches();
+    let args = match Args::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    match &args.command {
+        Some(Command::Doctor(doctor)) => {
+            return crate::doctor::main(&args, doctor, &Args::given_as_flags(&matches));
+        }
+        Some(Command::DriveSync(flags)) => return drive_sync(&args, flags.clone()),
+        None => {}
+    }
+    serve_with(&args)
+}
+
+/// `alphaguard drive-sync`: one run of the mirror with the `GOOGLE_*` and
+/// `DRIVE_*` options.
+fn drive_sync(args: &Args, flags: alphaguard_drive_sync::cli::RunFlags) -> ExitCode {
+    alphaguard_drive_sync::cli::init_logging();
+    let lookup = |name: &str| args.get(name);
+    let google = alphaguard_gcp_secrets::Config::from_lookup(lookup);
+    let drive = alphaguard_drive_sync::DriveConfig::from_lookup(lookup);
+    let (google, drive) = match (google, drive) {
+        (Ok(g), Ok(d)) => (g, d),
+        (g, d) => {
+            let mut errors = g.err().unwrap_or_default();
+            errors.extend(d.err().unwrap_or_default());
+            eprintln!("alphaguard drive-sync: {errors}");
+            return ExitCode::from(2);
+        }
+    };
+    let (Some(folder), Some(dest)) = (args.drive_folder_id.clone(), args.drive_sync_dir.clone())
+    else {
+        eprintln!(
+            "alphaguard drive-sync: DRIVE_FOLDER_ID and DRIVE_SYNC_DIR (--drive-folder-id, --drive-sync-dir) are needed"
+        );
+        return ExitCode::from(2);
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("alphaguard drive-sync: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(
+        alphaguard_drive_sync::cli::Run {
+            program: "alphaguard drive-sync",
+            google: &google,
+            drive: &drive,
+            folder,
+            dest: dest.into(),
+            flags,
+        }
+        .run(),
+    )
+}
+
+/// The server.
+fn serve_with(args: &Args) -> ExitCode {
     let lookup = |name: &str| args.get(name);
     let settings = match Settings::from_lookup(&lookup) {
         Ok(settings) => settings,

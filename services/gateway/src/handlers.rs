@@ -100,6 +100,7 @@ impl App {
         }
         match ctx.route.handler {
             Handler::Health => respond::json(StatusCode::OK, &br#"{"status":"ok"}"#[..]),
+            Handler::Ready => self.ready(id),
             Handler::Metrics => self.render_metrics(),
             Handler::Observability => {
                 let mut view = self.recorder.rolling().snapshot();

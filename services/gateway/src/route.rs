@@ -73,6 +73,9 @@ impl TierId {
 pub enum Handler {
     /// `GET /health`: liveness.
     Health,
+    /// `GET /ready`: readiness (503 until the configured dependencies
+    /// answer).
+    Ready,
     /// `GET /metrics`: Prometheus text.
     Metrics,
     /// `GET /api/observability`: the rolling view.
@@ -104,6 +107,7 @@ impl Handler {
     pub fn label(self) -> &'static str {
         match self {
             Self::Health => "health",
+            Self::Ready => "ready",
             Self::Metrics => "metrics",
             Self::Observability => "observability",
             Self::Me => "me",
@@ -218,6 +222,15 @@ const ROUTES: &[Row] = &[
         path: Match::Exact("/health"),
         methods: Methods::Read,
         handler: Handler::Health,
+        tier: Some(TierId::Probe),
+        class: RouteClass::Probe,
+        auth: Auth::None,
+        body_limit: 0,
+    },
+    Row {
+        path: Match::Exact("/ready"),
+        methods: Methods::Read,
+        handler: Handler::Ready,
         tier: Some(TierId::Probe),
         class: RouteClass::Probe,
         auth: Auth::None,
@@ -448,6 +461,11 @@ mod tests {
                 RouteClass::Probe,
                 Auth::None
             )
+        );
+        let r = route(Method::GET, "/ready");
+        assert_eq!(
+            (r.handler, r.tier, r.class, r.auth),
+            (Handler::Ready, TierId::Probe, RouteClass::Probe, Auth::None)
         );
         let r = route(Method::POST, "/health");
         assert_eq!(r.handler, Handler::MethodNotAllowed("GET, HEAD"));

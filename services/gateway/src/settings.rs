@@ -294,7 +294,8 @@ impl InboxSettings {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Settings {
-    /// `BIND_ADDR`.
+    /// `BIND_ADDR`; else `0.0.0.0:$PORT` when `PORT` is set; else
+    /// [`DEFAULT_BIND`].
     pub bind: SocketAddr,
     /// Authentication (`API_KEY`, `SUPABASE_*`, `APP_ENV`,
     /// `STRICT_SECURITY_MODE`, `OWNER_IDS`, `ADMIN_ROLE_ID`).
@@ -330,7 +331,7 @@ pub struct Settings {
     pub inbox: InboxSettings,
 }
 
-/// The default `BIND_ADDR`.
+/// The default `BIND_ADDR` (without `PORT`).
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 fn valid_upstream(url: &str) -> bool {
@@ -356,16 +357,29 @@ impl Settings {
             alphaguard_drive_sync::DriveConfig::from_lookup(lookup).map_err(|e| errors.extend(e));
 
         let mut vars = Vars::new(lookup);
-        let bind = vars
-            .get("BIND_ADDR")
-            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
-        let bind = bind.parse::<SocketAddr>().unwrap_or_else(|_| {
-            vars.fail(
-                "BIND_ADDR",
-                "must be an address and port, like 127.0.0.1:8080",
-            );
-            SocketAddr::from(([127, 0, 0, 1], 8080))
-        });
+        // PORT is Cloud Run's (and Heroku's) way to say where to listen: on
+        // every interface, since the platform's proxy is another host.
+        // BIND_ADDR, when given, wins.
+        let port = vars
+            .get("PORT")
+            .and_then(|p| match p.trim().parse::<u16>() {
+                Ok(port) if port > 0 => Some(port),
+                _ => {
+                    vars.fail("PORT", "must be a port number, 1-65535");
+                    None
+                }
+            });
+        let bind = match (vars.get("BIND_ADDR"), port) {
+            (Some(bind), _) => bind.parse::<SocketAddr>().unwrap_or_else(|_| {
+                vars.fail(
+                    "BIND_ADDR",
+                    "must be an address and port, like 127.0.0.1:8080",
+                );
+                SocketAddr::from(([127, 0, 0, 1], 8080))
+            }),
+            (None, Some(port)) => SocketAddr::from(([0, 0, 0, 0], port)),
+            (None, None) => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
         let upstream = vars.get("UPSTREAM_URL").and_then(|url| {
             let url = url.trim_end_matches('/').to_owned();
             if valid_upstream(&url) {
@@ -476,7 +490,16 @@ impl Settings {
         if self.auth.posture() != Posture::ProductionStrict {
             return Vec::new();
         }
-        let mut missing = self.auth.missing_critical();
+        self.strict_gaps()
+    }
+
+    /// What strict production mode would refuse to start without, whatever
+    /// the mode is now (`alphaguard doctor` shows it before it bites).
+    pub fn strict_gaps(&self) -> Vec<&'static str> {
+        let mut strict = self.auth.clone();
+        strict.production = true;
+        strict.strict = true;
+        let mut missing = strict.missing_critical();
         missing.extend(self.webhooks.missing_secrets());
         if self.inbox.url == crate::inbox::InboxUrl::Memory {
             missing.push("WEBHOOK_INBOX_URL (a durable inbox; memory: is for development only)");
@@ -593,6 +616,36 @@ mod tests {
         );
         let dev = settings(&[("WEBHOOK_INBOX_URL", "memory:")]).unwrap();
         assert!(dev.missing_critical().is_empty());
+    }
+
+    #[test]
+    fn port_binds_every_interface_unless_bind_addr_says_otherwise() {
+        let s = settings(&[("PORT", "9090")]).unwrap();
+        assert_eq!(s.bind, "0.0.0.0:9090".parse().unwrap());
+        let s = settings(&[("PORT", "9090"), ("BIND_ADDR", "127.0.0.1:7070")]).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:7070".parse().unwrap());
+        assert_eq!(
+            settings(&[]).unwrap().bind.to_string(),
+            DEFAULT_BIND.to_owned()
+        );
+        for bad in ["0", "65536", "http", "-1"] {
+            let err = settings(&[("PORT", bad)]).unwrap_err();
+            assert!(err.mentions("PORT"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn drive_limits_come_from_the_drive_crate() {
+        let s = settings(&[
+            ("GOOGLE_CREDENTIALS_JSON", "{}"),
+            ("DRIVE_FOLDER_ID", "folder"),
+            ("DRIVE_SYNC_DIR", "/tmp/x"),
+            ("DRIVE_MAX_FILE_BYTES", "1048576"),
+        ])
+        .unwrap();
+        assert_eq!(s.drive.unwrap().config.max_file_bytes, 1 << 20);
+        let err = settings(&[("DRIVE_API_ROOT_URL", "http://drive.example")]).unwrap_err();
+        assert!(err.mentions("DRIVE_API_ROOT_URL"), "{err}");
     }
 
     #[test]
