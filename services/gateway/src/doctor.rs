@@ -595,7 +595,7 @@ async fn inbox_check(settings: &Settings, timeout: Duration) -> Check {
                 .find(|d| d.as_os_str().is_empty() || d.exists())
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(std::path::Path::new("."));
-            let writable = std::fs::metadata(&dir)
+            let writable = std::fs::metadata(dir)
                 .map(|m| m.is_dir() && !m.permissions().readonly())
                 .unwrap_or(false);
             if writable {
