@@ -76,7 +76,7 @@ pub enum Verdict {
     Block,
 }
 
-/// What [`safe_prompt`] returns.
+/// What [`safe_prompt`](crate::safe_prompt) returns.
 #[derive(Debug, Clone)]
 pub struct PromptReport {
     /// The neutralised text, wrapped as untrusted data.
