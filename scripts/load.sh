@@ -45,8 +45,12 @@ trap cleanup EXIT
 TOKIO_WORKER_THREADS=$workers "${server_cpu[@]}" target/release/example-hyper-hello "127.0.0.1:${hello_port}" >/dev/null &
 pids+=($!)
 # Limits high enough never to trip (every wrk connection is one client).
-"${server_cpu[@]}" env -i PATH="$PATH" RUST_LOG=warn TOKIO_WORKER_THREADS=$workers \
-  BIND_ADDR="127.0.0.1:${gw_port}" API_KEY="$key" \
+# The access log is on (one info line per request, as in production;
+# ACCESS_LOG=off to compare), written to /dev/null. The inbox is in memory:
+# GET /api/me never touches it, and no file is left behind.
+access_log="${ACCESS_LOG:-on}"
+"${server_cpu[@]}" env -i PATH="$PATH" RUST_LOG=info ACCESS_LOG="$access_log" TOKIO_WORKER_THREADS=$workers \
+  BIND_ADDR="127.0.0.1:${gw_port}" API_KEY="$key" WEBHOOK_INBOX_URL=memory: \
   RATE_LIMIT_READ_PER_MIN=16777215 RATE_LIMIT_WRITE_PER_MIN=16777215 \
   RATE_LIMIT_PROBE_PER_MIN=16777215 \
   target/release/alphaguard >/dev/null &
@@ -78,7 +82,7 @@ hello_rps=$(rps "$hello_out")
 gw_rps=$(rps "$gw_out")
 ratio=$(awk -v a="$gw_rps" -v b="$hello_rps" 'BEGIN {printf "%.2f", a / b}')
 
-echo "$mode"
+echo "$mode; gateway access log ${access_log}"
 echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key"
 echo "bare hyper hello-world: ${hello_rps} req/s"
 echo "alphaguard gateway:     ${gw_rps} req/s"
