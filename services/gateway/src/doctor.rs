@@ -598,7 +598,18 @@ async fn inbox_check(settings: &Settings, timeout: Duration) -> Check {
             let writable = std::fs::metadata(dir)
                 .map(|m| m.is_dir() && !m.permissions().readonly())
                 .unwrap_or(false);
-            if writable {
+            if writable && settings.rate_limit.redis_url.is_some() {
+                // A shared limiter means replicas; each would keep its own
+                // inbox, and so its own replay memory.
+                Check::warn(
+                    NAME,
+                    format!(
+                        "SQLite at {}: one per replica, so a webhook replayed to another replica within the tolerance is delivered again (with the same Idempotency-Key)",
+                        path.display()
+                    ),
+                    "with several replicas, set WEBHOOK_INBOX_URL=redis://… (shared inbox and replay memory)",
+                )
+            } else if writable {
                 Check::ok(NAME, format!("SQLite at {}", path.display()))
             } else {
                 Check::fail(

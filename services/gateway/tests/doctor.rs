@@ -267,6 +267,18 @@ async fn each_unreachable_dependency_fails() {
     let file = dir.path().join("data/inbox.sqlite3");
     let url = format!("sqlite:{}", file.display());
     let out = doctor(&with(&base, &[("WEBHOOK_INBOX_URL", Some(&url))])).await;
+    // With a shared limiter (replicas), a SQLite inbox per replica warns:
+    // each keeps its own replay memory.
+    out.expect("webhook_inbox", "warn", "one per replica");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = doctor(&with(
+        &base,
+        &[
+            ("WEBHOOK_INBOX_URL", Some(&url)),
+            ("RATE_LIMIT_REDIS_URL", None),
+        ],
+    ))
+    .await;
     out.expect("webhook_inbox", "ok", "SQLite at");
     assert!(!file.exists(), "doctor wrote the inbox");
 
