@@ -40,15 +40,47 @@ pub fn set_rate_limit_headers(
     quota: Quota,
     decision: &Decision,
 ) {
-    let window = ceil_secs(quota.period()).max(1);
-    let reset = ceil_secs(decision.reset);
-    let state = format!("{policy};r={};t={reset}", decision.remaining);
-    let policy = format!("{policy};q={};w={window}", quota.limit());
-    // Tier names (checked by `Tiers::add`) and numbers are valid header text.
-    if let Ok(v) = HeaderValue::try_from(policy) {
-        headers.insert(RATELIMIT_POLICY, v);
+    if let Some(value) = policy_value(policy, quota) {
+        set_rate_limit_state(headers, policy, &value, decision);
     }
-    if let Ok(v) = HeaderValue::try_from(state) {
+}
+
+/// The `RateLimit-Policy` value of one tier, `{policy};q={limit};w={window}`
+/// (`None` only if `policy` is not header text; tier names checked by
+/// `Tiers::add` always are). It is the same on every response of the tier:
+/// a server makes it once and passes it to [`set_rate_limit_state`].
+pub fn policy_value(policy: &str, quota: Quota) -> Option<HeaderValue> {
+    let window = ceil_secs(quota.period()).max(1);
+    HeaderValue::try_from(format!("{policy};q={};w={window}", quota.limit())).ok()
+}
+
+/// What [`set_rate_limit_headers`] sets, with the tier's `RateLimit-Policy`
+/// value made beforehand by [`policy_value`]: only `RateLimit` (and
+/// `Retry-After` on a refusal) is formatted per response.
+///
+/// ```
+/// use std::time::Duration;
+/// use alphaguard_rate_limit::{Decision, Quota, headers};
+///
+/// let quota = Quota::per_minute(30.try_into().unwrap()).unwrap();
+/// let policy = headers::policy_value("read", quota).unwrap();
+/// let allowed = Decision { allowed: true, limit: 30, remaining: 29, reset: Duration::from_secs(2) };
+/// let mut map = http::HeaderMap::new();
+/// headers::set_rate_limit_state(&mut map, "read", &policy, &allowed);
+/// assert_eq!(map["ratelimit-policy"], "read;q=30;w=60");
+/// assert_eq!(map["ratelimit"], "read;r=29;t=2");
+/// assert!(map.get("retry-after").is_none());
+/// ```
+pub fn set_rate_limit_state(
+    headers: &mut HeaderMap,
+    policy: &str,
+    policy_value: &HeaderValue,
+    decision: &Decision,
+) {
+    headers.insert(RATELIMIT_POLICY, policy_value.clone());
+    let reset = ceil_secs(decision.reset);
+    // Tier names (checked by `Tiers::add`) and numbers are valid header text.
+    if let Ok(v) = HeaderValue::try_from(format!("{policy};r={};t={reset}", decision.remaining)) {
         headers.insert(RATELIMIT, v);
     }
     if let Some(retry) = decision.retry_after() {

@@ -150,9 +150,39 @@ fn write_quoted(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
     writer.write_char('"')
 }
 
+impl SafeVisitor<'_> {
+    /// An integer or a boolean: digits, a sign or a word, which need
+    /// neither the guard nor quotes (and no `Debug` round trip).
+    fn write_plain(&mut self, name: &str, value: impl fmt::Display) {
+        if self.result.is_err() {
+            return;
+        }
+        let separator = if self.first { "" } else { " " };
+        self.first = false;
+        self.result = if name == "message" {
+            write!(self.writer, "{separator}{value}")
+        } else {
+            let name = safe_log_message_with_limit(name, self.limit);
+            write!(self.writer, "{separator}{name}={value}")
+        };
+    }
+}
+
 impl Visit for SafeVisitor<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.write(field.name(), value);
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.write_plain(field.name(), value);
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.write_plain(field.name(), value);
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.write_plain(field.name(), value);
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {

@@ -50,7 +50,7 @@ fn display_debug_and_message_fields_are_all_sanitised() {
     let user = "mallory\nINFO forged entry";
     let agent = "curl\u{1b}[2J\u{202e}";
     let text = capture(None, || {
-        tracing::info!(%user, ?agent, count = 3, "login failed\r\n for {}", "x\u{1b}]0;t\u{7}y");
+        tracing::info!(%user, ?agent, count = 3, delta = -2i64, big = u64::MAX, ok = true, "login failed\r\n for {}", "x\u{1b}]0;t\u{7}y");
     });
     // One event, one line.
     assert_eq!(text.matches('\n').count(), 1, "{text:?}");
@@ -65,7 +65,10 @@ fn display_debug_and_message_fields_are_all_sanitised() {
         text.contains("agent=\"curl\\u{1b}[2J\\u{202e}\""),
         "{text:?}"
     );
-    assert!(text.contains("count=3"), "{text:?}");
+    // Numbers and booleans are written as they are.
+    for field in ["count=3", "delta=-2", "big=18446744073709551615", "ok=true"] {
+        assert!(text.contains(field), "{field} not in {text:?}");
+    }
     assert!(
         !text.contains('\u{1b}') && !text.contains('\u{202e}'),
         "{text:?}"

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use alphaguard_auth::{Authenticator, IdList, Identity, JwtVerifier};
-use alphaguard_rate_limit::headers::set_rate_limit_headers;
+use alphaguard_rate_limit::headers::{policy_value, set_rate_limit_state};
 use alphaguard_rate_limit::{
     Backend, ClientIpResolver, ClientKey, MemoryStore, MonotonicClock, RateLimited, RateLimiter,
     RedisLimiter, Sweeper, Tier,
@@ -58,6 +58,8 @@ pub struct App {
     /// outage must not turn `/health` into 429.
     probe_limiter: Option<Arc<RateLimiter>>,
     tiers: [Tier; TIERS.len()],
+    /// Each tier's `RateLimit-Policy` value, made once.
+    policies: [Option<HeaderValue>; TIERS.len()],
     resolver: ClientIpResolver,
     routes: RouteOptions,
     cors: Option<CorsLayer>,
@@ -135,6 +137,12 @@ impl App {
         let tiers: [Tier; TIERS.len()] = tiers
             .try_into()
             .map_err(|_| anyhow::anyhow!("rate limit: tier count"))?;
+        let policies = TIERS.map(|spec| {
+            rl.tiers
+                .get(spec.name)
+                .and_then(|tier| rl.tiers.quota(tier))
+                .and_then(|quota| policy_value(spec.name, quota))
+        });
         let memory_limiter = || {
             Arc::new(RateLimiter::with_store_and_clock(
                 rl.tiers.clone(),
@@ -256,6 +264,7 @@ impl App {
             limiter,
             probe_limiter,
             tiers,
+            policies,
             resolver: rl.resolver,
             routes: RouteOptions {
                 public_metrics: settings.metrics_bind.is_none(),
@@ -407,8 +416,8 @@ impl App {
             tracing::info!(request_id = ctx.id(), client = %ctx.client, tier = tier_id.name(), "rate limited");
             respond::refusal(&RateLimited, ctx.id())
         };
-        if let Some(quota) = self.limiter.tiers().quota(tier) {
-            set_rate_limit_headers(response.headers_mut(), tier_id.name(), quota, &decision);
+        if let Some(policy) = &self.policies[tier_id as usize] {
+            set_rate_limit_state(response.headers_mut(), tier_id.name(), policy, &decision);
         }
         response
     }
