@@ -135,13 +135,7 @@ impl CanonicalPath {
                         b'/' | b'\\' => return Err(PathError::EncodedSeparator),
                         d if d < 0x20 || d == 0x7f => return Err(PathError::ControlByte),
                         d if is_unreserved(d) => out.push(char::from(d)),
-                        b'%' => {
-                            // `%25` then something that decodes again.
-                            if escape_at(bytes, i + 2).is_some_and(dangerous_when_decoded) {
-                                return Err(PathError::DoubleEncoding);
-                            }
-                            out.push_str("%25");
-                        }
+                        b'%' => out.push_str("%25"),
                         d => {
                             const HEX: &[u8; 16] = b"0123456789ABCDEF";
                             out.push('%');
@@ -160,6 +154,15 @@ impl CanonicalPath {
                 _ => return Err(PathError::BadByte),
             }
         }
+        // `%25` then something that decodes again, looked for in what we
+        // forward, after this layer's decoding: `%25%32%65` became `%252E`
+        // above, which the next decoder reads as `%2E`.
+        let canonical = out.as_bytes();
+        for (at, _) in out.match_indices("%25") {
+            if escape_at(canonical, at + 2).is_some_and(dangerous_when_decoded) {
+                return Err(PathError::DoubleEncoding);
+            }
+        }
         let segments: Vec<&str> = out[1..].split('/').collect();
         let last = segments.len() - 1;
         for (n, segment) in segments.iter().enumerate() {
@@ -168,7 +171,9 @@ impl CanonicalPath {
             }
             // `..;jsessionid=x` is `..` to servers that strip path
             // parameters; `.%2e` was decoded above.
+            // `..%3B` to servers that decode before stripping them.
             let bare = segment.split(';').next().unwrap_or("");
+            let bare = bare.split("%3B").next().unwrap_or("");
             if bare == "." || bare == ".." {
                 return Err(PathError::DotSegment);
             }
@@ -211,6 +216,15 @@ mod tests {
             ("/api/%252f", PathError::DoubleEncoding),
             ("/api/%25252e", PathError::DoubleEncoding),
             ("/api/100%2525", PathError::DoubleEncoding),
+            // The second layer's escape spelled with escapes of its digits:
+            // decoded here, it would be forwarded as `%252e`.
+            ("/api/x/%25%32%65%25%32%65/admin", PathError::DoubleEncoding),
+            ("/api/admin%25%32%66webhooks", PathError::DoubleEncoding),
+            ("/api/x/%25%35%63", PathError::DoubleEncoding),
+            ("/api/x/%25%30%30", PathError::DoubleEncoding),
+            ("/api/x/%25%32%35%32%65", PathError::DoubleEncoding),
+            ("/api/x/..%3B/admin", PathError::DotSegment),
+            ("/api/x/%2e%2e%3bx/admin", PathError::DotSegment),
             ("/api/%00", PathError::ControlByte),
             ("/api/%0a", PathError::ControlByte),
             ("/api/x\u{1}", PathError::ControlByte),
@@ -256,6 +270,72 @@ mod tests {
             let once = CanonicalPath::parse(raw).unwrap();
             let twice = CanonicalPath::parse(once.as_str()).unwrap();
             assert_eq!(once, twice);
+        }
+    }
+
+    /// Every escape decoded once, as an upstream's decoder would.
+    fn decode_once(path: &str) -> Vec<u8> {
+        let bytes = path.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match escape_at(bytes, i).filter(|_| bytes[i] == b'%') {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                }
+                None => {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Whatever the spelling, what we accept is a fixed point, and one
+        /// more decoding (an upstream's) yields no separator, dot segment
+        /// or control byte we did not route on.
+        #[test]
+        fn one_more_decoding_changes_nothing_that_matters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "/", "a", ".", "%", "2", "5", "e", "E", "f", "F", "3", "0", "c", "C", "%25",
+                    "%32", "%35", "%65", "%2e", "%66", "%63", ";",
+                ]),
+                1..24,
+            )
+        ) {
+            let raw = format!("/{}", parts.concat());
+            if let Ok(path) = CanonicalPath::parse(&raw) {
+                let again = CanonicalPath::parse(path.as_str());
+                proptest::prop_assert_eq!(again.as_ref(), Ok(&path));
+                let decoded = decode_once(path.as_str());
+                proptest::prop_assert!(
+                    !decoded.iter().any(|&b| b == b'\\' || b < 0x20 || b == 0x7f),
+                    "{raw} -> {path:?}"
+                );
+                // Nor an escape that a third decoding would turn into one.
+                let escapes = decoded.iter().enumerate().filter(|&(_, &b)| b == b'%');
+                for (at, _) in escapes {
+                    proptest::prop_assert!(
+                        !escape_at(&decoded, at).is_some_and(dangerous_when_decoded),
+                        "{raw} -> {path:?}"
+                    );
+                }
+                let text = String::from_utf8_lossy(&decoded);
+                for segment in text.split('/') {
+                    let bare = segment.split(';').next().unwrap_or("");
+                    proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}");
+                }
+                // The separators are the ones we routed on.
+                proptest::prop_assert_eq!(
+                    decoded.iter().filter(|&&b| b == b'/').count(),
+                    path.as_str().matches('/').count(),
+                    "{} -> {:?}", raw, path
+                );
+            }
         }
     }
 }

@@ -173,6 +173,26 @@ enum Match {
     Prefix(&'static str),
     /// `/webhooks/{name}` of a configured webhook.
     Webhook,
+    /// `under` then a segment that some server reads as `name`: in any
+    /// case, with or without path parameters (`;x`, `%3Bx`), and anything
+    /// after it (`/api/admin`, `/api/ADMIN;x/y`).
+    Segment {
+        under: &'static str,
+        name: &'static str,
+    },
+}
+
+/// The segment at the start of `rest` as servers that ignore case and
+/// path parameters read it.
+fn bare_segment(rest: &str) -> &str {
+    let segment = rest.split('/').next().unwrap_or("");
+    let end = segment
+        .find(';')
+        .into_iter()
+        .chain(segment.find("%3B"))
+        .min()
+        .unwrap_or(segment.len());
+    &segment[..end]
 }
 
 /// Which methods a row takes.
@@ -327,9 +347,13 @@ const ROUTES: &[Row] = &[
         auth: Auth::Owner,
         body_limit: 0,
     },
-    // The gateway's own admin surface is never forwarded.
+    // The gateway's own admin surface is never forwarded, however the
+    // segment is spelt.
     Row {
-        path: Match::Prefix("/api/admin/"),
+        path: Match::Segment {
+            under: "/api/",
+            name: "admin",
+        },
         methods: Methods::Any,
         handler: Handler::NotFound,
         tier: None,
@@ -382,6 +406,13 @@ impl Route {
             let (handler, class) = match row.path {
                 Match::Exact(p) if p == path => (row.handler, row.class),
                 Match::Prefix(p) if path.starts_with(p) => (row.handler, row.class),
+                Match::Segment { under, name }
+                    if path
+                        .strip_prefix(under)
+                        .is_some_and(|rest| bare_segment(rest).eq_ignore_ascii_case(name)) =>
+                {
+                    (row.handler, row.class)
+                }
                 Match::Webhook => {
                     match path.strip_prefix("/webhooks/").and_then(webhooks::position) {
                         Some(i) => (Handler::Webhook(i), RouteClass::Webhook(i)),
@@ -488,6 +519,28 @@ mod tests {
             route(Method::POST, "/api/admin/other").handler,
             Handler::NotFound
         );
+        // However the admin segment is spelt, it is not forwarded: servers
+        // that ignore case or strip path parameters read these as
+        // `/api/admin/...`.
+        for path in [
+            "/api/admin",
+            "/api/admin/",
+            "/api/ADMIN/webhooks/inbox",
+            "/api/Admin;x/webhooks/inbox",
+            "/api/admin;",
+            "/api/admin%3B/webhooks/inbox",
+            "/api/%61DMIN/drive/sync",
+        ] {
+            assert_eq!(
+                route(Method::POST, path).handler,
+                Handler::NotFound,
+                "{path}"
+            );
+        }
+        // Other segments that merely start with it are the upstream's.
+        for path in ["/api/administrators", "/api/admins/x", "/api/x/admin"] {
+            assert_eq!(route(Method::GET, path).handler, Handler::Proxy, "{path}");
+        }
         let r = route(Method::POST, "/webhooks/founder");
         assert_eq!(
             (r.handler, r.tier, r.class, r.body_limit),

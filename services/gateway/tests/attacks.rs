@@ -92,8 +92,14 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
         "/api/..%5cwebhooks/founder",
         "/api/%252e%252e/x",
         "/api/..;/admin",
+        "/api/..%3B/admin",
         "/api//admin/secrets/clear-cache",
         "/api/%00",
+        // A second layer spelt with escapes of its own digits.
+        "/api/x/%25%32%65%25%32%65/admin",
+        "/api/admin%25%32%66webhooks%25%32%66inbox",
+        "/api/x/%25%35%63",
+        "/api/x/%25%30%30",
     ] {
         let (status, text) = raw(
             gw.addr,
@@ -114,14 +120,24 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
             .map(|r| r.uri.clone())
             .collect::<Vec<_>>()
     );
-    // The gateway's own admin routes are never forwarded either.
-    let (status, _) = raw(
-        gw.addr,
-        &format!("POST /api/admin/anything HTTP/1.1\r\nx-api-key: {KEY}"),
-        "",
-    )
-    .await;
-    assert_eq!(status, 404);
+    // The gateway's own admin routes are never forwarded either, however
+    // the segment is spelt.
+    for path in [
+        "/api/admin/anything",
+        "/api/admin",
+        "/api/ADMIN/webhooks/inbox",
+        "/api/admin;x/webhooks/inbox",
+        "/api/admin%3B/webhooks/inbox",
+        "/api/admin;",
+    ] {
+        let (status, _) = raw(
+            gw.addr,
+            &format!("POST {path} HTTP/1.1\r\nx-api-key: {KEY}"),
+            "",
+        )
+        .await;
+        assert_eq!(status, 404, "{path}");
+    }
     assert!(upstream.received().is_empty());
 }
 
