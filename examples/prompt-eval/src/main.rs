@@ -18,6 +18,9 @@
 //! of the benign items per channel (`scripts/fetch_sources.py` builds such
 //! files from public sources).
 //!
+//! `--learned` adds the learned scorer's evidence
+//! (`PromptGuard::with_learned_scorer`), off by default.
+//!
 //! `--dump` prints, instead of figures, one JSON line per item of a
 //! labelled set: its label, family, channel and source, the rules' score
 //! and the detection view (`scripts/train_ngram.py` trains the learned
@@ -210,7 +213,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
-            "usage: example-prompt-eval FILE... [--misses] [--dump] [--part even|odd] [--content-threshold T]"
+            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned] [--part even|odd] [--content-threshold T]"
         );
         ExitCode::from(2)
     };
@@ -244,7 +247,7 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage();
     }
-    let mut guard = PromptGuard::new();
+    let mut guard = PromptGuard::new().with_learned_scorer(args.iter().any(|a| a == "--learned"));
     if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
         let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
             return usage();
