@@ -57,6 +57,7 @@ fn dense_colons(size: usize) -> String {
 
 fn guards(c: &mut Criterion) {
     let prompt_guard = PromptGuard::new();
+    let learned_guard = PromptGuard::new().with_learned_scorer(true);
     let mut group = c.benchmark_group("sanitize");
     for size in [1024, 64 * 1024] {
         for (kind, text) in [
@@ -85,6 +86,12 @@ fn guards(c: &mut Criterion) {
                 BenchmarkId::new(format!("safe_prompt/{kind}"), size),
                 &text,
                 |b, t| b.iter(|| black_box(prompt_guard.check(black_box(t)).score)),
+            );
+            // The same with the learned scorer (opt-in).
+            group.bench_with_input(
+                BenchmarkId::new(format!("safe_prompt_learned/{kind}"), size),
+                &text,
+                |b, t| b.iter(|| black_box(learned_guard.check(black_box(t)).score)),
             );
             // A tool's output: the content-only detectors run too.
             group.bench_with_input(

@@ -6,6 +6,8 @@ two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
 
     python3 fetch_public.py OUTDIR --bipia PATH_TO_BIPIA_CHECKOUT
     python3 fetch_public.py OUTDIR --only cyberseceval --cyberseceval PATH_TO_PURPLELLAMA_CHECKOUT
+    python3 fetch_public.py OUTDIR --only tensortrust --tensortrust PATH_TO_TENSOR_TRUST_DATA_CHECKOUT
+    python3 fetch_public.py OUTDIR --only selfinstruct --selfinstruct PATH_TO_SELF_INSTRUCT_CHECKOUT
 
 Sources (nothing of them is committed; this script fetches and builds them
 and prints counts, never items):
@@ -54,6 +56,23 @@ and prints counts, never items):
   persona, anything else -> other; the source names the variant. Split by
   `judge_question` (the translations of one item share it), so no item
   and no translation of it is in both halves. No benign items.
+- Tensor Trust (github HumanCompatibleAI/tensor-trust-data, added in
+  session 8; the repository states no licence, so nothing of it is
+  committed): the `attack` of every item of its two robustness benchmarks,
+  `hijacking_robustness_dataset.jsonl` (family hijacking: make the model
+  say "access granted") and `extraction_robustness_dataset.jsonl` (family
+  extraction: make it reveal its access code or instructions); channel
+  user; the defence around each attack is not scanned. Written by the
+  players of an online game, in the wild. **Every item is in the test
+  half**: the whole source is held out, split from the others by source.
+- self-instruct (github yizhongw/self-instruct, Apache-2.0; added in
+  session 8): benign instructions a user gives a model. `seed_tasks.jsonl`
+  (instruction and, when present, its first input; family benign, channel
+  user) and the first three prompts of each template of
+  `data/finetuning/t0_train_50k/data_per_template/` (benign, channel
+  document: reviews, news, passages with a question) are the dev half;
+  `human_eval/user_oriented_instructions.jsonl` (instruction and its first
+  input) is the test half.
 """
 
 import glob
@@ -301,6 +320,50 @@ def cyberseceval(outdir, path):
     write(outdir, "cyberseceval", rows)
 
 
+def git_show(path, name):
+    return subprocess.run(["git", "-C", path, "show", f"HEAD:{name}"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def tensortrust(outdir, path):
+    licence = "none stated (HumanCompatibleAI/tensor-trust-data); not redistributed"
+    rows = []
+    for family, name in (("hijacking", "benchmarks/hijacking-robustness/v1/hijacking_robustness_dataset.jsonl"),
+                         ("extraction", "benchmarks/extraction-robustness/v1/extraction_robustness_dataset.jsonl")):
+        for line in git_show(path, name).splitlines():
+            if line.strip():
+                x = json.loads(line)
+                rows.append(dict(text=x["attack"], label="attack", family=family, channel="user",
+                                 source=f"tensortrust.{family}", licence=licence, _half="test"))
+    write(outdir, "tensortrust", rows)
+
+
+def selfinstruct(outdir, path):
+    licence = "Apache-2.0 (yizhongw/self-instruct)"
+
+    def with_input(x):
+        inp = (x.get("instances") or [{}])[0].get("input") or ""
+        return x["instruction"] + ("\n" + inp if inp.strip() else "")
+
+    rows = []
+    for line in git_show(path, "data/seed_tasks.jsonl").splitlines():
+        if line.strip():
+            rows.append(dict(text=with_input(json.loads(line)), label="benign", family="benign", channel="user",
+                             source="selfinstruct.seed", licence=licence, _half="dev"))
+    t0 = "data/finetuning/t0_train_50k/data_per_template/"
+    names = subprocess.run(["git", "-C", path, "ls-tree", "--name-only", "HEAD", t0], check=True,
+                           capture_output=True, text=True).stdout.split()
+    for name in sorted(names):
+        for line in git_show(path, name).splitlines()[:3]:
+            rows.append(dict(text=json.loads(line)["prompt"], label="benign", family="benign", channel="document",
+                             source="selfinstruct.t0", licence=licence, _half="dev"))
+    for line in git_show(path, "human_eval/user_oriented_instructions.jsonl").splitlines():
+        if line.strip():
+            rows.append(dict(text=with_input(json.loads(line)), label="benign", family="benign", channel="user",
+                             source="selfinstruct.user", licence=licence, _half="test"))
+    write(outdir, "selfinstruct", rows)
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--garak-inner"]:
@@ -320,6 +383,10 @@ def main():
         bipia(outdir, args[args.index("--bipia") + 1])
     if "--cyberseceval" in args and (only is None or "cyberseceval" in only):
         cyberseceval(outdir, args[args.index("--cyberseceval") + 1])
+    if "--tensortrust" in args and (only is None or "tensortrust" in only):
+        tensortrust(outdir, args[args.index("--tensortrust") + 1])
+    if "--selfinstruct" in args and (only is None or "selfinstruct" in only):
+        selfinstruct(outdir, args[args.index("--selfinstruct") + 1])
     return 0
 
 

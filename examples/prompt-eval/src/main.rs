@@ -18,6 +18,14 @@
 //! of the benign items per channel (`scripts/fetch_sources.py` builds such
 //! files from public sources).
 //!
+//! `--learned` adds the learned scorer's evidence
+//! (`PromptGuard::with_learned_scorer`), off by default.
+//!
+//! `--dump` prints, instead of figures, one JSON line per item of a
+//! labelled set: its label, family, channel and source, the rules' score
+//! and the detection view (`scripts/train_ngram.py` trains the learned
+//! scorer on the dev halves so dumped).
+//!
 //! `--part` keeps every other prompt of each file (by position, from the
 //! first or the second): one half to study the misses of, the other to
 //! report untouched.
@@ -205,10 +213,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
-            "usage: example-prompt-eval FILE... [--misses] [--part even|odd] [--content-threshold T]"
+            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned] [--part even|odd] [--content-threshold T]"
         );
         ExitCode::from(2)
     };
+    let dump = args.iter().any(|a| a == "--dump");
     let show_misses = args.iter().any(|a| a == "--misses" || a == "--misses-full");
     // `--misses-full` prints a miss whole (for a payload in the middle of
     // a document), `--misses` its first 200 characters.
@@ -238,7 +247,7 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage();
     }
-    let mut guard = PromptGuard::new();
+    let mut guard = PromptGuard::new().with_learned_scorer(args.iter().any(|a| a == "--learned"));
     if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
         let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
             return usage();
@@ -257,6 +266,23 @@ fn main() -> ExitCode {
             }
         };
         match labelled(&text) {
+            Ok(Some(items)) if dump => {
+                for item in &items {
+                    let report = guard.check_as(&item.text, channel(&item.channel));
+                    let line = serde_json::json!({
+                        "label": if item.attack { "attack" } else { "benign" },
+                        "family": item.family,
+                        "channel": item.channel,
+                        "source": item.source,
+                        "file": file,
+                        "score": report.score,
+                        "blocked": report.verdict == Verdict::Block,
+                        "view": report.normalized,
+                    });
+                    println!("{line}");
+                }
+                continue;
+            }
             Ok(Some(items)) => {
                 report_labelled(file, &items, &guard, show_misses, head_chars);
                 continue;

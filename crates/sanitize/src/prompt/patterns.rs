@@ -917,6 +917,15 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:decode|decipher|translate|think|reason|process|solve|work out)\b[^\n]{0,60}?\bin your (?:own |internal |inner |private |hidden |silent )?(?:monologue|scratchpad|thoughts|head|reasoning|chain of thought|mind)\b",
         0.3,
     ),
+    // ------------------------------------------------ Session 8 (dev halves)
+    // A fiction or a hypothesis set up, then someone's personal data asked
+    // for "in this world": the frame is there to unlock the data. Five
+    // languages.
+    (
+        P,
+        r"\b(?:imagine|suppose|pretend|hypothetical(?:ly)?|let'?s say|in a world where|in this (?:world|society|future|scenario|universe|game)|stell(?:en sie sich| dir) vor|angenommen|hypothetisch|imagin(?:e|ez|ons)|supposons|hypothetique(?:ment)?|imagina|imaginemos|supongamos|hipotetic[oa]|immagina(?:te|mo)?|supponiamo|ipotetic[oa])\b[^\n]{0,300}?\b(?:tell me|give me|share|reveal|provide|what(?: is|'s)|could you|can you|kannst du|konnen sie|konnten sie|pourriez-vous|pouvez-vous|peux-tu|puedes|podrias|podria|puoi|potresti|potrebbe|dimmi|dime|dis-moi|nenne|sag mir)\b[^\n]{0,80}?\b(?:birth ?dates?|dates? of birth|home address(?:es)?|e-?mail address(?:es)?|phone numbers?|social security numbers?|bank (?:balance|account details)|credit card numbers?|passport numbers?|medical records?|personal (?:data|information|details)|city of residence|geburtsdatum|wohnadresse|e-mail-adresse|telefonnummer|kontostand|personenbezogene daten|personliche daten|date de naissance|adresse (?:e-?mail|electronique|personnelle)|numero de telephone|donnees personnelles|solde bancaire|ville de residence|fecha de nacimiento|direccion (?:de correo|personal)|numero de telefono|datos personales|saldo bancario|ciudad de residencia|data di nascita|indirizzo (?:e-?mail|di casa)|numero di telefono|dati personali|saldo (?:del conto|bancario)|citta di residenza)\b",
+        0.5,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -1070,10 +1079,11 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.5,
     ),
     // An order inside a comment, which the page or the program hides
-    // (`!` reads `i` in the view).
+    // (`!` reads `i` in the view). Verbs that name a page's own parts
+    // (`<!-- print styles -->`) count only before an object.
     (
         I,
-        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|output|print|write|state|include|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:output|print|write|state|include)\s+(?:the following|following|this|that|exactly|only|[\x22'`:]))|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
         0.5,
     ),
     // The result the reader is to report, dictated.
@@ -1121,5 +1131,21 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         I,
         r"\b(?:it is|it'?s) (?:crucial|essential|critical|vital|imperative|important|very important|extremely important|mandatory) (?:that )?you\b",
         0.25,
+    ),
+    // ------------------------------------------------ Session 8 (dev halves)
+    // An HTML or XML comment that speaks: a page's comments are for its
+    // authors, not orders for whoever reads it (`!` reads `i`). Weak alone.
+    (
+        I,
+        r"<[!i]\s*--[^>]{0,400}?\b(?:say|print|state|write|output|tell|respond|reply|answer|display|include|ignore|assistant|summari[sz]e|translate|sag|schreibe|ecris|affiche|scrivi|stampa|dile|escribe|imprime|muestra)\b",
+        0.3,
+    ),
+    // A phishing lure planted for the reader to pass on: the account said
+    // to be compromised, then a link to follow. Five languages; weak alone
+    // (real security notices read the same).
+    (
+        I,
+        r"\byour (?:account|password|card|session|profile)\b[^\n]{0,40}?\b(?:has been|have been|was|is|got)\s+(?:compromised|hacked|suspended|locked|breached|disabled|blocked|deactivated)\b[^\n]{0,120}?\b(?:click|follow|visit|go to|open|reset|verify|confirm|log ?in)\b|\b(?:ihr|dein) konto (?:wurde|ist)\b[^\n]{0,30}?\b(?:kompromittiert|gehackt|gesperrt)\b|\bvotre compte a ete\b[^\n]{0,30}?\b(?:compromis|pirate|suspendu|bloque)\b|\btu cuenta ha sido\b[^\n]{0,30}?\b(?:comprometida|hackeada|suspendida|bloqueada)\b|\bil tuo account e stato\b[^\n]{0,30}?\b(?:compromesso|violato|sospeso|bloccato)\b",
+        0.35,
     ),
 ];

@@ -32,6 +32,10 @@ pub enum FindingKind {
     /// Text written as the assistant's own reasoning, concluding that its
     /// guidelines do not apply.
     ReasoningHijack,
+    /// The learned scorer's evidence
+    /// ([`PromptGuard::with_learned_scorer`](crate::PromptGuard::with_learned_scorer)):
+    /// the span is the window of words that decided it.
+    Learned,
     /// A pattern the caller added.
     Custom,
 }
@@ -49,6 +53,7 @@ impl FindingKind {
             Self::EncodedPayload => "encoded_payload",
             Self::AuthorityClaim => "authority_claim",
             Self::ReasoningHijack => "reasoning_hijack",
+            Self::Learned => "learned",
             Self::Custom => "custom",
         }
     }

@@ -1,0 +1,146 @@
+//! The learned scorer: a hashed word n-gram linear model over the
+//! detection view, trained offline on the dev halves of the public
+//! evaluation sources by `examples/prompt-eval/scripts/train_ngram.py`,
+//! which writes its weights to `learned_weights.rs`. Off by default
+//! ([`PromptGuard::with_learned_scorer`](super::PromptGuard::with_learned_scorer)).
+//!
+//! Tokens are the runs of bytes that are ASCII letters or digits or any
+//! byte of a non-ASCII character; each has a 32-bit FNV-1a hash, and its
+//! bucket is the hash's top bits after a multiplicative mix. A window is
+//! [`WINDOW`] consecutive tokens; its logit is the bias plus its tokens'
+//! weights, and a text's logit is that of its best window, so a few
+//! planted sentences are not diluted by the document around them. The
+//! training script computes the same function (a test holds the two to
+//! each other's figures on fixed texts).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::learned_weights::{
+    BIAS, BIGRAMS, BITS, HIGH, LOW, SCALE, STRONG, WEAK, WEIGHTS, WINDOW,
+};
+
+/// Every bucket's weight, in units of [`SCALE`], built once from the
+/// sparse table.
+static TABLE: LazyLock<Box<[i8]>> = LazyLock::new(|| {
+    let mut table = vec![0i8; 1 << BITS].into_boxed_slice();
+    for &(bucket, weight) in WEIGHTS {
+        table[usize::from(bucket)] = weight;
+    }
+    table
+});
+
+fn bucket(hash: u32) -> usize {
+    // BITS <= 32: the shift leaves at most BITS bits.
+    (hash.wrapping_mul(0x9E37_79B1) >> (32 - BITS)) as usize
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// The probability that `view` holds an injection, and the bytes of the
+/// window that decided it.
+pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
+    let table = &**TABLE;
+    let bytes = view.as_bytes();
+    // The last WINDOW tokens: their weights and where they start and end.
+    let mut ring = [(0i32, 0usize, 0usize); WINDOW];
+    let (mut count, mut sum) = (0usize, 0i32);
+    let (mut best, mut best_span) = (i32::MIN, 0..0);
+    let mut prev: Option<u32> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_word_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut hash: u32 = 0x811C_9DC5;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            hash = (hash ^ u32::from(bytes[i])).wrapping_mul(0x0100_0193);
+            i += 1;
+        }
+        let mut weight = i32::from(table[bucket(hash)]);
+        if let Some(p) = prev.filter(|_| BIGRAMS) {
+            weight += i32::from(table[bucket(p.wrapping_mul(0x0100_0193) ^ hash)]);
+        }
+        prev = Some(hash);
+        let slot = count % WINDOW;
+        if count >= WINDOW {
+            sum -= ring[slot].0;
+        }
+        ring[slot] = (weight, start, i);
+        sum += weight;
+        count += 1;
+        if count >= WINDOW && sum > best {
+            best = sum;
+            best_span = ring[count % WINDOW].1..i;
+        }
+    }
+    if count < WINDOW {
+        best = sum;
+        best_span = if count == 0 {
+            0..0
+        } else {
+            ring[0].1..ring[count - 1].2
+        };
+    }
+    let logit = BIAS + best as f32 * SCALE;
+    (1.0 / (1.0 + (-logit).exp()), best_span)
+}
+
+/// What a probability counts for as a finding, if anything.
+pub(super) fn finding_score(probability: f32) -> Option<f32> {
+    if probability >= HIGH {
+        Some(STRONG)
+    } else if probability >= LOW {
+        Some(WEAK)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_windows() {
+        // No token: the bias alone.
+        let (p, span) = probability("  ,.; ");
+        assert!((p - 1.0 / (1.0 + (-BIAS).exp())).abs() < 1e-6);
+        assert_eq!(span, 0..0);
+        // A short text is one window, from its first token to its last.
+        let (_, span) = probability(" hello world. ");
+        assert_eq!(span, 1..12);
+        // A long one: the best window is WINDOW tokens long.
+        let text = "word ".repeat(3 * WINDOW);
+        let (_, span) = probability(&text);
+        assert_eq!(text[span].split_whitespace().count(), WINDOW);
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_in_range() {
+        assert!(WEIGHTS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(WEIGHTS.iter().all(|&(b, _)| usize::from(b) < 1 << BITS));
+        assert!(WEIGHTS.iter().all(|&(_, w)| w != 0));
+        // The generated constants: a stronger finding for a surer model.
+        const { assert!(LOW < HIGH && WEAK < STRONG) };
+    }
+
+    #[test]
+    fn agrees_with_the_training_script() {
+        for &(text, expected) in super::super::learned_weights::CHECKS {
+            let (p, _) = probability(text);
+            assert!((p - expected).abs() < 1e-4, "{text:?}: {p} != {expected}");
+        }
+    }
+
+    #[test]
+    fn the_thresholds_give_the_scores() {
+        assert_eq!(finding_score(HIGH), Some(STRONG));
+        assert_eq!(finding_score(LOW), Some(WEAK));
+        assert_eq!(finding_score(LOW - 0.01), None);
+    }
+}
