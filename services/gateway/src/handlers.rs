@@ -266,8 +266,12 @@ impl App {
             // Only a verified Standard Webhooks id and timestamp; the plain
             // scheme's `webhook-id` / `webhook-timestamp` headers were never
             // checked, so its id is derived from the name and the body.
+            // The id is a duplicate at every webhook sharing this secret:
+            // the signature does not say which of them it was made for.
             if let (Some(wid), Some(ts)) = (v.webhook_id.as_deref(), v.timestamp) {
-                delivery = delivery.verified_id(wid, ts);
+                delivery = delivery
+                    .verified_id(wid, ts)
+                    .replay_scope(hook.spec().env_var);
             }
         }
         if let Some(verifier) = hook.verifier() {

@@ -443,6 +443,12 @@ async fn webhooks_are_verified_persisted_then_delivered_once() {
     let again = send(&app, signed("supabase-auth", "msg_1", body)).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["status"], "duplicate");
+    // Nor sent to another webhook with the same secret: the signature does
+    // not say which endpoint it was for (an Auth hook re-sent to the
+    // erasure handler must not erase anyone).
+    let elsewhere = send(&app, signed("gdpr-erasure", "msg_1", body)).await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text());
+    assert_eq!(elsewhere.json()["status"], "duplicate");
 
     // Bad and missing signatures.
     let mut tampered = signed("supabase-auth", "msg_2", body);
@@ -531,7 +537,7 @@ async fn webhooks_are_verified_persisted_then_delivered_once() {
     .json();
     let d = &view["deliveries"];
     assert_eq!(d["accepted"], 3, "{d}");
-    assert_eq!(d["duplicate"], 3, "{d}");
+    assert_eq!(d["duplicate"], 4, "{d}");
     assert_eq!(d["delivered"], 3, "{d}");
     assert!(d["retried"].as_u64().unwrap() >= 2, "{d}");
     assert_eq!(d["dead_lettered"], 0, "{d}");

@@ -137,6 +137,9 @@ pub struct NewDelivery {
     pub(crate) content_type: Option<String>,
     pub(crate) tolerance: Duration,
     pub(crate) signed: bool,
+    /// Where the id must be unique besides the webhook (see
+    /// [`NewDelivery::replay_scope`]).
+    pub(crate) replay_scope: Option<String>,
 }
 
 impl fmt::Debug for NewDelivery {
@@ -184,7 +187,20 @@ impl NewDelivery {
             content_type: None,
             tolerance: alphaguard_webhook_hmac::standard::DEFAULT_TOLERANCE,
             signed: false,
+            replay_scope: None,
         }
+    }
+
+    /// Makes the id a duplicate across every webhook of `scope`, not only
+    /// this one. A Standard Webhooks signature does not say which endpoint
+    /// it was made for, so the gateway passes the secret's variable here:
+    /// webhooks that share a secret share their duplicate markers, and a
+    /// delivery signed for one of them, sent again to another, is
+    /// acknowledged and dropped there instead of being delivered to a
+    /// second handler.
+    pub fn replay_scope(mut self, scope: impl Into<String>) -> Self {
+        self.replay_scope = Some(scope.into());
+        self
     }
 
     /// The verified Standard Webhooks `webhook-id` and timestamp (Unix

@@ -4,6 +4,10 @@
 //!   duplicate marker; persisting checks it, writes it and `XADD`s a
 //!   reference to the stream in one Lua script (atomic: an id is never
 //!   marked without its delivery being queued).
+//! - A verified Standard Webhooks id also has a marker per replay scope
+//!   (`{p}scope:{scope}:{id}`, the secret's variable), written by the same
+//!   script and expiring with the duplicate window, so the webhooks that
+//!   share a secret share their duplicates.
 //! - Replicas read the stream through one consumer group (`XREADGROUP`), so
 //!   each entry is worked by one replica at a time; an entry a replica
 //!   holds longer than the visibility timeout without touching it (it
@@ -59,8 +63,13 @@ impl Default for RedisOptions {
 
 const PERSIST: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if KEYS[5] ~= KEYS[1] and redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
 if redis.call('XLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[1]) then return -1 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+if KEYS[5] ~= KEYS[1] then
+  redis.call('SET', KEYS[5], ARGV[2])
+  redis.call('PEXPIREAT', KEYS[5], ARGV[4])
+end
 redis.call('XADD', KEYS[2], '*', 'r', ARGV[2])
 redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
 return 1
@@ -352,14 +361,23 @@ impl Store for RedisStore {
     ) -> BoxFuture<'_, Result<Persisted, StoreError>> {
         Box::pin(async move {
             let mut conn = self.conn.clone();
-            let mut invocation = self.scripts.persist.key(self.record(&d.webhook, &d.id));
+            let record = self.record(&d.webhook, &d.id);
+            // The id's marker across the webhooks of its scope; without a
+            // scope, the record itself.
+            let scope_marker = match &d.replay_scope {
+                Some(scope) => self.key(&format!("scope:{}", reference(scope, &d.id))),
+                None => record.clone(),
+            };
+            let mut invocation = self.scripts.persist.key(record);
             invocation
                 .key(self.key("stream"))
                 .key(self.key("retry"))
                 .key(self.key("pending"))
+                .key(scope_marker)
                 .arg(self.max_pending)
                 .arg(reference(&d.webhook, &d.id))
                 .arg(&d.webhook)
+                .arg(d.dedupe_until_ms())
                 .arg("state")
                 .arg("pending")
                 .arg("webhook")

@@ -27,7 +27,9 @@ const PENDING: i64 = 0;
 const DELIVERED: i64 = 1;
 const DEAD: i64 = 2;
 
-const SCHEMA: &str = "
+/// The table and indexes as the first version made them; [`migrate`] adds
+/// what came later.
+pub(crate) const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     webhook TEXT NOT NULL,
@@ -50,6 +52,29 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (state, webhook, seq);
 CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (state, dedupe_until_ms);
 ";
+
+/// Brings a file made by an earlier version up to date: the `scope`
+/// column (ids unique across the webhooks sharing a secret) and its index.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(SCHEMA_V1).map_err(failed)?;
+    let has_scope: bool = conn
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('deliveries') WHERE name = 'scope'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(failed)?
+        > 0;
+    if !has_scope {
+        conn.execute_batch("ALTER TABLE deliveries ADD COLUMN scope TEXT")
+            .map_err(failed)?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS deliveries_scope ON deliveries (scope, id) \
+         WHERE scope IS NOT NULL",
+    )
+    .map_err(failed)
+}
 
 const COLUMNS: &str = "seq, id, id_verified, webhook, body, content_type, request_id, \
                        received_at_ms, timestamp, signed, attempts, dedupe_until_ms";
@@ -139,7 +164,7 @@ impl SqliteStore {
     }
 
     fn start(conn: Connection, max_pending: u64, label: String) -> Result<Self, StoreError> {
-        conn.execute_batch(SCHEMA).map_err(failed)?;
+        migrate(&conn)?;
         // Takes the exclusive lock now (a write), not at the first webhook.
         conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .map_err(failed)?;
@@ -270,23 +295,30 @@ fn insert(
     pending: &mut u64,
     max_pending: u64,
 ) -> Result<Persisted, StoreError> {
-    let existing: Option<(i64, i64)> = conn
+    // The same id at this webhook, or at any webhook of the same scope.
+    let existing: Vec<(i64, i64, i64)> = conn
         .prepare_cached(
-            "SELECT state, dedupe_until_ms FROM deliveries WHERE webhook = ?1 AND id = ?2",
+            "SELECT seq, state, dedupe_until_ms FROM deliveries WHERE webhook = ?1 AND id = ?2 \
+             UNION SELECT seq, state, dedupe_until_ms FROM deliveries \
+             WHERE scope = ?3 AND id = ?2",
         )
         .and_then(|mut s| {
-            s.query_row(params![d.webhook, d.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
+            s.query_map(params![d.webhook, d.id, d.replay_scope], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
         })
         .map_err(failed)?;
-    if let Some((state, until)) = existing {
+    for &(_, state, until) in &existing {
         // A pending or dead delivery is the same delivery whatever its
         // age; a delivered one is until its marker expires.
         if state != DELIVERED || to_u64(until) > now {
             return Ok(Persisted::Duplicate);
         }
-        conn.prepare_cached("DELETE FROM deliveries WHERE webhook = ?1 AND id = ?2")
-            .and_then(|mut s| s.execute(params![d.webhook, d.id]))
+    }
+    for (seq, _, _) in existing {
+        conn.prepare_cached("DELETE FROM deliveries WHERE seq = ?1")
+            .and_then(|mut s| s.execute(params![seq]))
             .map_err(failed)?;
     }
     if *pending >= max_pending {
@@ -294,8 +326,8 @@ fn insert(
     }
     conn.prepare_cached(
         "INSERT INTO deliveries (webhook, id, id_verified, signed, body, content_type, request_id, \
-         received_at_ms, timestamp, dedupe_until_ms, state, attempts, next_attempt_ms) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0)",
+         received_at_ms, timestamp, dedupe_until_ms, state, attempts, next_attempt_ms, scope) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -310,6 +342,7 @@ fn insert(
             d.timestamp.map(to_i64),
             to_i64(d.dedupe_until_ms()),
             PENDING,
+            d.replay_scope,
         ])
     })
     .map_err(failed)?;
@@ -618,7 +651,7 @@ pub fn bare_connection(path: &Path) -> Result<Connection, StoreError> {
         .map_err(failed)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(failed)?;
-    conn.execute_batch(SCHEMA).map_err(failed)?;
+    migrate(&conn)?;
     Ok(conn)
 }
 

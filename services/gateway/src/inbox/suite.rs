@@ -87,6 +87,34 @@ async fn run_suite(make: Make<'_>) {
         assert_eq!(summary.pending_by_webhook.get("a"), Some(&3));
         assert_eq!(summary.pending_by_webhook.get("b"), Some(&1));
     }
+    // A replay scope (the secret's variable): an id verified for one
+    // webhook is a duplicate at every webhook of its scope, pending or
+    // delivered, and only there.
+    {
+        let s = make(1000).await;
+        let p = |d| s.persist(d, now_ms());
+        let scoped = |w, id| standard(w, id, "{}").replay_scope("SHARED_SECRET");
+        assert_eq!(p(scoped("auth", "msg_s")).await.unwrap(), Persisted::New);
+        assert_eq!(
+            p(scoped("erasure", "msg_s")).await.unwrap(),
+            Persisted::Duplicate
+        );
+        let other = standard("other", "msg_s", "{}").replay_scope("OTHER_SECRET");
+        assert_eq!(p(other).await.unwrap(), Persisted::New);
+        assert_eq!(
+            p(standard("unscoped", "msg_s", "{}")).await.unwrap(),
+            Persisted::New
+        );
+        let order = drain(&*s).await;
+        assert_eq!(order.get("erasure"), None, "{order:?}");
+        assert_eq!(order["auth"], ["msg_s"]);
+        // Delivered, it stays a duplicate at the sibling for its window.
+        assert_eq!(
+            p(scoped("erasure", "msg_s")).await.unwrap(),
+            Persisted::Duplicate
+        );
+        assert_eq!(p(scoped("erasure", "msg_t")).await.unwrap(), Persisted::New);
+    }
     // Order per webhook, each exactly once, fields intact.
     {
         let s = make(1000).await;
@@ -395,4 +423,37 @@ async fn redis_replicas_share_one_inbox_and_take_over_a_dead_ones_claims() {
         b.delivered(d, now_ms()).await.unwrap();
     }
     assert_eq!(a.summary(now_ms()).await.unwrap().pending, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_from_before_replay_scopes_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    {
+        // The table as the first inbox wrote it: no `scope` column.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(super::sqlite::SCHEMA_V1).unwrap();
+        conn.execute(
+            "INSERT INTO deliveries (webhook, id, id_verified, signed, body, request_id, \
+             received_at_ms, dedupe_until_ms, state) VALUES ('a', 'old', 1, 1, x'7b7d', 'r', 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(&path, 100).unwrap();
+    assert_eq!(s.summary(now_ms()).await.unwrap().pending, 1);
+    let scoped = |w, id| standard(w, id, "{}").replay_scope("S");
+    assert_eq!(
+        s.persist(scoped("a", "old"), now_ms()).await.unwrap(),
+        Persisted::Duplicate
+    );
+    assert_eq!(
+        s.persist(scoped("a", "new"), now_ms()).await.unwrap(),
+        Persisted::New
+    );
+    assert_eq!(
+        s.persist(scoped("b", "new"), now_ms()).await.unwrap(),
+        Persisted::Duplicate
+    );
+    assert_eq!(drain(&s).await["a"], ["old", "new"]);
 }
