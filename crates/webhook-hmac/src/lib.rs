@@ -154,9 +154,15 @@ impl Verifier {
                 self.tolerance,
             )
         };
+        let plain = || {
+            if standard_shaped(body) {
+                return Err(Error::SignatureMismatch);
+            }
+            plain::verify(&self.secret, headers, body)
+        };
         match self.accept {
             Accept::Standard => standard(),
-            Accept::Plain => plain::verify(&self.secret, headers, body),
+            Accept::Plain => plain(),
             // Standard Webhooks first: its one pass over the headers is all
             // a well-formed delivery costs. Only a request without
             // `webhook-signature` falls back to the plain scheme.
@@ -165,10 +171,37 @@ impl Verifier {
                     if !headers.contains_key(&standard::SIGNATURE_NAME)
                         && plain::has_signature(headers) =>
                 {
-                    plain::verify(&self.secret, headers, body)
+                    plain()
                 }
                 result => result,
             },
         }
     }
+}
+
+/// Whether `body` reads as Standard Webhooks signed content,
+/// `{id}.{timestamp}.{payload}`, with an id as senders make them (letters,
+/// digits, `_`, `-`; `msg_…`, UUIDs). Such a body is refused on the plain
+/// scheme: its `sha256=` signature would be the `v1` signature of a
+/// Standard delivery made with the same key, so anyone who saw one
+/// Standard delivery could re-send it as a plain one, with no timestamp to
+/// expire. JSON and form bodies never have this shape.
+fn standard_shaped(body: &[u8]) -> bool {
+    let Some(dot) = body
+        .iter()
+        .take(standard::MAX_ID_LEN + 1)
+        .position(|&b| b == b'.')
+    else {
+        return false;
+    };
+    let id_like = dot > 0
+        && body[..dot]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !id_like {
+        return false;
+    }
+    let rest = &body[dot + 1..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    (1..=19).contains(&digits) && rest.get(digits) == Some(&b'.')
 }

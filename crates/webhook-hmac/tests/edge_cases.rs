@@ -237,6 +237,46 @@ fn either_prefers_standard_and_falls_back_to_plain() {
 }
 
 #[test]
+fn a_standard_signature_cannot_be_replayed_as_a_plain_one() {
+    // A Standard `v1` signature is HMAC(key, "id.timestamp.body"): as a
+    // plain signature it would verify that string as a body, with no
+    // timestamp to expire. Such bodies are refused on the plain scheme.
+    let clock = FakeClock::from_unix_secs(NOW);
+    let secret = Secret::parse(SECRET).unwrap();
+    for id in ["msg_2Lz8", "550e8400-e29b-41d4-a716-446655440000", "a"] {
+        let forged = format!("{id}.{NOW}.{{\"user\":\"u1\"}}");
+        let headers = plain::sign_headers(&secret, forged.as_bytes()).unwrap();
+        for accept in [Accept::Either, Accept::Plain] {
+            let v = verifier(SECRET, &clock).accept(accept);
+            assert_eq!(
+                v.verify(&headers, forged.as_bytes()),
+                Err(Error::SignatureMismatch),
+                "{id} {accept:?}"
+            );
+        }
+    }
+    // Bodies of other shapes still verify, dots and digits included.
+    for body in [
+        &br#"{"version":"1.2.3"}"#[..],
+        b"v1.2",
+        b"msg.12a.x",
+        b"msg..x",
+        b"msg.12345678901234567890.x",
+        b"a b.1.x",
+        b"",
+    ] {
+        let headers = plain::sign_headers(&secret, body).unwrap();
+        let v = verifier(SECRET, &clock);
+        assert_eq!(
+            v.verify(&headers, body).map(|ok| ok.scheme),
+            Ok(Scheme::Plain),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[test]
 fn ed25519_v1a_signatures() {
     let clock = FakeClock::from_unix_secs(NOW);
     let signer = Ed25519Signer::from_seed(&[42; 32]).unwrap();
