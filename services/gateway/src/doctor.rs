@@ -630,7 +630,7 @@ async fn inbox_check(settings: &Settings, timeout: Duration) -> Check {
                 Err(why) => Check::fail(
                     NAME,
                     format!("PING to {at} failed: {why}"),
-                    "start Redis or correct WEBHOOK_INBOX_URL (the server does not start without its inbox)",
+                    "start Redis or correct WEBHOOK_INBOX_URL (meanwhile the server starts, is not ready, and answers webhooks 503)",
                 ),
             }
         }

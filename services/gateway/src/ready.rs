@@ -8,8 +8,8 @@
 //! - `redis` (with `RATE_LIMIT_REDIS_URL`): a `PING` answered on the
 //!   limiter's own connection;
 //! - `webhook_inbox`: the inbox (`WEBHOOK_INBOX_URL`) answers a summary
-//!   query, so its store (SQLite writer or Redis stream) is there to take
-//!   the next delivery;
+//!   query, so its store (SQLite writer or Redis stream, connected lazily
+//!   like the limiter) is there to take the next delivery;
 //! - `google_credentials` (with `GOOGLE_PROJECT_ID` or
 //!   `GOOGLE_CREDENTIALS_JSON`): the service-account key loaded (from the
 //!   cache, or served stale while Secret Manager fails).

@@ -156,6 +156,48 @@ async fn alive_before_redis_ready_after_it_and_limits_follow_the_policy() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_redis_inbox_away_at_start_is_waited_for_and_nothing_is_acknowledged_meanwhile() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    redis.stop();
+    // Limiter and inbox on the same Redis, as replicas run them.
+    let gw = Gateway::start(&[
+        ("RATE_LIMIT_REDIS_URL", redis.url()),
+        ("RATE_LIMIT_ON_STORE_ERROR", "open".to_owned()),
+        ("WEBHOOK_INBOX_URL", redis.url()),
+    ]);
+    assert_eq!(gw.get("/health").await.0, 200);
+    gw.await_waiting_for(&["redis", "webhook_inbox"], Duration::from_secs(5))
+        .await;
+    // No secret in development: accepted unverified, but only once stored.
+    let post = |gw: &Gateway| {
+        let url = format!("http://127.0.0.1:{}/webhooks/founder", gw.addr.port());
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .body(r#"{"n":1}"#)
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let (status, body) = post(&gw).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("request_id"), "{body}");
+
+    redis.restart();
+    gw.await_ready(200, Duration::from_secs(10)).await;
+    assert_eq!(post(&gw).await.0, 202);
+    // The stream and its consumer group were made on first contact.
+    let groups = redis.command(&["XINFO", "GROUPS", "{alphaguard-inbox}:stream"]);
+    assert!(groups.contains("alphaguard"), "{groups}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn ready_waits_for_the_google_credentials() {
     let google = FakeGoogle::start().await;
     let mut key_file = tempfile::NamedTempFile::new().unwrap();

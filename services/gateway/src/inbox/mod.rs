@@ -332,7 +332,8 @@ pub struct Inbox {
 
 impl Inbox {
     /// Opens the inbox at `url` (creating a SQLite file and its directory
-    /// on first use, the consumer group on a Redis stream).
+    /// on first use; a Redis stream and its consumer group when Redis is
+    /// first reached, which need not be now).
     pub async fn open(url: &InboxUrl) -> Result<Self, StoreError> {
         Self::open_with(url, DEFAULT_MAX_PENDING, Duration::from_secs(60)).await
     }
@@ -357,17 +358,16 @@ impl Inbox {
                 )
             }
             InboxUrl::Memory => Arc::new(sqlite::SqliteStore::memory(max_pending)?),
-            InboxUrl::Redis(url) => Arc::new(
-                redis::RedisStore::connect(
-                    url,
-                    redis::RedisOptions {
-                        visibility,
-                        ..redis::RedisOptions::default()
-                    },
-                    max_pending,
-                )
-                .await?,
-            ),
+            // Lazy: the gateway starts while Redis is away; webhooks get
+            // 503 and /ready waits for it meanwhile.
+            InboxUrl::Redis(url) => Arc::new(redis::RedisStore::connect_lazy(
+                url,
+                redis::RedisOptions {
+                    visibility,
+                    ..redis::RedisOptions::default()
+                },
+                max_pending,
+            )?),
         };
         Ok(Self::from_store(store, url.kind()))
     }

@@ -23,6 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -153,6 +154,9 @@ pub struct RedisStore {
     visibility: Duration,
     max_pending: u64,
     scripts: Scripts,
+    /// Set once the consumer group exists (made on first contact: the
+    /// store is built without waiting for Redis).
+    group: Arc<tokio::sync::OnceCell<()>>,
 }
 
 #[derive(Clone)]
@@ -181,6 +185,32 @@ fn failed(what: &str, e: &::redis::RedisError) -> StoreError {
     StoreError::Failed(format!("redis {what}: {:?}", e.kind()))
 }
 
+/// Warns when the server would answer before its append-only file is
+/// on disk (an acknowledged webhook could be lost in a Redis crash).
+async fn warn_unless_fsync(conn: &mut ConnectionManager) {
+    let fsync: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("appendfsync")
+        .query_async(conn)
+        .await;
+    let aof: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("appendonly")
+        .query_async(conn)
+        .await;
+    match (aof.as_deref(), fsync.as_deref()) {
+        (Ok([_, a]), Ok([_, f])) if a == "yes" && f == "always" => {}
+        (Ok([_, a]), Ok([_, f])) => tracing::warn!(
+            appendonly = %a,
+            appendfsync = %f,
+            "webhook inbox on Redis without appendonly yes / appendfsync always: a Redis crash can lose acknowledged deliveries"
+        ),
+        _ => tracing::info!(
+            "webhook inbox on Redis: CONFIG GET refused; make sure the server runs with appendfsync always"
+        ),
+    }
+}
+
 fn random_suffix() -> String {
     use ring::rand::SecureRandom as _;
     let mut bytes = [0u8; 4];
@@ -196,55 +226,35 @@ impl RedisStore {
         options: RedisOptions,
         max_pending: u64,
     ) -> Result<Self, StoreError> {
+        let store = Self::connect_lazy(url, options, max_pending)?;
+        store.ensure_group().await?;
+        Ok(store)
+    }
+
+    /// As [`connect`](Self::connect), without waiting for Redis: the
+    /// connection is made on first use (and again after each failure), and
+    /// the consumer group on the first call that reaches the server. Until
+    /// then every call fails, so webhooks get 503 and `/ready` waits.
+    /// Errors only for a malformed URL. Needs a tokio runtime.
+    pub fn connect_lazy(
+        url: &str,
+        options: RedisOptions,
+        max_pending: u64,
+    ) -> Result<Self, StoreError> {
         let client = ::redis::Client::open(url)
             .map_err(|_| StoreError::Failed("invalid Redis URL".to_owned()))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(1);
-        let mut conn = ConnectionManager::new_with_config(client, config)
-            .await
+        let conn = ConnectionManager::new_lazy_with_config(client, config)
             .map_err(|e| failed("connect", &e))?;
-        let stream = format!("{}stream", options.prefix);
-        let created: Result<(), _> = ::redis::cmd("XGROUP")
-            .arg("CREATE")
-            .arg(&stream)
-            .arg(GROUP)
-            .arg("0")
-            .arg("MKSTREAM")
-            .query_async(&mut conn)
-            .await;
-        if let Err(e) = created
-            && e.code() != Some("BUSYGROUP")
-        {
-            return Err(failed("XGROUP CREATE", &e));
-        }
-        let fsync: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("appendfsync")
-            .query_async(&mut conn)
-            .await;
-        let aof: Result<Vec<String>, _> = ::redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("appendonly")
-            .query_async(&mut conn)
-            .await;
-        match (aof.as_deref(), fsync.as_deref()) {
-            (Ok([_, a]), Ok([_, f])) if a == "yes" && f == "always" => {}
-            (Ok([_, a]), Ok([_, f])) => tracing::warn!(
-                appendonly = %a,
-                appendfsync = %f,
-                "webhook inbox on Redis without appendonly yes / appendfsync always: a Redis crash can lose acknowledged deliveries"
-            ),
-            _ => tracing::info!(
-                "webhook inbox on Redis: CONFIG GET refused; make sure the server runs with appendfsync always"
-            ),
-        }
         let consumer = options.consumer.clone().unwrap_or_else(|| {
             let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "gateway".to_owned());
             format!("{host}-{}-{}", std::process::id(), random_suffix())
         });
         Ok(Self {
+            group: Arc::new(tokio::sync::OnceCell::new()),
             conn,
             prefix: options.prefix,
             consumer,
@@ -260,6 +270,33 @@ impl RedisStore {
                 redeliver: Script::new(REDELIVER),
             },
         })
+    }
+
+    /// Creates the stream and the consumer group once (a no-op after the
+    /// first success), and warns when the server would not fsync before
+    /// answering.
+    async fn ensure_group(&self) -> Result<(), StoreError> {
+        self.group
+            .get_or_try_init(|| async {
+                let mut conn = self.conn.clone();
+                let created: Result<(), _> = ::redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(self.key("stream"))
+                    .arg(GROUP)
+                    .arg("0")
+                    .arg("MKSTREAM")
+                    .query_async(&mut conn)
+                    .await;
+                if let Err(e) = created
+                    && e.code() != Some("BUSYGROUP")
+                {
+                    return Err(failed("XGROUP CREATE", &e));
+                }
+                warn_unless_fsync(&mut conn).await;
+                Ok(())
+            })
+            .await
+            .map(|()| ())
     }
 
     /// This replica's consumer name.
@@ -360,6 +397,7 @@ impl Store for RedisStore {
         _now_ms: u64,
     ) -> BoxFuture<'_, Result<Persisted, StoreError>> {
         Box::pin(async move {
+            self.ensure_group().await?;
             let mut conn = self.conn.clone();
             let record = self.record(&d.webhook, &d.id);
             // The id's marker across the webhooks of its scope; without a
@@ -424,6 +462,7 @@ impl Store for RedisStore {
             if max == 0 {
                 return Ok(Vec::new());
             }
+            self.ensure_group().await?;
             let mut conn = self.conn.clone();
             let stream = self.key("stream");
             let _: i64 = self
@@ -695,6 +734,7 @@ impl Store for RedisStore {
 
     fn summary(&self, now_ms: u64) -> BoxFuture<'_, Result<Summary, StoreError>> {
         Box::pin(async move {
+            self.ensure_group().await?;
             let mut conn = self.conn.clone();
             let stream = self.key("stream");
             let (by_webhook, dead, retrying): (HashMap<String, i64>, u64, u64) = ::redis::pipe()
