@@ -296,7 +296,7 @@ impl RedisStore {
                 Ok(())
             })
             .await
-            .map(|()| ())
+            .copied()
     }
 
     /// This replica's consumer name.
