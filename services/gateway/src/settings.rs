@@ -407,6 +407,15 @@ impl Settings {
         let mut server = ServerLimits::from_vars(&mut vars);
         if let Ok(rl) = &rate_limit {
             server.resolver = rl.resolver.clone();
+            // Checked here, with the others (exit 2), not at the first
+            // connection; the error never repeats the URL (a password).
+            if rl
+                .redis_url
+                .as_deref()
+                .is_some_and(|url| redis::Client::open(url).is_err())
+            {
+                vars.fail("RATE_LIMIT_REDIS_URL", "is not a valid Redis URL");
+            }
         }
         let mut cors = Cors::default();
         if let Some(text) = vars.get("CORS_ALLOWED_ORIGINS") {
@@ -616,6 +625,14 @@ mod tests {
         );
         let dev = settings(&[("WEBHOOK_INBOX_URL", "memory:")]).unwrap();
         assert!(dev.missing_critical().is_empty());
+    }
+
+    #[test]
+    fn a_malformed_redis_url_is_a_configuration_error() {
+        let err = settings(&[("RATE_LIMIT_REDIS_URL", "redis://:pw@host:notaport/0")]).unwrap_err();
+        assert!(err.mentions("RATE_LIMIT_REDIS_URL"), "{err}");
+        assert!(!err.to_string().contains("pw"), "{err}");
+        assert!(settings(&[("RATE_LIMIT_REDIS_URL", "redis://127.0.0.1:6379/0")]).is_ok());
     }
 
     #[test]
