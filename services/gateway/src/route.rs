@@ -202,6 +202,9 @@ enum Methods {
     Read,
     /// `POST`.
     Post,
+    /// What an API is called with: `GET`, `HEAD`, `POST`, `PUT`, `PATCH`,
+    /// `DELETE`, `OPTIONS` (not `TRACE`, `CONNECT` or made-up ones).
+    Api,
     /// Any.
     Any,
 }
@@ -211,6 +214,16 @@ impl Methods {
         match self {
             Self::Read => method == Method::GET || method == Method::HEAD,
             Self::Post => method == Method::POST,
+            Self::Api => [
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+                Method::OPTIONS,
+            ]
+            .contains(method),
             Self::Any => true,
         }
     }
@@ -219,6 +232,7 @@ impl Methods {
         match self {
             Self::Read => "GET, HEAD",
             Self::Post => "POST",
+            Self::Api => "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
             Self::Any => "",
         }
     }
@@ -372,7 +386,7 @@ const ROUTES: &[Row] = &[
     },
     Row {
         path: Match::Prefix("/api/"),
-        methods: Methods::Any,
+        methods: Methods::Api,
         handler: Handler::Proxy,
         tier: None,
         class: RouteClass::Api,
@@ -536,6 +550,18 @@ mod tests {
                 Handler::NotFound,
                 "{path}"
             );
+        }
+        // The API takes the methods an API is called with.
+        for method in ["TRACE", "CONNECT", "PROPFIND", "get"] {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            assert_eq!(
+                route(method.clone(), "/api/x").handler,
+                Handler::MethodNotAllowed("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
+                "{method}"
+            );
+        }
+        for method in [Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS] {
+            assert_eq!(route(method, "/api/x").handler, Handler::Proxy);
         }
         // Other segments that merely start with it are the upstream's.
         for path in ["/api/administrators", "/api/admins/x", "/api/x/admin"] {
