@@ -176,14 +176,14 @@ fn redis_round_trip(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("rate_limit_redis");
     let mut n = 0u32;
-    group.bench_function("check", |b| {
+    group.bench_function(BenchmarkId::new("1_caller", "check"), |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
             rt.block_on(limiter.try_check(read, &key(n % KEYS)))
                 .expect("redis answers")
         })
     });
-    group.bench_function("ping", |b| {
+    group.bench_function(BenchmarkId::new("1_caller", "ping"), |b| {
         b.iter(|| rt.block_on(limiter.ping()).expect("redis answers"))
     });
 
@@ -195,14 +195,14 @@ fn redis_round_trip(c: &mut Criterion) {
             redis::Client::open(server.url()).expect("url"),
         ))
         .expect("connect");
-    group.bench_function("check_3_tiers_pipelined", |b| {
+    group.bench_function(BenchmarkId::new("3_tiers_pipelined", "check"), |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
             rt.block_on(limiter.try_check_tiers(&all, &key(n % KEYS)))
                 .expect("redis answers")
         })
     });
-    group.bench_function("ping_3_pipelined", |b| {
+    group.bench_function(BenchmarkId::new("3_tiers_pipelined", "ping"), |b| {
         b.iter(|| {
             let mut pipe = redis::pipe();
             for _ in 0..3 {
@@ -221,7 +221,7 @@ fn redis_round_trip(c: &mut Criterion) {
     for callers in [2u32, 8] {
         for op in ["check", "ping"] {
             let limiter = Arc::clone(&limiter);
-            group.bench_function(BenchmarkId::new(op, callers), |b| {
+            group.bench_function(BenchmarkId::new(format!("{callers}_callers"), op), |b| {
                 b.iter_custom(|iters| {
                     let limiter = Arc::clone(&limiter);
                     rt.block_on(async move {
