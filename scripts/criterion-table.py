@@ -2,7 +2,7 @@
 """Turns a saved criterion run into Markdown tables of median times.
 
 Usage:
-  scripts/bench-run.sh webhook_hmac            # saves target/bench-runs/webhook_hmac-<time>.txt
+  scripts/bench-run.sh webhook_hmac            # saves benches/runs/webhook_hmac-<time>.txt
   scripts/criterion-table.py RUN.txt           # every benchmark, one per row
   scripts/criterion-table.py RUN.txt --filter webhook/standard \\
       --columns alphaguard,ring-verify --ratio alphaguard/ring-verify
