@@ -1,19 +1,33 @@
 #!/usr/bin/env python3
-"""Turns criterion's terminal output into a Markdown table of median times.
+"""Turns a saved criterion run into Markdown tables of median times.
 
-Usage: cargo bench ... 2>&1 | tee bench.txt; scripts/criterion-table.py bench.txt
+Usage:
+  scripts/bench-run.sh webhook_hmac            # saves benches/runs/webhook_hmac-<time>.txt
+  scripts/criterion-table.py RUN.txt           # every benchmark, one per row
+  scripts/criterion-table.py RUN.txt --filter webhook/standard \\
+      --columns alphaguard,ring-verify --ratio alphaguard/ring-verify
+
+With --columns, a benchmark whose name has a path segment equal to a column
+goes in that column, in the row named by the rest of its name; --ratio
+NUM/DEN adds the ratio of two columns (same run, same row). The machine and
+load lines that scripts/bench-run.sh writes are printed above the table; a
+run without them says so.
 """
+import argparse
 import re
-import sys
 
 UNITS = {"ps": 1e-3, "ns": 1.0, "µs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
-def main(path):
+def parse(path):
     name = None
     rows = []
+    notes = []
     for line in open(path, encoding="utf-8"):
         line = line.rstrip()
+        if line.startswith("# "):
+            notes.append(line[2:])
+            continue
         m = re.match(r"^(\S+/\S+)\s*(time:.*)?$", line)
         if m and not line.startswith(("Benchmarking", "Found", "change", "Warning")):
             name = m.group(1)
@@ -22,11 +36,63 @@ def main(path):
         if t and name:
             rows.append((name, float(t.group(1)) * UNITS[t.group(2)]))
             name = None
-    print("| benchmark | median (ns) |")
-    print("| --- | ---: |")
+    return rows, notes
+
+
+def fmt(ns):
+    if ns >= 10_000:
+        return f"{ns / 1000:,.1f} µs"
+    return f"{ns:,.1f} ns"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("run")
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--columns", default="")
+    ap.add_argument("--ratio", action="append", default=[])
+    args = ap.parse_args()
+    rows, notes = parse(args.run)
+    rows = [(n, ns) for n, ns in rows if args.filter in n]
+    machine = [n for n in notes if n.startswith(("machine", "run", "load"))]
+    if machine:
+        print("; ".join(machine) + ".")
+    else:
+        print("(no machine recorded: run it through scripts/bench-run.sh)")
+    print()
+    if not args.columns:
+        print("| benchmark | median |")
+        print("| --- | ---: |")
+        for n, ns in rows:
+            print(f"| {n} | {fmt(ns)} |")
+        return
+    columns = args.columns.split(",")
+    table = {}
+    order = []
     for n, ns in rows:
-        print(f"| {n} | {ns:,.1f} |")
+        parts = n.split("/")
+        hit = [c for c in columns if c in parts]
+        if not hit:
+            continue
+        col = hit[0]
+        key = "/".join(p for p in parts if p != col)
+        if key not in table:
+            table[key] = {}
+            order.append(key)
+        table[key][col] = ns
+    ratios = [r.split("/") for r in args.ratio]
+    head = ["row"] + columns + [f"{a} / {b}" for a, b in ratios]
+    print("| " + " | ".join(head) + " |")
+    print("| --- |" + " ---: |" * (len(head) - 1))
+    for key in order:
+        cells = [key] + [fmt(table[key][c]) if c in table[key] else "—" for c in columns]
+        for a, b in ratios:
+            if a in table[key] and b in table[key]:
+                cells.append(f"{table[key][a] / table[key][b]:.2f}×")
+            else:
+                cells.append("—")
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main()

@@ -2,6 +2,8 @@
 //! loopback Secret Manager. Run with
 //! `cargo bench -p alphaguard-benches --bench gcp_secrets`.
 
+mod support;
+
 use std::hint::black_box;
 use std::io::Write as _;
 
@@ -55,5 +57,10 @@ fn cache_hit(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, cache_hit);
+criterion_group! {
+    name = benches;
+    // Wall time, 150 samples of 6 s: the settings every quoted bench uses.
+    config = support::config(Criterion::default());
+    targets = cache_hit
+}
 criterion_main!(benches);

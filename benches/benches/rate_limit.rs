@@ -1,11 +1,17 @@
 //! The rate limiter against `governor` 0.10's keyed limiter
 //! (`DefaultKeyedStateStore<IpAddr>`, its default clock), scenario by
 //! scenario, in one run; and the Redis limiter's check against a `PING` on
-//! the same connection. Run with
+//! the same connection (alone, with 2 and 8 concurrent callers, and three
+//! tiers pipelined). Run with
 //! `cargo bench -p alphaguard-benches --bench rate_limit`.
+//!
+//! Single-threaded scenarios are measured in thread CPU time, the
+//! two-thread and Redis ones in wall time (see `support`).
 //!
 //! Allow-path scenarios use quotas no run can exhaust; deny-path ones use a
 //! quota of one per hour, spent before measuring.
+
+mod support;
 
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
@@ -18,6 +24,7 @@ use alphaguard_rate_limit::{
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use governor::{DefaultKeyedRateLimiter, RateLimiter as Governor};
+use support::CpuTime;
 
 const KEYS: u32 = 100_000;
 
@@ -51,7 +58,7 @@ fn key(n: u32) -> ClientKey {
     ClientKey::from_ip(ip(n), 64)
 }
 
-fn single_thread(c: &mut Criterion) {
+fn single_thread(c: &mut Criterion<CpuTime>) {
     let read = tier("read");
     let mut group = c.benchmark_group("rate_limit");
     for (path, allow) in [("allow", true), ("deny", false)] {
@@ -159,30 +166,108 @@ fn redis_round_trip(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let limiter = rt
-        .block_on(RedisLimiter::connect(
+    let limiter = Arc::new(
+        rt.block_on(RedisLimiter::connect(
             &server.url(),
             seed(),
             FailurePolicy::FailClosed,
         ))
-        .expect("connect");
+        .expect("connect"),
+    );
     let mut group = c.benchmark_group("rate_limit_redis");
     let mut n = 0u32;
-    group.bench_function("check", |b| {
+    group.bench_function(BenchmarkId::new("1_caller", "check"), |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
             rt.block_on(limiter.try_check(read, &key(n % KEYS)))
                 .expect("redis answers")
         })
     });
-    group.bench_function("ping", |b| {
+    group.bench_function(BenchmarkId::new("1_caller", "ping"), |b| {
         b.iter(|| rt.block_on(limiter.ping()).expect("redis answers"))
     });
+
+    // The three seed tiers for one client in one pipelined round trip,
+    // against three PINGs pipelined on the same connection.
+    let all = [tier("probe"), read, tier("write")];
+    let mut conn = rt
+        .block_on(redis::aio::ConnectionManager::new(
+            redis::Client::open(server.url()).expect("url"),
+        ))
+        .expect("connect");
+    group.bench_function(BenchmarkId::new("3_tiers_pipelined", "check"), |b| {
+        b.iter(|| {
+            n = n.wrapping_add(1);
+            rt.block_on(limiter.try_check_tiers(&all, &key(n % KEYS)))
+                .expect("redis answers")
+        })
+    });
+    group.bench_function(BenchmarkId::new("3_tiers_pipelined", "ping"), |b| {
+        b.iter(|| {
+            let mut pipe = redis::pipe();
+            for _ in 0..3 {
+                pipe.cmd("PING");
+            }
+            rt.block_on(pipe.query_async::<Vec<String>>(&mut conn))
+                .expect("redis answers")
+        })
+    });
+    group.finish();
+
+    // Callers sharing the limiter's one multiplexed connection: each
+    // iteration is one check from each of `callers` tasks at once, against
+    // the same number of PINGs.
+    let mut group = c.benchmark_group("rate_limit_redis_concurrent");
+    for callers in [2u32, 8] {
+        for op in ["check", "ping"] {
+            let limiter = Arc::clone(&limiter);
+            group.bench_function(BenchmarkId::new(format!("{callers}_callers"), op), |b| {
+                b.iter_custom(|iters| {
+                    let limiter = Arc::clone(&limiter);
+                    rt.block_on(async move {
+                        let start = Instant::now();
+                        let mut tasks = tokio::task::JoinSet::new();
+                        for caller in 0..callers {
+                            let limiter = Arc::clone(&limiter);
+                            tasks.spawn(async move {
+                                for i in 0..iters {
+                                    if op == "check" {
+                                        let k = key((caller * 7919 + i as u32) % KEYS);
+                                        black_box(
+                                            limiter
+                                                .try_check(read, &k)
+                                                .await
+                                                .expect("redis answers"),
+                                        );
+                                    } else {
+                                        limiter.ping().await.expect("redis answers");
+                                    }
+                                }
+                            });
+                        }
+                        while let Some(done) = tasks.join_next().await {
+                            done.expect("caller finished");
+                        }
+                        start.elapsed()
+                    })
+                })
+            });
+        }
+    }
     group.finish();
 }
 
-criterion_group!(benches, single_thread, contended, redis_round_trip);
-criterion_main!(benches);
+criterion_group! {
+    name = in_process;
+    config = support::cpu_time();
+    targets = single_thread
+}
+criterion_group! {
+    name = wall_time;
+    config = support::config(Criterion::default());
+    targets = contended, redis_round_trip
+}
+criterion_main!(in_process, wall_time);
 
 /// The seed's three tiers (probe 60, read 30, write 10 per minute).
 fn seed() -> Tiers {

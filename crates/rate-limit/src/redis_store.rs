@@ -184,6 +184,11 @@ impl<C: Clock> RedisLimiter<C> {
     }
 
     /// Decides one request, or says why Redis could not.
+    ///
+    /// One `EVALSHA` in one round trip: the command is built in one buffer
+    /// (the key written into it from the stack, the numbers as digits), so
+    /// the only allocations are the command's own. `SCRIPT LOAD` and a
+    /// second try only after `NOSCRIPT` (a restarted or flushed Redis).
     pub async fn try_check(
         &self,
         tier: Tier,
@@ -193,18 +198,100 @@ impl<C: Clock> RedisLimiter<C> {
             return Ok(crate::limiter::unknown_tier(tier));
         };
         let now_ms = self.clock.now_nanos() / 1_000_000;
-        let bucket_ms = window.bucket().as_millis() as u64;
+        let cmd = self.check_cmd(tier, window, key, now_ms);
         let mut conn = self.conn.clone();
-        let (allowed, remaining, reset_ms): (i64, i64, i64) = self
-            .script
-            .key(self.state_key(tier, key))
-            .arg(now_ms)
-            .arg(bucket_ms)
+        let reply = match cmd.query_async(&mut conn).await {
+            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                self.script
+                    .load_async(&mut conn)
+                    .await
+                    .map_err(|e| store_error("script load", &e))?;
+                cmd.query_async(&mut conn).await
+            }
+            other => other,
+        }
+        .map_err(|e| store_error("script", &e))?;
+        Ok(self.decision(tier, window, reply))
+    }
+
+    /// Decides one request from `key` in each of `tiers` (a client limited
+    /// per minute and per hour, say), in one round trip: the `EVALSHA`s go
+    /// out as one pipeline, and each tier counts the request as
+    /// [`try_check`](Self::try_check) would. After `NOSCRIPT` the script is
+    /// loaded and the whole pipeline sent again; a tier whose first try did
+    /// run then counts the request twice, which can only refuse early.
+    pub async fn try_check_tiers(
+        &self,
+        tiers: &[Tier],
+        key: &ClientKey,
+    ) -> Result<Vec<Decision>, RedisStoreError> {
+        let now_ms = self.clock.now_nanos() / 1_000_000;
+        let mut pipe = redis::pipe();
+        for &tier in tiers {
+            if let Some(window) = self.windows.get(tier.index()) {
+                pipe.add_command(self.check_cmd(tier, window, key, now_ms));
+            }
+        }
+        let mut conn = self.conn.clone();
+        let replies: Vec<(i64, i64, i64)> = if pipe.is_empty() {
+            Vec::new()
+        } else {
+            match pipe.query_async(&mut conn).await {
+                Err(e)
+                    if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
+                {
+                    self.script
+                        .load_async(&mut conn)
+                        .await
+                        .map_err(|e| store_error("script load", &e))?;
+                    pipe.query_async(&mut conn).await
+                }
+                other => other,
+            }
+            .map_err(|e| store_error("script", &e))?
+        };
+        let mut replies = replies.into_iter();
+        Ok(tiers
+            .iter()
+            .map(|&tier| match self.windows.get(tier.index()) {
+                Some(window) => match replies.next() {
+                    Some(reply) => self.decision(tier, window, reply),
+                    None => crate::limiter::unknown_tier(tier),
+                },
+                None => crate::limiter::unknown_tier(tier),
+            })
+            .collect())
+    }
+
+    /// `EVALSHA <sha> 1 <key> <now_ms> <bucket_ms> <counters> <limit>`.
+    fn check_cmd(&self, tier: Tier, window: &Window, key: &ClientKey, now_ms: u64) -> redis::Cmd {
+        let name = self.tiers.name(tier).unwrap_or("unknown");
+        // The key as `state_key` spells it, on the stack when it fits.
+        let hex = format_args!("{:032x}", u128::from_be_bytes(key.0));
+        let mut buf = [0u8; 128];
+        let key_len = self.prefix.len() + name.len() + 1 + 32;
+        let mut cmd = redis::Cmd::with_capacity(9, 40 + 48 + key_len + 40);
+        cmd.arg("EVALSHA").arg(self.script.get_hash()).arg(1);
+        if key_len <= buf.len() {
+            let mut cursor = std::io::Cursor::new(&mut buf[..]);
+            // Cannot fail: the buffer holds `key_len` bytes.
+            let _ = std::io::Write::write_fmt(
+                &mut cursor,
+                format_args!("{}{}:{}", self.prefix, name, hex),
+            );
+            cmd.arg(&buf[..key_len]);
+        } else {
+            cmd.arg(self.state_key(tier, key));
+        }
+        cmd.arg(now_ms)
+            .arg(window.bucket().as_millis() as u64)
             .arg(window.counters())
-            .arg(window.limit())
-            .invoke_async(&mut conn)
-            .await
-            .map_err(|e| store_error("script", &e))?;
+            .arg(window.limit());
+        cmd
+    }
+
+    fn decision(&self, tier: Tier, window: &Window, reply: (i64, i64, i64)) -> Decision {
+        let (allowed, remaining, reset_ms) = reply;
         let decision = Decision {
             allowed: allowed == 1,
             limit: window.limit(),
@@ -214,7 +301,7 @@ impl<C: Clock> RedisLimiter<C> {
         if !decision.allowed {
             self.count_denial(tier);
         }
-        Ok(decision)
+        decision
     }
 
     /// Decides one request; when Redis fails, applies the failure policy

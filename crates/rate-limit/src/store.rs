@@ -53,7 +53,133 @@ const SHARDS: usize = 64;
 /// The default cap on tracked clients per tier.
 pub const DEFAULT_MAX_CLIENTS: usize = 1_000_000;
 
-type Entry = (ClientKey, AtomicU64);
+/// A key as a shard stores it.
+///
+/// Keys made from addresses have eight zero bytes: an IPv4 address (mapped,
+/// `::ffff:a.b.c.d`) in its first half, an IPv6 network of /64 or shorter in
+/// its second. Those are held in 16-byte entries (the other half and the
+/// state); any other key in a 24-byte one. The key is still compared whole:
+/// the half that is not stored is known to be zero.
+#[derive(Clone, Copy)]
+enum Packed {
+    /// The first eight bytes are zero; the last eight.
+    Low(u64),
+    /// The last eight bytes are zero (and the first are not); the first eight.
+    High(u64),
+    /// Anything else.
+    Full,
+}
+
+impl Packed {
+    fn of(key: &ClientKey) -> Self {
+        let bits = u128::from_be_bytes(key.0);
+        let (high, low) = ((bits >> 64) as u64, bits as u64);
+        if high == 0 {
+            Self::Low(low)
+        } else if low == 0 {
+            Self::High(high)
+        } else {
+            Self::Full
+        }
+    }
+}
+
+fn from_low(low: u64) -> ClientKey {
+    ClientKey(u128::from(low).to_be_bytes())
+}
+
+fn from_high(high: u64) -> ClientKey {
+    ClientKey((u128::from(high) << 64).to_be_bytes())
+}
+
+/// One shard's states, in three tables by the form of their key (see
+/// [`Packed`]): a million IPv4 clients take 16 bytes an entry, not 24.
+#[derive(Default)]
+struct Tables {
+    low: HashTable<(u64, AtomicU64)>,
+    high: HashTable<(u64, AtomicU64)>,
+    full: HashTable<(ClientKey, AtomicU64)>,
+}
+
+impl Tables {
+    fn find(&self, hash: u64, key: &ClientKey) -> Option<&AtomicU64> {
+        match Packed::of(key) {
+            Packed::Low(v) => self.low.find(hash, |(k, _)| *k == v).map(|(_, s)| s),
+            Packed::High(v) => self.high.find(hash, |(k, _)| *k == v).map(|(_, s)| s),
+            Packed::Full => self.full.find(hash, |(k, _)| k == key).map(|(_, s)| s),
+        }
+    }
+
+    /// Inserts a key that [`Self::find`] did not find; `rehash` hashes a key
+    /// again when a table grows.
+    fn insert(
+        &mut self,
+        hash: u64,
+        key: &ClientKey,
+        state: u64,
+        rehash: impl Fn(&ClientKey) -> u64,
+    ) {
+        let state = AtomicU64::new(state);
+        match Packed::of(key) {
+            Packed::Low(v) => {
+                self.low
+                    .insert_unique(hash, (v, state), |(k, _)| rehash(&from_low(*k)));
+            }
+            Packed::High(v) => {
+                self.high
+                    .insert_unique(hash, (v, state), |(k, _)| rehash(&from_high(*k)));
+            }
+            Packed::Full => {
+                self.full
+                    .insert_unique(hash, (*key, state), |(k, _)| rehash(k));
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.low.len() + self.high.len() + self.full.len()
+    }
+
+    /// Drops `count` states (or all, if fewer), each table its share in
+    /// proportion to its size, in its (randomly seeded) hash order: which
+    /// clients go does not depend on the form of their key. Returns how
+    /// many were dropped.
+    fn evict(&mut self, count: usize) -> usize {
+        let total = self.len();
+        if total == 0 {
+            return 0;
+        }
+        let mut left = count.min(total);
+        let dropped = left;
+        let lens = [self.low.len(), self.high.len(), self.full.len()];
+        let mut quota = lens.map(|len| (left * len).div_ceil(total).min(len));
+        for q in &mut quota {
+            *q = (*q).min(left);
+            left -= *q;
+        }
+        let take = |n: &mut usize| {
+            if *n > 0 {
+                *n -= 1;
+                false
+            } else {
+                true
+            }
+        };
+        let [mut a, mut b, mut c] = quota;
+        self.low.retain(|_| take(&mut a));
+        self.high.retain(|_| take(&mut b));
+        self.full.retain(|_| take(&mut c));
+        dropped - left
+    }
+
+    /// Keeps the states for which `keep` says so, table by table, each in
+    /// its (randomly seeded) hash order.
+    fn retain(&mut self, mut keep: impl FnMut(&AtomicU64) -> bool) {
+        self.low.retain(|(_, state)| keep(state));
+        self.high.retain(|(_, state)| keep(state));
+        self.full.retain(|(_, state)| keep(state));
+    }
+}
 
 /// One shard, on cache lines of its own: two cores working on two shards
 /// must not bounce one line between them (false sharing).
@@ -66,11 +192,13 @@ type Entry = (ClientKey, AtomicU64);
 /// check.) A writer locks all eight slots, which only new clients, the cap
 /// and the sweep need.
 #[repr(align(128))]
-struct Shard(ShardedLock<HashTable<Entry>>);
+struct Shard(ShardedLock<Tables>);
 
 /// The in-memory [`StateStore`]: per tier, 64 shards of a `hashbrown` table
-/// behind a sharded reader-writer lock, each entry 24 bytes (16-byte key,
-/// 8-byte atomic state).
+/// behind a sharded reader-writer lock. An entry is the 8-byte atomic state
+/// and the key: 8 bytes for a key made from an address (an IPv4 address,
+/// an IPv6 network of /64 or shorter: the other half of its 16 bytes is
+/// zero), 16 for any other.
 ///
 /// Checks of known clients take the shard's read lock (a slot of it that
 /// other threads do not write) and update the state with a
@@ -126,7 +254,7 @@ impl MemoryStore {
         h.finish()
     }
 
-    fn shard(&self, tier: Tier, hash: u64) -> Option<&ShardedLock<HashTable<Entry>>> {
+    fn shard(&self, tier: Tier, hash: u64) -> Option<&ShardedLock<Tables>> {
         // Bits 40..46: hashbrown uses the low bits for the bucket and the
         // top seven for its tag, so these are free.
         let shards = self.tiers.get(tier.index())?;
@@ -135,22 +263,13 @@ impl MemoryStore {
 
     /// Makes room in a full shard: expired states first, then live ones in
     /// hash order (counted as evictions) until a sixteenth is free.
-    fn make_room(&self, table: &mut HashTable<Entry>, expired: &dyn Fn(u64) -> bool) {
+    fn make_room(&self, table: &mut Tables, expired: &dyn Fn(u64) -> bool) {
         let target = (self.per_shard / 16).max(1);
         let before = table.len();
-        table.retain(|(_, state)| !expired(state.load(Ordering::Relaxed)));
+        table.retain(|state| !expired(state.load(Ordering::Relaxed)));
         let freed = before - table.len();
         if freed < target {
-            let mut more = target - freed;
-            table.retain(|_| {
-                if more > 0 {
-                    more -= 1;
-                    false
-                } else {
-                    true
-                }
-            });
-            let dropped = (target - freed) - more;
+            let dropped = table.evict(target - freed);
             self.evictions.fetch_add(dropped as u64, Ordering::Relaxed);
         }
     }
@@ -194,7 +313,7 @@ impl StateStore for MemoryStore {
         while self.tiers.len() < tiers {
             self.tiers.push(
                 (0..SHARDS)
-                    .map(|_| Shard(ShardedLock::new(HashTable::new())))
+                    .map(|_| Shard(ShardedLock::new(Tables::default())))
                     .collect(),
             );
         }
@@ -214,12 +333,12 @@ impl StateStore for MemoryStore {
         let shard = self.shard(tier, hash)?;
         {
             let table = shard.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some((_, state)) = table.find(hash, |(k, _)| k == key) {
+            if let Some(state) = table.find(hash, key) {
                 return Some(update(state, decide));
             }
         }
         let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, state)) = table.find(hash, |(k, _)| k == key) {
+        if let Some(state) = table.find(hash, key) {
             // Another thread inserted it meanwhile.
             return Some(update(state, decide));
         }
@@ -227,7 +346,7 @@ impl StateStore for MemoryStore {
             self.make_room(&mut table, expired);
         }
         let (result, state) = decide(None);
-        table.insert_unique(hash, (*key, AtomicU64::new(state)), |(k, _)| self.hash(k));
+        table.insert(hash, key, state, |k| self.hash(k));
         Some(result)
     }
 
@@ -239,7 +358,7 @@ impl StateStore for MemoryStore {
             for Shard(shard) in shards.iter() {
                 let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
                 let before = table.len();
-                table.retain(|(_, state)| !expired(tier, state.load(Ordering::Relaxed)));
+                table.retain(|state| !expired(tier, state.load(Ordering::Relaxed)));
                 dropped += before - table.len();
             }
         }
@@ -252,5 +371,67 @@ impl StateStore for MemoryStore {
             .flat_map(|shards| shards.iter())
             .map(|Shard(s)| s.read().unwrap_or_else(PoisonError::into_inner).len())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(store: &MemoryStore, tier: Tier, key: &ClientKey) -> u64 {
+        store
+            .measure_and_replace(tier, key, |s| (s.unwrap_or(0), s.unwrap_or(0) + 1), &|_| {
+                false
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn keys_of_every_form_are_told_apart() {
+        let mut store = MemoryStore::new(1024);
+        store.reserve_tiers(1);
+        let tier = Tier::from_index(0);
+        let v = 0x0123_4567_89ab_cdef_u128;
+        // Same eight non-zero bytes, in either half; both halves; neither.
+        let keys = [
+            ClientKey(v.to_be_bytes()),
+            ClientKey((v << 64).to_be_bytes()),
+            ClientKey((v << 64 | v).to_be_bytes()),
+            ClientKey(0u128.to_be_bytes()),
+            ClientKey::from_ip("203.0.113.9".parse().unwrap(), 64),
+            ClientKey::from_ip("2001:db8::1".parse().unwrap(), 64),
+            ClientKey::from_ip("2001:db8::1".parse().unwrap(), 128),
+        ];
+        for (round, _) in (0..3).enumerate() {
+            for key in &keys {
+                assert_eq!(count(&store, tier, key), round as u64, "{key:?}");
+            }
+        }
+        assert_eq!(store.len(), keys.len());
+    }
+
+    #[test]
+    fn eviction_takes_from_every_form_in_proportion() {
+        let mut tables = Tables::default();
+        let rehash = |k: &ClientKey| u64::from(k.0[15]) ^ u64::from(k.0[0]) << 8;
+        for n in 1..=30u8 {
+            let low = ClientKey(u128::from(n).to_be_bytes());
+            let high = ClientKey((u128::from(n) << 120).to_be_bytes());
+            tables.insert(rehash(&low), &low, 0, rehash);
+            if n <= 10 {
+                tables.insert(rehash(&high), &high, 0, rehash);
+                let full = ClientKey((u128::from(n) << 120 | 1).to_be_bytes());
+                tables.insert(rehash(&full), &full, 0, rehash);
+            }
+        }
+        assert_eq!(tables.len(), 50);
+        assert_eq!(tables.evict(10), 10);
+        assert_eq!(
+            (tables.low.len(), tables.high.len(), tables.full.len()),
+            (24, 8, 8)
+        );
+        assert_eq!(tables.evict(100), 40);
+        assert_eq!(tables.len(), 0);
+        assert_eq!(tables.evict(1), 0);
     }
 }

@@ -140,6 +140,59 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
 }
 
 #[tokio::test]
+async fn several_tiers_in_one_pipeline_count_as_separate_checks() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (probe, read, write) = (tier("probe"), tier("read"), tier("write"));
+    // A fourth tier, from another limiter's set: this one has three.
+    let mut more = seed();
+    let unknown = more
+        .add("extra", Quota::per_minute(NonZeroU32::MIN).unwrap())
+        .unwrap();
+    assert!(l.try_check_tiers(&[], &key(9)).await.unwrap().is_empty());
+    for n in 1..=12u32 {
+        let d = l
+            .try_check_tiers(&[probe, unknown, write, read], &key(9))
+            .await
+            .unwrap();
+        assert_eq!(d.len(), 4);
+        assert_eq!((d[0].allowed, d[0].remaining), (true, 60 - n));
+        assert!(!d[1].allowed, "an unknown tier is refused");
+        assert_eq!(d[2].allowed, n <= 10, "write allows 10");
+        assert_eq!(d[2].remaining, 10u32.saturating_sub(n));
+        assert_eq!((d[3].allowed, d[3].remaining), (true, 30 - n));
+        if n == 6 {
+            // The pipeline reloads the script after a flush.
+            assert!(server.command(&["SCRIPT", "FLUSH"]).starts_with("+OK"));
+        }
+    }
+    // The same state a single check reads.
+    let d = l.try_check(read, &key(9)).await.unwrap();
+    assert_eq!(d.remaining, 30 - 13);
+}
+
+#[tokio::test]
+async fn a_long_prefix_still_names_the_state_key() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let prefix = format!("{}:", "p".repeat(150));
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock)
+        .await
+        .with_prefix(prefix.clone());
+    assert!(l.check(tier("write"), &key(3)).await.allowed);
+    let redis_key = l.state_key(tier("write"), &key(3));
+    assert!(redis_key.starts_with(&prefix));
+    assert_eq!(server.command(&["EXISTS", &redis_key]).trim(), ":1");
+}
+
+#[tokio::test]
 async fn failure_policy_fires_and_recovery_needs_no_rebuild() {
     let Some(mut server) = RedisServer::start() else {
         return;

@@ -17,6 +17,9 @@ mod registry;
 pub mod replay;
 mod secret;
 pub mod standard;
+#[cfg(feature = "bench-steps")]
+#[doc(hidden)]
+pub mod steps;
 
 #[cfg(feature = "tower")]
 pub mod layer;

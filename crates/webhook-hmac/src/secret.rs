@@ -19,9 +19,6 @@ pub const MIN_SECRET_LEN: usize = 16;
 /// the bound keeps verification cost predictable.
 pub const MAX_KEYS: usize = 8;
 
-/// Standard base64 without padding, for comparing encodings.
-pub(crate) const BASE64_NO_PAD: GeneralPurpose = general_purpose::STANDARD_NO_PAD;
-
 /// Standard base64 that accepts input with or without `=` padding.
 pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,

@@ -13,7 +13,7 @@ use constant_time_eq::constant_time_eq_n;
 use http::{HeaderMap, HeaderName};
 use ring::hmac;
 
-use crate::secret::{BASE64, BASE64_NO_PAD};
+use crate::secret::BASE64;
 use crate::{Error, Scheme, Secret, Verified};
 
 /// The `webhook-id` header.
@@ -33,7 +33,7 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 pub const MAX_ID_LEN: usize = 256;
 
 /// Unpadded base64 of a 32-byte HMAC-SHA256 tag.
-const V1_B64_LEN: usize = 43;
+pub(crate) const V1_B64_LEN: usize = 43;
 
 /// The most entries read from one `webhook-signature` header.
 pub const MAX_SIGNATURES: usize = 32;
@@ -101,19 +101,14 @@ fn verify_bytes(
     let mut message: Option<Vec<u8>> = None;
     let mut entries = 0;
 
-    for entry in signature.split(|b| b.is_ascii_whitespace()) {
-        let entry = entry.strip_suffix(b",").unwrap_or(entry);
-        if entry.is_empty() {
-            continue;
-        }
+    for entry in signature_entries(signature) {
         entries += 1;
         if entries > MAX_SIGNATURES {
             return Err(Error::MalformedHeader(SIGNATURE_HEADER));
         }
-        let Some(comma) = entry.iter().position(|&b| b == b',') else {
+        let Some((version, value)) = split_entry(entry) else {
             continue;
         };
-        let (version, value) = (&entry[..comma], &entry[comma + 1..]);
         match version {
             b"v1" if !keys.is_empty() => {
                 let candidate = value.strip_suffix(b"=").unwrap_or(value);
@@ -122,9 +117,7 @@ fn verify_bytes(
                 };
                 if !expected_ready {
                     for (slot, key) in expected.iter_mut().zip(keys) {
-                        let tag = tag(key, id.as_bytes(), timestamp, body);
-                        let written = base64::Engine::encode_slice(&BASE64_NO_PAD, tag, slot);
-                        debug_assert_eq!(written, Ok(V1_B64_LEN));
+                        encode_tag(tag(key, id.as_bytes(), timestamp, body).as_ref(), slot);
                     }
                     expected_ready = true;
                 }
@@ -161,7 +154,64 @@ fn verify_bytes(
     Err(Error::SignatureMismatch)
 }
 
-fn verified(id: &str, timestamp: u64, key_index: usize) -> Verified {
+/// The entries of a `webhook-signature` value: split on white space, a
+/// trailing comma dropped (Supabase joins entries with `", "`), empty ones
+/// skipped.
+pub(crate) fn signature_entries(signature: &[u8]) -> impl Iterator<Item = &[u8]> {
+    signature
+        .split(|b| b.is_ascii_whitespace())
+        .map(|entry| entry.strip_suffix(b",").unwrap_or(entry))
+        .filter(|entry| !entry.is_empty())
+}
+
+/// `<version>,<value>`; `None` without a comma.
+pub(crate) fn split_entry(entry: &[u8]) -> Option<(&[u8], &[u8])> {
+    let comma = entry.iter().position(|&b| b == b',')?;
+    Some((&entry[..comma], &entry[comma + 1..]))
+}
+
+/// A tag as unpadded base64, the form `v1` entries are compared in.
+///
+/// Written out by hand rather than with the `base64` crate: the tag is the
+/// secret value the candidate is compared with, and the crate encodes
+/// through a lookup table indexed by it (a cache-timing channel); this maps
+/// each 6-bit group to its character with arithmetic only. It is not
+/// faster (see the README's breakdown): it is here for the constant time.
+pub(crate) fn encode_tag(tag: &[u8], out: &mut [u8; V1_B64_LEN]) {
+    debug_assert_eq!(tag.len(), 32);
+    // Fixed sizes throughout, so the loops unroll without bounds checks:
+    // eleven groups of three bytes (the last one padded with a zero) give
+    // 44 six-bit values, of which the first 43 are the encoding.
+    let mut bytes = [0u8; 33];
+    let n = tag.len().min(32);
+    bytes[..n].copy_from_slice(&tag[..n]);
+    let mut sextets = [0u8; 44];
+    for g in 0..11 {
+        let n = u32::from(bytes[3 * g]) << 16
+            | u32::from(bytes[3 * g + 1]) << 8
+            | u32::from(bytes[3 * g + 2]);
+        sextets[4 * g] = (n >> 18) as u8 & 63;
+        sextets[4 * g + 1] = (n >> 12) as u8 & 63;
+        sextets[4 * g + 2] = (n >> 6) as u8 & 63;
+        sextets[4 * g + 3] = n as u8 & 63;
+    }
+    let chars = sextets.map(base64_char);
+    out.copy_from_slice(&chars[..V1_B64_LEN]);
+}
+
+/// The standard base64 alphabet's character for a 6-bit value, without a
+/// table or a branch: each range past `A-Z` adds its offset under a mask
+/// (as libsodium's `sodium_bin2base64` does), which also vectorises.
+fn base64_char(x: u8) -> u8 {
+    let mask = |past: bool| u8::from(past).wrapping_neg();
+    x.wrapping_add(b'A')
+        .wrapping_add(mask(x >= 26) & 6) // 'a' - 'A' - 26
+        .wrapping_sub(mask(x >= 52) & 75) // 'a' + 26 - '0'
+        .wrapping_sub(mask(x >= 62) & 15) // '0' + 10 - '+'
+        .wrapping_add(mask(x >= 63) & 3) // '/' - '+' - 1
+}
+
+pub(crate) fn verified(id: &str, timestamp: u64, key_index: usize) -> Verified {
     Verified {
         scheme: Scheme::Standard,
         webhook_id: Some(id.to_owned()),
@@ -172,7 +222,7 @@ fn verified(id: &str, timestamp: u64, key_index: usize) -> Verified {
 
 /// 1 to [`MAX_ID_LEN`] visible ASCII characters other than `.`: a dot would
 /// let bytes move between the id and the rest of `id.timestamp.body`.
-fn parse_id(id: &[u8]) -> Option<&str> {
+pub(crate) fn parse_id(id: &[u8]) -> Option<&str> {
     // A fold without early exit, so the check vectorises.
     let ok = id
         .iter()
@@ -184,13 +234,17 @@ fn parse_id(id: &[u8]) -> Option<&str> {
 }
 
 /// Digits only (no sign, no spaces), at most 19 of them so it fits a u64.
-fn parse_timestamp(value: &[u8]) -> Option<u64> {
+pub(crate) fn parse_timestamp(value: &[u8]) -> Option<u64> {
     if value.is_empty() || value.len() > 19 {
         return None;
     }
-    value.iter().try_fold(0u64, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
-    })
+    // No early exit: a branch per digit costs more than finishing. Nineteen
+    // digits fit a u64, so nothing overflows.
+    let (value, digits) = value.iter().fold((0u64, true), |(acc, ok), &b| {
+        let digit = b.wrapping_sub(b'0');
+        (acc * 10 + u64::from(digit % 10), ok & (digit < 10))
+    });
+    digits.then_some(value)
 }
 
 fn decode_fixed<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
@@ -210,7 +264,7 @@ fn decode_fixed<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
 /// request carries, the pass is about half the cost. Values are read as
 /// bytes: each part's own check is stricter than UTF-8 validation. A header
 /// given twice is malformed, so no proxy can pick a different one from us.
-fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error> {
+pub(crate) fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error> {
     const NAMES: [&str; 3] = [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER];
     let mut found: [Option<&[u8]>; 3] = [None; 3];
     for (name, value) in headers {
@@ -328,6 +382,31 @@ mod tests {
             ),
             Err(Error::MalformedHeader(ID_HEADER))
         );
+    }
+
+    #[test]
+    fn tags_encode_as_the_base64_crate_does() {
+        use base64::Engine as _;
+        let mut tags: Vec<[u8; 32]> = vec![[0; 32], [0xff; 32]];
+        tags.push(std::array::from_fn(|i| i as u8));
+        tags.push(std::array::from_fn(|i| {
+            (i as u8).wrapping_mul(97).wrapping_add(13)
+        }));
+        // Every 6-bit value in every position.
+        for v in 0..=255u8 {
+            tags.push(std::array::from_fn(|i| v.rotate_left(i as u32)));
+        }
+        for tag in tags {
+            let mut out = [0u8; V1_B64_LEN];
+            encode_tag(&tag, &mut out);
+            let want = base64::engine::general_purpose::STANDARD_NO_PAD.encode(tag);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), want);
+        }
+        for x in 0..64u8 {
+            let want =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[x as usize];
+            assert_eq!(base64_char(x), want);
+        }
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! Run with `cargo run --release -p example-rate-limit-memory -- [alphaguard|governor] [clients]`.
+//! Run with `cargo run --release -p example-rate-limit-memory -- [alphaguard|governor] [clients] [v4|v6]`.
 //!
-//! Tracks `clients` distinct IPv4 clients (default one million) in one tier
+//! Tracks `clients` distinct IPv4 clients (default one million; with `v6`,
+//! clients in distinct IPv6 /64 networks) in one tier
 //! of alphaguard's in-memory limiter, or in governor's keyed limiter
 //! (`DefaultKeyedStateStore<IpAddr>`), and prints how much the resident set
 //! grew per client. Run each in its own process: the allocator keeps what
 //! one measurement freed.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::process::ExitCode;
 
@@ -21,8 +22,15 @@ fn rss() -> Option<u64> {
     Some(pages * 4096)
 }
 
-fn ip(n: u32) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(0x0a00_0000_u32.wrapping_add(n)))
+fn ip(n: u32, v6: bool) -> IpAddr {
+    if v6 {
+        // 2001:db8:<n>::1, one client per /64.
+        IpAddr::V6(Ipv6Addr::from(
+            (0x2001_0db8_0000_0000_u128 + u128::from(n)) << 64 | 1,
+        ))
+    } else {
+        IpAddr::V4(Ipv4Addr::from(0x0a00_0000_u32.wrapping_add(n)))
+    }
 }
 
 fn main() -> ExitCode {
@@ -32,6 +40,7 @@ fn main() -> ExitCode {
         .get(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
+    let v6 = args.get(2).is_some_and(|form| form == "v6");
     let Some(before) = rss() else {
         eprintln!("needs /proc/self/statm (Linux)");
         return ExitCode::FAILURE;
@@ -57,7 +66,7 @@ fn main() -> ExitCode {
                 MonotonicClock::new(),
             );
             for n in 0..clients {
-                limiter.check(read, &ClientKey::from_ip(ip(n), 64));
+                limiter.check(read, &ClientKey::from_ip(ip(n, v6), 64));
             }
             let after = rss();
             let store = limiter.store();
@@ -73,7 +82,7 @@ fn main() -> ExitCode {
                 NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
             ));
             for n in 0..clients {
-                let _ = limiter.check_key(&ip(n));
+                let _ = limiter.check_key(&ip(n, v6));
             }
             let after = rss();
             eprintln!("tracked {} states", limiter.len());
@@ -86,7 +95,8 @@ fn main() -> ExitCode {
     };
     let grown = after.unwrap_or(before).saturating_sub(before);
     println!(
-        "{which}: {clients} clients, RSS grew {:.1} MiB, {:.1} bytes per client",
+        "{which}: {clients} {} clients, RSS grew {:.1} MiB, {:.1} bytes per client",
+        if v6 { "IPv6 /64" } else { "IPv4" },
         grown as f64 / (1024.0 * 1024.0),
         grown as f64 / f64::from(clients)
     );
