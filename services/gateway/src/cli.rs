@@ -176,11 +176,13 @@ fn init_logging(format: LogFormat) {
     let result = match format {
         LogFormat::Json => tracing_subscriber::fmt()
             .json()
+            .with_timer(crate::log_time::UtcMicros)
             .with_env_filter(filter)
             .with_current_span(false)
             .try_init(),
         LogFormat::Text => tracing_subscriber::fmt()
             .fmt_fields(SafeFields::default())
+            .with_timer(crate::log_time::UtcMicros)
             .with_env_filter(filter)
             .with_ansi(false)
             .try_init(),

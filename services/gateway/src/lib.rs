@@ -10,6 +10,7 @@ pub mod drive;
 pub mod forward;
 mod handlers;
 pub mod inbox;
+pub mod log_time;
 pub mod observe;
 pub mod path;
 pub mod ready;

@@ -158,22 +158,26 @@ impl CanonicalPath {
         // forward, after this layer's decoding: `%25%32%65` became `%252E`
         // above, which the next decoder reads as `%2E`.
         let canonical = out.as_bytes();
-        for (at, _) in out.match_indices("%25") {
-            if escape_at(canonical, at + 2).is_some_and(dangerous_when_decoded) {
-                return Err(PathError::DoubleEncoding);
+        let escaped = canonical.contains(&b'%');
+        if escaped {
+            for at in (0..canonical.len()).filter(|&i| canonical[i..].starts_with(b"%25")) {
+                if escape_at(canonical, at + 2).is_some_and(dangerous_when_decoded) {
+                    return Err(PathError::DoubleEncoding);
+                }
             }
         }
-        let segments: Vec<&str> = out[1..].split('/').collect();
-        let last = segments.len() - 1;
-        for (n, segment) in segments.iter().enumerate() {
-            if segment.is_empty() && n != last {
+        let mut segments = out[1..].split('/').peekable();
+        while let Some(segment) = segments.next() {
+            if segment.is_empty() && segments.peek().is_some() {
                 return Err(PathError::EmptySegment);
             }
             // `..;jsessionid=x` is `..` to servers that strip path
-            // parameters; `.%2e` was decoded above.
-            // `..%3B` to servers that decode before stripping them.
-            let bare = segment.split(';').next().unwrap_or("");
-            let bare = bare.split("%3B").next().unwrap_or("");
+            // parameters, and `..%3B` to those that decode before they
+            // strip; `.%2e` was decoded above.
+            let mut bare = segment.split(';').next().unwrap_or("");
+            if escaped {
+                bare = bare.split("%3B").next().unwrap_or("");
+            }
             if bare == "." || bare == ".." {
                 return Err(PathError::DotSegment);
             }
