@@ -190,21 +190,12 @@ impl Verifier {
 /// Standard delivery could re-send it as a plain one, with no timestamp to
 /// expire. JSON and form bodies never have this shape.
 fn standard_shaped(body: &[u8]) -> bool {
-    let Some(dot) = body
-        .iter()
-        .take(standard::MAX_ID_LEN + 1)
-        .position(|&b| b == b'.')
-    else {
+    let mut parts = body.splitn(3, |&b| b == b'.');
+    let (Some(id), Some(timestamp), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let id_like = dot > 0
-        && body[..dot]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !id_like {
-        return false;
-    }
-    let rest = &body[dot + 1..];
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    (1..=19).contains(&digits) && rest.get(digits) == Some(&b'.')
+    id.iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && standard::parse_id(id).is_some()
+        && standard::parse_timestamp(timestamp).is_some()
 }

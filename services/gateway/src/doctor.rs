@@ -556,23 +556,32 @@ pub async fn ping_redis(url: &str, timeout: Duration) -> Result<(), String> {
         .unwrap_or_else(|| Err(format!("no answer within {} ms", timeout.as_millis())))
 }
 
+/// One `PING` to `url` as check `name`: ok with `PONG from <origin>`
+/// (after `what`), else failed with the reason and `fix`.
+async fn ping_check(
+    name: &'static str,
+    url: &str,
+    timeout: Duration,
+    what: &str,
+    fix: String,
+) -> Check {
+    let at = origin(url);
+    match ping_redis(url, timeout).await {
+        Ok(()) => Check::ok(name, format!("{what}PONG from {at}")),
+        Err(why) => Check::fail(name, format!("PING to {at} failed: {why}"), fix),
+    }
+}
+
 async fn redis_check(settings: &Settings, timeout: Duration) -> Check {
     const NAME: &str = "redis";
     let Some(url) = &settings.rate_limit.redis_url else {
         return Check::skip(NAME, "RATE_LIMIT_REDIS_URL is not set");
     };
-    let at = origin(url);
-    match ping_redis(url, timeout).await {
-        Ok(()) => Check::ok(NAME, format!("PONG from {at}")),
-        Err(why) => Check::fail(
-            NAME,
-            format!("PING to {at} failed: {why}"),
-            format!(
-                "start Redis or correct RATE_LIMIT_REDIS_URL (meanwhile the server starts, is not ready, and limits traffic per RATE_LIMIT_ON_STORE_ERROR={})",
-                on_store_error(settings)
-            ),
-        ),
-    }
+    let fix = format!(
+        "start Redis or correct RATE_LIMIT_REDIS_URL (meanwhile the server starts, is not ready, and limits traffic per RATE_LIMIT_ON_STORE_ERROR={})",
+        on_store_error(settings)
+    );
+    ping_check(NAME, url, timeout, "", fix).await
 }
 
 /// Where acknowledged webhooks are kept: durable, and reachable. Opens
@@ -624,15 +633,8 @@ async fn inbox_check(settings: &Settings, timeout: Duration) -> Check {
             }
         }
         InboxUrl::Redis(url) => {
-            let at = origin(url);
-            match ping_redis(url, timeout).await {
-                Ok(()) => Check::ok(NAME, format!("Redis stream, PONG from {at}")),
-                Err(why) => Check::fail(
-                    NAME,
-                    format!("PING to {at} failed: {why}"),
-                    "start Redis or correct WEBHOOK_INBOX_URL (meanwhile the server starts, is not ready, and answers webhooks 503)",
-                ),
-            }
+            let fix = "start Redis or correct WEBHOOK_INBOX_URL (meanwhile the server starts, is not ready, and answers webhooks 503)";
+            ping_check(NAME, url, timeout, "Redis stream, ", fix.to_owned()).await
         }
     }
 }

@@ -117,6 +117,18 @@ fn escape_at(bytes: &[u8], i: usize) -> Option<u8> {
     Some(hi << 4 | lo)
 }
 
+/// A segment of a canonical path as servers that strip path parameters
+/// read it: up to the first `;`, or `%3B` for those that decode first
+/// (`..;x` and `..%3Bx` are `..`, `admin;x` is `admin`).
+pub(crate) fn bare_segment(segment: &str) -> &str {
+    let head = segment.split(';').next().unwrap_or("");
+    // Canonical escapes are upper-case: `%3B` is the one spelling.
+    match head.as_bytes().windows(3).position(|w| w == b"%3B") {
+        Some(at) => &head[..at],
+        None => head,
+    }
+}
+
 impl CanonicalPath {
     /// Canonicalises the path of a request target (without its query).
     pub fn parse(raw: &str) -> Result<Self, PathError> {
@@ -158,8 +170,7 @@ impl CanonicalPath {
         // forward, after this layer's decoding: `%25%32%65` became `%252E`
         // above, which the next decoder reads as `%2E`.
         let canonical = out.as_bytes();
-        let escaped = canonical.contains(&b'%');
-        if escaped {
+        if canonical.contains(&b'%') {
             for at in (0..canonical.len()).filter(|&i| canonical[i..].starts_with(b"%25")) {
                 if escape_at(canonical, at + 2).is_some_and(dangerous_when_decoded) {
                     return Err(PathError::DoubleEncoding);
@@ -172,12 +183,8 @@ impl CanonicalPath {
                 return Err(PathError::EmptySegment);
             }
             // `..;jsessionid=x` is `..` to servers that strip path
-            // parameters, and `..%3B` to those that decode before they
-            // strip; `.%2e` was decoded above.
-            let mut bare = segment.split(';').next().unwrap_or("");
-            if escaped {
-                bare = bare.split("%3B").next().unwrap_or("");
-            }
+            // parameters; `.%2e` was decoded above.
+            let bare = bare_segment(segment);
             if bare == "." || bare == ".." {
                 return Err(PathError::DotSegment);
             }

@@ -7,7 +7,7 @@ use http::Method;
 
 use crate::inbox::admin::InboxOp;
 use crate::observe::RouteClass;
-use crate::path::CanonicalPath;
+use crate::path::{CanonicalPath, bare_segment};
 use crate::webhooks;
 
 /// The gateway's rate-limit tiers: service data. The order is
@@ -180,19 +180,6 @@ enum Match {
         under: &'static str,
         name: &'static str,
     },
-}
-
-/// The segment at the start of `rest` as servers that ignore case and
-/// path parameters read it.
-fn bare_segment(rest: &str) -> &str {
-    let segment = rest.split('/').next().unwrap_or("");
-    let end = segment
-        .find(';')
-        .into_iter()
-        .chain(segment.find("%3B"))
-        .min()
-        .unwrap_or(segment.len());
-    &segment[..end]
 }
 
 /// Which methods a row takes.
@@ -423,7 +410,8 @@ impl Route {
                 Match::Segment { under, name }
                     if path
                         .strip_prefix(under)
-                        .is_some_and(|rest| bare_segment(rest).eq_ignore_ascii_case(name)) =>
+                        .and_then(|rest| rest.split('/').next())
+                        .is_some_and(|first| bare_segment(first).eq_ignore_ascii_case(name)) =>
                 {
                     (row.handler, row.class)
                 }
