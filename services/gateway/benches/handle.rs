@@ -61,31 +61,33 @@ fn handle(c: &mut Criterion) {
         .expect("runtime");
     let peer: SocketAddr = "10.1.2.3:40000".parse().expect("addr");
     let mut group = c.benchmark_group("handle");
-    let quiet = app(&rt, false);
-    group.bench_function("access_log_off", |b| {
-        b.iter(|| {
-            let response = rt.block_on(quiet.handle(request(), peer));
-            assert_eq!(response.status(), 200);
-            black_box(response)
-        });
-    });
+    // One request through `app`, with `subscriber` (if any) writing its
+    // log lines.
+    let mut bench = |name: &str, app: &App, subscriber: Option<tracing::Dispatch>| {
+        let mut run = || {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let response = rt.block_on(app.handle(request(), peer));
+                    assert_eq!(response.status(), 200);
+                    black_box(response)
+                });
+            });
+        };
+        match subscriber {
+            Some(dispatch) => tracing::dispatcher::with_default(&dispatch, run),
+            None => run(),
+        }
+    };
+    bench("access_log_off", &app(&rt, false), None);
     let logged = app(&rt, true);
     // As `alphaguard` sets it up for LOG_FORMAT=text.
-    let subscriber = tracing_subscriber::fmt()
+    let production = tracing_subscriber::fmt()
         .fmt_fields(SafeFields::default())
         .with_timer(UtcMicros)
         .with_ansi(false)
         .with_writer(std::io::sink)
         .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        group.bench_function("access_log_on", |b| {
-            b.iter(|| {
-                let response = rt.block_on(logged.handle(request(), peer));
-                assert_eq!(response.status(), 200);
-                black_box(response)
-            });
-        });
-    });
+    bench("access_log_on", &logged, Some(production.into()));
     // What the access line's parts cost: without the timestamp, and with
     // the stock field formatter instead of `SafeFields`.
     let no_time = tracing_subscriber::fmt()
@@ -94,21 +96,13 @@ fn handle(c: &mut Criterion) {
         .without_time()
         .with_writer(std::io::sink)
         .finish();
-    tracing::subscriber::with_default(no_time, || {
-        group.bench_function("access_log_on_without_time", |b| {
-            b.iter(|| black_box(rt.block_on(logged.handle(request(), peer))));
-        });
-    });
+    bench("access_log_on_without_time", &logged, Some(no_time.into()));
     let stock = tracing_subscriber::fmt()
         .with_timer(UtcMicros)
         .with_ansi(false)
         .with_writer(std::io::sink)
         .finish();
-    tracing::subscriber::with_default(stock, || {
-        group.bench_function("access_log_on_stock_fields", |b| {
-            b.iter(|| black_box(rt.block_on(logged.handle(request(), peer))));
-        });
-    });
+    bench("access_log_on_stock_fields", &logged, Some(stock.into()));
     group.finish();
 
     let mut group = c.benchmark_group("steps");
