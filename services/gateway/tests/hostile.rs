@@ -372,7 +372,8 @@ async fn twelve_silent_or_preface_sockets_do_not_stop_health_with_eight_connecti
     let mut answered = None;
     for _ in 0..20 {
         let attempt = tokio::time::timeout(Duration::from_secs(1), async {
-            let mut stream = connect(gw.addr, FRESH).await;
+            // Refused (reset) while the slots are still held: try again.
+            let mut stream = try_connect(gw.addr, FRESH).await.ok()?;
             stream
                 .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 .await
