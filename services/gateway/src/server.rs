@@ -78,7 +78,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let state = Arc::new(ConnState::new(shared.limits.http2_max_resets));
+        let limits = &shared.limits;
+        let state = Arc::new(ConnState::new(
+            limits.http2_max_resets,
+            limits.header_read_timeout,
+            limits.idle_timeout,
+        ));
         let slot = match registry.admit(peer.ip().to_canonical(), &state) {
             Ok(slot) => slot,
             Err(refused) => {

@@ -249,7 +249,11 @@ pub(crate) async fn run(
     loop {
         // Looked at again at least every write deadline: a request that
         // came in since may have a response waiting for the client, and
-        // starting one wakes nobody (a wake per request would cost more).
+        // starting one wakes nobody. Nor does ending one, or starting the
+        // next head, unless that deadline falls before this timer (see
+        // `ConnState::arm`): a busy keep-alive connection wakes its
+        // supervisor about once per header deadline, not per request.
+        state.disarm();
         let deadline = closing.or_else(|| {
             state
                 .deadline(
@@ -259,6 +263,7 @@ pub(crate) async fn run(
                 )
                 .map(|(at, _)| at.min(Instant::now() + limits.write_timeout))
         });
+        state.arm(deadline);
         let timer = async move {
             match deadline {
                 Some(at) => tokio::time::sleep_until(at.into()).await,

@@ -155,7 +155,7 @@ impl Drop for Slot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
 
     fn idle(state: &ConnState) -> bool {
         state.idle_since().is_some_and(|t| t <= Instant::now())
@@ -166,7 +166,11 @@ mod tests {
     }
 
     fn conn() -> Arc<ConnState> {
-        Arc::new(ConnState::new(100))
+        Arc::new(ConnState::new(
+            100,
+            Duration::from_secs(10),
+            Duration::from_secs(75),
+        ))
     }
 
     #[test]

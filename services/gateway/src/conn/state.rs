@@ -37,12 +37,22 @@ pub(crate) struct ConnState {
     stalled: AtomicU32,
     /// When a stalled response last moved on, or the first one stalled.
     stalled_since: AtomicU64,
-    /// Wakes the supervisor when a deadline may have moved.
+    /// When the supervisor's timer is due (ms since accept), `u64::MAX`
+    /// while it is deciding: a deadline that moves earlier than this
+    /// wakes it, any other does not (it looks again when its timer fires).
+    armed: AtomicU64,
+    header_read_ms: u64,
+    idle_ms: u64,
+    /// Wakes the supervisor when a deadline moved before its timer.
     pub(crate) wake: Notify,
 }
 
 impl ConnState {
-    pub(crate) fn new(max_resets: u32) -> Self {
+    /// A connection accepted now. `header_read` and `idle` are the
+    /// deadlines of a head begun between requests and of an idle
+    /// connection: the two that can move before the supervisor's timer.
+    pub(crate) fn new(max_resets: u32, header_read: Duration, idle: Duration) -> Self {
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Self {
             accepted: Instant::now(),
             heads: AtomicU64::new(0),
@@ -56,6 +66,9 @@ impl ConnState {
             write_timed_out: AtomicBool::new(false),
             stalled: AtomicU32::new(0),
             stalled_since: AtomicU64::new(0),
+            armed: AtomicU64::new(u64::MAX),
+            header_read_ms: ms(header_read),
+            idle_ms: ms(idle),
             wake: Notify::new(),
         }
     }
@@ -76,9 +89,43 @@ impl ConnState {
             && !self.http2.load(Ordering::Relaxed)
             && self.head_started.load(Ordering::Relaxed) == 0
         {
-            self.head_started.store(self.now() + 1, Ordering::Release);
+            let now = self.now();
+            self.head_started.store(now + 1, Ordering::SeqCst);
+            self.wake_before(now.saturating_add(self.header_read_ms));
+        }
+    }
+
+    /// Wakes the supervisor if its timer is due after `deadline` (ms since
+    /// accept). On a busy keep-alive connection it is not: its timer is
+    /// an earlier head's deadline, so a request costs it no wake.
+    ///
+    /// The store of what moved the deadline comes before this load, and
+    /// [`arm`](Self::arm)'s `u64::MAX` before the supervisor reads the
+    /// state (all `SeqCst`): either it sees the change, or this sees a
+    /// timer due too late and wakes it (a wake it is not waiting for yet is
+    /// kept for its next wait).
+    fn wake_before(&self, deadline: u64) {
+        if self.armed.load(Ordering::SeqCst) > deadline {
             self.wake.notify_one();
         }
+    }
+
+    /// The supervisor is deciding its next deadline: every change wakes
+    /// it until it has [`armed`](Self::arm) its timer.
+    pub(crate) fn disarm(&self) {
+        self.armed.store(u64::MAX, Ordering::SeqCst);
+    }
+
+    /// The supervisor's timer is due at `at` (`None`: no timer).
+    pub(crate) fn arm(&self, at: Option<Instant>) {
+        let ms = at.map_or(u64::MAX, |at| {
+            let after = at.saturating_duration_since(self.accepted);
+            // Rounded up: a deadline within the same millisecond wakes it.
+            u64::try_from(after.as_millis())
+                .unwrap_or(u64::MAX)
+                .saturating_add(u64::from(after.subsec_nanos() % 1_000_000 != 0))
+        });
+        self.armed.store(ms, Ordering::SeqCst);
     }
 
     /// A request head arrived: the request is in flight until its guard
@@ -212,9 +259,10 @@ impl ConnState {
                 self.request_close(Close::Resets);
             }
         }
-        if self.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.idle_since.store(self.now(), Ordering::Release);
-            self.wake.notify_one();
+        if self.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+            let now = self.now();
+            self.idle_since.store(now, Ordering::SeqCst);
+            self.wake_before(now.saturating_add(self.idle_ms));
         }
     }
 }
@@ -257,7 +305,7 @@ mod tests {
 
     #[test]
     fn phases_have_their_deadlines() {
-        let state = Arc::new(ConnState::new(3));
+        let state = Arc::new(ConnState::new(3, HEAD, IDLE));
         // Before any head: the header deadline from accept, whatever
         // bytes arrive.
         state.on_read();
@@ -289,9 +337,60 @@ mod tests {
         assert!(state.idle_since().is_none());
     }
 
+    /// Whether the supervisor has a wake waiting for it.
+    async fn woken(state: &ConnState) -> bool {
+        tokio::time::timeout(Duration::from_millis(20), state.wake.notified())
+            .await
+            .is_ok()
+    }
+
+    /// What the supervisor does before it sleeps.
+    fn supervise(state: &ConnState) {
+        state.disarm();
+        let (at, _) = state.deadline(HEAD, IDLE, WRITE).unwrap();
+        state.arm(Some(at));
+    }
+
+    #[tokio::test]
+    async fn the_supervisor_is_woken_only_for_a_deadline_before_its_timer() {
+        let state = Arc::new(ConnState::new(3, HEAD, IDLE));
+        let guard = state.begin_request(false);
+        guard.finish();
+        drop(guard);
+        // No timer armed yet: the end of the request woke it.
+        assert!(woken(&state).await);
+        // Idle: its timer is the idle deadline.
+        supervise(&state);
+        assert!(!woken(&state).await);
+        // A head begins: its deadline is earlier, so the supervisor wakes.
+        state.on_read();
+        assert!(woken(&state).await);
+        supervise(&state);
+        // Requests back to back: every later deadline is after its timer
+        // (this head's), so none of them wakes it.
+        for _ in 0..3 {
+            let guard = state.begin_request(false);
+            guard.finish();
+            drop(guard);
+            state.on_read();
+        }
+        assert!(!woken(&state).await);
+        // While it is deciding, any change wakes it (or it would sleep
+        // past the deadline it had not seen yet).
+        let guard = state.begin_request(false);
+        guard.finish();
+        state.disarm();
+        drop(guard);
+        assert!(woken(&state).await);
+        // A close asked for always wakes it.
+        supervise(&state);
+        state.request_close(Close::Evicted);
+        assert!(woken(&state).await);
+    }
+
     #[test]
     fn cancelled_streams_past_the_bound_and_half_close_the_connection() {
-        let state = Arc::new(ConnState::new(3));
+        let state = Arc::new(ConnState::new(3, HEAD, IDLE));
         // Finished streams do not count.
         for _ in 0..4 {
             state.begin_request(true).finish();
@@ -307,7 +406,7 @@ mod tests {
 
     #[test]
     fn http1_requests_cut_off_are_not_resets() {
-        let state = Arc::new(ConnState::new(1));
+        let state = Arc::new(ConnState::new(1, HEAD, IDLE));
         for _ in 0..5 {
             drop(state.begin_request(false));
         }
@@ -316,7 +415,7 @@ mod tests {
 
     #[test]
     fn an_eviction_is_withdrawn_but_not_another_close() {
-        let state = ConnState::new(1);
+        let state = ConnState::new(1, HEAD, IDLE);
         state.request_close(Close::Evicted);
         state.withdraw_eviction();
         assert_eq!(state.close_requested(), None);
