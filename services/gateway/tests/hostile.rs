@@ -613,6 +613,32 @@ async fn one_client_gets_its_share_of_connections() {
     );
 }
 
+/// hyper closes an HTTP/1 connection whose next head has not come in 30 s
+/// (its own header timeout, on by default once a timer is set), counted
+/// from the end of the last response: that would override
+/// `IDLE_TIMEOUT_MS` for every keep-alive connection.
+#[tokio::test]
+async fn a_keep_alive_connection_lives_until_the_idle_deadline_past_30_seconds() {
+    let gw = start(&[("IDLE_TIMEOUT_MS", "45000")]);
+    let mut h1 = connect(gw.addr, ATTACKER).await;
+    let mut buf = [0u8; 1024];
+    for wait in [Duration::ZERO, Duration::from_secs(32)] {
+        tokio::time::sleep(wait).await;
+        h1.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let n = tokio::time::timeout(Duration::from_secs(5), h1.read(&mut buf))
+            .await
+            .expect("no answer")
+            .unwrap();
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 200"),
+            "after {wait:?} idle: {:?}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+    }
+}
+
 #[tokio::test]
 async fn idle_keep_alive_connections_are_closed_at_the_idle_deadline() {
     let gw = start(&[

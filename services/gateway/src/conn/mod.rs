@@ -147,11 +147,15 @@ pub(crate) enum Phase {
 /// HTTP/2 (prior knowledge) on one port, with the HTTP/2 limits.
 pub(crate) fn builder(limits: &ServerLimits) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    // No header_read_timeout here: the supervisor keeps that deadline
+    // hyper's header_read_timeout is switched off (its default is 30 s
+    // once a timer is set, and it runs between requests too, so it would
+    // close keep-alive connections at 30 s whatever IDLE_TIMEOUT_MS says,
+    // and costs a timer per request): the supervisor keeps that deadline
     // (see the module docs).
     builder
         .http1()
         .timer(TokioTimer::new())
+        .header_read_timeout(None)
         .max_buf_size(limits.max_header_bytes.max(8192));
     let max_resets = usize::try_from(limits.http2_max_resets).unwrap_or(usize::MAX);
     builder
