@@ -84,21 +84,30 @@ impl SafeVisitor<'_> {
             return;
         }
         let value = safe_log_message_with_limit(value, self.limit);
-        let separator = if self.first { "" } else { " " };
-        self.first = false;
-        self.result = if name == "message" {
-            write!(self.writer, "{separator}{value}")
-        } else {
-            // Field names come from the program, not from users; they are
-            // passed through the guard all the same.
-            let name = safe_log_message_with_limit(name, self.limit);
-            if needs_quotes(&value) {
-                write!(self.writer, "{separator}{name}=")
-                    .and_then(|()| write_quoted(&mut self.writer, &value))
+        self.result = self.start(name).and_then(|message| {
+            if !message && needs_quotes(&value) {
+                write_quoted(&mut self.writer, &value)
             } else {
-                write!(self.writer, "{separator}{name}={value}")
+                self.writer.write_str(&value)
             }
-        };
+        });
+    }
+
+    /// Writes the separator and, for a field, `name=`; `Ok(true)` for the
+    /// message (written bare).
+    fn start(&mut self, name: &str) -> Result<bool, fmt::Error> {
+        if !std::mem::replace(&mut self.first, false) {
+            self.writer.write_char(' ')?;
+        }
+        if name == "message" {
+            return Ok(true);
+        }
+        // Field names come from the program, not from users; they are
+        // passed through the guard all the same.
+        self.writer
+            .write_str(&safe_log_message_with_limit(name, self.limit))?;
+        self.writer.write_char('=')?;
+        Ok(false)
     }
 }
 
@@ -109,13 +118,19 @@ impl SafeVisitor<'_> {
 /// A value that is one quoted string already (as `Debug` writes a `str`:
 /// `"` and `\` inside escaped) is left as it is.
 fn needs_quotes(value: &str) -> bool {
-    if is_one_quoted_string(value) {
+    if value.starts_with('"') && is_one_quoted_string(value) {
         return false;
     }
-    value.is_empty()
-        || value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '=' || c == '"')
+    if value.is_ascii() {
+        // The same test, a byte at a time (it vectorises).
+        return value.is_empty()
+            || value
+                .bytes()
+                .any(|b| b.is_ascii_whitespace() || b == b'\x0b' || b == b'=' || b == b'"');
+    }
+    value
+        .chars()
+        .any(|c| c.is_whitespace() || c == '=' || c == '"')
 }
 
 /// `"…"` with every `"` and `\` inside escaped by a backslash.
@@ -157,14 +172,9 @@ impl SafeVisitor<'_> {
         if self.result.is_err() {
             return;
         }
-        let separator = if self.first { "" } else { " " };
-        self.first = false;
-        self.result = if name == "message" {
-            write!(self.writer, "{separator}{value}")
-        } else {
-            let name = safe_log_message_with_limit(name, self.limit);
-            write!(self.writer, "{separator}{name}={value}")
-        };
+        self.result = self
+            .start(name)
+            .and_then(|_| write!(self.writer, "{value}"));
     }
 }
 
@@ -218,5 +228,16 @@ mod tests {
         assert!(needs_quotes("a\u{3000}b"));
         assert!(!needs_quotes("bob"));
         assert!(!needs_quotes("c:\\dir"));
+    }
+
+    #[test]
+    fn the_ascii_test_agrees_with_the_unicode_one() {
+        for c in (0u8..0x80).map(char::from) {
+            let value = format!("a{c}b");
+            let expected = c.is_whitespace() || c == '=' || c == '"';
+            assert_eq!(needs_quotes(&value), expected, "{c:?}");
+            // The same character in a value that is not all ASCII.
+            assert_eq!(needs_quotes(&format!("é{value}")), expected, "{c:?}");
+        }
     }
 }
