@@ -177,12 +177,14 @@ fn init_logging(format: LogFormat) {
         LogFormat::Json => tracing_subscriber::fmt()
             .json()
             .with_timer(crate::log_time::UtcMicros)
+            .with_writer(crate::log_writer::Stdout)
             .with_env_filter(filter)
             .with_current_span(false)
             .try_init(),
         LogFormat::Text => tracing_subscriber::fmt()
             .fmt_fields(SafeFields::default())
             .with_timer(crate::log_time::UtcMicros)
+            .with_writer(crate::log_writer::Stdout)
             .with_env_filter(filter)
             .with_ansi(false)
             .try_init(),
@@ -298,6 +300,9 @@ fn serve_with(args: &Args) -> ExitCode {
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Log lines are written a batch at a time (see `log_writer`).
+        .on_thread_park(crate::log_writer::on_park)
+        .on_thread_stop(crate::log_writer::flush)
         .build()
     {
         Ok(rt) => rt,

@@ -11,6 +11,7 @@ pub mod forward;
 mod handlers;
 pub mod inbox;
 pub mod log_time;
+pub mod log_writer;
 pub mod observe;
 pub mod path;
 pub mod ready;
