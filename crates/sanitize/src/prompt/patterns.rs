@@ -225,6 +225,44 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:never|don'?t|do not|won'?t|will not) (?:refuse|decline|say no|reject)s?\b|\bnever refuses\b|\balways (?:answers|complies|obeys)\b|\bwithout (?:refusing|refusal|warnings?|disclaimers?|moral(?:iz|is)ing|censorship)\b",
         0.4,
     ),
+    // Refusal suppressed: the model's refusals named and forbidden, its
+    // apologies and warnings forbidden (weak: a user may not want them in
+    // a letter), its answer made to open with consent (prefix injection).
+    (
+        P,
+        r"\b(?:never|don'?t|do not|must not|mustn'?t|will not|won'?t|avoid|without)\s+(?:ever\s+)?(?:say(?:ing)?|us(?:e|ing)|includ(?:e|ing)|writ(?:e|ing)|add(?:ing)?|respond(?:ing)? with|reply(?:ing)? with|start(?:ing)? with|begin(?:ning)? with)\b[^.\n]{0,60}?(?:i'?m sorry|i am sorry|i apologi[sz]e|i cannot|i can'?t|i'?m (?:not able|unable)|i am (?:not able|unable)|as an ai|as a language model|i'?m just an ai|i must decline)",
+        0.55,
+    ),
+    (
+        P,
+        r"\b(?:niemals|nie|jamais|nunca|mai)\b[^.\n]{0,40}?(?:es tut mir leid|ich kann (?:das |dir )?nicht|als ki\b|desole|je ne peux pas|en tant qu'(?:ia|ai)\b|lo siento|no puedo|como (?:una )?(?:ia|ai)\b|mi dispiace|non posso|come (?:un'?)?(?:ia|ai)\b)",
+        0.5,
+    ),
+    (
+        P,
+        r"\b(?:(?:lehne|verweigere|weigere)\w*\s+(?:dich\s+)?(?:niemals|nie)|(?:ne\s+)?(?:refuse|refusez)\s+jamais|ne jamais refuser|nunca (?:te niegues|rechaces|rechazes|digas que no)|non (?:rifiutare|rifiutarti) mai|mai rifiutare)\b",
+        0.4,
+    ),
+    (
+        P,
+        r"\b(?:never|don'?t|do not|must not|mustn'?t|will not|won'?t|no need to)\s+(?:ever\s+)?(?:apologi[sz]e|(?:add|include|give|write) (?:any )?(?:warnings?|disclaimers?|caveats?)|mention (?:ethics|morality|legality|the law|safety|consequences)|moral(?:iz|is)e|lecture|warn (?:me|about|the user))",
+        0.3,
+    ),
+    (
+        P,
+        r"(?:\b(?:start|begin|open|preface)\s+(?:your|the|each|every)\s+(?:reply|response|answer|output|message)s?|\b(?:your|the|each|every)\s+(?:reply|response|answer|output|message)s?\s+(?:must|should|will|has to|have to|needs? to|shall)\s+(?:always\s+)?(?:start|begin|open))\s+(?:with|by (?:saying|writing))\s*:?\s*[\x22'“‘«]?\s*(?:sure|absolutely|of course|certainly|here(?:'s| is))i?\b",
+        0.5,
+    ),
+    (
+        P,
+        r"\bno (?:restrictions|rules|limits|filters|guidelines|polic(?:y|ies)|content polic(?:y|ies)) (?:apply|applies)\b",
+        0.4,
+    ),
+    (
+        P,
+        r"\b(?:it'?s|it is|this is)\s+(?:only|just|purely|merely)\s+(?:fiction|fictional|hypothetical)\b{g}\b(?:so|therefore)\b{g}\b(?:you can|no|any)\b",
+        0.3,
+    ),
     (
         P,
         r"\b(?:respond|answer|reply)\s+(?:as|in)\s+two\s+(?:ways|personas|characters|modes)\b|\b(?:answer|respond|reply) twice\b|\btwo (?:responses|answers|personas)\b",
