@@ -175,13 +175,15 @@ impl PromptGuard {
         }
     }
 
-    /// Adds (or, with `false`, removes) the learned scorer's evidence: a
-    /// hashed word n-gram linear model trained offline on public
-    /// prompt-injection sources (the sanitize README says which, and what
-    /// it adds on sources it never saw). Its finding,
+    /// Adds (or, with `false`, removes) the learned scorer's evidence on
+    /// every channel: a hashed word n-gram linear model trained offline
+    /// on public prompt-injection sources (the sanitize README says which,
+    /// and what it adds on sources it never saw). Its finding,
     /// [`FindingKind::Learned`], counts 0.5 where the model is very sure
     /// and 0.3 where it is fairly sure, combined with the rules' findings
-    /// as any other. Off by default: it is measured separately.
+    /// as any other. By default it is on for [`Channel::User`] only: on
+    /// documents and tool outputs it blocks too much benign content (see
+    /// [`Self::with_channel_learned_scorer`]).
     ///
     /// ```
     /// use alphaguard_sanitize::{FindingKind, PromptGuard};
