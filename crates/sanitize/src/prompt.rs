@@ -155,11 +155,12 @@ const ACTIVE_MARKUP_WEIGHT: f32 = 0.6;
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// Where the learned scorer is on by default, in the order of
-/// [`Channel::index`]: on the user's channel only. Chosen on the dev
-/// halves, each set left out of training in turn: there it blocked 0.011
-/// of benign user instructions and 0.027 of benign user look-alikes it
-/// never saw, but 0.22 to 0.81 of benign tables, code and e-mails.
-const DEFAULT_LEARNED: [bool; 3] = [true, false, false];
+/// [`Channel::index`]: nowhere. Session 9 chose the user's channel on the
+/// dev halves (there it blocked 0.011 of benign instructions it never
+/// saw) and measured it once on a held-out benign set of the same shape
+/// as persona jailbreaks: it blocked 0.271 of awesome-chatgpt-prompts'
+/// prompts, so it stays off (the README has the figures).
+const DEFAULT_LEARNED: [bool; 3] = [false; 3];
 
 impl PromptGuard {
     /// The built-in detectors, threshold 0.5 on every channel.
@@ -181,9 +182,9 @@ impl PromptGuard {
     /// and what it adds on sources it never saw). Its finding,
     /// [`FindingKind::Learned`], counts 0.5 where the model is very sure
     /// and 0.3 where it is fairly sure, combined with the rules' findings
-    /// as any other. By default it is on for [`Channel::User`] only: on
-    /// documents and tool outputs it blocks too much benign content (see
-    /// [`Self::with_channel_learned_scorer`]).
+    /// as any other. Off by default on every channel: it blocks too much
+    /// benign content (see [`Self::with_channel_learned_scorer`] to switch
+    /// it on for one channel only).
     ///
     /// ```
     /// use alphaguard_sanitize::{FindingKind, PromptGuard};

@@ -1,8 +1,7 @@
 //! The learned scorer: a hashed word n-gram linear model over the
 //! detection view, trained offline on the dev halves of the public
 //! evaluation sources by `examples/prompt-eval/scripts/train_ngram.py`,
-//! which writes its weights to `learned_weights.rs`. On by default for
-//! the user's channel only
+//! which writes its weights to `learned_weights.rs`. Off by default
 //! ([`PromptGuard::with_learned_scorer`](super::PromptGuard::with_learned_scorer)).
 //!
 //! Tokens are the runs of bytes that are ASCII letters or digits or any
