@@ -386,6 +386,19 @@ def inthewild(outdir):
     write(outdir, "inthewild", rows)
 
 
+def fabric(outdir, path):
+    licence = "MIT (danielmiessler/fabric)"
+    names = subprocess.run(["git", "-C", path, "ls-tree", "-r", "--name-only", "HEAD", "data/patterns/"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    rows = []
+    for name in sorted(n for n in names if n.endswith("/system.md") and n.count("/") == 3):
+        text = git_show(path, name)
+        if text.strip():
+            rows.append(dict(text=text, label="benign", family="benign", channel="user", source="fabric",
+                             licence=licence, _half="dev"))
+    write(outdir, "fabric", rows)
+
+
 JBB_FAMILY = {
     "PAIR": "persona",
     "JBC": "persona",
@@ -457,6 +470,8 @@ def main():
         tensortrust(outdir, args[args.index("--tensortrust") + 1])
     if "--selfinstruct" in args and (only is None or "selfinstruct" in only):
         selfinstruct(outdir, args[args.index("--selfinstruct") + 1])
+    if "--fabric" in args and (only is None or "fabric" in only):
+        fabric(outdir, args[args.index("--fabric") + 1])
     if only is not None and "inthewild" in only:
         inthewild(outdir)
     if "--jailbreakbench" in args and (only is None or "jailbreakbench" in only):
