@@ -369,7 +369,9 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:repeat|print|output|copy)\b{g}\b(?:everything|all|the text|words)\b{g}\b(?:above|before|preceding)\b",
+        // "all" only with what is above it, not "output all sections
+        // above" (a structured prompt's own format).
+        r"\b(?:repeat|print|output|copy)\b{g}\b(?:(?:everything|the text|words)\b{g}|all\s+(?:of\s+)?(?:the\s+)?(?:(?:text|words|content|messages?|instructions?|lines|prompts?|conversation|context)\s+)?(?:that (?:is |was |appears )?|written |you (?:see|read) )?)\b(?:above|before|preceding)\b",
         0.8,
     ),
     (
