@@ -227,7 +227,11 @@ def load(path):
 # self-instruct's seed tasks and 0.187 of `prompt_eval`'s benign user
 # look-alikes it never saw; at 0.999/0.98, 0.011 and 0.027, keeping most
 # of its gain on left-out attacks (in-the-wild jailbreaks 0.705 with the
-# rules alone, 0.899 and 0.860).
+# rules alone, 0.899 and 0.860). Benign prompts of the persona shape were
+# missing there: fabric's 225 pattern prompts ("You are an expert at
+# ...") left out of training are blocked at 0.684 even at 0.999/0.98,
+# and a held-out set of such prompts at 0.271, so the scorer stays off
+# by default (see the sanitize README, session 9).
 HIGH, LOW = 0.999, 0.98
 STRONG, WEAK = 0.5, 0.3
 
