@@ -290,7 +290,8 @@ def write_rust(path, model, n_items):
         out.write("/// them: the Rust scorer must agree.\n#[cfg(test)]\npub(super) const CHECKS: &[(&str, f32)] = &[\n")
         for text in CHECK_TEXTS:
             z = logit(w, bias, features(text))
-            out.write(f"    ({json.dumps(text)}, {1 / (1 + math.exp(-z)):.6f}),\n")
+            # As rustfmt lays it out, so the generated file is formatted.
+            out.write(f"    (\n        {json.dumps(text)},\n        {1 / (1 + math.exp(-z)):.6f},\n    ),\n")
         out.write("];\n\n")
         out.write("/// Non-zero weights, sorted by bucket.\n#[rustfmt::skip]\npub(super) static WEIGHTS: &[(u16, i8)] = &[\n")
         for k in range(0, len(entries), 8):
