@@ -198,7 +198,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:enable|activate|enter|switch to|turn on|engage|unlock|go into)\s+(?:\w+\s+){0,2}mode\b{g}\b(?:you|answer|respond|reply|filters?|restrictions|rules|polic(?:y|ies)|guidelines|without|no|ignore|unrestricted)\b",
         0.5,
     ),
-    (P, r"\b{youre} (?:now|no longer)\b", 0.3),
+    (P, r"\b{youre} (?:now|no longer)\b", 0.25),
     (
         P,
         r"\b{youre}\s+no longer\s+(?:chatgpt|claude|gemini|an? (?:ai|assistant|language model|chatbot|bot)|bound|restricted|limited|constrained|required|obligated|subject)\b",
@@ -288,7 +288,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         P,
         r"\b(?:pretend(?:ing)? to be|immerse yourself (?:in|into) the role of|simulate (?:a |an |another )?(?:chatbot|ai|model|persona|character)|take (?:on|up) the (?:role|persona) of|act as (?:an? |the )?(?:ai|chatbot|language model)|(?:create|maintain|adopt) (?:a )?(?:whole )?new persona|(?:embody|assume) the persona of)\b",
-        0.3,
+        0.25,
     ),
     (
         P,
@@ -387,7 +387,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Indirect injection: a document that talks to the model reading it.
     (
         I,
-        r"\b(?:note|message|instructions?|attention|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        r"\b(?:note|message|attention|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
         0.7,
     ),
     (
@@ -990,6 +990,15 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 /// ([`Channel::is_content`](super::Channel::is_content)): instructions to
 /// an agent, which a user may well give in their own words.
 pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ------------------------------------------------ Session 9 (dev: fabric)
+    // Instructions to the model: in content, a document talking to its
+    // reader; a user writing a prompt speaks of them freely ("give the
+    // instructions to the AI in one paragraph").
+    (
+        I,
+        r"\binstructions?\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        0.7,
+    ),
     // ------------------------------------------------ Session 6 (dev halves)
     // What the reader is to put in its answer: a document has no business
     // telling the model what to write. Five languages.
