@@ -10,6 +10,7 @@ two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
     python3 fetch_public.py OUTDIR --only selfinstruct --selfinstruct PATH_TO_SELF_INSTRUCT_CHECKOUT
     python3 fetch_public.py OUTDIR --only jailbreakbench,awesome --jailbreakbench PATH_TO_JBB_ARTIFACTS_CHECKOUT \
         --awesome PATH_TO_AWESOME_CHATGPT_PROMPTS_CHECKOUT
+    python3 fetch_public.py OUTDIR --only inthewild,fabric --fabric PATH_TO_FABRIC_CHECKOUT
 
 Sources (nothing of them is committed; this script fetches and builds them
 and prints counts, never items):
