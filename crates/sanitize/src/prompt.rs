@@ -101,8 +101,9 @@ pub struct PromptGuard {
     squashed: Vec<Pattern>,
     /// One per channel, in the order of [`Channel::index`].
     thresholds: [f32; 3],
-    /// Whether the learned scorer adds its evidence.
-    learned: bool,
+    /// Whether the learned scorer adds its evidence, per channel, in the
+    /// order of [`Channel::index`].
+    learned: [bool; 3],
 }
 
 impl Default for PromptGuard {
@@ -153,6 +154,14 @@ const ACTIVE_MARKUP_WEIGHT: f32 = 0.6;
 /// The default threshold of every channel.
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
+/// Where the learned scorer is on by default, in the order of
+/// [`Channel::index`]: nowhere. Session 9 chose the user's channel on the
+/// dev halves (there it blocked 0.011 of benign instructions it never
+/// saw) and measured it once on a held-out benign set of the same shape
+/// as persona jailbreaks: it blocked 0.271 of awesome-chatgpt-prompts'
+/// prompts, so it stays off (the README has the figures).
+const DEFAULT_LEARNED: [bool; 3] = [false; 3];
+
 impl PromptGuard {
     /// The built-in detectors, threshold 0.5 on every channel.
     pub fn new() -> Self {
@@ -163,17 +172,19 @@ impl PromptGuard {
             patterns,
             squashed: built_in(SQUASHED, false),
             thresholds: [DEFAULT_THRESHOLD; 3],
-            learned: false,
+            learned: DEFAULT_LEARNED,
         }
     }
 
-    /// Adds (or, with `false`, removes) the learned scorer's evidence: a
-    /// hashed word n-gram linear model trained offline on public
-    /// prompt-injection sources (the sanitize README says which, and what
-    /// it adds on sources it never saw). Its finding,
+    /// Adds (or, with `false`, removes) the learned scorer's evidence on
+    /// every channel: a hashed word n-gram linear model trained offline
+    /// on public prompt-injection sources (the sanitize README says which,
+    /// and what it adds on sources it never saw). Its finding,
     /// [`FindingKind::Learned`], counts 0.5 where the model is very sure
     /// and 0.3 where it is fairly sure, combined with the rules' findings
-    /// as any other. Off by default: it is measured separately.
+    /// as any other. Off by default on every channel: it blocks too much
+    /// benign content (see [`Self::with_channel_learned_scorer`] to switch
+    /// it on for one channel only).
     ///
     /// ```
     /// use alphaguard_sanitize::{FindingKind, PromptGuard};
@@ -183,8 +194,19 @@ impl PromptGuard {
     /// assert!(report.findings.iter().any(|f| f.kind == FindingKind::Learned));
     /// ```
     pub fn with_learned_scorer(mut self, on: bool) -> Self {
-        self.learned = on;
+        self.learned = [on; 3];
         self
+    }
+
+    /// Adds (or removes) the learned scorer's evidence on one channel.
+    pub fn with_channel_learned_scorer(mut self, channel: Channel, on: bool) -> Self {
+        self.learned[channel.index()] = on;
+        self
+    }
+
+    /// Whether the learned scorer adds its evidence on `channel`.
+    pub fn learned_scorer(&self, channel: Channel) -> bool {
+        self.learned[channel.index()]
     }
 
     /// Sets the threshold of every channel (clamped to 0..=1).
@@ -299,7 +321,7 @@ impl PromptGuard {
             });
         }
 
-        if self.learned {
+        if self.learned[channel.index()] {
             let (probability, span) = learned::probability(&normalized);
             if let Some(score) = learned::finding_score(probability) {
                 findings.push(Finding {

