@@ -79,8 +79,17 @@ pub fn set_rate_limit_state(
 ) {
     headers.insert(RATELIMIT_POLICY, policy_value.clone());
     let reset = ceil_secs(decision.reset);
-    // Tier names (checked by `Tiers::add`) and numbers are valid header text.
-    if let Ok(v) = HeaderValue::try_from(format!("{policy};r={};t={reset}", decision.remaining)) {
+    // `{policy};r={remaining};t={reset}`, without the format machinery
+    // (this is on every request). Tier names (checked by `Tiers::add`) and
+    // numbers are valid header text.
+    let mut numbers = itoa::Buffer::new();
+    let mut value = String::with_capacity(policy.len() + 26);
+    value.push_str(policy);
+    value.push_str(";r=");
+    value.push_str(numbers.format(decision.remaining));
+    value.push_str(";t=");
+    value.push_str(numbers.format(reset));
+    if let Ok(v) = HeaderValue::try_from(value) {
         headers.insert(RATELIMIT, v);
     }
     if let Some(retry) = decision.retry_after() {

@@ -21,6 +21,7 @@
 //! });
 //! ```
 
+use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
 use tracing_core::field::{Field, Visit};
@@ -62,7 +63,6 @@ impl<'writer> FormatFields<'writer> for SafeFields {
             limit: self.limit,
             first: true,
             result: Ok(()),
-            buffer: String::new(),
         };
         fields.record(&mut visitor);
         visitor.result
@@ -74,9 +74,16 @@ struct SafeVisitor<'writer> {
     limit: usize,
     first: bool,
     result: fmt::Result,
-    /// Reused for `Debug` output, so a record costs one allocation at most.
-    buffer: String,
 }
+
+thread_local! {
+    /// Where `Debug` and `Display` values are formatted before the guard
+    /// reads them: one per thread, reused, so a record costs no allocation.
+    static FORMATTED: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The most a reused buffer keeps between records.
+const KEPT_CAPACITY: usize = 4096;
 
 impl SafeVisitor<'_> {
     fn write(&mut self, name: &str, value: &str) {
@@ -196,12 +203,27 @@ impl Visit for SafeVisitor<'_> {
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        let mut buffer = std::mem::take(&mut self.buffer);
+        // Taken out while `Debug` runs (which may log, and record again on
+        // this thread: that record gets a fresh buffer), put back after.
+        // (`try_with`: a thread being torn down logs with a fresh one.)
+        let mut buffer = FORMATTED
+            .try_with(|kept| {
+                kept.try_borrow_mut()
+                    .map(|mut kept| std::mem::take(&mut *kept))
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
         buffer.clear();
         // Formatting into a String cannot fail unless `Debug` itself does.
         let _ = write!(buffer, "{value:?}");
         self.write(field.name(), &buffer);
-        self.buffer = buffer;
+        if buffer.capacity() <= KEPT_CAPACITY {
+            let _ = FORMATTED.try_with(|kept| {
+                if let Ok(mut kept) = kept.try_borrow_mut() {
+                    *kept = buffer;
+                }
+            });
+        }
     }
 }
 

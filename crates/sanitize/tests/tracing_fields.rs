@@ -143,3 +143,37 @@ fn a_value_cannot_pass_for_another_field() {
         assert_eq!(fields[1].1, debugged, "{text:?}");
     }
 }
+
+#[test]
+fn a_value_whose_debug_logs_is_written_whole() {
+    // (tracing drops the nested event: a subscriber is not re-entered on
+    // its own thread; what matters is that the outer line is intact.)
+    struct Noisy;
+    impl std::fmt::Debug for Noisy {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            tracing::info!(inner = ?"from inside", "nested");
+            f.write_str("noisy value")
+        }
+    }
+    let text = capture(None, || {
+        tracing::info!(first = ?"before", value = ?Noisy, last = %"after", "outer");
+    });
+    let outer = text
+        .lines()
+        .find(|l| l.contains("outer"))
+        .expect("outer line");
+    let fields = logfmt_fields(outer);
+    let values: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("first", "before"),
+            ("value", "noisy value"),
+            ("last", "after")
+        ],
+        "{text:?}"
+    );
+}
