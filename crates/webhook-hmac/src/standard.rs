@@ -45,7 +45,7 @@ pub const MAX_SIGNATURES: usize = 32;
 
 /// Verifies a Standard Webhooks request from its headers.
 ///
-/// `now` is the time since the Unix epoch (see [`Clock`](crate::Clock)).
+/// `now` is the time since the Unix epoch (see [`Clock`]).
 pub fn verify(
     secret: &Secret,
     headers: &HeaderMap,
