@@ -194,13 +194,7 @@ fn steps(c: &mut Criterion<CpuTime>) {
     let content = [ID.as_bytes(), b".", ts_text.as_bytes(), b".", &body].concat();
     let tag = ring::hmac::sign(&ring_key, &content);
     let tag_bytes: [u8; 32] = tag.as_ref().try_into().expect("32-byte tag");
-    let expected = steps::encode_v1(&tag_bytes);
-    let candidate: steps::V1 = steps::last_v1_entry(sig_raw)
-        .expect("a v1 entry")
-        .strip_suffix(b"=")
-        .expect("padded base64")
-        .try_into()
-        .expect("43 characters");
+    let candidate = steps::single_v1(sig_raw).expect("one v1 entry");
     let sig_text = std::str::from_utf8(sig_raw).expect("ASCII");
     let now_d = Duration::from_secs(ts);
     let tolerance = standard::DEFAULT_TOLERANCE;
@@ -244,8 +238,9 @@ fn steps(c: &mut Criterion<CpuTime>) {
         b.iter(|| steps::parse_id_and_timestamp(black_box(id_raw), black_box(ts_raw)))
     });
     group.bench_function("standard/3-clock", |b| b.iter(steps::now));
-    group.bench_function("standard/4-signature-list", |b| {
-        b.iter(|| steps::last_v1_entry(black_box(sig_raw)))
+    group.bench_function("standard/3-clock-precise", |b| b.iter(steps::now_precise));
+    group.bench_function("standard/4-signature", |b| {
+        b.iter(|| steps::single_v1(black_box(sig_raw)))
     });
     group.bench_function("standard/5-hmac", |b| {
         b.iter(|| {
@@ -257,13 +252,10 @@ fn steps(c: &mut Criterion<CpuTime>) {
             )
         })
     });
-    group.bench_function("standard/6-base64", |b| {
-        b.iter(|| steps::encode_v1(black_box(&tag_bytes)))
+    group.bench_function("standard/6-compare", |b| {
+        b.iter(|| steps::compare_v1(black_box(&[tag_bytes]), black_box(&candidate)))
     });
-    group.bench_function("standard/7-compare", |b| {
-        b.iter(|| steps::compare_v1(black_box(&expected), black_box(&candidate)))
-    });
-    group.bench_function("standard/8-result", |b| {
+    group.bench_function("standard/7-result", |b| {
         b.iter(|| steps::verified(black_box(ID), black_box(ts)))
     });
     group.bench_function("standard/floor-ring-verify", |b| {
@@ -283,6 +275,9 @@ fn steps(c: &mut Criterion<CpuTime>) {
                 .verify(black_box(&plain_headers), black_box(&body))
                 .expect("valid")
         })
+    });
+    group.bench_function("plain/0-shape", |b| {
+        b.iter(|| steps::standard_shaped(black_box(&body)))
     });
     group.bench_function("plain/1-header", |b| {
         b.iter(|| steps::plain_header(black_box(&plain_headers)))

@@ -13,6 +13,40 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub trait Clock: fmt::Debug + Send + Sync {
     /// The current time since the Unix epoch.
     fn now(&self) -> Duration;
+
+    /// A cheaper reading of the same clock, if it has one: never later than
+    /// [`now`](Clock::now) and less than one second before it.
+    ///
+    /// Verification uses it only to accept a timestamp that is within the
+    /// tolerance of every time from this reading to one second after it;
+    /// any other timestamp is decided by [`now`](Clock::now). So a clock
+    /// that keeps the promise changes no decision. The default, `None`,
+    /// means `now` is always read.
+    fn now_coarse(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// How far behind [`Clock::now`] a [`Clock::now_coarse`] reading may be.
+pub(crate) const COARSE_MAX_LAG: Duration = Duration::from_secs(1);
+
+/// Whether `timestamp` (Unix seconds) is within `tolerance` of the clock's
+/// time, in either direction: `|timestamp - now| <= tolerance`.
+///
+/// A coarse reading `c` promises `c <= now < c + COARSE_MAX_LAG`; a
+/// timestamp within the tolerance of that whole interval is within it of
+/// `now`, whatever `now` is inside it, and is accepted without reading
+/// `now`. Everything else (within a second of either edge, or outside) is
+/// decided by `now` itself.
+pub(crate) fn within_tolerance(clock: &dyn Clock, timestamp: u64, tolerance: Duration) -> bool {
+    let timestamp = Duration::from_secs(timestamp);
+    if let Some(coarse) = clock.now_coarse()
+        && timestamp <= coarse.saturating_add(tolerance)
+        && timestamp.saturating_add(tolerance) >= coarse.saturating_add(COARSE_MAX_LAG)
+    {
+        return true;
+    }
+    timestamp.abs_diff(clock.now()) <= tolerance
 }
 
 /// The system's wall clock.
@@ -26,6 +60,20 @@ impl Clock for SystemClock {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or(Duration::ZERO)
+    }
+
+    /// On Linux, `CLOCK_REALTIME_COARSE`: the kernel's wall clock as of its
+    /// last timekeeping update (every tick, 1 to 10 ms; `clock_getres`
+    /// says which), read from the vDSO page without reading the CPU's
+    /// counter. It is the same clock as `now` without the time since that
+    /// update, so never ahead of it; a lag of a second would mean a hundred
+    /// or more missed ticks. Elsewhere, `None`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn now_coarse(&self) -> Option<Duration> {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+        let secs = u64::try_from(t.tv_sec).ok()?;
+        let nanos = u32::try_from(t.tv_nsec).ok()?;
+        Some(Duration::new(secs, nanos))
     }
 }
 
@@ -68,5 +116,64 @@ impl FakeClock {
 impl Clock for FakeClock {
     fn now(&self) -> Duration {
         Duration::from_millis(self.millis.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clock whose coarse reading lags its precise one by a set amount.
+    #[derive(Debug)]
+    struct Lagging {
+        now: Duration,
+        lag: Duration,
+    }
+
+    impl Clock for Lagging {
+        fn now(&self) -> Duration {
+            self.now
+        }
+        fn now_coarse(&self) -> Option<Duration> {
+            Some(self.now - self.lag)
+        }
+    }
+
+    #[test]
+    fn a_coarse_reading_changes_no_tolerance_decision() {
+        for now in [
+            Duration::from_secs(1_700_000_000),
+            Duration::from_millis(1_700_000_000_001),
+            Duration::from_millis(1_700_000_000_500),
+            Duration::from_millis(1_700_000_000_999),
+        ] {
+            for lag_ms in [0, 1, 4, 10, 500, 999] {
+                let clock = Lagging {
+                    now,
+                    lag: Duration::from_millis(lag_ms),
+                };
+                for tolerance in [0, 1, 2, 300].map(Duration::from_secs) {
+                    for ts in now.as_secs() - 305..=now.as_secs() + 305 {
+                        let exact = Duration::from_secs(ts).abs_diff(now) <= tolerance;
+                        assert_eq!(
+                            within_tolerance(&clock, ts, tolerance),
+                            exact,
+                            "now {now:?}, lag {lag_ms} ms, tolerance {tolerance:?}, ts {ts}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn the_system_coarse_clock_is_not_ahead_and_not_a_second_behind() {
+        for _ in 0..1000 {
+            let coarse = SystemClock.now_coarse().unwrap();
+            let now = SystemClock.now();
+            assert!(coarse <= now, "{coarse:?} > {now:?}");
+            assert!(now - coarse < COARSE_MAX_LAG, "{coarse:?} vs {now:?}");
+        }
     }
 }

@@ -21,6 +21,9 @@ pub const GITHUB_SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
 pub(crate) const SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
 const GITHUB_SIGNATURE_NAME: HeaderName = HeaderName::from_static(GITHUB_SIGNATURE_HEADER);
+// Statics for comparisons: a const would build (and drop) a name each time.
+static SIGNATURE_NAME_STATIC: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+static GITHUB_SIGNATURE_NAME_STATIC: HeaderName = HeaderName::from_static(GITHUB_SIGNATURE_HEADER);
 
 /// Whether the request carries a plain-scheme signature header.
 pub fn has_signature(headers: &HeaderMap) -> bool {
@@ -29,32 +32,56 @@ pub fn has_signature(headers: &HeaderMap) -> bool {
 
 /// Verifies a plain-scheme request from its headers.
 pub fn verify(secret: &Secret, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
-    let (value, label) = match header_str(headers, &SIGNATURE_NAME, SIGNATURE_HEADER) {
-        Err(Error::MissingHeader(_)) => {
-            match header_str(headers, &GITHUB_SIGNATURE_NAME, GITHUB_SIGNATURE_HEADER) {
-                Err(Error::MissingHeader(_)) => return Err(Error::MissingHeader(SIGNATURE_HEADER)),
-                other => (other?, GITHUB_SIGNATURE_HEADER),
-            }
-        }
-        other => (other?, SIGNATURE_HEADER),
+    let (value, label) = signature_value(headers)?;
+    // Not UTF-8 means not hex: the decoder refuses it as malformed, as a
+    // UTF-8 check first would.
+    let candidate = decode_value_bytes(value).ok_or(Error::MalformedHeader(label))?;
+    verify_candidate(secret, &candidate, body)
+}
+
+/// The signature header's raw value and its name: `X-Signature-256`, or
+/// GitHub's `X-Hub-Signature-256` when that is absent. Found in one pass
+/// over the map, comparing `HeaderName`s (a hashed look-up per name cost
+/// more); a header given twice is malformed.
+pub(crate) fn signature_value(headers: &HeaderMap) -> Result<(&[u8], &'static str), Error> {
+    const LABELS: [&str; 2] = [SIGNATURE_HEADER, GITHUB_SIGNATURE_HEADER];
+    let mut found: [Option<&[u8]>; 2] = [None; 2];
+    let mut repeated = [false; 2];
+    for (name, value) in headers {
+        let slot = if *name == SIGNATURE_NAME_STATIC {
+            0
+        } else if *name == GITHUB_SIGNATURE_NAME_STATIC {
+            1
+        } else {
+            continue;
+        };
+        repeated[slot] |= found[slot].replace(value.as_bytes()).is_some();
+    }
+    let slot = match found {
+        [Some(_), _] => 0,
+        [None, Some(_)] => 1,
+        [None, None] => return Err(Error::MissingHeader(SIGNATURE_HEADER)),
     };
-    verify_value(secret, value, body).map_err(|e| match e {
-        Error::MalformedHeader(_) => Error::MalformedHeader(label),
-        other => other,
-    })
+    match found[slot] {
+        Some(value) if !repeated[slot] => Ok((value, LABELS[slot])),
+        _ => Err(Error::MalformedHeader(LABELS[slot])),
+    }
 }
 
 /// Verifies a body against one header value, `sha256=<hex>` (hex in either
 /// case).
 pub fn verify_value(secret: &Secret, value: &str, body: &[u8]) -> Result<Verified, Error> {
     let candidate = decode_value(value).ok_or(Error::MalformedHeader(SIGNATURE_HEADER))?;
+    verify_candidate(secret, &candidate, body)
+}
 
+fn verify_candidate(secret: &Secret, candidate: &[u8; 32], body: &[u8]) -> Result<Verified, Error> {
     let mut matched = None;
     for (index, key) in secret.hmac_keys().iter().enumerate() {
         let tag = hmac::sign(key, body);
         let mut expected = [0u8; 32];
         expected.copy_from_slice(tag.as_ref());
-        if constant_time_eq_32(&expected, &candidate) && matched.is_none() {
+        if constant_time_eq_32(&expected, candidate) && matched.is_none() {
             matched = Some(index);
         }
     }
@@ -71,11 +98,16 @@ pub fn verify_value(secret: &Secret, value: &str, body: &[u8]) -> Result<Verifie
 /// The 32 bytes of `sha256=<64 hex digits>` (prefix and digits in either
 /// case); `None` for anything else.
 pub(crate) fn decode_value(value: &str) -> Option<[u8; 32]> {
-    let hex_digits = value
-        .get(..7)
-        .filter(|prefix| prefix.eq_ignore_ascii_case("sha256="))
-        .and_then(|_| value.get(7..))?;
-    decode_hex32(hex_digits.as_bytes())
+    decode_value_bytes(value.as_bytes())
+}
+
+/// [`decode_value`] over raw header bytes: anything not ASCII is refused.
+pub(crate) fn decode_value_bytes(value: &[u8]) -> Option<[u8; 32]> {
+    let (prefix, hex_digits) = value.split_at_checked(7)?;
+    if !prefix.eq_ignore_ascii_case(b"sha256=") {
+        return None;
+    }
+    decode_hex32(hex_digits)
 }
 
 /// Exactly 64 hex digits (either case) to 32 bytes. Branch-free per digit,
@@ -118,21 +150,6 @@ pub fn sign_headers(secret: &Secret, body: &[u8]) -> Option<HeaderMap> {
     let mut headers = HeaderMap::with_capacity(1);
     headers.insert(SIGNATURE_HEADER, secret.sign_plain(body)?.parse().ok()?);
     Some(headers)
-}
-
-/// A header as text; absent, repeated or non-UTF-8 values are errors that
-/// name it as `label`. Callers check the characters their format allows.
-pub(crate) fn header_str<'a>(
-    headers: &'a HeaderMap,
-    name: &HeaderName,
-    label: &'static str,
-) -> Result<&'a str, Error> {
-    let mut values = headers.get_all(name).iter();
-    let value = values.next().ok_or(Error::MissingHeader(label))?;
-    if values.next().is_some() {
-        return Err(Error::MalformedHeader(label));
-    }
-    std::str::from_utf8(value.as_bytes()).map_err(|_| Error::MalformedHeader(label))
 }
 
 #[cfg(test)]

@@ -9,12 +9,13 @@
 
 use std::time::Duration;
 
-use constant_time_eq::constant_time_eq_n;
+use constant_time_eq::constant_time_eq_32;
 use http::{HeaderMap, HeaderName};
 use ring::hmac;
 
+use crate::clock::within_tolerance;
 use crate::secret::BASE64;
-use crate::{Error, Scheme, Secret, Verified};
+use crate::{Clock, Error, Scheme, Secret, Verified};
 
 /// The `webhook-id` header.
 pub const ID_HEADER: &str = "webhook-id";
@@ -25,6 +26,10 @@ pub const SIGNATURE_HEADER: &str = "webhook-signature";
 
 /// Parsed once, so a lookup only hashes (a `&str` key is parsed on every call).
 pub(crate) const SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+// Statics, not consts: a const would build (and drop) a name per comparison.
+static ID_NAME: HeaderName = HeaderName::from_static(ID_HEADER);
+static TIMESTAMP_NAME: HeaderName = HeaderName::from_static(TIMESTAMP_HEADER);
+static SIGNATURE_NAME_STATIC: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
 
 /// The default timestamp tolerance, in both directions: five minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -40,7 +45,7 @@ pub const MAX_SIGNATURES: usize = 32;
 
 /// Verifies a Standard Webhooks request from its headers.
 ///
-/// `now` is the time since the Unix epoch (see [`Clock`](crate::Clock)).
+/// `now` is the time since the Unix epoch (see [`Clock`]).
 pub fn verify(
     secret: &Secret,
     headers: &HeaderMap,
@@ -48,8 +53,30 @@ pub fn verify(
     now: Duration,
     tolerance: Duration,
 ) -> Result<Verified, Error> {
+    verify_with_clock(secret, headers, body, &At(now), tolerance)
+}
+
+/// [`verify`] reading the time from `clock` (only as much of it as the
+/// tolerance check needs; see [`Clock::now_coarse`]).
+pub(crate) fn verify_with_clock(
+    secret: &Secret,
+    headers: &HeaderMap,
+    body: &[u8],
+    clock: &dyn Clock,
+    tolerance: Duration,
+) -> Result<Verified, Error> {
     let [id, timestamp, signature] = standard_headers(headers)?;
-    verify_bytes(secret, id, timestamp, signature, body, now, tolerance)
+    verify_bytes(secret, id, timestamp, signature, body, clock, tolerance)
+}
+
+/// A time given by the caller, as a clock.
+#[derive(Debug)]
+struct At(Duration);
+
+impl Clock for At {
+    fn now(&self) -> Duration {
+        self.0
+    }
 }
 
 /// Verifies a Standard Webhooks request from the three header values, for
@@ -69,7 +96,7 @@ pub fn verify_parts(
         timestamp.as_bytes(),
         signature.as_bytes(),
         body,
-        now,
+        &At(now),
         tolerance,
     )
 }
@@ -80,26 +107,41 @@ fn verify_bytes(
     timestamp: &[u8],
     signature: &[u8],
     body: &[u8],
-    now: Duration,
+    clock: &dyn Clock,
     tolerance: Duration,
 ) -> Result<Verified, Error> {
     // Checked before any HMAC work, so a flood of stale or malformed
     // requests costs almost nothing.
     let id = parse_id(id).ok_or(Error::MalformedHeader(ID_HEADER))?;
     let ts = parse_timestamp(timestamp).ok_or(Error::MalformedHeader(TIMESTAMP_HEADER))?;
-    if Duration::from_secs(ts).abs_diff(now) > tolerance {
+    if !within_tolerance(clock, ts, tolerance) {
         return Err(Error::TimestampOutOfTolerance);
     }
 
     let keys = secret.hmac_keys();
-    // Each key's tag, base64-encoded without padding, computed once on the
-    // first `v1` entry. Comparing encodings (in constant time) spares
-    // decoding every entry; a non-canonical encoding of the right bytes does
-    // not match, which only makes the check stricter.
-    let mut expected = [[0u8; V1_B64_LEN]; crate::secret::MAX_KEYS];
+    // Each key's tag, computed once on the first well-formed `v1` entry.
+    // Each entry is decoded (the sender's bytes, not secret) and compared
+    // with the tags in constant time; only the canonical unpadded
+    // encoding of 32 bytes, optionally followed by one `=`, decodes, so
+    // exactly the entries that used to match the tag's encoding match.
+    let mut expected = [[0u8; 32]; crate::secret::MAX_KEYS];
     let mut expected_ready = false;
     let mut message: Option<Vec<u8>> = None;
     let mut entries = 0;
+
+    // The usual header, one `v1,<base64>` entry and nothing else: its
+    // value decodes only if it holds no white space or comma, so the
+    // general walk below would find this one entry and nothing more.
+    if !keys.is_empty()
+        && let Some(value) = signature.strip_prefix(b"v1,")
+        && let Some(candidate) = decode_v1(value)
+    {
+        fill_tags(&mut expected, keys, id.as_bytes(), timestamp, body);
+        return match match_tag(&expected[..keys.len()], &candidate) {
+            Some(key_index) => Ok(verified(id, ts, key_index)),
+            None => Err(Error::SignatureMismatch),
+        };
+    }
 
     for entry in signature_entries(signature) {
         entries += 1;
@@ -111,25 +153,14 @@ fn verify_bytes(
         };
         match version {
             b"v1" if !keys.is_empty() => {
-                let candidate = value.strip_suffix(b"=").unwrap_or(value);
-                let Ok(candidate) = <&[u8; V1_B64_LEN]>::try_from(candidate) else {
+                let Some(candidate) = decode_v1(value) else {
                     continue;
                 };
                 if !expected_ready {
-                    for (slot, key) in expected.iter_mut().zip(keys) {
-                        encode_tag(tag(key, id.as_bytes(), timestamp, body).as_ref(), slot);
-                    }
+                    fill_tags(&mut expected, keys, id.as_bytes(), timestamp, body);
                     expected_ready = true;
                 }
-                // Compare against every key without stopping early, so the
-                // time taken does not tell which key came close.
-                let mut matched = None;
-                for (index, expected) in expected[..keys.len()].iter().enumerate() {
-                    if constant_time_eq_n(expected, candidate) && matched.is_none() {
-                        matched = Some(index);
-                    }
-                }
-                if let Some(key_index) = matched {
+                if let Some(key_index) = match_tag(&expected[..keys.len()], &candidate) {
                     return Ok(verified(id, ts, key_index));
                 }
             }
@@ -170,46 +201,81 @@ pub(crate) fn split_entry(entry: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((&entry[..comma], &entry[comma + 1..]))
 }
 
-/// A tag as unpadded base64, the form `v1` entries are compared in.
-///
-/// Written out by hand rather than with the `base64` crate: the tag is the
-/// secret value the candidate is compared with, and the crate encodes
-/// through a lookup table indexed by it (a cache-timing channel); this maps
-/// each 6-bit group to its character with arithmetic only. It is not
-/// faster (see the README's breakdown): it is here for the constant time.
-pub(crate) fn encode_tag(tag: &[u8], out: &mut [u8; V1_B64_LEN]) {
-    debug_assert_eq!(tag.len(), 32);
-    // Fixed sizes throughout, so the loops unroll without bounds checks:
-    // eleven groups of three bytes (the last one padded with a zero) give
-    // 44 six-bit values, of which the first 43 are the encoding.
-    let mut bytes = [0u8; 33];
-    let n = tag.len().min(32);
-    bytes[..n].copy_from_slice(&tag[..n]);
-    let mut sextets = [0u8; 44];
-    for g in 0..11 {
-        let n = u32::from(bytes[3 * g]) << 16
-            | u32::from(bytes[3 * g + 1]) << 8
-            | u32::from(bytes[3 * g + 2]);
-        sextets[4 * g] = (n >> 18) as u8 & 63;
-        sextets[4 * g + 1] = (n >> 12) as u8 & 63;
-        sextets[4 * g + 2] = (n >> 6) as u8 & 63;
-        sextets[4 * g + 3] = n as u8 & 63;
+/// Each key's tag over `{id}.{timestamp}.{body}`, into `out` in key order.
+fn fill_tags(
+    out: &mut [[u8; 32]; crate::secret::MAX_KEYS],
+    keys: &[hmac::Key],
+    id: &[u8],
+    timestamp: &[u8],
+    body: &[u8],
+) {
+    for (slot, key) in out.iter_mut().zip(keys) {
+        slot.copy_from_slice(tag(key, id, timestamp, body).as_ref());
     }
-    let chars = sextets.map(base64_char);
-    out.copy_from_slice(&chars[..V1_B64_LEN]);
 }
 
-/// The standard base64 alphabet's character for a 6-bit value, without a
-/// table or a branch: each range past `A-Z` adds its offset under a mask
-/// (as libsodium's `sodium_bin2base64` does), which also vectorises.
-fn base64_char(x: u8) -> u8 {
-    let mask = |past: bool| u8::from(past).wrapping_neg();
-    x.wrapping_add(b'A')
-        .wrapping_add(mask(x >= 26) & 6) // 'a' - 'A' - 26
-        .wrapping_sub(mask(x >= 52) & 75) // 'a' + 26 - '0'
-        .wrapping_sub(mask(x >= 62) & 15) // '0' + 10 - '+'
-        .wrapping_add(mask(x >= 63) & 3) // '/' - '+' - 1
+/// The index of the first tag equal to `candidate`. Every tag is compared,
+/// in constant time, without stopping at a match, so the time taken does
+/// not tell which key came close.
+pub(crate) fn match_tag(tags: &[[u8; 32]], candidate: &[u8; 32]) -> Option<usize> {
+    let mut matched = None;
+    for (index, tag) in tags.iter().enumerate() {
+        if constant_time_eq_32(tag, candidate) && matched.is_none() {
+            matched = Some(index);
+        }
+    }
+    matched
 }
+
+/// The 32 bytes of a `v1` value: the canonical unpadded base64 of 32
+/// bytes (43 characters of the standard alphabet, the last one's two
+/// unused bits zero), optionally followed by one `=`. Anything else,
+/// including every non-canonical spelling of the same bytes, is `None`.
+///
+/// The value is the sender's, not secret: a table look-up per character
+/// is fine here. The secret side is the tag it is compared with, which is
+/// never encoded, indexed or branched on.
+pub(crate) fn decode_v1(value: &[u8]) -> Option<[u8; 32]> {
+    let value = value.strip_suffix(b"=").unwrap_or(value);
+    let chars: &[u8; V1_B64_LEN] = value.try_into().ok()?;
+    // 44 six-bit values, the last one a zero pad; an invalid character
+    // sets the high bit, collected without an early exit.
+    let mut sextets = [0u8; 44];
+    let mut bad = 0u8;
+    for (sextet, &c) in sextets.iter_mut().zip(chars) {
+        let v = BASE64_DECODE[usize::from(c)];
+        *sextet = v;
+        bad |= v;
+    }
+    // The last character carries 4 bits of the tag and 2 that must be 0.
+    let canonical = sextets[V1_B64_LEN - 1] & 3 == 0;
+    let mut out = [0u8; 33];
+    for g in 0..11 {
+        let n = u32::from(sextets[4 * g]) << 18
+            | u32::from(sextets[4 * g + 1]) << 12
+            | u32::from(sextets[4 * g + 2]) << 6
+            | u32::from(sextets[4 * g + 3]);
+        out[3 * g] = (n >> 16) as u8;
+        out[3 * g + 1] = (n >> 8) as u8;
+        out[3 * g + 2] = n as u8;
+    }
+    let mut tag = [0u8; 32];
+    tag.copy_from_slice(&out[..32]);
+    (bad & 0x80 == 0 && canonical).then_some(tag)
+}
+
+/// The standard base64 alphabet's value of each byte; `0x80` for a byte
+/// outside it.
+const BASE64_DECODE: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [0x80u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 pub(crate) fn verified(id: &str, timestamp: u64, key_index: usize) -> Verified {
     Verified {
@@ -238,13 +304,43 @@ pub(crate) fn parse_timestamp(value: &[u8]) -> Option<u64> {
     if value.is_empty() || value.len() > 19 {
         return None;
     }
-    // No early exit: a branch per digit costs more than finishing. Nineteen
-    // digits fit a u64, so nothing overflows.
-    let (value, digits) = value.iter().fold((0u64, true), |(acc, ok), &b| {
-        let digit = b.wrapping_sub(b'0');
-        (acc * 10 + u64::from(digit % 10), ok & (digit < 10))
-    });
-    digits.then_some(value)
+    // Right-aligned in 24 bytes of `'0'`, then eight digits at a time in
+    // a u64 (SWAR): three checks and three conversions instead of a
+    // dependent multiply per digit.
+    let mut padded = [b'0'; 24];
+    padded[24 - value.len()..].copy_from_slice(value);
+    let chunk = |i: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&padded[8 * i..8 * i + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    let (a, b, c) = (chunk(0), chunk(1), chunk(2));
+    if !(eight_digits(a) && eight_digits(b) && eight_digits(c)) {
+        return None;
+    }
+    // At least five leading `'0'`s, so `a` is under 1000 and the sum,
+    // under 10^19, fits.
+    Some(parse_eight(a) * 10_000_000_000_000_000 + parse_eight(b) * 100_000_000 + parse_eight(c))
+}
+
+/// Whether all eight bytes of `chunk` are ASCII digits.
+fn eight_digits(chunk: u64) -> bool {
+    // A byte is a digit when its high nibble is 3 and adding 6 to it does
+    // not carry into the high nibble (simdjson's check).
+    (chunk & 0xF0F0_F0F0_F0F0_F0F0
+        | (chunk.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        == 0x3333_3333_3333_3333
+}
+
+/// The value of eight ASCII digits, the first in the lowest byte.
+fn parse_eight(chunk: u64) -> u64 {
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    let v = chunk.wrapping_sub(0x3030_3030_3030_3030);
+    // Pairs of digits, then groups of four, then all eight.
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    ((v & MASK).wrapping_mul(MUL1)).wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2)) >> 32
 }
 
 fn decode_fixed<const N: usize>(value: &[u8]) -> Option<[u8; N]> {
@@ -268,11 +364,17 @@ pub(crate) fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error>
     const NAMES: [&str; 3] = [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER];
     let mut found: [Option<&[u8]>; 3] = [None; 3];
     for (name, value) in headers {
-        let slot = match name.as_str() {
-            ID_HEADER => 0,
-            TIMESTAMP_HEADER => 1,
-            SIGNATURE_HEADER => 2,
-            _ => continue,
+        // Comparing `HeaderName`s, not their text: a name `http` knows
+        // (`host`, `content-type`, ...) differs from our three, which are
+        // custom, by its representation alone, without being spelt out.
+        let slot = if *name == ID_NAME {
+            0
+        } else if *name == TIMESTAMP_NAME {
+            1
+        } else if *name == SIGNATURE_NAME_STATIC {
+            2
+        } else {
+            continue;
         };
         if found[slot].replace(value.as_bytes()).is_some() {
             return Err(Error::MalformedHeader(NAMES[slot]));
@@ -365,6 +467,34 @@ mod tests {
     }
 
     #[test]
+    fn timestamp_parsing_agrees_with_a_digit_by_digit_parse() {
+        // The reference: digits only, 1 to 19 of them.
+        let reference = |value: &[u8]| {
+            (!value.is_empty() && value.len() <= 19 && value.iter().all(u8::is_ascii_digit))
+                .then(|| std::str::from_utf8(value).ok()?.parse::<u64>().ok())
+                .flatten()
+        };
+        let mut values: Vec<Vec<u8>> = Vec::new();
+        for len in 1..=20 {
+            values.push(vec![b'9'; len]);
+            values.push(vec![b'0'; len]);
+            let digits: Vec<u8> = (0..len).map(|i| b"1234567890"[i % 10]).collect();
+            // Every byte in every place.
+            for at in 0..len {
+                for c in 0..=255u8 {
+                    let mut value = digits.clone();
+                    value[at] = c;
+                    values.push(value);
+                }
+            }
+            values.push(digits);
+        }
+        for value in values {
+            assert_eq!(parse_timestamp(&value), reference(&value), "{value:?}");
+        }
+    }
+
+    #[test]
     fn ids_with_dots_are_refused() {
         // `a.1` + `.` + `2` signs the same bytes as `a` + `.` + `1.2`-shifted
         // content; ids with dots would let a body prefix move into the id.
@@ -385,27 +515,44 @@ mod tests {
     }
 
     #[test]
-    fn tags_encode_as_the_base64_crate_does() {
+    fn v1_values_decode_exactly_when_they_spell_the_tag_canonically() {
         use base64::Engine as _;
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
         let mut tags: Vec<[u8; 32]> = vec![[0; 32], [0xff; 32]];
         tags.push(std::array::from_fn(|i| i as u8));
-        tags.push(std::array::from_fn(|i| {
-            (i as u8).wrapping_mul(97).wrapping_add(13)
-        }));
         // Every 6-bit value in every position.
         for v in 0..=255u8 {
             tags.push(std::array::from_fn(|i| v.rotate_left(i as u32)));
         }
         for tag in tags {
-            let mut out = [0u8; V1_B64_LEN];
-            encode_tag(&tag, &mut out);
-            let want = base64::engine::general_purpose::STANDARD_NO_PAD.encode(tag);
-            assert_eq!(std::str::from_utf8(&out).unwrap(), want);
+            let text = engine.encode(tag);
+            assert_eq!(decode_v1(text.as_bytes()), Some(tag));
+            assert_eq!(decode_v1(format!("{text}=").as_bytes()), Some(tag));
+            assert_eq!(decode_v1(format!("{text}==").as_bytes()), None);
+            assert_eq!(decode_v1(&text.as_bytes()[..42]), None);
+            // The same bytes with a padding bit set: not canonical.
+            let mut loose = text.clone().into_bytes();
+            let last = BASE64_DECODE[usize::from(loose[42])];
+            for bits in 1..4u8 {
+                loose[42] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                    [usize::from(last | bits)];
+                assert_eq!(decode_v1(&loose), None);
+            }
         }
-        for x in 0..64u8 {
-            let want =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[x as usize];
-            assert_eq!(base64_char(x), want);
+        // Every byte in every place: decodes exactly when it is in the
+        // alphabet (and, last, leaves the two unused bits zero), as the
+        // base64 crate's strict decoder agrees.
+        let text = engine.encode([0x5au8; 32]).into_bytes();
+        for c in 0..=255u8 {
+            for at in [0, 1, 20, 41, 42] {
+                let mut value = text.clone();
+                value[at] = c;
+                let want = engine
+                    .decode(&value)
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+                assert_eq!(decode_v1(&value), want, "byte {c:#04x} at {at}");
+            }
         }
     }
 

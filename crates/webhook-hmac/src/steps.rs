@@ -5,13 +5,9 @@
 
 use std::time::Duration;
 
-use constant_time_eq::constant_time_eq_n;
 use http::HeaderMap;
 
 use crate::{Clock, Secret, SystemClock, Verified, plain, standard};
-
-/// Unpadded base64 of a 32-byte tag, as `v1` entries carry it.
-pub type V1 = [u8; standard::V1_B64_LEN];
 
 /// Standard Webhooks: finds the three headers in one pass over the map.
 pub fn standard_headers(headers: &HeaderMap) -> Option<[&[u8]; 3]> {
@@ -26,40 +22,34 @@ pub fn parse_id_and_timestamp<'a>(id: &'a [u8], timestamp: &[u8]) -> Option<(&'a
     ))
 }
 
-/// The wall clock read that the tolerance check needs.
-pub fn now() -> Duration {
+/// The wall clock read that the tolerance check needs: the coarse one,
+/// for a timestamp more than a second inside the tolerance.
+pub fn now() -> Option<Duration> {
+    SystemClock.now_coarse()
+}
+
+/// The precise wall clock read, which decides timestamps near the edges.
+pub fn now_precise() -> Duration {
     SystemClock.now()
 }
 
-/// Standard Webhooks: scans the signature list and returns the last `v1`
-/// entry's value, as verification walks it.
-pub fn last_v1_entry(signature: &[u8]) -> Option<&[u8]> {
-    let mut found = None;
-    for entry in standard::signature_entries(signature) {
-        if let Some((b"v1", value)) = standard::split_entry(entry) {
-            found = Some(value);
-        }
-    }
-    found
+/// Standard Webhooks: the candidate tag of a one-entry `webhook-signature`
+/// (`v1,<base64>`, the usual header), prefix checked and value decoded, as
+/// verification reads it before walking a list.
+pub fn single_v1(signature: &[u8]) -> Option<[u8; 32]> {
+    standard::decode_v1(signature.strip_prefix(b"v1,")?)
 }
 
 /// Standard Webhooks: the HMAC of `{id}.{timestamp}.{body}` with the first
-/// key, without copying the body.
+/// key, as verification computes it.
 pub fn standard_tag(secret: &Secret, id: &[u8], timestamp: &[u8], body: &[u8]) -> Option<[u8; 32]> {
     let tag = standard::tag(secret.hmac_keys().first()?, id, timestamp, body);
     tag.as_ref().try_into().ok()
 }
 
-/// Standard Webhooks: a tag as unpadded base64, the form it is compared in.
-pub fn encode_v1(tag: &[u8; 32]) -> V1 {
-    let mut out = [0u8; standard::V1_B64_LEN];
-    standard::encode_tag(tag, &mut out);
-    out
-}
-
-/// The constant-time comparison of an expected `v1` value with a candidate.
-pub fn compare_v1(expected: &V1, candidate: &V1) -> bool {
-    constant_time_eq_n(expected, candidate)
+/// The constant-time comparison of the candidate with every key's tag.
+pub fn compare_v1(tags: &[[u8; 32]], candidate: &[u8; 32]) -> Option<usize> {
+    standard::match_tag(tags, candidate)
 }
 
 /// Standard Webhooks: the result, which owns a copy of the id.
@@ -67,12 +57,18 @@ pub fn verified(id: &str, timestamp: u64) -> Verified {
     standard::verified(id, timestamp, 0)
 }
 
-/// Plain scheme: finds the `X-Signature-256` header (the hashed lookup).
-pub fn plain_header(headers: &HeaderMap) -> Option<&str> {
-    plain::header_str(headers, &plain::SIGNATURE_NAME, plain::SIGNATURE_HEADER).ok()
+/// Plain scheme: whether the body is shaped like Standard Webhooks signed
+/// content (refused on the plain scheme).
+pub fn standard_shaped(body: &[u8]) -> bool {
+    crate::standard_shaped(body)
+}
+
+/// Plain scheme: finds the `X-Signature-256` header (one pass).
+pub fn plain_header(headers: &HeaderMap) -> Option<&[u8]> {
+    plain::signature_value(headers).ok().map(|(value, _)| value)
 }
 
 /// Plain scheme: checks the `sha256=` prefix and decodes the hex digits.
-pub fn plain_decode(value: &str) -> Option<[u8; 32]> {
-    plain::decode_value(value)
+pub fn plain_decode(value: &[u8]) -> Option<[u8; 32]> {
+    plain::decode_value_bytes(value)
 }
