@@ -5,7 +5,10 @@
 #
 #   scripts/load.sh [duration_seconds=15] [connections=32]
 #
-# Prints both throughputs, the ratio, and the gateway's latency percentiles.
+# Prints both throughputs, the ratio, and the gateway's latency percentiles,
+# for each of ROUNDS rounds (default 3; each round measures the bare server
+# then the gateway, so both see the same stretch of machine weather), then
+# the median ratio: single runs move by 20-30 % on a shared 2-core VM.
 #
 # By default the load generator and the server under test get a core each
 # (taskset: servers on core 0 with one tokio worker, wrk with one thread on
@@ -71,22 +74,24 @@ run() { # url -> wrk output
 # Warm both up, then measure.
 "${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${hello_port}/api/me" >/dev/null
 "${client_cpu[@]}" wrk -t"$threads" -c"$connections" -d2s -H "X-Api-Key: $key" "http://127.0.0.1:${gw_port}/api/me" >/dev/null
-hello_out=$(run "http://127.0.0.1:${hello_port}/api/me")
-gw_out=$(run "http://127.0.0.1:${gw_port}/api/me")
-
 rps() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
 errors() { awk '/Non-2xx|Socket errors/ {print}' <<<"$1"; }
 
-hello_rps=$(rps "$hello_out")
-gw_rps=$(rps "$gw_out")
-ratio=$(awk -v a="$gw_rps" -v b="$hello_rps" 'BEGIN {printf "%.2f", a / b}')
-
+rounds="${ROUNDS:-3}"
 echo "$mode; gateway access log ${access_log}"
-echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key"
-echo "bare hyper hello-world: ${hello_rps} req/s"
-echo "alphaguard gateway:     ${gw_rps} req/s"
-echo "ratio gateway/bare:     ${ratio}"
-echo "gateway latency: p50 $(pct "$gw_out" 50%)  p75 $(pct "$gw_out" 75%)  p90 $(pct "$gw_out" 90%)  p99 $(pct "$gw_out" 99%)"
-echo "bare latency:    p50 $(pct "$hello_out" 50%)  p99 $(pct "$hello_out" 99%)"
-e=$(errors "$gw_out"); [[ -z "$e" ]] || echo "gateway: $e"
+echo "wrk -t${threads} -c${connections} -d${duration}s, GET /api/me with X-Api-Key; ${rounds} rounds"
+ratios=()
+for round in $(seq "$rounds"); do
+  hello_out=$(run "http://127.0.0.1:${hello_port}/api/me")
+  gw_out=$(run "http://127.0.0.1:${gw_port}/api/me")
+  hello_rps=$(rps "$hello_out")
+  gw_rps=$(rps "$gw_out")
+  ratio=$(awk -v a="$gw_rps" -v b="$hello_rps" 'BEGIN {printf "%.2f", a / b}')
+  ratios+=("$ratio")
+  echo "round ${round}: bare hyper ${hello_rps} req/s, gateway ${gw_rps} req/s, ratio ${ratio}"
+  echo "  gateway latency: p50 $(pct "$gw_out" 50%)  p90 $(pct "$gw_out" 90%)  p99 $(pct "$gw_out" 99%); bare: p50 $(pct "$hello_out" 50%)  p99 $(pct "$hello_out" 99%)"
+  e=$(errors "$gw_out"); [[ -z "$e" ]] || echo "  gateway: $e"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')
+echo "median ratio gateway/bare: ${median}"
