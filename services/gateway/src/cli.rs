@@ -302,7 +302,7 @@ fn serve_with(args: &Args) -> ExitCode {
         .enable_all()
         // Log lines are written a batch at a time (see `log_writer`).
         .on_thread_park(crate::log_writer::on_park)
-        .on_thread_stop(crate::log_writer::flush)
+        .on_thread_stop(crate::log_writer::on_stop)
         .build()
     {
         Ok(rt) => rt,

@@ -4,9 +4,10 @@
 //! A serving runtime's worker keeps the lines it logs in a buffer of its
 //! own and writes them in one `write` when it runs out of work (tokio's
 //! `on_thread_park`), when they pass [`BATCH_BYTES`], or at once for a
-//! warning or an error (with the lines before it, in order). Under load a
-//! request's access line is out within a few milliseconds; idle, within
-//! microseconds of its response. Every other thread (the main thread,
+//! warning or an error (with the lines before it, in order). Idle, a
+//! request's access line is out microseconds after its response; under
+//! `wrk`, within milliseconds; a worker that stays busy without running
+//! out of work holds its info lines until it does or 64 KiB accumulate. Every other thread (the main thread,
 //! blocking tasks, the `doctor` and `drive-sync` runtimes) writes each
 //! line as it comes.
 //!
@@ -14,7 +15,10 @@
 //! killed outright (`kill -9`, the OOM killer) before it writes them; at
 //! most [`BATCH_BYTES`] per worker, info lines only (the audit trail is at
 //! warn and is never batched). A clean stop writes everything
-//! ([`flush`] runs as each worker stops).
+//! ([`on_stop`] runs as each worker stops). A batch is one `write` larger
+//! than a pipe's atomic size: another writer on the same pipe (stderr
+//! merged into it) may land inside it; a failed write drops the batch, as
+//! it dropped the one line before.
 
 use std::cell::{Cell, RefCell};
 use std::io::{self, Write as _};
@@ -60,13 +64,20 @@ pub struct Line {
 
 impl io::Write for Line {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        if BATCHING.get() {
-            PENDING.with_borrow_mut(|pending| pending.extend_from_slice(bytes));
-            Ok(bytes.len())
-        } else {
+        // (`try_with`: on a thread being torn down, straight out.)
+        let batched = BATCHING.try_with(Cell::get).unwrap_or(false)
+            && PENDING
+                .try_with(|pending| {
+                    pending
+                        .try_borrow_mut()
+                        .map(|mut pending| pending.extend_from_slice(bytes))
+                        .is_ok()
+                })
+                .unwrap_or(false);
+        if !batched {
             io::stdout().lock().write_all(bytes)?;
-            Ok(bytes.len())
         }
+        Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -76,7 +87,10 @@ impl io::Write for Line {
 
 impl Drop for Line {
     fn drop(&mut self) {
-        if BATCHING.get() && due(self.urgent, PENDING.with_borrow(Vec::len)) {
+        let pending = PENDING
+            .try_with(|pending| pending.try_borrow().map_or(0, |p| p.len()))
+            .unwrap_or(0);
+        if pending > 0 && due(self.urgent, pending) {
             flush();
         }
     }
@@ -90,9 +104,12 @@ fn due(urgent: bool, pending: usize) -> bool {
 /// Writes what this thread has pending. A failed write is dropped, as a
 /// line written directly would be: logging never stops serving.
 pub fn flush() {
-    PENDING.with_borrow_mut(|pending| {
+    let _ = PENDING.try_with(|pending| {
+        let Ok(mut pending) = pending.try_borrow_mut() else {
+            return;
+        };
         if !pending.is_empty() {
-            let _ = io::stdout().lock().write_all(pending);
+            let _ = io::stdout().lock().write_all(&pending);
             pending.clear();
             if pending.capacity() > BATCH_BYTES * 2 {
                 pending.shrink_to(BATCH_BYTES);
@@ -104,8 +121,15 @@ pub fn flush() {
 /// For the serving runtime's `on_thread_park`: this thread batches from now
 /// on, and writes what it has before it waits.
 pub fn on_park() {
-    BATCHING.set(true);
+    let _ = BATCHING.try_with(|batching| batching.set(true));
     flush();
+}
+
+/// For the serving runtime's `on_thread_stop`: writes what this thread has,
+/// and anything it logs after (thread-local destructors) goes straight out.
+pub fn on_stop() {
+    flush();
+    let _ = BATCHING.try_with(|batching| batching.set(false));
 }
 
 #[cfg(test)]
@@ -139,6 +163,12 @@ mod tests {
                 tracing::info!("five");
                 assert!(pending() > 0);
                 on_park();
+                assert_eq!(pending(), 0);
+                // Stopped: nothing is held any more.
+                tracing::info!("six");
+                on_stop();
+                assert_eq!(pending(), 0);
+                tracing::info!("seven");
                 assert_eq!(pending(), 0);
             });
         })

@@ -114,6 +114,10 @@ impl ConnState {
     /// it until it has [`armed`](Self::arm) its timer.
     pub(crate) fn disarm(&self) {
         self.armed.store(u64::MAX, Ordering::SeqCst);
+        // The state is read after this with Acquire loads: the fence keeps
+        // them from being satisfied before the store is visible (store
+        // then load, on both sides, needs SeqCst or a fence on both).
+        std::sync::atomic::fence(Ordering::SeqCst);
     }
 
     /// The supervisor's timer is due at `at` (`None`: no timer).
@@ -145,16 +149,28 @@ impl ConnState {
         }
     }
 
-    /// Asks the supervisor to close the connection (the first reason
-    /// asked for wins).
+    /// Asks the supervisor to close the connection. The first reason
+    /// asked for wins, but an eviction (which the supervisor withdraws if
+    /// the connection turned busy) gives way to any other reason.
     pub(crate) fn request_close(&self, reason: Close) {
-        if self
-            .close
-            .compare_exchange(0, reason as u8, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
-            self.wake.notify_one();
+        let mut current = self.close.load(Ordering::Acquire);
+        loop {
+            let replaceable =
+                current == 0 || (current == Close::Evicted as u8 && reason != Close::Evicted);
+            if !replaceable {
+                return;
+            }
+            match self.close.compare_exchange(
+                current,
+                reason as u8,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => current = actual,
+            }
         }
+        self.wake.notify_one();
     }
 
     /// The close asked for, if any.
@@ -259,9 +275,12 @@ impl ConnState {
                 self.request_close(Close::Resets);
             }
         }
+        // Stored before the count falls, so whoever sees none in flight
+        // sees this idle time, not the previous one (it is read only when
+        // none is in flight).
+        let now = self.now();
+        self.idle_since.store(now, Ordering::SeqCst);
         if self.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-            let now = self.now();
-            self.idle_since.store(now, Ordering::SeqCst);
             self.wake_before(now.saturating_add(self.idle_ms));
         }
     }
@@ -422,5 +441,14 @@ mod tests {
         state.request_close(Close::BodyTimeout);
         state.withdraw_eviction();
         assert_eq!(state.close_requested(), Some(Close::BodyTimeout));
+        // A close asked for while an eviction is pending is kept: the
+        // eviction's withdrawal must not take it away.
+        let state = ConnState::new(1, HEAD, IDLE);
+        state.request_close(Close::Evicted);
+        state.request_close(Close::Resets);
+        state.withdraw_eviction();
+        assert_eq!(state.close_requested(), Some(Close::Resets));
+        state.request_close(Close::Evicted);
+        assert_eq!(state.close_requested(), Some(Close::Resets));
     }
 }
