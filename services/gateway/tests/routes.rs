@@ -528,13 +528,22 @@ async fn webhooks_are_verified_persisted_then_delivered_once() {
     let expected: Vec<String> = (1..=attempts.len()).map(|n| n.to_string()).collect();
     assert_eq!(attempts, expected);
 
-    // The observability view counts deliveries by outcome.
-    let view = send(
-        &app,
-        empty(get("/api/observability").header("x-api-key", KEY)),
-    )
-    .await
-    .json();
+    // The observability view counts deliveries by outcome. A delivery is
+    // counted just after the store marks it delivered: the count may lag
+    // the pending figure read above by a moment.
+    let mut view = serde_json::Value::Null;
+    for _ in 0..500 {
+        view = send(
+            &app,
+            empty(get("/api/observability").header("x-api-key", KEY)),
+        )
+        .await
+        .json();
+        if view["deliveries"]["delivered"] == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let d = &view["deliveries"];
     assert_eq!(d["accepted"], 3, "{d}");
     assert_eq!(d["duplicate"], 4, "{d}");
