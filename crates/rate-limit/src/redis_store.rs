@@ -198,20 +198,35 @@ impl<C: Clock> RedisLimiter<C> {
             return Ok(crate::limiter::unknown_tier(tier));
         };
         let now_ms = self.clock.now_nanos() / 1_000_000;
-        let cmd = self.check_cmd(tier, window, key, now_ms);
-        let mut conn = self.conn.clone();
-        let reply = match cmd.query_async(&mut conn).await {
+        let cmd = &self.check_cmd(tier, window, key, now_ms);
+        let reply = self
+            .query_loading_script(move |mut conn| async move { cmd.query_async(&mut conn).await })
+            .await?;
+        Ok(self.decision(tier, window, reply))
+    }
+
+    /// Runs `query` on the connection; after `NOSCRIPT` (the server lost
+    /// its script cache: a restart, `SCRIPT FLUSH`), loads the script and
+    /// runs it once more.
+    async fn query_loading_script<T, Fut>(
+        &self,
+        query: impl Fn(ConnectionManager) -> Fut,
+    ) -> Result<T, RedisStoreError>
+    where
+        Fut: std::future::Future<Output = redis::RedisResult<T>>,
+    {
+        match query(self.conn.clone()).await {
             Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                let mut conn = self.conn.clone();
                 self.script
                     .load_async(&mut conn)
                     .await
                     .map_err(|e| store_error("script load", &e))?;
-                cmd.query_async(&mut conn).await
+                query(conn).await
             }
             other => other,
         }
-        .map_err(|e| store_error("script", &e))?;
-        Ok(self.decision(tier, window, reply))
+        .map_err(|e| store_error("script", &e))
     }
 
     /// Decides one request from `key` in each of `tiers` (a client limited
@@ -232,23 +247,14 @@ impl<C: Clock> RedisLimiter<C> {
                 pipe.add_command(self.check_cmd(tier, window, key, now_ms));
             }
         }
-        let mut conn = self.conn.clone();
         let replies: Vec<(i64, i64, i64)> = if pipe.is_empty() {
             Vec::new()
         } else {
-            match pipe.query_async(&mut conn).await {
-                Err(e)
-                    if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
-                {
-                    self.script
-                        .load_async(&mut conn)
-                        .await
-                        .map_err(|e| store_error("script load", &e))?;
-                    pipe.query_async(&mut conn).await
-                }
-                other => other,
-            }
-            .map_err(|e| store_error("script", &e))?
+            let pipe = &pipe;
+            self.query_loading_script(
+                move |mut conn| async move { pipe.query_async(&mut conn).await },
+            )
+            .await?
         };
         let mut replies = replies.into_iter();
         Ok(tiers
