@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use alphaguard_auth::{AuthMethod, Identity};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::uri::Authority;
 use reqwest::Url;
 
 use crate::path::CanonicalPath;
@@ -100,6 +101,11 @@ pub struct Origin<'a> {
     /// Whether the peer is a trusted proxy (whose `X-Forwarded-Proto` and
     /// `X-Forwarded-Host` are believed).
     pub via_trusted_proxy: bool,
+    /// The request target's authority: HTTP/2's `:authority`, or an
+    /// HTTP/1 absolute-form target's host. Where there is one it is the
+    /// host the client asked for, before `Host` (RFC 9113 §8.3.1,
+    /// RFC 9112 §3.2.2).
+    pub authority: Option<&'a Authority>,
 }
 
 fn is_authority(value: &HeaderValue) -> bool {
@@ -137,9 +143,18 @@ pub fn request_headers(client: &HeaderMap, who: &Identity, origin: Origin<'_>) -
         .cloned()
         .unwrap_or(HeaderValue::from_static("http"));
     out.insert(X_FORWARDED_PROTO, proto);
+    // Host and port only: an authority's user information is no host.
+    let target = origin.authority.and_then(|a| {
+        let host = match a.port() {
+            Some(port) => HeaderValue::try_from(format!("{}:{}", a.host(), port.as_str())),
+            None => HeaderValue::from_str(a.host()),
+        };
+        host.ok()
+    });
     let host = client
         .get(X_FORWARDED_HOST)
         .filter(|_| origin.via_trusted_proxy)
+        .or(target.as_ref())
         .or_else(|| client.get(header::HOST))
         .filter(|v| is_authority(v));
     if let Some(host) = host {
@@ -270,6 +285,7 @@ mod tests {
             request_id: &id,
             client: "2001:db8::7".parse().unwrap(),
             via_trusted_proxy: false,
+            authority: None,
         };
         let out = request_headers(&client, &who, origin);
         let mut names: Vec<&str> = out.keys().map(HeaderName::as_str).collect();
@@ -297,5 +313,47 @@ mod tests {
         let out = request_headers(&client, &who, trusted);
         assert_eq!(out[X_FORWARDED_PROTO], "https");
         assert_eq!(out[X_FORWARDED_HOST], "evil.example");
+    }
+
+    #[test]
+    fn the_target_authority_is_the_host() {
+        let who = Identity::unauthenticated();
+        let id = HeaderValue::from_static("req-1");
+        let mut client = HeaderMap::new();
+        client.insert(
+            header::HOST,
+            HeaderValue::from_static("host-header.example"),
+        );
+        for (authority, expected) in [
+            // HTTP/2's :authority (no Host header there) or an HTTP/1
+            // absolute-form target: before Host.
+            (Some("gw.example:8443"), Some("gw.example:8443")),
+            (Some("[2001:db8::1]:8080"), Some("[2001:db8::1]:8080")),
+            // User information is no part of the host.
+            (Some("alice:secret@gw.example"), Some("gw.example")),
+            (None, Some("host-header.example")),
+        ] {
+            let authority = authority.map(|a| a.parse::<Authority>().unwrap());
+            let origin = Origin {
+                request_id: &id,
+                client: "192.0.2.1".parse().unwrap(),
+                via_trusted_proxy: false,
+                authority: authority.as_ref(),
+            };
+            let out = request_headers(&client, &who, origin);
+            assert_eq!(
+                out.get(X_FORWARDED_HOST).map(|v| v.to_str().unwrap()),
+                expected,
+                "{authority:?}"
+            );
+            // Without a Host header (HTTP/2), the authority alone.
+            let out = request_headers(&HeaderMap::new(), &who, origin);
+            let alone = authority.as_ref().map(|_| expected.unwrap());
+            assert_eq!(
+                out.get(X_FORWARDED_HOST).map(|v| v.to_str().unwrap()),
+                alone,
+                "{authority:?}"
+            );
+        }
     }
 }

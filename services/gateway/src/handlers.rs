@@ -360,6 +360,7 @@ impl App {
             request_id: &ctx.id,
             client: ctx.client,
             via_trusted_proxy: ctx.via_trusted_proxy,
+            authority: parts.uri.authority(),
         };
         let headers = forward::request_headers(&parts.headers, who, origin);
         let body = reqwest::Body::wrap(Limited::new(body, limit));

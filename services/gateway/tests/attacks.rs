@@ -191,6 +191,47 @@ async fn client_headers_the_upstream_might_trust_are_dropped() {
 }
 
 #[tokio::test]
+async fn the_forwarded_host_is_the_target_authority_on_http2_and_absolute_form() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+
+    // HTTP/2 has no Host header: the host is `:authority`.
+    let stream = TcpStream::connect(gw.addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(conn);
+    let request = http::Request::get("http://gw.example:8443/api/things")
+        .header("x-api-key", KEY)
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.version(), http::Version::HTTP_2);
+
+    // An HTTP/1 absolute-form target: its host, not the Host header.
+    let (status, text) = raw(
+        gw.addr,
+        &format!("GET http://abs.example:9000/api/things HTTP/1.1\r\nx-api-key: {KEY}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+
+    let got = upstream.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].headers["x-forwarded-host"], "gw.example:8443");
+    assert_eq!(got[1].headers["x-forwarded-host"], "abs.example:9000");
+    for r in &got {
+        assert_eq!(r.uri, "/api/things");
+    }
+}
+
+#[tokio::test]
 async fn ipv6_clients_are_forwarded_with_their_full_address() {
     let upstream = RecordingUpstream::start().await;
     let up = upstream.url();
