@@ -103,19 +103,36 @@ impl SafeVisitor<'_> {
     /// Writes the separator and, for a field, `name=`; `Ok(true)` for the
     /// message (written bare).
     fn start(&mut self, name: &str) -> Result<bool, fmt::Error> {
-        if !std::mem::replace(&mut self.first, false) {
-            self.writer.write_char(' ')?;
-        }
+        let separator = if std::mem::replace(&mut self.first, false) {
+            ""
+        } else {
+            " "
+        };
         if name == "message" {
-            return Ok(true);
+            return self.writer.write_str(separator).map(|()| true);
         }
         // Field names come from the program, not from users; they are
-        // passed through the guard all the same.
-        self.writer
-            .write_str(&safe_log_message_with_limit(name, self.limit))?;
+        // passed through the guard all the same, unless they are plain
+        // identifiers within the limit, which it would leave as they are.
+        self.writer.write_str(separator)?;
+        if name.len() <= self.limit && is_plain_name(name) {
+            self.writer.write_str(name)?;
+        } else {
+            self.writer
+                .write_str(&safe_log_message_with_limit(name, self.limit))?;
+        }
         self.writer.write_char('=')?;
         Ok(false)
     }
+}
+
+/// `[A-Za-z0-9_.]+`, at most 64 bytes: a name as Rust and `tracing` spell
+/// them, which the guard passes unchanged.
+fn is_plain_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// Whether a field value must be quoted to read as one value: empty, or
@@ -175,13 +192,11 @@ fn write_quoted(writer: &mut Writer<'_>, value: &str) -> fmt::Result {
 impl SafeVisitor<'_> {
     /// An integer or a boolean: digits, a sign or a word, which need
     /// neither the guard nor quotes (and no `Debug` round trip).
-    fn write_plain(&mut self, name: &str, value: impl fmt::Display) {
+    fn write_plain(&mut self, name: &str, value: &str) {
         if self.result.is_err() {
             return;
         }
-        self.result = self
-            .start(name)
-            .and_then(|_| write!(self.writer, "{value}"));
+        self.result = self.start(name).and_then(|_| self.writer.write_str(value));
     }
 }
 
@@ -191,15 +206,15 @@ impl Visit for SafeVisitor<'_> {
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.write_plain(field.name(), value);
+        self.write_plain(field.name(), itoa::Buffer::new().format(value));
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.write_plain(field.name(), value);
+        self.write_plain(field.name(), itoa::Buffer::new().format(value));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.write_plain(field.name(), value);
+        self.write_plain(field.name(), if value { "true" } else { "false" });
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
@@ -250,6 +265,27 @@ mod tests {
         assert!(needs_quotes("a\u{3000}b"));
         assert!(!needs_quotes("bob"));
         assert!(!needs_quotes("c:\\dir"));
+        for (name, plain) in [
+            ("status", true),
+            ("latency_us", true),
+            ("http.method", true),
+            ("r#type", false),
+            ("a b", false),
+            ("a=b", false),
+            ("é", false),
+            ("", false),
+            (
+                "a_very_long_field_name_that_goes_on_and_on_and_on_past_sixty_four_bytes",
+                false,
+            ),
+        ] {
+            assert_eq!(is_plain_name(name), plain, "{name:?}");
+            // What the one-piece write skips: the guard leaves a plain name
+            // as it is.
+            if plain {
+                assert_eq!(safe_log_message_with_limit(name, DEFAULT_LOG_LIMIT), name);
+            }
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tower::{Layer as _, ServiceExt as _};
 use tower_http::cors::CorsLayer;
 
+use crate::addr_text::AddrText;
 use crate::drive::DriveMirror;
 use crate::forward::Upstream;
 use crate::inbox::metrics::Outcomes;
@@ -101,6 +102,8 @@ pub(crate) struct Ctx {
     pub(crate) id: HeaderValue,
     /// The client's full address (logs, `X-Forwarded-For`).
     pub(crate) client: IpAddr,
+    /// The same, as the log lines write it.
+    pub(crate) client_text: AddrText,
     /// The limiter's key (IPv6 masked to its prefix).
     key: ClientKey,
     pub(crate) via_trusted_proxy: bool,
@@ -356,6 +359,7 @@ impl App {
         let ctx = Ctx {
             id,
             client,
+            client_text: AddrText::new(client),
             key: self.resolver.key_of(client),
             via_trusted_proxy: self.resolver.is_trusted(peer_ip),
             path,
@@ -384,7 +388,7 @@ impl App {
             tracing::info!(
                 target: "alphaguard::access",
                 request_id = ctx.id(),
-                client = %ctx.client,
+                client = ctx.client_text.as_str(),
                 route = ctx.route.handler.label(),
                 path = ctx.path.as_ref().map_or("-", CanonicalPath::as_str),
                 status,
@@ -413,7 +417,12 @@ impl App {
             self.dispatch(request, ctx).await
         } else {
             metrics::counter!(RATE_LIMITED, "tier" => tier_id.name()).increment(1);
-            tracing::info!(request_id = ctx.id(), client = %ctx.client, tier = tier_id.name(), "rate limited");
+            tracing::info!(
+                request_id = ctx.id(),
+                client = ctx.client_text.as_str(),
+                tier = tier_id.name(),
+                "rate limited"
+            );
             respond::refusal(&RateLimited, ctx.id())
         };
         if let Some(policy) = &self.policies[tier_id as usize] {

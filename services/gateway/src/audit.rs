@@ -23,7 +23,7 @@ pub(crate) fn owner_action(
     tracing::warn!(
         target: TARGET,
         request_id = ctx.id(),
-        client = %ctx.client,
+        client = ctx.client_text.as_str(),
         user = who.and_then(|w| w.subject.as_deref()),
         discord_id = who.and_then(|w| w.discord_id),
         method = who.map(|w| w.method.as_str()),

@@ -127,7 +127,12 @@ impl App {
 
     fn auth_failed(&self, e: &AuthError, ctx: &Ctx) -> Response<Body> {
         metrics::counter!(AUTH_FAILURES, "reason" => e.reason()).increment(1);
-        tracing::info!(request_id = ctx.id(), client = %ctx.client, reason = e.reason(), "authentication failed");
+        tracing::info!(
+            request_id = ctx.id(),
+            client = ctx.client_text.as_str(),
+            reason = e.reason(),
+            "authentication failed"
+        );
         if ctx.route.auth == Auth::Owner {
             audit::owner_action(
                 ctx,
@@ -255,7 +260,7 @@ impl App {
             Ok(accepted) => accepted,
             Err(refusal) => {
                 count(refusal.label());
-                tracing::warn!(request_id = ctx.id(), client = %ctx.client, webhook = name, refusal = ?refusal, "webhook refused");
+                tracing::warn!(request_id = ctx.id(), client = ctx.client_text.as_str(), webhook = name, refusal = ?refusal, "webhook refused");
                 return respond::refusal(&refusal, ctx.id());
             }
         };

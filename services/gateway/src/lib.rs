@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod addr_text;
 pub mod app;
 pub mod audit;
 pub mod cli;
