@@ -1012,3 +1012,161 @@ async fn a_slow_reader_that_keeps_reading_is_not_dropped() {
     assert!(text.ends_with(&big[big.len() - 100..]));
     assert!(got.len() > big.len(), "cut short at {} bytes", got.len());
 }
+
+/// Reads one HTTP/1 response with a `Content-Length` from `s`, within two
+/// seconds; its status line and body.
+async fn read_response(s: &mut TcpStream, pending: &mut Vec<u8>) -> (String, String) {
+    tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            let text = String::from_utf8_lossy(pending).into_owned();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let head = &text[..end];
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                if pending.len() >= end + 4 + len {
+                    let status = head.lines().next().unwrap_or("").to_owned();
+                    let body =
+                        String::from_utf8_lossy(&pending[end + 4..end + 4 + len]).into_owned();
+                    pending.drain(..end + 4 + len);
+                    return (status, body);
+                }
+            }
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed before a whole response: {text}");
+            pending.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("no whole response within two seconds")
+}
+
+#[tokio::test]
+async fn partial_heads_sent_behind_a_request_are_cut_off_at_the_header_deadline() {
+    let upstream = RecordingUpstream::start().await;
+    let url = upstream.url();
+    let gw = start(&[
+        ("HEADER_READ_TIMEOUT_MS", "600"),
+        ("IDLE_TIMEOUT_MS", "10000"),
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &url),
+    ]);
+    let post = format!(
+        "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nContent-Length: 5\r\n\r\n"
+    );
+    let partial = "GET /health HTTP/1.1\r\nHost: x\r\nX-A: ";
+    // Each case: what is written (a pause between the parts), then the
+    // connection must answer once and close at the header deadline, not
+    // the idle one (10 s).
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        // In the same packet as the request before it (a GET).
+        (
+            "same packet as a GET",
+            vec![format!("GET /health HTTP/1.1\r\nHost: x\r\n\r\n{partial}")],
+        ),
+        // In the same packet as a body.
+        (
+            "same packet as a body",
+            vec![format!("{post}hello{partial}")],
+        ),
+        // With the end of a body sent in two parts.
+        (
+            "after a body's second part",
+            vec![format!("{post}hel"), format!("lo{partial}")],
+        ),
+        // Just after the body, while the request may still be in flight.
+        (
+            "just after a body",
+            vec![format!("{post}hello"), partial.to_owned()],
+        ),
+    ];
+    let mut tasks = Vec::new();
+    for (name, parts) in cases {
+        let addr = gw.addr;
+        tasks.push((
+            name,
+            tokio::spawn(async move {
+                let mut s = connect(addr, ATTACKER).await;
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        tokio::time::sleep(Duration::from_millis(30)).await;
+                    }
+                    s.write_all(part.as_bytes()).await.unwrap();
+                }
+                let mut pending = Vec::new();
+                let (status, _) = read_response(&mut s, &mut pending).await;
+                let since = Instant::now();
+                (
+                    status,
+                    closed_after(&mut s, since, Duration::from_secs(4)).await,
+                )
+            }),
+        ));
+    }
+    health_during(gw.addr, Instant::now() + Duration::from_millis(900)).await;
+    for (name, task) in tasks {
+        let (status, closed) = task.await.unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{name}: {status}");
+        let closed = closed.unwrap_or_else(|| panic!("{name}: the partial head was held past 4 s"));
+        assert!(
+            closed >= Duration::from_millis(500) && closed < Duration::from_millis(2500),
+            "{name}: closed after {closed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pipelined_requests_are_all_answered_and_keep_alive_is_kept_after_a_body() {
+    let upstream = RecordingUpstream::start().await;
+    let url = upstream.url();
+    let gw = start(&[
+        ("HEADER_READ_TIMEOUT_MS", "600"),
+        ("IDLE_TIMEOUT_MS", "10000"),
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &url),
+    ]);
+    // Whole requests in one packet: a GET, a body, a chunked body, and a
+    // GET after each.
+    let mut s = connect(gw.addr, ATTACKER).await;
+    let batch = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\n\r\n\
+         POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nContent-Length: 5\r\n\r\nhello\
+         GET /health HTTP/1.1\r\nHost: x\r\n\r\n\
+         POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nworld\r\n0\r\n\r\n\
+         GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+    );
+    s.write_all(batch.as_bytes()).await.unwrap();
+    let mut pending = Vec::new();
+    for i in 0..5 {
+        let (status, _) = read_response(&mut s, &mut pending).await;
+        assert!(status.starts_with("HTTP/1.1 200"), "response {i}: {status}");
+    }
+    let bodies: Vec<Vec<u8>> = upstream
+        .received()
+        .into_iter()
+        .map(|r| r.body.to_vec())
+        .collect();
+    assert_eq!(bodies, [b"hello".to_vec(), b"world".to_vec()]);
+    // After a body with nothing behind it, the connection is idle, not in
+    // a head: open past the header deadline, and it still serves.
+    s.write_all(format!("POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nContent-Length: 5\r\n\r\nhello").as_bytes())
+        .await
+        .unwrap();
+    let (status, _) = read_response(&mut s, &mut pending).await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (status, _) = read_response(&mut s, &mut pending).await;
+    assert!(
+        status.starts_with("HTTP/1.1 200"),
+        "after 1.2 s idle: {status}"
+    );
+}

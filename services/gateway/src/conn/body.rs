@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
-use super::state::RequestGuard;
+use super::state::{ConnState, RequestGuard};
 use crate::respond::{self, BoxError};
 
 /// The error a request body fails with once its deadline has passed.
@@ -39,15 +39,24 @@ pub(crate) struct TimedBody<B> {
     /// Started at the first wait, so a body never waited on costs no timer.
     timer: Option<Pin<Box<Sleep>>>,
     late: Arc<AtomicBool>,
+    /// Told when the body ends (the socket then knows where a chunked
+    /// body stopped).
+    state: Arc<ConnState>,
 }
 
 impl<B> TimedBody<B> {
-    pub(crate) fn new(inner: B, timeout: Duration, late: Arc<AtomicBool>) -> Self {
+    pub(crate) fn new(
+        inner: B,
+        timeout: Duration,
+        late: Arc<AtomicBool>,
+        state: Arc<ConnState>,
+    ) -> Self {
         Self {
             inner,
             deadline: Instant::now() + timeout,
             timer: None,
             late,
+            state,
         }
     }
 }
@@ -66,7 +75,16 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(frame) => Poll::Ready(frame.map(|f| f.map_err(Into::into))),
+            Poll::Ready(None) => {
+                this.state.body_ended();
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(frame)) => {
+                if this.inner.is_end_stream() {
+                    this.state.body_ended();
+                }
+                Poll::Ready(Some(frame.map_err(Into::into)))
+            }
             Poll::Pending => {
                 let deadline = this.deadline;
                 let timer = this
@@ -189,6 +207,14 @@ mod tests {
         }
     }
 
+    fn state() -> Arc<ConnState> {
+        Arc::new(ConnState::new(
+            1,
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+        ))
+    }
+
     #[tokio::test]
     async fn a_body_late_fails_and_says_so() {
         let late = Arc::new(AtomicBool::new(false));
@@ -196,6 +222,7 @@ mod tests {
             Stalls { sent: false },
             Duration::from_millis(50),
             Arc::clone(&late),
+            state(),
         );
         assert!(body.frame().await.unwrap().is_ok());
         assert!(!late.load(Ordering::Acquire));
@@ -211,6 +238,7 @@ mod tests {
             http_body_util::Full::new(Bytes::from_static(b"whole")),
             Duration::from_millis(50),
             Arc::clone(&late),
+            state(),
         );
         let bytes = body.collect().await.unwrap().to_bytes();
         assert_eq!(&bytes[..], b"whole");

@@ -1,20 +1,36 @@
 //! The connection's socket, seen by hyper: reads tell the supervisor a
 //! head has started; a write that stays blocked past the write deadline
 //! fails, which ends the connection (a client that stops reading).
+//!
+//! On HTTP/1 the socket hands hyper no byte past the message it is
+//! reading: up to the end of a head, then the body's length, then nothing
+//! until the response is out. What comes sooner (a pipelined request, a
+//! head's first bytes sent early) is held here, where the supervisor knows
+//! of it: when the request ends, the held bytes are the next head, and its
+//! header deadline runs (bytes in hyper's own buffer would be seen by
+//! nobody, and a partial head there would wait for the idle deadline).
+//! A chunked body's length is known only once its decoder says it ended:
+//! bytes that came in the same read as its last chunk reach hyper.
 
 use std::future::Future as _;
 use std::io;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use bytes::{Buf as _, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
-use super::state::ConnState;
+use super::state::{ConnState, ReadMode};
 
-/// A socket with a write deadline.
+/// The start of HTTP/2's connection preface.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
+
+/// A socket with a write deadline, which holds back HTTP/1 bytes past the
+/// message being read (see the module docs).
 #[derive(Debug)]
 pub(crate) struct ConnIo<T> {
     inner: T,
@@ -22,15 +38,59 @@ pub(crate) struct ConnIo<T> {
     write_timeout: Duration,
     /// Running while a write is blocked; reset by any progress.
     stalled: Option<Pin<Box<Sleep>>>,
+    /// Bytes read from the socket and not handed to hyper yet.
+    held: BytesMut,
+    /// The most `held` grows to while the response is not out (a head is
+    /// at most this long).
+    hold_limit: usize,
+    /// The socket said end of file; hyper is told once `held` is empty.
+    eof: bool,
+    /// Bytes go through as they come: HTTP/2.
+    through: bool,
+    /// Whether any byte has been read (the first ones may be HTTP/2's
+    /// preface).
+    started: bool,
 }
 
 impl<T> ConnIo<T> {
-    pub(crate) fn new(inner: T, state: Arc<ConnState>, write_timeout: Duration) -> Self {
+    pub(crate) fn new(
+        inner: T,
+        state: Arc<ConnState>,
+        write_timeout: Duration,
+        hold_limit: usize,
+    ) -> Self {
         Self {
             inner,
             state,
             write_timeout,
             stalled: None,
+            held: BytesMut::new(),
+            hold_limit,
+            eof: false,
+            through: false,
+            started: false,
+        }
+    }
+
+    /// Hands hyper up to `n` held bytes.
+    fn give_held(&mut self, buf: &mut ReadBuf<'_>, n: usize) -> usize {
+        let n = n.min(self.held.len()).min(buf.remaining());
+        buf.put_slice(&self.held[..n]);
+        self.held.advance(n);
+        if self.held.is_empty() {
+            self.state.hold_end();
+        }
+        n
+    }
+
+    /// Keeps what hyper got past `keep` bytes of this read (which began at
+    /// `before` in `buf`) for later.
+    fn hold_past(&mut self, buf: &mut ReadBuf<'_>, before: usize, keep: usize) {
+        let end = buf.filled().len();
+        if before + keep < end {
+            self.held.extend_from_slice(&buf.filled()[before + keep..]);
+            buf.set_filled(before + keep);
+            self.state.hold_begin();
         }
     }
 
@@ -63,6 +123,71 @@ impl<T> ConnIo<T> {
     }
 }
 
+/// Where the first head in `bytes` ends (just past its empty line), if it
+/// does. A line ends with LF or CR LF, as the HTTP/1 parser reads them; an
+/// empty line before a request line ends nothing for the parser, so this
+/// may cut earlier than it would (then hyper asks again), never later.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| b == b'\n') {
+        let lf = from + at;
+        match bytes.get(lf + 1) {
+            Some(b'\n') => return Some(lf + 2),
+            Some(b'\r') if bytes.get(lf + 2) == Some(&b'\n') => return Some(lf + 3),
+            _ => from = lf + 1,
+        }
+    }
+    None
+}
+
+impl<T: AsyncRead + Unpin> ConnIo<T> {
+    /// A read straight from the socket into `buf`; `Ok(0)` at end of file.
+    fn read_socket(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        let before = buf.filled().len();
+        ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
+        let n = buf.filled().len() - before;
+        if n == 0 {
+            self.eof = true;
+        }
+        Poll::Ready(Ok(n))
+    }
+
+    /// Reads what the socket has into `held`, up to the hold limit; then
+    /// waits for the request to end. Returns end of file once nothing is
+    /// held and the client has closed.
+    fn hold(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut chunk = [MaybeUninit::<u8>::uninit(); 4096];
+        while !self.eof && self.held.len() < self.hold_limit {
+            let room = (self.hold_limit - self.held.len()).min(chunk.len());
+            let mut read = ReadBuf::uninit(&mut chunk[..room]);
+            match Pin::new(&mut self.inner).poll_read(cx, &mut read) {
+                Poll::Pending => break,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) if read.filled().is_empty() => self.eof = true,
+                Poll::Ready(Ok(())) => {
+                    self.held.extend_from_slice(read.filled());
+                    self.state.hold_begin();
+                }
+            }
+        }
+        if self.held.is_empty() {
+            // Nothing held: the socket wakes the task when bytes come, or
+            // hyper learns the client closed.
+            return if self.eof {
+                Poll::Ready(Ok(()))
+            } else {
+                Poll::Pending
+            };
+        }
+        self.state.park(cx.waker());
+        Poll::Pending
+    }
+}
+
 impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -71,11 +196,52 @@ impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
-        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if matches!(result, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            this.state.on_read();
+        if this.through || this.state.is_http2() {
+            this.through = true;
+            if !this.held.is_empty() {
+                this.give_held(buf, usize::MAX);
+                return Poll::Ready(Ok(()));
+            }
+            if ready!(this.read_socket(cx, buf))? > 0 {
+                this.state.on_read();
+            }
+            return Poll::Ready(Ok(()));
         }
-        result
+        match this.state.read_mode() {
+            ReadMode::Head if !this.held.is_empty() => {
+                let end = head_end(&this.held).unwrap_or(this.held.len());
+                this.give_held(buf, end);
+            }
+            ReadMode::Head => {
+                if this.eof || ready!(this.read_socket(cx, buf))? == 0 {
+                    return Poll::Ready(Ok(()));
+                }
+                let got = &buf.filled()[before..];
+                if !std::mem::replace(&mut this.started, true) && got.starts_with(H2_PREFACE) {
+                    this.through = true;
+                } else if let Some(end) = head_end(got) {
+                    this.hold_past(buf, before, end);
+                }
+                this.state.on_read();
+            }
+            ReadMode::Body(remaining) => {
+                let remaining = usize::try_from(remaining).unwrap_or(usize::MAX);
+                let n = if !this.held.is_empty() {
+                    this.give_held(buf, remaining)
+                } else if this.eof || ready!(this.read_socket(cx, buf))? == 0 {
+                    return Poll::Ready(Ok(()));
+                } else {
+                    if remaining != usize::MAX {
+                        this.hold_past(buf, before, remaining);
+                    }
+                    buf.filled().len() - before
+                };
+                this.state.body_read(u64::try_from(n).unwrap_or(u64::MAX));
+            }
+            // Pending, or end of file with nothing held.
+            ReadMode::Hold => ready!(this.hold(cx))?,
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
@@ -120,5 +286,48 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ConnIo<T> {
         let this = self.get_mut();
         let result = Pin::new(&mut this.inner).poll_shutdown(cx);
         this.guard(cx, result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn heads_end_at_their_empty_line() {
+        for (bytes, end) in [
+            (&b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET"[..], Some(27)),
+            (b"GET / HTTP/1.1\nHost: x\n\nrest", Some(24)),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n\nrest", Some(26)),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n", None),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n\r", None),
+            (b"", None),
+            // An empty line before the request line: cut early, never late.
+            (b"\r\n\r\nGET / HTTP/1.1\r\n\r\n", Some(4)),
+            (b"\r\nGET / HTTP/1.1\r\n\r\n", Some(20)),
+        ] {
+            assert_eq!(head_end(bytes), end, "{:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+
+    proptest! {
+        /// Whatever follows a head, the cut is just past its empty line.
+        #[test]
+        fn the_cut_is_the_end_of_the_head(
+            headers in proptest::collection::vec(("[A-Za-z-]{1,12}", "[ -~]{0,24}"), 0..8),
+            lf_only in any::<bool>(),
+            tail in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let eol = if lf_only { "\n" } else { "\r\n" };
+            let mut head = format!("POST /api/x HTTP/1.1{eol}");
+            for (name, value) in &headers {
+                head.push_str(&format!("{name}: {value}{eol}"));
+            }
+            head.push_str(eol);
+            let mut bytes = head.clone().into_bytes();
+            bytes.extend_from_slice(&tail);
+            prop_assert_eq!(head_end(&bytes), Some(head.len()));
+        }
     }
 }

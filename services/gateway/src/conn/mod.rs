@@ -5,7 +5,7 @@
 //! | phase | deadline | when it passes |
 //! | --- | --- | --- |
 //! | accept → first complete request head (HTTP/1 head, or HTTP/2 HEADERS; a preface, SETTINGS or PINGs do not count) | `HEADER_READ_TIMEOUT_MS` | closed |
-//! | first byte of a later HTTP/1 head → its end | `HEADER_READ_TIMEOUT_MS` | closed |
+//! | first byte of a later HTTP/1 head → its end (for bytes that came while a request was in flight, held by `ConnIo`: from that request's end) | `HEADER_READ_TIMEOUT_MS` | closed |
 //! | request head → end of its body | `BODY_READ_TIMEOUT_MS` | 408 (generic JSON error), then the connection closes |
 //! | nothing in flight (HTTP/1 keep-alive, HTTP/2) | `IDLE_TIMEOUT_MS` | closed (HTTP/2: GOAWAY first) |
 //! | a write to the client blocked | `WRITE_TIMEOUT_MS` | dropped |
@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode, Version};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -224,6 +224,8 @@ pub(crate) async fn run(
         stream,
         Arc::clone(&state),
         limits.write_timeout,
+        // A head held back is at most what hyper would buffer of one.
+        limits.max_header_bytes.max(8192),
     ));
     let service = {
         let state = Arc::clone(&state);
@@ -232,8 +234,14 @@ pub(crate) async fn run(
         service_fn(move |request: Request<Incoming>| {
             let http2 = request.version() == Version::HTTP_2;
             let guard = state.begin_request(http2);
+            if !http2 {
+                // Its length, as hyper framed it (none: chunked).
+                state.set_body_len(request.body().size_hint().exact());
+            }
             let late = Arc::new(AtomicBool::new(false));
-            let request = request.map(|body| TimedBody::new(body, body_timeout, Arc::clone(&late)));
+            let request = request.map(|body| {
+                TimedBody::new(body, body_timeout, Arc::clone(&late), Arc::clone(&state))
+            });
             let shared = Arc::clone(&shared);
             let state = Arc::clone(&state);
             async move {

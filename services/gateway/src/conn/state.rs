@@ -1,8 +1,9 @@
 //! What one connection is doing, shared by its supervisor, its I/O, its
 //! requests and the registry: plain atomics, no lock on the request path.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
@@ -45,6 +46,33 @@ pub(crate) struct ConnState {
     idle_ms: u64,
     /// Wakes the supervisor when a deadline moved before its timer.
     pub(crate) wake: Notify,
+    /// HTTP/1: the request body's bytes still to come from the socket
+    /// ([`UNKNOWN_BODY`] for a chunked one), set at each head.
+    body_remaining: AtomicU64,
+    /// A body of unknown length was read to its end.
+    body_ended: AtomicBool,
+    /// HTTP/1: the socket holds bytes back from hyper (past the head or
+    /// the body being read).
+    holding: AtomicBool,
+    /// The connection's task, waiting for held bytes until its request
+    /// ends.
+    held_waker: Mutex<Option<Waker>>,
+}
+
+/// [`ConnState`]'s body length when the body is chunked.
+pub(crate) const UNKNOWN_BODY: u64 = u64::MAX;
+
+/// What an HTTP/1 connection's socket may hand hyper now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadMode {
+    /// No request in flight: bytes up to the end of the next head.
+    Head,
+    /// A request body is being read: this many bytes of it are still to
+    /// come ([`UNKNOWN_BODY`]: as many as there are).
+    Body(u64),
+    /// The body is in (or there is none) and the response is not out:
+    /// whatever comes now belongs to a later head, and is held.
+    Hold,
 }
 
 impl ConnState {
@@ -70,6 +98,71 @@ impl ConnState {
             header_read_ms: ms(header_read),
             idle_ms: ms(idle),
             wake: Notify::new(),
+            body_remaining: AtomicU64::new(UNKNOWN_BODY),
+            body_ended: AtomicBool::new(false),
+            holding: AtomicBool::new(false),
+            held_waker: Mutex::new(None),
+        }
+    }
+
+    /// Whether the connection speaks HTTP/2 (known at its first stream).
+    pub(crate) fn is_http2(&self) -> bool {
+        self.http2.load(Ordering::Relaxed)
+    }
+
+    /// What the socket may hand hyper now (HTTP/1).
+    pub(crate) fn read_mode(&self) -> ReadMode {
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            return ReadMode::Head;
+        }
+        match self.body_remaining.load(Ordering::Acquire) {
+            0 => ReadMode::Hold,
+            UNKNOWN_BODY if self.body_ended.load(Ordering::Acquire) => ReadMode::Hold,
+            remaining => ReadMode::Body(remaining),
+        }
+    }
+
+    /// The request just begun has a body of `len` bytes (`None`: chunked).
+    pub(crate) fn set_body_len(&self, len: Option<u64>) {
+        self.body_ended.store(false, Ordering::Release);
+        self.body_remaining
+            .store(len.unwrap_or(UNKNOWN_BODY), Ordering::Release);
+    }
+
+    /// `n` bytes of the request body were handed to hyper.
+    pub(crate) fn body_read(&self, n: u64) {
+        let remaining = self.body_remaining.load(Ordering::Acquire);
+        if remaining != UNKNOWN_BODY {
+            self.body_remaining
+                .store(remaining.saturating_sub(n), Ordering::Release);
+        }
+    }
+
+    /// A body of unknown length ended (its decoder said so).
+    pub(crate) fn body_ended(&self) {
+        self.body_ended.store(true, Ordering::Release);
+    }
+
+    /// The socket began holding bytes back from hyper.
+    pub(crate) fn hold_begin(&self) {
+        self.holding.store(true, Ordering::Release);
+    }
+
+    /// The socket holds nothing back any more.
+    pub(crate) fn hold_end(&self) {
+        self.holding.store(false, Ordering::Release);
+    }
+
+    /// The connection's task waits for its held bytes: woken when its
+    /// request ends.
+    pub(crate) fn park(&self, waker: &Waker) {
+        let mut parked = self
+            .held_waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &mut *parked {
+            Some(w) if w.will_wake(waker) => {}
+            other => *other = Some(waker.clone()),
         }
     }
 
@@ -280,8 +373,28 @@ impl ConnState {
         // none is in flight).
         let now = self.now();
         self.idle_since.store(now, Ordering::SeqCst);
+        // HTTP/1 bytes held back while the request was in flight are the
+        // next head's first: its deadline runs from now, when hyper gets
+        // them (the client is not to blame for the wait), and the
+        // connection's task is woken to hand them over.
+        let held = !http2 && self.holding.load(Ordering::Acquire);
+        if held {
+            self.head_started.store(now + 1, Ordering::SeqCst);
+        }
         if self.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.wake_before(now.saturating_add(self.idle_ms));
+            if held {
+                self.wake_before(now.saturating_add(self.header_read_ms));
+                let parked = self
+                    .held_waker
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(waker) = parked {
+                    waker.wake();
+                }
+            } else {
+                self.wake_before(now.saturating_add(self.idle_ms));
+            }
         }
     }
 }
