@@ -343,6 +343,9 @@ impl App {
         B::Error: Into<BoxError>,
     {
         let started = Instant::now();
+        // Kept for the access line (standard methods are copied, not
+        // allocated).
+        let method = request.method().clone();
         let peer_ip = peer.ip().to_canonical();
         let client = self.resolver.resolve(peer_ip, request.headers());
         let id = self.ids.accept_or_make(request.headers().get(X_REQUEST_ID));
@@ -389,6 +392,7 @@ impl App {
                 target: "alphaguard::access",
                 request_id = ctx.id(),
                 client = ctx.client_text.as_str(),
+                method = method.as_str(),
                 route = ctx.route.handler.label(),
                 path = ctx.path.as_ref().map_or("-", CanonicalPath::as_str),
                 status,
