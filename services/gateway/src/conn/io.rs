@@ -78,6 +78,8 @@ impl<T> ConnIo<T> {
         buf.put_slice(&self.held[..n]);
         self.held.advance(n);
         if self.held.is_empty() {
+            // Its memory goes too: an idle connection holds none.
+            self.held = BytesMut::new();
             self.state.hold_end();
         }
         n
