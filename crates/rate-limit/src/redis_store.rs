@@ -13,9 +13,16 @@ use crate::{ClientKey, Clock, FailurePolicy, SystemClock, Tier, Tiers};
 pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 
 /// One check, atomically: the algorithm of [`Window::decide`] in Lua, over
-/// whole milliseconds. The state is `"<bucket index> <c0> <c1> ..."`, the
-/// current bucket's counter first; it expires on its own once it counts
-/// nothing (`PX` = counters × bucket).
+/// whole milliseconds. The state is binary: a version byte (1), then the
+/// bucket index and the counters, the current bucket's first, as
+/// big-endian doubles (exact to 2^53) packed by Redis's `struct` library,
+/// which decodes and encodes it in one call each (parsing and writing it
+/// as text was most of the script's time: 16.9 µs per call against 8.3 in
+/// `INFO commandstats`). The text state of earlier versions
+/// (`"<idx> <c0> <c1> ..."`) is still read, so a window in progress
+/// survives the upgrade; anything else counts as none. The state expires
+/// on its own once it counts nothing (`PX` = counters × bucket,
+/// `ARGV[5]`).
 const SCRIPT: &str = r"
 local now_ms = tonumber(ARGV[1])
 local bucket_ms = tonumber(ARGV[2])
@@ -23,27 +30,33 @@ local n = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local now_idx = math.floor(now_ms / bucket_ms)
 local idx = now_idx
+local fmt = '>Bd' .. string.rep('d', n)
 local c = {}
 for i = 1, n do c[i] = 0 end
 local raw = redis.call('GET', KEYS[1])
-if raw then
-  local vals = {}
-  for v in string.gmatch(raw, '%d+') do vals[#vals + 1] = tonumber(v) end
-  if #vals == n + 1 then
-    local diff = now_idx - vals[1]
-    if diff < 0 then
-      idx = vals[1]
-      diff = 0
-    end
-    if diff < n then
-      for i = 1, n - diff do c[i + diff] = vals[1 + i] end
-    end
+-- The stored bucket index, and where its counters are in `v`.
+local stored, v, at = nil, nil, 0
+if raw and #raw == 9 + 8 * n and string.byte(raw, 1) == 1 then
+  v = {struct.unpack(fmt, raw)}
+  stored, at = v[2], 2
+elseif raw then
+  v = {}
+  for x in string.gmatch(raw, '%d+') do v[#v + 1] = tonumber(x) end
+  if #v == n + 1 then stored, at = v[1], 1 end
+end
+if stored then
+  local diff = now_idx - stored
+  if diff < 0 then
+    idx = stored
+    diff = 0
   end
+  for i = 1, n - diff do c[i + diff] = v[at + i] end
 end
 local sum, oldest = 0, 0
 for i = 1, n do
-  sum = sum + c[i]
-  if c[i] > 0 then oldest = i - 1 end
+  local x = c[i]
+  sum = sum + x
+  if x > 0 then oldest = i - 1 end
 end
 local allowed = 0
 if sum < limit then
@@ -56,7 +69,7 @@ if sum > 0 then
   reset = (idx + n - oldest) * bucket_ms - now_ms
   if reset < 0 then reset = 0 end
 end
-redis.call('SET', KEYS[1], string.format('%d', idx) .. ' ' .. table.concat(c, ' '), 'PX', n * bucket_ms)
+redis.call('SET', KEYS[1], struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', ARGV[5])
 return {allowed, limit - sum, reset}
 ";
 
@@ -269,14 +282,14 @@ impl<C: Clock> RedisLimiter<C> {
             .collect())
     }
 
-    /// `EVALSHA <sha> 1 <key> <now_ms> <bucket_ms> <counters> <limit>`.
+    /// `EVALSHA <sha> 1 <key> <now_ms> <bucket_ms> <counters> <limit> <px_ms>`.
     fn check_cmd(&self, tier: Tier, window: &Window, key: &ClientKey, now_ms: u64) -> redis::Cmd {
         let name = self.tiers.name(tier).unwrap_or("unknown");
         // The key as `state_key` spells it, on the stack when it fits.
         let hex = format_args!("{:032x}", u128::from_be_bytes(key.0));
         let mut buf = [0u8; 128];
         let key_len = self.prefix.len() + name.len() + 1 + 32;
-        let mut cmd = redis::Cmd::with_capacity(9, 40 + 48 + key_len + 40);
+        let mut cmd = redis::Cmd::with_capacity(10, 40 + 48 + key_len + 60);
         cmd.arg("EVALSHA").arg(self.script.get_hash()).arg(1);
         if key_len <= buf.len() {
             let mut cursor = std::io::Cursor::new(&mut buf[..]);
@@ -289,10 +302,12 @@ impl<C: Clock> RedisLimiter<C> {
         } else {
             cmd.arg(self.state_key(tier, key));
         }
+        let bucket_ms = window.bucket().as_millis() as u64;
         cmd.arg(now_ms)
-            .arg(window.bucket().as_millis() as u64)
+            .arg(bucket_ms)
             .arg(window.counters())
-            .arg(window.limit());
+            .arg(window.limit())
+            .arg(bucket_ms.saturating_mul(u64::from(window.counters())));
         cmd
     }
 

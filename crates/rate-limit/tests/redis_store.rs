@@ -140,6 +140,48 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
 }
 
 #[tokio::test]
+async fn the_text_state_of_earlier_versions_is_read_and_anything_else_is_none() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    // 1.7e12 ms: bucket 141,666,666 of the probe tier's six 12 s buckets.
+    clock.set(1_700_000_000_000_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let redis_key = l.state_key(tier("probe"), &key(6));
+    // A window in progress, as the text script wrote it: 59 of 60 used
+    // (40 now, 19 two buckets ago), so one more is admitted, then none.
+    assert!(
+        server
+            .command(&["SET", &redis_key, "141666666 40 0 19 0 0 0"])
+            .starts_with("+OK")
+    );
+    let d = l.try_check(tier("probe"), &key(6)).await.unwrap();
+    assert_eq!((d.allowed, d.remaining), (true, 0));
+    assert!(!l.try_check(tier("probe"), &key(6)).await.unwrap().allowed);
+    // Anything else counts as none: a fresh window.
+    let fresh = l.try_check(tier("probe"), &key(7)).await.unwrap();
+    for other in [
+        "",
+        "\u{1}",
+        "141666666 40 0",
+        "not a state at all, 57 bytes long .......................",
+    ] {
+        assert!(
+            server
+                .command(&["SET", &redis_key, other])
+                .starts_with("+OK")
+        );
+        let d = l.try_check(tier("probe"), &key(6)).await.unwrap();
+        assert_eq!(
+            (d.allowed, d.remaining),
+            (fresh.allowed, fresh.remaining),
+            "{other:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn several_tiers_in_one_pipeline_count_as_separate_checks() {
     let Some(server) = RedisServer::start() else {
         return;
