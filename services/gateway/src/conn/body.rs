@@ -40,8 +40,9 @@ pub(crate) struct TimedBody<B> {
     timer: Option<Pin<Box<Sleep>>>,
     late: Arc<AtomicBool>,
     /// Told when the body ends (the socket then knows where a chunked
-    /// body stopped).
+    /// body stopped), with the number of its request.
     state: Arc<ConnState>,
+    request: u64,
 }
 
 impl<B> TimedBody<B> {
@@ -56,6 +57,7 @@ impl<B> TimedBody<B> {
             deadline: Instant::now() + timeout,
             timer: None,
             late,
+            request: state.request_number(),
             state,
         }
     }
@@ -76,12 +78,12 @@ where
         let this = self.get_mut();
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(None) => {
-                this.state.body_ended();
+                this.state.body_ended(this.request);
                 Poll::Ready(None)
             }
             Poll::Ready(Some(frame)) => {
                 if this.inner.is_end_stream() {
-                    this.state.body_ended();
+                    this.state.body_ended(this.request);
                 }
                 Poll::Ready(Some(frame.map_err(Into::into)))
             }

@@ -9,8 +9,10 @@
 //! of it: when the request ends, the held bytes are the next head, and its
 //! header deadline runs (bytes in hyper's own buffer would be seen by
 //! nobody, and a partial head there would wait for the idle deadline).
-//! A chunked body's length is known only once its decoder says it ended:
-//! bytes that came in the same read as its last chunk reach hyper.
+//! A chunked body's length is known only once its decoder says it ended
+//! (which the handler's task sees, maybe after hyper asked for more): bytes
+//! behind a chunked body, in the same read as its last chunk or held while
+//! an earlier request was in flight, can reach hyper's buffer unseen.
 
 use std::future::Future as _;
 use std::io;
@@ -50,6 +52,30 @@ pub(crate) struct ConnIo<T> {
     /// Whether any byte has been read (the first ones may be HTTP/2's
     /// preface).
     started: bool,
+    /// The last bytes of a head handed to hyper before its end was found:
+    /// an empty line may begin in one read and end in the next.
+    tail: Tail,
+}
+
+/// The last two bytes handed over of a head not yet ended.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tail {
+    bytes: [u8; 2],
+    len: usize,
+}
+
+impl Tail {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[2 - self.len..]
+    }
+
+    /// `given` was handed over after what the tail holds.
+    fn push(&mut self, given: &[u8]) {
+        for &b in given.iter().rev().take(2).rev() {
+            self.bytes = [self.bytes[1], b];
+            self.len = (self.len + 1).min(2);
+        }
+    }
 }
 
 impl<T> ConnIo<T> {
@@ -69,6 +95,7 @@ impl<T> ConnIo<T> {
             eof: false,
             through: false,
             started: false,
+            tail: Tail::default(),
         }
     }
 
@@ -81,6 +108,9 @@ impl<T> ConnIo<T> {
             // Its memory goes too: an idle connection holds none.
             self.held = BytesMut::new();
             self.state.hold_end();
+        } else if self.held.iter().all(|&b| b == b'\r' || b == b'\n') {
+            // Empty lines alone start no head.
+            self.state.hold_end();
         }
         n
     }
@@ -90,9 +120,27 @@ impl<T> ConnIo<T> {
     fn hold_past(&mut self, buf: &mut ReadBuf<'_>, before: usize, keep: usize) {
         let end = buf.filled().len();
         if before + keep < end {
-            self.held.extend_from_slice(&buf.filled()[before + keep..]);
+            self.hold_bytes(&buf.filled()[before + keep..]);
             buf.set_filled(before + keep);
+        }
+    }
+
+    /// Adds `bytes` to what is held. Empty lines alone (which the parser
+    /// skips before a request line) start no head.
+    fn hold_bytes(&mut self, bytes: &[u8]) {
+        self.held.extend_from_slice(bytes);
+        if bytes.iter().any(|&b| b != b'\r' && b != b'\n') {
             self.state.hold_begin();
+        }
+    }
+
+    /// After `given` bytes of a head went to hyper: its end among them, or
+    /// the tail to look for it with next time.
+    fn head_given(&mut self, given: &[u8], ended: bool) {
+        if ended {
+            self.tail = Tail::default();
+        } else {
+            self.tail.push(given);
         }
     }
 
@@ -142,6 +190,20 @@ fn head_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Where the head ends in `bytes`, which come after `tail` (the last bytes
+/// of it hyper already has): an empty line may straddle the two.
+fn head_end_after(tail: &[u8], bytes: &[u8]) -> Option<usize> {
+    let mut joined = [0u8; 4];
+    let t = tail.len().min(2);
+    joined[..t].copy_from_slice(&tail[tail.len() - t..]);
+    let b = bytes.len().min(2);
+    joined[t..t + b].copy_from_slice(&bytes[..b]);
+    match head_end(&joined[..t + b]) {
+        Some(end) if end > t => Some(end - t),
+        _ => head_end(bytes),
+    }
+}
+
 impl<T: AsyncRead + Unpin> ConnIo<T> {
     /// A read straight from the socket into `buf`; `Ok(0)` at end of file.
     fn read_socket(
@@ -171,8 +233,8 @@ impl<T: AsyncRead + Unpin> ConnIo<T> {
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Ready(Ok(())) if read.filled().is_empty() => self.eof = true,
                 Poll::Ready(Ok(())) => {
-                    self.held.extend_from_slice(read.filled());
-                    self.state.hold_begin();
+                    let bytes = read.filled().to_vec();
+                    self.hold_bytes(&bytes);
                 }
             }
         }
@@ -211,20 +273,29 @@ impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
         }
         match this.state.read_mode() {
             ReadMode::Head if !this.held.is_empty() => {
-                let end = head_end(&this.held).unwrap_or(this.held.len());
-                this.give_held(buf, end);
+                let end = head_end_after(this.tail.as_slice(), &this.held);
+                let n = this.give_held(buf, end.unwrap_or(usize::MAX));
+                this.head_given(&buf.filled()[before..before + n], end == Some(n));
             }
             ReadMode::Head => {
                 if this.eof || ready!(this.read_socket(cx, buf))? == 0 {
                     return Poll::Ready(Ok(()));
                 }
                 let got = &buf.filled()[before..];
+                let substantive = got.iter().any(|&b| b != b'\r' && b != b'\n');
                 if !std::mem::replace(&mut this.started, true) && got.starts_with(H2_PREFACE) {
                     this.through = true;
-                } else if let Some(end) = head_end(got) {
-                    this.hold_past(buf, before, end);
+                } else {
+                    let end = head_end_after(this.tail.as_slice(), got);
+                    if let Some(end) = end {
+                        this.hold_past(buf, before, end);
+                    }
+                    this.head_given(&buf.filled()[before..], end.is_some());
                 }
-                this.state.on_read();
+                // Empty lines alone start no head.
+                if substantive {
+                    this.state.on_read();
+                }
             }
             ReadMode::Body(remaining) => {
                 let remaining = usize::try_from(remaining).unwrap_or(usize::MAX);
@@ -313,6 +384,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_empty_line_may_begin_in_the_read_before() {
+        for (tail, bytes, end) in [
+            (&b"\r\n"[..], &b"\r\nGET"[..], Some(2)),
+            (b"\n", b"\nGET", Some(1)),
+            (b"\n\r", b"\nGET", Some(1)),
+            (b"\r\n", b"\nGET", Some(1)),
+            (b"\n", b"\r\nGET", Some(2)),
+            (b"x\r", b"\nHost: x\r\n\r\n", Some(12)),
+            (b"", b"\r\nGET", None),
+            (b"\r\n", b"", None),
+        ] {
+            assert_eq!(head_end_after(tail, bytes), end, "{tail:?} {bytes:?}");
+        }
+        let mut t = Tail::default();
+        t.push(b"Host: x\r");
+        t.push(b"\n");
+        assert_eq!(t.as_slice(), b"\r\n");
+    }
+
     proptest! {
         /// Whatever follows a head, the cut is just past its empty line.
         #[test]
@@ -330,6 +421,17 @@ mod tests {
             let mut bytes = head.clone().into_bytes();
             bytes.extend_from_slice(&tail);
             prop_assert_eq!(head_end(&bytes), Some(head.len()));
+            // Split anywhere, the cut is found in the second part when the
+            // head ends there.
+            let split = tail.len() % (head.len() + 1);
+            let (first, second) = bytes.split_at(split.min(head.len()));
+            let mut t = Tail::default();
+            t.push(first);
+            if let Some(end) = head_end(first) {
+                prop_assert_eq!(end, head.len());
+            } else {
+                prop_assert_eq!(head_end_after(t.as_slice(), second), Some(head.len() - first.len()));
+            }
         }
     }
 }

@@ -49,8 +49,10 @@ pub(crate) struct ConnState {
     /// HTTP/1: the request body's bytes still to come from the socket
     /// ([`UNKNOWN_BODY`] for a chunked one), set at each head.
     body_remaining: AtomicU64,
-    /// A body of unknown length was read to its end.
-    body_ended: AtomicBool,
+    /// The request (its number among the heads) whose body of unknown
+    /// length was read to its end; an earlier request's body may end after
+    /// the next one began, and must not end that one's.
+    body_ended: AtomicU64,
     /// HTTP/1: the socket holds bytes back from hyper (past the head or
     /// the body being read).
     holding: AtomicBool,
@@ -99,7 +101,7 @@ impl ConnState {
             idle_ms: ms(idle),
             wake: Notify::new(),
             body_remaining: AtomicU64::new(UNKNOWN_BODY),
-            body_ended: AtomicBool::new(false),
+            body_ended: AtomicU64::new(0),
             holding: AtomicBool::new(false),
             held_waker: Mutex::new(None),
         }
@@ -117,14 +119,18 @@ impl ConnState {
         }
         match self.body_remaining.load(Ordering::Acquire) {
             0 => ReadMode::Hold,
-            UNKNOWN_BODY if self.body_ended.load(Ordering::Acquire) => ReadMode::Hold,
+            UNKNOWN_BODY
+                if self.body_ended.load(Ordering::Acquire)
+                    == self.heads.load(Ordering::Acquire) =>
+            {
+                ReadMode::Hold
+            }
             remaining => ReadMode::Body(remaining),
         }
     }
 
     /// The request just begun has a body of `len` bytes (`None`: chunked).
     pub(crate) fn set_body_len(&self, len: Option<u64>) {
-        self.body_ended.store(false, Ordering::Release);
         self.body_remaining
             .store(len.unwrap_or(UNKNOWN_BODY), Ordering::Release);
     }
@@ -138,9 +144,14 @@ impl ConnState {
         }
     }
 
-    /// A body of unknown length ended (its decoder said so).
-    pub(crate) fn body_ended(&self) {
-        self.body_ended.store(true, Ordering::Release);
+    /// The number of the request begun last (1 for the first).
+    pub(crate) fn request_number(&self) -> u64 {
+        self.heads.load(Ordering::Acquire)
+    }
+
+    /// The body of request `number` ended (its decoder said so).
+    pub(crate) fn body_ended(&self, number: u64) {
+        self.body_ended.store(number, Ordering::Release);
     }
 
     /// The socket began holding bytes back from hyper.
