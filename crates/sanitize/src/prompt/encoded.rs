@@ -114,9 +114,31 @@ pub(super) struct Hints {
     nato: bool,
 }
 
+impl Hints {
+    /// `reading` called for too.
+    pub(super) fn add(&mut self, reading: Reading) {
+        match reading {
+            Reading::Rot13 => self.rot13 = true,
+            Reading::Reversed => self.reversed = true,
+            Reading::Atbash => self.atbash = true,
+            Reading::Nato => self.nato = true,
+        }
+    }
+
+    /// The re-readings either calls for.
+    pub(super) fn or(self, other: Self) -> Self {
+        Self {
+            rot13: self.rot13 || other.rot13,
+            reversed: self.reversed || other.reversed,
+            atbash: self.atbash || other.atbash,
+            nato: self.nato || other.nato,
+        }
+    }
+}
+
 /// A re-reading of the whole view.
 #[derive(Debug, Clone, Copy)]
-enum Reading {
+pub(super) enum Reading {
     Rot13,
     Reversed,
     Atbash,
@@ -132,7 +154,7 @@ enum Reading {
 /// alphabet mirrored: "ignore", "instructions", "system", "prompt",
 /// "password", "previous", "reveal", "disregard"; " the ", " you ",
 /// " and ", " this "), and the rarer words of the NATO spelling alphabet.
-const HINTS: &[(&str, Reading)] = &[
+pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
     ("sbetrg", Reading::Rot13),
@@ -182,7 +204,9 @@ const HINTS: &[(&str, Reading)] = &[
     ("xray", Reading::Nato),
 ];
 
-/// Which of the re-readings the keywords in `view` call for (one pass).
+/// Which of the re-readings the keywords in `view` call for (one pass; the
+/// literal gate finds them in its own pass, and this is its fallback and
+/// its model in tests).
 pub(super) fn hints(view: &str) -> Hints {
     static SEARCH: LazyLock<Option<aho_corasick::AhoCorasick>> =
         LazyLock::new(|| aho_corasick::AhoCorasick::new(HINTS.iter().map(|(k, _)| k)).ok());
@@ -197,12 +221,7 @@ pub(super) fn hints(view: &str) -> Hints {
         };
     };
     for m in search.find_overlapping_iter(view) {
-        match HINTS[m.pattern().as_usize()].1 {
-            Reading::Rot13 => hints.rot13 = true,
-            Reading::Reversed => hints.reversed = true,
-            Reading::Atbash => hints.atbash = true,
-            Reading::Nato => hints.nato = true,
-        }
+        hints.add(HINTS[m.pattern().as_usize()].1);
     }
     hints
 }
