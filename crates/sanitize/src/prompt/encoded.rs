@@ -38,7 +38,12 @@ pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
             }
             spans.push(start..end);
         }
-        let mut j = start;
+        // A hex run of `MIN` digits or more fits only in a run as long.
+        let mut j = if run_end - start >= MIN {
+            start
+        } else {
+            run_end
+        };
         while j < run_end {
             if !b[j].is_ascii_hexdigit() {
                 j += 1;
