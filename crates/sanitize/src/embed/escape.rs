@@ -147,57 +147,58 @@ pub(super) fn escape_markdown(input: &str) -> String {
     escape_markdown_with(input, &[])
 }
 
-/// The escaped text is gathered in a buffer of this many bytes on the stack
-/// (whose length the compiler keeps in a register) and moved to the output
-/// whenever it is nearly full.
-pub(super) const BUFFER: usize = 512;
+/// Whether `b` mid-line writes itself and leaves the state as it is: every
+/// byte of a non-ASCII character, and ASCII but for `\`, `&`, LF, `@` and
+/// the escaped ones.
+pub(super) static PLAIN_MID_LINE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let e = ESCAPE_TABLE[state::MID_LINE * 256 + b];
+        table[b] =
+            e & LEAVES_MID_LINE == 0 && written_len_const(e) == 1 && (e & 0xff) as usize == b;
+        b += 1;
+    }
+    table
+};
+
+/// [`written_len`] in a constant.
+const fn written_len_const(e: u64) -> usize {
+    ((e >> 40) as u8 & 0x7f) as usize
+}
 
 /// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
 /// order, never overlapping, each starting at a `:` or `&`) replaced by
 /// `[:]`, in one pass.
 ///
-/// Works on bytes, one table lookup each ([`ESCAPE_TABLE`]): every byte it
-/// escapes or replaces is ASCII, and the bytes of other characters are
-/// copied unchanged and in order, so the output is UTF-8 whenever the input
-/// is.
+/// One table lookup a byte ([`ESCAPE_TABLE`]), and mid-line, where most
+/// bytes write themselves ([`PLAIN_MID_LINE`]), whole runs copied at once.
+/// Every byte the table escapes or replaces is ASCII, so a run ends on a
+/// character boundary and is copied as a `str`: the output is built as a
+/// `String` and needs no UTF-8 check. A state other than mid-line is only
+/// ever entered by an ASCII byte, so a non-ASCII byte read in one starts a
+/// character; what the table writes for it is an ASCII prefix (a pending
+/// backslash escaped) and the byte itself, which the mid-line run copies.
 pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let bytes = input.as_bytes();
     let mut defang = defang.iter().copied();
     let mut next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
     // Hostile text grows by about half (escapes, `[:]`): room for that, so
     // the output is not moved halfway.
-    let mut out: Vec<u8> = Vec::with_capacity(input.len() + input.len() / 2 + 16);
-    let mut buffer = [0u8; BUFFER];
-    // Bytes of `buffer` in use.
-    let mut used = 0;
+    let mut out = String::with_capacity(input.len() + input.len() / 2 + 16);
     // The state, times 256.
     let mut state = state::LINE_START * 256;
     let mut i = 0;
     while i < bytes.len() {
-        if used > BUFFER - 32 {
-            out.extend_from_slice(&buffer[..used]);
-            used = 0;
-        }
         if state == state::MID_LINE * 256 {
-            // Mid-line the state stays as it is until a byte that changes
-            // it: up to that byte, or the next defanged colon, or as many
-            // bytes as the buffer has room for (three each at most, and the
-            // eight an entry's store writes), no byte waits for the one
-            // before it.
-            let room = (BUFFER - 8 - used) / 3;
-            let end = bytes.len().min(next_span.0).min(i + room);
-            while i < end {
-                let e = ESCAPE_TABLE[usize::from(bytes[i])];
-                if e & LEAVES_MID_LINE != 0 {
-                    break;
-                }
-                buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
-                used += written_len(e);
+            let end = bytes.len().min(next_span.0);
+            let run = i;
+            while i < end && PLAIN_MID_LINE[usize::from(bytes[i])] {
                 i += 1;
             }
-            // Out of room: moved to the output first.
-            if i == end && i < next_span.0 {
-                continue;
+            out.push_str(&input[run..i]);
+            if i == bytes.len() {
+                break;
             }
         }
         if next_span.0 <= i {
@@ -205,28 +206,41 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
             // defanged colon: the letters of its scheme, or what the scheme
             // check drops, do).
             if state == state::BACKSLASH * 256 {
-                buffer[used..used + 2].copy_from_slice(b"\\\\");
-                used += 2;
+                out.push_str("\\\\");
             }
-            buffer[used..used + 5].copy_from_slice(b"\\[:\\]");
-            used += 5;
+            out.push_str("\\[:\\]");
             i = next_span.1.max(i + 1);
             state = state::MID_LINE * 256;
             next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
             continue;
         }
-        // One byte through the whole transducer.
-        let e = ESCAPE_TABLE[state + usize::from(bytes[i])];
-        buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
-        used += written_len(e);
+        let b = bytes[i];
+        let e = ESCAPE_TABLE[state + usize::from(b)];
+        let written = e.to_le_bytes();
+        let written = &written[..written_len(e)];
+        if !b.is_ascii() {
+            // Not mid-line: the prefix now, the byte with its run.
+            push_ascii(&mut out, &written[..written.len().saturating_sub(1)]);
+            state = state::MID_LINE * 256;
+            continue;
+        }
+        if b == b'@' {
+            // The prefix (a pending backslash escaped), then the safe at.
+            push_ascii(&mut out, &written[..written.len().saturating_sub(3)]);
+            out.push(SAFE_AT);
+        } else {
+            push_ascii(&mut out, written);
+        }
         state = (e >> 48) as usize;
         i += 1;
     }
-    out.extend_from_slice(&buffer[..used]);
     if state == state::BACKSLASH * 256 {
-        out.extend_from_slice(b"\\\\");
+        out.push_str("\\\\");
     }
-    // Never fails (see above); a failure would keep the escaped text with
-    // the bad bytes replaced rather than panic.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out
+}
+
+/// Appends ASCII bytes (the table writes no other, but for `@`).
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.extend(ascii.iter().map(|&b| char::from(b)));
 }

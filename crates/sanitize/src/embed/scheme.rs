@@ -160,6 +160,11 @@ pub(super) fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end
 /// (a reference holds no `&`), and `at` and `floor` are where characters of
 /// the whole text's view start, so each step ends on one too.
 pub(super) fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Scheme> {
+    // Each character of the view takes a byte at least: fewer bytes than
+    // the shortest word cannot spell one.
+    if at - floor < SHORTEST_WORD {
+        return None;
+    }
     let bytes = input.as_bytes();
     // The scheme characters read, the last first.
     let mut reversed = [0u8; LONGEST_WORD];
@@ -226,6 +231,8 @@ pub(super) fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Sche
 
 /// The longest word [`scheme_before`] looks for: `javascript`.
 pub(super) const LONGEST_WORD: usize = 10;
+/// The shortest: `data` and `file`.
+pub(super) const SHORTEST_WORD: usize = 4;
 
 /// A letter, digit, `+`, `.` or `-`: what a scheme is made of, and (as the
 /// checks here read them) a MIME type's name too.
