@@ -167,18 +167,26 @@ const fn written_len_const(e: u64) -> usize {
     ((e >> 40) as u8 & 0x7f) as usize
 }
 
+/// The escaped ASCII is gathered in a buffer of this many bytes on the
+/// stack (whose length the compiler keeps in a register) and moved to the
+/// output whenever it is nearly full, or a run of other characters comes.
+pub(super) const BUFFER: usize = 512;
+
 /// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
 /// order, never overlapping, each starting at a `:` or `&`) replaced by
 /// `[:]`, in one pass.
 ///
-/// One table lookup a byte ([`ESCAPE_TABLE`]), and mid-line, where most
-/// bytes write themselves ([`PLAIN_MID_LINE`]), whole runs copied at once.
-/// Every byte the table escapes or replaces is ASCII, so a run ends on a
-/// character boundary and is copied as a `str`: the output is built as a
-/// `String` and needs no UTF-8 check. A state other than mid-line is only
-/// ever entered by an ASCII byte, so a non-ASCII byte read in one starts a
-/// character; what the table writes for it is an ASCII prefix (a pending
-/// backslash escaped) and the byte itself, which the mid-line run copies.
+/// One table lookup a byte ([`ESCAPE_TABLE`]). What the table writes for
+/// an ASCII byte is ASCII, or [`SAFE_AT`] whole: it goes to a buffer that
+/// is always UTF-8, checked when it is moved to the output. Mid-line most
+/// bytes write themselves ([`PLAIN_MID_LINE`]): a short run of them joins
+/// the buffer, a long one is copied from `input` as a `str`, unchecked.
+/// Every byte the table escapes or replaces is ASCII, so such a
+/// run starts and ends on character boundaries. A state other than
+/// mid-line is only ever entered by an ASCII byte, so a non-ASCII byte read
+/// in one starts a character; what the table writes for it is an ASCII
+/// prefix (a pending backslash escaped) and the byte itself, which the
+/// mid-line run copies.
 pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let bytes = input.as_bytes();
     let mut defang = defang.iter().copied();
@@ -186,19 +194,60 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
     // Hostile text grows by about half (escapes, `[:]`): room for that, so
     // the output is not moved halfway.
     let mut out = String::with_capacity(input.len() + input.len() / 2 + 16);
+    let mut buffer = [0u8; BUFFER];
+    // Bytes of `buffer` in use.
+    let mut used = 0;
     // The state, times 256.
     let mut state = state::LINE_START * 256;
     let mut i = 0;
     while i < bytes.len() {
+        if used > BUFFER - 32 {
+            flush(&mut out, &buffer[..used]);
+            used = 0;
+        }
         if state == state::MID_LINE * 256 {
-            let end = bytes.len().min(next_span.0);
-            let run = i;
-            while i < end && PLAIN_MID_LINE[usize::from(bytes[i])] {
+            // Mid-line the state stays as it is until a byte that changes
+            // it: up to that byte, or the next defanged colon, or as many
+            // bytes as the buffer has room for (three each at most, and the
+            // eight an entry's store writes), no byte waits for the one
+            // before it.
+            let room = (BUFFER - 8 - used) / 3;
+            let end = bytes.len().min(next_span.0).min(i + room);
+            while i < end && bytes[i].is_ascii() {
+                let e = ESCAPE_TABLE[usize::from(bytes[i])];
+                if e & LEAVES_MID_LINE != 0 {
+                    // After an `&` only a `#` is read otherwise than
+                    // mid-line (it is left as it is): with the byte after
+                    // it in reach, the `&` stays in this loop.
+                    if bytes[i] == b'&' && i + 1 < end {
+                        let pair = usize::from(bytes[i + 1] == b'#');
+                        buffer[used..used + 2].copy_from_slice(b"&#");
+                        used += 1 + pair;
+                        i += 1 + pair;
+                        continue;
+                    }
+                    break;
+                }
+                buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+                used += written_len(e);
                 i += 1;
             }
-            out.push_str(&input[run..i]);
-            if i == bytes.len() {
-                break;
+            if i < end && !bytes[i].is_ascii() {
+                // A run of other characters (and the plain ASCII between
+                // them), copied as it is.
+                flush(&mut out, &buffer[..used]);
+                used = 0;
+                let run = i;
+                let end = bytes.len().min(next_span.0);
+                while i < end && PLAIN_MID_LINE[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                push_run(&mut out, input, run..i);
+                continue;
+            }
+            // Out of room: moved to the output first.
+            if i == end && i < next_span.0 {
+                continue;
             }
         }
         if next_span.0 <= i {
@@ -206,41 +255,55 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
             // defanged colon: the letters of its scheme, or what the scheme
             // check drops, do).
             if state == state::BACKSLASH * 256 {
-                out.push_str("\\\\");
+                buffer[used..used + 2].copy_from_slice(b"\\\\");
+                used += 2;
             }
-            out.push_str("\\[:\\]");
+            buffer[used..used + 5].copy_from_slice(b"\\[:\\]");
+            used += 5;
             i = next_span.1.max(i + 1);
             state = state::MID_LINE * 256;
             next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
             continue;
         }
+        // One byte through the whole transducer.
         let b = bytes[i];
         let e = ESCAPE_TABLE[state + usize::from(b)];
-        let written = e.to_le_bytes();
-        let written = &written[..written_len(e)];
         if !b.is_ascii() {
             // Not mid-line: the prefix now, the byte with its run.
-            push_ascii(&mut out, &written[..written.len().saturating_sub(1)]);
+            let prefix = written_len(e).saturating_sub(1);
+            buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+            used += prefix;
             state = state::MID_LINE * 256;
             continue;
         }
-        if b == b'@' {
-            // The prefix (a pending backslash escaped), then the safe at.
-            push_ascii(&mut out, &written[..written.len().saturating_sub(3)]);
-            out.push(SAFE_AT);
-        } else {
-            push_ascii(&mut out, written);
-        }
+        buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+        used += written_len(e);
         state = (e >> 48) as usize;
         i += 1;
     }
+    flush(&mut out, &buffer[..used]);
     if state == state::BACKSLASH * 256 {
         out.push_str("\\\\");
     }
     out
 }
 
-/// Appends ASCII bytes (the table writes no other, but for `@`).
-fn push_ascii(out: &mut String, ascii: &[u8]) {
-    out.extend(ascii.iter().map(|&b| char::from(b)));
+/// Moves the buffer's bytes (ASCII and whole [`SAFE_AT`]s) to the output.
+fn flush(out: &mut String, buffer: &[u8]) {
+    // Never fails (see above); were it to, the bad bytes would be replaced
+    // rather than panic.
+    match std::str::from_utf8(buffer) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(buffer)),
+    }
+}
+
+/// Copies `input[run]`, a run of whole characters.
+fn push_run(out: &mut String, input: &str, run: std::ops::Range<usize>) {
+    // Always on character boundaries (see above); were it not, the bytes
+    // would be copied with replacements rather than panic.
+    match input.get(run.clone()) {
+        Some(text) => out.push_str(text),
+        None => out.push_str(&String::from_utf8_lossy(&input.as_bytes()[run])),
+    }
 }

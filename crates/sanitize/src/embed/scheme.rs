@@ -23,7 +23,7 @@ pub(super) fn defang_spans(input: &str) -> Vec<(usize, usize)> {
     // Where the text after the previous colon starts.
     let mut floor = 0;
     let mut at = 0;
-    while let Some(off) = memchr::memchr2(b':', b'&', &bytes[at..]) {
+    while let Some(off) = next_colon_or_ampersand(&bytes[at..]) {
         at += off;
         let colon_len = if bytes[at] == b':' {
             1
@@ -49,6 +49,21 @@ pub(super) fn defang_spans(input: &str) -> Vec<(usize, usize)> {
         at = colon_end;
     }
     spans
+}
+
+/// Where the first `:` or `&` of `bytes` is: a look at the first bytes
+/// before a vector search (where colons are dense, the search's set-up
+/// would cost more than the bytes it skips).
+fn next_colon_or_ampersand(bytes: &[u8]) -> Option<usize> {
+    const NEAR: usize = 16;
+    let near = &bytes[..bytes.len().min(NEAR)];
+    match near.iter().position(|&b| b == b':' || b == b'&') {
+        Some(at) => Some(at),
+        None if bytes.len() > NEAR => {
+            memchr::memchr2(b':', b'&', &bytes[NEAR..]).map(|at| NEAR + at)
+        }
+        None => None,
+    }
 }
 
 /// Step 3 on its own: `input` with its dangerous colons defanged to `[:]`.
