@@ -55,7 +55,7 @@ pub(super) fn defang_spans(input: &str) -> Vec<(usize, usize)> {
 /// before a vector search (where colons are dense, the search's set-up
 /// would cost more than the bytes it skips).
 fn next_colon_or_ampersand(bytes: &[u8]) -> Option<usize> {
-    const NEAR: usize = 16;
+    const NEAR: usize = 4;
     let near = &bytes[..bytes.len().min(NEAR)];
     match near.iter().position(|&b| b == b':' || b == b'&') {
         Some(at) => Some(at),

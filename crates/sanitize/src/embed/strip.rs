@@ -2,7 +2,6 @@
 //! (controls, format characters, combining marks after an `@`).
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 use crate::chars::{Invisible, invisible_class};
 
@@ -43,26 +42,14 @@ pub(super) fn strip_invisible(input: &str) -> Cow<'_, str> {
             continue;
         }
         // Other characters one after another, up to the next ASCII one.
-        let kept_two_byte = &*KEPT_TWO_BYTE;
-        while i < bytes.len() {
-            let lead = bytes[i];
-            if lead.is_ascii() {
+        let run = i;
+        i = input.len();
+        for (offset, c) in input[run..].char_indices() {
+            let at = run + offset;
+            if c.is_ascii() {
+                i = at;
                 break;
             }
-            // Two-byte characters (Latin, Greek, Cyrillic, Hebrew, Arabic,
-            // …) kept as they are, by a table.
-            if let Some(&next) = bytes.get(i + 1)
-                && (0xc2..0xe0).contains(&lead)
-                && kept_two_byte[usize::from(lead & 0x1f) << 6 | usize::from(next & 0x3f)]
-            {
-                i += 2;
-                continue;
-            }
-            let Some(c) = input[i..].chars().next() else {
-                break;
-            };
-            let at = i;
-            i += c.len_utf8();
             let drop = c.is_control()
                 || match invisible_class(c) {
                     Invisible::Format => true,
@@ -93,20 +80,6 @@ pub(super) fn strip_invisible(input: &str) -> Cow<'_, str> {
         }
     }
 }
-
-/// For each character from U+0000 to U+07FF (those of two bytes in UTF-8
-/// from U+0080), whether step 1 keeps it wherever it stands: not a
-/// control, format character or combining mark.
-static KEPT_TWO_BYTE: LazyLock<[bool; 0x800]> = LazyLock::new(|| {
-    let mut table = [false; 0x800];
-    for (u, kept) in table.iter_mut().enumerate().skip(0x80) {
-        *kept = u32::try_from(u)
-            .ok()
-            .and_then(char::from_u32)
-            .is_some_and(|c| !c.is_control() && invisible_class(c) == Invisible::No);
-    }
-    table
-});
 
 /// Whether every byte of `word` (eight of them) is printable ASCII, space
 /// to `~`, tested on all eight at once.
