@@ -47,7 +47,7 @@ mod report;
 mod view;
 
 pub use channel::Channel;
-use encoded::{decode_payload, decoded_views, encoded_spans, hints, is_zalgo};
+use encoded::{Hints, decode_payload, decoded_views, encoded_spans, is_zalgo};
 use gate::Gate;
 use letters::join_spaced_letters;
 pub use neutralise::UNTRUSTED_TAG;
@@ -293,7 +293,9 @@ impl PromptGuard {
                 score,
             });
         }
-        self.scan(&normalized, channel, &mut findings);
+        // The keywords that call for a re-reading are found by the same
+        // pass as the literals that gate the patterns.
+        let hints = self.scan(&normalized, channel, &mut findings);
 
         // Payloads that only show their meaning decoded.
         // (Read from the input itself: base64 is case-sensitive, and the
@@ -307,7 +309,6 @@ impl PromptGuard {
         // Morse code, percent-encoding; rot13 and reversed text only where
         // a keyword so encoded shows (a second full scan of every text
         // would halve the throughput for nothing).
-        let hints = hints(&normalized);
         for (span, decoded) in decoded_views(input, &normalized, hints) {
             self.scan_decoded(&decoded, channel, span, &mut findings);
         }
@@ -372,8 +373,9 @@ impl PromptGuard {
     }
 
     /// Runs the patterns over one view, its spaced-out words joined, and
-    /// its letters only.
-    fn scan(&self, view: &str, channel: Channel, findings: &mut Vec<Finding>) {
+    /// its letters only; returns the re-readings the view's keywords call
+    /// for.
+    fn scan(&self, view: &str, channel: Channel, findings: &mut Vec<Finding>) -> Hints {
         let mut matched_kinds = Vec::new();
         // Patterns of content channels are taken as matched already on
         // the user's channel: they never run there.
@@ -383,7 +385,7 @@ impl PromptGuard {
             .map(|p| p.content_only && !channel.is_content())
             .collect();
         let content = channel.is_content();
-        self.scan_patterns(view, findings, &mut matched_kinds, &mut matched, content);
+        let hints = self.scan_patterns(view, findings, &mut matched_kinds, &mut matched, content);
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
         // patterns once the letters are joined back into words (those that
         // matched already not again).
@@ -402,10 +404,9 @@ impl PromptGuard {
             }));
         }
         let squashed: String = if view.is_ascii() {
-            view.bytes()
-                .filter(u8::is_ascii_alphabetic)
-                .map(char::from)
-                .collect()
+            let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
+            // ASCII letters: never fails.
+            String::from_utf8(letters).unwrap_or_default()
         } else {
             view.chars().filter(|&c| is_alphabetic(c)).collect()
         };
@@ -419,13 +420,15 @@ impl PromptGuard {
                 matched_kinds.push(p.kind);
             }
         }
+        hints
     }
 
     /// The patterns over `view`: each one's first match, once per kind and
     /// pattern.
     ///
     /// `matched` marks the patterns that matched already (in another view
-    /// of the same text): they are not counted twice.
+    /// of the same text): they are not counted twice. Returns the
+    /// re-readings the view's keywords call for.
     fn scan_patterns(
         &self,
         view: &str,
@@ -433,8 +436,8 @@ impl PromptGuard {
         matched_kinds: &mut Vec<FindingKind>,
         matched: &mut [bool],
         content: bool,
-    ) {
-        let candidates = self.gate.candidates(view);
+    ) -> Hints {
+        let (candidates, hints) = self.gate.candidates(view);
         // Read only once a pattern has matched: most texts match none.
         let mut quoted: Option<Vec<Range<usize>>> = None;
         for ((p, _), matched) in self
@@ -472,6 +475,7 @@ impl PromptGuard {
                 matched_kinds.push(p.kind);
             }
         }
+        hints
     }
 }
 

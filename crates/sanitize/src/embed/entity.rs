@@ -39,11 +39,14 @@ pub(super) fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
     let mut value: u32 = 0;
     let mut len = zeros;
     for &b in digits[zeros..].iter().take(8) {
-        let Some(d) = char::from(b).to_digit(radix) else {
-            break;
+        let d = match b {
+            b'0'..=b'9' => u32::from(b - b'0'),
+            b'a'..=b'f' if radix == 16 => u32::from(b - b'a') + 10,
+            b'A'..=b'F' if radix == 16 => u32::from(b - b'A') + 10,
+            _ => break,
         };
-        // Eight hexadecimal digits fit a u32.
-        value = value * radix + d;
+        // Eight hexadecimal digits fit a u32: this never wraps.
+        value = value.wrapping_mul(radix).wrapping_add(d);
         len += 1;
     }
     if len == 0 {

@@ -147,26 +147,53 @@ pub(super) fn escape_markdown(input: &str) -> String {
     escape_markdown_with(input, &[])
 }
 
-/// The escaped text is gathered in a buffer of this many bytes on the stack
-/// (whose length the compiler keeps in a register) and moved to the output
-/// whenever it is nearly full.
+/// Whether `b` mid-line writes itself and leaves the state as it is: every
+/// byte of a non-ASCII character, and ASCII but for `\`, `&`, LF, `@` and
+/// the escaped ones.
+pub(super) static PLAIN_MID_LINE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let e = ESCAPE_TABLE[state::MID_LINE * 256 + b];
+        table[b] =
+            e & LEAVES_MID_LINE == 0 && written_len_const(e) == 1 && (e & 0xff) as usize == b;
+        b += 1;
+    }
+    table
+};
+
+/// [`written_len`] in a constant.
+const fn written_len_const(e: u64) -> usize {
+    ((e >> 40) as u8 & 0x7f) as usize
+}
+
+/// The escaped ASCII is gathered in a buffer of this many bytes on the
+/// stack (whose length the compiler keeps in a register) and moved to the
+/// output whenever it is nearly full, or a run of other characters comes.
 pub(super) const BUFFER: usize = 512;
 
 /// Markdown escaping (step 4) of `input` with each of the `defang` spans (in
 /// order, never overlapping, each starting at a `:` or `&`) replaced by
 /// `[:]`, in one pass.
 ///
-/// Works on bytes, one table lookup each ([`ESCAPE_TABLE`]): every byte it
-/// escapes or replaces is ASCII, and the bytes of other characters are
-/// copied unchanged and in order, so the output is UTF-8 whenever the input
-/// is.
+/// One table lookup a byte ([`ESCAPE_TABLE`]). What the table writes for
+/// an ASCII byte is ASCII, or [`SAFE_AT`] whole: it goes to a buffer that
+/// is always UTF-8, checked when it is moved to the output. Mid-line most
+/// bytes write themselves ([`PLAIN_MID_LINE`]): a short run of them joins
+/// the buffer, a long one is copied from `input` as a `str`, unchecked.
+/// Every byte the table escapes or replaces is ASCII, so such a
+/// run starts and ends on character boundaries. A state other than
+/// mid-line is only ever entered by an ASCII byte, so a non-ASCII byte read
+/// in one starts a character; what the table writes for it is an ASCII
+/// prefix (a pending backslash escaped) and the byte itself, which the
+/// mid-line run copies.
 pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> String {
     let bytes = input.as_bytes();
     let mut defang = defang.iter().copied();
     let mut next_span = defang.next().unwrap_or((usize::MAX, usize::MAX));
     // Hostile text grows by about half (escapes, `[:]`): room for that, so
     // the output is not moved halfway.
-    let mut out: Vec<u8> = Vec::with_capacity(input.len() + input.len() / 2 + 16);
+    let mut out = String::with_capacity(input.len() + input.len() / 2 + 16);
     let mut buffer = [0u8; BUFFER];
     // Bytes of `buffer` in use.
     let mut used = 0;
@@ -175,7 +202,7 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
     let mut i = 0;
     while i < bytes.len() {
         if used > BUFFER - 32 {
-            out.extend_from_slice(&buffer[..used]);
+            flush(&mut out, &buffer[..used]);
             used = 0;
         }
         if state == state::MID_LINE * 256 {
@@ -186,14 +213,37 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
             // before it.
             let room = (BUFFER - 8 - used) / 3;
             let end = bytes.len().min(next_span.0).min(i + room);
-            while i < end {
+            while i < end && bytes[i].is_ascii() {
                 let e = ESCAPE_TABLE[usize::from(bytes[i])];
                 if e & LEAVES_MID_LINE != 0 {
+                    // After an `&` only a `#` is read otherwise than
+                    // mid-line (it is left as it is): with the byte after
+                    // it in reach, the `&` stays in this loop.
+                    if bytes[i] == b'&' && i + 1 < end {
+                        let pair = usize::from(bytes[i + 1] == b'#');
+                        buffer[used..used + 2].copy_from_slice(b"&#");
+                        used += 1 + pair;
+                        i += 1 + pair;
+                        continue;
+                    }
                     break;
                 }
                 buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
                 used += written_len(e);
                 i += 1;
+            }
+            if i < end && !bytes[i].is_ascii() {
+                // A run of other characters (and the plain ASCII between
+                // them), copied as it is.
+                flush(&mut out, &buffer[..used]);
+                used = 0;
+                let run = i;
+                let end = bytes.len().min(next_span.0);
+                while i < end && PLAIN_MID_LINE[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                push_run(&mut out, input, run..i);
+                continue;
             }
             // Out of room: moved to the output first.
             if i == end && i < next_span.0 {
@@ -216,17 +266,44 @@ pub(super) fn escape_markdown_with(input: &str, defang: &[(usize, usize)]) -> St
             continue;
         }
         // One byte through the whole transducer.
-        let e = ESCAPE_TABLE[state + usize::from(bytes[i])];
+        let b = bytes[i];
+        let e = ESCAPE_TABLE[state + usize::from(b)];
+        if !b.is_ascii() {
+            // Not mid-line: the prefix now, the byte with its run.
+            let prefix = written_len(e).saturating_sub(1);
+            buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
+            used += prefix;
+            state = state::MID_LINE * 256;
+            continue;
+        }
         buffer[used..used + 8].copy_from_slice(&e.to_le_bytes());
         used += written_len(e);
         state = (e >> 48) as usize;
         i += 1;
     }
-    out.extend_from_slice(&buffer[..used]);
+    flush(&mut out, &buffer[..used]);
     if state == state::BACKSLASH * 256 {
-        out.extend_from_slice(b"\\\\");
+        out.push_str("\\\\");
     }
-    // Never fails (see above); a failure would keep the escaped text with
-    // the bad bytes replaced rather than panic.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out
+}
+
+/// Moves the buffer's bytes (ASCII and whole [`SAFE_AT`]s) to the output.
+fn flush(out: &mut String, buffer: &[u8]) {
+    // Never fails (see above); were it to, the bad bytes would be replaced
+    // rather than panic.
+    match std::str::from_utf8(buffer) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(buffer)),
+    }
+}
+
+/// Copies `input[run]`, a run of whole characters.
+fn push_run(out: &mut String, input: &str, run: std::ops::Range<usize>) {
+    // Always on character boundaries (see above); were it not, the bytes
+    // would be copied with replacements rather than panic.
+    match input.get(run.clone()) {
+        Some(text) => out.push_str(text),
+        None => out.push_str(&String::from_utf8_lossy(&input.as_bytes()[run])),
+    }
 }

@@ -23,7 +23,7 @@ pub(super) fn defang_spans(input: &str) -> Vec<(usize, usize)> {
     // Where the text after the previous colon starts.
     let mut floor = 0;
     let mut at = 0;
-    while let Some(off) = memchr::memchr2(b':', b'&', &bytes[at..]) {
+    while let Some(off) = next_colon_or_ampersand(&bytes[at..]) {
         at += off;
         let colon_len = if bytes[at] == b':' {
             1
@@ -49,6 +49,21 @@ pub(super) fn defang_spans(input: &str) -> Vec<(usize, usize)> {
         at = colon_end;
     }
     spans
+}
+
+/// Where the first `:` or `&` of `bytes` is: a look at the first bytes
+/// before a vector search (where colons are dense, the search's set-up
+/// would cost more than the bytes it skips).
+fn next_colon_or_ampersand(bytes: &[u8]) -> Option<usize> {
+    const NEAR: usize = 4;
+    let near = &bytes[..bytes.len().min(NEAR)];
+    match near.iter().position(|&b| b == b':' || b == b'&') {
+        Some(at) => Some(at),
+        None if bytes.len() > NEAR => {
+            memchr::memchr2(b':', b'&', &bytes[NEAR..]).map(|at| NEAR + at)
+        }
+        None => None,
+    }
 }
 
 /// Step 3 on its own: `input` with its dangerous colons defanged to `[:]`.
@@ -160,6 +175,11 @@ pub(super) fn is_dangerous_colon(input: &str, floor: usize, at: usize, colon_end
 /// (a reference holds no `&`), and `at` and `floor` are where characters of
 /// the whole text's view start, so each step ends on one too.
 pub(super) fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Scheme> {
+    // Each character of the view takes a byte at least: fewer bytes than
+    // the shortest word cannot spell one.
+    if at - floor < SHORTEST_WORD {
+        return None;
+    }
     let bytes = input.as_bytes();
     // The scheme characters read, the last first.
     let mut reversed = [0u8; LONGEST_WORD];
@@ -226,6 +246,8 @@ pub(super) fn scheme_before(input: &str, floor: usize, at: usize) -> Option<Sche
 
 /// The longest word [`scheme_before`] looks for: `javascript`.
 pub(super) const LONGEST_WORD: usize = 10;
+/// The shortest: `data` and `file`.
+pub(super) const SHORTEST_WORD: usize = 4;
 
 /// A letter, digit, `+`, `.` or `-`: what a scheme is made of, and (as the
 /// checks here read them) a MIME type's name too.

@@ -408,6 +408,15 @@ proptest::proptest! {
         proptest::prop_assert_eq!(safe_embed_text(&text), model);
     }
 
+    /// Two-byte characters of every kind (controls, format characters,
+    /// combining marks, after an `@` or not) next to the others.
+    #[test]
+    fn two_byte_stripping_agrees_with_the_whole_text_model(text in r"([\x{80}-\x{7ff}]|[\x{80}-\x{9f}]|\x{ad}|[\x{300}-\x{36f}]|[\x{483}-\x{489}]|[\x{600}-\x{605}]|@|\\|[a-z \n\r\t&#:;]|\x{1b}|\x{200b}|\x{202e}|\x{e0041}|\PC){0,60}") {
+        proptest::prop_assert_eq!(strip_invisible(&text), whole_text::strip_invisible(&text));
+        let model = whole_text::escape_markdown(&whole_text::defang_schemes(&whole_text::strip_invisible(&text)));
+        proptest::prop_assert_eq!(safe_embed_text(&text), model);
+    }
+
     #[test]
     fn byte_escaping_agrees_with_the_char_model(text in "(\\PC|[\\\\*_~|`>#\\-\\[\\]<.@&0-9 \n]){0,60}") {
         proptest::prop_assert_eq!(escape_markdown(&text), whole_text::escape_markdown(&text));

@@ -17,7 +17,17 @@ use super::view::detection_view;
 pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
     const MIN: usize = 16;
     let b = input.as_bytes();
-    let is_base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+    static BASE64: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+            b += 1;
+        }
+        table
+    };
+    let is_base64 = |c: u8| BASE64[usize::from(c)];
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut spans = Vec::new();
     let mut i = 0;
@@ -38,7 +48,12 @@ pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
             }
             spans.push(start..end);
         }
-        let mut j = start;
+        // A hex run of `MIN` digits or more fits only in a run as long.
+        let mut j = if run_end - start >= MIN {
+            start
+        } else {
+            run_end
+        };
         while j < run_end {
             if !b[j].is_ascii_hexdigit() {
                 j += 1;
@@ -114,9 +129,31 @@ pub(super) struct Hints {
     nato: bool,
 }
 
+impl Hints {
+    /// `reading` called for too.
+    pub(super) fn add(&mut self, reading: Reading) {
+        match reading {
+            Reading::Rot13 => self.rot13 = true,
+            Reading::Reversed => self.reversed = true,
+            Reading::Atbash => self.atbash = true,
+            Reading::Nato => self.nato = true,
+        }
+    }
+
+    /// The re-readings either calls for.
+    pub(super) fn or(self, other: Self) -> Self {
+        Self {
+            rot13: self.rot13 || other.rot13,
+            reversed: self.reversed || other.reversed,
+            atbash: self.atbash || other.atbash,
+            nato: self.nato || other.nato,
+        }
+    }
+}
+
 /// A re-reading of the whole view.
 #[derive(Debug, Clone, Copy)]
-enum Reading {
+pub(super) enum Reading {
     Rot13,
     Reversed,
     Atbash,
@@ -132,7 +169,7 @@ enum Reading {
 /// alphabet mirrored: "ignore", "instructions", "system", "prompt",
 /// "password", "previous", "reveal", "disregard"; " the ", " you ",
 /// " and ", " this "), and the rarer words of the NATO spelling alphabet.
-const HINTS: &[(&str, Reading)] = &[
+pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
     ("sbetrg", Reading::Rot13),
@@ -182,7 +219,9 @@ const HINTS: &[(&str, Reading)] = &[
     ("xray", Reading::Nato),
 ];
 
-/// Which of the re-readings the keywords in `view` call for (one pass).
+/// Which of the re-readings the keywords in `view` call for (one pass; the
+/// literal gate finds them in its own pass, and this is its fallback and
+/// its model in tests).
 pub(super) fn hints(view: &str) -> Hints {
     static SEARCH: LazyLock<Option<aho_corasick::AhoCorasick>> =
         LazyLock::new(|| aho_corasick::AhoCorasick::new(HINTS.iter().map(|(k, _)| k)).ok());
@@ -197,12 +236,7 @@ pub(super) fn hints(view: &str) -> Hints {
         };
     };
     for m in search.find_overlapping_iter(view) {
-        match HINTS[m.pattern().as_usize()].1 {
-            Reading::Rot13 => hints.rot13 = true,
-            Reading::Reversed => hints.reversed = true,
-            Reading::Atbash => hints.atbash = true,
-            Reading::Nato => hints.nato = true,
-        }
+        hints.add(HINTS[m.pattern().as_usize()].1);
     }
     hints
 }
@@ -421,11 +455,13 @@ fn token_spans(input: &str) -> TokenSpans {
     };
     let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let mut start = 0;
-    for i in 0..=b.len() {
+    while start <= b.len() {
+        // The next token ends at white space or at the end of the input.
+        let i = b[start..]
+            .iter()
+            .position(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r'))
+            .map_or(b.len(), |n| start + n);
         let separator = b.get(i).copied();
-        if separator.is_some_and(|c| !matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
-            continue;
-        }
         let token = start..i;
         start = i + 1;
         if token.is_empty() {
@@ -434,10 +470,9 @@ fn token_spans(input: &str) -> TokenSpans {
             continue;
         }
         let text = &b[token.clone()];
-        if text.len() >= MIN_ASCII85 {
-            let graphic = text.iter().all(u8::is_ascii_graphic);
+        if text.len() >= MIN_ASCII85 && text.iter().all(u8::is_ascii_graphic) {
             let symbols = text.iter().filter(|c| !c.is_ascii_alphanumeric()).count();
-            if graphic && symbols >= 2 {
+            if symbols >= 2 {
                 let from = token.start + if text.starts_with(b"<~") { 2 } else { 0 };
                 let to = token.end - if text.ends_with(b"~>") { 2 } else { 0 };
                 if from < to && !input[from..to].contains("://") {
@@ -445,10 +480,16 @@ fn token_spans(input: &str) -> TokenSpans {
                 }
             }
         }
-        let lead = text.iter().position(is_word).unwrap_or(text.len());
-        let trail = text.iter().rev().position(is_word).unwrap_or(0);
-        let core = token.start + lead..(token.end - trail).max(token.start + lead);
-        if text.len() <= 10 {
+        // Only a token of ten bytes at most may be a group, and only one
+        // whose core is as wide as a group: any other ends the runs.
+        let core = if text.len() <= 10 {
+            let lead = text.iter().position(is_word).unwrap_or(text.len());
+            let trail = text.iter().rev().position(is_word).unwrap_or(0);
+            token.start + lead..(token.end - trail).max(token.start + lead)
+        } else {
+            0..0
+        };
+        if matches!(core.len(), 2 | 8) {
             hex.token(b, token.clone(), core.clone(), &mut out.hex);
             bits.token(b, token, core, &mut out.bits);
         } else {
@@ -836,6 +877,75 @@ fn decode_percent(run: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `token_spans` as it was first written, a test of every byte: the
+    /// model the token-by-token loop is held to.
+    fn token_spans_reference(input: &str) -> TokenSpans {
+        const MIN_ASCII85: usize = 15;
+        let b = input.as_bytes();
+        let mut out = TokenSpans::default();
+        let mut hex = Groups {
+            width: 2,
+            min: 8,
+            digit: u8::is_ascii_hexdigit,
+            run: None,
+        };
+        let mut bits = Groups {
+            width: 8,
+            min: 6,
+            digit: |c| matches!(c, b'0' | b'1'),
+            run: None,
+        };
+        let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+        let mut start = 0;
+        for i in 0..=b.len() {
+            let separator = b.get(i).copied();
+            if separator.is_some_and(|c| !matches!(c, b' ' | b'\n' | b'\t' | b'\r')) {
+                continue;
+            }
+            let token = start..i;
+            start = i + 1;
+            if token.is_empty() {
+                hex.flush(&mut out.hex);
+                bits.flush(&mut out.bits);
+                continue;
+            }
+            let text = &b[token.clone()];
+            if text.len() >= MIN_ASCII85 {
+                let graphic = text.iter().all(u8::is_ascii_graphic);
+                let symbols = text.iter().filter(|c| !c.is_ascii_alphanumeric()).count();
+                if graphic && symbols >= 2 {
+                    let from = token.start + if text.starts_with(b"<~") { 2 } else { 0 };
+                    let to = token.end - if text.ends_with(b"~>") { 2 } else { 0 };
+                    if from < to && !input[from..to].contains("://") {
+                        out.ascii85.push(from..to);
+                    }
+                }
+            }
+            let lead = text.iter().position(is_word).unwrap_or(text.len());
+            let trail = text.iter().rev().position(is_word).unwrap_or(0);
+            let core = token.start + lead..(token.end - trail).max(token.start + lead);
+            if text.len() <= 10 {
+                hex.token(b, token.clone(), core.clone(), &mut out.hex);
+                bits.token(b, token, core, &mut out.bits);
+            } else {
+                hex.flush(&mut out.hex);
+                bits.flush(&mut out.bits);
+            }
+            if separator != Some(b' ') {
+                hex.flush(&mut out.hex);
+                bits.flush(&mut out.bits);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_spans_are_the_reference(text in "([0-9a-f]{2}|[01]{8}|[ \\n\\t\\r]|[!-~]|<~|~>|://|[a-zA-Z0-9]{1,12}|\\PC){0,60}") {
+            proptest::prop_assert_eq!(token_spans(&text), token_spans_reference(&text));
+        }
+    }
 
     #[test]
     fn other_encodings_decode() {

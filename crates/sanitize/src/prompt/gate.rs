@@ -2,7 +2,11 @@
 //! each pattern's syntax tree, so that most patterns never run on most
 //! texts.
 
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton as _;
+
 use super::Pattern;
+use super::encoded::{HINTS, Hints, hints};
 
 /// A pre-check that spares most patterns most texts: every match of a
 /// pattern contains one of its required literals (read off the compiled
@@ -10,12 +14,20 @@ use super::Pattern;
 /// view tells which patterns can match at all; only those run. A pattern
 /// with no such literals (or only ones shorter than three bytes, which
 /// most texts contain) always runs.
+///
+/// The same pass finds the keywords that call for a re-reading of the
+/// view ([`HINTS`]): their literals are in the same automaton.
 #[derive(Debug, Clone)]
 pub(super) struct Gate {
-    /// Every pattern's required literals (`None`: every pattern runs).
-    literals: Option<aho_corasick::AhoCorasick>,
+    /// Every pattern's required literals and the hints' keywords, as a DFA
+    /// walked byte by byte (`None`: every pattern runs). Without a
+    /// prefilter: in prose the automaton is back in its start state after
+    /// nearly every byte, and a prefilter would be called each time.
+    literals: Option<aho_corasick::dfa::DFA>,
     /// For each literal, the patterns it opens.
     opens: Vec<Vec<usize>>,
+    /// For each literal, the re-readings it calls for.
+    hints: Vec<Hints>,
     /// Patterns that always run.
     always: Vec<usize>,
     patterns: usize,
@@ -66,6 +78,7 @@ impl Gate {
     pub(super) fn new(patterns: &[Pattern]) -> Self {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut opens: Vec<Vec<usize>> = Vec::new();
+        let mut hint_of: Vec<Hints> = Vec::new();
         let mut always = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             match gate_literals(p.regex.as_str()) {
@@ -76,6 +89,7 @@ impl Gate {
                             None => {
                                 literals.push(literal);
                                 opens.push(vec![i]);
+                                hint_of.push(Hints::default());
                             }
                         }
                     }
@@ -83,11 +97,25 @@ impl Gate {
                 None => always.push(i),
             }
         }
+        for &(keyword, reading) in HINTS {
+            let keyword = keyword.as_bytes();
+            let at = match literals.iter().position(|l| l == keyword) {
+                Some(at) => at,
+                None => {
+                    literals.push(keyword.to_vec());
+                    opens.push(Vec::new());
+                    hint_of.push(Hints::default());
+                    literals.len() - 1
+                }
+            };
+            hint_of[at].add(reading);
+        }
         // Built from byte strings with the standard match semantics, which
-        // cannot fail; should it ever, every pattern runs.
-        let searcher = aho_corasick::AhoCorasick::builder()
+        // cannot fail; should it ever, every pattern runs (and the hints
+        // are looked for on their own).
+        let searcher = aho_corasick::dfa::DFA::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&literals)
             .ok();
         if searcher.is_none() {
@@ -96,25 +124,44 @@ impl Gate {
         Self {
             literals: searcher,
             opens,
+            hints: hint_of,
             always,
             patterns: patterns.len(),
         }
     }
 
-    /// For each pattern, whether it can match `view`.
-    pub(super) fn candidates(&self, view: &str) -> Vec<bool> {
+    /// For each pattern, whether it can match `view`; and which
+    /// re-readings of `view` its keywords call for.
+    pub(super) fn candidates(&self, view: &str) -> (Vec<bool>, Hints) {
         let mut open = vec![false; self.patterns];
         for &i in &self.always {
             open[i] = true;
         }
-        if let Some(literals) = &self.literals {
-            for m in literals.find_overlapping_iter(view) {
-                for &i in &self.opens[m.pattern().as_usize()] {
-                    open[i] = true;
+        let mut found = Hints::default();
+        let Some(dfa) = &self.literals else {
+            return (open, hints(view));
+        };
+        // Every literal that ends at each byte: what an overlapping search
+        // reports, without stopping for each match.
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            return (vec![true; self.patterns], hints(view));
+        };
+        for &b in view.as_bytes() {
+            state = dfa.next_state(Anchored::No, state, b);
+            if dfa.is_special(state) {
+                if dfa.is_dead(state) {
+                    break;
+                }
+                for k in 0..dfa.match_len(state) {
+                    let literal = dfa.match_pattern(state, k).as_usize();
+                    for &i in &self.opens[literal] {
+                        open[i] = true;
+                    }
+                    found = found.or(self.hints[literal]);
                 }
             }
         }
-        open
+        (open, found)
     }
 }
 
@@ -131,7 +178,8 @@ mod tests {
     /// The gate may open patterns that then do not match, never the other
     /// way round.
     fn gate_lets_every_match_through(guard: &PromptGuard, view: &str) {
-        let open = guard.gate.candidates(view);
+        let (open, found) = guard.gate.candidates(view);
+        assert_eq!(found, hints(view), "{view:?}");
         for (p, open) in guard.patterns.iter().zip(open) {
             assert!(
                 open || !p.regex.is_match(view),

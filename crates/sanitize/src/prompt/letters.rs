@@ -6,6 +6,21 @@ pub(super) fn is_letter_spacer(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '_' | '*' | '/' | ',' | '|' | '+')
 }
 
+/// [`is_letter_spacer`] of each byte (no byte of a non-ASCII character is
+/// one).
+static SPACER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = matches!(
+            b as u8,
+            b' ' | b'-' | b'.' | b'_' | b'*' | b'/' | b',' | b'|' | b'+'
+        );
+        b += 1;
+    }
+    table
+};
+
 /// The view with runs of single letters split by one separator
 /// (`i g n o r e`, `i-g-n-o-r-e`, `i.g.n.o.r.e`) joined into words; `None`
 /// when there are none.
@@ -14,15 +29,17 @@ pub(super) fn join_spaced_letters(view: &str) -> Option<String> {
     // first, without allocating. (The view is ASCII wherever the patterns
     // look; a run of spaced non-ASCII letters alone is left as it is.)
     let b = view.as_bytes();
-    let spaced = |c: u8| is_letter_spacer(char::from(c));
+    let spaced = |c: u8| SPACER[usize::from(c)];
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    // The separators first: they are the rarer bytes.
     let any = (0..b.len().saturating_sub(4)).any(|i| {
-        b[i].is_ascii_alphabetic()
-            && spaced(b[i + 1])
-            && b[i + 2].is_ascii_alphabetic()
+        spaced(b[i + 1])
             && spaced(b[i + 3])
-            && b[i + 4].is_ascii_alphabetic()
-            && (i == 0 || !b[i - 1].is_ascii_alphabetic())
-            && b.get(i + 5).is_none_or(|c| !c.is_ascii_alphabetic())
+            && letter(b[i])
+            && letter(b[i + 2])
+            && letter(b[i + 4])
+            && (i == 0 || !letter(b[i - 1]))
+            && b.get(i + 5).is_none_or(|&c| !letter(c))
     });
     if !any {
         return None;
@@ -54,4 +71,20 @@ pub(super) fn join_spaced_letters(view: &str) -> Option<String> {
         i += 1;
     }
     joined_any.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spacer_table_is_is_letter_spacer() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                SPACER[usize::from(b)],
+                is_letter_spacer(char::from(b)),
+                "{b:#x}"
+            );
+        }
+    }
 }

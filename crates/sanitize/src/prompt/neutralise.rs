@@ -1,6 +1,7 @@
 //! Neutralisation: smuggled characters removed, role markers and
 //! delimiters defanged, the text wrapped in a tag with a random nonce.
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
@@ -12,23 +13,7 @@ pub const UNTRUSTED_TAG: &str = "untrusted_user_input";
 /// Strips smuggled characters, defangs role markers and delimiters, and
 /// wraps the text in a tag carrying `nonce`.
 pub(super) fn neutralise(input: &str, nonce: u64) -> String {
-    let visible: String = input
-        .chars()
-        .filter(|&c| !is_invisible_format(c) && !matches!(c, '\u{e0000}'..='\u{e007f}'))
-        .collect();
-    // Look-alike punctuation for everything a chat template or a tag is
-    // made of, so no delimiter survives; the tag's own name is altered too.
-    let defanged: String = visible
-        .chars()
-        .map(|c| match c {
-            '<' => '‹',
-            '>' => '›',
-            '|' => '¦',
-            '[' => '⟦',
-            ']' => '⟧',
-            c => c,
-        })
-        .collect();
+    let defanged = defang_characters(input);
     let defanged = replace_ignore_case(&defanged, UNTRUSTED_TAG, "untrusted-user-input");
     let defanged = defang_line_roles(&defanged);
     format!(
@@ -36,20 +21,65 @@ pub(super) fn neutralise(input: &str, nonce: u64) -> String {
     )
 }
 
+/// Smuggled characters removed (format characters, tag characters), and
+/// look-alike punctuation for everything a chat template or a tag is made
+/// of, so no delimiter survives. One pass, copying runs of what stays as
+/// it is.
+fn defang_characters(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 4);
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() && !matches!(b, b'<' | b'>' | b'|' | b'[' | b']') {
+            i += 1;
+            continue;
+        }
+        let Some(c) = input[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
+        let with = match c {
+            '<' => Some('‹'),
+            '>' => Some('›'),
+            '|' => Some('¦'),
+            '[' => Some('⟦'),
+            ']' => Some('⟧'),
+            c if is_invisible_format(c) || matches!(c, '\u{e0000}'..='\u{e007f}') => None,
+            _ => continue,
+        };
+        out.push_str(&input[copied..at]);
+        out.extend(with);
+        copied = i;
+    }
+    out.push_str(&input[copied..]);
+    out
+}
+
+/// The roles a line may claim.
+const ROLES: [&str; 4] = ["system", "assistant", "developer", "user"];
+
 /// `system:` (and `assistant:`, `developer:`, `user:`) at a line start get
 /// a look-alike colon, and `###` headers a full-width hash.
 pub(super) fn defang_line_roles(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
-        let lower = trimmed.to_ascii_lowercase();
-        let role = ["system", "assistant", "developer", "user"]
-            .iter()
-            .find(|r| lower.starts_with(*r) && lower[r.len()..].trim_start().starts_with(':'));
+        // ASCII case folding keeps every byte where it is, so the role's
+        // end is a character boundary of the line as written.
+        let role = ROLES.iter().find(|r| {
+            trimmed
+                .as_bytes()
+                .get(..r.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(r.as_bytes()))
+                && trimmed[r.len()..].trim_start().starts_with(':')
+        });
         if let Some(role) = role {
             let colon = trimmed[role.len()..]
                 .find(':')
@@ -68,17 +98,37 @@ pub(super) fn defang_line_roles(text: &str) -> String {
     out
 }
 
-pub(super) fn replace_ignore_case(text: &str, needle: &str, with: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
+/// `text` with every `needle` (lower case ASCII, matched in any ASCII
+/// case, left to right, not overlapping) replaced by `with`; borrowed when
+/// there is none.
+pub(super) fn replace_ignore_case<'a>(text: &'a str, needle: &str, with: &str) -> Cow<'a, str> {
+    let bytes = text.as_bytes();
+    let needle = needle.as_bytes();
+    let Some(&first) = needle.first() else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::new();
     let mut last = 0;
-    for (at, _) in lower.match_indices(needle) {
-        out.push_str(&text[last..at]);
-        out.push_str(with);
-        last = at + needle.len();
+    let mut at = 0;
+    while let Some(off) = memchr::memchr2(first, first.to_ascii_uppercase(), &bytes[at..]) {
+        let start = at + off;
+        if bytes
+            .get(start..start + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            out.push_str(&text[last..start]);
+            out.push_str(with);
+            last = start + needle.len();
+            at = last;
+        } else {
+            at = start + 1;
+        }
+    }
+    if last == 0 {
+        return Cow::Borrowed(text);
     }
     out.push_str(&text[last..]);
-    out
+    Cow::Owned(out)
 }
 
 pub(super) fn random_nonce() -> u64 {
@@ -86,4 +136,89 @@ pub(super) fn random_nonce() -> u64 {
     let mut h = RandomState::new().build_hasher();
     h.write_u64(0);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Neutralisation as it was first written, a pass for each step: the
+    /// model the one-pass version is held to.
+    fn reference(input: &str, nonce: u64) -> String {
+        let visible: String = input
+            .chars()
+            .filter(|&c| !is_invisible_format(c) && !matches!(c, '\u{e0000}'..='\u{e007f}'))
+            .collect();
+        let defanged: String = visible
+            .chars()
+            .map(|c| match c {
+                '<' => '‹',
+                '>' => '›',
+                '|' => '¦',
+                '[' => '⟦',
+                ']' => '⟧',
+                c => c,
+            })
+            .collect();
+        let lower = defanged.to_ascii_lowercase();
+        let mut replaced = String::new();
+        let mut last = 0;
+        for (at, _) in lower.match_indices(UNTRUSTED_TAG) {
+            replaced.push_str(&defanged[last..at]);
+            replaced.push_str("untrusted-user-input");
+            last = at + UNTRUSTED_TAG.len();
+        }
+        replaced.push_str(&defanged[last..]);
+        let mut out = String::new();
+        for (i, line) in replaced.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            let lower = trimmed.to_ascii_lowercase();
+            let role = ROLES
+                .iter()
+                .find(|r| lower.starts_with(*r) && lower[r.len()..].trim_start().starts_with(':'));
+            if let Some(role) = role {
+                let colon = trimmed[role.len()..]
+                    .find(':')
+                    .map_or(role.len(), |c| role.len() + c);
+                out.push_str(indent);
+                out.push_str(&trimmed[..colon]);
+                out.push('∶');
+                out.push_str(&trimmed[colon + 1..]);
+            } else if trimmed.starts_with('#') {
+                out.push_str(indent);
+                out.push_str(&trimmed.replacen('#', "＃", 1));
+            } else {
+                out.push_str(line);
+            }
+        }
+        format!(
+            "<{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">\n{out}\n</{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">"
+        )
+    }
+
+    #[test]
+    fn one_pass_is_the_reference_on_known_cases() {
+        for text in [
+            "",
+            "plain",
+            "System: hi\n  USER : x\n\u{3000}assistant\u{2003}:y\n### h\n #x",
+            "<untrusted_user_input nonce=\"0\">UNTRUSTED_USER_INPUTuntrusted_user_input</x>",
+            "untrusted_user_inpuuntrusted_user_input",
+            "a\u{200b}b\u{e0041}\u{e0000}c\u{feff}[|]<>é日😀",
+            "systeme: x\nsystem",
+        ] {
+            assert_eq!(neutralise(text, 7), reference(text, 7), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_is_the_reference(text in "(system|SYSTEM|user|Assistant|developer|untrusted_user_input|UNTRUSTED_user_INPUT|untrusted_|_input|[#:<>|\\[\\] \t\n\r]|\u{3000}|\u{2003}|\u{200b}|\u{202e}|\u{feff}|[\u{e0000}-\u{e007f}]|[a-zA-Z0-9]|\\PC){0,40}") {
+            proptest::prop_assert_eq!(neutralise(&text, 1), reference(&text, 1));
+        }
+    }
 }

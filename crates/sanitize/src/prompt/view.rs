@@ -12,7 +12,44 @@ use crate::chars::{is_combining, is_invisible_format};
 
 /// The detection view of ASCII text: lower case, leetspeak read as letters.
 pub(super) fn ascii_view(text: &str) -> String {
-    text.bytes().map(leet_ascii).collect()
+    let mut view = Vec::with_capacity(text.len());
+    push_ascii_view(text.as_bytes(), &mut view);
+    into_string(view)
+}
+
+/// [`leet_ascii`] of every ASCII byte, as a byte (the others map to
+/// themselves, and are never looked up).
+static LEET_ASCII: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let lower = (b as u8).to_ascii_lowercase();
+        table[b] = match lower {
+            b'0' => b'o',
+            b'1' | b'!' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Appends the view of `ascii` (ASCII bytes only) to `view`, a table
+/// lookup a byte.
+pub(super) fn push_ascii_view(ascii: &[u8], view: &mut Vec<u8>) {
+    debug_assert!(ascii.is_ascii());
+    view.extend(ascii.iter().map(|&b| LEET_ASCII[usize::from(b)]));
+}
+
+/// The bytes of a view, built from valid UTF-8 pieces, as a `String`.
+fn into_string(view: Vec<u8>) -> String {
+    // Never fails: every piece pushed is whole UTF-8 (ASCII, or a `str`);
+    // should it, the bad bytes are replaced rather than panic.
+    String::from_utf8(view).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The view the detectors read, and the span of any decoded tag characters.
@@ -24,7 +61,21 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     let mut visible = String::with_capacity(input.len());
     let mut smuggled = String::new();
     let mut inner_format = false;
-    for c in input.chars() {
+    // The input is copied in runs, up to each character dropped; ASCII is
+    // always kept.
+    let bytes = input.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let Some(c) = input[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
         match c {
             '\u{e0020}'..='\u{e007e}' => {
                 smuggled.push(char::from_u32(c as u32 - 0xe0000).unwrap_or(' '));
@@ -33,9 +84,12 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
             // files: removed, not counted as hiding anything.
             '\u{feff}' => {}
             c if is_invisible_format(c) => inner_format = true,
-            c => visible.push(c),
+            _ => continue,
         }
+        visible.push_str(&input[copied..at]);
+        copied = i;
     }
+    visible.push_str(&input[copied..]);
     let mut hidden = None;
     if !smuggled.is_empty() {
         visible.push('\n');
@@ -69,17 +123,17 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 /// starters, and none is the second of a canonical composition).
 pub(super) fn normalised_view(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut view = String::with_capacity(text.len());
+    let mut view: Vec<u8> = Vec::with_capacity(text.len());
     // The views of the characters of [`composes_with_nothing`] met so far.
     let mut seen: HashMap<char, String> = HashMap::new();
     let mut i = 0;
     while i < bytes.len() {
         let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
-            view.extend(bytes[i..].iter().map(|&b| leet_ascii(b)));
+            push_ascii_view(&bytes[i..], &mut view);
             break;
         };
         let start = (i + off).saturating_sub(1).max(i);
-        view.extend(bytes[i..start].iter().map(|&b| leet_ascii(b)));
+        push_ascii_view(&bytes[i..start], &mut view);
         let end = bytes[i + off..]
             .iter()
             .position(u8::is_ascii)
@@ -88,21 +142,23 @@ pub(super) fn normalised_view(text: &str) -> String {
         // the character before as ASCII. At the first other character the
         // run is taken back and read whole.
         let taken_back = view.len();
-        view.extend(bytes[start..i + off].iter().map(|&b| leet_ascii(b)));
+        push_ascii_view(&bytes[start..i + off], &mut view);
         for c in text[i + off..end].chars() {
             if let Some(letter) = LETTER_VIEWS.get(c) {
-                view.push_str(letter);
+                view.extend_from_slice(letter.as_bytes());
             } else if composes_with_nothing(c) {
-                view.push_str(seen.entry(c).or_insert_with(|| char_view(c)));
+                view.extend_from_slice(seen.entry(c).or_insert_with(|| char_view(c)).as_bytes());
             } else {
                 view.truncate(taken_back);
-                unicode_view_into(&text[start..end], &mut view);
+                let mut whole = String::new();
+                unicode_view_into(&text[start..end], &mut whole);
+                view.extend_from_slice(whole.as_bytes());
                 break;
             }
         }
         i = end;
     }
-    view
+    into_string(view)
 }
 
 /// The views of single letters of the Latin, Greek and Cyrillic blocks
@@ -186,7 +242,9 @@ pub(super) fn is_spacing_mark(c: char) -> bool {
     c.general_category() == GeneralCategory::SpacingMark
 }
 
-/// An ASCII byte of the view: lower case, leetspeak read as a letter.
+/// An ASCII byte of the view: lower case, leetspeak read as a letter (the
+/// model [`LEET_ASCII`] is held to).
+#[cfg(test)]
 pub(super) fn leet_ascii(b: u8) -> char {
     leet(char::from(b.to_ascii_lowercase()))
 }
@@ -271,6 +329,17 @@ mod tests {
             "a\u{300}\u{301}b",
         ] {
             assert_eq!(normalised_view(text), whole_text_view(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_leet_table_is_leet_ascii() {
+        for b in 0..0x80u8 {
+            assert_eq!(
+                char::from(LEET_ASCII[usize::from(b)]),
+                leet_ascii(b),
+                "{b:#x}"
+            );
         }
     }
 
