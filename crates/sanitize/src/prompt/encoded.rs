@@ -399,6 +399,24 @@ struct Groups {
 }
 
 impl Groups {
+    /// The two kinds a token is read as: hex in pairs (at least 8 of
+    /// them) and binary in bytes (at least 6).
+    fn hex_and_bits() -> (Self, Self) {
+        let hex = Self {
+            width: 2,
+            min: 8,
+            digit: u8::is_ascii_hexdigit,
+            run: None,
+        };
+        let bits = Self {
+            width: 8,
+            min: 6,
+            digit: |c| matches!(c, b'0' | b'1'),
+            run: None,
+        };
+        (hex, bits)
+    }
+
     /// Ends the run, keeping it if it is long enough.
     fn flush(&mut self, spans: &mut Vec<Range<usize>>) {
         if let Some((start, end, count)) = self.run.take()
@@ -441,18 +459,7 @@ fn token_spans(input: &str) -> TokenSpans {
     const MIN_ASCII85: usize = 15;
     let b = input.as_bytes();
     let mut out = TokenSpans::default();
-    let mut hex = Groups {
-        width: 2,
-        min: 8,
-        digit: u8::is_ascii_hexdigit,
-        run: None,
-    };
-    let mut bits = Groups {
-        width: 8,
-        min: 6,
-        digit: |c| matches!(c, b'0' | b'1'),
-        run: None,
-    };
+    let (mut hex, mut bits) = Groups::hex_and_bits();
     let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let mut start = 0;
     while start <= b.len() {
@@ -884,18 +891,7 @@ mod tests {
         const MIN_ASCII85: usize = 15;
         let b = input.as_bytes();
         let mut out = TokenSpans::default();
-        let mut hex = Groups {
-            width: 2,
-            min: 8,
-            digit: u8::is_ascii_hexdigit,
-            run: None,
-        };
-        let mut bits = Groups {
-            width: 8,
-            min: 6,
-            digit: |c| matches!(c, b'0' | b'1'),
-            run: None,
-        };
+        let (mut hex, mut bits) = Groups::hex_and_bits();
         let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
         let mut start = 0;
         for i in 0..=b.len() {

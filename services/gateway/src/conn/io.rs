@@ -108,7 +108,7 @@ impl<T> ConnIo<T> {
             // Its memory goes too: an idle connection holds none.
             self.held = BytesMut::new();
             self.state.hold_end();
-        } else if self.held.iter().all(|&b| b == b'\r' || b == b'\n') {
+        } else if only_empty_lines(&self.held) {
             // Empty lines alone start no head.
             self.state.hold_end();
         }
@@ -129,7 +129,7 @@ impl<T> ConnIo<T> {
     /// skips before a request line) start no head.
     fn hold_bytes(&mut self, bytes: &[u8]) {
         self.held.extend_from_slice(bytes);
-        if bytes.iter().any(|&b| b != b'\r' && b != b'\n') {
+        if !only_empty_lines(bytes) {
             self.state.hold_begin();
         }
     }
@@ -171,6 +171,12 @@ impl<T> ConnIo<T> {
             }
         }
     }
+}
+
+/// Only CR and LF: empty lines, which the parser skips before a request
+/// line, so they start no head.
+fn only_empty_lines(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b'\r' || b == b'\n')
 }
 
 /// Where the first head in `bytes` ends (just past its empty line), if it
@@ -282,7 +288,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
                     return Poll::Ready(Ok(()));
                 }
                 let got = &buf.filled()[before..];
-                let substantive = got.iter().any(|&b| b != b'\r' && b != b'\n');
+                let substantive = !only_empty_lines(got);
                 if !std::mem::replace(&mut this.started, true) && got.starts_with(H2_PREFACE) {
                     this.through = true;
                 } else {
