@@ -31,16 +31,34 @@ struct Me<'a> {
     email: Option<&'a str>,
 }
 
-/// Walks an error's sources looking for a body over its limit.
-fn is_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+/// Walks an error's sources looking for a `T`.
+fn caused_by<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
-        if e.is::<LengthLimitError>() {
+        if e.is::<T>() {
             return true;
         }
         current = e.source();
     }
     false
+}
+
+/// The client's request body could not be read (malformed chunked framing,
+/// a connection reset, a late body): the client's fault, not the
+/// upstream's, when a forwarded request fails because of it.
+#[derive(Debug)]
+struct ClientBodyError(BoxError);
+
+impl std::fmt::Display for ClientBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "request body unreadable: {}", self.0)
+    }
+}
+
+impl std::error::Error for ClientBodyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
@@ -368,6 +386,7 @@ impl App {
             authority: parts.uri.authority(),
         };
         let headers = forward::request_headers(&parts.headers, who, origin);
+        let body = body.map_err(|e| ClientBodyError(e.into()));
         let body = reqwest::Body::wrap(Limited::new(body, limit));
         let started = Instant::now();
         let sent = upstream
@@ -397,8 +416,14 @@ impl App {
                 let body = body.map_err(|e| Box::new(e) as BoxError).boxed_unsync();
                 Response::from_parts(parts, body)
             }
-            Err(e) if is_too_large(&e) => {
+            Err(e) if caused_by::<LengthLimitError>(&e) => {
                 respond::error(StatusCode::PAYLOAD_TOO_LARGE, "payload too large", id)
+            }
+            Err(e) if caused_by::<ClientBodyError>(&e) => {
+                // Not the upstream's failure: neither counted nor logged as
+                // one. (A late body is answered 408 by the connection.)
+                tracing::info!(request_id = id, error = %e, "request body unreadable: 400");
+                respond::error(StatusCode::BAD_REQUEST, "bad request", id)
             }
             Err(e) => {
                 let reason = if e.is_timeout() { "timeout" } else { "connect" };

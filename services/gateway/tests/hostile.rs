@@ -1400,17 +1400,14 @@ async fn the_end_of_an_earlier_body_does_not_stop_a_chunked_body() {
 }
 
 /// Contract: a head's bytes that came while a request was in flight have
-/// the header deadline from that request's end; the documented exception
-/// is only "bytes that arrive in the same read as the last chunk of a
-/// chunked request body".
+/// the header deadline from that request's end.
 ///
 /// A chunked body that arrives while an earlier request is in flight is
-/// held; when its turn comes, `ReadMode::Body(UNKNOWN_BODY)` hands hyper
-/// everything held (io.rs, `give_held(buf, remaining)` with
-/// `remaining == usize::MAX`), including a partial head that came in its
-/// own packet, well after the last chunk: it waits for the idle deadline.
+/// held; when its turn comes, the socket hands hyper the body up to its
+/// end by its framing (`conn/chunked.rs`), not the partial head that came
+/// in its own packet after the last chunk (before, all of it went to
+/// hyper's buffer, where it waited for the idle deadline).
 #[tokio::test]
-#[ignore = "known gap (README, Hostile connections): the end of a chunked body is seen only when its decoder reports it"]
 async fn a_partial_head_held_behind_a_chunked_body_has_the_header_deadline() {
     let gw = start_for_review(&upstream().await);
     let slow = format!("GET /api/slow HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\n\r\n");
@@ -1438,6 +1435,120 @@ async fn a_partial_head_held_behind_a_chunked_body_has_the_header_deadline() {
         closed.is_some_and(|t| t < Duration::from_millis(2500)),
         "the partial head was held for {closed:?} after the last response (None: past 4 s)"
     );
+}
+
+/// Contract: "first byte of a later HTTP/1 head -> its end:
+/// HEADER_READ_TIMEOUT_MS, closed", for a head in the same packet as the
+/// last chunk of a chunked body, and one sent after the body in the same
+/// packet as its trailers. Both bodies carry chunk extensions.
+#[tokio::test]
+async fn a_partial_head_after_a_chunked_body_in_its_packet_has_the_header_deadline() {
+    let gw = start_for_review(&upstream().await);
+    let head = format!(
+        "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let cases: Vec<(&str, Vec<Vec<u8>>)> = vec![
+        (
+            "with the last chunk",
+            vec![
+                format!("{head}5;a=b\r\nhello\r\n").into_bytes(),
+                [&b"0\r\n\r\n"[..], PARTIAL].concat(),
+            ],
+        ),
+        (
+            "with the trailers",
+            vec![
+                format!("{head}5 ;x\r\nhello\r\n0\r\n").into_bytes(),
+                [&b"Expires: never\r\n\r\n"[..], PARTIAL].concat(),
+            ],
+        ),
+        (
+            "all in one packet",
+            vec![[format!("{head}5\r\nhello\r\n0\r\n\r\n").as_bytes(), PARTIAL].concat()],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, parts) in cases {
+        let mut s = connect(gw.addr, ATTACKER).await;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+            s.write_all(part).await.unwrap();
+        }
+        let mut pending = Vec::new();
+        let status = next_status(&mut s, &mut pending, Duration::from_secs(2)).await;
+        assert!(
+            status.as_deref().is_some_and(|s| s.contains(" 200")),
+            "{name}: {status:?}"
+        );
+        match closed_after(&mut s, Instant::now(), Duration::from_secs(4)).await {
+            Some(t) if t < Duration::from_millis(2000) => {}
+            other => failures.push(format!(
+                "{name}: closed after {other:?} (None: open past 4 s)"
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "partial heads held past the header deadline: {failures:#?}"
+    );
+}
+
+/// Contract: "Whole pipelined requests must all be answered": chunked
+/// bodies with extensions and trailers, between other requests, in one
+/// packet, each answered at once (none waits for a deadline); a malformed
+/// chunked body is refused at once (400, not held, and not counted as the
+/// upstream's failure: it was 502 and an upstream "connect" error).
+#[tokio::test]
+async fn pipelined_chunked_bodies_with_trailers_are_all_answered() {
+    let gw = start_for_review(&upstream().await);
+    let chunked = format!(
+        "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n\
+         3;ext=\"a b\"\r\nabc\r\nA\r\n0123456789\r\n0;end\r\nX-Trailer: 1\r\nY: 2\r\n\r\n"
+    );
+    let get = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut s = connect(gw.addr, ATTACKER).await;
+    let started = Instant::now();
+    s.write_all(format!("{chunked}{get}{chunked}{chunked}{get}").as_bytes())
+        .await
+        .unwrap();
+    let mut pending = Vec::new();
+    for i in 0..5 {
+        let status = next_status(&mut s, &mut pending, Duration::from_secs(3)).await;
+        assert!(
+            status.as_deref().is_some_and(|s| s.contains(" 200")),
+            "response {i}: {status:?}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "answered after {:?}",
+        started.elapsed()
+    );
+
+    let mut s = connect(gw.addr, ATTACKER).await;
+    let started = Instant::now();
+    let bad = format!(
+        "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Api-Key: {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"
+    );
+    s.write_all(bad.as_bytes()).await.unwrap();
+    let mut pending = Vec::new();
+    let status = next_status(&mut s, &mut pending, Duration::from_secs(3)).await;
+    let closed = closed_after(&mut s, Instant::now(), Duration::from_secs(3)).await;
+    assert!(
+        status.as_deref().is_some_and(|s| s.contains(" 400"))
+            && closed.is_some()
+            && started.elapsed() < Duration::from_millis(1500),
+        "a malformed chunked body: {status:?}, closed after {closed:?}"
+    );
+    // The client's fault, not the upstream's.
+    let upstream_errors = metric(
+        gw.addr,
+        "alphaguard_upstream_errors_total{kind=\"api\",reason=\"connect\"}",
+    )
+    .await;
+    assert_eq!(upstream_errors, 0.0, "counted as an upstream error");
 }
 
 /// Contract: "nothing in flight (keep-alive idle): IDLE_TIMEOUT_MS".

@@ -9,10 +9,9 @@
 //! of it: when the request ends, the held bytes are the next head, and its
 //! header deadline runs (bytes in hyper's own buffer would be seen by
 //! nobody, and a partial head there would wait for the idle deadline).
-//! A chunked body's length is known only once its decoder says it ended
-//! (which the handler's task sees, maybe after hyper asked for more): bytes
-//! behind a chunked body, in the same read as its last chunk or held while
-//! an earlier request was in flight, can reach hyper's buffer unseen.
+//! A chunked body ends where its framing, read here beside hyper's decoder
+//! (`chunked.rs`), says it does; framing hyper refuses is handed over
+//! whole, as hyper fails the request.
 
 use std::future::Future as _;
 use std::io;
@@ -26,7 +25,8 @@ use bytes::{Buf as _, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
-use super::state::{ConnState, ReadMode};
+use super::chunked::{ChunkedEnd, Scan};
+use super::state::{ConnState, ReadMode, UNKNOWN_BODY};
 
 /// The start of HTTP/2's connection preface.
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
@@ -55,6 +55,9 @@ pub(crate) struct ConnIo<T> {
     /// The last bytes of a head handed to hyper before its end was found:
     /// an empty line may begin in one read and end in the next.
     tail: Tail,
+    /// The framing of the chunked body being read, and the number of its
+    /// request.
+    chunked: (u64, ChunkedEnd),
 }
 
 /// The last two bytes handed over of a head not yet ended.
@@ -96,6 +99,7 @@ impl<T> ConnIo<T> {
             through: false,
             started: false,
             tail: Tail::default(),
+            chunked: (0, ChunkedEnd::default()),
         }
     }
 
@@ -256,6 +260,44 @@ impl<T: AsyncRead + Unpin> ConnIo<T> {
         self.state.park(cx.waker());
         Poll::Pending
     }
+
+    /// Hands hyper the next bytes of a chunked body, up to its end by its
+    /// framing; what follows is held. At end of file, hands nothing.
+    fn read_chunked(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let number = self.state.request_number();
+        if self.chunked.0 != number {
+            self.chunked = (number, ChunkedEnd::default());
+        }
+        let before = buf.filled().len();
+        let scan = if !self.held.is_empty() {
+            // Where the body ends in what is held (a copy of the framing
+            // looks), then the framing reads what was handed over.
+            let mut look = self.chunked.1;
+            let end = match look.scan(&self.held) {
+                Scan::End(end) => end,
+                Scan::More | Scan::Invalid => usize::MAX,
+            };
+            let n = self.give_held(buf, end);
+            self.chunked.1.scan(&buf.filled()[before..before + n])
+        } else if self.eof || ready!(self.read_socket(cx, buf))? == 0 {
+            return Poll::Ready(Ok(()));
+        } else {
+            let scan = self.chunked.1.scan(&buf.filled()[before..]);
+            if let Scan::End(end) = scan {
+                self.hold_past(buf, before, end);
+            }
+            scan
+        };
+        if let Scan::End(_) = scan {
+            // From now on what comes is held, as after a Content-Length.
+            self.state.body_ended(number);
+        }
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
@@ -303,6 +345,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for ConnIo<T> {
                     this.state.on_read();
                 }
             }
+            ReadMode::Body(UNKNOWN_BODY) => ready!(this.read_chunked(cx, buf))?,
             ReadMode::Body(remaining) => {
                 let remaining = usize::try_from(remaining).unwrap_or(usize::MAX);
                 let n = if !this.held.is_empty() {

@@ -27,6 +27,7 @@
 //! in `alphaguard_connections_refused_total{reason}`.
 
 mod body;
+mod chunked;
 mod io;
 mod registry;
 mod state;
