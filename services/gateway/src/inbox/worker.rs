@@ -16,6 +16,14 @@
 //!   the delivery is older than `max_age`, it becomes a dead letter that an
 //!   owner can redeliver.
 //! - **Bounded.** At most `concurrency` deliveries are held at once.
+//! - **A store that cannot record.** When an outcome cannot be written (a
+//!   full disk, Redis refusing writes), the delivery is still pending in
+//!   the store, and would be claimed and sent again at once, in a loop:
+//!   its webhook cools down instead, neither claimed nor started for a
+//!   while that doubles from [`STORE_COOLDOWN_MIN`] to
+//!   [`STORE_COOLDOWN_MAX`] while writes keep failing, so the upstream
+//!   gets the delivery again (at least once) at that pace, and the log one
+//!   error each time.
 //! - **Shutdown.** [`WorkerHandle::shutdown`] stops claiming, gives what is
 //!   in flight `shutdown_grace` to finish, then releases the rest (back to
 //!   the queue, no attempt counted).
@@ -44,6 +52,11 @@ use crate::request_id::X_REQUEST_ID;
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Which attempt this is (1 for the first).
 pub const X_WEBHOOK_ATTEMPT: HeaderName = HeaderName::from_static("x-webhook-attempt");
+
+/// The first pause of a webhook whose outcome the store could not record.
+pub const STORE_COOLDOWN_MIN: Duration = Duration::from_secs(1);
+/// The longest such pause.
+pub const STORE_COOLDOWN_MAX: Duration = Duration::from_secs(60);
 
 /// How the worker delivers.
 #[derive(Debug, Clone)]
@@ -238,6 +251,7 @@ pub(crate) fn start(
         queued: HashMap::new(),
         in_flight: HashMap::new(),
         tasks: JoinSet::new(),
+        cooling: HashMap::new(),
     };
     let task = tokio::spawn(worker.run(stopped));
     WorkerHandle {
@@ -260,6 +274,16 @@ struct Worker {
     queued: HashMap<String, VecDeque<Delivery>>,
     in_flight: HashMap<tokio::task::Id, Delivery>,
     tasks: JoinSet<Result<(), String>>,
+    /// Webhooks whose last outcome the store could not record: not
+    /// claimed nor started until the instant, and the pause after it.
+    cooling: HashMap<String, Cooling>,
+}
+
+/// A webhook paused because the store could not record its outcome.
+#[derive(Debug, Clone, Copy)]
+struct Cooling {
+    until: Instant,
+    pause: Duration,
 }
 
 impl Worker {
@@ -305,13 +329,29 @@ impl Worker {
             if *stop.borrow() {
                 break;
             }
+            self.resume_cooled();
             let room = self.options.concurrency.saturating_sub(self.held());
             if room > 0 {
-                match self.store.claim(room, &self.busy, now_ms()).await {
+                let cooling: HashSet<String>;
+                let exclude = if self.cooling.is_empty() {
+                    &self.busy
+                } else {
+                    let now = Instant::now();
+                    cooling = self
+                        .cooling
+                        .iter()
+                        .filter(|(_, c)| c.until > now)
+                        .map(|(webhook, _)| webhook)
+                        .chain(&self.busy)
+                        .cloned()
+                        .collect();
+                    &cooling
+                };
+                match self.store.claim(room, exclude, now_ms()).await {
                     Ok(claimed) => {
                         store_down = false;
                         for d in claimed {
-                            if self.busy.contains(&d.webhook) {
+                            if self.busy.contains(&d.webhook) || self.is_cooling(&d.webhook) {
                                 self.queued
                                     .entry(d.webhook.clone())
                                     .or_default()
@@ -384,7 +424,14 @@ impl Worker {
             return;
         };
         self.busy.remove(&d.webhook);
-        self.record(&d, result).await;
+        if self.record(&d, result).await {
+            self.cooling.remove(&d.webhook);
+        } else {
+            self.cool(&d.webhook);
+            // What was claimed behind it waits for the pause to end.
+            self.gauge_in_flight();
+            return;
+        }
         if let Some(next) = self
             .queued
             .get_mut(&d.webhook)
@@ -396,7 +443,55 @@ impl Worker {
         self.gauge_in_flight();
     }
 
-    async fn record(&self, d: &Delivery, result: Result<(), String>) {
+    /// Pauses `webhook` after its outcome could not be recorded: twice the
+    /// last pause (the first: [`STORE_COOLDOWN_MIN`]), at most
+    /// [`STORE_COOLDOWN_MAX`].
+    fn cool(&mut self, webhook: &str) {
+        let pause = self.cooling.get(webhook).map_or(STORE_COOLDOWN_MIN, |c| {
+            (c.pause * 2).min(STORE_COOLDOWN_MAX)
+        });
+        tracing::warn!(
+            webhook,
+            pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+            "webhook inbox: the store could not record an outcome; this webhook pauses"
+        );
+        self.cooling.insert(
+            webhook.to_owned(),
+            Cooling {
+                until: Instant::now() + pause,
+                pause,
+            },
+        );
+    }
+
+    /// Starts what waited behind a webhook whose pause is over (its entry
+    /// stays, with its pause, until an outcome is recorded).
+    fn resume_cooled(&mut self) {
+        let now = Instant::now();
+        let over: Vec<String> = self
+            .cooling
+            .iter()
+            .filter(|(webhook, c)| c.until <= now && !self.busy.contains(*webhook))
+            .map(|(webhook, _)| webhook.clone())
+            .collect();
+        for webhook in over {
+            if let Some(next) = self.queued.get_mut(&webhook).and_then(VecDeque::pop_front) {
+                self.start(next);
+            }
+        }
+        self.queued.retain(|_, q| !q.is_empty());
+    }
+
+    /// Whether `webhook` is paused now.
+    fn is_cooling(&self, webhook: &str) -> bool {
+        self.cooling
+            .get(webhook)
+            .is_some_and(|c| c.until > Instant::now())
+    }
+
+    /// Records the outcome of `d` in the store; false when the store could
+    /// not (the delivery is then still pending there).
+    async fn record(&self, d: &Delivery, result: Result<(), String>) -> bool {
         let now = now_ms();
         let attempt = d.attempts.saturating_add(1);
         match result {
@@ -408,12 +503,15 @@ impl Worker {
                     attempt,
                     "webhook delivered"
                 );
+                self.count(Outcome::Delivered, &d.webhook);
                 if let Err(e) = self.store.delivered(d, now).await {
                     // Still pending in the store: it will be sent again
-                    // (at least once), and the upstream dedupes by id.
+                    // (at least once, after a pause), and the upstream
+                    // dedupes by id.
                     tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "webhook delivered but not marked so");
+                    return false;
                 }
-                self.count(Outcome::Delivered, &d.webhook);
+                true
             }
             Err(reason) => {
                 let age = Duration::from_millis(now.saturating_sub(d.received_at_ms));
@@ -426,10 +524,12 @@ impl Worker {
                         reason = %reason,
                         "webhook dead-lettered: retry budget spent"
                     );
+                    self.count(Outcome::DeadLettered, &d.webhook);
                     if let Err(e) = self.store.dead(d, &reason, now).await {
                         tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot dead-letter");
+                        return false;
                     }
-                    self.count(Outcome::DeadLettered, &d.webhook);
+                    true
                 } else {
                     let delay = self.options.backoff(attempt);
                     tracing::warn!(
@@ -443,10 +543,12 @@ impl Worker {
                     );
                     let at =
                         now.saturating_add(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+                    self.count(Outcome::Retried, &d.webhook);
                     if let Err(e) = self.store.retry(d, at, &reason).await {
                         tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot schedule a retry");
+                        return false;
                     }
-                    self.count(Outcome::Retried, &d.webhook);
+                    true
                 }
             }
         }
@@ -490,5 +592,224 @@ impl Worker {
             );
         }
         self.gauge_in_flight();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicBool;
+    use std::time::SystemTime;
+
+    use bytes::Bytes;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::inbox::sqlite::SqliteStore;
+    use crate::inbox::store::{BoxFuture, DeadLetter, StoreError, Summary};
+    use crate::inbox::{NewDelivery, Persisted};
+
+    /// The real SQLite store, whose writes of an outcome fail while
+    /// `failing` is set (as on a full disk, where reads still work).
+    #[derive(Debug)]
+    struct Unrecordable {
+        inner: SqliteStore,
+        failing: AtomicBool,
+    }
+
+    impl Unrecordable {
+        fn refused(&self) -> Option<StoreError> {
+            self.failing
+                .load(Ordering::SeqCst)
+                .then(|| StoreError::Failed("database or disk is full".to_owned()))
+        }
+    }
+
+    impl Store for Unrecordable {
+        fn persist(
+            &self,
+            delivery: NewDelivery,
+            now_ms: u64,
+        ) -> BoxFuture<'_, Result<Persisted, StoreError>> {
+            self.inner.persist(delivery, now_ms)
+        }
+        fn claim<'a>(
+            &'a self,
+            max: usize,
+            busy: &'a HashSet<String>,
+            now_ms: u64,
+        ) -> BoxFuture<'a, Result<Vec<Delivery>, StoreError>> {
+            self.inner.claim(max, busy, now_ms)
+        }
+        fn delivered<'a>(
+            &'a self,
+            delivery: &'a Delivery,
+            now_ms: u64,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            match self.refused() {
+                Some(e) => Box::pin(std::future::ready(Err(e))),
+                None => self.inner.delivered(delivery, now_ms),
+            }
+        }
+        fn retry<'a>(
+            &'a self,
+            delivery: &'a Delivery,
+            at_ms: u64,
+            error: &'a str,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            match self.refused() {
+                Some(e) => Box::pin(std::future::ready(Err(e))),
+                None => self.inner.retry(delivery, at_ms, error),
+            }
+        }
+        fn dead<'a>(
+            &'a self,
+            delivery: &'a Delivery,
+            error: &'a str,
+            now_ms: u64,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            match self.refused() {
+                Some(e) => Box::pin(std::future::ready(Err(e))),
+                None => self.inner.dead(delivery, error, now_ms),
+            }
+        }
+        fn release<'a>(&'a self, delivery: &'a Delivery) -> BoxFuture<'a, Result<(), StoreError>> {
+            self.inner.release(delivery)
+        }
+        fn dead_letters(&self, limit: usize) -> BoxFuture<'_, Result<Vec<DeadLetter>, StoreError>> {
+            self.inner.dead_letters(limit)
+        }
+        fn redeliver<'a>(
+            &'a self,
+            webhook: &'a str,
+            id: &'a str,
+            now_ms: u64,
+        ) -> BoxFuture<'a, Result<bool, StoreError>> {
+            self.inner.redeliver(webhook, id, now_ms)
+        }
+        fn redeliver_all(&self, now_ms: u64) -> BoxFuture<'_, Result<u64, StoreError>> {
+            self.inner.redeliver_all(now_ms)
+        }
+        fn summary(&self, now_ms: u64) -> BoxFuture<'_, Result<Summary, StoreError>> {
+            self.inner.summary(now_ms)
+        }
+        fn purge(&self, now_ms: u64) -> BoxFuture<'_, Result<u64, StoreError>> {
+            self.inner.purge(now_ms)
+        }
+    }
+
+    /// An upstream answering 204 to every request, counting them by
+    /// `Idempotency-Key`.
+    async fn counting_upstream() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let seen = Arc::new(Mutex::new(HashMap::new()));
+        let counts = Arc::clone(&seen);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let counts = Arc::clone(&counts);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        // One request at a time: its head, then its body
+                        // by Content-Length.
+                        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                        let field = |name: &str| {
+                            head.lines()
+                                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+                        };
+                        let length: usize = field("content-length:")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                        while buf.len() < end + 4 + length {
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let key = field("idempotency-key:").unwrap_or_default();
+                        *counts.lock().expect("counts").entry(key).or_insert(0) += 1;
+                        buf.drain(..end + 4 + length);
+                        if stream
+                            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (format!("http://{addr}"), seen)
+    }
+
+    /// Finding of an outside review: on a full disk, a delivered webhook
+    /// whose outcome could not be written was claimed and sent again at
+    /// once, thousands of times a second, and the webhook's later
+    /// deliveries waited behind it for ever. Now the webhook pauses
+    /// (1 s, then 2 s, ...), and all is delivered once the store records
+    /// again.
+    #[tokio::test]
+    async fn a_store_that_cannot_record_pauses_the_webhook() {
+        let store = Arc::new(Unrecordable {
+            inner: SqliteStore::memory(100).expect("store"),
+            failing: AtomicBool::new(true),
+        });
+        for id in ["first", "second"] {
+            let new = NewDelivery::new(
+                "gdpr-erasure",
+                Bytes::from_static(b"{}"),
+                "req",
+                SystemTime::now(),
+            )
+            .signed(true)
+            .verified_id(id, now_ms() / 1000);
+            store.persist(new, now_ms()).await.expect("persisted");
+        }
+        let (url, seen) = counting_upstream().await;
+        let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
+        let options = WorkerOptions {
+            poll: Duration::from_millis(20),
+            ..WorkerOptions::default()
+        };
+        let worker = start(
+            Arc::clone(&store) as Arc<dyn Store>,
+            Arc::new(Notify::new()),
+            HttpTarget::new(upstream),
+            options,
+        );
+        let count = |id: &str| seen.lock().expect("counts").get(id).copied().unwrap_or(0);
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        // Sent at once, after the first pause (1 s) and the second (2 s):
+        // not a loop.
+        let sent = count("first");
+        assert!(
+            (2..=3).contains(&sent),
+            "the first delivery was sent {sent} times in 3.5 s"
+        );
+        assert_eq!(
+            count("second"),
+            0,
+            "the second went before the first was recorded"
+        );
+        store.failing.store(false, Ordering::SeqCst);
+        // The next try (after a 4 s pause) records it; the second follows.
+        tokio::time::sleep(Duration::from_millis(5000)).await;
+        assert_eq!(count("first"), sent + 1);
+        assert_eq!(count("second"), 1);
+        let summary = store.summary(now_ms()).await.expect("summary");
+        assert_eq!(summary.pending, 0, "{summary:?}");
+        worker.shutdown().await;
     }
 }
