@@ -634,7 +634,29 @@ async fn inbox_check(settings: &Settings, timeout: Duration) -> Check {
         }
         InboxUrl::Redis(url) => {
             let fix = "start Redis or correct WEBHOOK_INBOX_URL (meanwhile the server starts, is not ready, and answers webhooks 503)";
-            ping_check(NAME, url, timeout, "Redis stream, ", fix.to_owned()).await
+            let ping = ping_check(NAME, url, timeout, "Redis stream, ", fix.to_owned()).await;
+            if ping.status != Status::Ok {
+                return ping;
+            }
+            match crate::inbox::redis::eviction_policy(url, timeout).await {
+                Ok(Some(policy)) => Check::fail(
+                    NAME,
+                    format!(
+                        "Redis at {} has a maxmemory limit and maxmemory-policy {policy}: it may evict acknowledged deliveries and duplicate markers, so the server refuses it (webhooks 503)",
+                        origin(url)
+                    ),
+                    "set maxmemory-policy noeviction on the inbox's Redis (CONFIG SET maxmemory-policy noeviction, and in its config file)",
+                ),
+                Ok(None) => ping,
+                Err(why) => Check::warn(
+                    NAME,
+                    format!(
+                        "{}; its eviction policy could not be read: {why}",
+                        ping.message
+                    ),
+                    "make sure the inbox's Redis runs with maxmemory-policy noeviction",
+                ),
+            }
         }
     }
 }

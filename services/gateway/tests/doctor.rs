@@ -248,6 +248,22 @@ async fn each_unreachable_dependency_fails() {
     out.expect("upstream", "ok", "HTTP 200");
     world.redis.restart();
 
+    // A Redis that may evict keys: refused as the inbox.
+    world.redis.command(&["CONFIG", "SET", "maxmemory", "64mb"]);
+    world
+        .redis
+        .command(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]);
+    let out = doctor(&base).await;
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    out.expect("webhook_inbox", "fail", "maxmemory-policy allkeys-lru");
+    out.expect("redis", "ok", "PONG");
+    world
+        .redis
+        .command(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    let out = doctor(&base).await;
+    out.expect("webhook_inbox", "ok", "PONG");
+    world.redis.command(&["CONFIG", "SET", "maxmemory", "0"]);
+
     // The inbox: in memory (lost on exit), then on a directory that cannot
     // be written, then on one that can (created by the server).
     let out = doctor(&with(&base, &[("WEBHOOK_INBOX_URL", Some("memory:"))])).await;

@@ -20,6 +20,15 @@
 //! Every key shares one hash tag, so the scripts also run on a cluster.
 //! Durability is the server's: run it with `appendonly yes` and
 //! `appendfsync always` for a 2xx to survive a Redis crash.
+//!
+//! A server that may evict keys (a `maxmemory` limit with any
+//! `maxmemory-policy` but `noeviction`) is refused: it could drop an
+//! acknowledged delivery (`allkeys-*`) or the duplicate markers that make
+//! replays fail (`volatile-*`, which evicts keys with a time to live). The
+//! store then fails every call, so webhooks get 503 and `/ready` waits,
+//! until the server is set to `noeviction` (looked at again on each call
+//! until then, from `INFO memory`). A policy changed after that is not
+//! seen.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -157,6 +166,8 @@ pub struct RedisStore {
     /// Set once the consumer group exists (made on first contact: the
     /// store is built without waiting for Redis).
     group: Arc<tokio::sync::OnceCell<()>>,
+    /// Whether the refusal of an evicting server was logged (once).
+    eviction_logged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Clone)]
@@ -211,6 +222,58 @@ async fn warn_unless_fsync(conn: &mut ConnectionManager) {
     }
 }
 
+/// The eviction policy that makes `INFO memory`'s server unfit for the
+/// inbox (`Ok(Some(policy))`): a `maxmemory` limit, and a policy other than
+/// `noeviction`. `Err` when the answer cannot be read.
+async fn evicting_policy(conn: &mut ConnectionManager) -> Result<Option<String>, StoreError> {
+    let info: String = ::redis::cmd("INFO")
+        .arg("memory")
+        .query_async(conn)
+        .await
+        .map_err(|e| failed("INFO memory", &e))?;
+    Ok(evicting_policy_in(&info))
+}
+
+/// [`evicting_policy`] of an `INFO memory` answer.
+pub(super) fn evicting_policy_in(info: &str) -> Option<String> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+            .map(str::trim)
+    };
+    let limited = field("maxmemory").is_some_and(|m| m != "0");
+    match field("maxmemory_policy") {
+        Some(policy) if limited && policy != "noeviction" => Some(policy.to_owned()),
+        _ => None,
+    }
+}
+
+/// The error of a server that may evict the inbox's keys.
+fn evicts(policy: &str) -> StoreError {
+    StoreError::Failed(format!(
+        "redis maxmemory-policy {policy} with a maxmemory limit may evict acknowledged deliveries and duplicate markers; set maxmemory-policy noeviction"
+    ))
+}
+
+/// For `doctor`: whether the Redis at `url` may evict the inbox's keys
+/// (`Ok(Some(policy))`), within `timeout`.
+pub async fn eviction_policy(url: &str, timeout: Duration) -> Result<Option<String>, String> {
+    let client = ::redis::Client::open(url).map_err(|_| "invalid Redis URL".to_owned())?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(timeout))
+        .set_response_timeout(Some(timeout))
+        .set_number_of_retries(0);
+    let check = async {
+        let mut conn = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|e| format!("connect: {:?}", e.kind()))?;
+        evicting_policy(&mut conn).await.map_err(|e| e.to_string())
+    };
+    tokio::time::timeout(timeout, check)
+        .await
+        .map_err(|_| "no answer in time".to_owned())?
+}
+
 fn random_suffix() -> String {
     use ring::rand::SecureRandom as _;
     let mut bytes = [0u8; 4];
@@ -255,6 +318,7 @@ impl RedisStore {
         });
         Ok(Self {
             group: Arc::new(tokio::sync::OnceCell::new()),
+            eviction_logged: Arc::default(),
             conn,
             prefix: options.prefix,
             consumer,
@@ -274,7 +338,8 @@ impl RedisStore {
 
     /// Creates the stream and the consumer group once (a no-op after the
     /// first success), and warns when the server would not fsync before
-    /// answering.
+    /// answering. Fails while the server may evict keys (see the module
+    /// docs).
     async fn ensure_group(&self) -> Result<(), StoreError> {
         self.group
             .get_or_try_init(|| async {
@@ -291,6 +356,25 @@ impl RedisStore {
                     && e.code() != Some("BUSYGROUP")
                 {
                     return Err(failed("XGROUP CREATE", &e));
+                }
+                match evicting_policy(&mut conn).await {
+                    Ok(Some(policy)) => {
+                        if !self
+                            .eviction_logged
+                            .swap(true, std::sync::atomic::Ordering::Relaxed)
+                        {
+                            tracing::error!(
+                            maxmemory_policy = %policy,
+                            "webhook inbox refused: this Redis may evict acknowledged deliveries and duplicate markers (set maxmemory-policy noeviction); webhooks get 503 until then"
+                            );
+                        }
+                        return Err(evicts(&policy));
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(
+                        error = %e,
+                        "webhook inbox on Redis: INFO memory refused; make sure the server runs with maxmemory-policy noeviction"
+                    ),
                 }
                 warn_unless_fsync(&mut conn).await;
                 Ok(())

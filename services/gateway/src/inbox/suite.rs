@@ -457,3 +457,92 @@ async fn a_file_from_before_replay_scopes_is_brought_up_to_date() {
     );
     assert_eq!(drain(&s).await["a"], ["old", "new"]);
 }
+
+/// Finding of an outside review: with `maxmemory` and an evicting policy,
+/// Redis dropped 17 of 20 acknowledged deliveries, and the duplicate
+/// markers with them (a replay was accepted again). Such a server is
+/// refused: nothing is acknowledged (503 upstream of this store) until it
+/// is set to `noeviction`, which is picked up without a restart; no limit
+/// at all (`maxmemory 0`) evicts nothing whatever the policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_may_evict_keys_is_refused_until_it_may_not() {
+    let Some(server) = alphaguard_test_support::RedisServer::start() else {
+        return;
+    };
+    server.command(&["CONFIG", "SET", "maxmemory", "64mb"]);
+    server.command(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]);
+    let store = RedisStore::connect_lazy(
+        &server.url(),
+        redis_options(Duration::from_secs(60), "e"),
+        100,
+    )
+    .unwrap();
+    let refused = store.persist(standard("a", "e1", "{}"), now_ms()).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Failed(why)) if why.contains("noeviction")),
+        "{refused:?}"
+    );
+    assert!(store.claim(4, &HashSet::new(), now_ms()).await.is_err());
+    assert!(
+        super::redis::eviction_policy(&server.url(), Duration::from_secs(2))
+            .await
+            .unwrap()
+            .is_some_and(|p| p == "allkeys-lru")
+    );
+    server.command(&["CONFIG", "SET", "maxmemory-policy", "volatile-lru"]);
+    assert!(
+        store
+            .persist(standard("a", "e1", "{}"), now_ms())
+            .await
+            .is_err()
+    );
+    // Set right: taken without a restart.
+    server.command(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    assert_eq!(
+        store
+            .persist(standard("a", "e1", "{}"), now_ms())
+            .await
+            .unwrap(),
+        Persisted::New
+    );
+    assert_eq!(
+        super::redis::eviction_policy(&server.url(), Duration::from_secs(2))
+            .await
+            .unwrap(),
+        None
+    );
+    // No limit: nothing is evicted, whatever the policy says.
+    server.command(&["CONFIG", "SET", "maxmemory", "0"]);
+    server.command(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]);
+    let fresh = RedisStore::connect(
+        &server.url(),
+        redis_options(Duration::from_secs(60), "f"),
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        fresh
+            .persist(standard("a", "e2", "{}"), now_ms())
+            .await
+            .unwrap(),
+        Persisted::New
+    );
+}
+
+#[test]
+fn what_info_memory_says_about_eviction() {
+    use super::redis::evicting_policy_in;
+    let info = |max: &str, policy: &str| {
+        format!(
+            "# Memory\r\nused_memory:1\r\nmaxmemory:{max}\r\nmaxmemory_human:x\r\nmaxmemory_policy:{policy}\r\n"
+        )
+    };
+    assert_eq!(evicting_policy_in(&info("0", "allkeys-lru")), None);
+    assert_eq!(evicting_policy_in(&info("1048576", "noeviction")), None);
+    assert_eq!(
+        evicting_policy_in(&info("1048576", "volatile-ttl")).as_deref(),
+        Some("volatile-ttl")
+    );
+    assert_eq!(evicting_policy_in("# Memory\r\n"), None);
+}
