@@ -31,8 +31,10 @@ struct Behaviour {
 /// A loopback HTTP/1.1 server standing in for the API behind the gateway:
 /// it records every request (method, path, headers, body) and answers with
 /// a configurable status, body and delay. Its answers carry
-/// `x-upstream: yes` and a hop-by-hop `keep-alive` header, so a proxy can
-/// be checked for passing the one and dropping the other.
+/// `x-upstream: yes`, a hop-by-hop `keep-alive` header and a permissive
+/// CORS policy of its own (`access-control-allow-origin: *` with
+/// credentials), so a proxy can be checked for passing the first and
+/// dropping the others.
 #[derive(Debug, Clone)]
 pub struct RecordingUpstream {
     addr: SocketAddr,
@@ -128,6 +130,11 @@ impl RecordingUpstream {
         headers.insert("content-type", "application/json".parse().expect("header"));
         headers.insert("x-upstream", "yes".parse().expect("header"));
         headers.insert("keep-alive", "timeout=5".parse().expect("header"));
+        headers.insert("access-control-allow-origin", "*".parse().expect("header"));
+        headers.insert(
+            "access-control-allow-credentials",
+            "true".parse().expect("header"),
+        );
         response
     }
 }

@@ -371,8 +371,12 @@ impl App {
         };
         let mut response = match &self.cors {
             // Preflights are answered by the CORS layer, before limits and
-            // auth; other responses get the allowed origin's headers.
-            Some(cors) => {
+            // auth; other responses get the allowed origin's headers. The
+            // layer takes every OPTIONS for a preflight: one that is not
+            // (no `Origin` or no `Access-Control-Request-Method`) bypasses
+            // it, to be authenticated, limited and forwarded as without
+            // CORS (it was answered 200 for any path, unauthenticated).
+            Some(cors) if !is_not_preflight_options(&request) => {
                 let inner = tower::service_fn(|request: Request<B>| async {
                     Ok::<_, Infallible>(self.limited(request, &ctx).await)
                 });
@@ -381,7 +385,7 @@ impl App {
                     Err(never) => match never {},
                 }
             }
-            None => self.limited(request, &ctx).await,
+            _ => self.limited(request, &ctx).await,
         };
         response.headers_mut().insert(X_REQUEST_ID, ctx.id.clone());
         let latency = started.elapsed();
@@ -434,4 +438,13 @@ impl App {
         }
         response
     }
+}
+
+/// An `OPTIONS` request that is not a CORS preflight: without `Origin` or
+/// without `Access-Control-Request-Method` (the Fetch standard's test).
+fn is_not_preflight_options<B>(request: &Request<B>) -> bool {
+    let headers = request.headers();
+    request.method() == http::Method::OPTIONS
+        && !(headers.contains_key(http::header::ORIGIN)
+            && headers.contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD))
 }

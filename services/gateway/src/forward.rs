@@ -91,6 +91,22 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// Removes the upstream's CORS response headers (`Access-Control-*`): the
+/// gateway's `CORS_ALLOWED_ORIGINS` is the one policy browsers see (an
+/// upstream answering `Access-Control-Allow-Origin: *` with credentials
+/// would otherwise reach origins the gateway does not allow, or any
+/// origin when CORS is off).
+pub fn strip_cors(headers: &mut HeaderMap) {
+    let cors: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| name.as_str().starts_with("access-control-"))
+        .cloned()
+        .collect();
+    for name in cors {
+        headers.remove(name);
+    }
+}
+
 /// What the gateway knows about the request, to tell the upstream.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {

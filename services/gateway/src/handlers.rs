@@ -413,6 +413,7 @@ impl App {
                 let response: Response<reqwest::Body> = response.into();
                 let (mut parts, body) = response.into_parts();
                 forward::strip_hop_by_hop(&mut parts.headers);
+                forward::strip_cors(&mut parts.headers);
                 let body = body.map_err(|e| Box::new(e) as BoxError).boxed_unsync();
                 Response::from_parts(parts, body)
             }

@@ -340,11 +340,38 @@ async fn browsers_get_cors_preflights_before_auth_and_limits() {
     )
     .await;
     assert_eq!(status, 200, "{text}");
+    let lower = text.to_ascii_lowercase();
+    assert!(lower.contains("access-control-allow-origin: https://app.example.com"));
+    // (the upstream's own `*` with credentials is not passed on)
     assert!(
-        text.to_ascii_lowercase()
-            .contains("access-control-allow-origin: https://app.example.com")
+        !lower.contains("access-control-allow-credentials"),
+        "{text}"
     );
-    // ...and one from elsewhere does not.
+    assert!(!lower.contains("access-control-allow-origin: *"), "{text}");
+    // An actual request from another origin is allowed nothing, whatever
+    // the upstream said (an outside review found its `*` with
+    // credentials passed through).
+    let (status, text) = raw(
+        gw.addr,
+        &format!("GET /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\norigin: https://evil.example"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 429, "the read tier (1 a minute) is spent: {text}");
+    let (status, text) = raw(
+        gw.addr,
+        &format!("POST /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\norigin: https://evil.example"),
+        "{}",
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.to_ascii_lowercase().contains("x-upstream: yes"),
+        "{text}"
+    );
+    let lower = text.to_ascii_lowercase();
+    assert!(!lower.contains("access-control-allow-"), "{text}");
+    // ...and a preflight from elsewhere gets none either.
     let (_, text) = raw(
         gw.addr,
         "OPTIONS /api/things HTTP/1.1\r\norigin: https://evil.example\r\naccess-control-request-method: GET",
@@ -359,19 +386,69 @@ async fn browsers_get_cors_preflights_before_auth_and_limits() {
     );
 }
 
+/// Finding of an outside review: with CORS on, every `OPTIONS` was taken
+/// for a preflight and answered 200 by the CORS layer, so `OPTIONS` on an
+/// admin path got 200 without credentials and `OPTIONS /api/...` never
+/// reached the upstream. Only a real preflight (`Origin` and
+/// `Access-Control-Request-Method`) is the layer's now.
 #[tokio::test]
-async fn without_cors_origins_no_cors_header_is_sent() {
-    let gw = start(&[]).await;
-    let (_, text) = raw(
+async fn with_cors_an_options_that_is_no_preflight_is_an_ordinary_request() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[
+        ("API_KEY", KEY),
+        ("UPSTREAM_URL", &up),
+        ("CORS_ALLOWED_ORIGINS", "https://app.example.com"),
+    ])
+    .await;
+    for (request, want) in [
+        // Not a method of the admin route; no credentials: refused.
+        ("OPTIONS /api/admin/webhooks/inbox HTTP/1.1".to_owned(), 405),
+        (
+            "OPTIONS /api/things HTTP/1.1\r\norigin: https://app.example.com".to_owned(),
+            401,
+        ),
+        ("OPTIONS /api/things HTTP/1.1".to_owned(), 401),
+        // With them: forwarded.
+        (
+            format!("OPTIONS /api/things HTTP/1.1\r\nx-api-key: {KEY}"),
+            200,
+        ),
+    ] {
+        let (status, text) = raw(gw.addr, &request, "").await;
+        assert_eq!(status, want, "{request}: {text}");
+    }
+    let received = upstream.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0].method, http::Method::OPTIONS);
+    // A real preflight is still answered at once, without credentials.
+    let (status, text) = raw(
         gw.addr,
-        "GET /health HTTP/1.1\r\norigin: https://app.example.com",
+        "OPTIONS /api/things HTTP/1.1\r\norigin: https://app.example.com\r\naccess-control-request-method: DELETE",
         "",
     )
     .await;
-    assert!(
-        !text.to_ascii_lowercase().contains("access-control"),
-        "{text}"
-    );
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(upstream.received().len(), 1);
+}
+
+#[tokio::test]
+async fn without_cors_origins_no_cors_header_is_sent() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+    for request in [
+        "GET /health HTTP/1.1\r\norigin: https://app.example.com".to_owned(),
+        // Not even the upstream's own.
+        format!("GET /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\norigin: https://app.example.com"),
+    ] {
+        let (status, text) = raw(gw.addr, &request, "").await;
+        assert_eq!(status, 200, "{text}");
+        assert!(
+            !text.to_ascii_lowercase().contains("access-control"),
+            "{text}"
+        );
+    }
 }
 
 #[tokio::test]
