@@ -19,6 +19,10 @@ use std::fmt;
 /// - it has no backslash, encoded `/` or `\`, NUL or other control byte,
 ///   and no second layer of encoding that would decode to one of these or
 ///   to a dot;
+/// - its escapes decode to UTF-8 (an overlong `%C0%AE` is a dot to some
+///   decoders), and no segment is a dot segment or holds a separator once
+///   compatibility forms are folded (NFKC: `%EF%BC%8E` is `．`, which
+///   such a server reads as `.`; `／` as `/`), see [`folded`];
 /// - every byte is one RFC 3986 allows in a path.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
@@ -45,6 +49,8 @@ pub enum PathError {
     DoubleEncoding,
     /// A byte RFC 3986 does not allow in a path.
     BadByte,
+    /// Escapes that do not decode to UTF-8 (overlong forms among them).
+    BadUtf8,
 }
 
 impl PathError {
@@ -60,6 +66,7 @@ impl PathError {
             Self::EmptySegment => "empty_segment",
             Self::DoubleEncoding => "double_encoding",
             Self::BadByte => "bad_byte",
+            Self::BadUtf8 => "bad_utf8",
         }
     }
 }
@@ -129,6 +136,51 @@ pub(crate) fn bare_segment(segment: &str) -> &str {
     }
 }
 
+/// A canonical segment as the most lenient server behind us may read it:
+/// every escape decoded, and compatibility forms folded (NFKC: fullwidth
+/// `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`). Borrowed when it
+/// has no escape (a canonical segment's literal bytes are ASCII); `None`
+/// when the escapes are not UTF-8.
+pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if !segment.contains('%') {
+        return Some(std::borrow::Cow::Borrowed(segment));
+    }
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match escape_at(bytes, i).filter(|_| bytes[i] == b'%') {
+            Some(b) => {
+                decoded.push(b);
+                i += 3;
+            }
+            None => {
+                decoded.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    let text = String::from_utf8(decoded).ok()?;
+    Some(if text.is_ascii() {
+        std::borrow::Cow::Owned(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfkc().collect())
+    })
+}
+
+/// Whether a lenient server may read `segment` as the path segment `name`
+/// (ASCII, lower case): once [`folded`], in any case, cut at path
+/// parameters (`;`), at a suffix (`.json`: Spring's suffix patterns), and
+/// without trailing white space (`admin%20`: Windows and IIS drop it).
+pub(crate) fn reads_as(segment: &str, name: &str) -> bool {
+    let Some(folded) = folded(segment) else {
+        return false;
+    };
+    let bare = folded.split([';', '.']).next().unwrap_or("").trim_end();
+    bare.eq_ignore_ascii_case(name)
+}
+
 impl CanonicalPath {
     /// Canonicalises the path of a request target (without its query).
     pub fn parse(raw: &str) -> Result<Self, PathError> {
@@ -187,6 +239,22 @@ impl CanonicalPath {
             let bare = bare_segment(segment);
             if bare == "." || bare == ".." {
                 return Err(PathError::DotSegment);
+            }
+            if segment.contains('%') {
+                // What a server that decodes everything and folds
+                // compatibility forms reads: no dot segment, no separator,
+                // no control character there either.
+                let folded = folded(segment).ok_or(PathError::BadUtf8)?;
+                let bare = folded.split(';').next().unwrap_or("").trim_end();
+                if bare == "." || bare == ".." {
+                    return Err(PathError::DotSegment);
+                }
+                if folded.contains(['/', '\\']) {
+                    return Err(PathError::EncodedSeparator);
+                }
+                if folded.chars().any(char::is_control) {
+                    return Err(PathError::ControlByte);
+                }
             }
         }
         Ok(Self(out))
@@ -247,6 +315,17 @@ mod tests {
             ("api/x", PathError::NotAbsolute),
             ("/api/x y", PathError::BadByte),
             ("/api/<x>", PathError::BadByte),
+            // Overlong UTF-8 (a dot, then an `a`), and bytes that are no
+            // UTF-8 at all.
+            ("/api/%C0%AE%C0%AE/admin", PathError::BadUtf8),
+            ("/api/%C1%A1dmin", PathError::BadUtf8),
+            ("/api/%FF", PathError::BadUtf8),
+            // Fullwidth dots and solidus, read as `..` and `/` by servers
+            // that fold compatibility forms (NFKC).
+            ("/api/%EF%BC%8E%EF%BC%8E/admin", PathError::DotSegment),
+            ("/api/x/%EF%BC%8E", PathError::DotSegment),
+            ("/api/x%EF%BC%8Fadmin", PathError::EncodedSeparator),
+            ("/api/x%EF%BC%BCadmin", PathError::EncodedSeparator),
         ] {
             assert_eq!(CanonicalPath::parse(path), Err(why), "{path:?}");
         }
@@ -346,6 +425,38 @@ mod tests {
                     path.as_str().matches('/').count(),
                     "{} -> {:?}", raw, path
                 );
+            }
+        }
+
+        /// What we accept, decoded and folded as the most lenient server
+        /// would (NFKC), has the same separators and no dot segment.
+        #[test]
+        fn folding_compatibility_forms_changes_nothing_that_matters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "/", "a", ".", ";", "%2e", "%EF", "%BC", "%BD", "%8E", "%8F", "%BC%8E",
+                    "%EF%BC%8E", "%EF%BC%8F", "%EF%BC%BC", "%C0", "%AE", "%C3%A9", "%E2%80%A4",
+                    "%EF%B9%92", "%20",
+                ]),
+                1..16,
+            )
+        ) {
+            use unicode_normalization::UnicodeNormalization as _;
+            let raw = format!("/{}", parts.concat());
+            if let Ok(path) = CanonicalPath::parse(&raw) {
+                let decoded = decode_once(path.as_str());
+                let text = String::from_utf8(decoded);
+                proptest::prop_assert!(text.is_ok(), "{raw} -> {path:?}");
+                let folded: String = text.unwrap_or_default().nfkc().collect();
+                proptest::prop_assert_eq!(
+                    folded.matches(['/', '\\']).count(),
+                    path.as_str().matches('/').count(),
+                    "{} -> {:?}", raw, path
+                );
+                for segment in folded.split('/') {
+                    let bare = segment.split(';').next().unwrap_or("").trim_end();
+                    proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}");
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ use http::Method;
 
 use crate::inbox::admin::InboxOp;
 use crate::observe::RouteClass;
-use crate::path::{CanonicalPath, bare_segment};
+use crate::path::{CanonicalPath, reads_as};
 use crate::webhooks;
 
 /// The gateway's rate-limit tiers: service data. The order is
@@ -173,9 +173,10 @@ enum Match {
     Prefix(&'static str),
     /// `/webhooks/{name}` of a configured webhook.
     Webhook,
-    /// `under` then a segment that some server reads as `name`: in any
-    /// case, with or without path parameters (`;x`, `%3Bx`), and anything
-    /// after it (`/api/admin`, `/api/ADMIN;x/y`).
+    /// `under` then a segment that some server reads as `name`
+    /// ([`reads_as`]: in any case, with path parameters (`;x`, `%3Bx`), a
+    /// suffix (`.json`), trailing white space, compatibility forms), and
+    /// anything after it (`/api/admin`, `/api/ADMIN;x/y`, `/api/admin.json`).
     Segment {
         under: &'static str,
         name: &'static str,
@@ -411,7 +412,7 @@ impl Route {
                     if path
                         .strip_prefix(under)
                         .and_then(|rest| rest.split('/').next())
-                        .is_some_and(|first| bare_segment(first).eq_ignore_ascii_case(name)) =>
+                        .is_some_and(|first| reads_as(first, name)) =>
                 {
                     (row.handler, row.class)
                 }
@@ -532,6 +533,16 @@ mod tests {
             "/api/admin;",
             "/api/admin%3B/webhooks/inbox",
             "/api/%61DMIN/drive/sync",
+            // Found by an outside review: a suffix (Spring's suffix
+            // patterns), a trailing dot or space (Windows, IIS), encoded
+            // dots after it, fullwidth letters (NFKC).
+            "/api/admin.json",
+            "/api/admin.",
+            "/api/admin%20/webhooks/inbox",
+            "/api/admin%20%20;x/y",
+            "/api/admin%2e%2e/x",
+            "/api/%EF%BD%81dmin/drive/sync",
+            "/api/%EF%BC%A1%EF%BC%A4%EF%BC%AD%EF%BC%A9%EF%BC%AE",
         ] {
             assert_eq!(
                 route(Method::POST, path).handler,
@@ -552,7 +563,13 @@ mod tests {
             assert_eq!(route(method, "/api/x").handler, Handler::Proxy);
         }
         // Other segments that merely start with it are the upstream's.
-        for path in ["/api/administrators", "/api/admins/x", "/api/x/admin"] {
+        for path in [
+            "/api/administrators",
+            "/api/admins/x",
+            "/api/x/admin",
+            "/api/%C3%A9admin",
+            "/api/my.admin",
+        ] {
             assert_eq!(route(Method::GET, path).handler, Handler::Proxy, "{path}");
         }
         let r = route(Method::POST, "/webhooks/founder");

@@ -100,6 +100,10 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
         "/api/admin%25%32%66webhooks%25%32%66inbox",
         "/api/x/%25%35%63",
         "/api/x/%25%30%30",
+        // Overlong UTF-8 and fullwidth dots (an outside review's).
+        "/api/%C0%AE%C0%AE/admin",
+        "/api/%EF%BC%8E%EF%BC%8E/webhooks/founder",
+        "/api/x%EF%BC%8F..%EF%BC%8Fadmin",
     ] {
         let (status, text) = raw(
             gw.addr,
@@ -129,6 +133,12 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
         "/api/admin;x/webhooks/inbox",
         "/api/admin%3B/webhooks/inbox",
         "/api/admin;",
+        // Found by an outside review: forwarded before.
+        "/api/admin.json",
+        "/api/admin.",
+        "/api/admin%20/webhooks/inbox",
+        "/api/admin%2e%2e/x",
+        "/api/%EF%BD%81dmin/drive/sync",
     ] {
         let (status, _) = raw(
             gw.addr,
