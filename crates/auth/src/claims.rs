@@ -156,6 +156,14 @@ mod verified {
         }
     }
 
+    /// Whether an identity's text (a user id, role or e-mail) can be
+    /// passed on as it is: no control character (a line break would make
+    /// it unusable as a header value, and an upstream would get the
+    /// request without it), at most 512 bytes.
+    pub(crate) fn is_plain_text(text: &str) -> bool {
+        text.len() <= 512 && !text.chars().any(char::is_control)
+    }
+
     /// A Supabase user's identity from verified facts.
     pub(crate) fn user_identity(
         subject: String,

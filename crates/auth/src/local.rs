@@ -13,7 +13,7 @@ use jsonwebtoken::jwk::{
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
-use crate::claims::{LogOnce, as_discord_id, user_identity};
+use crate::claims::{LogOnce, as_discord_id, is_plain_text, user_identity};
 use crate::client::supabase_client;
 use crate::{AuthError, ClaimPath, Identity, MAX_TOKEN_LEN, SecretString};
 
@@ -417,6 +417,13 @@ impl LocalVerifier {
             return Err(AuthError::Unauthorized("project key is not a user"));
         }
         let email = optional_string(claims.remove("email"))?;
+        if ![Some(&sub), role.as_ref(), email.as_ref()]
+            .into_iter()
+            .flatten()
+            .all(|text| is_plain_text(text))
+        {
+            return Err(AuthError::Unauthorized("malformed token"));
+        }
         let discord_id = self.discord_id(&claims);
         Ok(user_identity(sub, role, email, discord_id))
     }

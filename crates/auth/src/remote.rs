@@ -9,7 +9,7 @@ use base64::Engine as _;
 use ring::digest::{SHA256, digest};
 use tokio::sync::OnceCell;
 
-use crate::claims::{DiscordIdentity, LogOnce, UserAnswer, user_identity};
+use crate::claims::{DiscordIdentity, LogOnce, UserAnswer, is_plain_text, user_identity};
 use crate::client::supabase_client;
 use crate::{AuthError, Identity, MAX_TOKEN_LEN, SecretString};
 
@@ -218,6 +218,16 @@ impl RemoteVerifier {
             Err(_) => Err(AuthError::Unavailable("supabase unreachable")),
             Ok(response) => match response.status().as_u16() {
                 200 => match response.json::<UserAnswer>().await {
+                    // A field that could not be passed on as it is: the
+                    // answer is not Supabase's (its ids are UUIDs).
+                    Ok(user)
+                        if ![Some(&user.id), user.role.as_ref(), user.email.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .all(|text| is_plain_text(text)) =>
+                    {
+                        Err(AuthError::Unavailable("unexpected supabase answer"))
+                    }
                     Ok(user) => Ok(self.identity(user)),
                     Err(_) => Err(AuthError::Unavailable("unexpected supabase answer")),
                 },

@@ -232,3 +232,55 @@ async fn the_readme_hook_gives_the_owner_their_id_in_local_mode() {
     let identity = who(&auth, &fake.mint(&claims)).await;
     assert_eq!(refused(&identity, &config), "no verified discord id");
 }
+
+/// Finding of an outside review: a user id or role with a line break
+/// could not be passed on as a header, so the gateway forwarded the
+/// request as authenticated without `X-User-ID` or `X-User-Role`. Such an
+/// identity is refused now: remote mode's answer is not Supabase's (503),
+/// local mode's token is malformed (401).
+#[tokio::test]
+async fn identity_text_with_control_characters_is_refused() {
+    let fake = FakeSupabase::start().await;
+    let (remote, _) = authenticator(&fake, "remote", None);
+    let bearer = |token: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        );
+        headers
+    };
+    for (field, value) in [
+        ("id", "9a7d3f10\r\nx-user-role: admin"),
+        ("role", "authenticated\nadmin"),
+        ("email", "m@example.com\u{1b}[2J"),
+    ] {
+        let token = fake.mint(&fake.claims(&mallory()));
+        let mut user = fake.user_json(&mallory());
+        user[field] = json!(value);
+        fake.add_user(&token, user);
+        let outcome = remote.authenticate(&bearer(&token)).await;
+        assert!(
+            matches!(outcome, Err(AuthError::Unavailable(_))),
+            "remote, {field}: {outcome:?}"
+        );
+    }
+    let (local, _) = authenticator(&fake, "local", None);
+    for (claim, value) in [
+        ("sub", "9a7d3f10\r\nx"),
+        ("role", "authenticated\n"),
+        ("email", "m@example.com\u{0}"),
+    ] {
+        let mut claims = fake.claims(&mallory());
+        claims[claim] = json!(value);
+        let outcome = local.authenticate(&bearer(&fake.mint(&claims))).await;
+        assert!(
+            matches!(outcome, Err(AuthError::Unauthorized(_))),
+            "local, {claim}: {outcome:?}"
+        );
+    }
+    // The same user without them is taken in both modes.
+    let token = fake.sign_in(&mallory());
+    assert!(remote.authenticate(&bearer(&token)).await.is_ok());
+    assert!(local.authenticate(&bearer(&token)).await.is_ok());
+}

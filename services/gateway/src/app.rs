@@ -350,6 +350,10 @@ impl App {
         let client = self.resolver.resolve(peer_ip, request.headers());
         let id = self.ids.accept_or_make(request.headers().get(X_REQUEST_ID));
         let (path, route) = match CanonicalPath::parse(request.uri().path()) {
+            Ok(path) if !one_host(&request) => {
+                tracing::info!(request_id = id.to_str().unwrap_or("invalid"), client = %client, reason = "host", "request refused: more than one Host");
+                (Some(path), Route::bad_path())
+            }
             Ok(path) => {
                 let route = Route::parse(request.method(), &path, self.routes);
                 (Some(path), route)
@@ -447,4 +451,17 @@ fn is_not_preflight_options<B>(request: &Request<B>) -> bool {
     request.method() == http::Method::OPTIONS
         && !(headers.contains_key(http::header::ORIGIN)
             && headers.contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD))
+}
+
+/// At most one `Host` line (RFC 9112 §3.2: a request with more is 400;
+/// the gateway and the upstream could each read another). A request
+/// without one is taken, as hyper takes it (HTTP/2 and absolute-form
+/// requests name their authority elsewhere).
+fn one_host<B>(request: &Request<B>) -> bool {
+    request
+        .headers()
+        .get_all(http::header::HOST)
+        .iter()
+        .nth(1)
+        .is_none()
 }

@@ -151,6 +151,33 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
     assert!(upstream.received().is_empty());
 }
 
+/// Finding of an outside review: two `Host` lines were taken (the first
+/// one won); RFC 9112 §3.2 asks for 400, as the gateway and the upstream
+/// could each read another.
+#[tokio::test]
+async fn two_host_lines_are_refused() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+    let (status, text) = raw(
+        gw.addr,
+        &format!("GET /api/things HTTP/1.1\r\nx-api-key: {KEY}\r\nhost: evil.example"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("\"request_id\""), "{text}");
+    assert!(upstream.received().is_empty());
+    // One is fine.
+    let (status, _) = raw(
+        gw.addr,
+        &format!("GET /api/things HTTP/1.1\r\nx-api-key: {KEY}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
 #[tokio::test]
 async fn client_headers_the_upstream_might_trust_are_dropped() {
     let upstream = RecordingUpstream::start().await;
