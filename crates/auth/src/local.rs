@@ -54,6 +54,84 @@ struct RefreshState {
 /// `sub`, `role`, `email` and the one claim [`ClaimPath`] names.
 type Claims = serde_json::Map<String, Value>;
 
+/// A token's claims with no key twice in any object: `serde_json` keeps
+/// the last of two, another reader may keep the first, so a payload
+/// with `"app_metadata"` twice (an outside review's finding) could mean
+/// one identity here and another upstream. Refused instead, as remote
+/// mode refuses such a Supabase answer.
+struct UniqueClaims(Claims);
+
+impl<'de> serde::Deserialize<'de> for UniqueClaims {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_any(UniqueValue)? {
+            Value::Object(claims) => Ok(Self(claims)),
+            _ => Err(serde::de::Error::custom("claims are not an object")),
+        }
+    }
+}
+
+/// A JSON value read by [`UniqueClaims`]' rule.
+struct UniqueValue;
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueValue).map(Unique)
+    }
+}
+
+/// One value inside [`UniqueClaims`].
+struct Unique(Value);
+
+impl<'de> serde::de::Visitor<'de> for UniqueValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON without a key twice in an object")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Unique(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom("a key twice in one object"));
+            }
+            let Unique(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 #[derive(Default)]
 struct Warnings {
     no_discord_claim: LogOnce,
@@ -405,9 +483,9 @@ impl LocalVerifier {
 
     /// Signature and claims of `token` against one pinned key.
     fn check(&self, token: &str, pinned: &PinnedKey) -> Result<Identity, AuthError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &pinned.key, &pinned.validation)
+        let data = jsonwebtoken::decode::<UniqueClaims>(token, &pinned.key, &pinned.validation)
             .map_err(|e| AuthError::Unauthorized(claim_error(e.kind())))?;
-        let mut claims = data.claims;
+        let mut claims = data.claims.0;
         let sub = match claims.remove("sub") {
             Some(Value::String(sub)) if !sub.is_empty() => sub,
             _ => return Err(AuthError::Unauthorized("missing required claim")),

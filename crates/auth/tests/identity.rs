@@ -284,3 +284,51 @@ async fn identity_text_with_control_characters_is_refused() {
     assert!(remote.authenticate(&bearer(&token)).await.is_ok());
     assert!(local.authenticate(&bearer(&token)).await.is_ok());
 }
+
+/// Finding of an outside review: a local-mode token whose payload names
+/// `app_metadata` twice, the second naming the owner, was granted owner
+/// (`serde_json` keeps the last key; another reader may keep the first).
+/// A key twice in any object of the claims is refused now (only the
+/// signing key's holder can make one, but then it must mean one thing).
+#[tokio::test]
+async fn local_mode_refuses_a_key_twice_in_the_claims() {
+    use base64::Engine as _;
+    let fake = FakeSupabase::start().await;
+    let (auth, _) = authenticator(&fake, "local", Some("app_metadata.discord_id"));
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    // HS256 with the project's legacy secret, over the payload as written.
+    let sign = |payload: &str| {
+        let head = b64(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let signed = format!("{head}.{}", b64(payload.as_bytes()));
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, fake.jwt_secret().as_bytes());
+        let tag = ring::hmac::sign(&key, signed.as_bytes());
+        format!("{signed}.{}", b64(tag.as_ref()))
+    };
+    let claims = fake.claims(&mallory());
+    let base = claims.to_string();
+    // The members, without the object's own braces.
+    let body = &base[1..base.len() - 1];
+    let bearer = |token: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        );
+        headers
+    };
+    // The claims as minted, with nothing twice: taken (the hand-made
+    // signature is right).
+    let plain = sign(&base);
+    assert!(auth.authenticate(&bearer(&plain)).await.is_ok());
+    for twice in [
+        format!(r#"{{{body},"app_metadata":{{"discord_id":"{OWNER_TEXT}"}}}}"#),
+        format!(r#"{{{body},"sub":"someone-else"}}"#),
+        format!(r#"{{{body},"extra":{{"discord_id":"1","discord_id":"{OWNER_TEXT}"}}}}"#),
+    ] {
+        let outcome = auth.authenticate(&bearer(&sign(&twice))).await;
+        assert!(
+            matches!(outcome, Err(AuthError::Unauthorized(_))),
+            "{twice}: {outcome:?}"
+        );
+    }
+}

@@ -22,7 +22,7 @@ use std::fmt;
 /// - its escapes decode to UTF-8 (an overlong `%C0%AE` is a dot to some
 ///   decoders), and no segment is a dot segment or holds a separator once
 ///   compatibility forms are folded (NFKC: `%EF%BC%8E` is `．`, which
-///   such a server reads as `.`; `／` as `/`), see [`folded`];
+///   such a server reads as `.`; `／` as `/`);
 /// - every byte is one RFC 3986 allows in a path.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
