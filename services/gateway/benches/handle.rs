@@ -6,15 +6,19 @@
 //!   the whole request path (client address, request id, canonical path,
 //!   route, limiter, API key, the JSON answer, rate-limit fields, metrics),
 //!   the second with the text access log written to a sink as production
-//!   writes it (`SafeFields`, the `UtcMicros` timer);
-//! - `handle/access_log_on_without_time`, `..._stock_fields`: the same
-//!   line without its timestamp, and with the stock field formatter;
+//!   writes it (`SafeFields`, the `TextLine` format with its `UtcMicros`
+//!   timer);
+//! - `handle/access_log_on_stock_format`, `..._without_time`,
+//!   `..._stock_fields`: the same line through tracing-subscriber's own
+//!   full format, without its timestamp, and with the stock field
+//!   formatter;
 //! - `steps/*`: the request path's parts on their own, for the breakdown.
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use alphaguard_gateway::app::App;
+use alphaguard_gateway::log_line::TextLine;
 use alphaguard_gateway::log_time::UtcMicros;
 use alphaguard_gateway::path::CanonicalPath;
 use alphaguard_gateway::request_id::RequestIds;
@@ -83,11 +87,24 @@ fn handle(c: &mut Criterion) {
     // As `alphaguard` sets it up for LOG_FORMAT=text.
     let production = tracing_subscriber::fmt()
         .fmt_fields(SafeFields::default())
+        .with_ansi(false)
+        .event_format(TextLine::default())
+        .with_writer(std::io::sink)
+        .finish();
+    bench("access_log_on", &logged, Some(production.into()));
+    // The same bytes through tracing-subscriber's own full format (what
+    // `TextLine` replaced).
+    let stock_format = tracing_subscriber::fmt()
+        .fmt_fields(SafeFields::default())
         .with_timer(UtcMicros)
         .with_ansi(false)
         .with_writer(std::io::sink)
         .finish();
-    bench("access_log_on", &logged, Some(production.into()));
+    bench(
+        "access_log_on_stock_format",
+        &logged,
+        Some(stock_format.into()),
+    );
     // What the access line's parts cost: without the timestamp, and with
     // the stock field formatter instead of `SafeFields`.
     let no_time = tracing_subscriber::fmt()

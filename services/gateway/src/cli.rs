@@ -183,10 +183,12 @@ fn init_logging(format: LogFormat) {
             .try_init(),
         LogFormat::Text => tracing_subscriber::fmt()
             .fmt_fields(SafeFields::default())
-            .with_timer(crate::log_time::UtcMicros)
+            // (before `event_format`: the layer keeps the setting, the
+            // line format has no colours to turn off)
+            .with_ansi(false)
+            .event_format(crate::log_line::TextLine::default())
             .with_writer(crate::log_writer::Stdout)
             .with_env_filter(filter)
-            .with_ansi(false)
             .try_init(),
     };
     if let Err(e) = result {

@@ -11,6 +11,7 @@ pub mod drive;
 pub mod forward;
 mod handlers;
 pub mod inbox;
+pub mod log_line;
 pub mod log_time;
 pub mod log_writer;
 pub mod observe;
