@@ -17,6 +17,12 @@
 //!   sorted set. Delivered hashes lose their body and expire when their
 //!   duplicate marker does.
 //!
+//! A server that lost its data (restarted without persistence,
+//! `FLUSHALL`, a failover to an empty replica) loses what it held, but
+//! not what comes after: persisting makes the stream again with the
+//! consumer group, and a call that finds the group gone (`NOGROUP`) has
+//! the next call make it again, so workers read on without a restart.
+//!
 //! Every key shares one hash tag, so the scripts also run on a cluster.
 //! Durability is the server's: run it with `appendonly yes` and
 //! `appendfsync always` for a 2xx to survive a Redis crash.
@@ -71,14 +77,21 @@ impl Default for RedisOptions {
     }
 }
 
+// KEYS: record, stream, retry, pending-by-webhook, scope marker.
+// ARGV: max pending, ref, webhook, until, group, the record's fields...
+// A stream that is gone (the server lost its data) is made again with the
+// consumer group, so what is acknowledged is read by the workers.
 const PERSIST: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if KEYS[5] ~= KEYS[1] and redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
 if redis.call('XLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[1]) then return -1 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 if KEYS[5] ~= KEYS[1] then
   redis.call('SET', KEYS[5], ARGV[2])
   redis.call('PEXPIREAT', KEYS[5], ARGV[4])
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[5], '0', 'MKSTREAM')
 end
 redis.call('XADD', KEYS[2], '*', 'r', ARGV[2])
 redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
@@ -164,8 +177,10 @@ pub struct RedisStore {
     max_pending: u64,
     scripts: Scripts,
     /// Set once the consumer group exists (made on first contact: the
-    /// store is built without waiting for Redis).
-    group: Arc<tokio::sync::OnceCell<()>>,
+    /// store is built without waiting for Redis), cleared when a call finds
+    /// it gone (`NOGROUP`: the server lost its data), so the next call
+    /// makes it again.
+    group: Arc<std::sync::atomic::AtomicBool>,
     /// Whether the refusal of an evicting server was logged (once).
     eviction_logged: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -317,7 +332,7 @@ impl RedisStore {
             format!("{host}-{}-{}", std::process::id(), random_suffix())
         });
         Ok(Self {
-            group: Arc::new(tokio::sync::OnceCell::new()),
+            group: Arc::default(),
             eviction_logged: Arc::default(),
             conn,
             prefix: options.prefix,
@@ -341,46 +356,58 @@ impl RedisStore {
     /// answering. Fails while the server may evict keys (see the module
     /// docs).
     async fn ensure_group(&self) -> Result<(), StoreError> {
-        self.group
-            .get_or_try_init(|| async {
-                let mut conn = self.conn.clone();
-                let created: Result<(), _> = ::redis::cmd("XGROUP")
-                    .arg("CREATE")
-                    .arg(self.key("stream"))
-                    .arg(GROUP)
-                    .arg("0")
-                    .arg("MKSTREAM")
-                    .query_async(&mut conn)
-                    .await;
-                if let Err(e) = created
-                    && e.code() != Some("BUSYGROUP")
-                {
-                    return Err(failed("XGROUP CREATE", &e));
+        use std::sync::atomic::Ordering;
+        if self.group.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        // Callers racing here each send `XGROUP CREATE`: all but one get
+        // `BUSYGROUP`, which is success.
+        let mut conn = self.conn.clone();
+        let created: Result<(), _> = ::redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(self.key("stream"))
+            .arg(GROUP)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut conn)
+            .await;
+        if let Err(e) = created
+            && e.code() != Some("BUSYGROUP")
+        {
+            return Err(failed("XGROUP CREATE", &e));
+        }
+        match evicting_policy(&mut conn).await {
+            Ok(Some(policy)) => {
+                if !self.eviction_logged.swap(true, Ordering::Relaxed) {
+                    tracing::error!(
+                        maxmemory_policy = %policy,
+                        "webhook inbox refused: this Redis may evict acknowledged deliveries and duplicate markers (set maxmemory-policy noeviction); webhooks get 503 until then"
+                    );
                 }
-                match evicting_policy(&mut conn).await {
-                    Ok(Some(policy)) => {
-                        if !self
-                            .eviction_logged
-                            .swap(true, std::sync::atomic::Ordering::Relaxed)
-                        {
-                            tracing::error!(
-                            maxmemory_policy = %policy,
-                            "webhook inbox refused: this Redis may evict acknowledged deliveries and duplicate markers (set maxmemory-policy noeviction); webhooks get 503 until then"
-                            );
-                        }
-                        return Err(evicts(&policy));
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(
-                        error = %e,
-                        "webhook inbox on Redis: INFO memory refused; make sure the server runs with maxmemory-policy noeviction"
-                    ),
-                }
-                warn_unless_fsync(&mut conn).await;
-                Ok(())
-            })
-            .await
-            .copied()
+                return Err(evicts(&policy));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                error = %e,
+                "webhook inbox on Redis: INFO memory refused; make sure the server runs with maxmemory-policy noeviction"
+            ),
+        }
+        warn_unless_fsync(&mut conn).await;
+        self.group.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// [`failed`], and when Redis says the consumer group is gone, makes
+    /// the next call create it again.
+    fn group_failed(&self, what: &str, e: &::redis::RedisError) -> StoreError {
+        if e.code() == Some("NOGROUP") {
+            self.group
+                .store(false, std::sync::atomic::Ordering::Release);
+            tracing::warn!(
+                "webhook inbox on Redis: the consumer group is gone (the server lost its data?); making it again"
+            );
+        }
+        failed(what, e)
     }
 
     /// This replica's consumer name.
@@ -425,7 +452,7 @@ impl RedisStore {
                         .arg(&entry.id)
                         .query_async(&mut conn)
                         .await
-                        .map_err(|e| failed("XACK", &e))?;
+                        .map_err(|e| self.group_failed("XACK", &e))?;
                 }
             }
         }
@@ -500,6 +527,7 @@ impl Store for RedisStore {
                 .arg(reference(&d.webhook, &d.id))
                 .arg(&d.webhook)
                 .arg(d.dedupe_until_ms())
+                .arg(GROUP)
                 .arg("state")
                 .arg("pending")
                 .arg("webhook")
@@ -571,7 +599,7 @@ impl Store for RedisStore {
                 .arg(max)
                 .query_async(&mut conn)
                 .await
-                .map_err(|e| failed("XAUTOCLAIM", &e))?;
+                .map_err(|e| self.group_failed("XAUTOCLAIM", &e))?;
             let mut entries = reclaimed.claimed;
             if !entries.is_empty() {
                 tracing::warn!(
@@ -592,7 +620,7 @@ impl Store for RedisStore {
                     .arg(">")
                     .query_async(&mut conn)
                     .await
-                    .map_err(|e| failed("XREADGROUP", &e))?;
+                    .map_err(|e| self.group_failed("XREADGROUP", &e))?;
                 if let Some(read) = read {
                     for key in read.keys {
                         entries.extend(key.ids);
@@ -621,7 +649,7 @@ impl Store for RedisStore {
             let _: Value = cmd
                 .query_async(&mut conn)
                 .await
-                .map_err(|e| failed("XCLAIM", &e))?;
+                .map_err(|e| self.group_failed("XCLAIM", &e))?;
             Ok(())
         })
     }
@@ -646,7 +674,7 @@ impl Store for RedisStore {
                 .arg(&d.webhook)
                 .invoke_async(&mut conn)
                 .await
-                .map_err(|e| failed("delivered", &e))?;
+                .map_err(|e| self.group_failed("delivered", &e))?;
             Ok(())
         })
     }
@@ -672,7 +700,7 @@ impl Store for RedisStore {
                 .arg(reference(&d.webhook, &d.id))
                 .invoke_async(&mut conn)
                 .await
-                .map_err(|e| failed("retry", &e))?;
+                .map_err(|e| self.group_failed("retry", &e))?;
             Ok(())
         })
     }
@@ -700,7 +728,7 @@ impl Store for RedisStore {
                 .arg(&d.webhook)
                 .invoke_async(&mut conn)
                 .await
-                .map_err(|e| failed("dead", &e))?;
+                .map_err(|e| self.group_failed("dead", &e))?;
             Ok(())
         })
     }
@@ -718,7 +746,7 @@ impl Store for RedisStore {
                 .arg(reference(&d.webhook, &d.id))
                 .invoke_async(&mut conn)
                 .await
-                .map_err(|e| failed("release", &e))?;
+                .map_err(|e| self.group_failed("release", &e))?;
             Ok(())
         })
     }
@@ -827,7 +855,7 @@ impl Store for RedisStore {
                 .zcard(self.key("retry"))
                 .query_async(&mut conn)
                 .await
-                .map_err(|e| failed("summary", &e))?;
+                .map_err(|e| self.group_failed("summary", &e))?;
             let mut summary = Summary {
                 dead_letters: dead,
                 retrying,

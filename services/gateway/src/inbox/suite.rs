@@ -546,3 +546,61 @@ fn what_info_memory_says_about_eviction() {
     );
     assert_eq!(evicting_policy_in("# Memory\r\n"), None);
 }
+
+/// Finding of an outside review: once Redis lost its data (restarted
+/// without persistence, `FLUSHALL`, a failover to an empty replica), new
+/// webhooks were still acknowledged (the persist script made the stream
+/// again with `XADD`) but never delivered: the consumer group was made
+/// once per process, so every claim failed with `NOGROUP` until the
+/// gateway restarted. Persisting now makes the group with the stream, and
+/// a claim that finds the group gone makes it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_lost_its_data_still_delivers_what_it_acknowledges() {
+    let Some(server) = alphaguard_test_support::RedisServer::start() else {
+        return;
+    };
+    let store = RedisStore::connect(
+        &server.url(),
+        redis_options(Duration::from_secs(60), "g"),
+        100,
+    )
+    .await
+    .unwrap();
+    store
+        .persist(standard("a", "before", "{}"), now_ms())
+        .await
+        .unwrap();
+    assert_eq!(drain(&store).await["a"], ["before"]);
+
+    // Lost, then a delivery comes: it is claimed.
+    server.command(&["FLUSHALL"]);
+    assert_eq!(
+        store
+            .persist(standard("a", "after", "{}"), now_ms())
+            .await
+            .unwrap(),
+        Persisted::New
+    );
+    assert_eq!(claim_one(&store).await.id, "after");
+
+    // Lost while idle: the claim that finds no group makes it again (at
+    // most one claim fails), and what comes next is delivered.
+    server.command(&["FLUSHALL"]);
+    let first = store.claim(4, &HashSet::new(), now_ms()).await;
+    assert!(
+        matches!(&first, Ok(v) if v.is_empty()) || first.is_err(),
+        "{first:?}"
+    );
+    assert!(
+        store
+            .claim(4, &HashSet::new(), now_ms())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .persist(standard("a", "later", "{}"), now_ms())
+        .await
+        .unwrap();
+    assert_eq!(drain(&store).await["a"], ["later"]);
+}
