@@ -23,6 +23,8 @@ use std::fmt;
 ///   decoders), and no segment is a dot segment or holds a separator once
 ///   compatibility forms are folded (NFKC: `%EF%BC%8E` is `．`, which
 ///   such a server reads as `.`; `／` as `/`);
+/// - a second layer of encoding is held to the same rules, as a server
+///   that decodes twice reads it (`%25C0%25AE`, `%25EF%25BC%258E`);
 /// - every byte is one RFC 3986 allows in a path.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
@@ -136,17 +138,8 @@ pub(crate) fn bare_segment(segment: &str) -> &str {
     }
 }
 
-/// A canonical segment as the most lenient server behind us may read it:
-/// every escape decoded, and compatibility forms folded (NFKC: fullwidth
-/// `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`). Borrowed when it
-/// has no escape (a canonical segment's literal bytes are ASCII); `None`
-/// when the escapes are not UTF-8.
-pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
-    use unicode_normalization::UnicodeNormalization as _;
-    if !segment.contains('%') {
-        return Some(std::borrow::Cow::Borrowed(segment));
-    }
-    let bytes = segment.as_bytes();
+/// Every escape in `bytes` decoded, once, as a server's decoder does.
+pub(crate) fn decode_escapes(bytes: &[u8]) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -161,6 +154,31 @@ pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
             }
         }
     }
+    decoded
+}
+
+/// Whether `bytes` hold an escape (`%` and two hex digits).
+fn has_escape(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|i| bytes[i] == b'%' && escape_at(bytes, i).is_some())
+}
+
+/// A canonical segment as the most lenient server behind us may read it:
+/// every escape decoded, a second layer too when the first left one
+/// (`%2561dmin` is `%61dmin` to a server that decodes once, `admin` to
+/// one that decodes twice), and compatibility forms folded (NFKC:
+/// fullwidth `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`). Borrowed
+/// when it has no escape (a canonical segment's literal bytes are ASCII);
+/// `None` when either layer is not UTF-8.
+pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use unicode_normalization::UnicodeNormalization as _;
+    if !segment.contains('%') {
+        return Some(std::borrow::Cow::Borrowed(segment));
+    }
+    let mut decoded = decode_escapes(segment.as_bytes());
+    std::str::from_utf8(&decoded).ok()?;
+    if has_escape(&decoded) {
+        decoded = decode_escapes(&decoded);
+    }
     let text = String::from_utf8(decoded).ok()?;
     Some(if text.is_ascii() {
         std::borrow::Cow::Owned(text)
@@ -169,16 +187,72 @@ pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
     })
 }
 
+/// Unicode's default ignorable code points (`DerivedCoreProperties.txt`,
+/// `Default_Ignorable_Code_Point`): invisible, and deleted by the
+/// NFKC_Casefold and IDNA mappings some servers apply to what they match.
+const DEFAULT_IGNORABLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF0}', '\u{FFF8}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+fn is_default_ignorable(c: char) -> bool {
+    DEFAULT_IGNORABLE
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
+}
+
+/// Whether `c` is the ASCII letter `lower` to a server that compares in
+/// any case by Unicode's rules: its lower case, or the lower case of its
+/// upper case (Java's `equalsIgnoreCase`: dotless `ı` is `I`, so `i`; long
+/// `ſ` is `S`), a combining dot above left out (`İ` lower-cases to `i̇`).
+fn is_letter_in_any_case(c: char, lower: char) -> bool {
+    fn one(mut chars: impl Iterator<Item = char>) -> Option<char> {
+        let first = chars.find(|&l| l != '\u{0307}')?;
+        chars.all(|l| l == '\u{0307}').then_some(first)
+    }
+    c.eq_ignore_ascii_case(&lower)
+        || one(c.to_lowercase()) == Some(lower)
+        || one(c.to_uppercase().flat_map(char::to_lowercase)) == Some(lower)
+}
+
 /// Whether a lenient server may read `segment` as the path segment `name`
-/// (ASCII, lower case): once [`folded`], in any case, cut at path
-/// parameters (`;`), at a suffix (`.json`: Spring's suffix patterns), and
-/// without trailing white space (`admin%20`: Windows and IIS drop it).
+/// (ASCII, lower case): once [`folded`], without invisible code points
+/// (default ignorables: `ad\u{AD}min`, `admin\u{200B}`), in any case
+/// (Unicode's too: `admın`), cut at path parameters (`;`), at a suffix
+/// (`.json`: Spring's suffix patterns), and without trailing white space
+/// (`admin%20`: Windows and IIS drop it).
 pub(crate) fn reads_as(segment: &str, name: &str) -> bool {
     let Some(folded) = folded(segment) else {
         return false;
     };
     let bare = folded.split([';', '.']).next().unwrap_or("").trim_end();
-    bare.eq_ignore_ascii_case(name)
+    if bare.is_ascii() {
+        return bare.eq_ignore_ascii_case(name);
+    }
+    let mut letters = bare.chars().filter(|&c| !is_default_ignorable(c));
+    let mut wanted = name.chars();
+    loop {
+        match (letters.next(), wanted.next()) {
+            (None, None) => return true,
+            (Some(c), Some(lower)) if is_letter_in_any_case(c, lower) => {}
+            _ => return false,
+        }
+    }
 }
 
 impl CanonicalPath {
@@ -326,6 +400,18 @@ mod tests {
             ("/api/x/%EF%BC%8E", PathError::DotSegment),
             ("/api/x%EF%BC%8Fadmin", PathError::EncodedSeparator),
             ("/api/x%EF%BC%BCadmin", PathError::EncodedSeparator),
+            // Found by an outside review: the same, one layer down, read
+            // by a server that decodes twice.
+            ("/api/%25C0%25AE%25C0%25AE/x", PathError::BadUtf8),
+            (
+                "/api/%25EF%25BC%258E%25EF%25BC%258E/admin",
+                PathError::DotSegment,
+            ),
+            ("/api/x%25EF%25BC%258Fadmin", PathError::EncodedSeparator),
+            ("/api/x%25EF%25BC%25BCadmin", PathError::EncodedSeparator),
+            // A first layer that is not UTF-8 (`C3 '%' 'A' '9'`), even if
+            // the second completes it.
+            ("/api/%C3%25A9", PathError::BadUtf8),
         ] {
             assert_eq!(CanonicalPath::parse(path), Err(why), "{path:?}");
         }
@@ -365,22 +451,7 @@ mod tests {
 
     /// Every escape decoded once, as an upstream's decoder would.
     fn decode_once(path: &str) -> Vec<u8> {
-        let bytes = path.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            match escape_at(bytes, i).filter(|_| bytes[i] == b'%') {
-                Some(b) => {
-                    out.push(b);
-                    i += 3;
-                }
-                None => {
-                    out.push(bytes[i]);
-                    i += 1;
-                }
-            }
-        }
-        out
+        decode_escapes(path.as_bytes())
     }
 
     proptest::proptest! {
@@ -453,6 +524,42 @@ mod tests {
                     path.as_str().matches('/').count(),
                     "{} -> {:?}", raw, path
                 );
+                for segment in folded.split('/') {
+                    let bare = segment.split(';').next().unwrap_or("").trim_end();
+                    proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}");
+                }
+            }
+        }
+
+        /// The same for a server that decodes twice (where the first
+        /// decoding left an escape) before folding: valid UTF-8 at each
+        /// layer, the separators we routed on, no dot segment.
+        #[test]
+        fn decoding_twice_and_folding_changes_nothing_that_matters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "/", "a", ".", ";", "%25", "%2e", "%252e", "EF", "BC", "8E", "8F", "BC",
+                    "%25EF", "%25BC", "%258E", "%258F", "%25C0", "%25AE", "%C3", "%A9", "%25A9",
+                    "%25C3", "%EF%BC%8E", "%2520", "%253B", "41",
+                ]),
+                1..16,
+            )
+        ) {
+            use unicode_normalization::UnicodeNormalization as _;
+            let raw = format!("/{}", parts.concat());
+            if let Ok(path) = CanonicalPath::parse(&raw) {
+                let once = decode_once(path.as_str());
+                proptest::prop_assert!(std::str::from_utf8(&once).is_ok(), "{raw} -> {path:?}");
+                let twice = decode_escapes(&once);
+                let text = String::from_utf8(twice);
+                proptest::prop_assert!(text.is_ok(), "{raw} -> {path:?}");
+                let folded: String = text.unwrap_or_default().nfkc().collect();
+                proptest::prop_assert_eq!(
+                    folded.matches(['/', '\\']).count(),
+                    path.as_str().matches('/').count(),
+                    "{} -> {:?}", raw, path
+                );
+                proptest::prop_assert!(!folded.chars().any(char::is_control), "{raw} -> {path:?}");
                 for segment in folded.split('/') {
                     let bare = segment.split(';').next().unwrap_or("").trim_end();
                     proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}");

@@ -175,7 +175,8 @@ enum Match {
     Webhook,
     /// `under` then a segment that some server reads as `name`
     /// ([`reads_as`]: in any case, with path parameters (`;x`, `%3Bx`), a
-    /// suffix (`.json`), trailing white space, compatibility forms), and
+    /// suffix (`.json`), trailing white space, compatibility forms,
+    /// invisible code points, a second layer of encoding), and
     /// anything after it (`/api/admin`, `/api/ADMIN;x/y`, `/api/admin.json`).
     Segment {
         under: &'static str,
@@ -543,6 +544,24 @@ mod tests {
             "/api/admin%2e%2e/x",
             "/api/%EF%BD%81dmin/drive/sync",
             "/api/%EF%BC%A1%EF%BC%A4%EF%BC%AD%EF%BC%A9%EF%BC%AE",
+            // Found by a second outside review: a second layer of
+            // encoding (a server that decodes twice), Unicode's case
+            // rules (Java's `equalsIgnoreCase`: dotless and dotted I),
+            // invisible code points (deleted by NFKC_Casefold, IDNA).
+            "/api/%2561dmin/secrets/clear-cache",
+            "/api/adm%2569n/webhooks/inbox",
+            "/api/%2541DMIN/x",
+            "/api/admin%253B/x",
+            "/api/admin%2520/x",
+            "/api/adm%C4%B1n/webhooks/inbox",
+            "/api/adm%C4%B0n/webhooks/inbox",
+            "/api/ADM%C4%B0N",
+            "/api/ad%C2%ADmin/x",
+            "/api/admin%E2%80%8B/x",
+            "/api/admin%E2%80%8C",
+            "/api/%E2%81%A0admin",
+            "/api/%EF%BB%BFadmin/x",
+            "/api/admin%CD%8F",
         ] {
             assert_eq!(
                 route(Method::POST, path).handler,
@@ -569,6 +588,10 @@ mod tests {
             "/api/x/admin",
             "/api/%C3%A9admin",
             "/api/my.admin",
+            // Letters that only look alike are other letters (Cyrillic а).
+            "/api/%D0%B0dmin",
+            "/api/admin%C3%A9",
+            "/api/100%25",
         ] {
             assert_eq!(route(Method::GET, path).handler, Handler::Proxy, "{path}");
         }
