@@ -350,9 +350,9 @@ impl App {
         let client = self.resolver.resolve(peer_ip, request.headers());
         let id = self.ids.accept_or_make(request.headers().get(X_REQUEST_ID));
         let (path, route) = match CanonicalPath::parse(request.uri().path()) {
-            Ok(path) if !one_host(&request) => {
-                tracing::info!(request_id = id.to_str().unwrap_or("invalid"), client = %client, reason = "host", "request refused: more than one Host");
-                (Some(path), Route::bad_path())
+            Ok(path) if let Some((reason, route)) = refused_head(&request) => {
+                tracing::info!(request_id = id.to_str().unwrap_or("invalid"), client = %client, reason, "request refused");
+                (Some(path), route)
             }
             Ok(path) => {
                 let route = Route::parse(request.method(), &path, self.routes);
@@ -453,15 +453,86 @@ fn is_not_preflight_options<B>(request: &Request<B>) -> bool {
             && headers.contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD))
 }
 
-/// At most one `Host` line (RFC 9112 §3.2: a request with more is 400;
-/// the gateway and the upstream could each read another). A request
-/// without one is taken, as hyper takes it (HTTP/2 and absolute-form
-/// requests name their authority elsewhere).
-fn one_host<B>(request: &Request<B>) -> bool {
-    request
-        .headers()
-        .get_all(http::header::HOST)
-        .iter()
-        .nth(1)
-        .is_none()
+/// What RFC 9112 asks a server to refuse in a head hyper takes: in
+/// HTTP/1.1 a request without `Host` (§3.2); two `Host` lines or one that
+/// is not `host[:port]` (the gateway and the upstream could each read
+/// another); a transfer coding other than one `chunked` (§6.1: hyper
+/// frames `gzip, chunked` by its last coding and would forward the gzip
+/// bytes as they are). HTTP/2 names its authority in `:authority`.
+fn refused_head<B>(request: &Request<B>) -> Option<(&'static str, Route)> {
+    let mut hosts = request.headers().get_all(http::header::HOST).iter();
+    let bad_host = match (hosts.next(), hosts.next()) {
+        (_, Some(_)) => Some("two_hosts"),
+        (None, None) => (request.version() == http::Version::HTTP_11).then_some("no_host"),
+        (Some(host), None) => (!is_host(host.as_bytes())).then_some("bad_host"),
+    };
+    if let Some(reason) = bad_host {
+        return Some((reason, Route::bad_path()));
+    }
+    let coding = request.headers().get(http::header::TRANSFER_ENCODING)?;
+    (!coding
+        .as_bytes()
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"chunked"))
+    .then(|| ("transfer_coding", Route::unknown_coding()))
+}
+
+/// `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2): an IPv6
+/// literal in brackets, or a registered name or IPv4 address (unreserved
+/// characters, escapes, sub-delimiters), then digits after a colon. No
+/// user information, white space, path or second authority.
+fn is_host(value: &[u8]) -> bool {
+    let (host_ok, rest) = match value.strip_prefix(b"[") {
+        Some(literal) => match literal.iter().position(|&b| b == b']') {
+            Some(end) => (
+                std::str::from_utf8(&literal[..end])
+                    .is_ok_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok()),
+                &literal[end + 1..],
+            ),
+            None => return false,
+        },
+        None => {
+            let end = value.iter().position(|&b| b == b':').unwrap_or(value.len());
+            let name = &value[..end];
+            let mut ok = true;
+            let mut i = 0;
+            while ok && i < name.len() {
+                ok = match name[i] {
+                    b'%' => {
+                        let hex = name.get(i + 1..i + 3);
+                        i += 2;
+                        hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                    }
+                    b => {
+                        b.is_ascii_alphanumeric()
+                            || matches!(
+                                b,
+                                b'-' | b'.'
+                                    | b'_'
+                                    | b'~'
+                                    | b'!'
+                                    | b'$'
+                                    | b'&'
+                                    | b'\''
+                                    | b'('
+                                    | b')'
+                                    | b'*'
+                                    | b'+'
+                                    | b','
+                                    | b';'
+                                    | b'='
+                            )
+                    }
+                };
+                i += 1;
+            }
+            (ok, &value[end..])
+        }
+    };
+    host_ok
+        && match rest.split_first() {
+            None => true,
+            Some((b':', port)) => port.iter().all(u8::is_ascii_digit),
+            Some(_) => false,
+        }
 }

@@ -140,6 +140,9 @@ impl App {
             Handler::MethodNotAllowed(allow) => respond::method_not_allowed(allow, id),
             Handler::NotFound => respond::error(StatusCode::NOT_FOUND, "not found", id),
             Handler::BadPath => respond::error(StatusCode::BAD_REQUEST, "bad request", id),
+            Handler::UnknownCoding => {
+                respond::error(StatusCode::NOT_IMPLEMENTED, "not implemented", id)
+            }
         }
     }
 

@@ -98,8 +98,11 @@ pub enum Handler {
     MethodNotAllowed(&'static str),
     /// No such route: 404.
     NotFound,
-    /// A path that is not canonical: 400.
+    /// A path that is not canonical, or a head RFC 9112 asks to refuse
+    /// (no `Host` in HTTP/1.1, two, an invalid one): 400.
     BadPath,
+    /// A transfer coding other than `chunked`: 501.
+    UnknownCoding,
 }
 
 impl Handler {
@@ -120,6 +123,7 @@ impl Handler {
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::NotFound => "not_found",
             Self::BadPath => "bad_path",
+            Self::UnknownCoding => "unknown_coding",
         }
     }
 }
@@ -469,6 +473,15 @@ impl Route {
             class: RouteClass::Other,
             auth: Auth::None,
             body_limit: 0,
+        }
+    }
+
+    /// A body in a transfer coding the gateway does not speak: 501,
+    /// counted as a bad path is.
+    pub fn unknown_coding() -> Self {
+        Self {
+            handler: Handler::UnknownCoding,
+            ..Self::bad_path()
         }
     }
 }

@@ -53,11 +53,16 @@ async fn start(vars: &[(&str, &str)]) -> Gateway {
 /// Writes `head` (request line and headers, without the blank line) and
 /// returns the status code and the whole answer.
 async fn raw(addr: SocketAddr, head: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
     let request = format!(
         "{head}\r\nhost: gw.test\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
+    exact(addr, &request).await
+}
+
+/// Sends these bytes and reads the answer until the gateway closes.
+async fn exact(addr: SocketAddr, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut out = Vec::new();
     tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut out))
@@ -182,6 +187,70 @@ async fn two_host_lines_are_refused() {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+/// Finding of a second outside review: an HTTP/1.1 request without `Host`
+/// or with one that is no `host[:port]` was forwarded (RFC 9112 §3.2 asks
+/// for 400), and `Transfer-Encoding: gzip, chunked` was taken with the
+/// gzip coding dropped (hyper frames by the last coding): the upstream got
+/// the compressed bytes as the body (RFC 9112 §6.1: 501).
+#[tokio::test]
+async fn heads_rfc_9112_refuses_are_refused() {
+    let upstream = RecordingUpstream::start().await;
+    let up = upstream.url();
+    let gw = start(&[("API_KEY", KEY), ("UPSTREAM_URL", &up)]).await;
+    let get = |version: &str, host: Option<&str>| {
+        let host = host.map(|h| format!("host: {h}\r\n")).unwrap_or_default();
+        format!(
+            "GET /api/things HTTP/{version}\r\n{host}x-api-key: {KEY}\r\nconnection: close\r\n\r\n"
+        )
+    };
+    for host in [
+        None,
+        Some("a, b"),
+        Some("user@evil.example"),
+        Some("evil.example/x"),
+        Some("[::1"),
+        Some("[not-an-ip]:80"),
+        Some("gw.test:80x"),
+        Some("gw.test:80:81"),
+    ] {
+        let (status, text) = exact(gw.addr, &get("1.1", host)).await;
+        assert_eq!(status, 400, "{host:?}: {text}");
+        assert!(text.contains("\"request_id\""), "{text}");
+    }
+    assert!(upstream.received().is_empty());
+    let (status, text) = exact(
+        gw.addr,
+        &format!(
+            "POST /api/things HTTP/1.1\r\nhost: gw.test\r\nx-api-key: {KEY}\r\ntransfer-encoding: gzip, chunked\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        ),
+    )
+    .await;
+    assert_eq!(status, 501, "{text}");
+    assert!(text.contains("\"request_id\""), "{text}");
+    assert!(upstream.received().is_empty());
+    // What a client sends: forwarded.
+    for (version, host) in [
+        ("1.1", Some("gw.test")),
+        ("1.1", Some("127.0.0.1:8080")),
+        ("1.1", Some("[::1]:8080")),
+        ("1.1", Some("")),
+        ("1.1", Some("xn--bcher-kva.example")),
+        ("1.0", None),
+    ] {
+        let (status, text) = exact(gw.addr, &get(version, host)).await;
+        assert_eq!(status, 200, "{version} {host:?}: {text}");
+    }
+    let (status, text) = exact(
+        gw.addr,
+        &format!(
+            "POST /api/things HTTP/1.1\r\nhost: gw.test\r\nx-api-key: {KEY}\r\ntransfer-encoding: Chunked\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(upstream.received().len(), 7);
 }
 
 #[tokio::test]

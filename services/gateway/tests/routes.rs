@@ -83,7 +83,14 @@ impl Answer {
     }
 }
 
-async fn send_from(app: &App, request: Request<Full<Bytes>>, peer: SocketAddr) -> Answer {
+async fn send_from(app: &App, mut request: Request<Full<Bytes>>, peer: SocketAddr) -> Answer {
+    // As a client sends it: an HTTP/1.1 request names its host.
+    if !request.headers().contains_key(http::header::HOST) {
+        request.headers_mut().insert(
+            http::header::HOST,
+            http::HeaderValue::from_static("gw.test"),
+        );
+    }
     let response = app.handle(request, peer).await;
     let (parts, body) = response.into_parts();
     Answer {
