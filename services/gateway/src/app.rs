@@ -493,40 +493,7 @@ fn is_host(value: &[u8]) -> bool {
         },
         None => {
             let end = value.iter().position(|&b| b == b':').unwrap_or(value.len());
-            let name = &value[..end];
-            let mut ok = true;
-            let mut i = 0;
-            while ok && i < name.len() {
-                ok = match name[i] {
-                    b'%' => {
-                        let hex = name.get(i + 1..i + 3);
-                        i += 2;
-                        hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-                    }
-                    b => {
-                        b.is_ascii_alphanumeric()
-                            || matches!(
-                                b,
-                                b'-' | b'.'
-                                    | b'_'
-                                    | b'~'
-                                    | b'!'
-                                    | b'$'
-                                    | b'&'
-                                    | b'\''
-                                    | b'('
-                                    | b')'
-                                    | b'*'
-                                    | b'+'
-                                    | b','
-                                    | b';'
-                                    | b'='
-                            )
-                    }
-                };
-                i += 1;
-            }
-            (ok, &value[end..])
+            (crate::path::is_reg_name(&value[..end]), &value[end..])
         }
     };
     host_ok
@@ -535,4 +502,47 @@ fn is_host(value: &[u8]) -> bool {
             Some((b':', port)) => port.iter().all(u8::is_ascii_digit),
             Some(_) => false,
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_host;
+
+    #[test]
+    fn hosts_are_host_and_port_only() {
+        for good in [
+            "gw.test",
+            "gw.test:8080",
+            "gw.test:",
+            "",
+            "127.0.0.1",
+            "[::1]",
+            "[::1]:443",
+            "xn--bcher-kva.example",
+            "caf%C3%A9.example",
+            "a,b",
+        ] {
+            assert!(is_host(good.as_bytes()), "{good:?}");
+        }
+        for bad in [
+            "a, b",
+            "user@evil.example",
+            "user:pw@evil.example",
+            "evil.example/x",
+            "evil.example?x",
+            "evil.example#x",
+            "evil\\example",
+            "[::1",
+            "[::1]x",
+            "[not-an-ip]",
+            "[::1]:80:81",
+            "gw.test:80x",
+            "gw.test:80:81",
+            "gw.test:-1",
+            "caf%C.example",
+            "caf\u{e9}.example",
+        ] {
+            assert!(!is_host(bad.as_bytes()), "{bad:?}");
+        }
+    }
 }
