@@ -243,14 +243,21 @@ fn is_letter_in_any_case(c: char, lower: char) -> bool {
 /// (`.json`: Spring's suffix patterns), and without trailing white space
 /// (`admin%20`: Windows and IIS drop it).
 pub(crate) fn reads_as(segment: &str, name: &str) -> bool {
-    let Some(folded) = folded(segment) else {
+    let Some(mut folded) = folded(segment) else {
         return false;
     };
+    if !folded.is_ascii() {
+        folded = folded
+            .chars()
+            .filter(|&c| !is_default_ignorable(c))
+            .collect::<String>()
+            .into();
+    }
     let bare = folded.split([';', '.']).next().unwrap_or("").trim_end();
     if bare.is_ascii() {
         return bare.eq_ignore_ascii_case(name);
     }
-    let mut letters = bare.chars().filter(|&c| !is_default_ignorable(c));
+    let mut letters = bare.chars();
     let mut wanted = name.chars();
     loop {
         match (letters.next(), wanted.next()) {

@@ -575,6 +575,8 @@ mod tests {
             "/api/%E2%81%A0admin",
             "/api/%EF%BB%BFadmin/x",
             "/api/admin%CD%8F",
+            "/api/admin%20%E2%80%8B/x",
+            "/api/%E2%80%8Badmin%E2%80%8B.json",
         ] {
             assert_eq!(
                 route(Method::POST, path).handler,
