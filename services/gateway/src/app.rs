@@ -456,9 +456,10 @@ fn is_not_preflight_options<B>(request: &Request<B>) -> bool {
 /// What RFC 9112 asks a server to refuse in a head hyper takes: in
 /// HTTP/1.1 a request without `Host` (§3.2); two `Host` lines or one that
 /// is not `host[:port]` (the gateway and the upstream could each read
-/// another); a transfer coding other than one `chunked` (§6.1: hyper
-/// frames `gzip, chunked` by its last coding and would forward the gzip
-/// bytes as they are). HTTP/2 names its authority in `:authority`.
+/// another); a transfer coding other than one `chunked` on one line
+/// (§6.1: hyper frames `gzip, chunked`, or `chunked` then `gzip, chunked`
+/// on two lines, by the last coding and would forward the gzip bytes as
+/// they are). HTTP/2 names its authority in `:authority`.
 fn refused_head<B>(request: &Request<B>) -> Option<(&'static str, Route)> {
     let mut hosts = request.headers().get_all(http::header::HOST).iter();
     let bad_host = match (hosts.next(), hosts.next()) {
@@ -469,12 +470,18 @@ fn refused_head<B>(request: &Request<B>) -> Option<(&'static str, Route)> {
     if let Some(reason) = bad_host {
         return Some((reason, Route::bad_path()));
     }
-    let coding = request.headers().get(http::header::TRANSFER_ENCODING)?;
-    (!coding
+    // Every line: hyper frames by the last coding of them all.
+    let mut codings = request
+        .headers()
+        .get_all(http::header::TRANSFER_ENCODING)
+        .iter();
+    let first = codings.next()?;
+    let one_chunked = first
         .as_bytes()
         .trim_ascii()
-        .eq_ignore_ascii_case(b"chunked"))
-    .then(|| ("transfer_coding", Route::unknown_coding()))
+        .eq_ignore_ascii_case(b"chunked")
+        && codings.next().is_none();
+    (!one_chunked).then(|| ("transfer_coding", Route::unknown_coding()))
 }
 
 /// `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2): an IPv6

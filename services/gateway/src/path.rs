@@ -23,8 +23,12 @@ use std::fmt;
 ///   decoders), and no segment is a dot segment or holds a separator once
 ///   compatibility forms are folded (NFKC: `%EF%BC%8E` is `．`, which
 ///   such a server reads as `.`; `／` as `/`);
-/// - a second layer of encoding is held to the same rules, as a server
-///   that decodes twice reads it (`%25C0%25AE`, `%25EF%25BC%258E`);
+/// - a second or third layer of encoding is held to the same rules, as a
+///   server that decodes again reads it (`%25C0%25AE`, `%25EF%25BC%258E`,
+///   IIS's `%25u002e`), and so are escapes that folding makes (`％２ｅ`)
+///   and segments read without their invisible code points (`.\u{200B}.`,
+///   a dot segment where those are deleted) or the white space around
+///   them ([`lenient`]);
 /// - every byte is one RFC 3986 allows in a path.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
@@ -144,53 +148,86 @@ pub(crate) fn bare_segment(segment: &str) -> &str {
     }
 }
 
-/// Every escape in `bytes` decoded, once, as a server's decoder does.
+/// Every escape in `bytes` decoded, once, as a server's decoder does:
+/// `%HH`, and IIS's `%uHHHH` (a code point, written as UTF-8; a surrogate
+/// becomes a byte that is no UTF-8). The canonical path itself never holds
+/// `%u` (refused as a bad escape), so it can only come from a layer below.
 pub(crate) fn decode_escapes(bytes: &[u8]) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        match escape_at(bytes, i).filter(|_| bytes[i] == b'%') {
-            Some(b) => {
+        if bytes[i] == b'%' {
+            if let Some(b) = escape_at(bytes, i) {
                 decoded.push(b);
                 i += 3;
+                continue;
             }
-            None => {
-                decoded.push(bytes[i]);
-                i += 1;
+            if let Some(c) = wide_escape_at(bytes, i) {
+                match char::from_u32(c) {
+                    Some(c) => decoded.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                    None => decoded.push(0xff),
+                }
+                i += 6;
+                continue;
             }
         }
+        decoded.push(bytes[i]);
+        i += 1;
     }
     decoded
 }
 
-/// Whether `bytes` hold an escape (`%` and two hex digits).
-fn has_escape(bytes: &[u8]) -> bool {
-    (0..bytes.len()).any(|i| bytes[i] == b'%' && escape_at(bytes, i).is_some())
+/// The code point of a `%uHHHH` escape at `i` (IIS, classic ASP, some Java
+/// and PHP decoders).
+fn wide_escape_at(bytes: &[u8], i: usize) -> Option<u32> {
+    let digits = bytes.get(i + 2..i + 6)?;
+    if !matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
+        return None;
+    }
+    digits
+        .iter()
+        .try_fold(0u32, |n, &d| Some(n << 4 | u32::from(hex_value(d)?)))
 }
 
+/// Whether `bytes` hold an escape a decoder would decode.
+fn has_escape(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|i| {
+        bytes[i] == b'%' && (escape_at(bytes, i).is_some() || wide_escape_at(bytes, i).is_some())
+    })
+}
+
+/// The most layers of encoding a lenient reading undoes.
+const LAYERS: usize = 3;
+
 /// A canonical segment as the most lenient server behind us may read it:
-/// every escape decoded, a second layer too when the first left one
-/// (`%2561dmin` is `%61dmin` to a server that decodes once, `admin` to
-/// one that decodes twice), and compatibility forms folded (NFKC:
-/// fullwidth `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`). Borrowed
-/// when it has no escape (a canonical segment's literal bytes are ASCII);
-/// `None` when either layer is not UTF-8.
-pub(crate) fn folded(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
+/// its escapes decoded, compatibility forms folded (NFKC: fullwidth
+/// `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`) and invisible code
+/// points deleted (default ignorables, as NFKC_Casefold and IDNA delete
+/// them), again while that leaves an escape: `%2561dmin` is `admin` to a
+/// server that decodes twice, and `％２ｅ` folds into `%2e`, a dot to one
+/// that folds before it decodes. Borrowed when it has no escape (a
+/// canonical segment's literal bytes are ASCII). Fails when a layer is not
+/// UTF-8, or when escapes are left after [`LAYERS`] layers.
+pub(crate) fn lenient(segment: &str) -> Result<std::borrow::Cow<'_, str>, PathError> {
     use unicode_normalization::UnicodeNormalization as _;
     if !segment.contains('%') {
-        return Some(std::borrow::Cow::Borrowed(segment));
+        return Ok(std::borrow::Cow::Borrowed(segment));
     }
-    let mut decoded = decode_escapes(segment.as_bytes());
-    std::str::from_utf8(&decoded).ok()?;
-    if has_escape(&decoded) {
-        decoded = decode_escapes(&decoded);
+    let mut text = segment.to_owned();
+    for _ in 0..LAYERS {
+        if !has_escape(text.as_bytes()) {
+            break;
+        }
+        text =
+            String::from_utf8(decode_escapes(text.as_bytes())).map_err(|_| PathError::BadUtf8)?;
+        if !text.is_ascii() {
+            text = text.nfkc().filter(|&c| !is_default_ignorable(c)).collect();
+        }
     }
-    let text = String::from_utf8(decoded).ok()?;
-    Some(if text.is_ascii() {
-        std::borrow::Cow::Owned(text)
-    } else {
-        std::borrow::Cow::Owned(text.nfkc().collect())
-    })
+    if has_escape(text.as_bytes()) {
+        return Err(PathError::DoubleEncoding);
+    }
+    Ok(std::borrow::Cow::Owned(text))
 }
 
 /// Unicode's default ignorable code points (`DerivedCoreProperties.txt`,
@@ -237,23 +274,15 @@ fn is_letter_in_any_case(c: char, lower: char) -> bool {
 }
 
 /// Whether a lenient server may read `segment` as the path segment `name`
-/// (ASCII, lower case): once [`folded`], without invisible code points
-/// (default ignorables: `ad\u{AD}min`, `admin\u{200B}`), in any case
-/// (Unicode's too: `admın`), cut at path parameters (`;`), at a suffix
-/// (`.json`: Spring's suffix patterns), and without trailing white space
-/// (`admin%20`: Windows and IIS drop it).
+/// (ASCII, lower case): read [`lenient`]ly, in any case (Unicode's too:
+/// `admın`), cut at path parameters (`;`) and at a suffix (`.json`:
+/// Spring's suffix patterns), without white space around it (`admin%20`:
+/// Windows and IIS drop it; `trim()`).
 pub(crate) fn reads_as(segment: &str, name: &str) -> bool {
-    let Some(mut folded) = folded(segment) else {
+    let Ok(text) = lenient(segment) else {
         return false;
     };
-    if !folded.is_ascii() {
-        folded = folded
-            .chars()
-            .filter(|&c| !is_default_ignorable(c))
-            .collect::<String>()
-            .into();
-    }
-    let bare = folded.split([';', '.']).next().unwrap_or("").trim_end();
+    let bare = text.split([';', '.']).next().unwrap_or("").trim();
     if bare.is_ascii() {
         return bare.eq_ignore_ascii_case(name);
     }
@@ -328,18 +357,21 @@ impl CanonicalPath {
                 return Err(PathError::DotSegment);
             }
             if segment.contains('%') {
-                // What a server that decodes everything and folds
-                // compatibility forms reads: no dot segment, no separator,
-                // no control character there either.
-                let folded = folded(segment).ok_or(PathError::BadUtf8)?;
-                let bare = folded.split(';').next().unwrap_or("").trim_end();
+                // What the most lenient server reads: no dot segment, no
+                // separator, no control character, and no segment that
+                // only invisible code points kept from being empty.
+                let text = lenient(segment)?;
+                let bare = text.split(';').next().unwrap_or("").trim();
                 if bare == "." || bare == ".." {
                     return Err(PathError::DotSegment);
                 }
-                if folded.contains(['/', '\\']) {
+                if text.is_empty() {
+                    return Err(PathError::EmptySegment);
+                }
+                if text.contains(['/', '\\']) {
                     return Err(PathError::EncodedSeparator);
                 }
-                if folded.chars().any(char::is_control) {
+                if text.chars().any(char::is_control) {
                     return Err(PathError::ControlByte);
                 }
             }
@@ -425,6 +457,59 @@ mod tests {
             // A first layer that is not UTF-8 (`C3 '%' 'A' '9'`), even if
             // the second completes it.
             ("/api/%C3%25A9", PathError::BadUtf8),
+            // Found by a third outside review: escapes that folding makes
+            // (fullwidth and small percent signs, fullwidth hex digits),
+            // dot segments behind invisible code points or white space,
+            // IIS's `%u` one layer down.
+            (
+                "/api/%EF%BC%85%EF%BC%92%EF%BD%85%EF%BC%85%EF%BC%92%EF%BD%85/x",
+                PathError::DotSegment,
+            ),
+            (
+                "/api/%EF%BC%852e%EF%BC%852e/webhooks/gdpr-erasure",
+                PathError::DotSegment,
+            ),
+            ("/api/%EF%B9%AA2e%EF%B9%AA2e/x", PathError::DotSegment),
+            (
+                "/api/x%EF%BC%852Fadmin/webhooks/inbox",
+                PathError::EncodedSeparator,
+            ),
+            (
+                "/api/%25%EF%BC%92%EF%BD%85%25%EF%BC%92%EF%BD%85/x",
+                PathError::DotSegment,
+            ),
+            (
+                "/api/%252%EF%BD%85%252%EF%BD%85/webhooks/gdpr-erasure",
+                PathError::DotSegment,
+            ),
+            (
+                "/api/.%E2%80%8B./webhooks/gdpr-erasure",
+                PathError::DotSegment,
+            ),
+            ("/api/..%C2%AD/x", PathError::DotSegment),
+            ("/api/%E2%80%8B../x", PathError::DotSegment),
+            ("/api/.%EF%BB%BF/x", PathError::DotSegment),
+            (
+                "/api/x/.%E2%80%8B./admin/webhooks/inbox",
+                PathError::DotSegment,
+            ),
+            (
+                "/api/.%25E2%2580%258B./webhooks/gdpr-erasure",
+                PathError::DotSegment,
+            ),
+            ("/api/%E2%80%8B%E2%80%8B/x", PathError::EmptySegment),
+            ("/api/%20../x", PathError::DotSegment),
+            ("/api/%E3%80%80../x", PathError::DotSegment),
+            (
+                "/api/%25u002e%25u002e/webhooks/gdpr-erasure",
+                PathError::DotSegment,
+            ),
+            ("/api/%25U002E%25U002E/x", PathError::DotSegment),
+            (
+                "/api/x%25u002fadmin/webhooks/inbox",
+                PathError::EncodedSeparator,
+            ),
+            ("/api/%25uD800", PathError::BadUtf8),
         ] {
             assert_eq!(CanonicalPath::parse(path), Err(why), "{path:?}");
         }
@@ -540,6 +625,48 @@ mod tests {
                 for segment in folded.split('/') {
                     let bare = segment.split(';').next().unwrap_or("").trim_end();
                     proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}");
+                }
+            }
+        }
+
+        /// What we accept, read by a server that folds (NFKC, invisible
+        /// code points deleted) before it decodes (`%HH` and `%uHHHH`),
+        /// as often as that changes anything: the separators we routed
+        /// on, no dot segment, nothing left to decode.
+        #[test]
+        fn folding_before_decoding_changes_nothing_that_matters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "/", "a", ".", ";", "2", "e", "f", "%25", "%2e", "%EF%BC%85", "%EF%B9%AA",
+                    "%EF%BC%92", "%EF%BD%85", "%EF%BC%8E", "%E2%80%8B", "%C2%AD", "%20", "u002e",
+                    "%25u", "00", "%252e", "%EF%BC%A6",
+                ]),
+                1..16,
+            )
+        ) {
+            use unicode_normalization::UnicodeNormalization as _;
+            let raw = format!("/{}", parts.concat());
+            if let Ok(path) = CanonicalPath::parse(&raw) {
+                let mut text = String::from_utf8(decode_once(path.as_str()));
+                for _ in 0..4 {
+                    let Ok(now) = &text else { break };
+                    let folded: String = now
+                        .nfkc()
+                        .filter(|&c| !is_default_ignorable(c))
+                        .collect();
+                    text = String::from_utf8(decode_escapes(folded.as_bytes()));
+                }
+                proptest::prop_assert!(text.is_ok(), "{raw} -> {path:?}");
+                let text = text.unwrap_or_default();
+                proptest::prop_assert!(!has_escape(text.as_bytes()), "{raw} -> {path:?}: {text:?}");
+                proptest::prop_assert_eq!(
+                    text.matches(['/', '\\']).count(),
+                    path.as_str().matches('/').count(),
+                    "{} -> {:?}: {:?}", raw, path, text
+                );
+                for segment in text.split('/') {
+                    let bare = segment.split(';').next().unwrap_or("").trim();
+                    proptest::prop_assert!(bare != "." && bare != "..", "{raw} -> {path:?}: {text:?}");
                 }
             }
         }

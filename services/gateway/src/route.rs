@@ -577,6 +577,14 @@ mod tests {
             "/api/admin%CD%8F",
             "/api/admin%20%E2%80%8B/x",
             "/api/%E2%80%8Badmin%E2%80%8B.json",
+            // Found by a third outside review: escapes that folding makes,
+            // IIS's `%u` one layer down, white space before it.
+            "/api/%EF%BC%8561dmin/webhooks/inbox",
+            "/api/%25%EF%BC%96%EF%BC%91dmin/x",
+            "/api/%25EF%25BC%258561dmin/x",
+            "/api/%25u0061dmin/webhooks/inbox",
+            "/api/%20admin/webhooks/inbox",
+            "/api/%C2%A0admin/webhooks/inbox",
         ] {
             assert_eq!(
                 route(Method::POST, path).handler,

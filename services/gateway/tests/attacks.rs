@@ -229,6 +229,17 @@ async fn heads_rfc_9112_refuses_are_refused() {
     .await;
     assert_eq!(status, 501, "{text}");
     assert!(text.contains("\"request_id\""), "{text}");
+    // Found by a third outside review: split over two lines.
+    for second in ["gzip, chunked", "chunked", "x, chunked"] {
+        let (status, text) = exact(
+            gw.addr,
+            &format!(
+                "POST /api/things HTTP/1.1\r\nhost: gw.test\r\nx-api-key: {KEY}\r\ntransfer-encoding: chunked\r\ntransfer-encoding: {second}\r\nconnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            ),
+        )
+        .await;
+        assert_eq!(status, 501, "{second}: {text}");
+    }
     assert!(upstream.received().is_empty());
     // What a client sends: forwarded.
     for (version, host) in [
