@@ -22,6 +22,10 @@
 //! not what comes after: persisting makes the stream again with the
 //! consumer group, and a call that finds the group gone (`NOGROUP`) has
 //! the next call make it again, so workers read on without a restart.
+//! When only the stream was lost (its key deleted, a partial restore),
+//! the records of the deliveries it held remain: the first claim after
+//! the stream is made anew puts every record still pending that no queue
+//! holds back on the stream.
 //!
 //! Every key shares one hash tag, so the scripts also run on a cluster.
 //! Durability is the server's: run it with `appendonly yes` and
@@ -42,7 +46,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use ::redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+use ::redis::streams::{StreamAutoClaimReply, StreamId, StreamRangeReply, StreamReadReply};
 use ::redis::{AsyncCommands as _, Script, Value};
 
 use super::store::{BoxFuture, DeadLetter, Delivery, Store, StoreError, Summary};
@@ -90,11 +94,22 @@ if KEYS[5] ~= KEYS[1] then
   redis.call('SET', KEYS[5], ARGV[2])
   redis.call('PEXPIREAT', KEYS[5], ARGV[4])
 end
+local made = 0
 if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[5], '0', 'MKSTREAM')
+  made = 1
 end
 redis.call('XADD', KEYS[2], '*', 'r', ARGV[2])
 redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
+return 1 + made
+";
+
+// KEYS: record, stream, retry, dead. ARGV: ref.
+// A record still pending that no queue holds goes back on the stream.
+const REQUEUE: &str = r"
+if redis.call('HGET', KEYS[1], 'state') ~= 'pending' then return 0 end
+if redis.call('ZSCORE', KEYS[3], ARGV[1]) or redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'r', ARGV[1])
 return 1
 ";
 
@@ -181,6 +196,9 @@ pub struct RedisStore {
     /// it gone (`NOGROUP`: the server lost its data), so the next call
     /// makes it again.
     group: Arc<std::sync::atomic::AtomicBool>,
+    /// Set when the stream was made anew while records may remain (see
+    /// [`RedisStore::requeue_orphans`]); the next claim looks for them.
+    orphans: Arc<std::sync::atomic::AtomicBool>,
     /// Whether the refusal of an evicting server was logged (once).
     eviction_logged: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -194,6 +212,7 @@ struct Scripts {
     dead: Script,
     release: Script,
     redeliver: Script,
+    requeue: Script,
 }
 
 impl fmt::Debug for RedisStore {
@@ -333,6 +352,7 @@ impl RedisStore {
         });
         Ok(Self {
             group: Arc::default(),
+            orphans: Arc::default(),
             eviction_logged: Arc::default(),
             conn,
             prefix: options.prefix,
@@ -347,6 +367,7 @@ impl RedisStore {
                 dead: Script::new(DEAD),
                 release: Script::new(RELEASE),
                 redeliver: Script::new(REDELIVER),
+                requeue: Script::new(REQUEUE),
             },
         })
     }
@@ -371,10 +392,11 @@ impl RedisStore {
             .arg("MKSTREAM")
             .query_async(&mut conn)
             .await;
-        if let Err(e) = created
-            && e.code() != Some("BUSYGROUP")
-        {
-            return Err(failed("XGROUP CREATE", &e));
+        match created {
+            // Made now: records of a stream that was lost may remain.
+            Ok(()) => self.orphans.store(true, Ordering::Release),
+            Err(e) if e.code() == Some("BUSYGROUP") => {}
+            Err(e) => return Err(failed("XGROUP CREATE", &e)),
         }
         match evicting_policy(&mut conn).await {
             Ok(Some(policy)) => {
@@ -408,6 +430,97 @@ impl RedisStore {
             );
         }
         failed(what, e)
+    }
+
+    /// Puts back on the stream the deliveries that a lost stream took with
+    /// it while their records survived (the stream key deleted, a partial
+    /// restore): a record still pending that neither the stream, the retry
+    /// set nor the dead letters hold, and that came more than a second
+    /// before this pass (a newer one may be on its way into the stream; it
+    /// is looked at by a later claim).
+    /// Without this they were never delivered, and their senders' retries
+    /// were answered as duplicates. Run by the first claim after the
+    /// stream was made anew; a record held by a worker at that moment may
+    /// be delivered twice (at least once, as always).
+    async fn requeue_orphans(&self, now_ms: u64) -> Result<u64, StoreError> {
+        let mut conn = self.conn.clone();
+        let stream = self.key("stream");
+        let entries: StreamRangeReply = conn
+            .xrange_all(&stream)
+            .await
+            .map_err(|e| failed("XRANGE", &e))?;
+        let queued: HashSet<String> = entries
+            .ids
+            .iter()
+            .filter_map(|entry| entry.get::<String>("r"))
+            .collect();
+        // The prefix as a glob matches itself only: `*?[]\` escaped.
+        let mut records = String::with_capacity(self.prefix.len() + 4);
+        for c in self.prefix.chars() {
+            if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+                records.push('\\');
+            }
+            records.push(c);
+        }
+        records.push_str("d:*");
+        let mut keys: Vec<String> = Vec::new();
+        {
+            let mut scan: ::redis::AsyncIter<String> = ::redis::cmd("SCAN")
+                .cursor_arg(0)
+                .arg("MATCH")
+                .arg(&records)
+                .arg("COUNT")
+                .arg(1000)
+                .clone()
+                .iter_async(&mut conn)
+                .await
+                .map_err(|e| failed("SCAN", &e))?;
+            while let Some(key) = scan.next_item().await {
+                keys.push(key.map_err(|e| failed("SCAN", &e))?);
+            }
+        }
+        let mut requeued = 0;
+        for key in keys {
+            let Some(reference) = key.strip_prefix(&format!("{}d:", self.prefix)) else {
+                continue;
+            };
+            if queued.contains(reference) {
+                continue;
+            }
+            let received: Option<u64> = conn
+                .hget(&key, "recv")
+                .await
+                .map_err(|e| failed("HGET", &e))?;
+            match received {
+                None => continue,
+                Some(at) if at.saturating_add(1000) > now_ms => {
+                    // Looked at again by a later claim.
+                    self.orphans
+                        .store(true, std::sync::atomic::Ordering::Release);
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let n: i64 = self
+                .scripts
+                .requeue
+                .key(&key)
+                .key(&stream)
+                .key(self.key("retry"))
+                .key(self.key("dead"))
+                .arg(reference)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| failed("requeue", &e))?;
+            requeued += u64::try_from(n).unwrap_or(0);
+        }
+        if requeued > 0 {
+            tracing::warn!(
+                deliveries = requeued,
+                "webhook inbox on Redis: the stream was lost; put back deliveries whose records remained"
+            );
+        }
+        Ok(requeued)
     }
 
     /// This replica's consumer name.
@@ -558,6 +671,12 @@ impl Store for RedisStore {
                 .map_err(|e| failed("persist", &e))?;
             match n {
                 1 => Ok(Persisted::New),
+                2 => {
+                    // The stream was gone: records may remain without it.
+                    self.orphans
+                        .store(true, std::sync::atomic::Ordering::Release);
+                    Ok(Persisted::New)
+                }
                 0 => Ok(Persisted::Duplicate),
                 _ => Err(StoreError::Full),
             }
@@ -575,6 +694,15 @@ impl Store for RedisStore {
                 return Ok(Vec::new());
             }
             self.ensure_group().await?;
+            if self
+                .orphans
+                .swap(false, std::sync::atomic::Ordering::AcqRel)
+                && let Err(e) = self.requeue_orphans(now_ms).await
+            {
+                self.orphans
+                    .store(true, std::sync::atomic::Ordering::Release);
+                return Err(e);
+            }
             let mut conn = self.conn.clone();
             let stream = self.key("stream");
             let _: i64 = self

@@ -604,3 +604,80 @@ async fn a_redis_that_lost_its_data_still_delivers_what_it_acknowledges() {
         .unwrap();
     assert_eq!(drain(&store).await["a"], ["later"]);
 }
+
+/// Finding of a third outside review: with the stream key deleted and the
+/// records left (a partial restore, a careless `DEL`), deliveries waiting
+/// in the stream were never sent, and their senders' retries were
+/// answered as duplicates. The first claim after the stream is made anew
+/// puts them back, whether a persist or a claim made it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_whose_stream_was_deleted_are_put_back() {
+    let Some(server) = alphaguard_test_support::RedisServer::start() else {
+        return;
+    };
+    let options = RedisOptions {
+        prefix: "{orphans}:".to_owned(),
+        visibility: Duration::from_secs(60),
+        consumer: Some("o".to_owned()),
+    };
+    let store = RedisStore::connect(&server.url(), options, 100)
+        .await
+        .unwrap();
+    // Records from more than a second ago (newer ones may be on their way
+    // into the stream, and are looked at later).
+    let aged = |id: &str| {
+        NewDelivery::new(
+            "w",
+            Bytes::from_static(b"{}"),
+            "req-1",
+            SystemTime::now() - Duration::from_secs(5),
+        )
+        .signed(true)
+        .verified_id(id, now_ms() / 1000)
+    };
+    for id in ["a", "b", "c"] {
+        store.persist(aged(id), now_ms()).await.unwrap();
+    }
+    // Made anew by a persist.
+    server.command(&["DEL", "{orphans}:stream"]);
+    assert_eq!(
+        store
+            .persist(standard("w", "d", "{}"), now_ms())
+            .await
+            .unwrap(),
+        Persisted::New
+    );
+    // A retry of a lost one is still a duplicate: it is stored, and now
+    // queued again.
+    assert_eq!(
+        store
+            .persist(standard("w", "b", "{}"), now_ms())
+            .await
+            .unwrap(),
+        Persisted::Duplicate
+    );
+    let mut sent = drain(&store).await.remove("w").unwrap_or_default();
+    sent.sort();
+    assert_eq!(sent, ["a", "b", "c", "d"]);
+
+    // Made anew by a claim (the worker finds the group gone first).
+    for id in ["e", "f"] {
+        store.persist(aged(id), now_ms()).await.unwrap();
+    }
+    // One that came a moment ago: put back by a claim a second later.
+    store
+        .persist(standard("w", "g", "{}"), now_ms())
+        .await
+        .unwrap();
+    server.command(&["DEL", "{orphans}:stream"]);
+    let first = store.claim(4, &HashSet::new(), now_ms()).await;
+    assert!(
+        first.is_err() || matches!(&first, Ok(v) if v.is_empty()),
+        "{first:?}"
+    );
+    let mut sent = drain(&store).await.remove("w").unwrap_or_default();
+    sent.sort();
+    assert_eq!(sent, ["e", "f"]);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(drain(&store).await["w"], ["g"]);
+}
