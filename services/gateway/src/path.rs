@@ -200,16 +200,18 @@ fn has_escape(bytes: &[u8]) -> bool {
 const LAYERS: usize = 3;
 
 /// A canonical segment as the most lenient server behind us may read it:
-/// its escapes decoded, compatibility forms folded (NFKC: fullwidth
-/// `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`) and invisible code
+/// its escapes decoded, compatibility forms folded (NFKD: fullwidth
+/// `ａｄｍｉｎ` is `admin`, `．` is `.`, `／` is `/`), invisible code
 /// points deleted (default ignorables, as NFKC_Casefold and IDNA delete
-/// them), again while that leaves an escape: `%2561dmin` is `admin` to a
+/// them) and combining marks too (`àdmin` is `admin`, `.\u{338}.` is `..`
+/// to a server that strips diacritics), again while that leaves an escape: `%2561dmin` is `admin` to a
 /// server that decodes twice, and `％２ｅ` folds into `%2e`, a dot to one
 /// that folds before it decodes. Borrowed when it has no escape (a
 /// canonical segment's literal bytes are ASCII). Fails when a layer is not
 /// UTF-8, or when escapes are left after [`LAYERS`] layers.
 pub(crate) fn lenient(segment: &str) -> Result<std::borrow::Cow<'_, str>, PathError> {
     use unicode_normalization::UnicodeNormalization as _;
+    use unicode_normalization::char::is_combining_mark;
     if !segment.contains('%') {
         return Ok(std::borrow::Cow::Borrowed(segment));
     }
@@ -221,7 +223,10 @@ pub(crate) fn lenient(segment: &str) -> Result<std::borrow::Cow<'_, str>, PathEr
         text =
             String::from_utf8(decode_escapes(text.as_bytes())).map_err(|_| PathError::BadUtf8)?;
         if !text.is_ascii() {
-            text = text.nfkc().filter(|&c| !is_default_ignorable(c)).collect();
+            text = text
+                .nfkd()
+                .filter(|&c| !is_default_ignorable(c) && !is_combining_mark(c))
+                .collect();
         }
     }
     if has_escape(text.as_bytes()) {
@@ -510,6 +515,7 @@ mod tests {
                 PathError::EncodedSeparator,
             ),
             ("/api/%25uD800", PathError::BadUtf8),
+            ("/api/.%CC%B8./x", PathError::DotSegment),
         ] {
             assert_eq!(CanonicalPath::parse(path), Err(why), "{path:?}");
         }

@@ -585,6 +585,8 @@ mod tests {
             "/api/%25u0061dmin/webhooks/inbox",
             "/api/%20admin/webhooks/inbox",
             "/api/%C2%A0admin/webhooks/inbox",
+            "/api/a%CC%80dmin/webhooks/inbox",
+            "/api/%C3%A0dmin/webhooks/inbox",
         ] {
             assert_eq!(
                 route(Method::POST, path).handler,
