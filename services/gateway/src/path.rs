@@ -28,7 +28,7 @@ use std::fmt;
 ///   IIS's `%25u002e`), and so are escapes that folding makes (`％２ｅ`)
 ///   and segments read without their invisible code points (`.\u{200B}.`,
 ///   a dot segment where those are deleted) or the white space around
-///   them ([`lenient`]);
+///   them (`lenient`);
 /// - every byte is one RFC 3986 allows in a path.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
