@@ -291,6 +291,16 @@ impl Worker {
         self.in_flight.len() + self.queued.values().map(VecDeque::len).sum::<usize>()
     }
 
+    /// Whether this worker already holds `d` (the same webhook and id):
+    /// a store can hand a delivery out again while it is held (a Redis
+    /// consumer group made anew reads its stream from the start).
+    fn holds(&self, d: &Delivery) -> bool {
+        self.in_flight
+            .values()
+            .chain(self.queued.values().flatten())
+            .any(|held| held.webhook == d.webhook && held.id == d.id)
+    }
+
     fn start(&mut self, d: Delivery) {
         self.busy.insert(d.webhook.clone());
         let target = self.target.clone();
@@ -351,6 +361,10 @@ impl Worker {
                     Ok(claimed) => {
                         store_down = false;
                         for d in claimed {
+                            if self.holds(&d) {
+                                // Sent once; its outcome settles both.
+                                continue;
+                            }
                             if self.busy.contains(&d.webhook) || self.is_cooling(&d.webhook) {
                                 self.queued
                                     .entry(d.webhook.clone())
@@ -703,6 +717,13 @@ mod tests {
     /// An upstream answering 204 to every request, counting them by
     /// `Idempotency-Key`.
     async fn counting_upstream() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+        counting_upstream_after(Duration::ZERO).await
+    }
+
+    /// The same, answering each request `delay` after it came.
+    async fn counting_upstream_after(
+        delay: Duration,
+    ) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let seen = Arc::new(Mutex::new(HashMap::new()));
@@ -740,6 +761,7 @@ mod tests {
                         let key = field("idempotency-key:").unwrap_or_default();
                         *counts.lock().expect("counts").entry(key).or_insert(0) += 1;
                         buf.drain(..end + 4 + length);
+                        tokio::time::sleep(delay).await;
                         if stream
                             .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
                             .await
@@ -808,6 +830,65 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(5000)).await;
         assert_eq!(count("first"), sent + 1);
         assert_eq!(count("second"), 1);
+        let summary = store.summary(now_ms()).await.expect("summary");
+        assert_eq!(summary.pending, 0, "{summary:?}");
+        worker.shutdown().await;
+    }
+
+    /// Finding of a third outside review: after `XGROUP DESTROY` the
+    /// group is made anew and reads the stream from its start, handing
+    /// out again the deliveries this worker held (claimed, waiting behind
+    /// the one in flight); three of four reached the upstream twice. A
+    /// delivery the worker holds is sent once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_delivery_handed_out_again_while_held_is_sent_once() {
+        use crate::inbox::redis::{RedisOptions, RedisStore};
+        let Some(server) = alphaguard_test_support::RedisServer::start() else {
+            return;
+        };
+        let options = RedisOptions {
+            prefix: "{held}:".to_owned(),
+            visibility: Duration::from_secs(60),
+            consumer: Some("h".to_owned()),
+        };
+        let store = Arc::new(
+            RedisStore::connect(&server.url(), options, 100)
+                .await
+                .expect("store"),
+        );
+        let ids = ["one", "two", "three", "four"];
+        for id in ids {
+            let new = NewDelivery::new(
+                "gdpr-erasure",
+                Bytes::from_static(b"{}"),
+                "req",
+                SystemTime::now(),
+            )
+            .signed(true)
+            .verified_id(id, now_ms() / 1000);
+            store.persist(new, now_ms()).await.expect("persisted");
+        }
+        let (url, seen) = counting_upstream_after(Duration::from_millis(400)).await;
+        let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
+        let options = WorkerOptions {
+            poll: Duration::from_millis(20),
+            concurrency: 4,
+            ..WorkerOptions::default()
+        };
+        let worker = start(
+            Arc::clone(&store) as Arc<dyn Store>,
+            Arc::new(Notify::new()),
+            HttpTarget::new(upstream),
+            options,
+        );
+        // One in flight, three held behind it; then the group goes.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        server.command(&["XGROUP", "DESTROY", "{held}:stream", "alphaguard"]);
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        let counts = seen.lock().expect("counts").clone();
+        for id in ids {
+            assert_eq!(counts.get(id).copied(), Some(1), "{id}: {counts:?}");
+        }
         let summary = store.summary(now_ms()).await.expect("summary");
         assert_eq!(summary.pending, 0, "{summary:?}");
         worker.shutdown().await;
