@@ -479,9 +479,10 @@ impl RedisStore {
                 keys.push(key.map_err(|e| failed("SCAN", &e))?);
             }
         }
+        let record_prefix = self.key("d:");
         let mut requeued = 0;
         for key in keys {
-            let Some(reference) = key.strip_prefix(&format!("{}d:", self.prefix)) else {
+            let Some(reference) = key.strip_prefix(&record_prefix) else {
                 continue;
             };
             if queued.contains(reference) {

@@ -714,6 +714,18 @@ mod tests {
         }
     }
 
+    /// A signed `gdpr-erasure` delivery with the verified id `id`.
+    fn erasure(id: &str) -> NewDelivery {
+        NewDelivery::new(
+            "gdpr-erasure",
+            Bytes::from_static(b"{}"),
+            "req",
+            SystemTime::now(),
+        )
+        .signed(true)
+        .verified_id(id, now_ms() / 1000)
+    }
+
     /// An upstream answering 204 to every request, counting them by
     /// `Idempotency-Key`.
     async fn counting_upstream() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
@@ -789,15 +801,10 @@ mod tests {
             failing: AtomicBool::new(true),
         });
         for id in ["first", "second"] {
-            let new = NewDelivery::new(
-                "gdpr-erasure",
-                Bytes::from_static(b"{}"),
-                "req",
-                SystemTime::now(),
-            )
-            .signed(true)
-            .verified_id(id, now_ms() / 1000);
-            store.persist(new, now_ms()).await.expect("persisted");
+            store
+                .persist(erasure(id), now_ms())
+                .await
+                .expect("persisted");
         }
         let (url, seen) = counting_upstream().await;
         let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
@@ -858,15 +865,10 @@ mod tests {
         );
         let ids = ["one", "two", "three", "four"];
         for id in ids {
-            let new = NewDelivery::new(
-                "gdpr-erasure",
-                Bytes::from_static(b"{}"),
-                "req",
-                SystemTime::now(),
-            )
-            .signed(true)
-            .verified_id(id, now_ms() / 1000);
-            store.persist(new, now_ms()).await.expect("persisted");
+            store
+                .persist(erasure(id), now_ms())
+                .await
+                .expect("persisted");
         }
         let (url, seen) = counting_upstream_after(Duration::from_millis(400)).await;
         let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
