@@ -5,6 +5,10 @@ use std::time::{Duration, Instant};
 
 /// A `redis-server` child process on `127.0.0.1` at a free port, with no
 /// persistence. Killed when dropped.
+///
+/// The port lies below the kernel's ephemeral range, so while the server is
+/// stopped neither another test's `bind(0)` nor the source port of any
+/// outgoing connection can take it from [`restart`](Self::restart).
 #[derive(Debug)]
 pub struct RedisServer {
     port: u16,
@@ -34,7 +38,7 @@ impl RedisServer {
             );
             return None;
         }
-        let port = free_port();
+        let port = port_outside_the_ephemeral_range();
         let mut server = Self { port, child: None };
         server.restart();
         Some(server)
@@ -90,6 +94,13 @@ impl RedisServer {
             if ping(self.addr()) {
                 return;
             }
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                panic!(
+                    "redis-server on port {} exited with {status} before answering PING \
+                     (is the port taken?)",
+                    self.port
+                );
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
         panic!(
@@ -134,10 +145,26 @@ fn ping(addr: SocketAddr) -> bool {
     matches!(stream.read(&mut buf), Ok(n) if buf[..n].starts_with(b"+PONG"))
 }
 
-/// A port that was free a moment ago (the OS picks it).
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral loopback port")
+/// A loopback port that was free a moment ago, below the ephemeral range
+/// (`/proc/sys/net/ipv4/ip_local_port_range`, 32768 when unreadable) and
+/// at or above 10000, tried from a point that differs per process and call.
+fn port_outside_the_ephemeral_range() -> u16 {
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    const LOW: u32 = 10_000;
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u32>().ok())
+        .filter(|&p| p > LOW + 1_000 && p <= u32::from(u16::MAX))
+        .unwrap_or(32_768);
+    let span = ephemeral_low - LOW;
+    let seed =
+        RandomState::new().hash_one((std::process::id(), CALLS.fetch_add(1, Ordering::Relaxed)));
+    let start = (seed % u64::from(span)) as u32;
+    (0..span)
+        .map(|i| LOW + (start + i) % span)
+        .map(|p| p as u16)
+        .find(|&p| TcpListener::bind(("127.0.0.1", p)).is_ok())
+        .expect("a free loopback port between 10000 and the ephemeral range")
 }
