@@ -44,6 +44,7 @@ mod neutralise;
 mod patterns;
 mod quotes;
 mod report;
+mod suffix;
 mod view;
 
 pub use channel::Channel;
@@ -319,6 +320,17 @@ impl PromptGuard {
                 kind: FindingKind::EncodedPayload,
                 span: 0..normalized.len(),
                 score: ACTIVE_MARKUP_WEIGHT,
+            });
+        }
+
+        // An optimiser's token soup after the request: what a user types.
+        if !channel.is_content()
+            && let Some(span) = suffix::adversarial_suffix(input)
+        {
+            findings.push(Finding {
+                kind: FindingKind::AdversarialSuffix,
+                span,
+                score: suffix::WEIGHT,
             });
         }
 

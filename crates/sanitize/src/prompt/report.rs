@@ -32,6 +32,11 @@ pub enum FindingKind {
     /// Text written as the assistant's own reasoning, concluding that its
     /// guidelines do not apply.
     ReasoningHijack,
+    /// A request followed by tokens an optimiser chose to make a model
+    /// comply (GCG and its successors): words glued to punctuation and to
+    /// each other, brackets left open, at the end of what a user typed.
+    /// The span is in the input, not the detection view.
+    AdversarialSuffix,
     /// The learned scorer's evidence
     /// ([`PromptGuard::with_learned_scorer`](crate::PromptGuard::with_learned_scorer)):
     /// the span is the window of words that decided it.
@@ -53,6 +58,7 @@ impl FindingKind {
             Self::EncodedPayload => "encoded_payload",
             Self::AuthorityClaim => "authority_claim",
             Self::ReasoningHijack => "reasoning_hijack",
+            Self::AdversarialSuffix => "adversarial_suffix",
             Self::Learned => "learned",
             Self::Custom => "custom",
         }
@@ -66,6 +72,7 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Where, in bytes of [`PromptReport::normalized`] (the detection view);
     /// for a base64 or hex payload, the encoded text's span in the input;
+    /// for an adversarial suffix, its span in the input;
     /// for a rot13 payload, the whole view.
     pub span: Range<usize>,
     /// How strongly it indicates an attack, 0 to 1.
