@@ -14,7 +14,9 @@
 //!    fake tool and JSON frames), indirect injection aimed at an assistant
 //!    reading a document, in English, German, French, Spanish and Italian;
 //!    a letters-only view catches `i g n o r e` spacing; base64, hex and
-//!    rot13 payloads are decoded and checked again.
+//!    rot13 payloads are decoded and checked again; on the user's channel,
+//!    the end of the input is read for an optimiser's token soup
+//!    (`suffix.rs`).
 //! 3. **A score**: findings combine as independent evidence,
 //!    `1 − Π(1 − weight)`, and the verdict compares it with a threshold
 //!    (default 0.5).

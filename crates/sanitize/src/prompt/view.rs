@@ -83,6 +83,10 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
             // A byte-order mark is what editors and scrapers leave in
             // files: removed, not counted as hiding anything.
             '\u{feff}' => {}
+            // A zero-width joiner between two pictographs makes them one
+            // emoji (👨‍👩‍👧, 🏳️‍🌈, 👩‍💻): removed, not counted as hiding
+            // anything.
+            '\u{200d}' if joins_emoji(&input[..at], &input[i..]) => {}
             c if is_invisible_format(c) => inner_format = true,
             _ => continue,
         }
@@ -109,6 +113,24 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
         }
     });
     (view, hidden)
+}
+
+/// Whether a zero-width joiner between `before` and `after` joins two
+/// pictographs (the one before perhaps followed by an emoji variation
+/// selector).
+fn joins_emoji(before: &str, after: &str) -> bool {
+    let mut back = before.chars().rev().skip_while(|&c| c == '\u{fe0f}');
+    back.next().is_some_and(is_pictograph) && after.chars().next().is_some_and(is_pictograph)
+}
+
+/// Emoji and the pictographs emoji sequences join (♀, ♂, ⚕, ❤, ✈, ⬛):
+/// the blocks of symbols and pictographs, an approximation of Unicode's
+/// `Extended_Pictographic` that covers every recommended ZWJ sequence.
+fn is_pictograph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}' | '\u{2300}'..='\u{23ff}' | '\u{2b00}'..='\u{2bff}'
+    )
 }
 
 /// NFKC, lower case, confusable skeletons, stripped diacritics and
