@@ -486,8 +486,9 @@ fn refused_head<B>(request: &Request<B>) -> Option<(&'static str, Route)> {
 
 /// `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2): an IPv6
 /// literal in brackets, or a registered name or IPv4 address (unreserved
-/// characters, escapes, sub-delimiters), then digits after a colon. No
-/// user information, white space, path or second authority.
+/// characters, escapes, sub-delimiters), then after a colon a port from 1
+/// to 65535 (or none). No user information, white space, path or second
+/// authority.
 fn is_host(value: &[u8]) -> bool {
     let (host_ok, rest) = match value.strip_prefix(b"[") {
         Some(literal) => match literal.iter().position(|&b| b == b']') {
@@ -506,7 +507,14 @@ fn is_host(value: &[u8]) -> bool {
     host_ok
         && match rest.split_first() {
             None => true,
-            Some((b':', port)) => port.iter().all(u8::is_ascii_digit),
+            // A port is digits (none at all is allowed, RFC 3986 §3.2.3)
+            // naming one of the 65,535 that exist.
+            Some((b':', port)) => {
+                port.is_empty()
+                    || (port.iter().all(u8::is_ascii_digit)
+                        && std::str::from_utf8(port)
+                            .is_ok_and(|p| p.parse::<u16>().is_ok_and(|p| p > 0)))
+            }
             Some(_) => false,
         }
 }
@@ -520,6 +528,8 @@ mod tests {
         for good in [
             "gw.test",
             "gw.test:8080",
+            "gw.test:65535",
+            "gw.test:0080",
             "gw.test:",
             "",
             "127.0.0.1",
@@ -546,6 +556,10 @@ mod tests {
             "gw.test:80x",
             "gw.test:80:81",
             "gw.test:-1",
+            "gw.test:0",
+            "gw.test:65536",
+            "x:999999999999",
+            "[::1]:70000",
             "caf%C.example",
             "caf\u{e9}.example",
         ] {
