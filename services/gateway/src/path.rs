@@ -33,6 +33,14 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CanonicalPath(String);
 
+/// What reads as a path separator once a segment is decoded and folded:
+/// the two separators, and the slashes Windows' best-fit conversion to a
+/// code page turns into them (division slash, fraction slash, set minus,
+/// the reverse solidus operator, big solidus and big reverse solidus).
+const SEPARATORS: [char; 8] = [
+    '/', '\\', '\u{2215}', '\u{2044}', '\u{2216}', '\u{29f5}', '\u{29f8}', '\u{29f9}',
+];
+
 /// Why a path was refused (for the log; the client gets a generic 400).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathError {
@@ -373,7 +381,7 @@ impl CanonicalPath {
                 if text.is_empty() {
                     return Err(PathError::EmptySegment);
                 }
-                if text.contains(['/', '\\']) {
+                if text.contains(SEPARATORS) {
                     return Err(PathError::EncodedSeparator);
                 }
                 if text.chars().any(char::is_control) {
@@ -450,6 +458,13 @@ mod tests {
             ("/api/x/%EF%BC%8E", PathError::DotSegment),
             ("/api/x%EF%BC%8Fadmin", PathError::EncodedSeparator),
             ("/api/x%EF%BC%BCadmin", PathError::EncodedSeparator),
+            // Windows' best-fit mapping reads these as `/` and `\`.
+            ("/api/x%E2%88%95admin", PathError::EncodedSeparator),
+            ("/api/x%E2%81%84admin", PathError::EncodedSeparator),
+            ("/api/x%E2%88%96admin", PathError::EncodedSeparator),
+            ("/api/x%E2%A7%B5admin", PathError::EncodedSeparator),
+            ("/api/x%E2%A7%B8admin", PathError::EncodedSeparator),
+            ("/api/x%E2%A7%B9admin", PathError::EncodedSeparator),
             // Found by an outside review: the same, one layer down, read
             // by a server that decodes twice.
             ("/api/%25C0%25AE%25C0%25AE/x", PathError::BadUtf8),
