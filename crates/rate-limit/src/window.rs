@@ -85,6 +85,9 @@ pub struct Window {
     counters: u32,
     /// Bits per counter.
     bits: u32,
+    /// Division of a bit's index by `bits` as a multiply and shift
+    /// ([`reciprocal`]): a hardware divide was a tenth of a refusal.
+    bits_recip: u32,
     bucket_ns: u64,
     /// Division by `bucket_ns` as a multiply and shift: a hardware divide
     /// would be a fifth of the whole check.
@@ -105,6 +108,17 @@ impl PartialEq for Window {
 
 impl Eq for Window {}
 
+/// The shift of [`reciprocal`].
+const RECIPROCAL_SHIFT: u32 = 16;
+
+/// `⌈2¹⁶ / bits⌉`: for a bit index `i` below 64 and `bits` from 1 to 32,
+/// `(i * reciprocal(bits)) >> 16` is `i / bits` exactly (the rounding error
+/// is below `64 / 2¹⁶`, far under one `bits`-th; a test checks every
+/// pair).
+const fn reciprocal(bits: u32) -> u32 {
+    (1u32 << RECIPROCAL_SHIFT).div_ceil(bits)
+}
+
 impl Window {
     /// Compiles a quota.
     pub fn new(quota: Quota) -> Self {
@@ -124,6 +138,7 @@ impl Window {
             limit,
             counters,
             bits,
+            bits_recip: reciprocal(bits),
             bucket_ns,
             bucket_div: StrengthReducedU64::new(bucket_ns),
             ones: (0..counters).fold(0, |acc, i| acc | 1 << (i * bits)),
@@ -240,7 +255,8 @@ impl Window {
         let reset = if counts == 0 {
             Duration::ZERO
         } else {
-            let oldest = (u64::BITS - 1 - counts.leading_zeros()) / self.bits;
+            let top = u64::BITS - 1 - counts.leading_zeros();
+            let oldest = (top * self.bits_recip) >> RECIPROCAL_SHIFT;
             let frees_at =
                 (idx + u64::from(self.counters) - u64::from(oldest)).saturating_mul(self.bucket_ns);
             Duration::from_nanos(frees_at.saturating_sub(now_ns))
@@ -265,6 +281,19 @@ mod tests {
     }
 
     const S: u64 = 1_000_000_000;
+
+    #[test]
+    fn the_reciprocal_divides_every_bit_index_exactly() {
+        for bits in 1..=32 {
+            for i in 0..64 {
+                assert_eq!(
+                    (i * reciprocal(bits)) >> RECIPROCAL_SHIFT,
+                    i / bits,
+                    "{i} / {bits}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn counter_layout_follows_the_limit() {
