@@ -93,6 +93,10 @@ const EMOTICONS: &[&str] = &[
     ":-D", "xD", "XD", "<3", "^^", "^_^", "-_-", ":3", ">_<", "o_O", "O_o", ":o", ":O",
 ];
 
+fn is_emoticon(token: &[u8]) -> bool {
+    token.len() <= 3 && EMOTICONS.iter().any(|e| e.as_bytes() == token)
+}
+
 /// One apostrophe, hyphen, dot, slash, underscore, colon, at sign,
 /// ampersand or plus between letters is prose, a file name, an address
 /// or an abbreviation (`don't`, `e.g.`, `and/or`, `AT&T`): not
@@ -105,9 +109,6 @@ const GLUE_OF_PROSE: &[u8] = b"'-./_:@&+";
 /// neither case (so camel case is read on ASCII letters only), and only
 /// ASCII punctuation makes runs.
 fn token_weight(token: &[u8]) -> f32 {
-    if EMOTICONS.iter().any(|e| e.as_bytes() == token) {
-        return 0.0;
-    }
     // Most tokens are words: no punctuation but perhaps one mark at the
     // end, no upper-case ASCII letter but perhaps the first. Such a token
     // has none of the signs.
@@ -121,6 +122,9 @@ fn token_weight(token: &[u8]) -> f32 {
             .iter()
             .all(|b| !b.is_ascii_punctuation() && !b.is_ascii_uppercase())
     {
+        return 0.0;
+    }
+    if is_emoticon(token) {
         return 0.0;
     }
     let mut signs = 0u8;
@@ -186,7 +190,7 @@ fn end_of_run(run: &[u8], between_letters: bool, mark: &mut impl FnMut(Sign)) {
 fn imbalance(line: &[u8]) -> usize {
     let mut counts = [0usize; 7];
     for token in line.split(u8::is_ascii_whitespace) {
-        if EMOTICONS.iter().any(|e| e.as_bytes() == token) {
+        if is_emoticon(token) {
             continue;
         }
         for &b in token {
