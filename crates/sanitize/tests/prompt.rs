@@ -804,6 +804,8 @@ fn emoji_joined_by_zero_width_joiners_pass() {
             "\u{1f3f3}\u{fe0f}\u{200d}\u{1f308} pride month event ideas for the office",
             "\u{1f937}\u{200d}\u{2640}\u{fe0f} no clue how to fold a fitted sheet, help",
             "\u{1f469}\u{200d}\u{1f4bb} coding late again, tips for staying focused?",
+            "no \u{1f642}\u{200d}\u{2194}\u{fe0f} not that one",
+            "\u{1f3f4}\u{200d}\u{2620}\u{fe0f} pirate party theme ideas",
         ],
     );
     for hidden in [

@@ -123,13 +123,19 @@ fn joins_emoji(before: &str, after: &str) -> bool {
     back.next().is_some_and(is_pictograph) && after.chars().next().is_some_and(is_pictograph)
 }
 
-/// Emoji and the pictographs emoji sequences join (♀, ♂, ⚕, ❤, ✈, ⬛):
-/// the blocks of symbols and pictographs, an approximation of Unicode's
-/// `Extended_Pictographic` that covers every recommended ZWJ sequence.
+/// Emoji and the pictographs emoji sequences join (♀, ♂, ⚕, ❤, ✈, ⬛,
+/// ↔): the blocks of symbols and pictographs and the arrows with an emoji
+/// presentation, an approximation of Unicode's `Extended_Pictographic`
+/// that covers the components of the recommended ZWJ sequences up to
+/// Emoji 15.1.
 fn is_pictograph(c: char) -> bool {
     matches!(
         c,
-        '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}' | '\u{2300}'..='\u{23ff}' | '\u{2b00}'..='\u{2bff}'
+        '\u{1f000}'..='\u{1faff}'
+            | '\u{2600}'..='\u{27bf}'
+            | '\u{2300}'..='\u{23ff}'
+            | '\u{2b00}'..='\u{2bff}'
+            | '\u{2194}'..='\u{21aa}'
     )
 }
 
