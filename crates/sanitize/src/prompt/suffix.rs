@@ -25,7 +25,7 @@
 use std::ops::Range;
 
 /// How many consecutive tokens make one window.
-pub(super) const WINDOW: usize = 10;
+const WINDOW: usize = 10;
 
 /// How many tokens at the end of the last line are read: an optimiser's
 /// suffix is some twenty, and a long line costs no more than a short one.

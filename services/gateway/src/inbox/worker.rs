@@ -726,6 +726,17 @@ mod tests {
         .verified_id(id, now_ms() / 1000)
     }
 
+    /// A worker over `store` that sends to the upstream at `url`.
+    fn sending_to(url: &str, store: Arc<dyn Store>, options: WorkerOptions) -> WorkerHandle {
+        let upstream = Arc::new(Upstream::new(url, Duration::from_secs(5)).expect("upstream"));
+        start(
+            store,
+            Arc::new(Notify::new()),
+            HttpTarget::new(upstream),
+            options,
+        )
+    }
+
     /// An upstream answering 204 to every request, counting them by
     /// `Idempotency-Key`.
     async fn counting_upstream() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
@@ -807,16 +818,13 @@ mod tests {
                 .expect("persisted");
         }
         let (url, seen) = counting_upstream().await;
-        let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
-        let options = WorkerOptions {
-            poll: Duration::from_millis(20),
-            ..WorkerOptions::default()
-        };
-        let worker = start(
+        let worker = sending_to(
+            &url,
             Arc::clone(&store) as Arc<dyn Store>,
-            Arc::new(Notify::new()),
-            HttpTarget::new(upstream),
-            options,
+            WorkerOptions {
+                poll: Duration::from_millis(20),
+                ..WorkerOptions::default()
+            },
         );
         let count = |id: &str| seen.lock().expect("counts").get(id).copied().unwrap_or(0);
         tokio::time::sleep(Duration::from_millis(3500)).await;
@@ -871,17 +879,14 @@ mod tests {
                 .expect("persisted");
         }
         let (url, seen) = counting_upstream_after(Duration::from_millis(400)).await;
-        let upstream = Arc::new(Upstream::new(&url, Duration::from_secs(5)).expect("upstream"));
-        let options = WorkerOptions {
-            poll: Duration::from_millis(20),
-            concurrency: 4,
-            ..WorkerOptions::default()
-        };
-        let worker = start(
+        let worker = sending_to(
+            &url,
             Arc::clone(&store) as Arc<dyn Store>,
-            Arc::new(Notify::new()),
-            HttpTarget::new(upstream),
-            options,
+            WorkerOptions {
+                poll: Duration::from_millis(20),
+                concurrency: 4,
+                ..WorkerOptions::default()
+            },
         );
         // One in flight, three held behind it; then the group goes.
         tokio::time::sleep(Duration::from_millis(150)).await;
