@@ -19,6 +19,10 @@ use std::fmt;
 /// - it has no backslash, encoded `/` or `\`, NUL or other control byte,
 ///   and no second layer of encoding that would decode to one of these or
 ///   to a dot;
+/// - it has no encoded `?` or `#`, at any layer or folded (`%3F`, `%253F`,
+///   fullwidth `？`): a server that decodes the path and then splits off
+///   a query or fragment would cut it there (`/api/admin%3F/x` is
+///   `/api/admin` to it, `/api/..%3F/x` is `/`);
 /// - its escapes decode to UTF-8 (an overlong `%C0%AE` is a dot to some
 ///   decoders), and no segment is a dot segment or holds a separator once
 ///   compatibility forms are folded (NFKC: `%EF%BC%8E` is `．`, which
@@ -58,9 +62,12 @@ pub enum PathError {
     DotSegment,
     /// `//` inside the path.
     EmptySegment,
-    /// `%25` followed by an escape of a separator, a dot, a control byte or
-    /// another `%`.
+    /// `%25` followed by an escape of a separator, a dot, a control byte,
+    /// `?`, `#` or another `%`.
     DoubleEncoding,
+    /// An encoded `?` or `#`, which a server that decodes first reads as
+    /// the end of the path.
+    EncodedDelimiter,
     /// A byte RFC 3986 does not allow in a path.
     BadByte,
     /// Escapes that do not decode to UTF-8 (overlong forms among them).
@@ -79,6 +86,7 @@ impl PathError {
             Self::DotSegment => "dot_segment",
             Self::EmptySegment => "empty_segment",
             Self::DoubleEncoding => "double_encoding",
+            Self::EncodedDelimiter => "encoded_delimiter",
             Self::BadByte => "bad_byte",
             Self::BadUtf8 => "bad_utf8",
         }
@@ -132,10 +140,10 @@ pub(crate) fn is_reg_name(bytes: &[u8]) -> bool {
 }
 
 /// What an escape decoding to `b` means one layer down: refused when a
-/// second decode would yield a separator, a dot, a control byte or yet
-/// another escape.
+/// second decode would yield a separator, a dot, a query or fragment
+/// delimiter, a control byte or yet another escape.
 fn dangerous_when_decoded(b: u8) -> bool {
-    matches!(b, b'/' | b'\\' | b'.' | b'%') || b < 0x20 || b == 0x7f
+    matches!(b, b'/' | b'\\' | b'.' | b'%' | b'?' | b'#') || b < 0x20 || b == 0x7f
 }
 
 fn escape_at(bytes: &[u8], i: usize) -> Option<u8> {
@@ -326,6 +334,7 @@ impl CanonicalPath {
                     let decoded = escape_at(bytes, i).ok_or(PathError::BadEscape)?;
                     match decoded {
                         b'/' | b'\\' => return Err(PathError::EncodedSeparator),
+                        b'?' | b'#' => return Err(PathError::EncodedDelimiter),
                         d if d < 0x20 || d == 0x7f => return Err(PathError::ControlByte),
                         d if is_unreserved(d) => out.push(char::from(d)),
                         b'%' => out.push_str("%25"),
@@ -383,6 +392,9 @@ impl CanonicalPath {
                 }
                 if text.contains(SEPARATORS) {
                     return Err(PathError::EncodedSeparator);
+                }
+                if text.contains(['?', '#']) {
+                    return Err(PathError::EncodedDelimiter);
                 }
                 if text.chars().any(char::is_control) {
                     return Err(PathError::ControlByte);
@@ -465,6 +477,24 @@ mod tests {
             ("/api/x%E2%A7%B5admin", PathError::EncodedSeparator),
             ("/api/x%E2%A7%B8admin", PathError::EncodedSeparator),
             ("/api/x%E2%A7%B9admin", PathError::EncodedSeparator),
+            // Found by a fourth outside review: `?` and `#` encoded, one
+            // layer down, or fullwidth, end the path for a server that
+            // decodes before it splits off the query.
+            (
+                "/api/admin%3F/secrets/clear-cache",
+                PathError::EncodedDelimiter,
+            ),
+            ("/api/admin%3f/x", PathError::EncodedDelimiter),
+            ("/api/admin%23/x", PathError::EncodedDelimiter),
+            (
+                "/api/..%3F/webhooks/gdpr-erasure",
+                PathError::EncodedDelimiter,
+            ),
+            ("/api/admin%253F/y", PathError::DoubleEncoding),
+            ("/api/admin%2523/y", PathError::DoubleEncoding),
+            ("/api/admin%EF%BC%9F/y", PathError::EncodedDelimiter),
+            ("/api/admin%EF%BC%83/y", PathError::EncodedDelimiter),
+            ("/api/admin%25EF%25BC%259F/y", PathError::EncodedDelimiter),
             // Found by an outside review: the same, one layer down, read
             // by a server that decodes twice.
             ("/api/%25C0%25AE%25C0%25AE/x", PathError::BadUtf8),

@@ -112,6 +112,13 @@ async fn traversal_out_of_api_is_refused_and_nothing_reaches_the_upstream() {
         // Slashes Windows' best-fit conversion reads as `/` and `\`.
         "/api/x%E2%88%95..%E2%88%95admin",
         "/api/..%E2%88%96admin",
+        // Encoded `?` and `#`: the end of the path to an upstream that
+        // decodes before it splits off the query (a fourth review's).
+        "/api/..%3F/webhooks/gdpr-erasure",
+        "/api/admin%3F/secrets/clear-cache",
+        "/api/admin%23/x",
+        "/api/..%253F/webhooks/founder",
+        "/api/admin%EF%BC%9F/x",
     ] {
         let (status, text) = raw(
             gw.addr,
