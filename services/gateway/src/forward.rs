@@ -79,16 +79,22 @@ const HOP_BY_HOP: [HeaderName; 9] = [
 
 /// Removes hop-by-hop headers, including those `Connection` names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
+    let named = connection_names(headers);
+    for name in named.iter().chain(HOP_BY_HOP.iter()) {
+        headers.remove(name);
+    }
+}
+
+/// The header names `Connection` lists: options of this connection only,
+/// which a proxy removes before forwarding (RFC 9110 §7.6.1).
+fn connection_names(headers: &HeaderMap) -> Vec<HeaderName> {
+    headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named.iter().chain(HOP_BY_HOP.iter()) {
-        headers.remove(name);
-    }
+        .collect()
 }
 
 /// Removes the upstream's CORS response headers (`Access-Control-*`): the
@@ -134,11 +140,17 @@ fn is_authority(value: &HeaderValue) -> bool {
 }
 
 /// The headers the upstream gets for an API call: the client's headers of
-/// [`FORWARDED_REQUEST_HEADERS`], `Authorization` when it produced the
-/// identity, and what the gateway itself vouches for.
+/// [`FORWARDED_REQUEST_HEADERS`] but those its `Connection` header names,
+/// `Authorization` when it produced the identity, and what the gateway
+/// itself vouches for.
 pub fn request_headers(client: &HeaderMap, who: &Identity, origin: Origin<'_>) -> HeaderMap {
     let mut out = HeaderMap::with_capacity(FORWARDED_REQUEST_HEADERS.len() + 9);
+    // `Connection: keep-alive, Cookie` makes `Cookie` this hop's only.
+    let hop_only = connection_names(client);
     for name in &FORWARDED_REQUEST_HEADERS {
+        if hop_only.contains(name) {
+            continue;
+        }
         for value in client.get_all(name) {
             out.append(name.clone(), value.clone());
         }
@@ -329,6 +341,35 @@ mod tests {
         let out = request_headers(&client, &who, trusted);
         assert_eq!(out[X_FORWARDED_PROTO], "https");
         assert_eq!(out[X_FORWARDED_HOST], "evil.example");
+    }
+
+    /// Found by a fourth outside review: a header `Connection` names is
+    /// this hop's only (RFC 9110 §7.6.1), even one on the allow-list.
+    #[test]
+    fn headers_named_in_connection_stay_here() {
+        let mut client = HeaderMap::new();
+        client.insert(header::COOKIE, HeaderValue::from_static("a=b"));
+        client.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
+        client.insert(header::USER_AGENT, HeaderValue::from_static("x"));
+        client.append(
+            header::CONNECTION,
+            HeaderValue::from_static("keep-alive, X-Keep-Me, Cookie"),
+        );
+        client.append(header::CONNECTION, HeaderValue::from_static("user-agent"));
+        let id = HeaderValue::from_static("req-1");
+        let origin = Origin {
+            request_id: &id,
+            client: "192.0.2.1".parse().unwrap(),
+            via_trusted_proxy: false,
+            authority: None,
+        };
+        let out = request_headers(&client, &Identity::unauthenticated(), origin);
+        assert!(!out.contains_key(header::COOKIE), "{out:?}");
+        assert!(!out.contains_key(header::USER_AGENT), "{out:?}");
+        assert!(!out.contains_key(header::CONNECTION), "{out:?}");
+        assert_eq!(out[header::ACCEPT], "*/*");
+        // Nothing it names can take away what the gateway vouches for.
+        assert_eq!(out[X_FORWARDED_FOR], "192.0.2.1");
     }
 
     #[test]
