@@ -380,7 +380,9 @@ impl App {
             // (no `Origin` or no `Access-Control-Request-Method`) bypasses
             // it, to be authenticated, limited and forwarded as without
             // CORS (it was answered 200 for any path, unauthenticated).
-            Some(cors) if !is_not_preflight_options(&request) => {
+            // A path refused at the edge is refused for preflights too
+            // (400, counted in the write tier), without CORS headers.
+            Some(cors) if ctx.path.is_some() && !is_not_preflight_options(&request) => {
                 let inner = tower::service_fn(|request: Request<B>| async {
                     Ok::<_, Infallible>(self.limited(request, &ctx).await)
                 });

@@ -504,6 +504,27 @@ async fn browsers_get_cors_preflights_before_auth_and_limits() {
     );
     let lower = text.to_ascii_lowercase();
     assert!(!lower.contains("access-control-allow-"), "{text}");
+    // A preflight for a path refused at the edge is refused like any
+    // request on it (a fourth outside review found it answered 200).
+    for path in ["/api/%2e%2e/x", "/api/admin%3F/x", "/api/..;/admin"] {
+        let (status, text) = raw(
+            gw.addr,
+            &format!(
+                "OPTIONS {path} HTTP/1.1\r\norigin: https://app.example.com\r\n\
+                 access-control-request-method: POST"
+            ),
+            "",
+        )
+        .await;
+        assert_eq!(status, 400, "{path}: {text}");
+        assert!(text.contains("\"request_id\""), "{path}: {text}");
+        assert!(
+            !text
+                .to_ascii_lowercase()
+                .contains("access-control-allow-origin"),
+            "{path}: {text}"
+        );
+    }
     // ...and a preflight from elsewhere gets none either.
     let (_, text) = raw(
         gw.addr,
