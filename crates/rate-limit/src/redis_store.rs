@@ -23,17 +23,31 @@ pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 /// survives the upgrade; anything else counts as none. The state expires
 /// on its own once it counts nothing (`PX` = counters × bucket,
 /// `ARGV[5]`).
+///
+/// Only an admitted request writes. A new client's state is written
+/// without decoding anything; a refused request leaves the state as it
+/// was, since what it would write (the same counters, perhaps shifted to
+/// a later bucket) decodes to the same window, and its expiry, set at the
+/// last admitted request, is when every counted request has left the
+/// window. A client flooding past its limit costs Redis one `GET` per
+/// request, not a `GET` and a `SET`.
 const SCRIPT: &str = r"
 local now_ms = tonumber(ARGV[1])
 local bucket_ms = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
-local now_idx = math.floor(now_ms / bucket_ms)
-local idx = now_idx
+local idx = math.floor(now_ms / bucket_ms)
+local raw = redis.call('GET', KEYS[1])
+if not raw and limit > 0 then
+  -- One request in the current bucket, every other counter zero (the
+  -- double 0 is eight zero bytes).
+  local state = struct.pack('>Bdd', 1, idx, 1) .. string.rep('\0', 8 * n - 8)
+  redis.call('SET', KEYS[1], state, 'PX', ARGV[5])
+  return {1, limit - 1, (idx + n) * bucket_ms - now_ms}
+end
 local fmt = '>Bd' .. string.rep('d', n)
 local c = {}
 for i = 1, n do c[i] = 0 end
-local raw = redis.call('GET', KEYS[1])
 -- The stored bucket index, and where its counters are in `v`.
 local stored, v, at = nil, nil, 0
 if raw and #raw == 9 + 8 * n and string.byte(raw, 1) == 1 then
@@ -45,7 +59,7 @@ elseif raw then
   if #v == n + 1 then stored, at = v[1], 1 end
 end
 if stored then
-  local diff = now_idx - stored
+  local diff = idx - stored
   if diff < 0 then
     idx = stored
     diff = 0
@@ -63,13 +77,13 @@ if sum < limit then
   allowed = 1
   c[1] = c[1] + 1
   sum = sum + 1
+  redis.call('SET', KEYS[1], struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', ARGV[5])
 end
 local reset = 0
 if sum > 0 then
   reset = (idx + n - oldest) * bucket_ms - now_ms
   if reset < 0 then reset = 0 end
 end
-redis.call('SET', KEYS[1], struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', ARGV[5])
 return {allowed, limit - sum, reset}
 ";
 

@@ -79,8 +79,10 @@ async fn same_decisions_as_the_memory_store() {
     let clock = FakeClock::default();
     let conn = connect(&server).await;
     let mut runner = TestRunner::new(ProptestConfig::with_cases(24));
+    // Limits up to 255 keep six counters; 256 to 65,535 keep five down to
+    // two, each a state of another length.
     let cases = (
-        1u32..40,
+        prop_oneof![1u32..40, 256u32..70_000],
         1_000u64..90_000,
         proptest::collection::vec(0u64..3000, 1..120),
     );
@@ -137,6 +139,57 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
     assert!(server.command(&["SCRIPT", "FLUSH"]).starts_with("+OK"));
     let d = l.try_check(tier("probe"), &key(5)).await.unwrap();
     assert_eq!(d.remaining, 58);
+}
+
+#[tokio::test]
+async fn a_refused_request_writes_nothing() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    let start_ms: u64 = 1_700_000_000_000;
+    clock.set(start_ms * 1_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    // 10 a minute, in six buckets of 12 s.
+    let write = tier("write");
+    for n in 1..=10u32 {
+        let d = l.try_check(write, &key(4)).await.unwrap();
+        assert_eq!((d.allowed, d.remaining), (true, 10 - n));
+    }
+    let redis_key = l.state_key(write, &key(4));
+    let conn = connect(&server).await;
+    let state = |mut conn: ConnectionManager, k: String| async move {
+        let raw: Vec<u8> = redis::cmd("GET")
+            .arg(&k)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(&k)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        (raw, ttl)
+    };
+    let (before, ttl_before) = state(conn.clone(), redis_key.clone()).await;
+    assert_eq!(before.len(), 9 + 8 * 6);
+    // A bucket later the ten still count: refused, and the state is the
+    // one the last admitted request wrote (not moved to the new bucket),
+    // its expiry not pushed back.
+    for later_ms in [0, 12_000, 59_999] {
+        clock.set((start_ms + later_ms) * 1_000_000);
+        let d = l.try_check(write, &key(4)).await.unwrap();
+        assert!(!d.allowed, "{later_ms}");
+        assert_eq!(d.remaining, 0);
+        let (after, ttl_after) = state(conn.clone(), redis_key.clone()).await;
+        assert_eq!(after, before, "{later_ms}");
+        assert!(ttl_after <= ttl_before, "{ttl_after} > {ttl_before}");
+    }
+    assert_eq!(l.denials(write), 3);
+    // Once the window is past, the same state admits again.
+    clock.set((start_ms + 72_000) * 1_000_000);
+    let d = l.try_check(write, &key(4)).await.unwrap();
+    assert_eq!((d.allowed, d.remaining), (true, 9));
 }
 
 #[tokio::test]
