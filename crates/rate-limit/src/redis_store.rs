@@ -60,11 +60,17 @@ elseif raw then
 end
 if stored then
   local diff = idx - stored
-  if diff < 0 then
+  -- A state up to 256 buckets ahead (another replica's clock a little
+  -- ahead) counts as current, as `Window` treats it; one further ahead
+  -- counts as none, so a clock that jumped forward cannot hold a client
+  -- back for longer than that.
+  if diff < 0 and diff >= -256 then
     idx = stored
     diff = 0
   end
-  for i = 1, n - diff do c[i + diff] = v[at + i] end
+  if diff >= 0 then
+    for i = 1, n - diff do c[i + diff] = v[at + i] end
+  end
 end
 local sum, oldest = 0, 0
 for i = 1, n do

@@ -117,6 +117,41 @@ async fn same_decisions_as_the_memory_store() {
     }
 }
 
+/// Replicas whose clocks disagree: a state written a few buckets ahead of
+/// this replica's clock counts as current, one written far ahead as none,
+/// in Redis as in the memory store.
+#[tokio::test]
+async fn a_state_from_a_clock_ahead_decides_as_the_memory_store() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    let t = seed();
+    let redis = limiter(&server, t.clone(), FailurePolicy::FailClosed, &clock).await;
+    let memory = RateLimiter::with_store_and_clock(t, MemoryStore::new(64), clock.clone());
+    // The write tier: 10 a minute, buckets of 12 s.
+    let write = tier("write");
+    let bucket_ms = 12_000u64;
+    let start_ms = 1_700_000_000_000u64;
+    // Offsets from the start, in buckets: six requests now, six from a
+    // clock four buckets behind (the state is ahead of it: the last two
+    // are refused), three from one 300 behind (further than the 256 a
+    // state may be ahead: a fresh window), then forward again.
+    let steps: [i64; 19] = [
+        0, 0, 0, 0, 0, 0, -4, -4, -4, -4, -4, -4, -300, -300, -300, 1, 1, 80, 90,
+    ];
+    let mut refused = 0;
+    for (n, step) in steps.into_iter().enumerate() {
+        let now_ms = start_ms.saturating_add_signed(step * bucket_ms as i64) + n as u64;
+        clock.set(now_ms * 1_000_000);
+        let r = redis.try_check(write, &key(8)).await.unwrap();
+        let m = memory.check(write, &key(8));
+        assert_eq!(r, m, "step {n} at {step} buckets");
+        refused += u32::from(!r.allowed);
+    }
+    assert_eq!(refused, 2);
+}
+
 #[tokio::test]
 async fn state_expires_by_itself_and_survives_a_script_flush() {
     let Some(server) = RedisServer::start() else {
