@@ -111,8 +111,16 @@ impl<S: StateStore, C: Clock> RateLimiter<S, C> {
 impl<S: StateStore + 'static, C: Clock + 'static> RateLimiter<S, C> {
     /// Sweeps every `period` on a background thread until the returned
     /// handle is dropped (or the limiter is). The sweep locks one shard at a
-    /// time, so checks go on meanwhile.
+    /// time, so checks go on meanwhile. A period longer than a tier's
+    /// [`Window::longest_sweep_period`] is shortened to it (see
+    /// [`Sweeper::period`]), so no idle state lives to look current again.
     pub fn spawn_sweeper(self: &Arc<Self>, period: Duration) -> Sweeper {
+        let period = self
+            .windows
+            .iter()
+            .map(Window::longest_sweep_period)
+            .fold(period, Duration::min)
+            .max(Duration::from_millis(1));
         let limiter: Weak<Self> = Arc::downgrade(self);
         let (stop, stopped) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
@@ -129,7 +137,10 @@ impl<S: StateStore + 'static, C: Clock + 'static> RateLimiter<S, C> {
         if let Err(e) = &spawned {
             tracing::error!(error = %e, "could not start the rate-limit sweeper; idle clients stay until evicted");
         }
-        Sweeper { _stop: stop }
+        Sweeper {
+            _stop: stop,
+            period,
+        }
     }
 }
 
@@ -163,4 +174,13 @@ pub fn unknown_tier(tier: Tier) -> Decision {
 #[derive(Debug)]
 pub struct Sweeper {
     _stop: mpsc::Sender<()>,
+    period: Duration,
+}
+
+impl Sweeper {
+    /// How often it sweeps: the period asked for, or less (see
+    /// [`RateLimiter::spawn_sweeper`]).
+    pub fn period(&self) -> Duration {
+        self.period
+    }
 }

@@ -31,19 +31,31 @@ pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 /// last admitted request, is when every counted request has left the
 /// window. A client flooding past its limit costs Redis one `GET` per
 /// request, not a `GET` and a `SET`.
+///
+/// A stored state is read only if it is whole: integer index and counters,
+/// none negative or above the limit, the text form digits and spaces only;
+/// anything else at the key, a value of another type included, counts as
+/// none (a fresh window), never as room beyond the limit or as a failure.
+/// The reply is `{allowed, remaining, frees}`, `frees` the bucket at whose
+/// start the oldest counted request leaves the window, so the wait is
+/// reckoned from the caller's clock to the nanosecond, as the memory store
+/// reckons it.
 const SCRIPT: &str = r"
 local now_ms = tonumber(ARGV[1])
 local bucket_ms = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local idx = math.floor(now_ms / bucket_ms)
-local raw = redis.call('GET', KEYS[1])
+-- A value of another type at the key (a hash, say) is an error for GET:
+-- it counts as none, and the SET below replaces it.
+local raw = redis.pcall('GET', KEYS[1])
+if type(raw) == 'table' then raw = false end
 if not raw and limit > 0 then
   -- One request in the current bucket, every other counter zero (the
   -- double 0 is eight zero bytes).
   local state = struct.pack('>Bdd', 1, idx, 1) .. string.rep('\0', 8 * n - 8)
   redis.call('SET', KEYS[1], state, 'PX', ARGV[5])
-  return {1, limit - 1, (idx + n) * bucket_ms - now_ms}
+  return {1, limit - 1, idx + n}
 end
 local fmt = '>Bd' .. string.rep('d', n)
 local c = {}
@@ -53,10 +65,21 @@ local stored, v, at = nil, nil, 0
 if raw and #raw == 9 + 8 * n and string.byte(raw, 1) == 1 then
   v = {struct.unpack(fmt, raw)}
   stored, at = v[2], 2
-elseif raw then
+elseif raw and string.find(raw, '^%d+[ %d]*$') then
   v = {}
   for x in string.gmatch(raw, '%d+') do v[#v + 1] = tonumber(x) end
   if #v == n + 1 then stored, at = v[1], 1 end
+end
+-- Whole numbers only, each counter at most the limit (NaN fails every
+-- comparison): anything else counts as none.
+if stored and not (stored >= 0 and stored < 2 ^ 53 and stored == math.floor(stored)) then
+  stored = nil
+end
+if stored then
+  for i = 1, n do
+    local x = v[at + i]
+    if not (x >= 0 and x <= limit and x == math.floor(x)) then stored = nil end
+  end
 end
 if stored then
   local diff = idx - stored
@@ -85,12 +108,11 @@ if sum < limit then
   sum = sum + 1
   redis.call('SET', KEYS[1], struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', ARGV[5])
 end
-local reset = 0
-if sum > 0 then
-  reset = (idx + n - oldest) * bucket_ms - now_ms
-  if reset < 0 then reset = 0 end
-end
-return {allowed, limit - sum, reset}
+-- The bucket at whose start the oldest counted request leaves the window
+-- (0: nothing counted); the caller turns it into a wait from its own clock.
+local frees = 0
+if sum > 0 then frees = idx + n - oldest end
+return {allowed, limit - sum, frees}
 ";
 
 /// Why the Redis store could not answer. Never holds the URL (which may
@@ -230,12 +252,12 @@ impl<C: Clock> RedisLimiter<C> {
         let Some(window) = self.windows.get(tier.index()) else {
             return Ok(crate::limiter::unknown_tier(tier));
         };
-        let now_ms = self.clock.now_nanos() / 1_000_000;
-        let cmd = &self.check_cmd(tier, window, key, now_ms);
+        let now_ns = self.clock.now_nanos();
+        let cmd = &self.check_cmd(tier, window, key, now_ns / 1_000_000);
         let reply = self
             .query_loading_script(move |mut conn| async move { cmd.query_async(&mut conn).await })
             .await?;
-        Ok(self.decision(tier, window, reply))
+        Ok(self.decision(tier, window, reply, now_ns))
     }
 
     /// Runs `query` on the connection; after `NOSCRIPT` (the server lost
@@ -273,11 +295,11 @@ impl<C: Clock> RedisLimiter<C> {
         tiers: &[Tier],
         key: &ClientKey,
     ) -> Result<Vec<Decision>, RedisStoreError> {
-        let now_ms = self.clock.now_nanos() / 1_000_000;
+        let now_ns = self.clock.now_nanos();
         let mut pipe = redis::pipe();
         for &tier in tiers {
             if let Some(window) = self.windows.get(tier.index()) {
-                pipe.add_command(self.check_cmd(tier, window, key, now_ms));
+                pipe.add_command(self.check_cmd(tier, window, key, now_ns / 1_000_000));
             }
         }
         let replies: Vec<(i64, i64, i64)> = if pipe.is_empty() {
@@ -294,7 +316,7 @@ impl<C: Clock> RedisLimiter<C> {
             .iter()
             .map(|&tier| match self.windows.get(tier.index()) {
                 Some(window) => match replies.next() {
-                    Some(reply) => self.decision(tier, window, reply),
+                    Some(reply) => self.decision(tier, window, reply, now_ns),
                     None => crate::limiter::unknown_tier(tier),
                 },
                 None => crate::limiter::unknown_tier(tier),
@@ -331,13 +353,25 @@ impl<C: Clock> RedisLimiter<C> {
         cmd
     }
 
-    fn decision(&self, tier: Tier, window: &Window, reply: (i64, i64, i64)) -> Decision {
-        let (allowed, remaining, reset_ms) = reply;
+    /// The script's `{allowed, remaining, frees}` as a decision at `now_ns`,
+    /// the time its command was built from.
+    fn decision(
+        &self,
+        tier: Tier,
+        window: &Window,
+        reply: (i64, i64, i64),
+        now_ns: u64,
+    ) -> Decision {
+        let (allowed, remaining, frees) = reply;
+        let bucket_ns = u64::try_from(window.bucket().as_nanos()).unwrap_or(u64::MAX);
+        let frees_ns = u64::try_from(frees.max(0))
+            .unwrap_or(0)
+            .saturating_mul(bucket_ns);
         let decision = Decision {
             allowed: allowed == 1,
             limit: window.limit(),
             remaining: u32::try_from(remaining.max(0)).unwrap_or(0),
-            reset: Duration::from_millis(u64::try_from(reset_ms.max(0)).unwrap_or(0)),
+            reset: Duration::from_nanos(frees_ns.saturating_sub(now_ns)),
         };
         if !decision.allowed {
             self.count_denial(tier);

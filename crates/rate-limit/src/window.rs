@@ -28,7 +28,23 @@
 //! Bits 63..48 hold the current bucket's index modulo 2¹⁶; bits 47..0 hold
 //! the `k + 1` counters, the current bucket's lowest. A state whose index is
 //! up to 256 buckets *ahead* of now (a racing thread read the clock a moment
-//! later) is treated as current, which can only over-count.
+//! later and was decided first) is treated as current: the request counts
+//! as if it came at the state's time.
+//!
+//! # Time is the store's order
+//!
+//! "At most `N` in any window" holds for the times of the requests in the
+//! order the store decides them, each one's time raised to the latest
+//! decided before it, which is when a request is let through. Reckoned by
+//! each request's own clock reading instead, a request that read its clock
+//! a bucket or more before another that was decided ahead of it is judged
+//! against the later window, and the buckets that window has let go may
+//! still hold requests within `W` of its own reading: an outside review
+//! had 5 readings admitted within 0.6 ms on a quota of 3 per 10 ms, when
+//! Redis stalled 300 ms between the readings and the decisions. Those
+//! requests were let through after the stall, so the rate at which they
+//! reached the service held; only a window shorter than such delays can
+//! see it.
 
 use std::time::Duration;
 
@@ -162,6 +178,18 @@ impl Window {
     /// drop it after this (Redis keys expire after it).
     pub fn state_ttl(&self) -> Duration {
         Duration::from_nanos(self.bucket_ns.saturating_mul(u64::from(self.counters)))
+    }
+
+    /// How long an expired state stays recognisably expired. The state
+    /// keeps its bucket index modulo 2¹⁶, so a state left alone for
+    /// 2¹⁶ − 256 buckets looks up to 256 buckets *ahead*, and current,
+    /// again (and then, for a few buckets, recent). A sweep at least this
+    /// often drops every state before that: [`crate::RateLimiter::spawn_sweeper`]
+    /// sweeps no less often. On a minute's quota this is nine days; on
+    /// 10 ms (buckets of 2 ms), 130 s.
+    pub fn longest_sweep_period(&self) -> Duration {
+        let buckets = (1u64 << 16) - u64::from(AHEAD_SLACK) - u64::from(self.counters);
+        Duration::from_nanos(self.bucket_ns.saturating_mul(buckets))
     }
 
     /// The number of counters, `k + 1`.

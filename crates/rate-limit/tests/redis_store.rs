@@ -100,19 +100,20 @@ async fn same_decisions_as_the_memory_store() {
         )
         .with_prefix(format!("case{n}:"));
         let memory = RateLimiter::with_store_and_clock(t, MemoryStore::new(64), clock.clone());
-        // Whole milliseconds: the Redis script counts in ms.
-        let mut now_ms: u64 = 1_700_000_000_000;
+        // A clock off whole milliseconds: the script counts in ms, the
+        // wait is reckoned from the caller's clock in ns.
+        let mut now_ns: u64 = 1_700_000_000_000_000_000 + 123_457;
         for gap in gaps {
-            now_ms += gap * period_ms / 1000;
-            clock.set(now_ms * 1_000_000);
+            now_ns += gap * period_ms * 1_000 + 310_007;
+            clock.set(now_ns);
             let r = redis.try_check(tier("read"), &key(9)).await.unwrap();
             let m = memory.check(tier("read"), &key(9));
             assert_eq!(
                 (r.allowed, r.remaining),
                 (m.allowed, m.remaining),
-                "case {n} at {now_ms}"
+                "case {n} at {now_ns}"
             );
-            assert_eq!(r.reset, m.reset, "case {n} at {now_ms}");
+            assert_eq!(r.reset, m.reset, "case {n} at {now_ns}");
         }
     }
 }
@@ -254,6 +255,12 @@ async fn the_text_state_of_earlier_versions_is_read_and_anything_else_is_none() 
         "\u{1}",
         "141666666 40 0",
         "not a state at all, 57 bytes long .......................",
+        // Digits among other text, a fraction, a negative counter, a
+        // counter above the limit: not the text form.
+        "x141666666y5z0a0b0c0d0",
+        "141666666 1.5 0 0 0 0",
+        "141666666 -1000 0 0 0 0 0",
+        "141666666 61 0 0 0 0 0",
     ] {
         assert!(
             server
@@ -267,6 +274,77 @@ async fn the_text_state_of_earlier_versions_is_read_and_anything_else_is_none() 
             "{other:?}"
         );
     }
+}
+
+/// A binary state planted at the key, or a value of another type, that is
+/// not whole counts as none: never room beyond the limit (a negative or
+/// infinite counter), never a failure that refuses for good (a hash).
+#[tokio::test]
+async fn a_planted_state_counts_as_none() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_700_000_000_000_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let mut conn = connect(&server).await;
+    let probe = tier("probe");
+    let fresh = l.try_check(probe, &key(70)).await.unwrap();
+    assert_eq!((fresh.allowed, fresh.remaining), (true, 59));
+    // Version 1: the bucket index and six counters as big-endian doubles.
+    let state = |idx: f64, counters: [f64; 6]| {
+        let mut bytes = vec![1u8];
+        for x in std::iter::once(idx).chain(counters) {
+            bytes.extend_from_slice(&x.to_be_bytes());
+        }
+        bytes
+    };
+    let now = 141_666_666.0;
+    let planted = [
+        state(now, [-1000.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now, [f64::NEG_INFINITY, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now, [f64::NAN, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now, [f64::INFINITY, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now, [2.5, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now, [0.0, 61.0, 0.0, 0.0, 0.0, 0.0]),
+        state(f64::NAN, [30.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        state(now + 0.5, [30.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+    ];
+    for (n, bytes) in planted.iter().enumerate() {
+        let k = l.state_key(probe, &key(71 + n as u32));
+        let _: () = redis::cmd("SET")
+            .arg(&k)
+            .arg(bytes.as_slice())
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let d = l.try_check(probe, &key(71 + n as u32)).await.unwrap();
+        assert_eq!(d, fresh, "planted state {n}");
+    }
+    // The same layout, whole: read as it is.
+    let k = l.state_key(probe, &key(90));
+    let _: () = redis::cmd("SET")
+        .arg(&k)
+        .arg(state(now, [30.0, 0.0, 0.0, 0.0, 0.0, 29.0]).as_slice())
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let d = l.try_check(probe, &key(90)).await.unwrap();
+    assert_eq!((d.allowed, d.remaining), (true, 0));
+    // A hash at the key: none, and replaced by the state.
+    let k = l.state_key(probe, &key(91));
+    let _: () = redis::cmd("HSET")
+        .arg(&k)
+        .arg("a")
+        .arg("b")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    for remaining in [59, 58] {
+        let d = l.try_check(probe, &key(91)).await.unwrap();
+        assert_eq!((d.allowed, d.remaining), (true, remaining));
+    }
+    assert_eq!(l.store_failures(), 0);
 }
 
 #[tokio::test]

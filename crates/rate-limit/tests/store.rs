@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, RateLimiter, StateStore};
+use alphaguard_rate_limit::{ClientKey, FakeClock, MemoryStore, Quota, RateLimiter, StateStore};
 
 fn key(n: u32) -> ClientKey {
     ClientKey::from_ip(Ipv4Addr::from(n).into(), 64)
@@ -97,6 +97,59 @@ fn the_background_sweeper_runs_and_stops() {
     }
     assert!(limiter.store().is_empty());
     drop(sweeper);
+}
+
+/// A state keeps its bucket index modulo 2^16: left alone for 65,280
+/// buckets it would look current again, refusing a client that has been
+/// away (an outside review: refused for 184 s on a minute's quota, nine
+/// days on). The sweeper sweeps often enough to drop it first.
+#[test]
+fn the_sweeper_drops_idle_states_before_they_look_current_again() {
+    use std::num::NonZeroU32;
+    let fast = Quota::new(NonZeroU32::new(3).unwrap(), Duration::from_millis(10)).unwrap();
+    let mut tiers = seed();
+    let burst = tiers.add("burst", fast).unwrap();
+    let clock = FakeClock::default();
+    let limiter = Arc::new(RateLimiter::with_store_and_clock(
+        tiers,
+        MemoryStore::default(),
+        clock.clone(),
+    ));
+    let window = *limiter.window(burst).unwrap();
+    // Buckets of 2 ms, six counters: 65,274 buckets.
+    assert_eq!(
+        window.longest_sweep_period(),
+        Duration::from_millis(2 * 65_274)
+    );
+    let sweeper = limiter.spawn_sweeper(Duration::from_secs(600));
+    assert_eq!(sweeper.period(), window.longest_sweep_period());
+    drop(sweeper);
+    // A minute's tiers alone keep the period asked for.
+    let minute = Arc::new(RateLimiter::with_store_and_clock(
+        seed(),
+        MemoryStore::default(),
+        clock.clone(),
+    ));
+    assert_eq!(
+        minute.spawn_sweeper(Duration::from_secs(600)).period(),
+        Duration::from_secs(600)
+    );
+    // Why: three requests fill the window; one sweep period after they
+    // left it the state is still expired (so a sweep then drops it), and
+    // 256 buckets later it would count as current.
+    let start = 1_000_000_000_000_u64;
+    let mut state = None;
+    for _ in 0..3 {
+        let (d, next) = window.decide(state, start);
+        assert!(d.allowed);
+        state = Some(next);
+    }
+    let state_at = |ns: u64| window.is_expired(state.unwrap(), ns);
+    let bucket = 2_000_000;
+    assert!(!state_at(start));
+    assert!(state_at(start + 6 * bucket));
+    assert!(state_at(start + (6 + 65_274 - 1) * bucket));
+    assert!(!state_at(start + 65_280 * bucket));
 }
 
 #[test]
