@@ -70,16 +70,10 @@ elseif raw and string.find(raw, '^%d+[ %d]*$') then
   for x in string.gmatch(raw, '%d+') do v[#v + 1] = tonumber(x) end
   if #v == n + 1 then stored, at = v[1], 1 end
 end
--- Whole numbers only, each counter at most the limit (NaN fails every
--- comparison): anything else counts as none.
-if stored and not (stored >= 0 and stored < 2 ^ 53 and stored == math.floor(stored)) then
+-- Whole numbers only (NaN and the infinities fail `% 1 == 0`), each
+-- counter at most the limit: anything else counts as none.
+if stored and not (stored >= 0 and stored < 2 ^ 53 and stored % 1 == 0) then
   stored = nil
-end
-if stored then
-  for i = 1, n do
-    local x = v[at + i]
-    if not (x >= 0 and x <= limit and x == math.floor(x)) then stored = nil end
-  end
 end
 if stored then
   local diff = idx - stored
@@ -91,8 +85,18 @@ if stored then
     idx = stored
     diff = 0
   end
+  -- The counters still in the window, checked as they are copied (those
+  -- that left it are not read).
   if diff >= 0 then
-    for i = 1, n - diff do c[i + diff] = v[at + i] end
+    for i = 1, n - diff do
+      local x = v[at + i]
+      if not (x >= 0 and x <= limit and x % 1 == 0) then
+        for j = 1, n do c[j] = 0 end
+        idx = math.floor(now_ms / bucket_ms)
+        break
+      end
+      c[i + diff] = x
+    end
   end
 end
 local sum, oldest = 0, 0
