@@ -4,8 +4,9 @@
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use alphaguard_auth::{Authenticator, IdList, Identity, JwtVerifier};
 use alphaguard_rate_limit::headers::{policy_value, set_rate_limit_state};
@@ -22,6 +23,7 @@ use tower::{Layer as _, ServiceExt as _};
 use tower_http::cors::CorsLayer;
 
 use crate::addr_text::AddrText;
+use crate::audit;
 use crate::drive::DriveMirror;
 use crate::forward::Upstream;
 use crate::inbox::metrics::Outcomes;
@@ -31,7 +33,7 @@ use crate::path::CanonicalPath;
 use crate::ready::Readiness;
 use crate::request_id::{RequestIds, X_REQUEST_ID};
 use crate::respond::{self, Body, BoxError};
-use crate::route::{Route, RouteOptions, TIERS, TierId};
+use crate::route::{Auth, Route, RouteOptions, TIERS, TierId};
 use crate::settings::Settings;
 
 pub use crate::forward::{X_AUTH_METHOD, X_DISCORD_ID, X_USER_ID, X_USER_ROLE, X_WEBHOOK_VERIFIED};
@@ -111,6 +113,8 @@ pub(crate) struct Ctx {
     pub(crate) route: Route,
     /// How the caller authenticated, once a handler knows (access log).
     auth: OnceLock<&'static str>,
+    /// Whether this request's `AUDIT` line is written.
+    audited: AtomicBool,
 }
 
 impl Ctx {
@@ -123,7 +127,54 @@ impl Ctx {
         let _ = self.auth.set(who.method.as_str());
         who
     }
+
+    /// Notes that the request's `AUDIT` line is written; whether it was
+    /// already.
+    pub(crate) fn mark_audited(&self) -> bool {
+        self.audited.swap(true, Ordering::Relaxed)
+    }
 }
+
+/// What a request owes the logs and metrics if its future is dropped
+/// before it answers (the client hung up, or the connection was closed
+/// under it): the access line and the request count, with nginx's 499
+/// ("client closed request"), and, on an
+/// owner route whose `AUDIT` line is not written yet, one with the outcome
+/// `abandoned`. Without it a caller could probe owner routes and hang up
+/// while its token was being checked, leaving no line at all.
+struct Unanswered<'a> {
+    app: &'a App,
+    ctx: &'a Ctx,
+    method: &'a http::Method,
+    started: Instant,
+    answered: bool,
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        if self.answered {
+            return;
+        }
+        if self.ctx.route.auth == Auth::Owner && !self.ctx.audited.load(Ordering::Relaxed) {
+            audit::owner_action(
+                self.ctx,
+                None,
+                self.ctx.route.handler.label(),
+                "abandoned",
+                Some("client_closed"),
+            );
+        }
+        let latency = self.started.elapsed();
+        self.app
+            .recorder
+            .record(self.ctx.route.class, CLIENT_CLOSED, latency);
+        self.app
+            .access_line(self.ctx, self.method, CLIENT_CLOSED, latency);
+    }
+}
+
+/// nginx's status for a request whose client went away before the answer.
+const CLIENT_CLOSED: u16 = 499;
 
 impl App {
     /// Builds the gateway from its settings: the Redis limiter when
@@ -372,6 +423,14 @@ impl App {
             path,
             route,
             auth: OnceLock::new(),
+            audited: AtomicBool::new(false),
+        };
+        let mut unanswered = Unanswered {
+            app: self,
+            ctx: &ctx,
+            method: &method,
+            started,
+            answered: false,
         };
         let mut response = match &self.cors {
             // Preflights are answered by the CORS layer, before limits and
@@ -393,10 +452,17 @@ impl App {
             }
             _ => self.limited(request, &ctx).await,
         };
+        unanswered.answered = true;
         response.headers_mut().insert(X_REQUEST_ID, ctx.id.clone());
         let latency = started.elapsed();
         let status = response.status().as_u16();
         self.recorder.record(ctx.route.class, status, latency);
+        self.access_line(&ctx, &method, status, latency);
+        response
+    }
+
+    /// The request's line in the access log (when it is on).
+    fn access_line(&self, ctx: &Ctx, method: &http::Method, status: u16, latency: Duration) {
         if self.access_log {
             tracing::info!(
                 target: "alphaguard::access",
@@ -412,7 +478,6 @@ impl App {
                 "access"
             );
         }
-        response
     }
 
     /// Rate limit by the route's tier, then the handler.

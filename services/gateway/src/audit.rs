@@ -20,6 +20,7 @@ pub(crate) fn owner_action(
     outcome: &'static str,
     detail: Option<&'static str>,
 ) {
+    ctx.mark_audited();
     tracing::warn!(
         target: TARGET,
         request_id = ctx.id(),

@@ -156,3 +156,55 @@ async fn access_log_off_writes_none() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(!text.contains("alphaguard::access"), "{text}");
 }
+
+/// A client that hangs up before its answer (here while Supabase, which
+/// never answers, is asked about its token) still leaves its access line,
+/// with status 499, and on an owner route one `AUDIT` line, `abandoned`:
+/// an outside review probed owner routes so and left no line at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_hangs_up_still_leaves_its_lines() {
+    use std::io::Write as _;
+
+    use alphaguard_test_support::{FakeSupabase, FakeUser, SupabaseMode};
+
+    let supabase = FakeSupabase::start().await;
+    let token = supabase.sign_in(&FakeUser::discord("u-1", "u@example.com", 42));
+    supabase.set_mode(SupabaseMode::Hang);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    let (url, anon) = (supabase.url(), supabase.anon_key());
+    let gw = start(
+        &[
+            ("SUPABASE_URL", url.as_str()),
+            ("SUPABASE_ANON_KEY", anon.as_str()),
+            ("OWNER_IDS", "1234"),
+            ("LOG_FORMAT", "text"),
+        ],
+        &log,
+    );
+    for (method, path, id) in [
+        ("POST", "/api/admin/drive/sync", "hangup-owner"),
+        ("GET", "/api/me", "hangup-me"),
+    ] {
+        let mut socket = std::net::TcpStream::connect(&gw.addr).unwrap();
+        write!(
+            socket,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+             X-Request-ID: {id}\r\nContent-Length: 0\r\n\r\n"
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        drop(socket);
+    }
+    for id in ["hangup-owner", "hangup-me"] {
+        let line = wait_for_line(&log, |l| l.contains("alphaguard::access") && l.contains(id));
+        assert!(line.contains(" status=499 "), "{line}");
+    }
+    let audit = wait_for_line(&log, |l| l.contains("AUDIT") && l.contains("hangup-owner"));
+    assert!(audit.contains("outcome=abandoned"), "{audit}");
+    assert!(audit.contains("action=admin_drive_sync"), "{audit}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let audits = text.lines().filter(|l| l.contains("AUDIT"));
+    assert_eq!(audits.count(), 1, "{text}");
+    assert!(!text.contains(&token), "the token is never logged");
+}
