@@ -17,6 +17,8 @@ pub mod layer;
 mod local;
 #[cfg(feature = "remote")]
 mod remote;
+#[cfg(any(feature = "local", feature = "remote"))]
+mod unique_json;
 
 pub use access::{IdList, IdListError, require_owner, validate_admin};
 pub use alphaguard_config::{ConfigError, ConfigErrors};

@@ -11,6 +11,7 @@ use tokio::sync::OnceCell;
 
 use crate::claims::{DiscordIdentity, LogOnce, UserAnswer, is_plain_text, user_identity};
 use crate::client::supabase_client;
+use crate::unique_json::Unique;
 use crate::{AuthError, Identity, MAX_TOKEN_LEN, SecretString};
 
 /// How long a refused token is remembered.
@@ -217,10 +218,15 @@ impl RemoteVerifier {
             Err(e) if e.is_timeout() => Err(AuthError::Unavailable("supabase timeout")),
             Err(_) => Err(AuthError::Unavailable("supabase unreachable")),
             Ok(response) => match response.status().as_u16() {
-                200 => match response.json::<UserAnswer>().await {
+                // Read with no key twice in any object (the last of two
+                // could name another Discord id than the first).
+                200 => match response.bytes().await.ok().and_then(|body| {
+                    let Unique(answer) = serde_json::from_slice(&body).ok()?;
+                    serde_json::from_value::<UserAnswer>(answer).ok()
+                }) {
                     // A field that could not be passed on as it is: the
                     // answer is not Supabase's (its ids are UUIDs).
-                    Ok(user)
+                    Some(user)
                         if ![Some(&user.id), user.role.as_ref(), user.email.as_ref()]
                             .into_iter()
                             .flatten()
@@ -228,8 +234,8 @@ impl RemoteVerifier {
                     {
                         Err(AuthError::Unavailable("unexpected supabase answer"))
                     }
-                    Ok(user) => Ok(self.identity(user)),
-                    Err(_) => Err(AuthError::Unavailable("unexpected supabase answer")),
+                    Some(user) => Ok(self.identity(user)),
+                    None => Err(AuthError::Unavailable("unexpected supabase answer")),
                 },
                 401 | 403 => Err(AuthError::Unauthorized("rejected by supabase")),
                 _ => Err(AuthError::Unavailable("supabase error status")),

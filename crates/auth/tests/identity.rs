@@ -332,3 +332,45 @@ async fn local_mode_refuses_a_key_twice_in_the_claims() {
         );
     }
 }
+
+/// Supabase's answer about a user is read as strictly as a token's claims:
+/// a key twice in any object is refused (503: not Supabase's answer), not
+/// read as its last value. An outside review had an owner made of
+/// `"identity_data": {"provider_id": "2…", "provider_id": "<owner>"}`.
+#[tokio::test]
+async fn remote_mode_refuses_a_key_twice_in_the_answer() {
+    let fake = FakeSupabase::start().await;
+    let (auth, _) = authenticator(&fake, "remote", None);
+    let user = fake.user_json(&alice()).to_string();
+    // The members, without the object's own braces.
+    let body = &user[1..user.len() - 1];
+    let bearer = |token: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        );
+        headers
+    };
+    let token = fake.mint(&fake.claims(&alice()));
+    fake.answer(&token, 200, &user);
+    assert!(auth.authenticate(&bearer(&token)).await.is_ok(), "as written");
+    for (n, twice) in [
+        format!(
+            r#"{{"id":"u-2","aud":"authenticated","role":"authenticated","email":"m@example.com","identities":[{{"provider":"discord","identity_data":{{"provider_id":"222222222222222222","provider_id":"{OWNER_TEXT}"}}}}]}}"#
+        ),
+        format!(r#"{{{body},"user_metadata":{{"a":1}},"user_metadata":{{"a":2}}}}"#),
+        format!(r#"{{{body},"app_metadata":{{"provider":"email","provider":"discord"}}}}"#),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let token = fake.mint(&fake.claims(&mallory()));
+        fake.answer(&token, 200, &twice);
+        let outcome = auth.authenticate(&bearer(&token)).await;
+        assert!(
+            matches!(outcome, Err(AuthError::Unavailable(_))),
+            "case {n}: {outcome:?}"
+        );
+    }
+}
