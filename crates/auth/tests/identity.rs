@@ -354,7 +354,10 @@ async fn remote_mode_refuses_a_key_twice_in_the_answer() {
     };
     let token = fake.mint(&fake.claims(&alice()));
     fake.answer(&token, 200, &user);
-    assert!(auth.authenticate(&bearer(&token)).await.is_ok(), "as written");
+    assert!(
+        auth.authenticate(&bearer(&token)).await.is_ok(),
+        "as written"
+    );
     for (n, twice) in [
         format!(
             r#"{{"id":"u-2","aud":"authenticated","role":"authenticated","email":"m@example.com","identities":[{{"provider":"discord","identity_data":{{"provider_id":"222222222222222222","provider_id":"{OWNER_TEXT}"}}}}]}}"#
