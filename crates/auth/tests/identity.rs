@@ -61,13 +61,18 @@ fn authenticator(fake: &FakeSupabase, mode: &str, claim: Option<&str>) -> (Authe
     (Authenticator::from_config(&config).unwrap(), config)
 }
 
-async fn who(auth: &Authenticator, token: &str) -> Identity {
+/// `Authorization: Bearer <token>`.
+fn bearer(token: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(
         "authorization",
         HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
     );
-    auth.authenticate(&headers).await.unwrap()
+    headers
+}
+
+async fn who(auth: &Authenticator, token: &str) -> Identity {
+    auth.authenticate(&bearer(token)).await.unwrap()
 }
 
 fn refused(identity: &Identity, config: &Config) -> &'static str {
@@ -242,14 +247,6 @@ async fn the_readme_hook_gives_the_owner_their_id_in_local_mode() {
 async fn identity_text_with_control_characters_is_refused() {
     let fake = FakeSupabase::start().await;
     let (remote, _) = authenticator(&fake, "remote", None);
-    let bearer = |token: &str| {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "authorization",
-            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-        );
-        headers
-    };
     for (field, value) in [
         ("id", "9a7d3f10\r\nx-user-role: admin"),
         ("role", "authenticated\nadmin"),
@@ -308,14 +305,6 @@ async fn local_mode_refuses_a_key_twice_in_the_claims() {
     let base = claims.to_string();
     // The members, without the object's own braces.
     let body = &base[1..base.len() - 1];
-    let bearer = |token: &str| {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "authorization",
-            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-        );
-        headers
-    };
     // The claims as minted, with nothing twice: taken (the hand-made
     // signature is right).
     let plain = sign(&base);
@@ -344,14 +333,6 @@ async fn remote_mode_refuses_a_key_twice_in_the_answer() {
     let user = fake.user_json(&alice()).to_string();
     // The members, without the object's own braces.
     let body = &user[1..user.len() - 1];
-    let bearer = |token: &str| {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "authorization",
-            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
-        );
-        headers
-    };
     let token = fake.mint(&fake.claims(&alice()));
     fake.answer(&token, 200, &user);
     assert!(
