@@ -128,20 +128,19 @@ impl Ctx {
         who
     }
 
-    /// Notes that the request's `AUDIT` line is written; whether it was
-    /// already.
-    pub(crate) fn mark_audited(&self) -> bool {
-        self.audited.swap(true, Ordering::Relaxed)
+    /// Notes that the request's `AUDIT` line is written.
+    pub(crate) fn mark_audited(&self) {
+        self.audited.store(true, Ordering::Relaxed);
     }
 }
 
 /// What a request owes the logs and metrics if its future is dropped
 /// before it answers (the client hung up, or the connection was closed
 /// under it): the access line and the request count, with nginx's 499
-/// ("client closed request"), and, on an
-/// owner route whose `AUDIT` line is not written yet, one with the outcome
-/// `abandoned`. Without it a caller could probe owner routes and hang up
-/// while its token was being checked, leaving no line at all.
+/// ("client closed request"), and, on an owner route whose `AUDIT` line
+/// is not written yet, one with the outcome `abandoned`. Without it a
+/// caller could probe owner routes and hang up while its token was being
+/// checked, leaving no line at all.
 struct Unanswered<'a> {
     app: &'a App,
     ctx: &'a Ctx,
