@@ -50,7 +50,7 @@ use ::redis::streams::{StreamAutoClaimReply, StreamId, StreamRangeReply, StreamR
 use ::redis::{AsyncCommands as _, Script, Value};
 
 use super::store::{BoxFuture, DeadLetter, Delivery, Store, StoreError, Summary};
-use super::{NewDelivery, Persisted};
+use super::{NewDelivery, Persisted, now_ms};
 
 /// The consumer group every replica reads through.
 pub const GROUP: &str = "alphaguard";
@@ -82,14 +82,23 @@ impl Default for RedisOptions {
 }
 
 // KEYS: record, stream, retry, pending-by-webhook, scope marker.
-// ARGV: max pending, ref, webhook, until, group, the record's fields...
+// ARGV: max pending, ref, webhook, until, group, deadline, the record's
+// fields...
+// Past the deadline (the server's clock, in ms; 0 for none) it stores
+// nothing and answers -2: the gateway has stopped waiting for the answer
+// and told the sender 503, which must stay true (see `PERSIST_WITHIN`).
 // A stream that is gone (the server lost its data) is made again with the
 // consumer group, so what is acknowledged is read by the workers.
 const PERSIST: &str = r"
+local deadline = tonumber(ARGV[6])
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then return -2 end
+end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if KEYS[5] ~= KEYS[1] and redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
 if redis.call('XLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[1]) then return -1 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 if KEYS[5] ~= KEYS[1] then
   redis.call('SET', KEYS[5], ARGV[2])
   redis.call('PEXPIREAT', KEYS[5], ARGV[4])
@@ -201,6 +210,36 @@ pub struct RedisStore {
     orphans: Arc<std::sync::atomic::AtomicBool>,
     /// Whether the refusal of an evicting server was logged (once).
     eviction_logged: Arc<std::sync::atomic::AtomicBool>,
+    /// The server's clock, for the deadline of each persist.
+    server_clock: Arc<ServerClock>,
+}
+
+/// How long a request may wait for Redis's answer.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A persist must run within this long of being sent (by the server's
+/// clock), or store nothing: well inside [`RESPONSE_TIMEOUT`], so an
+/// answer that comes at all comes before the gateway stops waiting and
+/// answers 503. Without it a persist that Redis ran late (held by another
+/// client's long script, paused, stopped) stored a webhook whose sender
+/// had been told 503, and it was delivered (an outside review's finding).
+/// Left: an answer delayed more than the 500 ms between the two after
+/// the script ran.
+const PERSIST_WITHIN: Duration = Duration::from_millis(1500);
+
+/// The server's clock read again after this long.
+const CLOCK_REFRESH: Duration = Duration::from_secs(30);
+
+/// A `TIME` that takes longer than this does not set the clock.
+const CLOCK_MAX_ROUND_TRIP: Duration = Duration::from_millis(200);
+
+/// The Redis server's clock as seen from here: its offset from the local
+/// wall clock, read with `TIME` (half the round trip is the error).
+#[derive(Debug, Default)]
+struct ServerClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+    /// When it was read, local ms since the epoch; 0: never.
+    read_at_ms: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Clone)]
@@ -342,7 +381,7 @@ impl RedisStore {
             .map_err(|_| StoreError::Failed("invalid Redis URL".to_owned()))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
             .set_number_of_retries(1);
         let conn = ConnectionManager::new_lazy_with_config(client, config)
             .map_err(|e| failed("connect", &e))?;
@@ -354,6 +393,7 @@ impl RedisStore {
             group: Arc::default(),
             orphans: Arc::default(),
             eviction_logged: Arc::default(),
+            server_clock: Arc::default(),
             conn,
             prefix: options.prefix,
             consumer,
@@ -370,6 +410,42 @@ impl RedisStore {
                 requeue: Script::new(REQUEUE),
             },
         })
+    }
+
+    /// The server's clock now, in ms since the epoch: the local clock and
+    /// the offset read with `TIME` (again after [`CLOCK_REFRESH`]). A slow
+    /// `TIME` keeps the last offset; with none yet, it is an error.
+    async fn server_now_ms(&self) -> Result<u64, StoreError> {
+        use std::sync::atomic::Ordering;
+        let clock = &self.server_clock;
+        let local = now_ms();
+        let read_at = clock.read_at_ms.load(Ordering::Acquire);
+        let refresh = u64::try_from(CLOCK_REFRESH.as_millis()).unwrap_or(u64::MAX);
+        if read_at == 0 || local.saturating_sub(read_at) > refresh {
+            let mut conn = self.conn.clone();
+            let sent = std::time::Instant::now();
+            let sent_ms = now_ms();
+            let (secs, micros): (u64, u64) = ::redis::cmd("TIME")
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| failed("TIME", &e))?;
+            let round_trip = sent.elapsed();
+            if round_trip <= CLOCK_MAX_ROUND_TRIP {
+                let half = u64::try_from(round_trip.as_millis() / 2).unwrap_or(0);
+                let server = secs.saturating_mul(1000).saturating_add(micros / 1000);
+                let offset = i128::from(server) - i128::from(sent_ms + half);
+                clock
+                    .offset_ms
+                    .store(i64::try_from(offset).unwrap_or(0), Ordering::Relaxed);
+                clock.read_at_ms.store(local.max(1), Ordering::Release);
+            } else if read_at == 0 {
+                return Err(StoreError::Failed(
+                    "redis TIME too slow to read the server's clock".to_owned(),
+                ));
+            }
+        }
+        let offset = clock.offset_ms.load(Ordering::Relaxed);
+        Ok(u64::try_from(i128::from(now_ms()) + i128::from(offset)).unwrap_or(0))
     }
 
     /// Creates the stream and the consumer group once (a no-op after the
@@ -631,6 +707,8 @@ impl Store for RedisStore {
                 Some(scope) => self.key(&format!("scope:{}", reference(scope, &d.id))),
                 None => record.clone(),
             };
+            let within = u64::try_from(PERSIST_WITHIN.as_millis()).unwrap_or(u64::MAX);
+            let deadline = self.server_now_ms().await?.saturating_add(within);
             let mut invocation = self.scripts.persist.key(record);
             invocation
                 .key(self.key("stream"))
@@ -642,6 +720,7 @@ impl Store for RedisStore {
                 .arg(&d.webhook)
                 .arg(d.dedupe_until_ms())
                 .arg(GROUP)
+                .arg(deadline)
                 .arg("state")
                 .arg("pending")
                 .arg("webhook")
@@ -679,6 +758,9 @@ impl Store for RedisStore {
                     Ok(Persisted::New)
                 }
                 0 => Ok(Persisted::Duplicate),
+                -2 => Err(StoreError::Failed(
+                    "redis persist: ran after its deadline, stored nothing".to_owned(),
+                )),
                 _ => Err(StoreError::Full),
             }
         })

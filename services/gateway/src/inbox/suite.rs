@@ -681,3 +681,57 @@ async fn deliveries_whose_stream_was_deleted_are_put_back() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(drain(&store).await["w"], ["g"]);
 }
+
+/// A persist that reaches Redis only after the gateway gave up on it
+/// stores nothing, so the 503 its sender got stays true. Here a long
+/// script of someone else's holds Redis for 3 s, past the 2 s the gateway
+/// waits. An outside review had such a webhook delivered after its 503,
+/// and twice when the sender retried under a new id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persist_that_comes_too_late_stores_nothing() {
+    let Some(server) = alphaguard_test_support::RedisServer::start() else {
+        return;
+    };
+    let store = RedisStore::connect(
+        &server.url(),
+        redis_options(Duration::from_secs(60), "late"),
+        100,
+    )
+    .await
+    .unwrap();
+    // The group exists and the server's clock is known.
+    store
+        .persist(standard("a", "first", "{}"), now_ms())
+        .await
+        .unwrap();
+    assert_eq!(drain(&store).await["a"], ["first"]);
+
+    let url = server.url();
+    let busy = std::thread::spawn(move || {
+        let mut other = ::redis::Client::open(url)
+            .unwrap()
+            .get_connection()
+            .unwrap();
+        ::redis::cmd("EVAL")
+            .arg(
+                "local function us() local t = redis.call('TIME') \
+                 return tonumber(t[1]) * 1e6 + tonumber(t[2]) end \
+                 local s = us() repeat until us() >= s + 3e6 return 1",
+            )
+            .arg(0)
+            .query::<i64>(&mut other)
+            .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let late = store.persist(standard("a", "late", "{}"), now_ms()).await;
+    assert!(late.is_err(), "{late:?}");
+    assert_eq!(busy.join().unwrap(), 1);
+    // Redis is free again: the late persist has run by now, and stored
+    // nothing. The next one is taken as usual.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    store
+        .persist(standard("a", "after", "{}"), now_ms())
+        .await
+        .unwrap();
+    assert_eq!(drain(&store).await["a"], ["after"]);
+}
