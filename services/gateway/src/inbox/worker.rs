@@ -252,6 +252,7 @@ pub(crate) fn start(
         in_flight: HashMap::new(),
         tasks: JoinSet::new(),
         cooling: HashMap::new(),
+        next_retry_ms: AtomicU64::new(u64::MAX),
     };
     let task = tokio::spawn(worker.run(stopped));
     WorkerHandle {
@@ -277,6 +278,11 @@ struct Worker {
     /// Webhooks whose last outcome the store could not record: not
     /// claimed nor started until the instant, and the pause after it.
     cooling: HashMap<String, Cooling>,
+    /// When the earliest retry this worker scheduled comes due (ms since
+    /// the epoch; `u64::MAX`: none), so it wakes then and not at the next
+    /// poll: retries were up to a poll late (an outside review saw 267 ms
+    /// become 503).
+    next_retry_ms: AtomicU64,
 }
 
 /// A webhook paused because the store could not record its outcome.
@@ -340,6 +346,10 @@ impl Worker {
                 break;
             }
             self.resume_cooled();
+            // The retry that woke the worker is claimed now, if it can be.
+            if self.next_retry_ms.load(Ordering::Relaxed) <= now_ms() {
+                self.next_retry_ms.store(u64::MAX, Ordering::Relaxed);
+            }
             let room = self.options.concurrency.saturating_sub(self.held());
             if room > 0 {
                 let cooling: HashSet<String>;
@@ -412,7 +422,9 @@ impl Worker {
             let wait = if store_down {
                 self.options.poll.max(Duration::from_secs(1))
             } else {
-                self.options.poll
+                let next_retry = self.next_retry_ms.load(Ordering::Relaxed);
+                let due_in = Duration::from_millis(next_retry.saturating_sub(now_ms()));
+                self.options.poll.min(due_in)
             };
             tokio::select! {
                 Some(joined) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
@@ -562,6 +574,7 @@ impl Worker {
                         tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot schedule a retry");
                         return false;
                     }
+                    self.next_retry_ms.fetch_min(at, Ordering::Relaxed);
                     true
                 }
             }
@@ -797,6 +810,61 @@ mod tests {
             }
         });
         (format!("http://{addr}"), seen)
+    }
+
+    /// Finding of an outside review: a retry waited for the worker's next
+    /// poll after its time had come (267 ms became 503 with the default
+    /// 500 ms poll). The worker now wakes when the earliest retry it
+    /// scheduled comes due: here 200–400 ms, with a poll of 3 s.
+    #[tokio::test]
+    async fn a_retry_goes_when_it_is_due_not_at_the_next_poll() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let attempts = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&attempts);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut head = vec![0u8; 8192];
+                let _ = stream.read(&mut head).await;
+                let n = {
+                    let mut seen = seen.lock().expect("attempts");
+                    seen.push(Instant::now());
+                    seen.len()
+                };
+                let answer: &[u8] = if n == 1 {
+                    b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n"
+                };
+                let _ = stream.write_all(answer).await;
+            }
+        });
+        let store = Arc::new(SqliteStore::memory(100).expect("store"));
+        store
+            .persist(erasure("retried"), now_ms())
+            .await
+            .expect("persisted");
+        let worker = sending_to(
+            &url,
+            Arc::clone(&store) as Arc<dyn Store>,
+            WorkerOptions {
+                poll: Duration::from_secs(3),
+                retry_min: Duration::from_millis(200),
+                retry_max: Duration::from_millis(200),
+                ..WorkerOptions::default()
+            },
+        );
+        tokio::time::sleep(Duration::from_millis(2000)).await;
+        let attempts = attempts.lock().expect("attempts").clone();
+        assert_eq!(attempts.len(), 2, "a failure, then the retry");
+        let gap = attempts[1] - attempts[0];
+        assert!(
+            gap < Duration::from_millis(1500),
+            "the retry came {gap:?} later"
+        );
+        let summary = store.summary(now_ms()).await.expect("summary");
+        assert_eq!(summary.pending, 0, "{summary:?}");
+        worker.shutdown().await;
     }
 
     /// Finding of an outside review: on a full disk, a delivered webhook
