@@ -11,13 +11,13 @@
 //! content, the floor. Under `cargo bench` (an argument `--bench`) it runs
 //! each once and returns.
 
+mod webhook_fixture;
+
 use std::hint::black_box;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use alphaguard_webhook_hmac::{Secret, standard};
-
-const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-const ID: &str = "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk";
+use webhook_fixture::{ID, SECRET, body, key_bytes, now, with_typical_headers};
 
 #[inline(never)]
 fn ours(secret: &Secret, headers: &http::HeaderMap, body: &[u8], now: Duration) -> bool {
@@ -37,7 +37,6 @@ fn floor(key: &ring::hmac::Key, content: &[u8], tag: &[u8]) -> bool {
 }
 
 fn main() {
-    use base64::Engine as _;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (which, n) = match args.first().map(String::as_str) {
         Some(which @ ("ours" | "ring")) => (
@@ -48,36 +47,20 @@ fn main() {
         _ => ("both", 1),
     };
     let secret = Secret::parse(SECRET).expect("the bench's secret");
-    let key = base64::engine::general_purpose::STANDARD
-        .decode(SECRET.trim_start_matches("whsec_"))
-        .expect("base64");
-    let ring_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
-    let body: Vec<u8> = (0..64).map(|i| b'a' + (i % 26) as u8).collect();
-    let ts = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs();
-    // The headers the criterion bench verifies: the three signed ones
-    // among what a delivery through a load balancer carries.
-    let mut headers = standard::sign_headers(&secret, ID, ts, &body).expect("an HMAC key");
-    for (name, value) in [
-        ("host", "api.example.com"),
-        ("user-agent", "Supabase-Auth-Hook/2.0"),
-        ("content-type", "application/json"),
-        ("content-length", "64"),
-        ("accept", "*/*"),
-        ("accept-encoding", "gzip, deflate"),
-        ("x-forwarded-for", "203.0.113.7"),
-    ] {
-        headers.insert(name, http::HeaderValue::from_static(value));
-    }
+    let ring_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key_bytes());
+    let body = body(64);
+    let ts = now();
+    let headers = with_typical_headers(
+        standard::sign_headers(&secret, ID, ts, &body).expect("an HMAC key"),
+        body.len(),
+    );
     let content = [ID.as_bytes(), b".", ts.to_string().as_bytes(), b".", &body].concat();
     let tag = ring::hmac::sign(&ring_key, &content);
-    let now = Duration::from_secs(ts);
+    let at = Duration::from_secs(ts);
     let mut ok = 0usize;
     for _ in 0..n {
         if which != "ring" {
-            ok += usize::from(ours(&secret, &headers, &body, now));
+            ok += usize::from(ours(&secret, &headers, &body, at));
         }
         if which != "ours" {
             ok += usize::from(floor(&ring_key, &content, tag.as_ref()));

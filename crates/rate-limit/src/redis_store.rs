@@ -45,7 +45,8 @@ local now_ms = tonumber(ARGV[1])
 local bucket_ms = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
-local idx = math.floor(now_ms / bucket_ms)
+local now_idx = math.floor(now_ms / bucket_ms)
+local idx = now_idx
 -- A value of another type at the key (a hash, say) is an error for GET:
 -- it counts as none, and the SET below replaces it.
 local raw = redis.pcall('GET', KEYS[1])
@@ -92,7 +93,7 @@ if stored then
       local x = v[at + i]
       if not (x >= 0 and x <= limit and x % 1 == 0) then
         for j = 1, n do c[j] = 0 end
-        idx = math.floor(now_ms / bucket_ms)
+        idx = now_idx
         break
       end
       c[i + diff] = x
@@ -367,15 +368,11 @@ impl<C: Clock> RedisLimiter<C> {
         now_ns: u64,
     ) -> Decision {
         let (allowed, remaining, frees) = reply;
-        let bucket_ns = u64::try_from(window.bucket().as_nanos()).unwrap_or(u64::MAX);
-        let frees_ns = u64::try_from(frees.max(0))
-            .unwrap_or(0)
-            .saturating_mul(bucket_ns);
         let decision = Decision {
             allowed: allowed == 1,
             limit: window.limit(),
             remaining: u32::try_from(remaining.max(0)).unwrap_or(0),
-            reset: Duration::from_nanos(frees_ns.saturating_sub(now_ns)),
+            reset: window.until_bucket(u64::try_from(frees).unwrap_or(0), now_ns),
         };
         if !decision.allowed {
             self.count_denial(tier);

@@ -192,6 +192,13 @@ impl Window {
         Duration::from_nanos(self.bucket_ns.saturating_mul(buckets))
     }
 
+    /// From `now_ns` to the start of bucket `bucket` (zero if it has
+    /// begun): the wait of [`Decision::reset`], for the stores that learn
+    /// the bucket at which the oldest counted request leaves.
+    pub fn until_bucket(&self, bucket: u64, now_ns: u64) -> Duration {
+        Duration::from_nanos(bucket.saturating_mul(self.bucket_ns).saturating_sub(now_ns))
+    }
+
     /// The number of counters, `k + 1`.
     pub fn counters(&self) -> u32 {
         self.counters
@@ -285,9 +292,7 @@ impl Window {
         } else {
             let top = u64::BITS - 1 - counts.leading_zeros();
             let oldest = (top * self.bits_recip) >> RECIPROCAL_SHIFT;
-            let frees_at =
-                (idx + u64::from(self.counters) - u64::from(oldest)).saturating_mul(self.bucket_ns);
-            Duration::from_nanos(frees_at.saturating_sub(now_ns))
+            self.until_bucket(idx + u64::from(self.counters) - u64::from(oldest), now_ns)
         };
         Decision {
             allowed,

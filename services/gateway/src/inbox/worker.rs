@@ -252,7 +252,7 @@ pub(crate) fn start(
         in_flight: HashMap::new(),
         tasks: JoinSet::new(),
         cooling: HashMap::new(),
-        next_retry_ms: AtomicU64::new(u64::MAX),
+        next_retry_ms: None,
     };
     let task = tokio::spawn(worker.run(stopped));
     WorkerHandle {
@@ -279,10 +279,9 @@ struct Worker {
     /// claimed nor started until the instant, and the pause after it.
     cooling: HashMap<String, Cooling>,
     /// When the earliest retry this worker scheduled comes due (ms since
-    /// the epoch; `u64::MAX`: none), so it wakes then and not at the next
-    /// poll: retries were up to a poll late (an outside review saw 267 ms
-    /// become 503).
-    next_retry_ms: AtomicU64,
+    /// the epoch), so it wakes then and not at the next poll: retries were
+    /// up to a poll late (an outside review saw 267 ms become 503).
+    next_retry_ms: Option<u64>,
 }
 
 /// A webhook paused because the store could not record its outcome.
@@ -347,8 +346,8 @@ impl Worker {
             }
             self.resume_cooled();
             // The retry that woke the worker is claimed now, if it can be.
-            if self.next_retry_ms.load(Ordering::Relaxed) <= now_ms() {
-                self.next_retry_ms.store(u64::MAX, Ordering::Relaxed);
+            if self.next_retry_ms.is_some_and(|due| due <= now_ms()) {
+                self.next_retry_ms = None;
             }
             let room = self.options.concurrency.saturating_sub(self.held());
             if room > 0 {
@@ -422,9 +421,13 @@ impl Worker {
             let wait = if store_down {
                 self.options.poll.max(Duration::from_secs(1))
             } else {
-                let next_retry = self.next_retry_ms.load(Ordering::Relaxed);
-                let due_in = Duration::from_millis(next_retry.saturating_sub(now_ms()));
-                self.options.poll.min(due_in)
+                match self.next_retry_ms {
+                    Some(due) => self
+                        .options
+                        .poll
+                        .min(Duration::from_millis(due.saturating_sub(now_ms()))),
+                    None => self.options.poll,
+                }
             };
             tokio::select! {
                 Some(joined) = self.tasks.join_next_with_id(), if !self.tasks.is_empty() => {
@@ -517,7 +520,7 @@ impl Worker {
 
     /// Records the outcome of `d` in the store; false when the store could
     /// not (the delivery is then still pending there).
-    async fn record(&self, d: &Delivery, result: Result<(), String>) -> bool {
+    async fn record(&mut self, d: &Delivery, result: Result<(), String>) -> bool {
         let now = now_ms();
         let attempt = d.attempts.saturating_add(1);
         match result {
@@ -574,7 +577,7 @@ impl Worker {
                         tracing::error!(webhook = %d.webhook, delivery_id = %d.id, error = %e, "cannot schedule a retry");
                         return false;
                     }
-                    self.next_retry_ms.fetch_min(at, Ordering::Relaxed);
+                    self.next_retry_ms = Some(self.next_retry_ms.map_or(at, |due| due.min(at)));
                     true
                 }
             }
