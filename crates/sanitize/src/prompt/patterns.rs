@@ -82,6 +82,17 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{guard}",
         r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|filtri(?: di sicurezza)?)",
     ),
+    // Rules of any kind, in five languages (what an argument says does
+    // not apply).
+    (
+        "{rulen}",
+        r"(?:restrictions?|rules?|guidelines?|polic(?:y|ies)|instructions?|principles|constraints|safeguards|norms|regeln?|richtlinien?|sicherheitsrichtlinien?|betreiberrichtlinien|vorgaben|einschrankungen|anweisungen|grundsatze|regles?|consignes|directives|politiques?|principes|reglas?|normas?|directrices|restricciones|politicas?|instrucciones|regole|regola|linee guida|direttive|restrizioni|istruzioni|norme|politiche)",
+    ),
+    // Said not to apply, in five languages.
+    (
+        "{notapply}",
+        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliquen?t (?:pas|plus)|ne (?:couvrent|concernent|visent) (?:pas|plus)|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono))",
+    ),
 ];
 
 /// Replaces every vocabulary name in `pattern`, and `\b` with its ASCII
@@ -701,18 +712,13 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Reasoning markers: weak alone (people think step by step).
     (
         H,
-        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought)\s*>|\b(?:thinking step by step|let me think|internal reasoning|my reasoning|chain of thought|thought process|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|assistant thought|(?:inner|internal) monologue|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
+        r"(?m)\b(?:thinking step by step|let me think|my reasoning|thought process|assistant thought|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
         0.25,
     ),
     // The model's own rules said not to apply.
     (
         H,
-        r"\b(?:my|its|the assistant'?s|the ai'?s|the model'?s|our)\s+(?:(?:own|usual|normal|content|safety|ethical|current|usage)\s+)?(?:guidelines|rules|policies|policy|restrictions|instructions|principles|constraints|programming|guardrails)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|never|are not|is not|aren'?t|isn'?t)\s+(?:(?:really|actually|even)\s+)?(?:apply|applies|cover|covers|relevant|applicable|matter|binding|bind)\b|\bthe (?:safety |content |usage |ethical |usual |normal )?(?:guidelines|policy|policies|safety rules|content rules)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|are not|is not)\s+(?:apply|cover|relevant|applicable)\b|\b(?:rules|guidelines|policies|instructions|restrictions)\s+(?:no longer|don'?t|do not|cannot|can'?t)\s+(?:bind|apply to|restrict|constrain|limit)\s+me\b",
-        0.4,
-    ),
-    (
-        H,
-        r"\b(?:gelten|greifen) (?:meine|deine) (?:richtlinien|regeln|vorgaben|anweisungen|grundsatze)\b[^.\n]{0,20}?\bnicht\b|\bmeine (?:richtlinien|regeln|vorgaben|anweisungen|grundsatze)\b[^.\n]{0,30}?\b(?:gelten|greifen|sind|ist)\b[^.\n]{0,20}?\b(?:nicht|unwichtig|irrelevant)\b|\bmes (?:regles|consignes|directives|restrictions|principes)\b[^.\n]{0,30}?\bne s'?appliquent (?:pas|plus)\b|\b(?:mis) (?:directrices|reglas|normas|restricciones|instrucciones|politicas)\b[^.\n]{0,30}?\bno (?:se )?(?:aplican|valen|cuentan)\b|\ble mie (?:linee guida|regole|direttive|istruzioni|restrizioni)\b[^.\n]{0,30}?\bnon (?:valgono|si applicano|contano)\b",
+        r"\b(?:(?:its|the assistant'?s|the ai'?s|the model'?s)\s+(?:(?:own|usual|normal|content|safety|ethical|current|usage)\s+)?(?:guidelines|rules|policies|policy|restrictions|instructions|principles|constraints|programming|guardrails)|(?:my|our)\s+(?:(?:own|usual|normal|current)\s+)?(?:guidelines|restrictions|programming|guardrails)|(?:my|our)\s+(?:own\s+)?(?:content|safety|ethical|usage)\s+(?:rules|policies|policy|instructions|principles|constraints))\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|never|are not|is not|aren'?t|isn'?t)\s+(?:(?:really|actually|even)\s+)?(?:apply|applies|cover|covers|relevant|applicable|matter|binding|bind)\b|\bthe (?:safety |content |usage |ethical |usual |normal )?(?:guidelines|policy|policies|safety rules|content rules)\b[^.\n]{0,50}?\b(?:do(?:es)? not|don'?t|doesn'?t|no longer|are not|is not)\s+(?:apply|cover|relevant|applicable)\b|\b(?:rules|guidelines|policies|instructions|restrictions)\s+(?:no longer|don'?t|do not|cannot|can'?t)\s+(?:bind|apply to|restrict|constrain|limit)\s+me\b",
         0.4,
     ),
     // A conclusion to comply, in the first person.
@@ -771,7 +777,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ------------------------------------------ Decode and obey (session 5)
     (
         E,
-        r"\b(?:decode|decipher|decrypt|unscramble|reverse|url-?decode|base64-?decode|read (?:this|it|that) backwards|read the first letters?)\b[^\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:follow|obey|execute|run|do|carry out|act on|comply with|perform|apply)\b|\b(?:payload|instruction|message)\b[^\n]{0,30}?\(?(?:decode|decrypt) and (?:execute|obey|follow|run)\b",
+        r"\b(?:decode|decipher|decrypt|unscramble|(?:ecrits?|written|geschrieben|escrit[oa]s?|scritt[oa]) (?:a l'envers|backwards|ruckwarts|al reves|al contrario)|reverse|url-?decode|base64-?decode|read (?:this|it|that) backwards|read the first letters?)\b[^\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:follow|obey|execute|run|do|carry out|act on|comply with|perform|apply)\b|\b(?:payload|instruction|message)\b[^\n]{0,30}?\(?(?:decode|decrypt) and (?:execute|obey|follow|run)\b",
         0.5,
     ),
     (
@@ -964,6 +970,64 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         P,
         r"\b(?:imagine|suppose|pretend|hypothetical(?:ly)?|let'?s say|in a world where|in this (?:world|society|future|scenario|universe|game)|stell(?:en sie sich| dir) vor|angenommen|hypothetisch|imagin(?:e|ez|ons)|supposons|hypothetique(?:ment)?|imagina|imaginemos|supongamos|hipotetic[oa]|immagina(?:te|mo)?|supponiamo|ipotetic[oa])\b[^\n]{0,300}?\b(?:tell me|give me|share|reveal|provide|what(?: is|'s)|could you|can you|kannst du|konnen sie|konnten sie|pourriez-vous|pouvez-vous|peux-tu|puedes|podrias|podria|puoi|potresti|potrebbe|dimmi|dime|dis-moi|nenne|sag mir)\b[^\n]{0,80}?\b(?:birth ?dates?|dates? of birth|home address(?:es)?|e-?mail address(?:es)?|phone numbers?|social security numbers?|bank (?:balance|account details)|credit card numbers?|passport numbers?|medical records?|personal (?:data|information|details)|city of residence|geburtsdatum|wohnadresse|e-mail-adresse|telefonnummer|kontostand|personenbezogene daten|personliche daten|date de naissance|adresse (?:e-?mail|electronique|personnelle)|numero de telephone|donnees personnelles|solde bancaire|ville de residence|fecha de nacimiento|direccion (?:de correo|personal)|numero de telefono|datos personales|saldo bancario|ciudad de residencia|data di nascita|indirizzo (?:e-?mail|di casa)|numero di telefono|dati personali|saldo (?:del conto|bancario)|citta di residenza)\b",
+        0.5,
+    ),
+    // ---------------------------------- Session 18 (dev: outside author A)
+    // Reasoning written as the model's own: its tags, its scratchpad,
+    // its monologue, in five languages. What a person writes about their
+    // own reasoning ("my reasoning is …", `Thought:`) is the weaker row
+    // above.
+    (
+        H,
+        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:the way you (?:would|usually|normally) (?:think|reason)|(?:so )?denken, wie du es|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
+        0.3,
+    ),
+    // An argument that the rules do not apply here, in five languages:
+    // policies say so of themselves too, so it is weak alone; next to a
+    // reasoning frame, a tool call or an authority claim it blocks.
+    (
+        H,
+        r"\b{rulen}\b[^.!?\n]{0,120}?\b{notapply}|\bnone of (?:my|the|your|its) (?:\w+ )?{rulen}\b[^.\n]{0,20}?\bappl(?:y|ies)\b",
+        0.3,
+    ),
+    // The conclusion such an argument draws: comply, without caveats or
+    // filters. Five languages; weak alone.
+    (
+        H,
+        r"\bcomply (?:fully|completely|without)\b|\bwithout (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|filtre[rs]?|filtrar|filtri|restriccion(?:es)?|restrizioni|einschrankungen)\b",
+        0.25,
+    ),
+    // Authority over the agent granted: it is "authorised", "exempt",
+    // "cleared". Five languages.
+    (
+        A,
+        r"\b(?:assistant|agent|ai|model|bot|copilot)s?\b[^.\n]{0,40}?\b(?:is|are|has been|have been|was|were|shall be|will be)\s+(?:now |hereby |fully |officially |temporarily |also |therefore )?(?:authori[sz]ed|permitted|cleared|empowered|entitled|exempt(?:ed)?|whitelisted)\b|\b(?:authori[sz]ed|granted|gave|given)\b[^.\n]{0,40}?\b(?:the |this |our )?(?:assistant|agent|ai)\b(?: \w+)? to\b|\b{youre} (?:now |hereby |fully )?(?:cleared|authori[sz]ed) to\b|\b(?:ki-)?(?:assistent|agent|modell)(?:en)?\b[^.\n]{0,40}?\b(?:darf|durfen|berechtigt|befugt|autorisiert|befreit)\b|\bdu darfst (?:ab jetzt|ab sofort|kunftig|von nun an)\b|\b(?:assistant|agent|ia)s?\b[^.\n]{0,40}?\b(?:est|sont) (?:desormais |maintenant |dorenavant |officiellement |aussi )?(?:autorises?|habilites?|exemptes?|dispenses?)\b|\bautorise l'(?:assistant|agent|ia)\b|\b(?:asistentes?|agentes?|ia)\b[^.\n]{0,40}?\b(?:esta|estan|queda|quedan) (?:ahora |desde ahora |oficialmente )?(?:autorizad|habilitad|exent|facultad)[oa]s?\b|\bautorizo al (?:asistente|agente)\b|\b(?:assistenti?|agenti?|ia)\b[^.\n]{0,40}?\b(?:e|sono) (?:ora |adesso |ufficialmente |anche )?(?:autorizzat|abilitat|esentat)[oaie]\b|\bautorizzato l'(?:assistente|agente|ia)\b",
+        0.35,
+    ),
+    // Safety said to be off, a privileged mode said to be on, the agent
+    // exempt from its vendor's rules. Five languages.
+    (
+        A,
+        r"\b(?:safety|content|usage|security)[ _-]?(?:layer|filters?|rules|guidelines|polic(?:y|ies)|restrictions|checks|controls|guardrails)\b[^.\n]{0,30}?(?:\b(?:is|are|has been|have been|were|now)\s+|[\x22']?\s*:\s*[\x22']?)(?:bypassed|disabled|suspended|lifted|removed|turned off|switched off|deactivated|off|obsolete|revoked|waived|void|paused)\b|\bexempt (?:from|of) (?:their |its |your |the )?(?:vendor'?s |provider'?s |usual |own )?(?:usage |safety |content )?(?:rules|polic(?:y|ies)|guidelines|restrictions)\b|\b(?:developer|admin|maintenance|operator) override\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:maintenance|god) mode\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:activado|activated|enabled|aktiviert|attivato|active) (?:el |la |the |den |le |il )?(?:modo|mode|modus|modalita) (?:de )?(?:depuracion|debug|maintenance|mantenimiento|manutenzione|wartung|developpeur|desarrollador|sviluppatore)\b|\bmaintenance_mode\b[\x22']?\s*:\s*true\b|\b(?:richtlinien|regeln|einschrankungen|filter|kontrollen|vorgaben)\b[^.\n]{0,30}?\b(?:sind|werden|wurden) (?:ab sofort |jetzt |vorubergehend )?(?:aufgehoben|deaktiviert|ausgesetzt|abgeschaltet)\b|\b(?:wartungsmodus|debug-modus|entwicklermodus|admin-modus)\b[^.\n]{0,20}?\b(?:aktiv|aktiviert)\b|\b(?:restrictions|consignes|regles|filtres|controles)\b[^.\n]{0,40}?\b(?:sont|est) (?:desormais |temporairement |maintenant )?(?:suspendu|levee?|desactive|obsolete|abroge)e?s?\b|\bmode (?:maintenance|debogage|developpeur|administrateur|debug)\b[^.\n]{0,20}?\bactive\b|\b(?:restricciones|directrices|reglas|normas|filtros|controles)\b[^.\n]{0,40}?\b(?:quedan|estan|han sido|queda|esta) (?:desactivad|suspendid|anulad|levantad|obsolet|revocad)[oa]s?\b|\bno hay (?:directrices|reglas|restricciones|filtros|normas)\b|\bmodo (?:de )?(?:depuracion|mantenimiento|desarrollador|administrador|debug)\b[^.\n]{0,20}?\b(?:activad|habilitad)[oa]\b|\bexent[oa]s? de (?:las |sus )?(?:politicas|normas|reglas|directrices)\b|\b(?:restrizioni|regole|linee guida|filtri|controlli)\b[^.\n]{0,40}?\b(?:sono|e|vengono) (?:ora |temporaneamente |state )?(?:sospes|disattivat|revocat|rimoss|abolit)[oaie]\b|\bniente piu (?:rifiuti|regole|filtri|restrizioni)\b|\bdisattivare i (?:propri|suoi|tuoi) controlli\b|\bmodalita (?:manutenzione|debug|sviluppatore|amministratore)\b[^.\n]{0,20}?\battiv",
+        0.4,
+    ),
+    // No one to ask: confirmation, approval or the user left out. Five
+    // languages; weak alone (tools document `--yes` the same way).
+    (
+        A,
+        r"\bwithout (?:asking (?:for )?|requesting |requiring |a |any |further |additional |prior )?(?:user |their |the user'?s )?(?:confirmation|approval|consent|verification|validation|confirming|consulting|checking with|notifying|informing|telling|bothering)\b|\bno need to (?:confirm|ask|check|tell|inform|bother|notify)\b|\bohne (?:ruckfrage|ruckbestatigung|bestatigung|nachfrage|zustimmung|den nutzer zu (?:fragen|informieren))\b|\b(?:muss|braucht) (?:nicht|nicht mehr) (?:informiert|gefragt|benachrichtigt)\b|\bsans (?:validation|confirmation|demander|consulter|prevenir|informer|avertir|le signaler|double signature)\b|\bsin (?:pedir |solicitar )?(?:confirmacion|verificacion|aprobacion|consultar|avisar|preguntar|confirmar)\b|\bno (?:hace falta|es necesario) (?:que me lo confirmes|confirmar|preguntar|avisar)\b|\bsenza (?:chiedere |richiedere )?(?:conferm[ae]|verific[ah]e?|autorizzazione|avvisare|consultare)\b|\bnon chiedere conferma\b|\bruckfragen\b[^.\n]{0,40}?\bnicht (?:erforderlich|notig|notwendig)\b",
+        0.25,
+    ),
+    // Something encoded to decode, then obey. Five languages.
+    (
+        E,
+        r"\b(?:decode|decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift|dekodiere|entschlussel\w*|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduce|decifra\w*|traduci|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|execute|carry (?:it |them )?out|act on|do what|comply|apply|run it|befolge\w*|fuhre\b[^.\n]{0,50}?\baus|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach (?:es|das|was)|execute[rz]?|applique[rz]?|suis|obeis|fais ce qu|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
+        0.5,
+    ),
+    // The text of the instructions asked for in German.
+    (
+        X,
+        r"\bgib\b[^.\n]{0,40}?\b(?:anweisungen|instruktionen|vorgaben|systemprompt|system-prompt|systemanweisungen)\b[^.\n]{0,60}?\bwieder\b|\bwas (?:der betreiber|der entwickler|man) dir\b[^.\n]{0,40}?\b(?:mitgegeben|gesagt|vorgegeben)\b",
         0.5,
     ),
 ];
@@ -1196,5 +1260,39 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         I,
         r"\byour (?:account|password|card|session|profile)\b[^\n]{0,40}?\b(?:has been|have been|was|is|got)\s+(?:compromised|hacked|suspended|locked|breached|disabled|blocked|deactivated)\b[^\n]{0,120}?\b(?:click|follow|visit|go to|open|reset|verify|confirm|log ?in)\b|\b(?:ihr|dein) konto (?:wurde|ist)\b[^\n]{0,30}?\b(?:kompromittiert|gehackt|gesperrt)\b|\bvotre compte a ete\b[^\n]{0,30}?\b(?:compromis|pirate|suspendu|bloque)\b|\btu cuenta ha sido\b[^\n]{0,30}?\b(?:comprometida|hackeada|suspendida|bloqueada)\b|\bil tuo account e stato\b[^\n]{0,30}?\b(?:compromesso|violato|sospeso|bloccato)\b",
         0.35,
+    ),
+    // ---------------------------------- Session 18 (dev: outside author A)
+    // A tool named where the reader would call it: `with http_post`,
+    // `run_shell("…")`, `memory.save`. Weak alone (code calls functions).
+    (
+        I,
+        r"\b(?:with|via|using|use|mit|per|avec|con|tramite|usando|usa|utilise|utilisant|verwende|nutze|mediante|call|calls|invoke|appelle|ruf\w*|llama|chiama|esegui|ejecuta|execute)\s+(?:the |la |el |il |den )?(?:[a-z]+\.)?[a-z]+_[a-z_]+\b|\b(?:[a-z]+\.)?(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge)_[a-z_]+\s*\(|\b[a-z]+\.(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge|store|write)_[a-z_]+\b",
+        0.3,
+    ),
+    // The AI reading the text addressed, in five languages.
+    (
+        I,
+        r"\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|(?:^|[\n|\[(#*>\x22«-]\s*|\\n\s*|\b(?:hello|hi|dear|hey|hola|ciao|bonjour|hallo)\s+)(?:ai|ia|ki|agente?|assistant|assistente|asistente|assistent)(?:\s+(?:de|di|des|der|of)\s+[a-z]+)?\s*[:,]|\ba l'attention (?:de l'|des )(?:agents?|assistants?|ia)\b|\b(?:pour|a) (?:l'|les )(?:agents?|assistants?|ia)\b(?: (?:ia|de [a-z]+|qui))?|\b(?:para|al|a los) (?:el |los )?(?:asistentes?(?: de ia)?|agentes? de ia|ia)\b|\bper (?:l'|gli |i )(?:assistenti?|agenti?)\b|\bfu?e?r (?:den |die |alle )?(?:ki-)?(?:assistenten|agenten)\b|\b(?:the (?:ai |email |e-mail )?(?:assistant|agent) (?:must|shall|is required to)|l'(?:agent|assistant|ia) doit|der (?:ki-)?(?:assistent|agent) (?:soll|muss)|el (?:asistente|agente) debe|l'(?:assistente|agente) deve)\b",
+        0.3,
+    ),
+    // The user told only part of what was done, in five languages.
+    (
+        I,
+        r"\b(?:tell|report to|inform) the user only\b|\bonly tell the user\b|\bdem nutzer (?:\w+ )?nur\b|\b(?:non lo segnal|sans le signaler|sans le lui dire|no (?:lo )?menciones|all'utente solo|al usuario solo|ne pas afficher)\w*|\bdiro all'utente solo\b",
+        0.35,
+    ),
+    // A note kept in the agent's memory, by its tool or in four more
+    // languages.
+    (
+        I,
+        r"\bmemory\.(?:save|add|store|write|set|update|remember)\b|\b(?:guarda|anade|agrega)\w* (?:en|a) (?:tu |la )?memoria\b|\bsalva\w* (?:nella|in) memoria\b|\benregistre\w* (?:dans|en) (?:ta |sa )?memoire\b|\bspeichere? (?:im|in deinem) (?:gedachtnis|speicher)\b",
+        0.45,
+    ),
+    // A link whose query the reader is to fill in with what it knows:
+    // rendered, it sends it (`{email}`, `{conversation_history}`).
+    (
+        X,
+        r"[a-z]+://[^\s)\x22'<>]*\?[^\s)\x22'<>]*=\s*\{[^}\s]{2,40}\}",
+        0.5,
     ),
 ];
