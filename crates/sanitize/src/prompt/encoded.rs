@@ -271,6 +271,11 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
             out.push((span, detection_view(&text).0));
         }
     }
+    for span in entity_spans(input) {
+        if let Some(text) = decode_entities(&input[span.clone()]) {
+            out.push((span, detection_view(&text).0));
+        }
+    }
     let tokens = token_spans(input);
     for span in tokens.ascii85 {
         let run = &input[span.clone()];
@@ -881,9 +886,80 @@ fn decode_percent(run: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Runs of at least four numeric character references (`&#65;&#115;…`,
+/// `&#x41;`), which an HTML page shows as text and a reader sees decoded.
+fn entity_spans(input: &str) -> Vec<Range<usize>> {
+    let b = input.as_bytes();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(off) = memchr::memmem::find(&b[at..], b"&#") {
+        let start = at + off;
+        let mut i = start;
+        let mut refs = 0;
+        while let Some(len) = numeric_reference(&b[i..]).map(|(_, len)| len) {
+            refs += 1;
+            i += len;
+        }
+        if refs >= 4 {
+            spans.push(start..i);
+        }
+        at = i.max(start + 2);
+    }
+    spans
+}
+
+/// The character of a numeric reference at the start of `b`, and its
+/// length: `&#` then decimal digits, or `x` and hexadecimal ones, then `;`.
+fn numeric_reference(b: &[u8]) -> Option<(char, usize)> {
+    let rest = b.strip_prefix(b"&#")?;
+    let (radix, digits_at) = match rest.first() {
+        Some(b'x' | b'X') => (16, 3),
+        _ => (10, 2),
+    };
+    let digits = b[digits_at..]
+        .iter()
+        .take(8)
+        .take_while(|c| c.is_ascii_hexdigit() && (radix == 16 || c.is_ascii_digit()))
+        .count();
+    if digits == 0 || b.get(digits_at + digits) != Some(&b';') {
+        return None;
+    }
+    let text = std::str::from_utf8(&b[digits_at..digits_at + digits]).ok()?;
+    let c = char::from_u32(u32::from_str_radix(text, radix).ok()?)?;
+    Some((c, digits_at + digits + 1))
+}
+
+/// A run found by [`entity_spans`], decoded.
+fn decode_entities(run: &str) -> Option<String> {
+    let b = run.as_bytes();
+    let mut out = String::with_capacity(b.len() / 4);
+    let mut i = 0;
+    while i < b.len() {
+        let (c, len) = numeric_reference(&b[i..])?;
+        out.push(c);
+        i += len;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_character_references_decode_in_runs_of_four_or_more() {
+        let text = "x &#65;&#115;&#x73;&#105; y &#65;&#66; z";
+        let spans = entity_spans(text);
+        assert_eq!(spans, vec![2..25]);
+        assert_eq!(
+            decode_entities(&text[spans[0].clone()]).as_deref(),
+            Some("Assi")
+        );
+        // Not a reference: no `;`, no digits, a code point out of range.
+        for bad in ["&#65", "&#;", "&#x;", "&#99999999;", "&#x110000;"] {
+            assert_eq!(numeric_reference(bad.as_bytes()), None, "{bad}");
+        }
+    }
 
     /// `token_spans` as it was first written, a test of every byte: the
     /// model the token-by-token loop is held to.

@@ -91,7 +91,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Said not to apply, in five languages.
     (
         "{notapply}",
-        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliquen?t (?:pas|plus)|ne (?:couvrent|concernent|visent) (?:pas|plus)|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono))",
+        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliquen?t (?:pas|plus)|ne (?:couvrent|concernent|visent) (?:pas|plus)|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono)|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei])",
     ),
 ];
 
@@ -459,9 +459,11 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         P,
-        r"\bdu bist (?:jetzt|nun|ab sofort|ab jetzt|von nun an)\b|\bab (?:jetzt|sofort) bist du\b|\bentwicklermodus\b",
+        r"\bdu bist (?:jetzt|nun|ab sofort|ab jetzt|von nun an)\b|\bab (?:jetzt|sofort) bist du\b",
         0.5,
     ),
+    // Weak, as `developermode` is: Android has one too.
+    (P, r"\bentwicklermodus\b", 0.3),
     (
         P,
         r"\bohne (?:jegliche\w* |alle |irgendwelche |jede )?(?:einschrankung\w*|regeln|filter|grenzen|zensur|beschrankung\w*|limits|richtlinien|moral)\b",
@@ -510,7 +512,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne\w*|dis-moi|recopie\w*|ecris|ecrivez|cite)\b{g}\b(?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
+        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne\w*|dis-moi|recopie\w*|ecris|ecrivez|cite)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
         0.9,
     ),
     (
@@ -561,12 +563,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revela\w*|muestra\w*|dime|repite|imprime|ensena\w*|escribe)\b{g}\b(?:prompt|instrucciones) (?:del sistema|de sistema|iniciales|ocultas|originales|secretas)",
+        r"\b(?:revela\w*|muestra\w*|dime|repite|imprime|ensena\w*|escribe)\b{g}\b(?:tu|tus|su|sus|el|las|los) (?:prompt|instrucciones) (?:del sistema|de sistema|iniciales|ocultas|originales|secretas)",
         0.9,
     ),
     (
         X,
-        r"\b(?:instrucciones|reglas|indicaciones|directrices|prompt)\s+(?:que (?:recibiste|te (?:dieron|han dado|pusieron))|ocultas|secretas|del sistema|de sistema)\b",
+        r"\b(?:instrucciones|reglas|indicaciones|directrices)\s+(?:que (?:recibiste|te (?:dieron|han dado|pusieron))|ocultas|secretas|del sistema|de sistema)\b|\bprompt\s+(?:que (?:recibiste|te (?:dieron|han dado|pusieron))|ocult[oa]s?|secret[oa]s?)\b|\btu prompt (?:del|de) sistema\b",
         0.6,
     ),
     (
@@ -607,12 +609,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:rivela\w*|mostra\w*|dimmi|ripeti|stampa|scrivi\w*)\b{g}\b(?:prompt|istruzioni) (?:di sistema|del sistema|iniziali|nascoste|originali|segrete)",
+        r"\b(?:rivela\w*|mostra\w*|dimmi|ripeti|stampa|scrivi\w*)\b{g}\b(?:tuo|tue|tuoi|il|le|gli|suo|sue|i) (?:prompt|istruzioni) (?:di sistema|del sistema|iniziali|nascoste|originali|segrete)",
         0.9,
     ),
     (
         X,
-        r"\b(?:istruzioni|regole|direttive|prompt)\s+(?:segrete|nascoste|di sistema|del sistema|che ti (?:hanno|abbiamo) dato)\b",
+        r"\b(?:istruzioni|regole|direttive)\s+(?:segrete|nascoste|di sistema|del sistema|che ti (?:hanno|abbiamo) dato)\b|\bprompt\s+(?:segret[oi]|nascost[oi]|che ti (?:hanno|abbiamo) dato)\b|\btuo prompt (?:di|del) sistema\b",
         0.6,
     ),
     (
@@ -979,7 +981,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // above.
     (
         H,
-        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:the way you (?:would|usually|normally) (?:think|reason)|(?:so )?denken, wie du es|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
+        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
         0.3,
     ),
     // An argument that the rules do not apply here, in five languages:
@@ -994,7 +996,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // filters. Five languages; weak alone.
     (
         H,
-        r"\bcomply (?:fully|completely|without)\b|\bwithout (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|filtre[rs]?|filtrar|filtri|restriccion(?:es)?|restrizioni|einschrankungen)\b",
+        r"\bcomply (?:fully|completely|without)\b|\b(?:without|with no) (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings|warnings or disclaimers)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|filtre[rs]?|filtrar|filtri|restriccion(?:es)?|restrizioni|einschrankungen)\b",
         0.25,
     ),
     // Authority over the agent granted: it is "authorised", "exempt",
@@ -1008,21 +1010,41 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // exempt from its vendor's rules. Five languages.
     (
         A,
-        r"\b(?:safety|content|usage|security)[ _-]?(?:layer|filters?|rules|guidelines|polic(?:y|ies)|restrictions|checks|controls|guardrails)\b[^.\n]{0,30}?(?:\b(?:is|are|has been|have been|were|now)\s+|[\x22']?\s*:\s*[\x22']?)(?:bypassed|disabled|suspended|lifted|removed|turned off|switched off|deactivated|off|obsolete|revoked|waived|void|paused)\b|\bexempt (?:from|of) (?:their |its |your |the )?(?:vendor'?s |provider'?s |usual |own )?(?:usage |safety |content )?(?:rules|polic(?:y|ies)|guidelines|restrictions)\b|\b(?:developer|admin|maintenance|operator) override\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:maintenance|god) mode\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:activado|activated|enabled|aktiviert|attivato|active) (?:el |la |the |den |le |il )?(?:modo|mode|modus|modalita) (?:de )?(?:depuracion|debug|maintenance|mantenimiento|manutenzione|wartung|developpeur|desarrollador|sviluppatore)\b|\bmaintenance_mode\b[\x22']?\s*:\s*true\b|\b(?:richtlinien|regeln|einschrankungen|filter|kontrollen|vorgaben)\b[^.\n]{0,30}?\b(?:sind|werden|wurden) (?:ab sofort |jetzt |vorubergehend )?(?:aufgehoben|deaktiviert|ausgesetzt|abgeschaltet)\b|\b(?:wartungsmodus|debug-modus|entwicklermodus|admin-modus)\b[^.\n]{0,20}?\b(?:aktiv|aktiviert)\b|\b(?:restrictions|consignes|regles|filtres|controles)\b[^.\n]{0,40}?\b(?:sont|est) (?:desormais |temporairement |maintenant )?(?:suspendu|levee?|desactive|obsolete|abroge)e?s?\b|\bmode (?:maintenance|debogage|developpeur|administrateur|debug)\b[^.\n]{0,20}?\bactive\b|\b(?:restricciones|directrices|reglas|normas|filtros|controles)\b[^.\n]{0,40}?\b(?:quedan|estan|han sido|queda|esta) (?:desactivad|suspendid|anulad|levantad|obsolet|revocad)[oa]s?\b|\bno hay (?:directrices|reglas|restricciones|filtros|normas)\b|\bmodo (?:de )?(?:depuracion|mantenimiento|desarrollador|administrador|debug)\b[^.\n]{0,20}?\b(?:activad|habilitad)[oa]\b|\bexent[oa]s? de (?:las |sus )?(?:politicas|normas|reglas|directrices)\b|\b(?:restrizioni|regole|linee guida|filtri|controlli)\b[^.\n]{0,40}?\b(?:sono|e|vengono) (?:ora |temporaneamente |state )?(?:sospes|disattivat|revocat|rimoss|abolit)[oaie]\b|\bniente piu (?:rifiuti|regole|filtri|restrizioni)\b|\bdisattivare i (?:propri|suoi|tuoi) controlli\b|\bmodalita (?:manutenzione|debug|sviluppatore|amministratore)\b[^.\n]{0,20}?\battiv",
+        r"\b(?:safety|content|usage|security)[ _-]?(?:layer|filters?|rules|guidelines|polic(?:y|ies)|restrictions|checks|controls|guardrails)\b[^.\n]{0,30}?(?:\b(?:is|are|has been|have been|were|now)\s+|[\x22']?\s*:\s*[\x22']?)(?:bypassed|disabled|suspended|lifted|removed|turned off|switched off|deactivated|off|obsolete|revoked|waived|void|paused)\b|\b(?:refusal behaviou?r|refusals|confirmation (?:prompts|dialogs|step)s?|content polic(?:y|ies)|safeguards|your usual limits)\b[^.\n]{0,30}?\b(?:(?:is|are|have been|has been) )?(?:suspended|waived|deprecated|disabled|off|logged, not enforced|not enforced)\b|\b(?:disabled|suspended|lifted|removed|waived|turned off|switched off|deactivated|bypassed|entfallen|deaktiviert|abgeschaltet|aufgehoben|desactiv\w*|suspendid\w*|disattiv\w*|sospes\w*)\b[^.\n]{0,30}?\b(?:safeguards|safety (?:filters|checks|layer)|content (?:filters|policy)|guardrails|confirmation (?:prompts|dialogs)|sicherheitsfilter|bestatigungsdialog\w*|salvaguardas|filtros de seguridad|garde-fous|filtres de securite|controlli di sicurezza|richiesta di conferma|salvaguardie)\b|\b(?:sicherheitsfilter|bestatigungsdialog\w*|salvaguardas|garde-fous|controlli di sicurezza|salvaguardie)\b[^.\n]{0,40}?\b(?:abgeschaltet|deaktiviert|entfallen|desactivad\w*|desactive\w*|sospes\w*|disattivat\w*)\b|\bno (?:aplica|aplicara) filtros\b|\b(?:han quedado|quedan|queda) sin efecto\b|\bexempt (?:from|of) (?:their |its |your |the )?(?:vendor'?s |provider'?s |usual |own )?(?:usage |safety |content )?(?:rules|polic(?:y|ies)|guidelines|restrictions)\b|\b(?:developer|admin|maintenance|operator) override\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:maintenance|god) mode\b[^.\n]{0,12}?\b(?:active|activated|enabled|engaged)\b|\b(?:activado|activated|enabled|aktiviert|attivato|active) (?:el |la |the |den |le |il )?(?:modo|mode|modus|modalita) (?:de )?(?:depuracion|debug|maintenance|mantenimiento|manutenzione|wartung|developpeur|desarrollador|sviluppatore)\b|\bmaintenance_mode\b[\x22']?\s*:\s*true\b|\b(?:richtlinien|regeln|einschrankungen|filter|kontrollen|vorgaben)\b[^.\n]{0,30}?\b(?:sind|werden|wurden) (?:ab sofort |jetzt |vorubergehend )?(?:aufgehoben|deaktiviert|ausgesetzt|abgeschaltet)\b|\b(?:wartungsmodus|debug-modus|entwicklermodus|admin-modus)\b[^.\n]{0,20}?\b(?:aktiv|aktiviert)\b|\b(?:restrictions|consignes|regles|filtres|controles)\b[^.\n]{0,40}?\b(?:sont|est) (?:desormais |temporairement |maintenant )?(?:suspendu|levee?|desactive|obsolete|abroge)e?s?\b|\bmode (?:maintenance|debogage|developpeur|administrateur|debug)\b[^.\n]{0,20}?\bactive\b|\b(?:restricciones|directrices|reglas|normas|filtros|controles)\b[^.\n]{0,40}?\b(?:quedan|estan|han sido|queda|esta) (?:desactivad|suspendid|anulad|levantad|obsolet|revocad)[oa]s?\b|\bno hay (?:directrices|reglas|restricciones|filtros|normas)\b|\bmodo (?:de )?(?:depuracion|mantenimiento|desarrollador|administrador|debug)\b[^.\n]{0,20}?\b(?:activad|habilitad)[oa]\b|\bexent[oa]s? de (?:las |sus )?(?:politicas|normas|reglas|directrices)\b|\b(?:restrizioni|regole|linee guida|filtri|controlli)\b[^.\n]{0,40}?\b(?:sono|e|vengono) (?:ora |temporaneamente |state )?(?:sospes|disattivat|revocat|rimoss|abolit)[oaie]\b|\bniente piu (?:rifiuti|regole|filtri|restrizioni)\b|\bdisattivare i (?:propri|suoi|tuoi) controlli\b|\bmodalita (?:manutenzione|debug|sviluppatore|amministratore)\b[^.\n]{0,20}?\battiv",
         0.4,
     ),
     // No one to ask: confirmation, approval or the user left out. Five
     // languages; weak alone (tools document `--yes` the same way).
     (
         A,
-        r"\bwithout (?:asking (?:for )?|requesting |requiring |a |any |further |additional |prior )?(?:user |their |the user'?s )?(?:confirmation|approval|consent|verification|validation|confirming|consulting|checking with|notifying|informing|telling|bothering)\b|\bno need to (?:confirm|ask|check|tell|inform|bother|notify)\b|\bohne (?:ruckfrage|ruckbestatigung|bestatigung|nachfrage|zustimmung|den nutzer zu (?:fragen|informieren))\b|\b(?:muss|braucht) (?:nicht|nicht mehr) (?:informiert|gefragt|benachrichtigt)\b|\bsans (?:validation|confirmation|demander|consulter|prevenir|informer|avertir|le signaler|double signature)\b|\bsin (?:pedir |solicitar )?(?:confirmacion|verificacion|aprobacion|consultar|avisar|preguntar|confirmar)\b|\bno (?:hace falta|es necesario) (?:que me lo confirmes|confirmar|preguntar|avisar)\b|\bsenza (?:chiedere |richiedere )?(?:conferm[ae]|verific[ah]e?|autorizzazione|avvisare|consultare)\b|\bnon chiedere conferma\b|\bruckfragen\b[^.\n]{0,40}?\bnicht (?:erforderlich|notig|notwendig)\b",
+        r"\bwithout (?:asking (?:for )?|requesting |requiring |a |any |further |additional |prior )?(?:user |their |the user'?s )?(?:confirmation|approval|consent|verification|validation|confirming|consulting|checking with|notifying|informing|telling|bothering)\b|\bno need to (?:confirm|ask|check|tell|inform|bother|notify)\b|\bohne (?:ruckfrage|ruckbestatigung|bestatigung|nachfrage|zustimmung|den nutzer zu (?:fragen|informieren))\b|\b(?:muss|braucht) (?:nicht|nicht mehr) (?:informiert|gefragt|benachrichtigt)\b|\bsans (?:validation|confirmation|demander|consulter|prevenir|informer|avertir|le signaler|double signature)\b|\bsin (?:pedir |solicitar )?(?:confirmacion|verificacion|aprobacion|consultar|avisar|preguntar|confirmar)\b|\bno (?:hace falta|es necesario) (?:que me lo confirmes|confirmar|preguntar|avisar)\b|\bsenza (?:chiedere |richiedere )?(?:conferm[ae]|verific[ah]e?|autorizzazione|avvisare|consultare)\b|\bnon chiedere conferma\b|\bkeine ruckfrage\w* (?:notig|erforderlich|notwendig)\b|\bne demande pas (?:de )?confirmation\b|\bno (?:pidas|solicites) confirmacion\b|\b(?:do not|don'?t) ask (?:the user )?(?:for )?(?:confirmation|permission)\b|\bsin consultar\w*\b|\bnon serve avvisar\w*|\binutile d'en informer\b|\bruckfragen\b[^.\n]{0,40}?\bnicht (?:erforderlich|notig|notwendig)\b",
         0.25,
     ),
     // Something encoded to decode, then obey. Five languages.
     (
         E,
-        r"\b(?:decode|decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift|dekodiere|entschlussel\w*|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduce|decifra\w*|traduci|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|execute|carry (?:it |them )?out|act on|do what|comply|apply|run it|befolge\w*|fuhre\b[^.\n]{0,50}?\baus|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach (?:es|das|was)|execute[rz]?|applique[rz]?|suis|obeis|fais ce qu|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
+        r"\b(?:decode|decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift|dekodiere|entschlussel\w*|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduc\w*|lies nur|read (?:only )?the first (?:letter|word)s?|decifra\w*|traduci|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|execute|carry (?:it |them )?out|act on|do what|comply|apply|run it|befolge\w*|fu?hre?n?\b[^.\n]{0,50}?\baus|erledig\w*|hazlo|fais-le|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach (?:es|das|was)|execute[rz]?|applique[rz]?|suis|obeis|fais ce qu|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
         0.5,
+    ),
+    // The text before the conversation asked for: what precedes the first
+    // message, in five languages.
+    (
+        X,
+        r"\b(?:before|preceding) my first (?:message|question)\b|\b(?:above|before) (?:this|our) conversation\b|\bvor meiner ersten (?:nachricht|frage)\b|\b(?:avant|precede) ma premiere (?:question|message|demande)\b|\bantes de mi primer (?:mensaje|pregunta)\b|\bpor encima de (?:esta|nuestra) conversacion\b|\bprima della mia (?:prima )?(?:domanda|richiesta|messaggio)\b",
+        0.45,
+    ),
+    // Instructions or configuration to be reproduced word for word, in five
+    // languages.
+    (
+        X,
+        r"\b(?:word for word|verbatim|mot pour mot|mot a mot|palabra por palabra|al pie de la letra|parola per parola|wortwortlich|wort fur wort|satz fur satz)\b[^.\n]{0,80}?\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|anweisungen|\w*anweisungen|vorgaben|prompt)\b|\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|\w*anweisungen|vorgaben|prompt)\b[^.\n]{0,80}?\b(?:word for word|verbatim|mot pour mot|mot a mot|palabra por palabra|al pie de la letra|parola per parola|wortwortlich|wort fur wort|satz fur satz)\b",
+        0.45,
+    ),
+    // Something to obey once decoded, said first.
+    (
+        E,
+        r"\b(?:execute|carry out|ejecutar|ejecutalo|executer|ausfuhren|eseguire|da eseguire)\b[^\n]{0,40}?\b(?:once |appena |una vez |sobald |des que )?(?:decoded|decodificat[oa]|decodificad[oa]|entschlusselt|dechiffre|decode)\b",
+        0.45,
     ),
     // The text of the instructions asked for in German.
     (
@@ -1140,7 +1162,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Every later answer changed.
     (
         I,
-        r"\b(?:every|each|all (?:of )?your|all future)\s+(?:future |later |subsequent |following )?(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\bjede[rsn]? (?:deiner )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
+        r"\b(?:every|each|all (?:of )?your|all future)\s+(?:future |later |subsequent |following )?(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\bjede[rsn]? (?:deiner |seiner |ihrer )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
         0.5,
     ),
     // A note kept in the agent's memory.
@@ -1266,14 +1288,21 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // `run_shell("…")`, `memory.save`. Weak alone (code calls functions).
     (
         I,
-        r"\b(?:with|via|using|use|mit|per|avec|con|tramite|usando|usa|utilise|utilisant|verwende|nutze|mediante|call|calls|invoke|appelle|ruf\w*|llama|chiama|esegui|ejecuta|execute)\s+(?:the |la |el |il |den )?(?:[a-z]+\.)?[a-z]+_[a-z_]+\b|\b(?:[a-z]+\.)?(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge)_[a-z_]+\s*\(|\b[a-z]+\.(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge|store|write)_[a-z_]+\b",
+        r"\b(?:with|via|using|use|mit|per|avec|con|tramite|usando|usa|utilise|utilisant|verwende|nutze|mediante|call|calls|invoke|appelle|ruf\w*|llama|chiama|esegui|ejecuta|execute)\s+(?:the |la |el |il |den |l')?(?:(?:tool|function|outil|herramienta|strumento|werkzeug|funcion|fonction|funzione) )?(?:[a-z]+\.)?[a-z]+_[a-z_]+\b|[ \t:\x22'>=\x60]\s*(?:[a-z]+\.)?(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge)_[a-z_]+\s*\(|\b[a-z]+\.(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge|store|write)_[a-z_]+\b",
         0.3,
     ),
     // The AI reading the text addressed, in five languages.
     (
         I,
-        r"\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|(?:^|[\n|\[(#*>\x22«-]\s*|\\n\s*|\b(?:hello|hi|dear|hey|hola|ciao|bonjour|hallo)\s+)(?:ai|ia|ki|agente?|assistant|assistente|asistente|assistent)(?:\s+(?:de|di|des|der|of)\s+[a-z]+)?\s*[:,]|\ba l'attention (?:de l'|des )(?:agents?|assistants?|ia)\b|\b(?:pour|a) (?:l'|les )(?:agents?|assistants?|ia)\b(?: (?:ia|de [a-z]+|qui))?|\b(?:para|al|a los) (?:el |los )?(?:asistentes?(?: de ia)?|agentes? de ia|ia)\b|\bper (?:l'|gli |i )(?:assistenti?|agenti?)\b|\bfu?e?r (?:den |die |alle )?(?:ki-)?(?:assistenten|agenten)\b|\b(?:the (?:ai |email |e-mail )?(?:assistant|agent) (?:must|shall|is required to)|l'(?:agent|assistant|ia) doit|der (?:ki-)?(?:assistent|agent) (?:soll|muss)|el (?:asistente|agente) debe|l'(?:assistente|agente) deve)\b",
+        r"(?:^|[\n|\[(#*>\x22«:-]\s*|\\n\s*|\b(?:hello|hi|dear|hey|hola|ciao|bonjour|hallo)\s+)(?:ai|ia|ki|agente?|assistant|assistente|asistente|assistent)(?:\s+(?:de|di|des|der|of)\s+[a-z]+)?\s*[:,]|\ba l'attention (?:de l'|des )(?:agents?|assistants?|ia)\b|\b(?:pour|a) (?:l'|les )(?:agents?|assistants?|ia)\b(?: (?:ia|de [a-z]+|qui))?|\b(?:para|al|a los) (?:el |los )?(?:asistentes?(?: de ia)?|agentes? de ia|ia)\b|\bper (?:l'|gli |i )(?:assistenti?|agenti?)\b|\bfu?e?r (?:den |die |alle )?[\w-]*(?:assistenten|agenten)\b|\b(?:the (?:ai |email |e-mail )?(?:assistant|agent) (?:must|shall|is required to)|l'(?:agent|assistant|ia) doit|der (?:ki-)?(?:assistent|agent) (?:soll|muss)|el (?:asistente|agente) debe|l'(?:assistente|agente) deve)\b",
         0.3,
+    ),
+    // The AI that reads this text, addressed as such: "an assistant
+    // processing this e-mail", "Assistenten, die diese Nachricht lesen".
+    (
+        I,
+        r"\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b",
+        0.45,
     ),
     // The user told only part of what was done, in five languages.
     (
