@@ -271,9 +271,14 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
             out.push((span, detection_view(&text).0));
         }
     }
-    for span in entity_spans(input) {
-        if let Some(text) = decode_entities(&input[span.clone()]) {
-            out.push((span, detection_view(&text).0));
+    for (spans, one) in [
+        (entity_spans(input), numeric_reference as fn(&[u8]) -> _),
+        (unicode_escape_spans(input), unicode_escape),
+    ] {
+        for span in spans {
+            if let Some(text) = decode_run(&input[span.clone()], one) {
+                out.push((span, detection_view(&text).0));
+            }
         }
     }
     let tokens = token_spans(input);
@@ -889,23 +894,62 @@ fn decode_percent(run: &str) -> Option<String> {
 /// Runs of at least four numeric character references (`&#65;&#115;…`,
 /// `&#x41;`), which an HTML page shows as text and a reader sees decoded.
 fn entity_spans(input: &str) -> Vec<Range<usize>> {
+    escape_runs(input, b"&#", numeric_reference)
+}
+
+/// Runs of at least four `\uXXXX` escapes, which a JSON reader decodes.
+fn unicode_escape_spans(input: &str) -> Vec<Range<usize>> {
+    escape_runs(input, b"\\u", unicode_escape)
+}
+
+/// Runs of at least four escapes that `one` reads, each starting with
+/// `start`.
+fn escape_runs(
+    input: &str,
+    start: &[u8],
+    one: fn(&[u8]) -> Option<(char, usize)>,
+) -> Vec<Range<usize>> {
     let b = input.as_bytes();
     let mut spans = Vec::new();
     let mut at = 0;
-    while let Some(off) = memchr::memmem::find(&b[at..], b"&#") {
-        let start = at + off;
-        let mut i = start;
-        let mut refs = 0;
-        while let Some(len) = numeric_reference(&b[i..]).map(|(_, len)| len) {
-            refs += 1;
+    while let Some(off) = memchr::memmem::find(&b[at..], start) {
+        let first = at + off;
+        let mut i = first;
+        let mut escapes = 0;
+        while let Some((_, len)) = one(&b[i..]) {
+            escapes += 1;
             i += len;
         }
-        if refs >= 4 {
-            spans.push(start..i);
+        if escapes >= 4 {
+            spans.push(first..i);
         }
-        at = i.max(start + 2);
+        at = i.max(first + start.len());
     }
     spans
+}
+
+/// The character of a `\uXXXX` escape at the start of `b`, and its length
+/// (6). Surrogates are not characters: a run of them is not decoded.
+fn unicode_escape(b: &[u8]) -> Option<(char, usize)> {
+    let hex = b.strip_prefix(b"\\u")?.get(..4)?;
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+    Some((char::from_u32(code)?, 6))
+}
+
+/// A run found by [`escape_runs`], decoded by `one`.
+fn decode_run(run: &str, one: fn(&[u8]) -> Option<(char, usize)>) -> Option<String> {
+    let b = run.as_bytes();
+    let mut out = String::with_capacity(b.len() / 4);
+    let mut i = 0;
+    while i < b.len() {
+        let (c, len) = one(&b[i..])?;
+        out.push(c);
+        i += len;
+    }
+    Some(out)
 }
 
 /// The character of a numeric reference at the start of `b`, and its
@@ -929,19 +973,6 @@ fn numeric_reference(b: &[u8]) -> Option<(char, usize)> {
     Some((c, digits_at + digits + 1))
 }
 
-/// A run found by [`entity_spans`], decoded.
-fn decode_entities(run: &str) -> Option<String> {
-    let b = run.as_bytes();
-    let mut out = String::with_capacity(b.len() / 4);
-    let mut i = 0;
-    while i < b.len() {
-        let (c, len) = numeric_reference(&b[i..])?;
-        out.push(c);
-        i += len;
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -952,13 +983,24 @@ mod tests {
         let spans = entity_spans(text);
         assert_eq!(spans, vec![2..25]);
         assert_eq!(
-            decode_entities(&text[spans[0].clone()]).as_deref(),
+            decode_run(&text[spans[0].clone()], numeric_reference).as_deref(),
             Some("Assi")
         );
         // Not a reference: no `;`, no digits, a code point out of range.
         for bad in ["&#65", "&#;", "&#x;", "&#99999999;", "&#x110000;"] {
             assert_eq!(numeric_reference(bad.as_bytes()), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn unicode_escapes_decode_in_runs_of_four_or_more() {
+        let text = r"a \u0041\u0067\u0065\u006e b \u0041\u0042 \ud800\ud800\ud800\ud800";
+        let spans = unicode_escape_spans(text);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(
+            decode_run(&text[spans[0].clone()], unicode_escape).as_deref(),
+            Some("Agen")
+        );
     }
 
     /// `token_spans` as it was first written, a test of every byte: the

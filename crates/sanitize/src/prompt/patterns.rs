@@ -91,7 +91,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Said not to apply, in five languages.
     (
         "{notapply}",
-        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliquen?t (?:pas|plus)|ne (?:couvrent|concernent|visent) (?:pas|plus)|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono)|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei])",
+        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliquen?t (?:pas|plus)|ne (?:couvrent|concernent|visent) (?:pas|plus)|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono)|(?:apply|applies) only to|(?:betreffen|gelten) nur|ne (?:concernent|visent|s'appliquent) qu|solo (?:aplican|se aplican|cubren)|(?:valgono|si applicano) solo|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei])",
     ),
 ];
 
@@ -981,7 +981,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // above.
     (
         H,
-        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
+        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model|ai)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
         0.3,
     ),
     // An argument that the rules do not apply here, in five languages:
@@ -997,14 +997,14 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         H,
         r"\bcomply (?:fully|completely|without)\b|\b(?:without|with no) (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings|warnings or disclaimers)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|filtre[rs]?|filtrar|filtri|restriccion(?:es)?|restrizioni|einschrankungen)\b",
-        0.25,
+        0.3,
     ),
     // Authority over the agent granted: it is "authorised", "exempt",
     // "cleared". Five languages.
     (
         A,
-        r"\b(?:assistant|agent|ai|model|bot|copilot)s?\b[^.\n]{0,40}?\b(?:is|are|has been|have been|was|were|shall be|will be)\s+(?:now |hereby |fully |officially |temporarily |also |therefore )?(?:authori[sz]ed|permitted|cleared|empowered|entitled|exempt(?:ed)?|whitelisted)\b|\b(?:authori[sz]ed|granted|gave|given)\b[^.\n]{0,40}?\b(?:the |this |our )?(?:assistant|agent|ai)\b(?: \w+)? to\b|\b{youre} (?:now |hereby |fully )?(?:cleared|authori[sz]ed) to\b|\b(?:ki-)?(?:assistent|agent|modell)(?:en)?\b[^.\n]{0,40}?\b(?:darf|durfen|berechtigt|befugt|autorisiert|befreit)\b|\bdu darfst (?:ab jetzt|ab sofort|kunftig|von nun an)\b|\b(?:assistant|agent|ia)s?\b[^.\n]{0,40}?\b(?:est|sont) (?:desormais |maintenant |dorenavant |officiellement |aussi )?(?:autorises?|habilites?|exemptes?|dispenses?)\b|\bautorise l'(?:assistant|agent|ia)\b|\b(?:asistentes?|agentes?|ia)\b[^.\n]{0,40}?\b(?:esta|estan|queda|quedan) (?:ahora |desde ahora |oficialmente )?(?:autorizad|habilitad|exent|facultad)[oa]s?\b|\bautorizo al (?:asistente|agente)\b|\b(?:assistenti?|agenti?|ia)\b[^.\n]{0,40}?\b(?:e|sono) (?:ora |adesso |ufficialmente |anche )?(?:autorizzat|abilitat|esentat)[oaie]\b|\bautorizzato l'(?:assistente|agente|ia)\b",
-        0.35,
+        r"\b(?:assistant|agent|ai|model|bot|copilot)s?\b[^.\n]{0,40}?\b(?:is|are|has been|have been|was|were|shall be|will be)\s+(?:now |hereby |fully |officially |temporarily |also |therefore )?(?:authori[sz]ed|permitted|cleared|empowered|entitled|exempt(?:ed)?|whitelisted)\b|\b(?:authori[sz]ed|granted|gave|given)\b[^.\n]{0,40}?\b(?:the |this |our )?(?:assistant|agent|ai)\b(?: \w+)? to\b|\b{youre} (?:now |hereby |fully )?(?:cleared|authori[sz]ed) to\b|\b(?:ki-)?(?:assistent|agent|modell)(?:en)?\b[^.\n]{0,40}?\b(?:darf|durfen|berechtigt|befugt|autorisiert|befreit)\b|\bdu darfst (?:ab jetzt|ab sofort|kunftig|von nun an)\b|\b(?:assistant|agent|ia)s?\b[^.\n]{0,40}?\b(?:est|sont) (?:desormais |maintenant |dorenavant |officiellement |aussi )?(?:autorises?|habilites?|exemptes?|dispenses?)\b|\bautorise l'(?:assistant|agent|ia)\b|\b(?:asistentes?|agentes?|ia)\b[^.\n]{0,40}?\b(?:esta|estan|queda|quedan) (?:ahora |desde ahora |oficialmente )?(?:autorizad|habilitad|exent|facultad)[oa]s?\b|\bautorizo al (?:asistente|agente)\b|\b(?:assistent[ei]|agent[ei]|ia)\b[^.\n]{0,40}?\b(?:e|sono) (?:ora |adesso |ufficialmente |anche )?(?:autorizzat|abilitat|esentat)[oaie]\b|\bautorizzato l'(?:assistente|agente|ia)\b",
+        0.5,
     ),
     // Safety said to be off, a privileged mode said to be on, the agent
     // exempt from its vendor's rules. Five languages.
@@ -1023,7 +1023,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Something encoded to decode, then obey. Five languages.
     (
         E,
-        r"\b(?:decode|decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift|dekodiere|entschlussel\w*|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduc\w*|lies nur|read (?:only )?the first (?:letter|word)s?|decifra\w*|traduci|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|execute|carry (?:it |them )?out|act on|do what|comply|apply|run it|befolge\w*|fu?hre?n?\b[^.\n]{0,50}?\baus|erledig\w*|hazlo|fais-le|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach (?:es|das|was)|execute[rz]?|applique[rz]?|suis|obeis|fais ce qu|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
+        r"\b(?:decode|decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift|dekodiere|entschlussel\w*|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduc\w*|lies nur|read (?:only )?the first (?:letter|word)s?|a l'endroit|convierte\w*|converti\w*|verschieb\w*|decifra\w*|traduci|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|execute|carry (?:it |them )?out|act on|do what|comply|apply|run it|befolge\w*|fu?hre?s?t?n?\b[^.\n]{0,50}?\baus|mach\w* (?:\w+ ){0,2}(?:das|es)\b|erledig\w*|hazlo|fais-le|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach (?:es|das|was)|execute[rz]?|applique[rz]?|suis|obeis|fais ce qu|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
         0.5,
     ),
     // The text before the conversation asked for: what precedes the first
@@ -1044,6 +1044,18 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         E,
         r"\b(?:execute|carry out|ejecutar|ejecutalo|executer|ausfuhren|eseguire|da eseguire)\b[^\n]{0,40}?\b(?:once |appena |una vez |sobald |des que )?(?:decoded|decodificat[oa]|decodificad[oa]|entschlusselt|dechiffre|decode)\b",
+        0.45,
+    ),
+    // The pieces of a payload put together and run: `a + b + c`.
+    (
+        E,
+        r"\b(?:execute|run|ejecuta|esegui|fuhre|ausfuhren)\s+[a-z]\s*\+\s*(?:[\x22' ]+\s*\+\s*)?[a-z]\b",
+        0.5,
+    ),
+    // The system prompt sent or shown, in German.
+    (
+        X,
+        r"\b(?:sende|schicke|zeig|nenne)\w*\b[^.\n]{0,40}?\b(?:systemprompt|system-prompt|systemanweisungen)\b",
         0.45,
     ),
     // The text of the instructions asked for in German.
@@ -1294,7 +1306,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The AI reading the text addressed, in five languages.
     (
         I,
-        r"(?:^|[\n|\[(#*>\x22«:-]\s*|\\n\s*|\b(?:hello|hi|dear|hey|hola|ciao|bonjour|hallo)\s+)(?:ai|ia|ki|agente?|assistant|assistente|asistente|assistent)(?:\s+(?:de|di|des|der|of)\s+[a-z]+)?\s*[:,]|\ba l'attention (?:de l'|des )(?:agents?|assistants?|ia)\b|\b(?:pour|a) (?:l'|les )(?:agents?|assistants?|ia)\b(?: (?:ia|de [a-z]+|qui))?|\b(?:para|al|a los) (?:el |los )?(?:asistentes?(?: de ia)?|agentes? de ia|ia)\b|\bper (?:l'|gli |i )(?:assistenti?|agenti?)\b|\bfu?e?r (?:den |die |alle )?[\w-]*(?:assistenten|agenten)\b|\b(?:the (?:ai |email |e-mail )?(?:assistant|agent) (?:must|shall|is required to)|l'(?:agent|assistant|ia) doit|der (?:ki-)?(?:assistent|agent) (?:soll|muss)|el (?:asistente|agente) debe|l'(?:assistente|agente) deve)\b",
+        r"(?:^|[\n|\[(#*>\x22«:-]\s*|\\n\s*|\b(?:hello|hi|dear|hey|hola|ciao|bonjour|hallo)\s+)(?:ai|ia|ki|agente?|assistant|assistente|asistente|assistent)(?:\s+(?:de|di|des|der|of)\s+[a-z]+)?\s*[:,]|\ba l'attention (?:de l'|des )(?:agents?|assistants?|ia)\b|\b(?:pour|a) (?:l'|les )(?:agents?|assistants?|ia)\b(?: (?:ia|de [a-z]+|qui))?|\b(?:para|al|a los) (?:el |los )?(?:asistentes?(?: de ia)?|agentes? de ia|ia)\b|\bper (?:l'|gli |i )(?:assistent[ei]|agent[ei])\b|\bfu?e?r (?:den |die |alle )?[\w-]*(?:assistenten|agenten)\b|\b(?:hinweis|nachricht|anweisung|aufgabe|notiz) an (?:die |den |alle )?[\w-]*(?:assistenten|agenten)\b|\b(?:the (?:ai |email |e-mail )?(?:assistant|agent) (?:must|shall|is required to)|l'(?:agent|assistant|ia) doit|der (?:ki-)?(?:assistent|agent) (?:soll|muss)|el (?:asistente|agente) debe|l'(?:assistente|agente) deve)\b",
         0.3,
     ),
     // The AI that reads this text, addressed as such: "an assistant
@@ -1302,7 +1314,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         I,
         r"\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b",
-        0.45,
+        0.5,
     ),
     // The user told only part of what was done, in five languages.
     (
@@ -1315,7 +1327,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         I,
         r"\bmemory\.(?:save|add|store|write|set|update|remember)\b|\b(?:guarda|anade|agrega)\w* (?:en|a) (?:tu |la )?memoria\b|\bsalva\w* (?:nella|in) memoria\b|\benregistre\w* (?:dans|en) (?:ta |sa )?memoire\b|\bspeichere? (?:im|in deinem) (?:gedachtnis|speicher)\b",
-        0.45,
+        0.5,
     ),
     // A link whose query the reader is to fill in with what it knows:
     // rendered, it sends it (`{email}`, `{conversation_history}`).
