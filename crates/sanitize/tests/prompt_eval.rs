@@ -193,18 +193,20 @@ fn held_out_part_is_reported() {
     );
 }
 
-/// Two sets written in session 18 by outside authors (helpers given the
+/// Four sets written in session 18 by outside authors (helpers given the
 /// issue's five families and a brief, never the patterns), 125 attacks and
 /// 65 benign look-alikes each, five languages, every channel. Author A's
-/// was tuned on; author B's was measured once held out (recall 0.464, see
-/// the README) and tuned on after. Both are dev now: these floors keep
-/// what was tuned from being lost.
+/// was tuned on from the start; B's, C's and D's were each measured held
+/// out first (see the README) and tuned on after. All four are dev now:
+/// these floors keep what was tuned from being lost.
 #[test]
 fn outside_authors_sets_keep_their_tuned_figures() {
     let guard = PromptGuard::new();
     for (name, text, min_recall, max_false_positives) in [
-        ("a", include_str!("data/outside_author_a.jsonl"), 0.88, 1),
-        ("b", include_str!("data/outside_author_b.jsonl"), 0.63, 1),
+        ("a", include_str!("data/outside_author_a.jsonl"), 0.90, 1),
+        ("b", include_str!("data/outside_author_b.jsonl"), 0.70, 1),
+        ("c", include_str!("data/outside_author_c.jsonl"), 0.65, 3),
+        ("d", include_str!("data/outside_author_d.jsonl"), 0.58, 3),
     ] {
         let (mut caught, mut attacks, mut false_positives, mut benign) = (0, 0, 0, 0);
         for line in text.lines() {
