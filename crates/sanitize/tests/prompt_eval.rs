@@ -193,12 +193,13 @@ fn held_out_part_is_reported() {
     );
 }
 
-/// Four sets written in session 18 by outside authors (helpers given the
+/// Six sets written in session 18 by outside authors (helpers given the
 /// issue's five families and a brief, never the patterns), 125 attacks and
 /// 65 benign look-alikes each, five languages, every channel. Author A's
 /// was tuned on from the start; B's, C's and D's were each measured held
-/// out first (see the README) and tuned on after. All four are dev now:
-/// these floors keep what was tuned from being lost.
+/// out first (see the README) and tuned on after; E's and F's were the
+/// session's final held-out figure, then read for their false positives.
+/// All six are dev now: these floors keep what was tuned from being lost.
 #[test]
 fn outside_authors_sets_keep_their_tuned_figures() {
     let guard = PromptGuard::new();
@@ -207,6 +208,8 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         ("b", include_str!("data/outside_author_b.jsonl"), 0.70, 1),
         ("c", include_str!("data/outside_author_c.jsonl"), 0.65, 3),
         ("d", include_str!("data/outside_author_d.jsonl"), 0.58, 3),
+        ("e", include_str!("data/outside_author_e.jsonl"), 0.62, 3),
+        ("f", include_str!("data/outside_author_f.jsonl"), 0.67, 2),
     ] {
         let (mut caught, mut attacks, mut false_positives, mut benign) = (0, 0, 0, 0);
         for line in text.lines() {
