@@ -1,7 +1,7 @@
 //! `safe_embed_text`: user text for Discord embeds that cannot ping, cannot
 //! carry a live dangerous link, and renders literally.
 
-mod entity;
+pub(crate) mod entity;
 mod escape;
 mod limits;
 mod scheme;

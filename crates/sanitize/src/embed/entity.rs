@@ -30,7 +30,7 @@ pub(super) fn decode_entity(text: &[u8]) -> Option<(char, usize)> {
 /// The rest of a numeric reference, after its `&#`: decimal, or hexadecimal
 /// after an `x`; any number of leading zeros (a browser reads
 /// `&#0000000058;` as a colon), then at most eight digits.
-pub(super) fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
+pub(crate) fn decode_numeric(num: &[u8]) -> Option<(char, usize)> {
     let (digits, radix, skip) = match num.first() {
         Some(b'x' | b'X') => (&num[1..], 16, 2),
         _ => (num, 10, 1),

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 
 use super::view::detection_view;
+use crate::embed::entity::decode_numeric;
 
 /// Where `input` may hold an encoded payload: runs of 16 or more base64
 /// characters (standard or URL-safe alphabet, with up to six `=`: base32
@@ -952,25 +953,13 @@ fn decode_run(run: &str, one: fn(&[u8]) -> Option<(char, usize)>) -> Option<Stri
     Some(out)
 }
 
-/// The character of a numeric reference at the start of `b`, and its
-/// length: `&#` then decimal digits, or `x` and hexadecimal ones, then `;`.
+/// A numeric character reference at the start of `b` and its length, read
+/// as the embed guard reads one (as a browser does: any number of leading
+/// zeros); here the `;` is required, so that a run holds references and
+/// nothing else.
 fn numeric_reference(b: &[u8]) -> Option<(char, usize)> {
-    let rest = b.strip_prefix(b"&#")?;
-    let (radix, digits_at) = match rest.first() {
-        Some(b'x' | b'X') => (16, 3),
-        _ => (10, 2),
-    };
-    let digits = b[digits_at..]
-        .iter()
-        .take(8)
-        .take_while(|c| c.is_ascii_hexdigit() && (radix == 16 || c.is_ascii_digit()))
-        .count();
-    if digits == 0 || b.get(digits_at + digits) != Some(&b';') {
-        return None;
-    }
-    let text = std::str::from_utf8(&b[digits_at..digits_at + digits]).ok()?;
-    let c = char::from_u32(u32::from_str_radix(text, radix).ok()?)?;
-    Some((c, digits_at + digits + 1))
+    let (c, len) = decode_numeric(b.strip_prefix(b"&#")?)?;
+    (b.get(len - 1) == Some(&b';')).then_some((c, len))
 }
 
 #[cfg(test)]
@@ -985,6 +974,12 @@ mod tests {
         assert_eq!(
             decode_run(&text[spans[0].clone()], numeric_reference).as_deref(),
             Some("Assi")
+        );
+        // Leading zeros, as a browser reads them.
+        let zeros = "&#0000000065;&#x0000000067;&#101;&#110;";
+        assert_eq!(
+            decode_run(zeros, numeric_reference).as_deref(),
+            Some("Agen")
         );
         // Not a reference: no `;`, no digits, a code point out of range.
         for bad in ["&#65", "&#;", "&#x;", "&#99999999;", "&#x110000;"] {
