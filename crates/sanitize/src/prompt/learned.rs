@@ -1,7 +1,10 @@
 //! The learned scorer: a hashed word n-gram linear model over the
-//! detection view, trained offline on the dev halves of the public
-//! evaluation sources by `examples/prompt-eval/scripts/train_ngram.py`,
-//! which writes its weights to `learned_weights.rs`. Off by default
+//! detection view, trained offline by
+//! `examples/prompt-eval/scripts/train_ngram.py` on the dev halves of the
+//! public evaluation sources, the outside authors' sets in
+//! `tests/data/` and Debian's manual pages and fortune cookies (benign),
+//! which writes its weights to `learned_weights.rs`. On by default for
+//! documents and tool outputs, off for the user's channel
 //! ([`PromptGuard::with_learned_scorer`](super::PromptGuard::with_learned_scorer)).
 //!
 //! Tokens are the runs of bytes that are ASCII letters or digits or any
@@ -16,6 +19,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use super::Channel;
 use super::learned_weights::{
     BIAS, BIGRAMS, BITS, HIGH, LOW, SCALE, STRONG, WEAK, WEIGHTS, WINDOW,
 };
@@ -90,11 +94,12 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
     (1.0 / (1.0 + (-logit).exp()), best_span)
 }
 
-/// What a probability counts for as a finding, if anything.
-pub(super) fn finding_score(probability: f32) -> Option<f32> {
-    if probability >= HIGH {
+/// What a probability counts for as a finding on `channel`, if anything.
+pub(super) fn finding_score(probability: f32, channel: Channel) -> Option<f32> {
+    let i = channel.index();
+    if probability >= HIGH[i] {
         Some(STRONG)
-    } else if probability >= LOW {
+    } else if probability >= LOW[i] {
         Some(WEAK)
     } else {
         None
@@ -126,7 +131,10 @@ mod tests {
         assert!(WEIGHTS.iter().all(|&(b, _)| usize::from(b) < 1 << BITS));
         assert!(WEIGHTS.iter().all(|&(_, w)| w != 0));
         // The generated constants: a stronger finding for a surer model.
-        const { assert!(LOW < HIGH && WEAK < STRONG) };
+        for i in 0..3 {
+            assert!(LOW[i] < HIGH[i] && HIGH[i] < 1.0, "channel {i}");
+        }
+        const { assert!(WEAK < STRONG) };
     }
 
     #[test]
@@ -139,8 +147,11 @@ mod tests {
 
     #[test]
     fn the_thresholds_give_the_scores() {
-        assert_eq!(finding_score(HIGH), Some(STRONG));
-        assert_eq!(finding_score(LOW), Some(WEAK));
-        assert_eq!(finding_score(LOW - 0.01), None);
+        for channel in Channel::ALL {
+            let i = channel.index();
+            assert_eq!(finding_score(HIGH[i], channel), Some(STRONG));
+            assert_eq!(finding_score(LOW[i], channel), Some(WEAK));
+            assert_eq!(finding_score(LOW[i] - 0.001, channel), None);
+        }
     }
 }
