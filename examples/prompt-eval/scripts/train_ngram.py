@@ -55,10 +55,10 @@ from collections import defaultdict
 
 BITS = 16
 MASK = (1 << 32) - 1
-WINDOW = 32
+WINDOW = int(os.environ.get("NGRAM_WINDOW", "32"))
 MAX_NEG_WINDOWS = 12
-EPOCHS = 8
-ROUNDS = 3
+EPOCHS = int(os.environ.get("NGRAM_EPOCHS", "8"))
+ROUNDS = int(os.environ.get("NGRAM_ROUNDS", "3"))
 # Chosen by leaving each dev source out (`--loso`): unigrams with this L2
 # carried over better than unigrams and bigrams with 1e-5.
 L2 = float(os.environ.get("NGRAM_L2", "3e-4"))
