@@ -208,29 +208,134 @@ fn held_out_part_is_reported() {
 /// being lost.
 #[test]
 fn outside_authors_sets_keep_their_tuned_figures() {
-    for (name, text, min_recall, max_false_positives) in [
-        ("a", include_str!("data/outside_author_a.jsonl"), 0.94, 1),
-        ("b", include_str!("data/outside_author_b.jsonl"), 0.85, 1),
-        ("c", include_str!("data/outside_author_c.jsonl"), 0.82, 3),
-        ("d", include_str!("data/outside_author_d.jsonl"), 0.85, 3),
-        ("e", include_str!("data/outside_author_e.jsonl"), 0.78, 3),
-        ("f", include_str!("data/outside_author_f.jsonl"), 0.82, 2),
-        ("g", include_str!("data/outside_author_g.jsonl"), 0.75, 2),
-        ("h", include_str!("data/outside_author_h.jsonl"), 0.75, 2),
-        ("i", include_str!("data/outside_author_i.jsonl"), 0.77, 7),
-        ("j", include_str!("data/outside_author_j.jsonl"), 0.70, 2),
-        ("k", include_str!("data/outside_author_k.jsonl"), 0.73, 1),
-        ("m", include_str!("data/outside_author_m.jsonl"), 0.78, 6),
-        ("n", include_str!("data/outside_author_n.jsonl"), 0.62, 2),
-        ("o", include_str!("data/outside_author_o.jsonl"), 0.60, 3),
-        ("p", include_str!("data/outside_author_p.jsonl"), 0.61, 3),
+    // (author, set, its (attacks, benign), recall floor, most false positives)
+    for (name, text, size, min_recall, max_false_positives) in [
+        (
+            "a",
+            include_str!("data/outside_author_a.jsonl"),
+            (125, 65),
+            0.94,
+            1,
+        ),
+        (
+            "b",
+            include_str!("data/outside_author_b.jsonl"),
+            (125, 65),
+            0.85,
+            1,
+        ),
+        (
+            "c",
+            include_str!("data/outside_author_c.jsonl"),
+            (125, 65),
+            0.82,
+            3,
+        ),
+        (
+            "d",
+            include_str!("data/outside_author_d.jsonl"),
+            (125, 65),
+            0.85,
+            3,
+        ),
+        (
+            "e",
+            include_str!("data/outside_author_e.jsonl"),
+            (125, 65),
+            0.78,
+            3,
+        ),
+        (
+            "f",
+            include_str!("data/outside_author_f.jsonl"),
+            (125, 65),
+            0.82,
+            2,
+        ),
+        (
+            "g",
+            include_str!("data/outside_author_g.jsonl"),
+            (125, 65),
+            0.75,
+            2,
+        ),
+        (
+            "h",
+            include_str!("data/outside_author_h.jsonl"),
+            (125, 65),
+            0.75,
+            2,
+        ),
+        (
+            "i",
+            include_str!("data/outside_author_i.jsonl"),
+            (125, 65),
+            0.77,
+            7,
+        ),
+        (
+            "j",
+            include_str!("data/outside_author_j.jsonl"),
+            (125, 65),
+            0.70,
+            2,
+        ),
+        (
+            "k",
+            include_str!("data/outside_author_k.jsonl"),
+            (125, 65),
+            0.73,
+            1,
+        ),
+        (
+            "l",
+            include_str!("data/outside_author_l.jsonl"),
+            (0, 250),
+            0.0,
+            5,
+        ),
+        (
+            "m",
+            include_str!("data/outside_author_m.jsonl"),
+            (125, 65),
+            0.78,
+            6,
+        ),
+        (
+            "n",
+            include_str!("data/outside_author_n.jsonl"),
+            (125, 65),
+            0.62,
+            2,
+        ),
+        (
+            "o",
+            include_str!("data/outside_author_o.jsonl"),
+            (125, 65),
+            0.60,
+            3,
+        ),
+        (
+            "p",
+            include_str!("data/outside_author_p.jsonl"),
+            (125, 65),
+            0.61,
+            3,
+        ),
+        (
+            "q",
+            include_str!("data/outside_author_q.jsonl"),
+            (0, 250),
+            0.0,
+            5,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
             .map(|line| serde_json::from_str(line).expect("valid line"))
             .collect();
         let c = tally(items.iter());
-        assert_eq!((c.attacks(), c.benign()), (125, 65), "author {name}");
+        assert_eq!((c.attacks(), c.benign()), size, "author {name}");
         println!(
             "author {name}: recall {:.3}, false positives {} of {}",
             c.recall(),
@@ -242,23 +347,6 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             "author {name}: recall {:.3}",
             c.recall()
         );
-        assert!(
-            c.fp <= max_false_positives,
-            "author {name}: {} false positives",
-            c.fp
-        );
-    }
-    // Authors L and Q: benign look-alikes only.
-    for (name, text, max_false_positives) in [
-        ("l", include_str!("data/outside_author_l.jsonl"), 5),
-        ("q", include_str!("data/outside_author_q.jsonl"), 5),
-    ] {
-        let items: Vec<Item> = text
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("valid line"))
-            .collect();
-        let c = tally(items.iter());
-        assert_eq!((c.attacks(), c.benign()), (0, 250), "author {name}");
         assert!(
             c.fp <= max_false_positives,
             "author {name}: {} false positives",
