@@ -185,8 +185,9 @@ impl PromptGuard {
 
     /// Adds (or, with `false`, removes) the learned scorer's evidence on
     /// every channel: a hashed word n-gram linear model trained offline
-    /// on public prompt-injection sources (the sanitize README says which,
-    /// and what it adds on sources it never saw). Its finding,
+    /// on public prompt-injection sources, outside authors' sets and
+    /// benign text (the sanitize README says which, and what it adds on
+    /// authors and sources it never saw). Its finding,
     /// [`FindingKind::Learned`], counts 0.5 where the model is very sure
     /// and 0.3 where it is fairly sure (how sure differs per channel),
     /// combined with the rules' findings as any other. On by default for
