@@ -82,6 +82,7 @@ and prints counts, never items):
 
 import csv
 import glob
+import gzip
 import hashlib
 import importlib
 import inspect
@@ -476,7 +477,9 @@ def debian(outdir):
         pages = sorted(glob.glob(os.path.join(root, "usr/share/man", "" if lang == "en" else lang, "man[1-8]/*.gz")))
         rng.shuffle(pages)
         for page in pages[:400]:
-            text = subprocess.run(f"zcat '{page}' | groff -man -Tutf8 -P-cbou", shell=True, capture_output=True).stdout
+            with gzip.open(page, "rb") as source:
+                troff = source.read()
+            text = subprocess.run(["groff", "-man", "-Tutf8", "-P-cbou"], input=troff, capture_output=True).stdout
             text = re.sub(r"[ \t]+", " ", text.decode("utf-8", "replace"))
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if len(p.strip()) > 40]
             chunks, chunk, target = [], "", rng.choice([300, 700, 1500])

@@ -41,10 +41,12 @@ highest-scoring window, by which it is judged), an attack gives its
 highest-scoring window under the model of the previous round as the
 positive (round 0: attacks of at most WINDOW tokens only). Each source
 weighs the same in total, so no source's templates dominate. `--loso`
-also trains once per attack source with that source left out and prints
-its recall and the false-positive rates, at the thresholds the table is
-written with: a dev estimate of how the model carries over to a source
-it never saw. `--loso-benign` trains once per benign set of the user's
+also trains once per attack source with that source left out (its
+attacks and any benign items under the same source, such as an outside
+author's look-alikes) and prints its recall and false-positive rates,
+at the thresholds the table is written with: a dev estimate of how the
+model carries over to a source or an author it never saw (session 19
+chose the thresholds so, on the outside authors). `--loso-benign` trains once per benign set of the user's
 channel with that set left out, and prints its false-positive rate: a
 dev estimate of what the scorer does to benign user text it never saw.
 """
@@ -67,9 +69,6 @@ L2 = float(os.environ.get("NGRAM_L2", "3e-4"))
 LR = 0.3
 SCALE = 1 / 32  # i8 weight units
 UNIGRAMS_ONLY = os.environ.get("NGRAM_BIGRAMS") != "1"
-# A word longer than PREFIX bytes also has the feature of its first PREFIX
-# bytes (a stem, so inflections share evidence); 0 = off.
-PREFIX = int(os.environ.get("NGRAM_PREFIX", "0"))
 PRUNE = 3  # |weight| below this many units is dropped
 
 
@@ -105,8 +104,6 @@ def features(view):
     for t in tokens(view):
         h = fnv(t)
         f = [bucket(h)]
-        if PREFIX and len(t) > PREFIX:
-            f.append(bucket(fnv(t[:PREFIX]) ^ 0x2545F491))
         if prev is not None and not UNIGRAMS_ONLY:
             f.append(bucket(((prev * 0x01000193) & MASK) ^ h))
         out.append(f)
@@ -163,7 +160,7 @@ def group(item):
 
 
 def train(items, left_out=None, benign_left_out=None):
-    items = [it for it in items if group(it) != left_out or it["label"] == "benign"]
+    items = [it for it in items if group(it) != left_out]
     items = [it for it in items if it["label"] == "attack" or benign_key(it) != benign_left_out]
     w, bias = defaultdict(float), 0.0
     g2 = defaultdict(lambda: 1e-3)  # AdaGrad accumulators
