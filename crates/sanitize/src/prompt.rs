@@ -155,6 +155,12 @@ static ACTIVE_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
 /// What script inside an encoded payload counts for.
 const ACTIVE_MARKUP_WEIGHT: f32 = 0.6;
 
+/// `x` clamped to 0..=1, and `nan` for NaN (which `clamp` passes through,
+/// and which no score compares with).
+fn unit_or(x: f32, nan: f32) -> f32 {
+    if x.is_nan() { nan } else { x.clamp(0.0, 1.0) }
+}
+
 /// The default threshold of every channel.
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
@@ -221,15 +227,17 @@ impl PromptGuard {
         self.learned[channel.index()]
     }
 
-    /// Sets the threshold of every channel (clamped to 0..=1).
+    /// Sets the threshold of every channel (clamped to 0..=1; NaN fails
+    /// closed, as 0: any finding blocks).
     pub fn with_threshold(mut self, threshold: f32) -> Self {
-        self.thresholds = [threshold.clamp(0.0, 1.0); 3];
+        self.thresholds = [unit_or(threshold, 0.0); 3];
         self
     }
 
-    /// Sets the threshold of one channel (clamped to 0..=1).
+    /// Sets the threshold of one channel (clamped to 0..=1; NaN fails
+    /// closed, as 0: any finding blocks).
     pub fn with_channel_threshold(mut self, channel: Channel, threshold: f32) -> Self {
-        self.thresholds[channel.index()] = threshold.clamp(0.0, 1.0);
+        self.thresholds[channel.index()] = unit_or(threshold, 0.0);
         self
     }
 
@@ -240,7 +248,7 @@ impl PromptGuard {
 
     /// Adds a pattern (a regular expression, matched case-insensitively on
     /// the detection view: lower case, no diacritics, no leetspeak) with a
-    /// weight from 0 to 1.
+    /// weight from 0 to 1 (clamped; NaN fails closed, as 1).
     pub fn with_pattern(
         mut self,
         kind: FindingKind,
@@ -250,7 +258,7 @@ impl PromptGuard {
         self.patterns.push(Pattern {
             kind,
             regex: compile(pattern, true)?,
-            weight: weight.clamp(0.0, 1.0),
+            weight: unit_or(weight, 1.0),
             content_only: false,
         });
         self.gate = Gate::new(&self.patterns);
