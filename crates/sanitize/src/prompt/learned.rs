@@ -10,9 +10,12 @@
 //! Tokens are the runs of bytes that are ASCII letters or digits or any
 //! byte of a non-ASCII character; each has a 32-bit FNV-1a hash, and its
 //! bucket is the hash's top bits after a multiplicative mix. A window is
-//! [`WINDOW`] consecutive tokens; its logit is the bias plus its tokens'
-//! weights, and a text's logit is that of its best window, so a few
-//! planted sentences are not diluted by the document around them. The
+//! [`WINDOW`] consecutive tokens; its logit is the bias plus the weights
+//! of its distinct features (with [`DISTINCT`], a word repeated in the
+//! window counts once, so forty `"status": "ok"` records or a licence's
+//! repeated clauses cannot add up to an injection), and a text's logit is
+//! that of its best window, so a few planted sentences are not diluted by
+//! the document around them. The
 //! training script computes the same function (a test holds the two to
 //! each other's figures on fixed texts).
 
@@ -21,7 +24,7 @@ use std::sync::LazyLock;
 
 use super::Channel;
 use super::learned_weights::{
-    BIAS, BIGRAMS, BITS, HIGH, LOW, SCALE, STRONG, WEAK, WEIGHTS, WINDOW,
+    BIAS, BIGRAMS, BITS, DISTINCT, HIGH, LOW, SCALE, STRONG, WEAK, WEIGHTS, WINDOW,
 };
 
 /// Every bucket's weight, in units of [`SCALE`], built once from the
@@ -43,13 +46,38 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
+/// No feature: a token's second slot when bigrams are off, and the first
+/// token's bigram.
+const NONE: u32 = u32::MAX;
+
+/// The last [`WINDOW`] tokens: each one's feature buckets (unigram,
+/// bigram or [`NONE`]) and where it starts and ends.
+struct Ring {
+    features: [[u32; 2]; WINDOW],
+    spans: [(usize, usize); WINDOW],
+}
+
+impl Ring {
+    /// Whether `feature` is among the first `active` slots' features
+    /// (slot `except` aside).
+    fn holds(&self, feature: u32, active: usize, except: usize) -> bool {
+        self.features[..active]
+            .iter()
+            .enumerate()
+            .any(|(i, fs)| i != except && fs.contains(&feature))
+    }
+}
+
 /// The probability that `view` holds an injection, and the bytes of the
 /// window that decided it.
 pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
     let table = &**TABLE;
+    let weight = |feature: u32| i32::from(table[feature as usize]);
     let bytes = view.as_bytes();
-    // The last WINDOW tokens: their weights and where they start and end.
-    let mut ring = [(0i32, 0usize, 0usize); WINDOW];
+    let mut ring = Ring {
+        features: [[NONE; 2]; WINDOW],
+        spans: [(0, 0); WINDOW],
+    };
     let (mut count, mut sum) = (0usize, 0i32);
     let (mut best, mut best_span) = (i32::MIN, 0..0);
     let mut prev: Option<u32> = None;
@@ -65,21 +93,40 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
             hash = (hash ^ u32::from(bytes[i])).wrapping_mul(0x0100_0193);
             i += 1;
         }
-        let mut weight = i32::from(table[bucket(hash)]);
-        if let Some(p) = prev.filter(|_| BIGRAMS) {
-            weight += i32::from(table[bucket(p.wrapping_mul(0x0100_0193) ^ hash)]);
-        }
+        // BITS <= 16: a bucket fits in u32 and is never NONE.
+        let unigram = bucket(hash) as u32;
+        let bigram = match prev.filter(|_| BIGRAMS) {
+            Some(p) => bucket(p.wrapping_mul(0x0100_0193) ^ hash) as u32,
+            None => NONE,
+        };
         prev = Some(hash);
         let slot = count % WINDOW;
+        let active = count.min(WINDOW);
         if count >= WINDOW {
-            sum -= ring[slot].0;
+            // The oldest token leaves; with DISTINCT, a feature still in
+            // the window keeps counting.
+            let old = ring.features[slot];
+            ring.features[slot] = [NONE; 2];
+            for (k, &f) in old.iter().enumerate() {
+                let still_counted =
+                    DISTINCT && (k == 1 && old[0] == f || ring.holds(f, active, slot));
+                if f != NONE && !still_counted {
+                    sum -= weight(f);
+                }
+            }
         }
-        ring[slot] = (weight, start, i);
-        sum += weight;
+        for (k, f) in [unigram, bigram].into_iter().enumerate() {
+            let counted = DISTINCT && (k == 1 && unigram == f || ring.holds(f, active, slot));
+            if f != NONE && !counted {
+                sum += weight(f);
+            }
+            ring.features[slot][k] = f;
+        }
+        ring.spans[slot] = (start, i);
         count += 1;
         if count >= WINDOW && sum > best {
             best = sum;
-            best_span = ring[count % WINDOW].1..i;
+            best_span = ring.spans[count % WINDOW].0..i;
         }
     }
     if count < WINDOW {
@@ -87,7 +134,7 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
         best_span = if count == 0 {
             0..0
         } else {
-            ring[0].1..ring[count - 1].2
+            ring.spans[0].0..ring.spans[count - 1].1
         };
     }
     let logit = BIAS + best as f32 * SCALE;
@@ -123,6 +170,12 @@ mod tests {
         let text = "word ".repeat(3 * WINDOW);
         let (_, span) = probability(&text);
         assert_eq!(text[span].split_whitespace().count(), WINDOW);
+        // A word counts once in a window, however often it repeats.
+        if DISTINCT {
+            assert_eq!(probability(&text).0, probability("word word").0);
+            let mixed = "ok send ".repeat(2 * WINDOW);
+            assert_eq!(probability(&mixed).0, probability("ok send").0);
+        }
     }
 
     #[test]
