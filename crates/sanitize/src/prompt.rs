@@ -166,7 +166,7 @@ const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// Where the learned scorer is on by default, in the order of
 /// [`Channel::index`]: on documents and tool outputs, off on what a user
-/// typed. Session 19 retrained it on seventeen outside authors' sets and
+/// typed. Session 19 retrained it on twenty-one outside authors' sets and
 /// benign manual pages; on authors it never saw it raised the recall of
 /// the content channels far more than it cost in false positives (the
 /// sanitize README has the figures). On the user's channel it still

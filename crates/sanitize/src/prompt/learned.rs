@@ -50,21 +50,20 @@ fn is_word_byte(b: u8) -> bool {
 /// token's bigram.
 const NONE: u32 = u32::MAX;
 
-/// The last [`WINDOW`] tokens: each one's feature buckets (unigram,
-/// bigram or [`NONE`]) and where it starts and ends.
+/// The last [`WINDOW`] tokens: each one's two feature buckets (unigram,
+/// then bigram or [`NONE`]) side by side, and where it starts and ends.
 struct Ring {
-    features: [[u32; 2]; WINDOW],
+    features: [u32; 2 * WINDOW],
     spans: [(usize, usize); WINDOW],
 }
 
 impl Ring {
-    /// Whether `feature` is among the first `active` slots' features
-    /// (slot `except` aside).
-    fn holds(&self, feature: u32, active: usize, except: usize) -> bool {
-        self.features[..active]
-            .iter()
-            .enumerate()
-            .any(|(i, fs)| i != except && fs.contains(&feature))
+    /// Whether `feature` is in the window. A comparison of every entry
+    /// without an early exit, which compiles to a few vector
+    /// instructions; slots not yet filled, or being refilled, hold
+    /// [`NONE`], which no feature is.
+    fn holds(&self, feature: u32) -> bool {
+        self.features.iter().fold(false, |found, &f| found | (f == feature))
     }
 }
 
@@ -75,7 +74,7 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
     let weight = |feature: u32| i32::from(table[feature as usize]);
     let bytes = view.as_bytes();
     let mut ring = Ring {
-        features: [[NONE; 2]; WINDOW],
+        features: [NONE; 2 * WINDOW],
         spans: [(0, 0); WINDOW],
     };
     let (mut count, mut sum) = (0usize, 0i32);
@@ -101,26 +100,22 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
         };
         prev = Some(hash);
         let slot = count % WINDOW;
-        let active = count.min(WINDOW);
         if count >= WINDOW {
-            // The oldest token leaves; with DISTINCT, a feature still in
-            // the window keeps counting.
-            let old = ring.features[slot];
-            ring.features[slot] = [NONE; 2];
-            for (k, &f) in old.iter().enumerate() {
-                let still_counted =
-                    DISTINCT && (k == 1 && old[0] == f || ring.holds(f, active, slot));
-                if f != NONE && !still_counted {
+            // The oldest token leaves, its bigram first; with DISTINCT, a
+            // feature still in the window (its own unigram included)
+            // keeps counting.
+            for k in [1, 0] {
+                let f = std::mem::replace(&mut ring.features[2 * slot + k], NONE);
+                if f != NONE && !(DISTINCT && ring.holds(f)) {
                     sum -= weight(f);
                 }
             }
         }
         for (k, f) in [unigram, bigram].into_iter().enumerate() {
-            let counted = DISTINCT && (k == 1 && unigram == f || ring.holds(f, active, slot));
-            if f != NONE && !counted {
+            if f != NONE && !(DISTINCT && ring.holds(f)) {
                 sum += weight(f);
             }
-            ring.features[slot][k] = f;
+            ring.features[2 * slot + k] = f;
         }
         ring.spans[slot] = (start, i);
         count += 1;
