@@ -78,6 +78,14 @@ and prints counts, never items):
   document: reviews, news, passages with a question) are the dev half;
   `human_eval/user_oriented_instructions.jsonl` (instruction and its first
   input) is the test half.
+- Debian (added in session 19; `apt-get download`, nothing committed, the
+  packages' versions are in each line's licence field): benign text only.
+  Manual pages of `manpages`, `manpages-de`, `-fr`, `-es`, `-it` (up to
+  400 pages a language, rendered by groff, up to three chunks of 300 to
+  1,500 characters a page; channel document) and fortune cookies of
+  `fortunes-min`, `-de`, `-es`, `-it` (up to 700 a language; channel
+  user). Split by page and by cookie. The dev half trains the learned
+  scorer; the test half measures its false positives.
 """
 
 import csv

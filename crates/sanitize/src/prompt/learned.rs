@@ -63,7 +63,9 @@ impl Ring {
     /// instructions; slots not yet filled, or being refilled, hold
     /// [`NONE`], which no feature is.
     fn holds(&self, feature: u32) -> bool {
-        self.features.iter().fold(false, |found, &f| found | (f == feature))
+        self.features
+            .iter()
+            .fold(false, |found, &f| found | (f == feature))
     }
 }
 
