@@ -272,15 +272,11 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
             out.push((span, detection_view(&text).0));
         }
     }
-    for (spans, one) in [
-        (entity_spans(input), numeric_reference as fn(&[u8]) -> _),
-        (unicode_escape_spans(input), unicode_escape),
-    ] {
-        for span in spans {
-            if let Some(text) = decode_run(&input[span.clone()], one) {
-                out.push((span, detection_view(&text).0));
-            }
-        }
+    for (span, text) in entity_runs(input)
+        .into_iter()
+        .chain(unicode_escape_runs(input))
+    {
+        out.push((span, detection_view(&text).0));
     }
     let tokens = token_spans(input);
     for span in tokens.ascii85 {
@@ -893,40 +889,43 @@ fn decode_percent(run: &str) -> Option<String> {
 }
 
 /// Runs of at least four numeric character references (`&#65;&#115;…`,
-/// `&#x41;`), which an HTML page shows as text and a reader sees decoded.
-fn entity_spans(input: &str) -> Vec<Range<usize>> {
+/// `&#x41;`), which an HTML page shows as text and a reader sees decoded,
+/// and their text.
+fn entity_runs(input: &str) -> Vec<(Range<usize>, String)> {
     escape_runs(input, b"&#", numeric_reference)
 }
 
-/// Runs of at least four `\uXXXX` escapes, which a JSON reader decodes.
-fn unicode_escape_spans(input: &str) -> Vec<Range<usize>> {
+/// Runs of at least four `\uXXXX` escapes, which a JSON reader decodes,
+/// and their text.
+fn unicode_escape_runs(input: &str) -> Vec<(Range<usize>, String)> {
     escape_runs(input, b"\\u", unicode_escape)
 }
 
 /// Runs of at least four escapes that `one` reads, each starting with
-/// `start`.
+/// `start`, decoded as they are found.
 fn escape_runs(
     input: &str,
     start: &[u8],
     one: fn(&[u8]) -> Option<(char, usize)>,
-) -> Vec<Range<usize>> {
+) -> Vec<(Range<usize>, String)> {
     let b = input.as_bytes();
-    let mut spans = Vec::new();
+    let mut runs = Vec::new();
     let mut at = 0;
     while let Some(off) = memchr::memmem::find(&b[at..], start) {
         let first = at + off;
         let mut i = first;
-        let mut escapes = 0;
-        while let Some((_, len)) = one(&b[i..]) {
+        let (mut text, mut escapes) = (String::new(), 0);
+        while let Some((c, len)) = one(&b[i..]) {
+            text.push(c);
             escapes += 1;
             i += len;
         }
         if escapes >= 4 {
-            spans.push(first..i);
+            runs.push((first..i, text));
         }
         at = i.max(first + start.len());
     }
-    spans
+    runs
 }
 
 /// The character of a `\uXXXX` escape at the start of `b`, and its length
@@ -938,19 +937,6 @@ fn unicode_escape(b: &[u8]) -> Option<(char, usize)> {
     }
     let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
     Some((char::from_u32(code)?, 6))
-}
-
-/// A run found by [`escape_runs`], decoded by `one`.
-fn decode_run(run: &str, one: fn(&[u8]) -> Option<(char, usize)>) -> Option<String> {
-    let b = run.as_bytes();
-    let mut out = String::with_capacity(b.len() / 4);
-    let mut i = 0;
-    while i < b.len() {
-        let (c, len) = one(&b[i..])?;
-        out.push(c);
-        i += len;
-    }
-    Some(out)
 }
 
 /// A numeric character reference at the start of `b` and its length, read
@@ -969,17 +955,12 @@ mod tests {
     #[test]
     fn numeric_character_references_decode_in_runs_of_four_or_more() {
         let text = "x &#65;&#115;&#x73;&#105; y &#65;&#66; z";
-        let spans = entity_spans(text);
-        assert_eq!(spans, vec![2..25]);
-        assert_eq!(
-            decode_run(&text[spans[0].clone()], numeric_reference).as_deref(),
-            Some("Assi")
-        );
+        assert_eq!(entity_runs(text), vec![(2..25, "Assi".to_owned())]);
         // Leading zeros, as a browser reads them.
         let zeros = "&#0000000065;&#x0000000067;&#101;&#110;";
         assert_eq!(
-            decode_run(zeros, numeric_reference).as_deref(),
-            Some("Agen")
+            entity_runs(zeros),
+            vec![(0..zeros.len(), "Agen".to_owned())]
         );
         // Not a reference: no `;`, no digits, a code point out of range.
         for bad in ["&#65", "&#;", "&#x;", "&#99999999;", "&#x110000;"] {
@@ -990,12 +971,7 @@ mod tests {
     #[test]
     fn unicode_escapes_decode_in_runs_of_four_or_more() {
         let text = r"a \u0041\u0067\u0065\u006e b \u0041\u0042 \ud800\ud800\ud800\ud800";
-        let spans = unicode_escape_spans(text);
-        assert_eq!(spans.len(), 1);
-        assert_eq!(
-            decode_run(&text[spans[0].clone()], unicode_escape).as_deref(),
-            Some("Agen")
-        );
+        assert_eq!(unicode_escape_runs(text), vec![(2..26, "Agen".to_owned())]);
     }
 
     /// `token_spans` as it was first written, a test of every byte: the
