@@ -1,5 +1,5 @@
 //! Throughput of the text guards on 1 KiB and 64 KiB of ASCII, accented and
-//! Cyrillic prose and of hostile text (`safe_prompt` also as a tool's
+//! Cyrillic prose, of hostile text and of HTML (`safe_prompt` also as a tool's
 //! output, where more detectors run). Run with
 //! `cargo bench -p alphaguard-benches --bench sanitize`.
 
@@ -48,6 +48,19 @@ fn hostile(size: usize) -> String {
     )
 }
 
+/// A web page as a tool fetches it: tags, a comment and character
+/// references in every line (`safe_prompt` reads such text twice, as
+/// written and as a browser shows it).
+fn html(size: usize) -> String {
+    repeated(
+        "<div class=\"post\"><h2>Release notes</h2><p>Version <b>2.4</b> fixes the \
+         <a href=\"/docs/cache\">cache</a> bug &amp; speeds up <code>sync</code>.</p>\
+         <!-- build 8812 --><ul><li>Faster start&nbsp;up</li><li>Fewer retries on \
+         caf&eacute; Wi-Fi</li></ul></div>\n",
+        size,
+    )
+}
+
 /// The worst case found for the scheme check: nothing but colons spelled as
 /// character references, each after a letter (a check that read back over
 /// all of them for every colon was quadratic).
@@ -65,6 +78,7 @@ fn guards(c: &mut Criterion) {
             ("accented", accented(size)),
             ("cyrillic", cyrillic(size)),
             ("hostile", hostile(size)),
+            ("html", html(size)),
         ] {
             group.throughput(Throughput::Bytes(text.len() as u64));
             group.bench_with_input(

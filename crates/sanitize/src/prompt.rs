@@ -3,11 +3,15 @@
 //!
 //! # How it works
 //!
-//! 1. **A detection view.** Unicode tag characters (U+E0000–U+E007F, used to
-//!    smuggle invisible ASCII) are decoded into the view and reported;
-//!    zero-width, bidi and other format characters are removed; then NFKC,
-//!    confusable skeletons (`unicode-security`, so Cyrillic `о` reads `o`),
-//!    diacritics dropped, lower case, leetspeak digits read as letters.
+//! 1. **A detection view.** HTML character references to letters, spaces
+//!    and invisible characters are decoded (`ig&shy;nore`, `ign&oacute;re`);
+//!    Unicode tag characters (U+E0000–U+E007F, used to smuggle invisible
+//!    ASCII) are decoded into the view and reported; zero-width, bidi and
+//!    other format characters are removed; then NFKC, confusable skeletons
+//!    (`unicode-security`, so Cyrillic `о` reads `o`), small capitals read
+//!    as letters, diacritics dropped, lower case, leetspeak digits read as
+//!    letters. Text with tags or comments is also read as a browser shows
+//!    it (`assi<b></b>stant`), a second view the detectors scan too.
 //! 2. **Detectors** over that view: instruction override, persona
 //!    jailbreaks, system-prompt and secret exfiltration, role markers and
 //!    delimiters (`system:`, `<|im_start|>`, `[INST]`, `### Instruction`,
@@ -43,6 +47,7 @@ mod gate;
 mod learned;
 mod learned_weights;
 mod letters;
+mod markup;
 mod neutralise;
 mod patterns;
 mod quotes;
@@ -296,7 +301,10 @@ impl PromptGuard {
 
     /// [`Self::check_as`] with a chosen nonce.
     pub fn check_as_with_nonce(&self, input: &str, channel: Channel, nonce: u64) -> PromptReport {
-        let (normalized, hidden) = detection_view(input);
+        // Character references to letters, spaces and invisible characters
+        // read as what they show (`ig&shy;nore`, `ign&oacute;re`).
+        let decoded = markup::decode_references(input);
+        let (normalized, hidden) = detection_view(&decoded);
         let mut findings = Vec::new();
         if let Some(span) = hidden {
             // Smuggled tag characters, or invisible characters in what a
@@ -313,9 +321,16 @@ impl PromptGuard {
                 score,
             });
         }
+        // Text with tags or comments in it is read as a browser shows it
+        // too: markup inside words hides nothing (`assi<b></b>stant`).
+        let rendered = markup::rendered(&decoded).map(|text| detection_view(&text).0);
+        let views: &[&str] = match &rendered {
+            Some(rendered) => &[&normalized, rendered],
+            None => &[&normalized],
+        };
         // The keywords that call for a re-reading are found by the same
         // pass as the literals that gate the patterns.
-        let hints = self.scan(&normalized, channel, &mut findings);
+        let hints = self.scan(views, channel, &mut findings);
 
         // Payloads that only show their meaning decoded.
         // (Read from the input itself: base64 is case-sensitive, and the
@@ -354,7 +369,14 @@ impl PromptGuard {
         }
 
         if self.learned[channel.index()] {
-            let (probability, span) = learned::probability(&normalized);
+            let (mut probability, span) = learned::probability(&normalized);
+            let mut span = span;
+            if let Some(rendered) = &rendered {
+                let (p, _) = learned::probability(rendered);
+                if p > probability {
+                    (probability, span) = (p, 0..normalized.len());
+                }
+            }
             if let Some(score) = learned::finding_score(probability, channel) {
                 findings.push(Finding {
                     kind: FindingKind::Learned,
@@ -390,7 +412,7 @@ impl PromptGuard {
         findings: &mut Vec<Finding>,
     ) {
         let mut inner = Vec::new();
-        self.scan(view, channel, &mut inner);
+        self.scan(&[view], channel, &mut inner);
         // Script hidden in an encoding is meant to come out decoded, where
         // a page that shows the answer runs it.
         let markup = ACTIVE_MARKUP.is_match(view).then_some(ACTIVE_MARKUP_WEIGHT);
@@ -403,10 +425,11 @@ impl PromptGuard {
         }
     }
 
-    /// Runs the patterns over one view, its spaced-out words joined, and
-    /// its letters only; returns the re-readings the view's keywords call
-    /// for.
-    fn scan(&self, view: &str, channel: Channel, findings: &mut Vec<Finding>) -> Hints {
+    /// Runs the patterns over readings of one text (the first is the one
+    /// spans point into), each reading's spaced-out words joined, and its
+    /// letters only: a pattern counts once, in the first reading it
+    /// matches. Returns the re-readings the keywords call for.
+    fn scan(&self, views: &[&str], channel: Channel, findings: &mut Vec<Finding>) -> Hints {
         let mut matched_kinds = Vec::new();
         // Patterns of content channels are taken as matched already on
         // the user's channel: they never run there.
@@ -416,40 +439,59 @@ impl PromptGuard {
             .map(|p| p.content_only && !channel.is_content())
             .collect();
         let content = channel.is_content();
-        let hints = self.scan_patterns(view, findings, &mut matched_kinds, &mut matched, content);
-        // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
-        // patterns once the letters are joined back into words (those that
-        // matched already not again).
-        if let Some(joined) = join_spaced_letters(view) {
+        let whole = 0..views.first().map_or(0, |v| v.len());
+        let mut hints = Hints::default();
+        for (n, view) in views.iter().enumerate() {
             let mut more = Vec::new();
-            self.scan_patterns(
-                &joined,
+            hints = hints.or(self.scan_patterns(
+                view,
                 &mut more,
                 &mut matched_kinds,
                 &mut matched,
                 content,
-            );
-            findings.extend(more.into_iter().map(|f| Finding {
-                span: 0..view.len(),
-                ..f
-            }));
-        }
-        let squashed: String = if view.is_ascii() {
-            let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
-            // ASCII letters: never fails.
-            String::from_utf8(letters).unwrap_or_default()
-        } else {
-            view.chars().filter(|&c| is_alphabetic(c)).collect()
-        };
-        for p in &self.squashed {
-            if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
-                findings.push(Finding {
-                    kind: p.kind,
-                    span: 0..view.len(),
-                    score: p.weight,
-                });
-                matched_kinds.push(p.kind);
+            ));
+            // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the
+            // same patterns once the letters are joined back into words
+            // (those that matched already not again).
+            let joined_at = more.len();
+            if let Some(joined) = join_spaced_letters(view) {
+                self.scan_patterns(
+                    &joined,
+                    &mut more,
+                    &mut matched_kinds,
+                    &mut matched,
+                    content,
+                );
             }
+            let squashed: String = if view.is_ascii() {
+                let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
+                // ASCII letters: never fails.
+                String::from_utf8(letters).unwrap_or_default()
+            } else {
+                view.chars().filter(|&c| is_alphabetic(c)).collect()
+            };
+            for p in &self.squashed {
+                if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
+                    more.push(Finding {
+                        kind: p.kind,
+                        span: whole.clone(),
+                        score: p.weight,
+                    });
+                    matched_kinds.push(p.kind);
+                }
+            }
+            // Spans point into the first reading's own matches; elsewhere
+            // they cover it whole.
+            findings.extend(more.into_iter().enumerate().map(|(i, f)| {
+                if n == 0 && i < joined_at {
+                    f
+                } else {
+                    Finding {
+                        span: whole.clone(),
+                        ..f
+                    }
+                }
+            }));
         }
         hints
     }

@@ -287,7 +287,12 @@ pub(super) fn char_view(c: char) -> String {
 /// The Unicode steps of [`normalised_view`] over `text`, appended to `view`.
 pub(super) fn unicode_view_into(text: &str, view: &mut String) {
     // Lower case before skeletons: capital Cyrillic `І` would read `l`.
-    let nfkc: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Small capitals have no decomposition: they are read as their letters.
+    let nfkc: String = text
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| small_capital(c).unwrap_or(c))
+        .collect();
     // Skeletons for non-ASCII only: the confusables table also folds
     // ASCII (`m` reads `rn`), which would break every English pattern.
     let mut skeleton = String::with_capacity(nfkc.len());
@@ -308,6 +313,40 @@ pub(super) fn unicode_view_into(text: &str, view: &mut String) {
             .flat_map(char::to_lowercase)
             .map(leet),
     );
+}
+
+/// The letter a small capital stands for (`ɪɢɴᴏʀᴇ` reads `ignore`): the
+/// small capitals of the IPA and phonetic extensions and of Latin
+/// Extended-D, which neither NFKC nor the confusables table folds.
+fn small_capital(c: char) -> Option<char> {
+    Some(match c {
+        '\u{1d00}' => 'a',
+        '\u{299}' | '\u{1d03}' => 'b',
+        '\u{1d04}' => 'c',
+        '\u{1d05}' | '\u{1d06}' => 'd',
+        '\u{1d07}' => 'e',
+        '\u{a730}' => 'f',
+        '\u{262}' => 'g',
+        '\u{29c}' => 'h',
+        '\u{26a}' => 'i',
+        '\u{1d0a}' => 'j',
+        '\u{1d0b}' => 'k',
+        '\u{29f}' | '\u{1d0c}' => 'l',
+        '\u{1d0d}' => 'm',
+        '\u{274}' | '\u{1d0e}' => 'n',
+        '\u{1d0f}' => 'o',
+        '\u{1d18}' => 'p',
+        '\u{a7af}' => 'q',
+        '\u{280}' | '\u{1d19}' => 'r',
+        '\u{a731}' => 's',
+        '\u{1d1b}' => 't',
+        '\u{1d1c}' => 'u',
+        '\u{1d20}' => 'v',
+        '\u{1d21}' => 'w',
+        '\u{28f}' => 'y',
+        '\u{1d22}' => 'z',
+        _ => return None,
+    })
 }
 
 /// Leetspeak digits and symbols read as the letters they stand for.
