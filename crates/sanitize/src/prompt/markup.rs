@@ -69,11 +69,11 @@ const NAMED: &[(&[u8], &str)] = &[
 ];
 
 /// What follows a letter in the name of an accented letter (`eacute`,
-/// `Ouml`, `ccedil`): the view drops the accent, so it reads as the
-/// letter.
-const ACCENTS: &[&[u8]] = &[
+/// `Ouml`, `ccedil`; the view drops the accent) or of a mathematical one
+/// (`Iopf` 𝕀, `escr` ℯ, `gfr` 𝔤; NFKC folds it): it reads as the letter.
+const LETTER_SUFFIXES: &[&[u8]] = &[
     b"acute", b"grave", b"circ", b"uml", b"tilde", b"ring", b"cedil", b"slash", b"caron", b"macr",
-    b"breve", b"ogon", b"dot", b"dblac",
+    b"breve", b"ogon", b"dot", b"dblac", b"opf", b"scr", b"fr",
 ];
 
 /// The Greek letters' names, in the order of their code points from
@@ -87,8 +87,8 @@ const GREEK: &[&[u8]] = &[
 /// `text` with the character references that stand for letters, digits,
 /// spaces or invisible characters decoded, as a browser shows them:
 /// numeric ones (any number of leading zeros) and the named ones of the
-/// spaces, the invisible characters, the accented letters (`&eacute;`
-/// reads `e`) and the Greek letters (which the view reads as their Latin
+/// spaces, the invisible characters, the accented and mathematical
+/// letters (`&eacute;` and `&escr;` read `e`) and the Greek letters (which the view reads as their Latin
 /// look-alikes). An invisible character decodes to nothing: `&shy;` is a
 /// hyphenation hint in many a page, and no hidden text.
 ///
@@ -249,8 +249,12 @@ fn push_reference(b: &[u8], out: &mut String) -> Option<usize> {
         out.push(char::from_u32(code)?);
         return Some(len);
     }
-    let (&letter, accent) = name.split_first()?;
-    if letter.is_ascii_alphabetic() && ACCENTS.iter().any(|a| a.eq_ignore_ascii_case(accent)) {
+    let (&letter, suffix) = name.split_first()?;
+    if letter.is_ascii_alphabetic()
+        && LETTER_SUFFIXES
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(suffix))
+    {
         out.push(char::from(letter));
         return Some(len);
     }
@@ -269,6 +273,7 @@ mod tests {
                 "ignore reveal Ai",
             ),
             ("ign&oacute;re &Eacute;t&eacute; &szlig;", "ignore Ete ss"),
+            ("&Iopf;gnore &rscr;&efr;", "Ignore re"),
             ("&omicron;&Alpha;", "\u{3bf}\u{3b1}"),
             ("one&nbsp;two&#9;three&#x200B;four", "one two threefour"),
             (
