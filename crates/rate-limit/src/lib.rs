@@ -27,7 +27,10 @@ pub use key::{ClientIpResolver, ClientKey, ForwardedHeader, MAX_HOPS};
 pub use limiter::{RateLimiter, Sweeper, unknown_tier};
 pub use quota::{MAX_LIMIT, MAX_PERIOD, MIN_PERIOD, Quota, QuotaError};
 #[cfg(feature = "redis")]
-pub use redis_store::{DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, RedisLimiter, RedisStoreError};
+pub use redis_store::{
+    DEFAULT_PREFIX as REDIS_DEFAULT_PREFIX, MAX_BATCH as REDIS_MAX_BATCH, RedisLimiter,
+    RedisStoreError,
+};
 pub use store::{DEFAULT_MAX_CLIENTS, MemoryStore, StateStore};
 pub use tier::{Classifier, Rule, Tier, TierError, Tiers};
 pub use window::{Decision, Step, Window};

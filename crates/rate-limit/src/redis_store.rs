@@ -2,9 +2,11 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::window::{Decision, Window};
 use crate::{ClientKey, Clock, FailurePolicy, SystemClock, Tier, Tiers};
@@ -12,8 +14,19 @@ use crate::{ClientKey, Clock, FailurePolicy, SystemClock, Tier, Tiers};
 /// The key prefix of every state this store writes.
 pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 
-/// One check, atomically: the algorithm of [`Window::decide`] in Lua, over
-/// whole milliseconds. The state is binary: a version byte (1), then the
+/// The most checks one script call decides: a call holds Redis's one
+/// thread for about a microsecond a check, so this bounds how long other
+/// clients of the server wait behind one.
+pub const MAX_BATCH: usize = 64;
+
+/// Checks, each atomically: the algorithm of [`Window::decide`] in Lua,
+/// over whole milliseconds, for each key of the call in turn (several
+/// callers' checks share one call, see [`RedisLimiter`]; a key that comes
+/// twice is checked twice, the second time against what the first wrote).
+/// Five arguments a key: `now_ms`, `bucket_ms`, counters, limit and the
+/// expiry in milliseconds.
+///
+/// The state is binary: a version byte (1), then the
 /// bucket index and the counters, the current bucket's first, as
 /// big-endian doubles (exact to 2^53) packed by Redis's `struct` library,
 /// which decodes and encodes it in one call each (parsing and writing it
@@ -21,8 +34,7 @@ pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 /// `INFO commandstats`). The text state of earlier versions
 /// (`"<idx> <c0> <c1> ..."`) is still read, so a window in progress
 /// survives the upgrade; anything else counts as none. The state expires
-/// on its own once it counts nothing (`PX` = counters × bucket,
-/// `ARGV[5]`).
+/// on its own once it counts nothing (`PX` = counters × bucket).
 ///
 /// Only an admitted request writes. A new client's state is written
 /// without decoding anything; a refused request leaves the state as it
@@ -36,88 +48,94 @@ pub const DEFAULT_PREFIX: &str = "alphaguard:rl:";
 /// none negative or above the limit, the text form digits and spaces only;
 /// anything else at the key, a value of another type included, counts as
 /// none (a fresh window), never as room beyond the limit or as a failure.
-/// The reply is `{allowed, remaining, frees}`, `frees` the bucket at whose
-/// start the oldest counted request leaves the window, so the wait is
-/// reckoned from the caller's clock to the nanosecond, as the memory store
-/// reckons it.
+/// The reply is `{allowed, remaining, frees}` for each key in turn,
+/// `frees` the bucket at whose start the oldest counted request leaves the
+/// window, so the wait is reckoned from the caller's clock to the
+/// nanosecond, as the memory store reckons it.
 const SCRIPT: &str = r"
-local now_ms = tonumber(ARGV[1])
-local bucket_ms = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local now_idx = math.floor(now_ms / bucket_ms)
-local idx = now_idx
--- A value of another type at the key (a hash, say) is an error for GET:
--- it counts as none, and the SET below replaces it.
-local raw = redis.pcall('GET', KEYS[1])
-if type(raw) == 'table' then raw = false end
-if not raw and limit > 0 then
-  -- One request in the current bucket, every other counter zero (the
-  -- double 0 is eight zero bytes).
-  local state = struct.pack('>Bdd', 1, idx, 1) .. string.rep('\0', 8 * n - 8)
-  redis.call('SET', KEYS[1], state, 'PX', ARGV[5])
-  return {1, limit - 1, idx + n}
-end
-local fmt = '>Bd' .. string.rep('d', n)
-local c = {}
-for i = 1, n do c[i] = 0 end
--- The stored bucket index, and where its counters are in `v`.
-local stored, v, at = nil, nil, 0
-if raw and #raw == 9 + 8 * n and string.byte(raw, 1) == 1 then
-  v = {struct.unpack(fmt, raw)}
-  stored, at = v[2], 2
-elseif raw and string.find(raw, '^%d+[ %d]*$') then
-  v = {}
-  for x in string.gmatch(raw, '%d+') do v[#v + 1] = tonumber(x) end
-  if #v == n + 1 then stored, at = v[1], 1 end
-end
--- Whole numbers only (NaN and the infinities fail `% 1 == 0`), each
--- counter at most the limit: anything else counts as none.
-if stored and not (stored >= 0 and stored < 2 ^ 53 and stored % 1 == 0) then
-  stored = nil
-end
-if stored then
-  local diff = idx - stored
-  -- A state up to 256 buckets ahead (another replica's clock a little
-  -- ahead) counts as current, as `Window` treats it; one further ahead
-  -- counts as none, so a clock that jumped forward cannot hold a client
-  -- back for longer than that.
-  if diff < 0 and diff >= -256 then
-    idx = stored
-    diff = 0
+local function check(key, now_ms, bucket_ms, n, limit, px)
+  local now_idx = math.floor(now_ms / bucket_ms)
+  local idx = now_idx
+  -- A value of another type at the key (a hash, say) is an error for GET:
+  -- it counts as none, and the SET below replaces it.
+  local raw = redis.pcall('GET', key)
+  if type(raw) == 'table' then raw = false end
+  if not raw and limit > 0 then
+    -- One request in the current bucket, every other counter zero (the
+    -- double 0 is eight zero bytes).
+    local state = struct.pack('>Bdd', 1, idx, 1) .. string.rep('\0', 8 * n - 8)
+    redis.call('SET', key, state, 'PX', px)
+    return 1, limit - 1, idx + n
   end
-  -- The counters still in the window, checked as they are copied (those
-  -- that left it are not read).
-  if diff >= 0 then
-    for i = 1, n - diff do
-      local x = v[at + i]
-      if not (x >= 0 and x <= limit and x % 1 == 0) then
-        for j = 1, n do c[j] = 0 end
-        idx = now_idx
-        break
+  local fmt = '>Bd' .. string.rep('d', n)
+  local c = {}
+  for i = 1, n do c[i] = 0 end
+  -- The stored bucket index, and where its counters are in `v`.
+  local stored, v, at = nil, nil, 0
+  if raw and #raw == 9 + 8 * n and string.byte(raw, 1) == 1 then
+    v = {struct.unpack(fmt, raw)}
+    stored, at = v[2], 2
+  elseif raw and string.find(raw, '^%d+[ %d]*$') then
+    v = {}
+    for x in string.gmatch(raw, '%d+') do v[#v + 1] = tonumber(x) end
+    if #v == n + 1 then stored, at = v[1], 1 end
+  end
+  -- Whole numbers only (NaN and the infinities fail `% 1 == 0`), each
+  -- counter at most the limit: anything else counts as none.
+  if stored and not (stored >= 0 and stored < 2 ^ 53 and stored % 1 == 0) then
+    stored = nil
+  end
+  if stored then
+    local diff = idx - stored
+    -- A state up to 256 buckets ahead (another replica's clock a little
+    -- ahead) counts as current, as `Window` treats it; one further ahead
+    -- counts as none, so a clock that jumped forward cannot hold a client
+    -- back for longer than that.
+    if diff < 0 and diff >= -256 then
+      idx = stored
+      diff = 0
+    end
+    -- The counters still in the window, checked as they are copied (those
+    -- that left it are not read).
+    if diff >= 0 then
+      for i = 1, n - diff do
+        local x = v[at + i]
+        if not (x >= 0 and x <= limit and x % 1 == 0) then
+          for j = 1, n do c[j] = 0 end
+          idx = now_idx
+          break
+        end
+        c[i + diff] = x
       end
-      c[i + diff] = x
     end
   end
+  local sum, oldest = 0, 0
+  for i = 1, n do
+    local x = c[i]
+    sum = sum + x
+    if x > 0 then oldest = i - 1 end
+  end
+  local allowed = 0
+  if sum < limit then
+    allowed = 1
+    c[1] = c[1] + 1
+    sum = sum + 1
+    redis.call('SET', key, struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', px)
+  end
+  -- The bucket at whose start the oldest counted request leaves the window
+  -- (0: nothing counted); the caller turns it into a wait from its own clock.
+  local frees = 0
+  if sum > 0 then frees = idx + n - oldest end
+  return allowed, limit - sum, frees
 end
-local sum, oldest = 0, 0
-for i = 1, n do
-  local x = c[i]
-  sum = sum + x
-  if x > 0 then oldest = i - 1 end
+local out = {}
+for k = 1, #KEYS do
+  local a = 5 * k - 4
+  local allowed, remaining, frees = check(KEYS[k], tonumber(ARGV[a]), tonumber(ARGV[a + 1]),
+    tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4])
+  out[3 * k - 2], out[3 * k - 1], out[3 * k] = allowed, remaining, frees
 end
-local allowed = 0
-if sum < limit then
-  allowed = 1
-  c[1] = c[1] + 1
-  sum = sum + 1
-  redis.call('SET', KEYS[1], struct.pack(fmt, 1, idx, unpack(c, 1, n)), 'PX', ARGV[5])
-end
--- The bucket at whose start the oldest counted request leaves the window
--- (0: nothing counted); the caller turns it into a wait from its own clock.
-local frees = 0
-if sum > 0 then frees = idx + n - oldest end
-return {allowed, limit - sum, frees}
+return out
 ";
 
 /// Why the Redis store could not answer. Never holds the URL (which may
@@ -141,10 +159,26 @@ fn store_error(context: &str, e: &redis::RedisError) -> RedisStoreError {
     }
 }
 
-/// A rate limiter whose state lives in Redis: one `EVALSHA` per check (the
-/// script is loaded on first use and again after `NOSCRIPT`), over a
-/// multiplexed connection that reconnects by itself, with timeouts. Several
-/// replicas pointed at one Redis enforce one budget per client.
+/// A rate limiter whose state lives in Redis: one `EVALSHA` per check, or
+/// fewer (the script is loaded on first use and again after `NOSCRIPT`),
+/// over a multiplexed connection that reconnects by itself, with
+/// timeouts. Several replicas pointed at one Redis enforce one budget per
+/// client.
+///
+/// **Checks made at the same time share a script call.** Each check is
+/// handed to a task of the limiter's own, which sends whatever checks are
+/// waiting (up to [`MAX_BATCH`]) as one `EVALSHA`, and sends the next
+/// batch without waiting for the reply to the last. The script decides
+/// the checks of a call one after another, each atomically, exactly as
+/// separate calls would; what is saved is Redis's cost of a call (about a
+/// third of a check's server time), and the round trips' syscalls. A lone
+/// check goes out alone, at once. The task is started on the first check,
+/// on the tokio runtime that makes it (without one, the check fails and
+/// the failure policy applies), and ends when the limiter is dropped, or
+/// with that runtime, after which every check fails as Redis down would;
+/// a check whose caller gives up is still counted, as a sent command is.
+/// All the keys of a call must be on one server: the store does not
+/// support Redis Cluster.
 ///
 /// Time comes from a [`Clock`] (the system clock by default): replicas'
 /// clocks must agree to well within a bucket (NTP does).
@@ -158,6 +192,32 @@ pub struct RedisLimiter<C = SystemClock> {
     clock: C,
     failures: AtomicU64,
     denied: Box<[AtomicU64]>,
+    /// The batching task's queue, made on the first check.
+    batcher: OnceLock<mpsc::UnboundedSender<Pending>>,
+}
+
+/// The script's `{allowed, remaining, frees}` for one check, or why the
+/// call failed.
+type Reply = Result<(i64, i64, i64), RedisStoreError>;
+
+/// One check waiting for its script call.
+struct Pending {
+    /// The tier's index among the windows.
+    window: usize,
+    key: ClientKey,
+    now_ms: u64,
+    reply: oneshot::Sender<Reply>,
+}
+
+/// What the batching task needs to build and send a call.
+struct Batcher {
+    conn: ConnectionManager,
+    script: redis::Script,
+    prefix: String,
+    /// Each window's tier name, in the order of the windows.
+    names: Box<[String]>,
+    /// Each window's bucket (ms), counters, limit and expiry (ms).
+    params: Box<[[u64; 4]]>,
 }
 
 impl RedisLimiter {
@@ -223,12 +283,16 @@ impl<C: Clock> RedisLimiter<C> {
             policy,
             clock,
             failures: AtomicU64::new(0),
+            batcher: OnceLock::new(),
         }
     }
 
     /// Sets the key prefix (default `alphaguard:rl:`).
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
+        // A batching task started already writes the old prefix: the next
+        // check starts another (the old one ends with its queue).
+        self.batcher = OnceLock::new();
         self
     }
 
@@ -245,10 +309,10 @@ impl<C: Clock> RedisLimiter<C> {
 
     /// Decides one request, or says why Redis could not.
     ///
-    /// One `EVALSHA` in one round trip: the command is built in one buffer
-    /// (the key written into it from the stack, the numbers as digits), so
-    /// the only allocations are the command's own. `SCRIPT LOAD` and a
-    /// second try only after `NOSCRIPT` (a restarted or flushed Redis).
+    /// One script call in one round trip, shared with the checks made at
+    /// the same time (see [`RedisLimiter`]); the command is built in one
+    /// buffer, the keys written into it from the stack. `SCRIPT LOAD` and
+    /// a second try only after `NOSCRIPT` (a restarted or flushed Redis).
     pub async fn try_check(
         &self,
         tier: Tier,
@@ -258,104 +322,109 @@ impl<C: Clock> RedisLimiter<C> {
             return Ok(crate::limiter::unknown_tier(tier));
         };
         let now_ns = self.clock.now_nanos();
-        let cmd = &self.check_cmd(tier, window, key, now_ns / 1_000_000);
-        let reply = self
-            .query_loading_script(move |mut conn| async move { cmd.query_async(&mut conn).await })
-            .await?;
+        let reply = self.submit(tier.index(), key, now_ns / 1_000_000)?;
+        let reply = reply.await.map_err(|_| stopped())??;
         Ok(self.decision(tier, window, reply, now_ns))
     }
 
-    /// Runs `query` on the connection; after `NOSCRIPT` (the server lost
-    /// its script cache: a restart, `SCRIPT FLUSH`), loads the script and
-    /// runs it once more.
-    async fn query_loading_script<T, Fut>(
+    /// Queues one check for the batching task (started here on the first
+    /// check); the receiver gets the script's reply.
+    fn submit(
         &self,
-        query: impl Fn(ConnectionManager) -> Fut,
-    ) -> Result<T, RedisStoreError>
-    where
-        Fut: std::future::Future<Output = redis::RedisResult<T>>,
-    {
-        match query(self.conn.clone()).await {
-            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
-                let mut conn = self.conn.clone();
-                self.script
-                    .load_async(&mut conn)
-                    .await
-                    .map_err(|e| store_error("script load", &e))?;
-                query(conn).await
-            }
-            other => other,
-        }
-        .map_err(|e| store_error("script", &e))
+        window: usize,
+        key: &ClientKey,
+        now_ms: u64,
+    ) -> Result<oneshot::Receiver<Reply>, RedisStoreError> {
+        let queue = match self.batcher.get() {
+            Some(queue) => queue,
+            None => self.start_batching()?,
+        };
+        let (reply, receiver) = oneshot::channel();
+        queue
+            .send(Pending {
+                window,
+                key: *key,
+                now_ms,
+                reply,
+            })
+            .map_err(|_| stopped())?;
+        Ok(receiver)
+    }
+
+    /// Starts the batching task on the runtime of the caller, once.
+    fn start_batching(&self) -> Result<&mpsc::UnboundedSender<Pending>, RedisStoreError> {
+        // Outside a tokio runtime there is nothing to run it on: an error,
+        // not a panic (the connection needs tokio too).
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| RedisStoreError {
+            what: "no tokio runtime to run the batching task on".to_owned(),
+        })?;
+        Ok(self.batcher.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let batcher = Batcher {
+                conn: self.conn.clone(),
+                script: self.script.clone(),
+                prefix: self.prefix.clone(),
+                names: self
+                    .tiers
+                    .iter()
+                    .map(|(tier, _, _)| self.tiers.name(tier).unwrap_or("unknown").to_owned())
+                    .collect(),
+                params: self
+                    .windows
+                    .iter()
+                    .map(|w| {
+                        let bucket_ms = w.bucket().as_millis() as u64;
+                        [
+                            bucket_ms,
+                            u64::from(w.counters()),
+                            u64::from(w.limit()),
+                            bucket_ms.saturating_mul(u64::from(w.counters())),
+                        ]
+                    })
+                    .collect(),
+            };
+            runtime.spawn(batch_loop(Arc::new(batcher), rx));
+            tx
+        }))
     }
 
     /// Decides one request from `key` in each of `tiers` (a client limited
-    /// per minute and per hour, say), in one round trip: the `EVALSHA`s go
-    /// out as one pipeline, and each tier counts the request as
-    /// [`try_check`](Self::try_check) would. After `NOSCRIPT` the script is
-    /// loaded and the whole pipeline sent again; a tier whose first try did
-    /// run then counts the request twice, which can only refuse early.
+    /// per minute and per hour, say), in one round trip: the checks are
+    /// queued together, so they go out in one script call (or, should the
+    /// batching task take a batch between them, in two pipelined ones),
+    /// and each tier counts the request as [`try_check`](Self::try_check)
+    /// would. After `NOSCRIPT` the script is loaded and the call sent
+    /// again.
     pub async fn try_check_tiers(
         &self,
         tiers: &[Tier],
         key: &ClientKey,
     ) -> Result<Vec<Decision>, RedisStoreError> {
         let now_ns = self.clock.now_nanos();
-        let mut pipe = redis::pipe();
+        let mut replies = Vec::with_capacity(tiers.len());
         for &tier in tiers {
-            if let Some(window) = self.windows.get(tier.index()) {
-                pipe.add_command(self.check_cmd(tier, window, key, now_ns / 1_000_000));
+            if self.windows.get(tier.index()).is_some() {
+                replies.push(self.submit(tier.index(), key, now_ns / 1_000_000)?);
             }
         }
-        let replies: Vec<(i64, i64, i64)> = if pipe.is_empty() {
-            Vec::new()
-        } else {
-            let pipe = &pipe;
-            self.query_loading_script(
-                move |mut conn| async move { pipe.query_async(&mut conn).await },
-            )
-            .await?
-        };
+        let mut decisions = Vec::with_capacity(tiers.len());
         let mut replies = replies.into_iter();
-        Ok(tiers
-            .iter()
-            .map(|&tier| match self.windows.get(tier.index()) {
-                Some(window) => match replies.next() {
-                    Some(reply) => self.decision(tier, window, reply, now_ns),
-                    None => crate::limiter::unknown_tier(tier),
-                },
+        for &tier in tiers {
+            // Only a known tier was queued, and took a reply.
+            let queued = self
+                .windows
+                .get(tier.index())
+                .and_then(|window| Some((window, replies.next()?)));
+            let decision = match queued {
+                Some((window, reply)) => {
+                    let reply = reply.await.map_err(|_| stopped())??;
+                    self.decision(tier, window, reply, now_ns)
+                }
                 None => crate::limiter::unknown_tier(tier),
-            })
-            .collect())
-    }
-
-    /// `EVALSHA <sha> 1 <key> <now_ms> <bucket_ms> <counters> <limit> <px_ms>`.
-    fn check_cmd(&self, tier: Tier, window: &Window, key: &ClientKey, now_ms: u64) -> redis::Cmd {
-        let name = self.tiers.name(tier).unwrap_or("unknown");
-        // The key as `state_key` spells it, on the stack when it fits.
-        let hex = format_args!("{:032x}", u128::from_be_bytes(key.0));
-        let mut buf = [0u8; 128];
-        let key_len = self.prefix.len() + name.len() + 1 + 32;
-        let mut cmd = redis::Cmd::with_capacity(10, 40 + 48 + key_len + 60);
-        cmd.arg("EVALSHA").arg(self.script.get_hash()).arg(1);
-        if key_len <= buf.len() {
-            let mut cursor = std::io::Cursor::new(&mut buf[..]);
-            // Cannot fail: the buffer holds `key_len` bytes.
-            let _ = std::io::Write::write_fmt(
-                &mut cursor,
-                format_args!("{}{}:{}", self.prefix, name, hex),
-            );
-            cmd.arg(&buf[..key_len]);
-        } else {
-            cmd.arg(self.state_key(tier, key));
+            };
+            decisions.push(decision);
         }
-        let bucket_ms = window.bucket().as_millis() as u64;
-        cmd.arg(now_ms)
-            .arg(bucket_ms)
-            .arg(window.counters())
-            .arg(window.limit())
-            .arg(bucket_ms.saturating_mul(u64::from(window.counters())));
-        cmd
+        Ok(decisions)
     }
 
     /// The script's `{allowed, remaining, frees}` as a decision at `now_ns`,
@@ -447,6 +516,113 @@ impl<C: Clock> RedisLimiter<C> {
             .await
             .map(|_| ())
             .map_err(|e| store_error("PING", &e))
+    }
+}
+
+/// The error of a check whose batching task is gone (its runtime shut
+/// down).
+fn stopped() -> RedisStoreError {
+    RedisStoreError {
+        what: "the batching task stopped".to_owned(),
+    }
+}
+
+/// The batching task: takes every check waiting (up to [`MAX_BATCH`]) and
+/// sends them as one call, on a task of its own so that the next batch
+/// need not wait for this one's reply. Ends when the limiter (the queue's
+/// sender) is dropped.
+async fn batch_loop(batcher: Arc<Batcher>, mut queue: mpsc::UnboundedReceiver<Pending>) {
+    let mut batch = Vec::new();
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let batcher = Arc::clone(&batcher);
+        let checks = std::mem::take(&mut batch);
+        tokio::spawn(async move { batcher.send(checks).await });
+    }
+}
+
+impl Batcher {
+    /// Sends one call for `checks` and hands each its reply (or the
+    /// call's error).
+    async fn send(&self, checks: Vec<Pending>) {
+        let cmd = self.batch_cmd(&checks);
+        let result: Result<Vec<i64>, RedisStoreError> = self.query_loading_script(&cmd).await;
+        match result {
+            Ok(values) if values.len() == 3 * checks.len() => {
+                for (check, v) in checks.into_iter().zip(values.chunks_exact(3)) {
+                    // A caller that gave up has dropped its receiver.
+                    let _ = check.reply.send(Ok((v[0], v[1], v[2])));
+                }
+            }
+            other => {
+                let e = other.err().unwrap_or_else(|| RedisStoreError {
+                    what: "script: a reply of the wrong length".to_owned(),
+                });
+                for check in checks {
+                    let _ = check.reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+
+    /// Runs `cmd`; after `NOSCRIPT` (the server lost its script cache: a
+    /// restart, `SCRIPT FLUSH`), loads the script and runs it once more.
+    async fn query_loading_script(&self, cmd: &redis::Cmd) -> Result<Vec<i64>, RedisStoreError> {
+        let mut conn = self.conn.clone();
+        match cmd.query_async(&mut conn).await {
+            Err(e) if e.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) => {
+                self.script
+                    .load_async(&mut conn)
+                    .await
+                    .map_err(|e| store_error("script load", &e))?;
+                cmd.query_async(&mut conn).await
+            }
+            other => other,
+        }
+        .map_err(|e| store_error("script", &e))
+    }
+
+    /// `EVALSHA <sha> <k> <key>… (<now_ms> <bucket_ms> <counters> <limit>
+    /// <px_ms>)…` for the `k` checks, in one buffer: each key as
+    /// [`RedisLimiter::state_key`] spells it, written from the stack when
+    /// it fits.
+    fn batch_cmd(&self, checks: &[Pending]) -> redis::Cmd {
+        let mut cmd = redis::Cmd::with_capacity(3 + 6 * checks.len(), 48 + 160 * checks.len());
+        cmd.arg("EVALSHA")
+            .arg(self.script.get_hash())
+            .arg(checks.len());
+        let mut buf = [0u8; 128];
+        for check in checks {
+            let name = self
+                .names
+                .get(check.window)
+                .map_or("unknown", String::as_str);
+            let hex = format_args!("{:032x}", u128::from_be_bytes(check.key.0));
+            let key_len = self.prefix.len() + name.len() + 1 + 32;
+            if key_len <= buf.len() {
+                let mut cursor = std::io::Cursor::new(&mut buf[..]);
+                // Cannot fail: the buffer holds `key_len` bytes.
+                let _ = std::io::Write::write_fmt(
+                    &mut cursor,
+                    format_args!("{}{}:{}", self.prefix, name, hex),
+                );
+                cmd.arg(&buf[..key_len]);
+            } else {
+                cmd.arg(format!("{}{}:{}", self.prefix, name, hex));
+            }
+        }
+        for check in checks {
+            let [bucket_ms, counters, limit, px_ms] = self
+                .params
+                .get(check.window)
+                .copied()
+                .unwrap_or([1, 1, 0, 1]);
+            cmd.arg(check.now_ms)
+                .arg(bucket_ms)
+                .arg(counters)
+                .arg(limit)
+                .arg(px_ms);
+        }
+        cmd
     }
 }
 

@@ -511,3 +511,121 @@ async fn a_lazy_limiter_starts_before_redis_and_connects_when_it_comes() {
             .is_err_and(|e| !e.to_string().contains("hunter2"))
     );
 }
+
+/// The number of `EVALSHA` calls Redis has served since its statistics
+/// were last reset.
+fn evalsha_calls(server: &RedisServer) -> u64 {
+    let stats = server.command(&["INFO", "commandstats"]);
+    stats
+        .lines()
+        .find_map(|line| line.strip_prefix("cmdstat_evalsha:calls="))
+        .and_then(|rest| rest.split(',').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// Checks made at the same time share script calls, and decide as if
+/// they had been made one after another: one client's sixty-four
+/// concurrent checks admit exactly its limit, and the same count of each
+/// of many clients' checks is admitted as separate calls would admit.
+#[tokio::test]
+async fn concurrent_checks_share_calls_and_never_over_admit() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let write = tier("write");
+    // Loads the script, so that the calls counted below are checks only.
+    assert!(l.try_check(write, &key(500)).await.unwrap().allowed);
+    assert!(server.command(&["CONFIG", "RESETSTAT"]).starts_with("+OK"));
+    // One client, sixty-four checks at once: write allows ten.
+    let seven = key(7);
+    let same: Vec<_> = (0..64).map(|_| l.try_check(write, &seven)).collect();
+    let decisions = join_all(same).await;
+    let admitted = decisions
+        .iter()
+        .filter(|d| d.as_ref().unwrap().allowed)
+        .count();
+    assert_eq!(admitted, 10);
+    // Each decision's remaining count is that of its place in the order.
+    let mut remaining: Vec<u32> = decisions
+        .iter()
+        .map(|d| d.as_ref().unwrap().remaining)
+        .collect();
+    remaining.sort_unstable();
+    assert_eq!(remaining[54..], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    let calls = evalsha_calls(&server);
+    assert!(calls < 8, "64 concurrent checks took {calls} calls");
+    // Many clients, three checks each, at once: each client gets three.
+    let keys: Vec<ClientKey> = (0..40u32)
+        .flat_map(|n| (0..3).map(move |_| key(1000 + n)))
+        .collect();
+    let many: Vec<_> = keys.iter().map(|k| l.try_check(write, k)).collect();
+    for d in join_all(many).await {
+        assert!(d.unwrap().allowed);
+    }
+    for n in 0..40u32 {
+        let d = l.try_check(write, &key(1000 + n)).await.unwrap();
+        assert_eq!(d.remaining, 10 - 4, "client {n}");
+    }
+    assert_eq!(l.store_failures(), 0);
+}
+
+/// A check whose caller gives up after it was queued is still counted
+/// (as a sent command is), and the checks that shared its call get their
+/// answers.
+#[tokio::test]
+async fn a_caller_that_gives_up_leaves_the_others_their_answers() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let clock = FakeClock::default();
+    clock.set(1_000_000_000_000_000_000);
+    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let read = tier("read");
+    let client = key(33);
+    let mut kept = Vec::new();
+    for n in 0..8 {
+        let mut check = Box::pin(l.try_check(read, &client));
+        // Polled once (queued), then dropped for every other caller.
+        std::future::poll_fn(|cx| {
+            let _ = check.as_mut().poll(cx);
+            std::task::Poll::Ready(())
+        })
+        .await;
+        if n % 2 == 0 {
+            kept.push(check);
+        }
+    }
+    for d in join_all(kept).await {
+        assert!(d.unwrap().allowed);
+    }
+    // Eight counted of thirty, and the limiter goes on.
+    let d = l.try_check(read, &key(33)).await.unwrap();
+    assert_eq!(d.remaining, 30 - 9);
+}
+
+/// Awaits every future, in order of the list (they run at once).
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *output = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().map(|o| o.unwrap()).collect()
+}
