@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -172,11 +172,13 @@ fn store_error(context: &str, e: &redis::RedisError) -> RedisStoreError {
 /// the checks of a call one after another, each atomically, exactly as
 /// separate calls would; what is saved is Redis's cost of a call (about a
 /// third of a check's server time), and the round trips' syscalls. A lone
-/// check goes out alone, at once. The task is started on the first check,
-/// on the tokio runtime that makes it (without one, the check fails and
-/// the failure policy applies), and ends when the limiter is dropped, or
-/// with that runtime, after which every check fails as Redis down would;
-/// a check whose caller gives up is still counted, as a sent command is.
+/// check goes out alone, at once. The task is started with the limiter,
+/// on the tokio runtime it is made on (the one its connection is made on
+/// and driven by; without one, on the runtime of the first check; with
+/// none there either, the check fails and the failure policy applies). It
+/// ends when the limiter is dropped, or with its runtime, and then the
+/// next check starts another on its own runtime. A check whose caller
+/// gives up is still counted, as a sent command is.
 /// All the keys of a call must be on one server: the store does not
 /// support Redis Cluster.
 ///
@@ -192,8 +194,9 @@ pub struct RedisLimiter<C = SystemClock> {
     clock: C,
     failures: AtomicU64,
     denied: Box<[AtomicU64]>,
-    /// The batching task's queue, made on the first check.
-    batcher: OnceLock<mpsc::UnboundedSender<Pending>>,
+    /// The batching task's queue, made on the first check (and again on
+    /// a check after the task's runtime shut down).
+    batcher: Mutex<Option<mpsc::UnboundedSender<Pending>>>,
 }
 
 /// The script's `{allowed, remaining, frees}` for one check, or why the
@@ -283,17 +286,27 @@ impl<C: Clock> RedisLimiter<C> {
             policy,
             clock,
             failures: AtomicU64::new(0),
-            batcher: OnceLock::new(),
+            batcher: Mutex::new(None),
         }
+        .batching_here()
+    }
+
+    /// Starts the batching task on the runtime this is called on, if any:
+    /// the one the connection was made on, and is driven by.
+    fn batching_here(self) -> Self {
+        if let Ok(sender) = self.start_batching() {
+            *self.batcher.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
+        }
+        self
     }
 
     /// Sets the key prefix (default `alphaguard:rl:`).
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
-        // A batching task started already writes the old prefix: the next
-        // check starts another (the old one ends with its queue).
-        self.batcher = OnceLock::new();
-        self
+        // The batching task started already writes the old prefix: another
+        // takes its place (the old one ends with its queue).
+        self.batcher = Mutex::new(None);
+        self.batching_here()
     }
 
     /// The Redis key of a client's state in a tier (by the tier's name, so
@@ -327,65 +340,71 @@ impl<C: Clock> RedisLimiter<C> {
         Ok(self.decision(tier, window, reply, now_ns))
     }
 
-    /// Queues one check for the batching task (started here on the first
-    /// check); the receiver gets the script's reply.
+    /// Queues one check for the batching task (started here if there is
+    /// none, or it ended with its runtime); the receiver gets the script's
+    /// reply.
     fn submit(
         &self,
         window: usize,
         key: &ClientKey,
         now_ms: u64,
     ) -> Result<oneshot::Receiver<Reply>, RedisStoreError> {
-        let queue = match self.batcher.get() {
-            Some(queue) => queue,
-            None => self.start_batching()?,
-        };
         let (reply, receiver) = oneshot::channel();
-        queue
-            .send(Pending {
-                window,
-                key: *key,
-                now_ms,
-                reply,
-            })
-            .map_err(|_| stopped())?;
+        let mut check = Pending {
+            window,
+            key: *key,
+            now_ms,
+            reply,
+        };
+        // The lock holds only the queue's sender, whole at any time: a
+        // panic elsewhere cannot leave it half-written.
+        let mut queue = self.batcher.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sender) = queue.as_ref() {
+            match sender.send(check) {
+                Ok(()) => return Ok(receiver),
+                // The task ended with its runtime: start another.
+                Err(mpsc::error::SendError(back)) => check = back,
+            }
+        }
+        let sender = self.start_batching()?;
+        sender.send(check).map_err(|_| stopped())?;
+        *queue = Some(sender);
         Ok(receiver)
     }
 
-    /// Starts the batching task on the runtime of the caller, once.
-    fn start_batching(&self) -> Result<&mpsc::UnboundedSender<Pending>, RedisStoreError> {
+    /// Starts a batching task on the caller's runtime; returns its queue.
+    fn start_batching(&self) -> Result<mpsc::UnboundedSender<Pending>, RedisStoreError> {
         // Outside a tokio runtime there is nothing to run it on: an error,
         // not a panic (the connection needs tokio too).
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| RedisStoreError {
             what: "no tokio runtime to run the batching task on".to_owned(),
         })?;
-        Ok(self.batcher.get_or_init(|| {
-            let (tx, rx) = mpsc::unbounded_channel();
-            let batcher = Batcher {
-                conn: self.conn.clone(),
-                script: self.script.clone(),
-                prefix: self.prefix.clone(),
-                names: self
-                    .tiers
-                    .iter()
-                    .map(|(tier, _, _)| self.tiers.name(tier).unwrap_or("unknown").to_owned())
-                    .collect(),
-                params: self
-                    .windows
-                    .iter()
-                    .map(|w| {
-                        let bucket_ms = w.bucket().as_millis() as u64;
-                        [
-                            bucket_ms,
-                            u64::from(w.counters()),
-                            u64::from(w.limit()),
-                            bucket_ms.saturating_mul(u64::from(w.counters())),
-                        ]
-                    })
-                    .collect(),
-            };
-            runtime.spawn(batch_loop(Arc::new(batcher), rx));
-            tx
-        }))
+        let (sender, queue) = mpsc::unbounded_channel();
+        let batcher = Batcher {
+            conn: self.conn.clone(),
+            script: self.script.clone(),
+            prefix: self.prefix.clone(),
+            names: self
+                .tiers
+                .iter()
+                .map(|(tier, _, _)| self.tiers.name(tier).unwrap_or("unknown").to_owned())
+                .collect(),
+            params: self
+                .windows
+                .iter()
+                .map(|w| {
+                    let bucket_ms = w.bucket().as_millis() as u64;
+                    [
+                        bucket_ms,
+                        u64::from(w.counters()),
+                        u64::from(w.limit()),
+                        bucket_ms.saturating_mul(u64::from(w.counters())),
+                    ]
+                })
+                .collect(),
+        };
+        runtime.spawn(batch_loop(Arc::new(batcher), queue));
+        Ok(sender)
     }
 
     /// Decides one request from `key` in each of `tiers` (a client limited

@@ -629,3 +629,110 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
     .await;
     outputs.into_iter().map(|o| o.unwrap()).collect()
 }
+
+/// A limiter whose first checks ran on a runtime that has since shut down
+/// goes on deciding on another (its batching task is started again there),
+/// and outside any runtime a check fails by the policy, without a panic.
+#[test]
+fn the_batching_task_follows_the_runtime_and_none_fails_by_the_policy() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let first = runtime();
+    let l = first.block_on(async {
+        let l = RedisLimiter::connect(&server.url(), seed(), FailurePolicy::FailClosed)
+            .await
+            .unwrap();
+        assert!(l.try_check(tier("write"), &key(77)).await.unwrap().allowed);
+        l
+    });
+    drop(first);
+    let second = runtime();
+    second.block_on(async {
+        let mut answered = None;
+        // The connection made on the first runtime reconnects on this one.
+        for _ in 0..20 {
+            if let Ok(d) = l.try_check(tier("write"), &key(77)).await {
+                answered = Some(d);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let d = answered.expect("checks answer on the second runtime");
+        assert!(d.allowed);
+        assert!(d.remaining < 9, "{d:?}");
+    });
+    drop(second);
+    // No runtime at all: refused by the policy, not a panic.
+    let d = futures_lite_block_on(l.check(tier("write"), &key(78)));
+    assert!(!d.allowed);
+    assert!(l.store_failures() >= 1);
+}
+
+/// Polls `future` to completion on this thread, outside any runtime.
+fn futures_lite_block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Wake;
+    impl std::task::Wake for Wake {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(Wake));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = Box::pin(future);
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// The batching task runs on the runtime the limiter was made on: a first
+/// check made from another runtime, which then idles, does not leave the
+/// later checks waiting on it (an outside review found every later check
+/// hung).
+#[test]
+fn a_first_check_from_an_idle_runtime_does_not_strand_the_others() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let main = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let l = std::sync::Arc::new(
+        main.block_on(RedisLimiter::connect(
+            &server.url(),
+            seed(),
+            FailurePolicy::FailClosed,
+        ))
+        .unwrap(),
+    );
+    let warm_up = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    assert!(
+        warm_up
+            .block_on(l.try_check(tier("read"), &key(5)))
+            .unwrap()
+            .allowed
+    );
+    // `warm_up` stays alive, and idle.
+    main.block_on(async {
+        let five = key(5);
+        let check = l.try_check(tier("read"), &five);
+        let d = tokio::time::timeout(Duration::from_secs(3), check)
+            .await
+            .expect("answered")
+            .unwrap();
+        assert_eq!(d.remaining, 30 - 2);
+    });
+    drop(warm_up);
+}
