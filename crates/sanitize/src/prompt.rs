@@ -11,7 +11,8 @@
 //!    (`unicode-security`, so Cyrillic `о` reads `o`), small capitals read
 //!    as letters, diacritics dropped, lower case, leetspeak digits read as
 //!    letters. Text with tags or comments is also read as a browser shows
-//!    it (`assi<b></b>stant`), a second view the detectors scan too.
+//!    it (`assi<b></b>stant`), a second view the detectors scan too; the
+//!    text is judged by the reading that scores higher.
 //! 2. **Detectors** over that view: instruction override, persona
 //!    jailbreaks, system-prompt and secret exfiltration, role markers and
 //!    delimiters (`system:`, `<|im_start|>`, `[INST]`, `### Instruction`,
@@ -43,6 +44,7 @@ use regex::Regex;
 
 mod channel;
 mod encoded;
+mod entities;
 mod gate;
 mod learned;
 mod learned_weights;
@@ -164,6 +166,11 @@ const ACTIVE_MARKUP_WEIGHT: f32 = 0.6;
 /// and which no score compares with).
 fn unit_or(x: f32, nan: f32) -> f32 {
     if x.is_nan() { nan } else { x.clamp(0.0, 1.0) }
+}
+
+/// Findings combined as independent evidence: `1 − Π(1 − score)`.
+fn combined(findings: &[Finding]) -> f32 {
+    1.0 - findings.iter().fold(1.0, |acc, f| acc * (1.0 - f.score))
 }
 
 /// The default threshold of every channel.
@@ -324,13 +331,29 @@ impl PromptGuard {
         // Text with tags or comments in it is read as a browser shows it
         // too: markup inside words hides nothing (`assi<b></b>stant`).
         let rendered = markup::rendered(&decoded).map(|text| detection_view(&text).0);
-        let views: &[&str] = match &rendered {
-            Some(rendered) => &[&normalized, rendered],
-            None => &[&normalized],
-        };
         // The keywords that call for a re-reading are found by the same
         // pass as the literals that gate the patterns.
-        let hints = self.scan(views, channel, &mut findings);
+        let mut read = Vec::new();
+        let mut hints = self.scan(&normalized, channel, &mut read);
+        // The text is judged as written or as shown, whichever reads
+        // worse; the evidence of the two readings is not added up (two
+        // weak findings, one in each, would block a page that neither
+        // reading blocks).
+        if let Some(rendered) = &rendered {
+            let mut shown = Vec::new();
+            hints = hints.or(self.scan(rendered, channel, &mut shown));
+            if combined(&shown) > combined(&read) {
+                let whole = 0..normalized.len();
+                read = shown
+                    .into_iter()
+                    .map(|f| Finding {
+                        span: whole.clone(),
+                        ..f
+                    })
+                    .collect();
+            }
+        }
+        findings.extend(read);
 
         // Payloads that only show their meaning decoded.
         // (Read from the input itself: base64 is case-sensitive, and the
@@ -386,7 +409,7 @@ impl PromptGuard {
             }
         }
 
-        let score = 1.0 - findings.iter().fold(1.0, |acc, f| acc * (1.0 - f.score));
+        let score = combined(&findings);
         let verdict = if score >= self.thresholds[channel.index()] && !findings.is_empty() {
             Verdict::Block
         } else {
@@ -412,7 +435,7 @@ impl PromptGuard {
         findings: &mut Vec<Finding>,
     ) {
         let mut inner = Vec::new();
-        self.scan(&[view], channel, &mut inner);
+        self.scan(view, channel, &mut inner);
         // Script hidden in an encoding is meant to come out decoded, where
         // a page that shows the answer runs it.
         let markup = ACTIVE_MARKUP.is_match(view).then_some(ACTIVE_MARKUP_WEIGHT);
@@ -425,11 +448,10 @@ impl PromptGuard {
         }
     }
 
-    /// Runs the patterns over readings of one text (the first is the one
-    /// spans point into), each reading's spaced-out words joined, and its
-    /// letters only: a pattern counts once, in the first reading it
-    /// matches. Returns the re-readings the keywords call for.
-    fn scan(&self, views: &[&str], channel: Channel, findings: &mut Vec<Finding>) -> Hints {
+    /// Runs the patterns over one view, its spaced-out words joined, and
+    /// its letters only; returns the re-readings the view's keywords call
+    /// for.
+    fn scan(&self, view: &str, channel: Channel, findings: &mut Vec<Finding>) -> Hints {
         let mut matched_kinds = Vec::new();
         // Patterns of content channels are taken as matched already on
         // the user's channel: they never run there.
@@ -439,59 +461,40 @@ impl PromptGuard {
             .map(|p| p.content_only && !channel.is_content())
             .collect();
         let content = channel.is_content();
-        let whole = 0..views.first().map_or(0, |v| v.len());
-        let mut hints = Hints::default();
-        for (n, view) in views.iter().enumerate() {
+        let hints = self.scan_patterns(view, findings, &mut matched_kinds, &mut matched, content);
+        // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
+        // patterns once the letters are joined back into words (those that
+        // matched already not again).
+        if let Some(joined) = join_spaced_letters(view) {
             let mut more = Vec::new();
-            hints = hints.or(self.scan_patterns(
-                view,
+            self.scan_patterns(
+                &joined,
                 &mut more,
                 &mut matched_kinds,
                 &mut matched,
                 content,
-            ));
-            // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the
-            // same patterns once the letters are joined back into words
-            // (those that matched already not again).
-            let joined_at = more.len();
-            if let Some(joined) = join_spaced_letters(view) {
-                self.scan_patterns(
-                    &joined,
-                    &mut more,
-                    &mut matched_kinds,
-                    &mut matched,
-                    content,
-                );
-            }
-            let squashed: String = if view.is_ascii() {
-                let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
-                // ASCII letters: never fails.
-                String::from_utf8(letters).unwrap_or_default()
-            } else {
-                view.chars().filter(|&c| is_alphabetic(c)).collect()
-            };
-            for p in &self.squashed {
-                if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
-                    more.push(Finding {
-                        kind: p.kind,
-                        span: whole.clone(),
-                        score: p.weight,
-                    });
-                    matched_kinds.push(p.kind);
-                }
-            }
-            // Spans point into the first reading's own matches; elsewhere
-            // they cover it whole.
-            findings.extend(more.into_iter().enumerate().map(|(i, f)| {
-                if n == 0 && i < joined_at {
-                    f
-                } else {
-                    Finding {
-                        span: whole.clone(),
-                        ..f
-                    }
-                }
+            );
+            findings.extend(more.into_iter().map(|f| Finding {
+                span: 0..view.len(),
+                ..f
             }));
+        }
+        let squashed: String = if view.is_ascii() {
+            let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
+            // ASCII letters: never fails.
+            String::from_utf8(letters).unwrap_or_default()
+        } else {
+            view.chars().filter(|&c| is_alphabetic(c)).collect()
+        };
+        for p in &self.squashed {
+            if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
+                findings.push(Finding {
+                    kind: p.kind,
+                    span: 0..view.len(),
+                    score: p.weight,
+                });
+                matched_kinds.push(p.kind);
+            }
         }
         hints
     }

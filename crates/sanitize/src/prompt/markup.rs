@@ -6,11 +6,12 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
+use super::entities::{CP1252, NAMED};
 use crate::chars::is_invisible_format;
 use crate::embed::entity::decode_numeric;
 
 /// The longest tag read as one: a `<` with no `>` this close is text.
-const MAX_TAG: usize = 256;
+const MAX_TAG: usize = 1024;
 
 /// The longest comment read as one: an unclosed one is text.
 const MAX_COMMENT: usize = 4096;
@@ -23,74 +24,17 @@ const INLINE: &[&[u8]] = &[
     b"strike", b"strong", b"sub", b"sup", b"time", b"tt", b"u", b"var", b"wbr",
 ];
 
-/// Named references to spaces, invisible characters and letters, in
-/// lower case (names are matched in any case: the view is lower case).
-/// Those of markup and punctuation (`&lt;`, `&amp;`, `&colon;`) are left
-/// as written: they split no word, and a page that shows `<|im_start|>`
-/// escaped is about chat templates, not one.
-const NAMED: &[(&[u8], &str)] = &[
-    (b"nbsp", " "),
-    (b"ensp", " "),
-    (b"emsp", " "),
-    (b"thinsp", " "),
-    (b"hairsp", " "),
-    (b"numsp", " "),
-    (b"puncsp", " "),
-    (b"mediumspace", " "),
-    (b"tab", " "),
-    (b"newline", "\n"),
-    // Invisible: a soft hyphen, joiners, direction marks, invisible
-    // operators.
-    (b"shy", ""),
-    (b"zwj", ""),
-    (b"zwnj", ""),
-    (b"lrm", ""),
-    (b"rlm", ""),
-    (b"zerowidthspace", ""),
-    (b"nobreak", ""),
-    (b"invisibletimes", ""),
-    (b"invisiblecomma", ""),
-    (b"applyfunction", ""),
-    (b"it", ""),
-    (b"ic", ""),
-    (b"af", ""),
-    (b"szlig", "ss"),
-    (b"aelig", "ae"),
-    (b"oelig", "oe"),
-    (b"eth", "d"),
-    (b"thorn", "th"),
-    (b"dstrok", "d"),
-    (b"hstrok", "h"),
-    (b"lstrok", "l"),
-    (b"tstrok", "t"),
-    (b"inodot", "i"),
-    (b"imath", "i"),
-    (b"jmath", "j"),
-];
-
-/// What follows a letter in the name of an accented letter (`eacute`,
-/// `Ouml`, `ccedil`; the view drops the accent) or of a mathematical one
-/// (`Iopf` 𝕀, `escr` ℯ, `gfr` 𝔤; NFKC folds it): it reads as the letter.
-const LETTER_SUFFIXES: &[&[u8]] = &[
-    b"acute", b"grave", b"circ", b"uml", b"tilde", b"ring", b"cedil", b"slash", b"caron", b"macr",
-    b"breve", b"ogon", b"dot", b"dblac", b"opf", b"scr", b"fr",
-];
-
-/// The Greek letters' names, in the order of their code points from
-/// U+03B1 (`sigmaf`, final sigma, is U+03C2, between rho and sigma).
-const GREEK: &[&[u8]] = &[
-    b"alpha", b"beta", b"gamma", b"delta", b"epsilon", b"zeta", b"eta", b"theta", b"iota",
-    b"kappa", b"lambda", b"mu", b"nu", b"xi", b"omicron", b"pi", b"rho", b"sigmaf", b"sigma",
-    b"tau", b"upsilon", b"phi", b"chi", b"psi", b"omega",
-];
-
 /// `text` with the character references that stand for letters, digits,
 /// spaces or invisible characters decoded, as a browser shows them:
-/// numeric ones (any number of leading zeros) and the named ones of the
-/// spaces, the invisible characters, the accented and mathematical
-/// letters (`&eacute;` and `&escr;` read `e`) and the Greek letters (which the view reads as their Latin
-/// look-alikes). An invisible character decodes to nothing: `&shy;` is a
-/// hyphenation hint in many a page, and no hidden text.
+/// numeric ones (any number of leading zeros; 128 to 159 read as
+/// Windows-1252, as browsers read them) and the named ones of the WHATWG
+/// list that stand for such a character (`&eacute;`, `&image;`,
+/// `&iukcy;`, `&nbsp;`, `&shy;`; `entities.rs`), with their `;`, or
+/// without it where the list has the legacy form (`&eacute`). An invisible
+/// character decodes to nothing: `&shy;` is a hyphenation hint in many a
+/// page, and no hidden text. Those of markup and punctuation (`&lt;`,
+/// `&amp;`, `&sdot;`) are left as written: they split no word, and a page
+/// that shows `<|im_start|>` escaped is about chat templates, not one.
 ///
 /// Each decoded reference stands for one word's letter or the space between
 /// two: there is one reading, and the detection view reads it.
@@ -100,28 +44,31 @@ pub(super) fn decode_references(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     };
     let mut out = String::new();
+    // One reference's reading, before it is known to be one: the text
+    // before it is copied only then (copying it for every `&` and taking
+    // it back was quadratic).
+    let mut reading = String::new();
     // Where the text not yet copied to `out` starts.
     let mut copied = 0;
+    let mut changed = false;
     loop {
-        let start = out.len();
-        out.push_str(&text[copied..at]);
-        let consumed = match push_reference(&b[at..], &mut out) {
+        reading.clear();
+        let consumed = match push_reference(&b[at..], &mut reading) {
             Some(len) => {
+                out.push_str(&text[copied..at]);
+                out.push_str(&reading);
                 copied = at + len;
+                changed = true;
                 len
             }
-            None => {
-                // Left as written: copied with what follows.
-                out.truncate(start);
-                1
-            }
+            None => 1,
         };
         match memchr::memchr(b'&', &b[at + consumed..]) {
             Some(n) => at += consumed + n,
             None => break,
         }
     }
-    if copied == 0 {
+    if !changed {
         return Cow::Borrowed(text);
     }
     out.push_str(&text[copied..]);
@@ -175,15 +122,37 @@ pub(super) fn rendered(text: &str) -> Option<String> {
 
 /// A comment or a tag at the start of `b`: its length, and whether it
 /// vanishes wherever it stands (a comment, an inline element's tag).
+///
+/// Read as HTML5 reads them: a comment ends at `-->` or `--!>` (or at once,
+/// `<!-->`, `<!--->`); `<!…>` and `<?…>` (a doctype, `<![CDATA[…]]>`, a
+/// processing instruction) are comments up to the first `>`; a tag's
+/// quoted attribute values may hold `<` and `>`, and any white space
+/// (form feed too) may follow its name.
 fn markup(b: &[u8]) -> Option<(usize, bool)> {
-    if let Some(body) = b.strip_prefix(b"<!--") {
-        let limit = body.len().min(MAX_COMMENT);
-        let close = memmem::find(&body[..limit], b"-->")?;
-        return Some((4 + close + 3, true));
-    }
     let rest = b.strip_prefix(b"<")?;
-    // `</name`, `<name`, and the declarations `<!doctype`, `<?xml`.
-    let skip = usize::from(matches!(rest.first(), Some(b'/' | b'!' | b'?')));
+    if let Some(body) = rest.strip_prefix(b"!--") {
+        let shut = if body.starts_with(b">") {
+            Some((0, 1))
+        } else if body.starts_with(b"->") {
+            Some((0, 2))
+        } else {
+            let limit = body.len().min(MAX_COMMENT);
+            let plain = memmem::find(&body[..limit], b"-->").map(|at| (at, 3));
+            let bang = memmem::find(&body[..limit], b"--!>").map(|at| (at, 4));
+            match (plain, bang) {
+                (Some(p), Some(q)) => Some(p.min(q)),
+                (p, q) => p.or(q),
+            }
+        };
+        let (at, close) = shut?;
+        return Some((4 + at + close, true));
+    }
+    if matches!(rest.first(), Some(b'!' | b'?')) {
+        let limit = rest.len().min(MAX_TAG);
+        let close = memchr::memchr(b'>', &rest[1..limit])?;
+        return Some((1 + 1 + close + 1, true));
+    }
+    let skip = usize::from(rest.first() == Some(&b'/'));
     let name_len = rest[skip..]
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
@@ -192,35 +161,47 @@ fn markup(b: &[u8]) -> Option<(usize, bool)> {
         return None;
     }
     let name = &rest[skip..skip + name_len];
-    let limit = rest.len().min(MAX_TAG);
-    let close = rest[skip + name_len..limit]
-        .iter()
-        .position(|&c| c == b'>' || c == b'<')
-        .map(|n| skip + name_len + n)?;
-    if rest[close] != b'>' {
-        return None;
-    }
-    // After the name, a space, `/` or `>`: `<b>`, `<b class=x>`, `<br/>`.
+    let after = skip + name_len;
+    // After the name, white space, `/` or `>`: `<b>`, `<b class=x>`, `<br/>`.
     if !matches!(
-        rest[skip + name_len],
-        b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r'
+        rest.get(after)?,
+        b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
     ) {
         return None;
     }
-    let inline = skip < 2
-        && rest.first() != Some(&b'!')
-        && rest.first() != Some(&b'?')
-        && INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
-    Some((1 + close + 1, inline))
+    // Up to the `>` outside quotes; a `<` outside them means this was text.
+    let limit = rest.len().min(MAX_TAG);
+    let mut quote = None;
+    let mut close = None;
+    for (i, &c) in rest[after..limit].iter().enumerate() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'>') => {
+                close = Some(after + i);
+                break;
+            }
+            (None, b'<') => return None,
+            (None, _) => {}
+        }
+    }
+    let inline = INLINE.iter().any(|i| i.eq_ignore_ascii_case(name));
+    Some((1 + close? + 1, inline))
 }
 
 /// Decodes the character reference at the start of `b` (which starts with
-/// `&`) onto `out`; returns its length, or `None` (and pushes nothing)
-/// when it is not one this module knows.
+/// `&`) onto `out`, if it stands for a letter, a digit, a space or an
+/// invisible character; returns its length, or `None` (and pushes
+/// nothing).
 fn push_reference(b: &[u8], out: &mut String) -> Option<usize> {
     let rest = b.strip_prefix(b"&")?;
     if let Some(num) = rest.strip_prefix(b"#") {
         let (c, len) = decode_numeric(num)?;
+        let c = match u32::from(c) {
+            n @ 0x80..=0x9f => CP1252.chars().nth((n - 0x80) as usize).unwrap_or(c),
+            _ => c,
+        };
         if c.is_alphanumeric() {
             out.push(c);
         } else if c.is_whitespace() {
@@ -230,35 +211,19 @@ fn push_reference(b: &[u8], out: &mut String) -> Option<usize> {
         }
         return Some(len);
     }
+    // The longest name in the list has 31 characters.
     let name_len = rest
         .iter()
         .take(32)
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    let name = &rest[..name_len];
-    // Browsers decode a few names without their `;`; here every one is
-    // read so, as a renderer lenient with it would.
-    let len = 1 + name_len + usize::from(rest.get(name_len) == Some(&b';'));
-    if let Some((_, text)) = NAMED.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
-        out.push_str(text);
-        return Some(len);
-    }
-    if let Some(i) = GREEK.iter().position(|n| n.eq_ignore_ascii_case(name)) {
-        // `i` is below 25: the letters fit between U+03B1 and U+03C9.
-        let code = 0x3b1 + u32::try_from(i).ok()?;
-        out.push(char::from_u32(code)?);
-        return Some(len);
-    }
-    let (&letter, suffix) = name.split_first()?;
-    if letter.is_ascii_alphabetic()
-        && LETTER_SUFFIXES
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(suffix))
-    {
-        out.push(char::from(letter));
-        return Some(len);
-    }
-    None
+    let semicolon = usize::from(rest.get(name_len) == Some(&b';'));
+    let name = &rest[..name_len + semicolon];
+    let at = NAMED
+        .binary_search_by(|(n, _)| n.as_bytes().cmp(name))
+        .ok()?;
+    out.push_str(NAMED[at].1);
+    Some(1 + name.len())
 }
 
 #[cfg(test)]
@@ -272,18 +237,27 @@ mod tests {
                 "ig&shy;nore re&#173;veal &#x00041;&#0000105;",
                 "ignore reveal Ai",
             ),
-            ("ign&oacute;re &Eacute;t&eacute; &szlig;", "ignore Ete ss"),
-            ("&Iopf;gnore &rscr;&efr;", "Ignore re"),
-            ("&omicron;&Alpha;", "\u{3bf}\u{3b1}"),
+            (
+                "ign&oacute;re &Eacute;t&eacute; &szlig;",
+                "ign\u{f3}re \u{c9}t\u{e9} \u{df}",
+            ),
+            ("&Iopf;gnore &image;", "\u{1d540}gnore \u{2111}"),
+            ("&omicron;&Alpha;", "\u{3bf}\u{391}"),
             ("one&nbsp;two&#9;three&#x200B;four", "one two threefour"),
             (
-                "x&lt;y&gt;z &amp; &#60;b&#62;",
-                "x&lt;y&gt;z &amp; &#60;b&#62;",
+                "x&lt;y&gt;z &amp; &#60;b&#62; &sdot;",
+                "x&lt;y&gt;z &amp; &#60;b&#62; &sdot;",
             ),
+            ("&eacute &it; ?a=1&it=2 &nu", "\u{e9}  ?a=1&it=2 &nu"),
+            ("&#154;ystem &#x80;", "\u{161}ystem &#x80;"),
         ] {
             assert_eq!(decode_references(text), shown, "{text:?}");
         }
-        for text in ["plain", "AT&T and R&D", "&unknownname; & &; &# &#x;"] {
+        for text in [
+            "plain",
+            "AT&T and R&D",
+            "&unknownname; & &; &# &#x; &Eacutex",
+        ] {
             assert!(
                 matches!(decode_references(text), Cow::Borrowed(_)),
                 "{text:?}"
@@ -303,6 +277,15 @@ mod tests {
             ("line<br/>break", "line break"),
             ("line <br> break", "line   break"),
             ("<!DOCTYPE html><html>text", " text"),
+            (
+                "ig<!-->nore ig<!--->nore ig<!-- x --!>nore",
+                "ignore ignore ignore",
+            ),
+            ("ig<?x?>nore ig<![CDATA[x]]>nore", "ignore ignore"),
+            (
+                "ig<span title=\"<\">nore ig<span\x0cclass=x>nore",
+                "ignore ignore",
+            ),
         ] {
             assert_eq!(rendered(html).as_deref(), Some(shown), "{html:?}");
         }
