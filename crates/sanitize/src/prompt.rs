@@ -461,13 +461,23 @@ impl PromptGuard {
             .map(|p| p.content_only && !channel.is_content())
             .collect();
         let content = channel.is_content();
-        let hints = self.scan_patterns(view, findings, &mut matched_kinds, &mut matched, content);
+        let mut first = Vec::new();
+        let (hints, ids) =
+            self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, content);
+        // In a long text only evidence close together adds up: the
+        // findings are those of the stretch of text where they score
+        // highest.
+        if view.len() > LOCAL_SPAN {
+            findings.extend(self.local_findings(view, content, &ids));
+        } else {
+            findings.extend(first);
+        }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
         // patterns once the letters are joined back into words (those that
         // matched already not again).
         if let Some(joined) = join_spaced_letters(view) {
             let mut more = Vec::new();
-            self.scan_patterns(
+            let _ = self.scan_patterns(
                 &joined,
                 &mut more,
                 &mut matched_kinds,
@@ -504,7 +514,8 @@ impl PromptGuard {
     ///
     /// `matched` marks the patterns that matched already (in another view
     /// of the same text): they are not counted twice. Returns the
-    /// re-readings the view's keywords call for.
+    /// re-readings the view's keywords call for, and the patterns that
+    /// matched, in the order of their findings.
     fn scan_patterns(
         &self,
         view: &str,
@@ -512,46 +523,119 @@ impl PromptGuard {
         matched_kinds: &mut Vec<FindingKind>,
         matched: &mut [bool],
         content: bool,
-    ) -> Hints {
+    ) -> (Hints, Vec<usize>) {
         let (candidates, hints) = self.gate.candidates(view);
+        let mut ids = Vec::new();
         // Read only once a pattern has matched: most texts match none.
         let mut quoted: Option<Vec<Range<usize>>> = None;
-        for ((p, _), matched) in self
+        for (i, ((p, _), matched)) in self
             .patterns
             .iter()
             .zip(candidates)
             .zip(matched.iter_mut())
-            .filter(|((_, open), matched)| *open && !**matched)
+            .enumerate()
+            .filter(|(_, ((_, open), matched))| *open && !**matched)
         {
             if let Some(m) = p.regex.find(view) {
                 *matched = true;
-                // A phrase inside quotes is more often discussed than meant
-                // ("attackers write 'ignore previous instructions'"): it
-                // counts for less. Unquoted, it counts in full.
-                // In content, only a short quotation counts: a tool's JSON
-                // output quotes every string, however long.
-                let inside = quoted
-                    .get_or_insert_with(|| quoted_spans(view))
-                    .iter()
-                    .any(|q| {
-                        q.start <= m.start()
-                            && m.end() <= q.end
-                            && (!content || q.len() <= MAX_CITED_QUOTE)
-                    });
-                let score = if inside {
-                    p.weight * QUOTED_FACTOR
-                } else {
-                    p.weight
-                };
+                let quoted = quoted.get_or_insert_with(|| quoted_spans(view));
                 findings.push(Finding {
                     kind: p.kind,
                     span: m.range(),
-                    score,
+                    score: match_score(p, m.range(), quoted, content),
                 });
                 matched_kinds.push(p.kind);
+                ids.push(i);
             }
         }
-        hints
+        (hints, ids)
+    }
+
+    /// The findings of the patterns `ids` in the stretch of `view` of at
+    /// most [`LOCAL_SPAN`] bytes (from one match's start) where they
+    /// score highest together: each pattern once, by its strongest match
+    /// there. Every match of each pattern is looked at, so a weak match
+    /// early in the text cannot hide a strong cluster later.
+    fn local_findings(&self, view: &str, content: bool, ids: &[usize]) -> Vec<Finding> {
+        let quoted = quoted_spans(view);
+        // (span, which of `ids`, score), by start.
+        let mut hits: Vec<(Range<usize>, usize, f32)> = Vec::new();
+        for (k, &id) in ids.iter().enumerate() {
+            let Some(p) = self.patterns.get(id) else {
+                continue;
+            };
+            hits.extend(
+                p.regex
+                    .find_iter(view)
+                    .take(MAX_HITS_PER_PATTERN)
+                    .map(|m| (m.range(), k, match_score(p, m.range(), &quoted, content))),
+            );
+        }
+        hits.sort_by_key(|(span, _, _)| span.start);
+        // For each of `ids`, its strongest hit in the window being looked
+        // at, as an index into `hits`.
+        let mut strongest: Vec<Option<usize>> = vec![None; ids.len()];
+        let mut best: (f32, Vec<Option<usize>>) = (-1.0, Vec::new());
+        let mut end = 0;
+        for start in 0..hits.len() {
+            let limit = hits[start].0.start.saturating_add(LOCAL_SPAN);
+            end = end.max(start);
+            while end < hits.len() && hits[end].0.start < limit {
+                end += 1;
+            }
+            strongest.iter_mut().for_each(|s| *s = None);
+            for (h, (_, k, score)) in hits.iter().enumerate().take(end).skip(start) {
+                if strongest[*k].is_none_or(|s| hits[s].2 < *score) {
+                    strongest[*k] = Some(h);
+                }
+            }
+            let together = 1.0
+                - strongest
+                    .iter()
+                    .flatten()
+                    .fold(1.0, |acc, &h| acc * (1.0 - hits[h].2));
+            if together > best.0 {
+                best = (together, strongest.clone());
+            }
+        }
+        best.1
+            .iter()
+            .zip(ids)
+            .filter_map(|(h, &id)| {
+                let (span, _, score) = hits.get((*h)?)?;
+                Some(Finding {
+                    kind: self.patterns.get(id)?.kind,
+                    span: span.clone(),
+                    score: *score,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The longest stretch of a view, in bytes, whose findings add up as one
+/// piece of evidence: an injection is a few sentences, and weak findings
+/// pages apart in a long document are not one (an outside review found
+/// 84 % of the HTML documentation installed on a Debian machine blocked,
+/// by findings strewn over whole pages).
+const LOCAL_SPAN: usize = 2048;
+
+/// The most matches of one pattern looked at in a long text.
+const MAX_HITS_PER_PATTERN: usize = 4096;
+
+/// What a match of `p` at `span` counts for: a phrase inside quotes is
+/// more often discussed than meant ("attackers write 'ignore previous
+/// instructions'"), so it counts for less; unquoted, in full. In content,
+/// only a short quotation counts: a tool's JSON output quotes every
+/// string, however long.
+fn match_score(p: &Pattern, span: Range<usize>, quoted: &[Range<usize>], content: bool) -> f32 {
+    let inside = quoted.iter().any(|q| {
+        q.start <= span.start && span.end <= q.end && (!content || q.len() <= MAX_CITED_QUOTE)
+    });
+    if inside {
+        p.weight * QUOTED_FACTOR
+    } else {
+        p.weight
     }
 }
 
