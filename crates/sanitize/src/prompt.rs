@@ -24,8 +24,9 @@
 //!    (`suffix.rs`); on documents and tool outputs, a learned word model
 //!    (`learned.rs`) scores the most suspicious 32 words of the text.
 //! 3. **A score**: findings combine as independent evidence,
-//!    `1 − Π(1 − weight)`, and the verdict compares it with a threshold
-//!    (default 0.5).
+//!    `1 − Π(1 − weight)` (in a text longer than 2 KiB, only the
+//!    patterns' findings within the 2 KiB where they score highest), and
+//!    the verdict compares it with a threshold (default 0.5).
 //! 4. **Neutralisation**, whatever the verdict: smuggled characters are
 //!    removed, role markers and chat-template delimiters are defanged with
 //!    look-alike punctuation, and the text is wrapped in a tag with a random
