@@ -185,11 +185,8 @@ fn store_error(context: &str, e: &redis::RedisError) -> RedisStoreError {
 /// Time comes from a [`Clock`] (the system clock by default): replicas'
 /// clocks must agree to well within a bucket (NTP does).
 pub struct RedisLimiter<C = SystemClock> {
-    tiers: Tiers,
-    windows: Box<[Window]>,
-    conn: ConnectionManager,
-    script: redis::Script,
-    prefix: String,
+    /// What the limiter and its batching task both read.
+    store: Arc<Store>,
     policy: FailurePolicy,
     clock: C,
     failures: AtomicU64,
@@ -212,15 +209,16 @@ struct Pending {
     reply: oneshot::Sender<Reply>,
 }
 
-/// What the batching task needs to build and send a call.
-struct Batcher {
+/// The connection, the script, the key prefix and the quotas: what the
+/// limiter and its batching task both read.
+#[derive(Clone)]
+struct Store {
     conn: ConnectionManager,
     script: redis::Script,
     prefix: String,
-    /// Each window's tier name, in the order of the windows.
-    names: Box<[String]>,
-    /// Each window's bucket (ms), counters, limit and expiry (ms).
-    params: Box<[[u64; 4]]>,
+    tiers: Tiers,
+    /// One per tier, in the order of the tiers.
+    windows: Box<[Window]>,
 }
 
 impl RedisLimiter {
@@ -277,12 +275,14 @@ impl<C: Clock> RedisLimiter<C> {
         clock: C,
     ) -> Self {
         Self {
-            windows: tiers.iter().map(|(_, _, q)| Window::new(q)).collect(),
             denied: tiers.iter().map(|_| AtomicU64::new(0)).collect(),
-            tiers,
-            conn,
-            script: redis::Script::new(SCRIPT),
-            prefix: DEFAULT_PREFIX.to_owned(),
+            store: Arc::new(Store {
+                windows: tiers.iter().map(|(_, _, q)| Window::new(q)).collect(),
+                tiers,
+                conn,
+                script: redis::Script::new(SCRIPT),
+                prefix: DEFAULT_PREFIX.to_owned(),
+            }),
             policy,
             clock,
             failures: AtomicU64::new(0),
@@ -302,9 +302,10 @@ impl<C: Clock> RedisLimiter<C> {
 
     /// Sets the key prefix (default `alphaguard:rl:`).
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        // The batching task started already writes the old prefix: another
+        // The batching task started already reads the old prefix (its own
+        // copy of the store is kept until it ends): another
         // takes its place (the old one ends with its queue).
+        Arc::make_mut(&mut self.store).prefix = prefix.into();
         self.batcher = Mutex::new(None);
         self.batching_here()
     }
@@ -312,12 +313,12 @@ impl<C: Clock> RedisLimiter<C> {
     /// The Redis key of a client's state in a tier (by the tier's name, so
     /// replicas that list their tiers in another order still agree).
     pub fn state_key(&self, tier: Tier, key: &ClientKey) -> String {
-        format!(
-            "{}{}:{:032x}",
-            self.prefix,
-            self.tiers.name(tier).unwrap_or("unknown"),
-            u128::from_be_bytes(key.0)
-        )
+        StateKey {
+            prefix: &self.store.prefix,
+            tier: self.store.tiers.name(tier).unwrap_or("unknown"),
+            key,
+        }
+        .to_string()
     }
 
     /// Decides one request, or says why Redis could not.
@@ -331,7 +332,7 @@ impl<C: Clock> RedisLimiter<C> {
         tier: Tier,
         key: &ClientKey,
     ) -> Result<Decision, RedisStoreError> {
-        let Some(window) = self.windows.get(tier.index()) else {
+        let Some(window) = self.store.windows.get(tier.index()) else {
             return Ok(crate::limiter::unknown_tier(tier));
         };
         let now_ns = self.clock.now_nanos();
@@ -380,30 +381,7 @@ impl<C: Clock> RedisLimiter<C> {
             what: "no tokio runtime to run the batching task on".to_owned(),
         })?;
         let (sender, queue) = mpsc::unbounded_channel();
-        let batcher = Batcher {
-            conn: self.conn.clone(),
-            script: self.script.clone(),
-            prefix: self.prefix.clone(),
-            names: self
-                .tiers
-                .iter()
-                .map(|(tier, _, _)| self.tiers.name(tier).unwrap_or("unknown").to_owned())
-                .collect(),
-            params: self
-                .windows
-                .iter()
-                .map(|w| {
-                    let bucket_ms = w.bucket().as_millis() as u64;
-                    [
-                        bucket_ms,
-                        u64::from(w.counters()),
-                        u64::from(w.limit()),
-                        bucket_ms.saturating_mul(u64::from(w.counters())),
-                    ]
-                })
-                .collect(),
-        };
-        runtime.spawn(batch_loop(Arc::new(batcher), queue));
+        runtime.spawn(batch_loop(Arc::clone(&self.store), queue));
         Ok(sender)
     }
 
@@ -422,7 +400,7 @@ impl<C: Clock> RedisLimiter<C> {
         let now_ns = self.clock.now_nanos();
         let mut replies = Vec::with_capacity(tiers.len());
         for &tier in tiers {
-            if self.windows.get(tier.index()).is_some() {
+            if self.store.windows.get(tier.index()).is_some() {
                 replies.push(self.submit(tier.index(), key, now_ns / 1_000_000)?);
             }
         }
@@ -431,6 +409,7 @@ impl<C: Clock> RedisLimiter<C> {
         for &tier in tiers {
             // Only a known tier was queued, and took a reply.
             let queued = self
+                .store
                 .windows
                 .get(tier.index())
                 .and_then(|window| Some((window, replies.next()?)));
@@ -475,7 +454,11 @@ impl<C: Clock> RedisLimiter<C> {
             Ok(decision) => decision,
             Err(e) => {
                 self.failures.fetch_add(1, Ordering::Relaxed);
-                let limit = self.windows.get(tier.index()).map_or(0, Window::limit);
+                let limit = self
+                    .store
+                    .windows
+                    .get(tier.index())
+                    .map_or(0, Window::limit);
                 tracing::error!(error = %e, policy = ?self.policy, "rate-limit store failed");
                 match self.policy {
                     FailurePolicy::FailClosed => {
@@ -523,18 +506,46 @@ impl<C: Clock> RedisLimiter<C> {
 
     /// The quotas.
     pub fn tiers(&self) -> &Tiers {
-        &self.tiers
+        &self.store.tiers
     }
 
     /// A `PING` on the limiter's own connection: the round trip a check is
     /// measured against.
     pub async fn ping(&self) -> Result<(), RedisStoreError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.store.conn.clone();
         redis::cmd("PING")
             .query_async::<String>(&mut conn)
             .await
             .map(|_| ())
             .map_err(|e| store_error("PING", &e))
+    }
+}
+
+/// A client's state key in a tier: `{prefix}{tier name}:{key as 32
+/// hexadecimal digits}`, the one spelling [`RedisLimiter::state_key`] and
+/// the batched command both write.
+struct StateKey<'a> {
+    prefix: &'a str,
+    tier: &'a str,
+    key: &'a ClientKey,
+}
+
+impl StateKey<'_> {
+    /// Its length in bytes.
+    fn len(&self) -> usize {
+        self.prefix.len() + self.tier.len() + 1 + 32
+    }
+}
+
+impl fmt::Display for StateKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}:{:032x}",
+            self.prefix,
+            self.tier,
+            u128::from_be_bytes(self.key.0)
+        )
     }
 }
 
@@ -550,16 +561,16 @@ fn stopped() -> RedisStoreError {
 /// sends them as one call, on a task of its own so that the next batch
 /// need not wait for this one's reply. Ends when the limiter (the queue's
 /// sender) is dropped.
-async fn batch_loop(batcher: Arc<Batcher>, mut queue: mpsc::UnboundedReceiver<Pending>) {
+async fn batch_loop(store: Arc<Store>, mut queue: mpsc::UnboundedReceiver<Pending>) {
     let mut batch = Vec::new();
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let batcher = Arc::clone(&batcher);
+        let store = Arc::clone(&store);
         let checks = std::mem::take(&mut batch);
-        tokio::spawn(async move { batcher.send(checks).await });
+        tokio::spawn(async move { store.send(checks).await });
     }
 }
 
-impl Batcher {
+impl Store {
     /// Sends one call for `checks` and hands each its reply (or the
     /// call's error).
     async fn send(&self, checks: Vec<Pending>) {
@@ -611,35 +622,34 @@ impl Batcher {
             .arg(checks.len());
         let mut buf = [0u8; 128];
         for check in checks {
-            let name = self
-                .names
-                .get(check.window)
-                .map_or("unknown", String::as_str);
-            let hex = format_args!("{:032x}", u128::from_be_bytes(check.key.0));
-            let key_len = self.prefix.len() + name.len() + 1 + 32;
-            if key_len <= buf.len() {
+            let key = StateKey {
+                prefix: &self.prefix,
+                tier: self
+                    .tiers
+                    .name(Tier::from_index(check.window))
+                    .unwrap_or("unknown"),
+                key: &check.key,
+            };
+            if key.len() <= buf.len() {
                 let mut cursor = std::io::Cursor::new(&mut buf[..]);
-                // Cannot fail: the buffer holds `key_len` bytes.
-                let _ = std::io::Write::write_fmt(
-                    &mut cursor,
-                    format_args!("{}{}:{}", self.prefix, name, hex),
-                );
-                cmd.arg(&buf[..key_len]);
+                // Cannot fail: the buffer holds the key's bytes.
+                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{key}"));
+                cmd.arg(&buf[..key.len()]);
             } else {
-                cmd.arg(format!("{}{}:{}", self.prefix, name, hex));
+                cmd.arg(key.to_string());
             }
         }
         for check in checks {
-            let [bucket_ms, counters, limit, px_ms] = self
-                .params
-                .get(check.window)
-                .copied()
-                .unwrap_or([1, 1, 0, 1]);
+            // Only a known tier's check is queued; any other is refused.
+            let (bucket_ms, counters, limit) =
+                self.windows.get(check.window).map_or((1, 1, 0), |w| {
+                    (w.bucket().as_millis() as u64, w.counters(), w.limit())
+                });
             cmd.arg(check.now_ms)
                 .arg(bucket_ms)
                 .arg(counters)
                 .arg(limit)
-                .arg(px_ms);
+                .arg(bucket_ms.saturating_mul(u64::from(counters)));
         }
         cmd
     }
@@ -648,8 +658,8 @@ impl Batcher {
 impl<C: fmt::Debug> fmt::Debug for RedisLimiter<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisLimiter")
-            .field("tiers", &self.tiers)
-            .field("prefix", &self.prefix)
+            .field("tiers", &self.store.tiers)
+            .field("prefix", &self.store.prefix)
             .field("policy", &self.policy)
             .field("clock", &self.clock)
             .finish_non_exhaustive()

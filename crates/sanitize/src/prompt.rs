@@ -393,8 +393,7 @@ impl PromptGuard {
         }
 
         if self.learned[channel.index()] {
-            let (mut probability, span) = learned::probability(&normalized);
-            let mut span = span;
+            let (mut probability, mut span) = learned::probability(&normalized);
             if let Some(rendered) = &rendered {
                 let (p, _) = learned::probability(rendered);
                 if p > probability {
@@ -463,13 +462,14 @@ impl PromptGuard {
             .collect();
         let content = channel.is_content();
         let mut first = Vec::new();
-        let (hints, ids) =
+        let scanned =
             self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, content);
+        let hints = scanned.hints;
         // In a long text only evidence close together adds up: the
         // findings are those of the stretch of text where they score
         // highest.
         if view.len() > LOCAL_SPAN {
-            findings.extend(self.local_findings(view, content, &ids));
+            findings.extend(self.local_findings(view, content, &first, scanned));
         } else {
             findings.extend(first);
         }
@@ -478,7 +478,7 @@ impl PromptGuard {
         // matched already not again).
         if let Some(joined) = join_spaced_letters(view) {
             let mut more = Vec::new();
-            let _ = self.scan_patterns(
+            self.scan_patterns(
                 &joined,
                 &mut more,
                 &mut matched_kinds,
@@ -515,8 +515,8 @@ impl PromptGuard {
     ///
     /// `matched` marks the patterns that matched already (in another view
     /// of the same text): they are not counted twice. Returns the
-    /// re-readings the view's keywords call for, and the patterns that
-    /// matched, in the order of their findings.
+    /// re-readings the view's keywords call for, and which patterns
+    /// matched.
     fn scan_patterns(
         &self,
         view: &str,
@@ -524,7 +524,7 @@ impl PromptGuard {
         matched_kinds: &mut Vec<FindingKind>,
         matched: &mut [bool],
         content: bool,
-    ) -> (Hints, Vec<usize>) {
+    ) -> Scanned {
         let (candidates, hints) = self.gate.candidates(view);
         let mut ids = Vec::new();
         // Read only once a pattern has matched: most texts match none.
@@ -549,7 +549,7 @@ impl PromptGuard {
                 ids.push(i);
             }
         }
-        (hints, ids)
+        Scanned { hints, ids, quoted }
     }
 
     /// The findings of the patterns `ids` in the stretch of `view` of at
@@ -557,20 +557,37 @@ impl PromptGuard {
     /// score highest together: each pattern once, by its strongest match
     /// there. Every match of each pattern is looked at, so a weak match
     /// early in the text cannot hide a strong cluster later.
-    fn local_findings(&self, view: &str, content: bool, ids: &[usize]) -> Vec<Finding> {
-        let quoted = quoted_spans(view);
+    ///
+    /// `first` holds each matched pattern's first match, in the order of
+    /// `scanned.ids`: the search for more goes on from there.
+    fn local_findings(
+        &self,
+        view: &str,
+        content: bool,
+        first: &[Finding],
+        scanned: Scanned,
+    ) -> Vec<Finding> {
+        let Scanned { ids, quoted, .. } = scanned;
+        let quoted = quoted.unwrap_or_default();
         // (span, which of `ids`, score), by start.
         let mut hits: Vec<(Range<usize>, usize, f32)> = Vec::new();
-        for (k, &id) in ids.iter().enumerate() {
+        for (k, (&id, found)) in ids.iter().zip(first).enumerate() {
             let Some(p) = self.patterns.get(id) else {
                 continue;
             };
-            hits.extend(
-                p.regex
-                    .find_iter(view)
-                    .take(MAX_HITS_PER_PATTERN)
-                    .map(|m| (m.range(), k, match_score(p, m.range(), &quoted, content))),
-            );
+            let mut at = found.span.start;
+            for _ in 0..MAX_HITS_PER_PATTERN {
+                let Some(m) = p.regex.find_at(view, at) else {
+                    break;
+                };
+                hits.push((m.range(), k, match_score(p, m.range(), &quoted, content)));
+                // Past the match (past one character after an empty one).
+                at = match view[m.end()..].chars().next() {
+                    Some(c) if m.is_empty() => m.end() + c.len_utf8(),
+                    None if m.is_empty() => break,
+                    _ => m.end(),
+                };
+            }
         }
         hits.sort_by_key(|(span, _, _)| span.start);
         // For each of `ids`, its strongest hit in the window being looked
@@ -601,7 +618,7 @@ impl PromptGuard {
         }
         best.1
             .iter()
-            .zip(ids)
+            .zip(&ids)
             .filter_map(|(h, &id)| {
                 let (span, _, score) = hits.get((*h)?)?;
                 Some(Finding {
@@ -612,6 +629,16 @@ impl PromptGuard {
             })
             .collect()
     }
+}
+
+/// What [`PromptGuard::scan_patterns`] found besides its findings.
+struct Scanned {
+    /// The re-readings the view's keywords call for.
+    hints: Hints,
+    /// The patterns that matched, in the order of their findings.
+    ids: Vec<usize>,
+    /// The view's quoted spans, if a match needed them.
+    quoted: Option<Vec<Range<usize>>>,
 }
 
 /// The longest stretch of a view, in bytes, whose findings add up as one
