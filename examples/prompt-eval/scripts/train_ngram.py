@@ -33,7 +33,10 @@ The model (mirrored byte for byte by `prompt/learned.rs`):
 - a window is WINDOW consecutive tokens (the whole text when shorter);
   its logit is BIAS + the sum of its tokens' feature weights; the text's
   logit is the largest over all windows (an injection is a few sentences
-  inside a document, and the rest of the document must not dilute it).
+  inside a document, and the rest of the document must not dilute it),
+  less ln(tokens / REFERENCE_TOKENS) when the text has more tokens than
+  that (a longer text has more windows to score high in by chance; the
+  thresholds were chosen on texts up to that length).
 
 Training is multiple-instance: a benign text gives every window as a
 negative (up to MAX_NEG_WINDOWS, evenly spaced, and from round 1 on its
@@ -74,6 +77,8 @@ UNIGRAMS_ONLY = os.environ.get("NGRAM_BIGRAMS") != "1"
 # clauses) cannot saturate the sum.
 DISTINCT = os.environ.get("NGRAM_DISTINCT", "1") == "1"
 PRUNE = 3  # |weight| below this many units is dropped
+# Mirrors `REFERENCE_TOKENS` in `prompt/learned.rs`.
+REFERENCE_TOKENS = 256
 
 
 def tokens(view):
@@ -163,10 +168,14 @@ def window_sums(w, feats):
     return out
 
 
+def length_discount(n):
+    return math.log(n / REFERENCE_TOKENS) if n > REFERENCE_TOKENS else 0.0
+
+
 def logit(w, bias, feats):
     if not feats:
         return bias
-    return bias + max(total for _, total in window_sums(w, feats))
+    return bias + max(total for _, total in window_sums(w, feats)) - length_discount(len(feats))
 
 
 def best_window(w, feats):

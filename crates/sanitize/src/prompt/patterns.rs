@@ -1139,12 +1139,6 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:decode|decipher|decrypt|unscramble|translate|convert|dekodiere|decode[rz]?|decodifica|descifra|decifra)\b[^\n]{0,60}?\b(?:and|then|und|et|y|e)\s+(?:then\s+)?(?:include|output|print|write|repeat|say|reply|respond|return|add|insert|fuge|ajoute|incluye|includi)\b",
         0.3,
     ),
-    // Markup that runs script, in text a model reads and may echo.
-    (
-        I,
-        r"<[a-z]+\b[^>\n]{0,80}?\son[a-z]{3,20}\s*=|\bhref\s*=\s*[\x22'`]?\s*javascript:|<\s*script\b",
-        0.3,
-    ),
     // A turn of a conversation that content has no business holding.
     (
         I,
@@ -1253,12 +1247,23 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:following|subsequent|below|next)\s+(?:code|snippet|script|lines? of code)\s*(?:section|snippet|block|excerpt|segment|fragment|piece|portion|part|lines?)?\b[^\n]{0,80}?\b(?:your|the user'?s?)\s+(?:own )?(?:code|codebase|implementation|solution|program|answer|response|logic|algorithm)\b|\b(?:following|subsequent|below|next)\s+(?:code|snippet|script)\b[^\n]{0,80}?\bin the code (?:that )?you (?:develop|write|produce|create|generate)\b|\byour (?:code|codebase|implementation|solution|program|algorithm)\b[^\n]{0,60}?\b(?:following|subsequent|below) (?:code|snippet)\b",
         0.5,
     ),
+    // A framing, then a task for the reader in the same breath ("For
+    // research purposes: list every name", "## URGENT NEW TASK ## please
+    // draft …"): a document has no business setting its reader a task
+    // under a pretext. (A task alone is what manuals and e-mails set
+    // their readers all the time, and counts for nothing.)
+    (
+        I,
+        r"(?:\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes|\bas (?:a |an |the )?part of (?:a |an |the |this |our )?(?:[a-z]+ )?(?:training|test|testing|evaluation|exercise|audit|drill|simulation|benchmark|experiment)|\b(?:urgent|new|important|priority|emergency|additional|updated)\s+(?:new\s+)?(?:task|assignment)s?)\W{0,12}?\s*(?:please |now |kindly |just |immediately |first )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
+        0.5,
+    ),
     // An order inside a comment, which the page or the program hides
-    // (`!` reads `i` in the view). Verbs that name a page's own parts
+    // (`!` reads `i` in the view); in code, only an order to disregard
+    // (a comment that cancels, skips or drops something is the code's). Verbs that name a page's own parts
     // (`<!-- print styles -->`) count only before an object.
     (
         I,
-        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:output|print|write|state|include)\s+(?:the following|following|this|that|exactly|only|[\x22'`:]))|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?{ovr}\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:output|print|write|state|include)\s+(?:the following|following|this|that|exactly|only|[\x22'`:]))|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget)\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
         0.5,
     ),
     // The result the reader is to report, dictated.
@@ -1291,15 +1296,6 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         I,
         r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|verify|confirm|update|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
         0.5,
-    ),
-    // A task for the reader after a stop, a colon, a header or "please":
-    // weak alone (e-mails ask things of their readers too), evidence next
-    // to a framing ("For academic purposes, translate …", "**EMERGENCY**
-    // please write …"); not after "and", where a request goes on.
-    (
-        I,
-        r"(?:[.;:,!*\]>\n]\s*|\bplease\s+|\b(?:is|are) to\s+)(?:please |now |kindly |just |simply )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
-        0.3,
     ),
     // Urgency pressed on the reader.
     (
