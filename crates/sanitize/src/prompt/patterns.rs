@@ -77,6 +77,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{gatherv}",
         r"(?:collect|gather|harvest|grab|extract|export|retrieve|fetch|find|dump|steal|scrape|read out|look up|sammle|sammeln|lies|extrahiere|hole|finde|recupere|rassemble|collecte|extrais|reune|recopila|recoge|extrae|obten|raccogli|recupera|estrai|trova)",
     ),
+    // A tool's name, as an agent's tools are named: snake case with a part
+    // that moves data or acts (`send_email`, `http_post`, `memory.save`'s
+    // `save_note`), not any library function (`g_setenv`, `sg_io`).
+    (
+        "{toolname}",
+        r"(?:(?:[a-z]+_)+(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?)(?:_[a-z]+)*|(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?)(?:_[a-z]+)+)",
+    ),
     // A model's safety machinery, in five languages.
     (
         "{guard}",
@@ -1190,7 +1197,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // A tool to call.
     (
         I,
-        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |a |de |el |la |il |lo |dem |das |l')?[\w.-]{2,30}[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?[a-z]+_[a-z_]+\b",
+        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |de |el |la |il |lo |dem |das |l')?[\w.-]{2,30}[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
         0.45,
     ),
     // Every later answer changed.
@@ -1263,7 +1270,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // (`<!-- print styles -->`) count only before an object.
     (
         I,
-        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\b|(?:output|print|write|state|include)\s+(?:the following|following|this|that|exactly|only|[\x22'`:]))|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget)\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
+        r"<[!i]\s*--\s*(?:note:?\s*)?(?:please\s+)?(?:(?:ignore|disregard|forget|instead|do not|don'?t|say|tell|respond|reply|answer|send|ignora|olvida|ignoriere|vergiss|oublie|oubliez|ignorez|dimentica)\s+[a-z\x22'“]|(?:output|print|write|state|include)\s+(?:the following|following|this|that|exactly|only|[\x22'`:]))|(?:#|//|/\*)\s*(?:note:?\s*)?(?:please\s+)?(?:ignore|disregard|forget)\s+(?:the|this|all|any|previous|above|prior|everything|that)\b",
         0.5,
     ),
     // The result the reader is to report, dictated.
@@ -1308,7 +1315,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // authors, not orders for whoever reads it (`!` reads `i`). Weak alone.
     (
         I,
-        r"<[!i]\s*--[^>]{0,400}?\b(?:say|print|state|write|output|tell|respond|reply|answer|display|include|ignore|assistant|summari[sz]e|translate|sag|schreibe|ecris|affiche|scrivi|stampa|dile|escribe|imprime|muestra)\b",
+        r"<[!i]\s*--[^>]{0,400}?\b(?:say|print|state|write|output|tell|respond|reply|answer|display|include|ignore|assistant|summari[sz]e|translate|sag|schreibe|ecris|affiche|scrivi|stampa|dile|escribe|imprime|muestra)\s+[a-z\x22'“]",
         0.3,
     ),
     // A phishing lure planted for the reader to pass on: the account said
@@ -1324,7 +1331,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // `run_shell("…")`, `memory.save`. Weak alone (code calls functions).
     (
         I,
-        r"\b(?:with|via|using|use|mit|per|avec|con|tramite|usando|usa|utilise|utilisant|verwende|nutze|mediante|call|calls|invoke|appelle|ruf\w*|llama|chiama|esegui|ejecuta|execute)\s+(?:the |la |el |il |den |l')?(?:(?:tool|function|outil|herramienta|strumento|werkzeug|funcion|fonction|funzione) )?(?:[a-z]+\.)?[a-z]+_[a-z_]+\b|[ \t:\x22'>=\x60]\s*(?:[a-z]+\.)?(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge)_[a-z_]+\s*\(|\b[a-z]+\.(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge|store|write)_[a-z_]+\b",
+        r"\b(?:with|via|using|use|mit|per|avec|con|tramite|usando|usa|utilise|utilisant|verwende|nutze|mediante|call|calls|invoke|appelle|ruf\w*|llama|chiama|esegui|ejecuta|execute)\s+(?:the |la |el |il |den |l')?(?:(?:tool|function|outil|herramienta|strumento|werkzeug|funcion|fonction|funzione) )?(?:[a-z]+\.)?{toolname}\b|[ \t:\x22'>=\x60]\s*(?:[a-z]+\.)?(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge)_[a-z_]+\s*\(|\b[a-z]+\.(?:send|delete|remove|post|upload|export|save|reset|sign|grant|pay|transfer|share|forward|run|exec|issue|approve|accept|wipe|purge|store|write)_[a-z_]+\b",
         0.3,
     ),
     // The AI reading the text addressed, in five languages.
