@@ -1197,7 +1197,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // A tool to call.
     (
         I,
-        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |de |el |la |il |lo |dem |das |l')?[\w.-]{2,30}[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
+        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |de |el |la |il |lo |dem |das |l')?(?:{toolname}|[a-z]+\.[a-z_]+|(?:[\w-]+ )?(?:web|e-?mail|mail|http|file|files|shell|terminal|payment|calendar|memory|browser|browsing|search|sms|messaging|slack|drive|upload|download|export|delete|fetch|webhook|python|code execution))[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
         0.45,
     ),
     // Every later answer changed.
