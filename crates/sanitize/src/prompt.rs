@@ -64,7 +64,7 @@ use gate::Gate;
 use letters::join_spaced_letters;
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
-use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED};
+use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{QUOTED_FACTOR, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -73,8 +73,28 @@ pub(crate) struct Pattern {
     kind: FindingKind,
     regex: Regex,
     weight: f32,
-    /// Counts only on content channels ([`Channel::is_content`]).
-    content_only: bool,
+    /// The channels it counts on.
+    reach: Reach,
+}
+
+/// The channels a pattern counts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Every,
+    /// Documents and tool outputs ([`Channel::is_content`]).
+    Content,
+    /// What a user typed.
+    User,
+}
+
+impl Reach {
+    fn includes(self, channel: Channel) -> bool {
+        match self {
+            Self::Every => true,
+            Self::Content => channel.is_content(),
+            Self::User => !channel.is_content(),
+        }
+    }
 }
 
 impl fmt::Debug for Pattern {
@@ -83,7 +103,7 @@ impl fmt::Debug for Pattern {
             .field("kind", &self.kind)
             .field("regex", &self.regex.as_str())
             .field("weight", &self.weight)
-            .field("content_only", &self.content_only)
+            .field("reach", &self.reach)
             .finish()
     }
 }
@@ -134,7 +154,7 @@ fn compile(pattern: &str, fold_case: bool) -> Result<Regex, PatternError> {
     Regex::new(&format!("{flags}{expanded}")).map_err(|e| PatternError(e.to_string()))
 }
 
-fn built_in(table: &[(FindingKind, &str, f32)], content_only: bool) -> Vec<Pattern> {
+fn built_in(table: &[(FindingKind, &str, f32)], reach: Reach) -> Vec<Pattern> {
     table
         .iter()
         .map(|&(kind, pattern, weight)| Pattern {
@@ -143,7 +163,7 @@ fn built_in(table: &[(FindingKind, &str, f32)], content_only: bool) -> Vec<Patte
             // fails every test, so this never fires in a build.
             regex: compile(pattern, false).unwrap_or_else(|e| panic!("built-in pattern: {e}")),
             weight,
-            content_only,
+            reach,
         })
         .collect()
 }
@@ -191,12 +211,13 @@ impl PromptGuard {
     /// The built-in detectors, threshold 0.5 on every channel, and the
     /// learned scorer on documents and tool outputs.
     pub fn new() -> Self {
-        let mut patterns = built_in(PATTERNS, false);
-        patterns.extend(built_in(CONTENT_PATTERNS, true));
+        let mut patterns = built_in(PATTERNS, Reach::Every);
+        patterns.extend(built_in(CONTENT_PATTERNS, Reach::Content));
+        patterns.extend(built_in(USER_PATTERNS, Reach::User));
         Self {
             gate: Gate::new(&patterns),
             patterns,
-            squashed: built_in(SQUASHED, false),
+            squashed: built_in(SQUASHED, Reach::Every),
             thresholds: [DEFAULT_THRESHOLD; 3],
             learned: DEFAULT_LEARNED,
         }
@@ -272,7 +293,7 @@ impl PromptGuard {
             kind,
             regex: compile(pattern, true)?,
             weight: unit_or(weight, 1.0),
-            content_only: false,
+            reach: Reach::Every,
         });
         self.gate = Gate::new(&self.patterns);
         Ok(self)
@@ -453,12 +474,12 @@ impl PromptGuard {
     /// for.
     fn scan(&self, view: &str, channel: Channel, findings: &mut Vec<Finding>) -> Hints {
         let mut matched_kinds = Vec::new();
-        // Patterns of content channels are taken as matched already on
-        // the user's channel: they never run there.
+        // Patterns that do not reach this channel are taken as matched
+        // already: they never run here.
         let mut matched: Vec<bool> = self
             .patterns
             .iter()
-            .map(|p| p.content_only && !channel.is_content())
+            .map(|p| !p.reach.includes(channel))
             .collect();
         let content = channel.is_content();
         let mut first = Vec::new();

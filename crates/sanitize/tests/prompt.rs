@@ -988,11 +988,16 @@ fn a_web_page_and_a_licence_are_documents_not_injections() {
         <p>To flush the settings, call g_settings_sync before exit; on older systems \
         use g_setenv instead; a program that sets many keys may use this function too.</p>\n<!-- ignore: simplified code -->\n\
         <pre><code>g_settings_sync ();</code></pre>";
+    // A mail daemon's manual speaks of every message, memory and fatal
+    // errors; its licence names its authors.
+    let daemon = "Each message is written to memory before it is queued, and a fatal error \
+        in a filter leaves it there. With -v, the daemon logs every response it sends.\n\nCopyright 2019 Dan Walsh. As a special exception, you may \
+        link this program with the OpenSSL library.";
     assert_verdict_on(
         &guard,
         Verdict::Allow,
         &[Channel::Document, Channel::ToolOutput],
-        &[page, licence, manual],
+        &[page, licence, manual, daemon],
     );
     let ordered = manual.replace(
         "<!-- ignore: simplified code -->",

@@ -198,8 +198,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:do anything now|say anything now|dude mode|aim mode|strive to avoid norms)\b",
         0.8,
     ),
-    // Alone, DAN is also a name and a network term: weak evidence.
-    (P, r"\b(?:dan|stan)\b", 0.35),
     (
         P,
         r"\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|unlocked|unaligned|unmoderated)\s+mode\b",
@@ -833,7 +831,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Test, debug and maintenance framings.
     (
         A,
-        r"\b(?:running|operating|deployed|executing|being (?:run|tested|evaluated|debugged)) (?:as part of|in|inside|within|under) (?:a |an |the )?(?:test|testing|debug|debugging|evaluation|qa|sandbox(?:ed)?|maintenance|diagnostic|developer|training)\s*(?:pipeline|environment|mode|harness|run|session|suite)?\b|\b(?:system|internal|critical|fatal|debug(?:ging)?) (?:malfunction|failure|fault|error)\b|\bto enable debugging\b|\bdebug(?:ging)? (?:mode|session|protocol) (?:is |has been )?(?:enabled|active|activated|on)\b",
+        r"\b(?:running|operating|deployed|executing|being (?:run|tested|evaluated|debugged)) (?:as part of|in|inside|within|under) (?:a |an |the )?(?:test|testing|debug|debugging|evaluation|qa|sandbox(?:ed)?|maintenance|diagnostic|developer|training)\s*(?:pipeline|environment|mode|harness|run|session|suite)?\b|\b(?:system|critical) (?:malfunction|failure|fault)\b|\bto enable debugging\b",
         0.4,
     ),
     (
@@ -1119,6 +1117,15 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
     (P, r"developermode", 0.3),
 ];
 
+/// Patterns that count only on the user's channel.
+pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // Alone, DAN is also a name and a network term: weak evidence, and
+    // only in what a user typed (in a document, a licence's or a thread's
+    // Dan is far more common than the persona, whose long forms are
+    // caught on every channel).
+    (P, r"\b(?:dan|stan)\b", 0.35),
+];
+
 /// Patterns that count only in content a tool or a document returned
 /// ([`Channel::is_content`](super::Channel::is_content)): instructions to
 /// an agent, which a user may well give in their own words.
@@ -1203,13 +1210,13 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Every later answer changed.
     (
         I,
-        r"\b(?:every|each|all (?:of )?your|all future)\s+(?:future |later |subsequent |following )?(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\bjede[rsn]? (?:deiner |seiner |ihrer )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
+        r"\b(?:(?:every|each|all)\s+(?:(?:one )?of\s+)?your\s+(?:future |later |subsequent |following |next )?|(?:every|each|all)\s+(?:future|later|subsequent|following)\s+)(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\b(?:to|in|at the (?:start|end|beginning|top|bottom) of|before|after|end|start|begin|finish|close|sign|prefix|suffix|follow)\s+(?:every|each|all)\s+(?:future |later |subsequent )?(?:answers?|responses?|replies|reply)\b|\bjede[rsn]? (?:deiner |seiner |ihrer )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
         0.5,
     ),
     // A note kept in the agent's memory.
     (
         I,
-        r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your |the )?(?:long[- ]term |persistent )?memory\b|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
+        r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your (?:long[- ]term |persistent )?|(?:the )?(?:long[- ]term|persistent) )memory\b|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
         0.5,
     ),
     // The user's own task pushed aside or put off.
