@@ -119,8 +119,22 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Overrides.
     (
         O,
-        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|all|any|every|your|the|these|those|system|old|existing|current|safety)\b{g}\b{rules}\b",
+        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|all|any|every|your|the|these|those|system|old|existing|current|safety)\b{g}\b(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|programming|guardrails|orders)\b",
         0.9,
+    ),
+    // The words a manual overrides too ("override the default
+    // configuration", "bypass the allow-scripts policy"): strong after
+    // words that point back at what the model was told, weak after any
+    // article.
+    (
+        O,
+        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|your|system)\b{g}\b(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
+        0.9,
+    ),
+    (
+        O,
+        r"\b{ovr}\b{g}\b(?:all|any|every|the|these|those|old|existing|current|safety)\b{g}\b(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
+        0.45,
     ),
     (
         O,
@@ -129,7 +143,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         O,
-        r"\b{ovr}\b{g}\b{rules0} (?:that |which )?you (?:were|have been|'ve been|got) (?:given|told|taught|programmed with|set up with)\b",
+        r"\b{ovr}\b{g}\b{rules} (?:that |which )?you (?:were|have been|'ve been|got) (?:given|told|taught|programmed with|set up with)\b",
         0.8,
     ),
     (
