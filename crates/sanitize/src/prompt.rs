@@ -22,7 +22,9 @@
 //!    rot13 payloads are decoded and checked again; on the user's channel,
 //!    the end of the input is read for an optimiser's token soup
 //!    (`suffix.rs`); on documents and tool outputs, a learned word model
-//!    (`learned.rs`) scores the most suspicious 32 words of the text.
+//!    (`learned.rs`) scores the most suspicious 32 words of the text (in
+//!    a text longer than 256 words, discounted by how many times longer
+//!    it is: more windows, more chances to score high by chance).
 //! 3. **A score**: findings combine as independent evidence,
 //!    `1 − Π(1 − weight)` (in a text longer than 2 KiB, only the
 //!    patterns' findings within the 2 KiB where they score highest), and
