@@ -416,11 +416,28 @@ impl PromptGuard {
         }
 
         if self.learned[channel.index()] {
-            let (mut probability, mut span) = learned::probability(&normalized);
+            let mut learned = learned::probability(&normalized);
             if let Some(rendered) = &rendered {
-                let (p, _) = learned::probability(rendered);
-                if p > probability {
-                    (probability, span) = (p, 0..normalized.len());
+                let shown = learned::probability(rendered);
+                if shown.probability > learned.probability {
+                    learned = learned::Score {
+                        span: 0..normalized.len(),
+                        ..shown
+                    };
+                }
+            }
+            // A long text's best window is discounted as one that may
+            // score high by chance among many. Where the rules found
+            // evidence, the passage around it is read again and its best
+            // window counts as it scores: it is not one window among
+            // many but the one the rules point at, so padding an
+            // injection with pages of prose does not hide it.
+            let (mut probability, mut span) = (learned.probability, learned.span);
+            if let Some(passage) = rules_passage(&normalized, &findings) {
+                let close = learned::probability(&normalized[passage.clone()]);
+                if close.window > probability {
+                    probability = close.window;
+                    span = passage.start + close.span.start..passage.start + close.span.end;
                 }
             }
             if let Some(score) = learned::finding_score(probability, channel) {
@@ -670,6 +687,27 @@ struct Scanned {
 /// 84 % of the HTML documentation installed on a Debian machine blocked,
 /// by findings strewn over whole pages).
 const LOCAL_SPAN: usize = 2048;
+
+/// In a view longer than [`LOCAL_SPAN`], the passage the rules' findings
+/// point at: from half a span before the first of them to half a span
+/// after the last (findings of the whole view, such as the rendered
+/// reading's, point at nothing).
+fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
+    if view.len() <= LOCAL_SPAN {
+        return None;
+    }
+    let mut spans = findings
+        .iter()
+        .map(|f| &f.span)
+        .filter(|s| s.len() < LOCAL_SPAN && s.end <= view.len());
+    let first = spans.next()?;
+    let (start, end) = spans.fold((first.start, first.end), |(a, b), s| {
+        (a.min(s.start), b.max(s.end))
+    });
+    let start = view.floor_char_boundary(start.saturating_sub(LOCAL_SPAN / 2));
+    let end = view.ceil_char_boundary(end.saturating_add(LOCAL_SPAN / 2).min(view.len()));
+    Some(start..end)
+}
 
 /// The most matches of one pattern looked at in a long text.
 const MAX_HITS_PER_PATTERN: usize = 4096;

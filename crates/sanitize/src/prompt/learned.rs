@@ -71,9 +71,20 @@ impl Ring {
     }
 }
 
-/// The probability that `view` holds an injection, and the bytes of the
-/// window that decided it.
-pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
+/// What the scorer makes of a view.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Score {
+    /// The probability that the view holds an injection: its best
+    /// window's, lowered in a text longer than [`REFERENCE_TOKENS`].
+    pub(super) probability: f32,
+    /// The best window's own probability, as if the text were short.
+    pub(super) window: f32,
+    /// The bytes of the best window.
+    pub(super) span: Range<usize>,
+}
+
+/// Scores `view` by its best window.
+pub(super) fn probability(view: &str) -> Score {
     let table = &**TABLE;
     let weight = |feature: u32| i32::from(table[feature as usize]);
     let bytes = view.as_bytes();
@@ -136,8 +147,13 @@ pub(super) fn probability(view: &str) -> (f32, Range<usize>) {
             ring.spans[0].0..ring.spans[count - 1].1
         };
     }
-    let logit = BIAS + best as f32 * SCALE - length_discount(count);
-    (1.0 / (1.0 + (-logit).exp()), best_span)
+    let window = BIAS + best as f32 * SCALE;
+    let sigmoid = |z: f32| 1.0 / (1.0 + (-z).exp());
+    Score {
+        probability: sigmoid(window - length_discount(count)),
+        window: sigmoid(window),
+        span: best_span,
+    }
 }
 
 /// Texts up to this many tokens are judged by their best window as it
@@ -180,21 +196,31 @@ mod tests {
     #[test]
     fn tokens_and_windows() {
         // No token: the bias alone.
-        let (p, span) = probability("  ,.; ");
+        let Score {
+            probability: p,
+            span,
+            ..
+        } = probability("  ,.; ");
         assert!((p - 1.0 / (1.0 + (-BIAS).exp())).abs() < 1e-6);
         assert_eq!(span, 0..0);
         // A short text is one window, from its first token to its last.
-        let (_, span) = probability(" hello world. ");
+        let span = probability(" hello world. ").span;
         assert_eq!(span, 1..12);
         // A long one: the best window is WINDOW tokens long.
         let text = "word ".repeat(3 * WINDOW);
-        let (_, span) = probability(&text);
+        let span = probability(&text).span;
         assert_eq!(text[span].split_whitespace().count(), WINDOW);
         // A word counts once in a window, however often it repeats.
         if DISTINCT {
-            assert_eq!(probability(&text).0, probability("word word").0);
+            assert_eq!(
+                probability(&text).probability,
+                probability("word word").probability
+            );
             let mixed = "ok send ".repeat(2 * WINDOW);
-            assert_eq!(probability(&mixed).0, probability("ok send").0);
+            assert_eq!(
+                probability(&mixed).probability,
+                probability("ok send").probability
+            );
         }
     }
 
@@ -212,20 +238,23 @@ mod tests {
             .filter(|t| !t.is_empty())
             .count();
         assert!(tokens * 2 <= REFERENCE_TOKENS, "{tokens}");
-        let (short, _) = probability(&block);
+        let short = probability(&block).probability;
         // Up to the reference length, no discount.
         let reference = block.repeat(REFERENCE_TOKENS / tokens);
-        assert!((probability(&reference).0 - short).abs() < 1e-6);
+        assert!((probability(&reference).probability - short).abs() < 1e-6);
         // Eight times the reference: lowered by ln 8 exactly.
         let times = 8 * REFERENCE_TOKENS / tokens;
         let long = block.repeat(times);
         let expected = logit(short) - ((times * tokens) as f32 / REFERENCE_TOKENS as f32).ln();
-        let (p, _) = probability(&long);
+        let score = probability(&long);
+        let p = score.probability;
         assert!(
             (logit(p) - expected).abs() < 1e-3,
             "{} != {expected}",
             logit(p)
         );
+        // The best window's own probability is the short text's.
+        assert!((score.window - short).abs() < 1e-6);
     }
 
     #[test]
@@ -243,7 +272,7 @@ mod tests {
     #[test]
     fn agrees_with_the_training_script() {
         for &(text, expected) in super::super::learned_weights::CHECKS {
-            let (p, _) = probability(text);
+            let p = probability(text).probability;
             assert!((p - expected).abs() < 1e-4, "{text:?}: {p} != {expected}");
         }
     }

@@ -82,7 +82,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // `save_note`), not any library function (`g_setenv`, `sg_io`).
     (
         "{toolname}",
-        r"(?:(?:[a-z]+_)+(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?)(?:_[a-z]+)*|(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?)(?:_[a-z]+)+)",
+        r"(?:(?:[a-z]+_)+(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward(?:ing|s)?|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?|keys?|tokens?|secrets?|credentials?|passwords?|permissions?|payouts?|payees?|bank(?:ing)?|wallets?)(?:_[a-z]+)*|(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward(?:ing|s)?|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?|keys?|tokens?|secrets?|credentials?|passwords?|permissions?|payouts?|payees?|bank(?:ing)?|wallets?)(?:_[a-z]+)+)",
     ),
     // A model's safety machinery, in five languages.
     (
@@ -1218,19 +1218,19 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // A tool to call.
     (
         I,
-        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:the |your |its |de |el |la |il |lo |dem |das |l')?(?:{toolname}|[a-z]+\.[a-z_]+|(?:[\w-]+ )?(?:web|e-?mail|mail|http|file|files|shell|terminal|payment|calendar|memory|browser|browsing|search|sms|messaging|slack|drive|upload|download|export|delete|fetch|webhook|python|code execution))[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento)\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
+        r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:(?:the |your |its |de |el |la |il |lo |dem |das |l')[\w.-]{2,30}[ -](?:tool|plugin|werkzeug|outil|herramienta|strumento)|(?:the |your |its |de |el |la |il |lo |dem |das |l')?(?:{toolname}|[a-z]+\.[a-z_]+|(?:[\w-]+ )?(?:web|e-?mail|mail|http|file|files|shell|terminal|payment|payments|banking|calendar|memory|browser|browsing|search|sms|messaging|slack|drive|upload|download|export|delete|fetch|webhook|python|code execution|database|sql|contacts|crm|github|wallet))[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento))\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
         0.45,
     ),
     // Every later answer changed.
     (
         I,
-        r"\b(?:(?:every|each|all)\s+(?:(?:one )?of\s+)?your\s+(?:future |later |subsequent |following |next )?|(?:every|each|all)\s+(?:future|later|subsequent|following)\s+)(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\b(?:to|in|at the (?:start|end|beginning|top|bottom) of|before|after|end|start|begin|finish|close|sign|prefix|suffix|follow)\s+(?:every|each|all)\s+(?:future |later |subsequent )?(?:answers?|responses?|replies|reply)\b|\bjede[rsn]? (?:deiner |seiner |ihrer )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
+        r"\b(?:(?:every|each|all)\s+(?:(?:one )?of\s+)?your\s+(?:future |later |subsequent |following |next )?|(?:every|each|all)\s+(?:future|later|subsequent|following)\s+)(?:answers?|responses?|replies|reply|messages?|outputs?)\b|\b(?:to|in|at the (?:start|end|beginning|top|bottom) of|before|after|end|start|begin|finish|close|sign|prefix|suffix|follow)\s+(?:every|each|all)\s+(?:future |later |subsequent )?(?:answers?|responses?|replies|reply)\b|\b(?:treat|consider|regard)\s+(?:every|each|all|any)\s+(?:future |later |new )?(?:messages?|requests?|e-?mails?|instructions?)\s+from\b|\bjede[rsn]? (?:deiner |seiner |ihrer )?(?:zukunftigen )?antworten?\b|\b(?:chacune|toutes) (?:de )?tes (?:futures )?reponses\b|\b(?:cada una de tus|todas tus|cada) (?:futuras )?respuestas?\b|\b(?:ogni (?:tua )?|tutte le tue )(?:future )?rispost[ae]\b",
         0.5,
     ),
     // A note kept in the agent's memory.
     (
         I,
-        r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your (?:long[- ]term |persistent )?|(?:the )?(?:long[- ]term|persistent) )memory\b|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
+        r"\b(?:remember|store|save|keep|write|note|memori[sz]e|persist|add)\b{g}\b(?:in|to|into) (?:your (?:long[- ]term |persistent )?|(?:the )?(?:long[- ]term|persistent) )memory\b|\b(?:remember|store|save|keep|note|memori[sz]e|persist)\b[^.\n]{0,40}?\b(?:in|to|into) memory\s*:|\bremember (?:this |that )?(?:permanently|forever|for (?:all )?future (?:conversations|sessions|chats))\b|\bnella tua memoria\b|\bdans ta memoire\b|\ben tu memoria\b|\bin deine[mn]? (?:gedachtnis|speicher)\b|\bmerke dir (?:dauerhaft|fur immer)\b",
         0.5,
     ),
     // The user's own task pushed aside or put off.
