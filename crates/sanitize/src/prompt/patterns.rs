@@ -125,15 +125,17 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The words a manual overrides too ("override the default
     // configuration", "bypass the allow-scripts policy"): strong after
     // words that point back at what the model was told, weak after any
-    // article.
+    // article; the noun within two words of them (a log line that quotes
+    // "ignore previous instructions" next to its filter's policy is no
+    // override of a policy).
     (
         O,
-        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|your|system)\b{g}\b(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
+        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|your|system)(?:\s+[a-z'-]+){0,2}?\s+(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
         0.9,
     ),
     (
         O,
-        r"\b{ovr}\b{g}\b(?:all|any|every|the|these|those|old|existing|current|safety)\b{g}\b(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
+        r"\b{ovr}\b{g}\b(?:all|any|every|the|these|those|old|existing|current|safety)(?:\s+[a-z'-]+){0,2}?\s+(?:context|commands|constraints|restrictions|polic(?:y|ies)|configuration|inputs?|tos|terms of service)\b",
         0.45,
     ),
     (
