@@ -691,7 +691,9 @@ const LOCAL_SPAN: usize = 2048;
 /// In a view longer than [`LOCAL_SPAN`], the passage the rules' findings
 /// point at: from half a span before the first of them to half a span
 /// after the last (findings of the whole view, such as the rendered
-/// reading's, point at nothing).
+/// reading's, point at nothing; an encoded payload's or a suffix's span,
+/// which is in the input, is taken as the view's, near enough for a
+/// passage).
 fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
     if view.len() <= LOCAL_SPAN {
         return None;
