@@ -43,6 +43,17 @@ use alphaguard_sanitize::{Channel, PromptGuard, Verdict};
 use anyhow::Context as _;
 use serde_json::Value;
 
+/// `println!` that stops the program quietly when standard output is
+/// closed (`example-prompt-eval … | head`), where `println!` panics.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 fn prompts(text: &str) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     if let Ok(value) = serde_json::from_str::<Value>(text) {
@@ -166,19 +177,21 @@ fn report_labelled(
             } else {
                 "false positive"
             };
-            println!(
+            say!(
                 "{what} [{} {} {}]: {head:?}",
-                item.family, item.channel, item.source
+                item.family,
+                item.channel,
+                item.source
             );
             for f in &report.findings {
                 let matched = report.normalized.get(f.span.clone()).unwrap_or("");
                 let matched: String = matched.chars().take(120).collect();
-                println!("    {:?} {:.2} {matched:?}", f.kind, f.score);
+                say!("    {:?} {:.2} {matched:?}", f.kind, f.score);
             }
         }
     }
     let ratio = |(hit, n): (usize, usize)| hit as f64 / n.max(1) as f64;
-    println!(
+    say!(
         "{file}: recall {:.3} ({} of {}), false-positive rate {:.3} ({} of {})",
         ratio(all),
         all.0,
@@ -193,7 +206,7 @@ fn report_labelled(
         ("source", &by_source),
     ] {
         for (key, &counts) in tally {
-            println!(
+            say!(
                 "  recall, {name} {key}: {:.3} ({} of {})",
                 ratio(counts),
                 counts.0,
@@ -202,7 +215,7 @@ fn report_labelled(
         }
     }
     for (key, &counts) in &benign {
-        println!(
+        say!(
             "  false-positive rate, channel {key}: {:.3} ({} of {})",
             ratio(counts),
             counts.0,
@@ -286,7 +299,7 @@ fn main() -> ExitCode {
                         "blocked": report.verdict == Verdict::Block,
                         "view": report.normalized,
                     });
-                    println!("{line}");
+                    say!("{line}");
                 }
                 continue;
             }
@@ -322,10 +335,10 @@ fn main() -> ExitCode {
                 blocked += 1;
             } else if show_misses {
                 let head: String = item.chars().take(160).collect();
-                println!("miss: {head:?}");
+                say!("miss: {head:?}");
             }
         }
-        println!(
+        say!(
             "{file}: {blocked} of {} blocked ({:.3})",
             items.len(),
             blocked as f64 / items.len().max(1) as f64
@@ -333,7 +346,7 @@ fn main() -> ExitCode {
         blocked_all += blocked;
         total_all += items.len();
     }
-    println!(
+    say!(
         "total: {blocked_all} of {total_all} blocked ({:.3})",
         blocked_all as f64 / total_all.max(1) as f64
     );
