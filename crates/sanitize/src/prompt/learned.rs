@@ -158,7 +158,7 @@ pub(super) fn probability(view: &str) -> Score {
 
 /// Texts up to this many tokens are judged by their best window as it
 /// scores: the thresholds ([`LOW`], [`HIGH`]) were chosen on such texts
-/// (99 % of the training texts are shorter).
+/// (99 % of the outside authors' texts it was trained on are shorter).
 pub(super) const REFERENCE_TOKENS: usize = 256;
 
 /// What a longer text's best logit is lowered by: `ln(tokens /
