@@ -40,6 +40,14 @@ async fn limiter(
     RedisLimiter::from_connection(connect(server).await, tiers, policy, clock.clone())
 }
 
+/// A clock at `nanos` and a fail-closed limiter of the seed tiers on it.
+async fn seeded(server: &RedisServer, nanos: u64) -> (FakeClock, RedisLimiter<FakeClock>) {
+    let clock = FakeClock::default();
+    clock.set(nanos);
+    let l = limiter(server, seed(), FailurePolicy::FailClosed, &clock).await;
+    (clock, l)
+}
+
 fn key(n: u32) -> ClientKey {
     ClientKey::from_ip(Ipv4Addr::from(n).into(), 64)
 }
@@ -158,9 +166,7 @@ async fn state_expires_by_itself_and_survives_a_script_flush() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let clock = FakeClock::default();
-    clock.set(1_000_000_000_000_000_000);
-    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (_, l) = seeded(&server, 1_000_000_000_000_000_000).await;
     assert!(l.check(tier("probe"), &key(5)).await.allowed);
     let redis_key = l.state_key(tier("probe"), &key(5));
     assert!(redis_key.starts_with("alphaguard:rl:probe:"));
@@ -284,9 +290,7 @@ async fn a_planted_state_counts_as_none() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let clock = FakeClock::default();
-    clock.set(1_700_000_000_000_000_000);
-    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (_, l) = seeded(&server, 1_700_000_000_000_000_000).await;
     let mut conn = connect(&server).await;
     let probe = tier("probe");
     let fresh = l.try_check(probe, &key(70)).await.unwrap();
@@ -352,9 +356,7 @@ async fn several_tiers_in_one_pipeline_count_as_separate_checks() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let clock = FakeClock::default();
-    clock.set(1_000_000_000_000_000_000);
-    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (_, l) = seeded(&server, 1_000_000_000_000_000_000).await;
     let (probe, read, write) = (tier("probe"), tier("read"), tier("write"));
     // A fourth tier, from another limiter's set: this one has three.
     let mut more = seed();
@@ -532,9 +534,7 @@ async fn concurrent_checks_share_calls_and_never_over_admit() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let clock = FakeClock::default();
-    clock.set(1_000_000_000_000_000_000);
-    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (_, l) = seeded(&server, 1_000_000_000_000_000_000).await;
     let write = tier("write");
     // Loads the script, so that the calls counted below are checks only.
     assert!(l.try_check(write, &key(500)).await.unwrap().allowed);
@@ -580,9 +580,7 @@ async fn a_caller_that_gives_up_leaves_the_others_their_answers() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let clock = FakeClock::default();
-    clock.set(1_000_000_000_000_000_000);
-    let l = limiter(&server, seed(), FailurePolicy::FailClosed, &clock).await;
+    let (_, l) = seeded(&server, 1_000_000_000_000_000_000).await;
     let read = tier("read");
     let client = key(33);
     let mut kept = Vec::new();

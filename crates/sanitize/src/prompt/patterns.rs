@@ -82,7 +82,18 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // `save_note`), not any library function (`g_setenv`, `sg_io`).
     (
         "{toolname}",
-        r"(?:(?:[a-z]+_)+(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward(?:ing|s)?|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?|keys?|tokens?|secrets?|credentials?|passwords?|permissions?|payouts?|payees?|bank(?:ing)?|wallets?)(?:_[a-z]+)*|(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward(?:ing|s)?|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?|keys?|tokens?|secrets?|credentials?|passwords?|permissions?|payouts?|payees?|bank(?:ing)?|wallets?)(?:_[a-z]+)+)",
+        r"(?:(?:[a-z]+_)+{act}(?:_[a-z]+)*|{act}(?:_[a-z]+)+)",
+    ),
+    // The part of a tool's name that moves data or acts (expanded after
+    // `{toolname}`, which holds it).
+    (
+        "{act}",
+        r"(?:send|email|mail|post|http|https|request|fetch|upload|download|read|update|delete|remove|export|forward(?:ing|s)?|write|exec|execute|run|shell|cmd|transfer|share|save|memory|store|web|browse|browser|search|pay|payment|grant|sign|reset|wipe|purge|approve|url|webhook|curl|slack|drive|calendar|book|booking|message|sms|contacts?|keys?|tokens?|secrets?|credentials?|passwords?|permissions?|payouts?|payees?|bank(?:ing)?|wallets?)",
+    ),
+    // A pretext of study or testing ("for research purposes").
+    (
+        "{purposes}",
+        r"\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes",
     ),
     // A model's safety machinery, in five languages.
     (
@@ -899,7 +910,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Test, drill and research framings.
     (
         A,
-        r"\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes\b|\bthis is (?:only |just |merely )?an? (?:test|drill|simulation|simulated scenario|training exercise|sanctioned test|authori[sz]ed test|red[- ]team(?:ing)? exercise|security (?:test|audit|exercise))\b",
+        r"{purposes}\b|\bthis is (?:only |just |merely )?an? (?:test|drill|simulation|simulated scenario|training exercise|sanctioned test|authori[sz]ed test|red[- ]team(?:ing)? exercise|security (?:test|audit|exercise))\b",
         0.3,
     ),
     // An exercise, a challenge, a special case: framings that excuse
@@ -1284,7 +1295,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // their readers all the time, and counts for nothing.)
     (
         I,
-        r"(?:\bfor (?:purely )?(?:academic|research|educational|testing|training|debugging|evaluation|demonstration|experimental|auditing|security testing) purposes|\bas (?:a |an |the )?part of (?:a |an |the |this |our )?(?:[a-z]+ )?(?:training|test|testing|evaluation|exercise|audit|drill|simulation|benchmark|experiment)|\b(?:urgent|new|important|priority|emergency|additional|updated)\s+(?:new\s+)?(?:task|assignment)s?)\W{0,12}?\s*(?:please |now |kindly |just |immediately |first )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
+        r"(?:{purposes}|\bas (?:a |an |the )?part of (?:a |an |the |this |our )?(?:[a-z]+ )?(?:training|test|testing|evaluation|exercise|audit|drill|simulation|benchmark|experiment)|\b(?:urgent|new|important|priority|emergency|additional|updated)\s+(?:new\s+)?(?:task|assignment)s?)\W{0,12}?\s*(?:please |now |kindly |just |immediately |first )?(?:translate|write|compose|generate|draft|summari[sz]e|explain|describe|tell|give|output|print|say|repeat|recommend|calculate|convert|rewrite|spell|encode|decode|list|create|produce|state|provide|insert|add|include|send|post|execute|reveal|show|display|share)\b",
         0.5,
     ),
     // An order inside a comment, which the page or the program hides
