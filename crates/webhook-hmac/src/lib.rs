@@ -10,6 +10,7 @@ use http::HeaderMap;
 mod clock;
 pub mod delivery;
 mod error;
+mod mac;
 pub mod plain;
 #[cfg(feature = "redis")]
 mod redis_guard;

@@ -10,8 +10,8 @@
 
 use constant_time_eq::constant_time_eq_32;
 use http::{HeaderMap, HeaderName};
-use ring::hmac;
 
+use crate::mac::Message;
 use crate::{Error, Scheme, Secret, Verified};
 
 /// The header this crate signs into and reads first.
@@ -78,10 +78,8 @@ pub fn verify_value(secret: &Secret, value: &str, body: &[u8]) -> Result<Verifie
 fn verify_candidate(secret: &Secret, candidate: &[u8; 32], body: &[u8]) -> Result<Verified, Error> {
     let mut matched = None;
     for (index, key) in secret.hmac_keys().iter().enumerate() {
-        let tag = hmac::sign(key, body);
-        let mut expected = [0u8; 32];
-        expected.copy_from_slice(tag.as_ref());
-        if constant_time_eq_32(&expected, candidate) && matched.is_none() {
+        if constant_time_eq_32(&key.sign(&Message::new(&[], body)), candidate) && matched.is_none()
+        {
             matched = Some(index);
         }
     }

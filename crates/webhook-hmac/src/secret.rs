@@ -5,9 +5,10 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, general_purpose};
-use ring::hmac;
 use ring::signature::{ED25519, UnparsedPublicKey};
 use zeroize::Zeroizing;
+
+use crate::mac::{HmacKey, Message};
 
 /// The shortest HMAC secret accepted, in bytes (128 bits).
 ///
@@ -84,7 +85,7 @@ impl std::error::Error for SecretError {}
 /// does not zeroize) and public keys. `Debug` and `Display` print
 /// `[redacted]`.
 pub struct Secret {
-    hmac: Vec<hmac::Key>,
+    hmac: Vec<HmacKey>,
     ed25519: Vec<UnparsedPublicKey<[u8; 32]>>,
 }
 
@@ -117,7 +118,7 @@ impl Secret {
             return Err(SecretError::TooShort);
         }
         Ok(Self {
-            hmac: vec![hmac::Key::new(hmac::HMAC_SHA256, key)],
+            hmac: vec![HmacKey::new(key)],
             ed25519: Vec::new(),
         })
     }
@@ -129,7 +130,7 @@ impl Secret {
     /// be guessed offline from one signed request.
     pub fn dangerous_from_short_bytes(key: &[u8]) -> Self {
         Self {
-            hmac: vec![hmac::Key::new(hmac::HMAC_SHA256, key)],
+            hmac: vec![HmacKey::new(key)],
             ed25519: Vec::new(),
         }
     }
@@ -144,7 +145,7 @@ impl Secret {
             if key.len() < MIN_SECRET_LEN {
                 return Err(SecretError::TooShort);
             }
-            self.hmac.push(hmac::Key::new(hmac::HMAC_SHA256, &key));
+            self.hmac.push(HmacKey::new(&key));
         } else if let Some(b64) = entry.strip_prefix("whpk_") {
             let key = decode(b64)?;
             let key: [u8; 32] = key
@@ -158,14 +159,13 @@ impl Secret {
             if entry.len() < MIN_SECRET_LEN {
                 return Err(SecretError::TooShort);
             }
-            self.hmac
-                .push(hmac::Key::new(hmac::HMAC_SHA256, entry.as_bytes()));
+            self.hmac.push(HmacKey::new(entry.as_bytes()));
         }
         Ok(())
     }
 
     /// The HMAC keys, newest first.
-    pub(crate) fn hmac_keys(&self) -> &[hmac::Key] {
+    pub(crate) fn hmac_keys(&self) -> &[HmacKey] {
         &self.hmac
     }
 
@@ -188,7 +188,7 @@ impl Secret {
         let tag = crate::standard::tag(key, id.as_bytes(), timestamp.to_string().as_bytes(), body);
         let mut out = String::with_capacity(47);
         out.push_str("v1,");
-        general_purpose::STANDARD.encode_string(tag.as_ref(), &mut out);
+        general_purpose::STANDARD.encode_string(tag, &mut out);
         Some(out)
     }
 
@@ -198,8 +198,10 @@ impl Secret {
     /// `None` when this secret has no HMAC key (only public keys).
     pub fn sign_plain(&self, body: &[u8]) -> Option<String> {
         let key = self.hmac.first()?;
-        let tag = hmac::sign(key, body);
-        Some(format!("sha256={}", hex::encode(tag.as_ref())))
+        Some(format!(
+            "sha256={}",
+            hex::encode(key.sign(&Message::new(&[], body)))
+        ))
     }
 }
 

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use constant_time_eq::constant_time_eq_32;
 use http::{HeaderMap, HeaderName};
-use ring::hmac;
 
 use crate::clock::within_tolerance;
+use crate::mac::{HmacKey, Message};
 use crate::secret::BASE64;
 use crate::{Clock, Error, Scheme, Secret, Verified};
 
@@ -113,6 +113,10 @@ fn verify_bytes(
     // Checked before any HMAC work, so a flood of stale or malformed
     // requests costs almost nothing.
     let id = parse_id(id).ok_or(Error::MalformedHeader(ID_HEADER))?;
+    // Laid out for the HMAC now (a few stores), so that they have settled
+    // by the time the block function reads them (see `mac::Message`).
+    let head = signed_head(id.as_bytes(), timestamp);
+    let signed = Message::new(&head, body);
     let ts = parse_timestamp(timestamp).ok_or(Error::MalformedHeader(TIMESTAMP_HEADER))?;
     if !within_tolerance(clock, ts, tolerance) {
         return Err(Error::TimestampOutOfTolerance);
@@ -136,7 +140,7 @@ fn verify_bytes(
         && let Some(value) = signature.strip_prefix(b"v1,")
         && let Some(candidate) = decode_v1(value)
     {
-        fill_tags(&mut expected, keys, id.as_bytes(), timestamp, body);
+        fill_tags(&mut expected, keys, &signed);
         return match match_tag(&expected[..keys.len()], &candidate) {
             Some(key_index) => Ok(verified(id, ts, key_index)),
             None => Err(Error::SignatureMismatch),
@@ -157,7 +161,7 @@ fn verify_bytes(
                     continue;
                 };
                 if !expected_ready {
-                    fill_tags(&mut expected, keys, id.as_bytes(), timestamp, body);
+                    fill_tags(&mut expected, keys, &signed);
                     expected_ready = true;
                 }
                 if let Some(key_index) = match_tag(&expected[..keys.len()], &candidate) {
@@ -204,13 +208,11 @@ pub(crate) fn split_entry(entry: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Each key's tag over `{id}.{timestamp}.{body}`, into `out` in key order.
 fn fill_tags(
     out: &mut [[u8; 32]; crate::secret::MAX_KEYS],
-    keys: &[hmac::Key],
-    id: &[u8],
-    timestamp: &[u8],
-    body: &[u8],
+    keys: &[HmacKey],
+    message: &Message<'_>,
 ) {
     for (slot, key) in out.iter_mut().zip(keys) {
-        slot.copy_from_slice(tag(key, id, timestamp, body).as_ref());
+        *slot = key.sign(message);
     }
 }
 
@@ -387,34 +389,14 @@ pub(crate) fn standard_headers(headers: &HeaderMap) -> Result<[&[u8]; 3], Error>
     Ok([id, ts, sig])
 }
 
-/// HMAC-SHA256 over `{id}.{timestamp}.{body}` without copying the body:
-/// the prefix and the body's first bytes are assembled into one 64-byte
-/// SHA-256 block on the stack, so the rest of the body starts on a block
-/// boundary and is hashed straight from the caller's slice.
-pub(crate) fn tag(key: &hmac::Key, id: &[u8], timestamp: &[u8], body: &[u8]) -> hmac::Tag {
-    const BLOCK: usize = 64;
-    let mut ctx = hmac::Context::with_key(key);
-    let prefix_len = id.len() + timestamp.len() + 2;
-    if prefix_len <= BLOCK {
-        let mut block = [0u8; BLOCK];
-        let (id_part, rest) = block.split_at_mut(id.len());
-        id_part.copy_from_slice(id);
-        let (ts_part, rest) = rest.split_at_mut(timestamp.len() + 1);
-        ts_part[0] = b'.';
-        ts_part[1..].copy_from_slice(timestamp);
-        rest[0] = b'.';
-        let take = (BLOCK - prefix_len).min(body.len());
-        rest[1..=take].copy_from_slice(&body[..take]);
-        ctx.update(&block[..prefix_len + take]);
-        ctx.update(&body[take..]);
-    } else {
-        ctx.update(id);
-        ctx.update(b".");
-        ctx.update(timestamp);
-        ctx.update(b".");
-        ctx.update(body);
-    }
-    ctx.sign()
+/// What the signed content holds in front of the body: `{id}.{timestamp}.`.
+fn signed_head<'a>(id: &'a [u8], timestamp: &'a [u8]) -> [&'a [u8]; 4] {
+    [id, b".", timestamp, b"."]
+}
+
+/// HMAC-SHA256 over `{id}.{timestamp}.{body}`, the body not copied.
+pub(crate) fn tag(key: &HmacKey, id: &[u8], timestamp: &[u8], body: &[u8]) -> [u8; 32] {
+    key.sign(&Message::new(&signed_head(id, timestamp), body))
 }
 
 /// `{id}.{timestamp}.{body}` as one buffer (Ed25519 needs it whole).

@@ -43,8 +43,23 @@ pub fn single_v1(signature: &[u8]) -> Option<[u8; 32]> {
 /// Standard Webhooks: the HMAC of `{id}.{timestamp}.{body}` with the first
 /// key, as verification computes it.
 pub fn standard_tag(secret: &Secret, id: &[u8], timestamp: &[u8], body: &[u8]) -> Option<[u8; 32]> {
-    let tag = standard::tag(secret.hmac_keys().first()?, id, timestamp, body);
-    tag.as_ref().try_into().ok()
+    Some(standard::tag(
+        secret.hmac_keys().first()?,
+        id,
+        timestamp,
+        body,
+    ))
+}
+
+/// Plain scheme: the HMAC of the body with the first key, as verification
+/// computes it.
+pub fn plain_tag(secret: &Secret, body: &[u8]) -> Option<[u8; 32]> {
+    Some(
+        secret
+            .hmac_keys()
+            .first()?
+            .sign(&crate::mac::Message::new(&[], body)),
+    )
 }
 
 /// The constant-time comparison of the candidate with every key's tag.
