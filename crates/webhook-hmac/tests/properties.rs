@@ -1,5 +1,6 @@
-//! Property tests: whatever is signed verifies; any change of one bit fails;
-//! no input panics.
+//! Property tests: whatever is signed verifies; signatures are ring's
+//! HMAC-SHA256 of the signed content; any change of one bit fails; no input
+//! panics.
 
 // Test helpers may unwrap: a panic is a failing test.
 #![allow(clippy::unwrap_used)]
@@ -52,6 +53,32 @@ proptest! {
         prop_assert_eq!(result.is_ok(), within);
         let plain_sig = secret().sign_plain(&body).unwrap();
         prop_assert!(plain::verify_value(&secret(), &plain_sig, &body).is_ok());
+    }
+
+    #[test]
+    fn signatures_are_rings_hmac_of_the_signed_content(
+        key in proptest::collection::vec(any::<u8>(), 16..200),
+        // Up to the longest id accepted: heads shorter and longer than a
+        // SHA-256 block take different paths.
+        id in "[A-Za-z0-9_-]{1,256}",
+        ts in 0u64..4_000_000_000,
+        body in proptest::collection::vec(any::<u8>(), 0..700),
+    ) {
+        let secret = Secret::from_bytes(&key).unwrap();
+        let ring_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
+        let content = [id.as_bytes(), b".", ts.to_string().as_bytes(), b".", &body].concat();
+        let expected = ring::hmac::sign(&ring_key, &content);
+        let sig = secret.sign_standard(&id, ts, &body).unwrap();
+        prop_assert_eq!(sig, format!("v1,{}", STANDARD.encode(expected.as_ref())));
+        let plain_expected = ring::hmac::sign(&ring_key, &body);
+        prop_assert_eq!(
+            secret.sign_plain(&body).unwrap(),
+            format!("sha256={}", hex::encode(plain_expected.as_ref()))
+        );
+        let header = format!("v1,{}", STANDARD.encode(expected.as_ref()));
+        let now = Duration::from_secs(ts);
+        let verified = standard::verify_parts(&secret, &id, &ts.to_string(), &header, &body, now, TOL);
+        prop_assert!(verified.is_ok());
     }
 
     #[test]
