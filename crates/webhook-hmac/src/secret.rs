@@ -81,8 +81,9 @@ impl std::error::Error for SecretError {}
 /// tells which key matched, so a rotation can be watched to its end.
 ///
 /// Raw secret bytes are held in zeroizing buffers only while the keys are
-/// derived. What remains is `ring`'s precomputed HMAC state (which `ring`
-/// does not zeroize) and public keys. `Debug` and `Display` print
+/// derived. What remains is each key's precomputed HMAC state (zeroized on
+/// drop, except where the CPU lacks SHA-256 instructions and the state is
+/// `ring`'s, which does not zeroize it) and public keys. `Debug` and `Display` print
 /// `[redacted]`.
 pub struct Secret {
     hmac: Vec<HmacKey>,
