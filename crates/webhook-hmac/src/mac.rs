@@ -18,6 +18,7 @@ use std::slice;
 
 use ring::hmac;
 use sha2::block_api::compress256;
+use sha2::{Digest as _, Sha256};
 use zeroize::Zeroize;
 
 const BLOCK: usize = 64;
@@ -77,8 +78,11 @@ impl HmacKey {
     fn blocks(key: &[u8]) -> Self {
         let mut padded = [0u8; BLOCK];
         if key.len() > BLOCK {
-            let digest = ring::digest::digest(&ring::digest::SHA256, key);
-            padded[..32].copy_from_slice(digest.as_ref());
+            // The digest is the key: the hasher (feature `zeroize`) and the
+            // digest are zeroed once copied.
+            let mut digest = Sha256::digest(key);
+            padded[..32].copy_from_slice(&digest);
+            digest.as_mut_slice().zeroize();
         } else {
             padded[..key.len()].copy_from_slice(key);
         }
@@ -225,8 +229,8 @@ fn write_parts(out: &mut [u8], parts: &[&[u8]]) {
 }
 
 /// SHA-256's padding after `tail_len` bytes of a message of `message_len`
-/// bytes (the key's block not counted), in `blocks` (two, zeroed, the tail
-/// at their start): how many of them it uses.
+/// bytes (the key's block not counted), in `blocks` (at least two, zeroed,
+/// the tail at their start): how many of them it uses (one or two).
 fn pad(blocks: &mut [[u8; BLOCK]], tail_len: usize, message_len: usize) -> usize {
     let used = (tail_len + 1 + 8).div_ceil(BLOCK);
     let flat = blocks.as_flattened_mut();
@@ -305,17 +309,17 @@ fn digest_bytes(state: &[u32; 8], out: &mut [u8]) {
 }
 
 /// Whether `sha2`'s block function runs on SHA-256 instructions here: the
-/// same features `sha2` itself detects.
+/// features `sha2` itself detects, read through the standard library's
+/// (safe, cached) detection. Were the two ever to disagree, only the speed
+/// would change: `sha2` falls back to portable code with the same results.
 fn sha_instructions() -> bool {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     {
-        cpufeatures::new!(sha_x86, "sha", "sse4.1");
-        sha_x86::get()
+        std::arch::is_x86_feature_detected!("sha") && std::arch::is_x86_feature_detected!("sse4.1")
     }
     #[cfg(target_arch = "aarch64")]
     {
-        cpufeatures::new!(sha_arm, "sha2");
-        sha_arm::get()
+        std::arch::is_aarch64_feature_detected!("sha2")
     }
     #[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
     {

@@ -93,8 +93,10 @@ pub struct Secret {
 impl Secret {
     /// Parses a secret as described on [`Secret`].
     pub fn parse(value: &str) -> Result<Self, SecretError> {
+        // Room for every key at once: a reallocation would leave copies of
+        // the first keys' HMAC states in freed memory.
         let mut secret = Self {
-            hmac: Vec::new(),
+            hmac: Vec::with_capacity(MAX_KEYS),
             ed25519: Vec::new(),
         };
         if value.trim().is_empty() {
