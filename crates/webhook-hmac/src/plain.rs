@@ -11,7 +11,7 @@
 use constant_time_eq::constant_time_eq_32;
 use http::{HeaderMap, HeaderName};
 
-use crate::mac::Message;
+use crate::mac::{HmacKey, Message};
 use crate::{Error, Scheme, Secret, Verified};
 
 /// The header this crate signs into and reads first.
@@ -78,8 +78,7 @@ pub fn verify_value(secret: &Secret, value: &str, body: &[u8]) -> Result<Verifie
 fn verify_candidate(secret: &Secret, candidate: &[u8; 32], body: &[u8]) -> Result<Verified, Error> {
     let mut matched = None;
     for (index, key) in secret.hmac_keys().iter().enumerate() {
-        if constant_time_eq_32(&key.sign(&Message::new(&[], body)), candidate) && matched.is_none()
-        {
+        if constant_time_eq_32(&tag(key, body), candidate) && matched.is_none() {
             matched = Some(index);
         }
     }
@@ -91,6 +90,11 @@ fn verify_candidate(secret: &Secret, candidate: &[u8; 32], body: &[u8]) -> Resul
             key_index,
         })
         .ok_or(Error::SignatureMismatch)
+}
+
+/// HMAC-SHA256 of the body.
+pub(crate) fn tag(key: &HmacKey, body: &[u8]) -> [u8; 32] {
+    key.sign(&Message::new(&[], body))
 }
 
 /// The 32 bytes of `sha256=<64 hex digits>` (prefix and digits in either

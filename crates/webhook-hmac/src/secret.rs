@@ -8,7 +8,7 @@ use base64::engine::{DecodePaddingMode, general_purpose};
 use ring::signature::{ED25519, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
-use crate::mac::{HmacKey, Message};
+use crate::mac::HmacKey;
 
 /// The shortest HMAC secret accepted, in bytes (128 bits).
 ///
@@ -83,8 +83,8 @@ impl std::error::Error for SecretError {}
 /// Raw secret bytes are held in zeroizing buffers only while the keys are
 /// derived. What remains is each key's precomputed HMAC state (zeroized on
 /// drop, except where the CPU lacks SHA-256 instructions and the state is
-/// `ring`'s, which does not zeroize it) and public keys. `Debug` and `Display` print
-/// `[redacted]`.
+/// `ring`'s, which does not zeroize it) and public keys. `Debug` and
+/// `Display` print `[redacted]`.
 pub struct Secret {
     hmac: Vec<HmacKey>,
     ed25519: Vec<UnparsedPublicKey<[u8; 32]>>,
@@ -203,7 +203,7 @@ impl Secret {
         let key = self.hmac.first()?;
         Some(format!(
             "sha256={}",
-            hex::encode(key.sign(&Message::new(&[], body)))
+            hex::encode(crate::plain::tag(key, body))
         ))
     }
 }
