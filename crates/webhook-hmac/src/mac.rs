@@ -157,6 +157,7 @@ pub(crate) struct Message<'a> {
 }
 
 impl<'a> Message<'a> {
+    #[inline]
     pub(crate) fn new(head: &'a [&'a [u8]], body: &'a [u8]) -> Self {
         let head_len: usize = head.iter().map(|part| part.len()).sum();
         let layout = (head_len < BLOCK).then(|| Layout::new(head, head_len, body));
@@ -179,6 +180,7 @@ struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
+    #[inline]
     fn new(head: &[&[u8]], head_len: usize, body: &'a [u8]) -> Self {
         let total = head_len + body.len();
         let mut assembled = [[0u8; BLOCK]; 3];
@@ -224,7 +226,12 @@ impl<'a> Layout<'a> {
 fn write_parts(out: &mut [u8], parts: &[&[u8]]) {
     let mut at = 0;
     for part in parts {
-        out[at..at + part.len()].copy_from_slice(part);
+        // A separator is one store, not a call to copy one byte.
+        if let [byte] = part {
+            out[at] = *byte;
+        } else {
+            out[at..at + part.len()].copy_from_slice(part);
+        }
         at += part.len();
     }
 }

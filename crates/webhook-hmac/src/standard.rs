@@ -306,23 +306,38 @@ pub(crate) fn parse_timestamp(value: &[u8]) -> Option<u64> {
     if value.is_empty() || value.len() > 19 {
         return None;
     }
-    // Right-aligned in 24 bytes of `'0'`, then eight digits at a time in
-    // a u64 (SWAR): three checks and three conversions instead of a
-    // dependent multiply per digit.
-    let mut padded = [b'0'; 24];
-    padded[24 - value.len()..].copy_from_slice(value);
-    let chunk = |i: usize| {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(&padded[8 * i..8 * i + 8]);
-        u64::from_le_bytes(bytes)
+    // Eight digits at a time in a u64 (SWAR): a check and a conversion a
+    // chunk instead of a dependent multiply per digit. The chunks are read
+    // from the value where it lies (copying it into a padded buffer first
+    // made each read wait for the copy's stores): the last eight digits,
+    // the eight before them, and the first `len % 8` right-aligned in '0's.
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let len = value.len();
+    let lead = len % 8;
+    let first = if len < 8 {
+        let mut padded = [b'0'; 8];
+        padded[8 - len..].copy_from_slice(value);
+        u64::from_le_bytes(padded)
+    } else if lead == 0 {
+        ZEROS
+    } else {
+        // The value's first eight bytes, the `lead` digits moved to the top
+        // (the chunk's last bytes) and '0's shifted in below them.
+        let head = u64::from_le_bytes(*value.first_chunk::<8>()?);
+        head << (8 * (8 - lead)) | ZEROS >> (8 * lead)
     };
-    let (a, b, c) = (chunk(0), chunk(1), chunk(2));
-    if !(eight_digits(a) && eight_digits(b) && eight_digits(c)) {
-        return None;
+    let mut ok = eight_digits(first);
+    let mut total = parse_eight(first);
+    // At most two whole chunks follow, so `first` is under 1000 when there
+    // are two and the total, under 10^19, fits.
+    for chunk in value[lead..].chunks_exact(8) {
+        let chunk = u64::from_le_bytes(*chunk.first_chunk::<8>()?);
+        ok &= eight_digits(chunk);
+        total = total
+            .wrapping_mul(100_000_000)
+            .wrapping_add(parse_eight(chunk));
     }
-    // At least five leading `'0'`s, so `a` is under 1000 and the sum,
-    // under 10^19, fits.
-    Some(parse_eight(a) * 10_000_000_000_000_000 + parse_eight(b) * 100_000_000 + parse_eight(c))
+    ok.then_some(total)
 }
 
 /// Whether all eight bytes of `chunk` are ASCII digits.
