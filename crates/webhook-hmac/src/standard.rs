@@ -416,13 +416,8 @@ pub(crate) fn tag(key: &HmacKey, id: &[u8], timestamp: &[u8], body: &[u8]) -> [u
 
 /// `{id}.{timestamp}.{body}` as one buffer (Ed25519 needs it whole).
 pub(crate) fn signed_content(id: &[u8], timestamp: &[u8], body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
-    out.extend_from_slice(id);
-    out.push(b'.');
-    out.extend_from_slice(timestamp);
-    out.push(b'.');
-    out.extend_from_slice(body);
-    out
+    let [id, dot, timestamp, last_dot] = signed_head(id, timestamp);
+    [id, dot, timestamp, last_dot, body].concat()
 }
 
 /// The three Standard Webhooks headers for a body signed with `secret`'s
