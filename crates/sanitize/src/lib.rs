@@ -19,6 +19,6 @@ pub use log::{
     DEFAULT_LOG_LIMIT, LOG_TRUNCATION_MARKER, safe_log_message, safe_log_message_with_limit,
 };
 pub use prompt::{
-    Channel, Finding, FindingKind, PatternError, PromptGuard, PromptReport, UNTRUSTED_TAG, Verdict,
-    safe_prompt,
+    Channel, Finding, FindingKind, LearnedEvidence, PatternError, PromptGuard, PromptReport,
+    UNTRUSTED_TAG, Verdict, safe_prompt,
 };

@@ -21,10 +21,12 @@
 //!    a letters-only view catches `i g n o r e` spacing; base64, hex and
 //!    rot13 payloads are decoded and checked again; on the user's channel,
 //!    the end of the input is read for an optimiser's token soup
-//!    (`suffix.rs`); on documents and tool outputs, a learned word model
-//!    (`learned.rs`) scores the most suspicious 32 words of the text (in
-//!    a text longer than 256 words, discounted by how many times longer
-//!    it is: more windows, more chances to score high by chance).
+//!    (`suffix.rs`); a learned word model (`learned.rs`) scores the most
+//!    suspicious 32 words of the text (in a text longer than 256 words,
+//!    discounted by how many times longer it is: more windows, more
+//!    chances to score high by chance), in full on documents and tool
+//!    outputs, and on the user's channel only where another detector
+//!    found something.
 //! 3. **A score**: findings combine as independent evidence,
 //!    `1 − Π(1 − weight)` (in a text longer than 2 KiB, only the
 //!    patterns' findings within the 2 KiB where they score highest), and
@@ -63,6 +65,7 @@ mod view;
 pub use channel::Channel;
 use encoded::{Hints, decode_payload, decoded_views, encoded_spans, is_zalgo};
 use gate::Gate;
+pub use learned::LearnedEvidence;
 use letters::join_spaced_letters;
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
@@ -135,9 +138,9 @@ pub struct PromptGuard {
     squashed: Vec<Pattern>,
     /// One per channel, in the order of [`Channel::index`].
     thresholds: [f32; 3],
-    /// Whether the learned scorer adds its evidence, per channel, in the
+    /// How the learned scorer's evidence counts, per channel, in the
     /// order of [`Channel::index`].
-    learned: [bool; 3],
+    learned: [LearnedEvidence; 3],
 }
 
 impl Default for PromptGuard {
@@ -199,15 +202,23 @@ fn combined(findings: &[Finding]) -> f32 {
 /// The default threshold of every channel.
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
-/// Where the learned scorer is on by default, in the order of
-/// [`Channel::index`]: on documents and tool outputs, off on what a user
-/// typed. Session 19 retrained it on twenty-one outside authors' sets and
-/// benign manual pages; on authors it never saw it raised the recall of
-/// the content channels far more than it cost in false positives (the
-/// sanitize README has the figures). On the user's channel it still
-/// blocks prompts of the persona shape ("You are an expert at …"), which
-/// users write in earnest, so it stays off there.
-const DEFAULT_LEARNED: [bool; 3] = [false, true, true];
+/// How the learned scorer's evidence counts by default, in the order of
+/// [`Channel::index`]. Session 19 retrained it on twenty-one outside
+/// authors' sets and benign manual pages; on authors it never saw it
+/// raised the recall of the content channels far more than it cost in
+/// false positives, so there it counts in full (the sanitize README has
+/// the figures). On the user's channel it blocks, alone, prompts of the
+/// persona shape ("You are an expert at …") that users write in earnest;
+/// there it only corroborates what a rule found (session 23: on three
+/// outside authors it was not trained on, the user channel's recall rose
+/// from 0.44 to 0.58, and awesome-chatgpt-prompts' persona prompts were
+/// blocked at 0.042 instead of 0.039, where counting it in full gave
+/// 0.046).
+const DEFAULT_LEARNED: [LearnedEvidence; 3] = [
+    LearnedEvidence::Corroborating,
+    LearnedEvidence::Full,
+    LearnedEvidence::Full,
+];
 
 impl PromptGuard {
     /// The built-in detectors, threshold 0.5 on every channel, and the
@@ -226,16 +237,18 @@ impl PromptGuard {
     }
 
     /// Adds (or, with `false`, removes) the learned scorer's evidence on
-    /// every channel: a hashed word n-gram linear model trained offline
-    /// on public prompt-injection sources, outside authors' sets and
-    /// benign text (the sanitize README says which, and what it adds on
-    /// authors and sources it never saw). Its finding,
+    /// every channel, in full: a hashed word n-gram linear model trained
+    /// offline on public prompt-injection sources, outside authors' sets
+    /// and benign text (the sanitize README says which, and what it adds
+    /// on authors and sources it never saw). Its finding,
     /// [`FindingKind::Learned`], counts 0.5 where the model is very sure
     /// and 0.3 where it is fairly sure (how sure differs per channel),
-    /// combined with the rules' findings as any other. On by default for
-    /// documents and tool outputs, off for what a user typed: on the
-    /// user's channel it blocks too many benign persona prompts (see
-    /// [`Self::with_channel_learned_scorer`] to switch one channel).
+    /// combined with the rules' findings as any other. By default it
+    /// counts in full on documents and tool outputs and only as
+    /// corroboration on what a user typed
+    /// ([`LearnedEvidence::Corroborating`]): alone, it blocks too many
+    /// benign persona prompts there. [`Self::with_channel_learned_scorer`]
+    /// switches one channel.
     ///
     /// ```
     /// use alphaguard_sanitize::{FindingKind, PromptGuard};
@@ -248,19 +261,53 @@ impl PromptGuard {
     /// assert!(report.findings.iter().any(|f| f.kind == FindingKind::Learned));
     /// ```
     pub fn with_learned_scorer(mut self, on: bool) -> Self {
-        self.learned = [on; 3];
+        self.learned = [Self::full_or_off(on); 3];
         self
     }
 
-    /// Adds (or removes) the learned scorer's evidence on one channel.
+    /// Adds (in full) or removes the learned scorer's evidence on one
+    /// channel.
     pub fn with_channel_learned_scorer(mut self, channel: Channel, on: bool) -> Self {
-        self.learned[channel.index()] = on;
+        self.learned[channel.index()] = Self::full_or_off(on);
         self
     }
 
-    /// Whether the learned scorer adds its evidence on `channel`.
+    /// Sets how the learned scorer's evidence counts on one channel.
+    ///
+    /// ```
+    /// use alphaguard_sanitize::{Channel, LearnedEvidence, PromptGuard};
+    ///
+    /// let guard = PromptGuard::new();
+    /// assert_eq!(guard.learned_evidence(Channel::User), LearnedEvidence::Corroborating);
+    /// let full = guard.with_channel_learned_evidence(Channel::User, LearnedEvidence::Full);
+    /// assert_eq!(full.learned_evidence(Channel::User), LearnedEvidence::Full);
+    /// ```
+    pub fn with_channel_learned_evidence(
+        mut self,
+        channel: Channel,
+        evidence: LearnedEvidence,
+    ) -> Self {
+        self.learned[channel.index()] = evidence;
+        self
+    }
+
+    /// Whether the learned scorer adds its evidence on `channel`, in full
+    /// or as corroboration.
     pub fn learned_scorer(&self, channel: Channel) -> bool {
+        self.learned[channel.index()] != LearnedEvidence::Off
+    }
+
+    /// How the learned scorer's evidence counts on `channel`.
+    pub fn learned_evidence(&self, channel: Channel) -> LearnedEvidence {
         self.learned[channel.index()]
+    }
+
+    fn full_or_off(on: bool) -> LearnedEvidence {
+        if on {
+            LearnedEvidence::Full
+        } else {
+            LearnedEvidence::Off
+        }
     }
 
     /// Sets the threshold of every channel (clamped to 0..=1; NaN fails
@@ -415,7 +462,7 @@ impl PromptGuard {
             });
         }
 
-        if self.learned[channel.index()] {
+        if self.learned[channel.index()].counts(!findings.is_empty()) {
             let mut learned = learned::probability(&normalized);
             if let Some(rendered) = &rendered {
                 let shown = learned::probability(rendered);

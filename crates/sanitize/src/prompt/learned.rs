@@ -48,6 +48,36 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
+/// How the learned scorer's evidence counts on a channel
+/// ([`PromptGuard::with_channel_learned_evidence`](super::PromptGuard::with_channel_learned_evidence)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LearnedEvidence {
+    /// Not consulted.
+    Off,
+    /// Counts only where another detector found something in the text: it
+    /// can tip weak evidence over the threshold, and never blocks a text
+    /// on its own. The default on the user's channel, where the scorer
+    /// alone blocks prompts of the persona shape that users write in
+    /// earnest.
+    Corroborating,
+    /// Counts as any detector's finding. The default on documents and
+    /// tool outputs.
+    Full,
+}
+
+impl LearnedEvidence {
+    /// Whether the scorer's evidence counts in a text where the other
+    /// detectors found something (`found`) or nothing.
+    pub(super) fn counts(self, found: bool) -> bool {
+        match self {
+            Self::Off => false,
+            Self::Corroborating => found,
+            Self::Full => true,
+        }
+    }
+}
+
 /// No feature: a token's second slot when bigrams are off, and the first
 /// token's bigram.
 const NONE: u32 = u32::MAX;
