@@ -1006,6 +1006,76 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:imagine|suppose|pretend|hypothetical(?:ly)?|let'?s say|in a world where|in this (?:world|society|future|scenario|universe|game)|stell(?:en sie sich| dir) vor|angenommen|hypothetisch|imagin(?:e|ez|ons)|supposons|hypothetique(?:ment)?|imagina|imaginemos|supongamos|hipotetic[oa]|immagina(?:te|mo)?|supponiamo|ipotetic[oa])\b[^\n]{0,300}?\b(?:tell me|give me|share|reveal|provide|what(?: is|'s)|could you|can you|kannst du|konnen sie|konnten sie|pourriez-vous|pouvez-vous|peux-tu|puedes|podrias|podria|puoi|potresti|potrebbe|dimmi|dime|dis-moi|nenne|sag mir)\b[^\n]{0,80}?\b(?:birth ?dates?|dates? of birth|home address(?:es)?|e-?mail address(?:es)?|phone numbers?|social security numbers?|bank (?:balance|account details)|credit card numbers?|passport numbers?|medical records?|personal (?:data|information|details)|city of residence|geburtsdatum|wohnadresse|e-mail-adresse|telefonnummer|kontostand|personenbezogene daten|personliche daten|date de naissance|adresse (?:e-?mail|electronique|personnelle)|numero de telephone|donnees personnelles|solde bancaire|ville de residence|fecha de nacimiento|direccion (?:de correo|personal)|numero de telefono|datos personales|saldo bancario|ciudad de residencia|data di nascita|indirizzo (?:e-?mail|di casa)|numero di telefono|dati personali|saldo (?:del conto|bancario)|citta di residenza)\b",
         0.5,
     ),
+    // ------------------------- Session 23 (dev: outside authors V to X)
+    // The model's safety machinery said to be off, in the words of four
+    // more languages' notices: compound nouns ("Inhaltsfilter"), the
+    // singular, the copula of each language, the verb before the noun
+    // ("eliminó la restricción"). Weak alone, as the rows above.
+    (
+        A,
+        r"\b(?:inhaltsfilter\w*|sicherheitsregeln|sicherheitsvorgaben|schutzmechanismen|inhaltsbeschrankung\w*|inhaltsrichtlinien|jugendschutzfilter|guardrail layer|content stuff|safety stuff|filter stuff|mode restreint|regles de securite|garde-fous|filtrage|politicas de seguridad|normas de seguridad|modo restringido|regole di sicurezza|politiche di sicurezza|modalita (?:protetta|limitata)|(?:la |the |your |deine |tes |tus |le tue )?restri(?:ction|ccion|zione|ktion)\b[^.\n]{0,60}?)\b[^.\n]{0,40}?\b(?:(?:is|are|ist|sind|est|sont|es|esta|estan|e|sono|wurde|wurden|ha sido|han sido|a ete|ont ete|e stata|sono state)\s+)?(?:(?:now|jetzt|nun|desormais|ahora|ora|adesso|temporarily|vorubergehend|temporairement|temporalmente|temporaneamente)\s+)?(?:off|disabled|lifted|switched off|turned off|suspended|removed|abgeschaltet|ausgeschaltet|deaktiviert|aufgehoben|ausgesetzt|entfallen|leve\w*|desactive\w*|suspendu\w*|supprime\w*|suspendid[oa]s?|desactivad[oa]s?|levantad[oa]s?|eliminad[oa]s?|disattivat[oaie]|sospes[oaie]|rimoss[oaie]|revocat[oaie])\b|\b(?:entfallen|entfallt)\b[^.\n]{0,30}?\b(?:samtliche|alle|die)?\s*(?:\w+)?(?:beschrankungen|einschrankungen|filter|regeln|richtlinien)\b|\b(?:elimino|eliminado|quito|levanto|suspendio|desactivo)\b[^.\n]{0,10}?\b(?:la|las|el|los)\s+(?:restriccion(?:es)?|filtros?|reglas|normas|politicas)\b|\b(?:dont|don'?t|do not|no longer) (?:have|got) (?:the )?(?:content|safety|filter)\w* (?:stuff|filters?|rules|checks) (?:turned |switched )?on\b",
+        0.35,
+    ),
+    // Every request, action or order said to be approved in advance.
+    // Five languages; weak alone (a bank's offer is pre-approved too).
+    (
+        A,
+        r"\b(?:requests?|actions?|commands?|orders?|operations?|tasks?|everything|anything|all|every \w+)\b[^.\n]{0,40}?\bpre-?(?:approved|authori[sz]ed|cleared)\b|\b(?:approved|authori[sz]ed|cleared) (?:in advance|beforehand|ahead of time)\b|\bpreautorizad[oa]s?\b|\b(?:autorizad[oa]s?|aprobad[oa]s?) de antemano\b|\bse considera(?:n)? autorizad[oa]s?\b|\bvorab (?:genehmigt|freigegeben|autorisiert)\b|\bungepruft (?:ausgefuhrt|umgesetzt|freigegeben)\b|\b(?:pre-?approuve|pre-?autorise|autorise\w* d'avance|valide\w* d'avance)\w*\b|\bpre-?autorizzat[oaie]\b|\b(?:gia )?autorizzat[oaie] in anticipo\b|\bgia stato autorizzato\b|\bnon richiedono (?:piu )?(?:conferma|autorizzazione|verifica)\b",
+        0.3,
+    ),
+    // The model's rules said to have been changed by whoever writes:
+    // "I changed the bot's rules", "wir haben deine Regeln geupdated".
+    // Five languages; weak alone.
+    (
+        A,
+        r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:just\s+)?(?:changed|updated|modified|rewritten|rewrote|reset|edited)\s+(?:your|the bot'?s|the assistant'?s|the model'?s)\s+(?:rules|instructions|guidelines|polic(?:y|ies)|settings|config(?:uration)?)\b|\b(?:ho|abbiamo) (?:cambiato|modificato|aggiornato) le (?:tue )?regole\b|\b(?:wir haben|ich habe) (?:deine|die) (?:regeln|vorgaben|richtlinien|anweisungen)\b[^.\n]{0,40}?\b(?:geandert|geupdated|aktualisiert|angepasst|umgeschrieben)\b|\b(?:j'ai|on a|nous avons) (?:change|modifie|mis a jour) (?:tes|vos|les) (?:regles|consignes|instructions)\b|\b(?:he|hemos) (?:cambiado|modificado|actualizado) (?:tus|las) (?:reglas|normas|instrucciones)\b|\b(?:dev|developer|admin|override|bypass) (?:override )?code\b",
+        0.35,
+    ),
+    // Leave to break the rules given by the writer: "I authorise you to
+    // skip the rules". Five languages; blocks alone.
+    (
+        A,
+        r"\bi (?:hereby )?(?:authori[sz]e|allow|permit|give you permission to|give you leave to)\s+(?:you\s+)?(?:to\s+)?(?:ignore|skip|bypass|break|disregard|override|drop)\b[^.\n]{0,30}?\b(?:rules|guidelines|restrictions|polic(?:y|ies)|filters|instructions)\b|\bte (?:autorizo|permito|doy permiso para) (?:a )?(?:saltarte|ignorar|romper|omitir|evitar)\b|\bti (?:autorizzo|permetto|do il permesso) (?:a |di )?(?:ignorare|saltare|infrangere|aggirare|violare)\b|\bje (?:t'autorise|vous autorise|te permets|vous permets) a (?:ignorer|contourner|enfreindre|oublier)\b|\bich (?:erlaube|gestatte) (?:dir|ihnen),? (?:die |deine |alle )?(?:regeln|vorgaben|richtlinien|filter)\b",
+        0.5,
+    ),
+    // Secrets gathered, in the verb forms and nouns the gathering row
+    // above lacks. Five languages.
+    (
+        X,
+        r"\b(?:pull (?:out|together)|round up|compile|harvest|sammel\w*|samml\w*|zusammentrag\w*|zusammenstell\w*|recuper\w*|rassembl\w*|collect\w*|reun\w*|recopil\w*|recog\w*|raccogl\w*|raccolg\w*|estra\w*)\b[^.\n]{0,60}?\b(?:api[ _-]?keys?|tokens|passwords?|secrets?|credentials|connection strings?|private keys?|ssh keys?|env(?:ironment)? var(?:iable)?s|umgebungsvariablen|ssh-schlussel|private\w* schlussel|geheimnisse|cles (?:ssh|privees|api)|variables d'environnement|jetons|secrets|claves (?:ssh|privadas|api)|variables de entorno|secretos|tokens de|chiavi (?:ssh|private|api)|variabili d'ambiente|segreti|i token)\b",
+        0.4,
+    ),
+    // What the operator or developer told the model, asked for by name.
+    // Five languages; weak alone (a manual has developer instructions).
+    (
+        X,
+        r"\b(?:instructions?|message|notes|rules|prompt) (?:from|of) the (?:developer|operator|system)\b|\b(?:developer|operator|system) (?:instructions|notes|rules)\b|\boperator'?s (?:full |complete |whole |entire )?(?:configuration|setup|instructions|prompt)\b|\bentwicklerhinweise\b|\b(?:anweisung|anweisungen|konfiguration),? (?:mit der|die) dich (?:der|die) (?:betreiber|entwickler)\w*\b|\b(?:instructions?|consignes) (?:du|de l'|des) (?:developpeur|operateur|systeme)s?\b|\bconsignes systeme\b|\binstrucciones (?:del|de la) (?:desarrollador|operador|sistema|empresa)\b|\binstrucciones te dio\b|\bistruzioni (?:dello |dell'|del )(?:sviluppatore|operatore|sistema)\b|\b(?:regole|istruzioni) (?:dello|dell') ?(?:sviluppatore|operatore)\b|\bistruzioni che ti ha(?:nno)? dato\b|\b(?:messaggio di sistema|mensaje del sistema|message systeme|systemnachricht|system message) (?:che hai ricevuto|que recibiste|que tu as recu|(?:you )?received)\b",
+        0.3,
+    ),
+    // Everything above the text asked for, in four more languages.
+    (
+        X,
+        r"\b(?:stampa|scrivi|copia|ripeti|riscrivi|mostra)\w*\b[^.\n]{0,20}?\btutto (?:quello|cio) che (?:c'e|e|sta|trovi) (?:sopra|prima)\b|\b(?:kopier|gib|zeig|wiederhol|schreib)\w*\b[^.\n]{0,30}?\balles,? was (?:oben|davor|vor (?:dieser|meiner))\b|\b(?:recopie|copie|affiche|repete|ecris|donne)\w*\b[^.\n]{0,30}?\btout ce qui (?:precede|est (?:ecrit )?au-dessus)\b|\b(?:copia|muestra|repite|escribe|imprime|responde)\w*\b[^.\n]{0,40}?\b(?:todo lo que (?:hay|esta|aparece|viene) (?:arriba|antes)|el texto que aparece antes)\b",
+        0.45,
+    ),
+    // A rule said to be meant for others: "guidelines apply to end users,
+    // not to pipelines", "visent le harcèlement, pas le journalisme".
+    // Five languages; the contrast must be there (policies state their
+    // scope: "apply to all staff"); weak alone.
+    (
+        H,
+        r"\b{rulen}\b[^.!?\n]{0,60}?\b(?:apply|applies|are meant|is meant|are designed|were (?:designed|written|meant)|was (?:designed|written|meant)|target|cover|exist)\b (?:only )?(?:for|to|against)\b[^.!?\n]{0,50}?(?:,|;|—)?\s*(?:not (?:to|for|against|on)|rather than|instead of)\b|\b{rulen}\b[^.!?\n]{0,30}?\b(?:were|was) never (?:designed|written|meant|intended) for\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:visent|vise|concernent|servent a proteger|s'adressent a)\b[^.!?\n]{0,50}?,\s*pas (?:a|au|aux|pour|le|la|les)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:estan pensadas para|estan hechas para|solo cubren)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:servono per|riguardano solo|sono pensate per)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:gelten (?:nur )?fur|sind (?:nur )?fur|zielen auf)\b[^.!?\n]{0,50}?,\s*nicht (?:fur|an|auf)\b",
+        0.3,
+    ),
+    // Reasoning written as the model's own, labelled as a trace, a
+    // reflection or a monologue in a tool's output or a document; and
+    // orders to reason aloud along a given line. Five languages; weak
+    // alone.
+    (
+        H,
+        r"\b(?:agent[_ ]?thoughts?|trace[_ ]raisonnement|autorreflexion|autoreflexion|internal monologue|raisonnement de l'assistant|razonamiento del (?:asistente|agente)|ragionamento dell'assistente|gedankengang des (?:assistenten|agenten|modells)|interne uberlegung|assistant'?s reasoning)\b|\b(?:reason|think) (?:out loud|aloud)\b|\bdenk\w* (?:mal )?laut\b|\bpiensa (?:en voz alta|conmigo)\b|\brazona (?:en voz alta|asi)\b|\bragiona (?:ad alta voce|con me)\b|\breflechis (?:a voix haute|avec moi)\b|\breflechissons ensemble\b|\bpensiamoci (?:insieme|passo passo)\b",
+        0.25,
+    ),
     // ---------------------------------- Session 18 (dev: outside author A)
     // Reasoning written as the model's own: its tags, its scratchpad,
     // its monologue, in five languages. What a person writes about their
