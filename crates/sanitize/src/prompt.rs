@@ -203,8 +203,9 @@ fn combined(findings: &[Finding]) -> f32 {
 const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// How the learned scorer's evidence counts by default, in the order of
-/// [`Channel::index`]. Session 19 retrained it on twenty-one outside
-/// authors' sets and benign manual pages; on authors it never saw it
+/// [`Channel::index`]. Trained on outside authors' sets, public sources
+/// and benign manual pages (session 23: twenty-five authors, words and
+/// their stems); on authors it never saw it
 /// raised the recall of the content channels far more than it cost in
 /// false positives, so there it counts in full (the sanitize README has
 /// the figures). On the user's channel it blocks, alone, prompts of the

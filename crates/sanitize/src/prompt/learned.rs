@@ -9,7 +9,11 @@
 //!
 //! Tokens are the runs of bytes that are ASCII letters or digits or any
 //! byte of a non-ASCII character; each has a 32-bit FNV-1a hash, and its
-//! bucket is the hash's top bits after a multiplicative mix. A window is
+//! bucket is the hash's top bits after a multiplicative mix. A token
+//! longer than [`STEM`] bytes is also counted by its first [`STEM`] bytes,
+//! a crude stem that carries a word's evidence to its other endings
+//! ("desactivado", "desactivadas"; "disattivato", "disattivata") in
+//! five languages. A window is
 //! [`WINDOW`] consecutive tokens; its logit is the bias plus the weights
 //! of its distinct features (with [`DISTINCT`], a word repeated in the
 //! window counts once, so forty `"status": "ok"` records or a licence's
@@ -26,7 +30,7 @@ use std::sync::LazyLock;
 
 use super::Channel;
 use super::learned_weights::{
-    BIAS, BIGRAMS, BITS, DISTINCT, HIGH, LOW, SCALE, STRONG, WEAK, WEIGHTS, WINDOW,
+    BIAS, BIGRAMS, BITS, DISTINCT, HIGH, LOW, SCALE, STEM, STRONG, WEAK, WEIGHTS, WINDOW,
 };
 
 /// Every bucket's weight, in units of [`SCALE`], built once from the
@@ -78,12 +82,16 @@ impl LearnedEvidence {
     }
 }
 
-/// No feature: a token's second slot when bigrams are off, and the first
-/// token's bigram.
+/// No feature: a token's second slot when it has no stem and bigrams are
+/// off, and the first token's bigram.
 const NONE: u32 = u32::MAX;
 
+/// Mixed into a stem's hash, so that a stem and the word it spells are
+/// different features (the stem "forwa" and a word "forwa").
+const STEM_SALT: u32 = 0x5BD1_E995;
+
 /// The last [`WINDOW`] tokens: each one's two feature buckets (unigram,
-/// then bigram or [`NONE`]) side by side, and where it starts and ends.
+/// then stem, bigram or [`NONE`]) side by side, and where it starts and ends.
 struct Ring {
     features: [u32; 2 * WINDOW],
     spans: [(usize, usize); WINDOW],
@@ -133,20 +141,28 @@ pub(super) fn probability(view: &str) -> Score {
         }
         let start = i;
         let mut hash: u32 = 0x811C_9DC5;
+        // The hash of the first STEM bytes: the stem's, if more follow.
+        let mut stem = None;
         while i < bytes.len() && is_word_byte(bytes[i]) {
+            if STEM > 0 && i - start == STEM {
+                stem = Some(hash);
+            }
             hash = (hash ^ u32::from(bytes[i])).wrapping_mul(0x0100_0193);
             i += 1;
         }
         // BITS <= 16: a bucket fits in u32 and is never NONE.
         let unigram = bucket(hash) as u32;
-        let bigram = match prev.filter(|_| BIGRAMS) {
-            Some(p) => bucket(p.wrapping_mul(0x0100_0193) ^ hash) as u32,
-            None => NONE,
+        // A token's second feature: its stem, or, without stems, its
+        // bigram.
+        let second = match (stem, prev.filter(|_| BIGRAMS && STEM == 0)) {
+            (Some(h), _) => bucket(h ^ STEM_SALT) as u32,
+            (None, Some(p)) => bucket(p.wrapping_mul(0x0100_0193) ^ hash) as u32,
+            (None, None) => NONE,
         };
         prev = Some(hash);
         let slot = count % WINDOW;
         if count >= WINDOW {
-            // The oldest token leaves, its bigram first; with DISTINCT, a
+            // The oldest token leaves, its second feature first; with DISTINCT, a
             // feature still in the window (its own unigram included)
             // keeps counting.
             for k in [1, 0] {
@@ -156,7 +172,7 @@ pub(super) fn probability(view: &str) -> Score {
                 }
             }
         }
-        for (k, f) in [unigram, bigram].into_iter().enumerate() {
+        for (k, f) in [unigram, second].into_iter().enumerate() {
             if f != NONE && !(DISTINCT && ring.holds(f)) {
                 sum += weight(f);
             }
