@@ -29,7 +29,9 @@
 //!    found something.
 //! 3. **A score**: findings combine as independent evidence,
 //!    `1 − Π(1 − weight)` (in a text longer than 2 KiB, only the
-//!    patterns' findings within the 2 KiB where they score highest), and
+//!    patterns' findings within the 2 KiB where they score highest;
+//!    findings of one kind over mostly the same text count once, at the
+//!    stronger weight), and
 //!    the verdict compares it with a threshold (default 0.5).
 //! 4. **Neutralisation**, whatever the verdict: smuggled characters are
 //!    removed, role markers and chat-template delimiters are defanged with
@@ -194,9 +196,31 @@ fn unit_or(x: f32, nan: f32) -> f32 {
     if x.is_nan() { nan } else { x.clamp(0.0, 1.0) }
 }
 
-/// Findings combined as independent evidence: `1 − Π(1 − score)`.
+/// Findings combined as independent evidence: `1 − Π(1 − score)`. Two
+/// findings of one kind over mostly the same text (at least half of the
+/// shorter one) are one piece of evidence, counted once at the stronger
+/// score: two rows that both read "SYSTEM NOTICE:" as an authority claim
+/// have not found two things; "only fiction" and "no restrictions apply",
+/// side by side, have.
 fn combined(findings: &[Finding]) -> f32 {
-    1.0 - findings.iter().fold(1.0, |acc, f| acc * (1.0 - f.score))
+    let same = |f: &Finding, g: &Finding| {
+        let shared = f
+            .span
+            .end
+            .min(g.span.end)
+            .saturating_sub(f.span.start.max(g.span.start));
+        f.kind == g.kind && shared > 0 && 2 * shared >= f.span.len().min(g.span.len())
+    };
+    let counts = |(i, f): &(usize, &Finding)| {
+        !findings.iter().enumerate().any(|(j, g)| {
+            j != *i && same(f, g) && (g.score > f.score || (g.score == f.score && j < *i))
+        })
+    };
+    1.0 - findings
+        .iter()
+        .enumerate()
+        .filter(counts)
+        .fold(1.0, |acc, (_, f)| acc * (1.0 - f.score))
 }
 
 /// The default threshold of every channel.

@@ -1304,6 +1304,16 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:call|use|using|invoke|run|trigger|execute|utilise|verwende|nutze|usa|utiliza|con|mit|avec)\s+(?:(?:the |your |its |de |el |la |il |lo |dem |das |l')[\w.-]{2,30}[ -](?:tool|plugin|werkzeug|outil|herramienta|strumento)|(?:the |your |its |de |el |la |il |lo |dem |das |l')?(?:{toolname}|[a-z]+\.[a-z_]+|(?:[\w-]+ )?(?:web|e-?mail|mail|http|file|files|shell|terminal|payment|payments|banking|calendar|memory|browser|browsing|search|sms|messaging|slack|drive|upload|download|export|delete|fetch|webhook|python|code execution|database|sql|contacts|crm|github|wallet))[ -](?:tool|function|plugin|api|werkzeug|outil|herramienta|strumento))\b|\b(?:call|invoke)\s+(?:the )?{toolname}\b",
         0.45,
     ),
+    // An order to call an agent's tool with an address outside among its
+    // arguments ("call set_forwarding_rule(to='inbox@evil.io')"), or one
+    // that hands out access ("call create_api_key(scope='admin')"). A
+    // library's manual calls its functions with variables, and an agent's
+    // own trace records its calls without ordering them.
+    (
+        I,
+        r"\b(?:call|invoke|run|execute|use|trigger)\s+(?:the )?(?:{toolname}\s*\([^)\n]{0,80}?{addr}|[a-z]+_(?:[a-z]+_)*(?:api_keys?|tokens?|secrets?|credentials?|passwords?|permissions?|forwarding|payouts?|payees?)(?:_[a-z]+)*\s*\()",
+        0.6,
+    ),
     // Every later answer changed.
     (
         I,
