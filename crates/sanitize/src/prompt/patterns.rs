@@ -50,6 +50,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{exv}",
         r"(?:reveal|show|print|repeat|output|tell|display|leak|give|write|dump|share|paste|copy|quote|spell out|list|summari[sz]e|translate|encode|recite|type out|send|disclose|expose|return|read (?:out|back)|echo)",
     ),
+    // Verbs of exfiltration said to the model, not to a person setting up
+    // a tool ("paste your API key into the field").
+    (
+        "{tellv}",
+        r"(?:reveal|show|print|repeat|output|tell|display|leak|give|dump|share|quote|spell out|list|send|disclose|expose|return|read (?:out|back)|echo)",
+    ),
     ("{youre}", r"(?:you are|you'?re|you’re|u r)"),
     // Whom an instruction inside content addresses, in five languages.
     (
@@ -424,7 +430,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b{exv}\b{g}\byour\s+(?:api[ _-]?keys?|secret|secrets|password|passwords|tokens?|credentials|keys?)\b",
+        r"\b{tellv}\b{g}\byour\s+(?:api[ _-]?keys?|secret|secrets|password|passwords|tokens?|credentials|keys?)\b",
         0.6,
     ),
     // Indirect injection: a document that talks to the model reading it.
@@ -600,8 +606,14 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:instrucciones|reglas|indicaciones|directrices)\s+(?:que (?:recibiste|te (?:dieron|han dado|pusieron))|ocultas|secretas|del sistema|de sistema)\b|\bprompt\s+(?:que (?:recibiste|te (?:dieron|han dado|pusieron))|ocult[oa]s?|secret[oa]s?)\b|\btu prompt (?:del|de) sistema\b",
+        r"\b(?:instrucciones|reglas|indicaciones|directrices|prompt)\s+(?:(?:ocult|secret)[oa]s?\s+)?que (?:recibiste|te (?:dio|dieron|han dado|pusieron))\b|\btus (?:instrucciones|reglas|indicaciones|directrices) (?:ocultas|secretas|del sistema|de sistema)\b|\btu prompt (?:del|de) sistema\b",
         0.6,
+    ),
+    // The same nouns alone: security articles name them too.
+    (
+        X,
+        r"\b(?:instrucciones|reglas|indicaciones|directrices)\s+(?:ocultas|secretas|del sistema|de sistema)\b|\bprompt\s+(?:ocult[oa]s?|secret[oa]s?)\b",
+        0.45,
     ),
     (
         I,
@@ -646,8 +658,14 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:istruzioni|regole|direttive)\s+(?:segrete|nascoste|di sistema|del sistema|che ti (?:hanno|abbiamo) dato)\b|\bprompt\s+(?:segret[oi]|nascost[oi]|che ti (?:hanno|abbiamo) dato)\b|\btuo prompt (?:di|del) sistema\b",
+        r"\b(?:istruzioni|regole|direttive|indicazioni|prompt)\s+(?:(?:segret|nascost)[eio]\s+)?che ti (?:ha|hanno|abbiamo) dato\b|\b(?:le )?tue (?:istruzioni|regole|direttive) (?:segrete|nascoste|di sistema|del sistema)\b|\btuo prompt (?:di|del) sistema\b",
         0.6,
+    ),
+    // The same nouns alone: security articles name them too.
+    (
+        X,
+        r"\b(?:istruzioni|regole|direttive)\s+(?:segrete|nascoste|di sistema|del sistema)\b|\bprompt\s+(?:segret[oi]|nascost[oi])\b",
+        0.45,
     ),
     (
         I,
@@ -667,7 +685,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         R,
-        r"(?m)^\s*(?:system|assistant|developer)\s*:|(?m)^\s*\[(?:system|admin|developer|assistant|root|sudo)\]",
+        r"(?m)^\s*(?:system|assistant|developer)\s*:|(?m)^\s*\[(?:system|admin|developer|assistant|root)\]",
         0.6,
     ),
     (
@@ -884,7 +902,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b{exv}\b\s+your (?:unique |internal |secret |hidden |private )?(?:id|identifier|canary|token|api key|key|password|passcode)\b",
+        r"\b{tellv}\b\s+your (?:unique |internal |secret |hidden |private )?(?:id|identifier|canary|token|api key|key|password|passcode)\b",
         0.5,
     ),
     // A link whose query the model is to fill in: the answer leaves with it.
@@ -1049,7 +1067,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Five languages; weak alone (a manual has developer instructions).
     (
         X,
-        r"\b(?:instructions?|message|notes|rules|prompt) (?:from|of) the (?:developer|operator|system)\b|\b(?:developer|operator|system) (?:instructions|notes|rules)\b|\boperator'?s (?:full |complete |whole |entire )?(?:configuration|setup|instructions|prompt)\b|\bentwicklerhinweise\b|\b(?:anweisung|anweisungen|konfiguration),? (?:mit der|die) dich (?:der|die) (?:betreiber|entwickler)\w*\b|\b(?:instructions?|consignes) (?:du|de l'|des) (?:developpeur|operateur|systeme)s?\b|\bconsignes systeme\b|\binstrucciones (?:del|de la) (?:desarrollador|operador|sistema|empresa)\b|\binstrucciones te dio\b|\bistruzioni (?:dello |dell'|del )(?:sviluppatore|operatore|sistema)\b|\b(?:regole|istruzioni) (?:dello|dell') ?(?:sviluppatore|operatore)\b|\bistruzioni che ti ha(?:nno)? dato\b|\b(?:messaggio di sistema|mensaje del sistema|message systeme|systemnachricht|system message) (?:che hai ricevuto|que recibiste|que tu as recu|(?:you )?received)\b",
+        r"\b(?:instructions?|message|notes|rules|prompt) (?:from|of) the (?:developer|operator|system)\b|\b(?:developer|operator|system) (?:instructions|notes|rules)\b|\boperator'?s (?:full |complete |whole |entire )?(?:configuration|setup|instructions|prompt)\b|\bentwicklerhinweise\b|\b(?:anweisung|anweisungen|konfiguration),? (?:mit der|die) dich (?:der|die) (?:betreiber|entwickler)\w*\b|\b(?:instructions?|consignes) (?:du|de l'|des) (?:developpeur|operateur|systeme)s?\b|\bconsignes systeme\b|\binstrucciones (?:del|de la) (?:desarrollador|operador|sistema|empresa)\b|\binstrucciones te dio\b|\bistruzioni (?:dello |dell'|del )(?:sviluppatore|operatore|sistema)\b|\b(?:regole|istruzioni|indicazioni) (?:dello|dell') ?(?:sviluppatore|operatore)\b|\bistruzioni che ti ha(?:nno)? dato\b|\b(?:messaggio di sistema|mensaje del sistema|message systeme|systemnachricht|system message) (?:che hai ricevuto|que recibiste|que tu as recu|(?:you )?received)\b",
         0.3,
     ),
     // Everything above the text asked for, in four more languages.
@@ -1161,7 +1179,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // languages.
     (
         X,
-        r"\b(?:word for word|verbatim|mot pour mot|mot a mot|palabra por palabra|al pie de la letra|parola per parola|wortwortlich|wort fur wort|satz fur satz)\b[^.\n]{0,80}?\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|anweisungen|\w*anweisungen|vorgaben|prompt)\b|\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|\w*anweisungen|vorgaben|prompt)\b[^.\n]{0,80}?\b(?:word for word|verbatim|mot pour mot|mot a mot|palabra por palabra|al pie de la letra|parola per parola|wortwortlich|wort fur wort|satz fur satz)\b",
+        r"\b(?:word for word|verbatim|mot pour mot|mot a mot|textuellement|palabra por palabra|al pie de la letra|textualmente|parola per parola|testualmente|wortwortlich|wort fur wort|satz fur satz)\b[^.\n]{0,80}?\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|anweisungen|\w*anweisungen|vorgaben|prompt)\b|\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|\w*anweisungen|vorgaben|prompt)\b[^.\n]{0,80}?\b(?:word for word|verbatim|mot pour mot|mot a mot|textuellement|palabra por palabra|al pie de la letra|textualmente|parola per parola|testualmente|wortwortlich|wort fur wort|satz fur satz)\b",
         0.45,
     ),
     // Something to obey once decoded, said first.
@@ -1455,10 +1473,13 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.3,
     ),
     // The AI that reads this text, addressed as such: "an assistant
-    // processing this e-mail", "Assistenten, die diese Nachricht lesen".
+    // processing this e-mail", "Assistenten, die diese Nachricht lesen"
+    // (the text itself pointed at, an order to it, or the address followed
+    // by a colon or a comma: an article says "an AI that reads web pages"
+    // too).
     (
         I,
-        r"\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b",
+        r"(?:\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b)(?:[^.\n]{0,30}?\b(?:this|these|the following|ce|cet|cette|ces|este|esta|estos|estas|questo|questa|questi|queste)\b|[^.\n]{0,40}?\b(?:must|should|shall|debe|deben|doit|doivent|deve|devono)\b|\s*[:,])|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b",
         0.5,
     ),
     // The user told only part of what was done, in five languages.
