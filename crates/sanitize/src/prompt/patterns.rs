@@ -104,7 +104,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A model's safety machinery, in five languages.
     (
         "{guard}",
-        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|filtri(?: di sicurezza)?|sicherheitsmodus|sicherheitsprufung(?:en)?|modalita sicura|mode securise|verification d.identite|controlli di sicurezza|controles de seguridad)",
+        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|limitazioni(?: di sicurezza| sui contenuti)?|limitaciones(?: de seguridad| de contenido)?|filtri(?: di sicurezza)?|sicherheitsmodus|sicherheitsprufung(?:en)?|modalita sicura|mode securise|verification d.identite|controlli di sicurezza|controles de seguridad)",
     ),
     // Rules of any kind, in five languages (what an argument says does
     // not apply).
@@ -504,7 +504,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (P, r"\bentwicklermodus\b", 0.3),
     (
         P,
-        r"\bohne (?:jegliche\w* |alle |irgendwelche |jede )?(?:einschrankung\w*|regeln|filter|grenzen|zensur|beschrankung\w*|limits|richtlinien|moral)\b",
+        r"\bohne (?:jegliche\w* |alle |irgendwelche |jede )?(?:\w*einschrankung\w*|regeln|\w*filter|grenzen|zensur|\w*beschrankung\w*|limits|\w*richtlinien|moral)\b",
         0.4,
     ),
     (
@@ -724,7 +724,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Safety said to be off, lifted, disabled.
     (
         A,
-        r"\b{guard}\b[^.\n]{0,40}?\b(?:(?:is|are|has been|have been|were|was|now|been|sind|wurden|ont ete|sont|han sido|fueron|estan|sono stat[ei]|sono)\s+)*(?:lifted|disabled|deactivated|switched off|turned off|removed|suspended|waived|off|relaxed|unlocked|bypassed|revised|no longer (?:active|apply|in (?:effect|force|place))|deaktiviert|aufgehoben|abgeschaltet|ausgeschaltet|entfernt|desactive\w*|levee?s?|supprime\w*|desactivad[oa]s?|eliminad[oa]s?|levantad[oa]s?|suspendid[oa]s?|disattivat[oaie]|rimoss[oaie]|sospes[oaie]|paused|pausiert|ausgesetzt|en pause|in pausa|pausad[oa]s?)\b|\b(?:disabled?|deactivated?|switch(?:ed)? off|turn(?:ed)? off|lift(?:ed)?|suspend(?:ed)?|waive[sd]?)\s+(?:all |the |your |any )?{guard}",
+        r"\b{guard}\b[^.\n]{0,60}?\b(?:(?:is|are|has been|have been|were|was|now|been|sind|wurden|ont ete|sont|han sido|fueron|estan|sono stat[ei]|sono)\s+)*(?:lifted|disabled|deactivated|switched off|turned off|removed|suspended|waived|off|relaxed|unlocked|bypassed|revised|no longer (?:active|apply|in (?:effect|force|place))|deaktiviert|aufgehoben|abgeschaltet|ausgeschaltet|entfernt|desactive\w*|levee?s?|supprime\w*|desactivad[oa]s?|eliminad[oa]s?|levantad[oa]s?|suspendid[oa]s?|disattivat[oaie]|rimoss[oaie]|sospes[oaie]|paused|pausiert|ausgesetzt|en pause|in pausa|pausad[oa]s?)\b|\b(?:disabled?|deactivated?|switch(?:ed)? off|turn(?:ed)? off|lift(?:ed)?|suspend(?:ed)?|waive[sd]?|removed?|dropped|relaxed|unlocked|rimoss[oaie]|disattivat[oaie]|sospes[oaie]|tolt[oaie]|eliminat[oaie]|leve\w*|desactive\w*|supprime\w*|retire\w*|quitad[oa]s?|eliminad[oa]s?|desactivad[oa]s?|levantad[oa]s?|suspendid[oa]s?)\s+(?:all |the |your |any |le tue |tutte le |i tuoi |la tua |il tuo |le |i |tes |vos |les |toutes les |tus |las |los |todas las |todos los )?{guard}",
         0.35,
     ),
     // Everything said to be allowed now, for this session.
@@ -1083,6 +1083,42 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         H,
         r"\b{rulen}\b[^.!?\n]{0,60}?\b(?:apply|applies|are meant|is meant|are designed|were (?:designed|written|meant)|was (?:designed|written|meant)|target|cover|exist)\b (?:only )?(?:for|to|against)\b[^.!?\n]{0,50}?(?:,|;|—)?\s*(?:not (?:to|for|against|on)|rather than|instead of)\b|\b{rulen}\b[^.!?\n]{0,30}?\b(?:were|was) never (?:designed|written|meant|intended) for\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:visent|vise|concernent|servent a proteger|s'adressent a)\b[^.!?\n]{0,50}?,\s*pas (?:a|au|aux|pour|le|la|les)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:estan pensadas para|estan hechas para|solo cubren)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:servono per|riguardano solo|sono pensate per)\b|\b{rulen}\b[^.!?\n]{0,60}?\b(?:gelten (?:nur )?fur|sind (?:nur )?fur|zielen auf)\b[^.!?\n]{0,50}?,\s*nicht (?:fur|an|auf)\b",
+        0.3,
+    ),
+    // A notice from the administration or the operator, in four more
+    // languages ("Hinweis der Administration:", "Info vom Betreiber").
+    // Weak alone, as the notice row above.
+    (
+        A,
+        r"\b(?:hinweis|mitteilung|nachricht|info|information) (?:der|des|vom|von der|aus der) (?:administration|admins?|administrators?|entwicklungsabteilung|entwickler\w*|betreiber\w*|moderation|it-sicherheit|plattform)\b|\b(?:avis|message|note|communication|information) (?:de l'|du |de la )(?:administration|administrateur|operateur|editeur|plateforme|moderation)\b|\b(?:aviso|mensaje|nota|comunicado) (?:de la |del )(?:administracion|administrador|operador|plataforma|moderacion)\b|\b(?:avviso|messaggio|nota|comunicazione) (?:dell'|della |del )(?:amministrazione|amministratore|operatore|piattaforma|moderazione)\b|\b(?:avis|notification|note|message) systeme\b|\b(?:aviso|notificacion) de sistema\b|\b(?:avviso|notifica) sistema\b",
+        0.3,
+    ),
+    // Limits said to be applied no more ("l'assistente non applica più
+    // alcuna limitazione"). Five languages; weak alone.
+    (
+        A,
+        r"\bno longer (?:appl(?:y|ies)|enforces?|has) (?:any )?(?:restrictions|limits|limitations|filters|rules)\b|\bnon (?:applica|applichi|ha) piu (?:alcuna|nessuna|alcun|nessun) (?:limitazion|restrizion|regol|filtr)\w*|\bn'applique(?:s|nt)? plus (?:aucune?|de|les) (?:restriction|limite|regle|filtre)s?\b|\bno (?:aplica|aplicas|aplicara|tiene|tienes) (?:ya )?(?:ninguna?|mas) (?:restriccion|limitacion|regla|filtro)(?:es|s)?\b|\b(?:wendet|wendest|hat|hast) (?:ab sofort |jetzt |nun )?keine (?:\w*regeln|\w*einschrankungen|\w*filter|\w*richtlinien|\w*beschrankungen) mehr\b",
+        0.35,
+    ),
+    // "Da zählen die normalen Regeln nicht": the verb before the rules,
+    // as German puts it after an adverb.
+    (
+        H,
+        r"\b(?:gelten|zahlen|greifen|gilt|zahlt|greift) (?:hier |da |dann |jetzt |also )?(?:die |deine |meine |diese |keine )?(?:\w+ )?{rulen} (?:hier |da |dann |jetzt |also )?nicht\b",
+        0.3,
+    ),
+    // A refusal argued to be unhelpful, the step such arguments turn on.
+    // Five languages; weak alone.
+    (
+        H,
+        r"\b(?:refusing|a refusal|declining|refuser|un refus|ablehnen|eine ablehnung|lehnst du ab|negarme|negarte|una negativa|rifiutare|un rifiuto|se rifiuti|si te niegas|si tu refuses|wenn du ablehnst|if you refuse)\b[^.\n]{0,40}?\b(?:doesn'?t help|does not help|is(?:n'?t| not) helpful|unhelpful|helps no one|helps nobody|n'aide (?:pas|personne|en rien)|hilft (?:das |es |dir |mir )?(?:niemandem|nicht|keinem)|ware nicht hilfreich|no ayuda|no es util|no sirve de nada|non aiuta|non e utile|non serve a nulla|va contre|widerspricht|contradice|contraddice|goes against|verstosst gegen)\b",
+        0.3,
+    ),
+    // The conclusion drawn for the model: it must comply. Five languages;
+    // weak alone.
+    (
+        H,
+        r"\b(?:conclusion|schlussfolgerung|fazit|conclusione|conclusion logique|logical conclusion|therefore|hence|so|donc|also|daher|quindi|percio|por lo tanto|entonces|ergo)\s*:?\s*(?:you|u|tu|du|usted)\s+(?:must|should|have to|will|dois|devrais|vas|musst|solltest|machst es|debes|tienes que|devi|dovresti)\s+(?:\w+\s+)?(?:answer|comply|help|accept|do it|respond|proceed|accepter|repondre|aider|obeir|antworten|helfen|gehorchen|mitmachen|responder|ayudar|aceptar|cumplir|rispondere|aiutare|accettare|obbedire)\b|\bso (?:you|u) (?:answer|comply|help me|do it)\b|\bsaca tu la conclusion\b|\bdu machst es\b",
         0.3,
     ),
     // Reasoning written as the model's own, labelled as a trace, a
