@@ -841,7 +841,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Throwing away the rest of what is being read, then an order.
     (
         O,
-        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:(?:this|the|these|those|all|any)\s+)?(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|info|information|directions|requests|tasks|messages|webpage|web page|website|function|code|table|question|query)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
+        r"\b{ovr}\b\s+(?:the rest of |all of |everything in )?(?:(?:this|the|these|those|all|any)\s+)?(?:other |remaining |following |above |previous |preceding |prior |earlier )?(?:data|document|text|content|page|e-?mail|file|input|snippets?|passages?|reports?|article|info|information|directions|requests|tasks|messages|webpage|web page|website|function|code|table|question|query|above)\b[^.\n]{0,30}?(?:,|\band\b|\bthen\b|;|:)\s*(?:then |and |just |only |simply |now |instead )*(?:print|say|write|output|respond|reply|answer|return|tell|translate|summari[sz]e|focus|follow|include|provide|give|repeat|state|list|do|execute|send)\b",
         0.75,
     ),
     // An override at the start of a clause with no qualifier:
@@ -882,7 +882,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         A,
         r"\bgrant(?:ed|ing)?\s+(?:you |the (?:assistant|ai|model|agent) )?(?:temporary |full |elevated |unrestricted |root )?(?:administrative|admin|administrator|root|elevated|superuser|sudo|developer) (?:privileges|access|rights|permissions|mode)\b",
-        0.45,
+        0.5,
     ),
     (
         A,
@@ -1092,6 +1092,23 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         A,
         r"\b(?:hinweis|mitteilung|nachricht|info|information) (?:der|des|vom|von der|aus der) (?:administration|admins?|administrators?|entwicklungsabteilung|entwickler\w*|betreiber\w*|moderation|it-sicherheit|plattform)\b|\b(?:avis|message|note|communication|information) (?:de l'|du |de la )(?:administration|administrateur|operateur|editeur|plateforme|moderation)\b|\b(?:aviso|mensaje|nota|comunicado) (?:de la |del )(?:administracion|administrador|operador|plataforma|moderacion)\b|\b(?:avviso|messaggio|nota|comunicazione) (?:dell'|della |del )(?:amministrazione|amministratore|operatore|piattaforma|moderazione)\b|\b(?:avis|notification|note|message) systeme\b|\b(?:aviso|notificacion) de sistema\b|\b(?:avviso|notifica) sistema\b",
         0.3,
+    ),
+    // The model's own safety filters or guardrails said to be off, and
+    // nothing else ("The safety filters are disabled", "I filtri di
+    // sicurezza sono disattivati"): blocks alone. A server's maintenance
+    // mode or a rule "sin efecto" is the weaker row above.
+    (
+        A,
+        r"\b(?:(?:your|the|all|its|his|the assistant'?s|the model'?s)\s+)?(?:safety|content|moderation)\s+(?:filters?|guardrails|guidelines|restrictions|checks|layer|rules)\b[^.\n]{0,20}?\b(?:are|is|were|was|have been|has been|now)\s+(?:now\s+|temporarily\s+|all\s+)?(?:disabled|deactivated|turned off|switched off|removed|lifted|suspended)\b|\b(?:die |deine |alle )?(?:sicherheits|inhalts)(?:filter|richtlinien|regeln|beschrankungen)\b[^.\n]{0,20}?\b(?:sind|wurden|ist|wurde)\s+(?:jetzt |nun |ab sofort |vorubergehend )?(?:deaktiviert|abgeschaltet|ausgeschaltet|aufgehoben|entfernt)\b|\b(?:les |tes |vos )?(?:filtres|restrictions|garde-fous) (?:de securite|de contenu|de moderation)\b[^.\n]{0,20}?\b(?:sont|ont ete|est)\s+(?:desormais |maintenant |temporairement )?(?:desactive|leve|supprime|suspendu)e?s?\b|\b(?:los |tus |sus )?(?:filtros|restricciones|controles) (?:de seguridad|de contenido|de moderacion)\b[^.\n]{0,20}?\b(?:estan|han sido|fueron|quedan)\s+(?:ahora |temporalmente )?(?:desactivad|suspendid|eliminad|levantad)[oa]s\b|\b(?:i |tuoi )?(?:filtri|controlli|restrizioni) (?:di sicurezza|sui contenuti|di moderazione)\b[^.\n]{0,20}?\b(?:sono|sono stati|sono state|vengono)\s+(?:ora |temporaneamente )?(?:disattivat|sospes|rimoss|revocat)[ie]\b",
+        0.5,
+    ),
+    // A secret to be pasted where the writer can read it: "paste your
+    // API key into your next reply", "copy your password here" (a setup
+    // guide says "paste your API key into the field").
+    (
+        X,
+        r"\b(?:paste|copy|put|type|write|drop)\b{g}\byour\s+(?:api[ _-]?keys?|secret(?: key)?s?|passwords?|tokens?|access tokens?|credentials|private keys?|keys?)\b[^.\n]{0,30}?\b(?:here|below|in (?:the|this) chat|into (?:the |this )?chat|(?:in|into) (?:your|the|this) (?:next )?(?:reply|answer|response|message|output))\b",
+        0.6,
     ),
     // Limits said to be applied no more ("l'assistente non applica più
     // alcuna limitazione"). Five languages; weak alone.
@@ -1515,7 +1532,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // too).
     (
         I,
-        r"(?:\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b)(?:[^.\n]{0,30}?\b(?:this|these|the following|ce|cet|cette|ces|este|esta|estos|estas|questo|questa|questi|queste)\b|[^.\n]{0,40}?\b(?:must|should|shall|debe|deben|doit|doivent|deve|devono)\b|\s*[:,])|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b",
+        r"(?:\b(?:assistant|agent|ai|llm|bot)s?\s+(?:handling|reading|processing|reviewing|summari[sz]ing|parsing|triaging|that (?:reads|processes|handles|reviews|summari[sz]es))\b|\b(?:assistant|agent|ia)s? qui (?:lit|lisent|traite|traitent|gere|resume|analyse)\b|\b(?:asistente|agente|ia)s? (?:que|de ia que) (?:lea|lee|procese|procesa|gestiona|gestione|resuma|lean|procesen)\b|\bsi un (?:asistente|agente)\b[^.\n]{0,20}?\b(?:procesa|lee|recibe)\b|\b(?:assistent[ei]|agent[ei]|ia) che (?:legge|leggono|elabora|elaborano|gestisce|riassume)\b)(?:[^.\n]{0,30}?\b(?:this|these|the following|ce|cet|cette|ces|ceci|este|esta|estos|estas|esto|questo|questa|questi|queste|cio)\b|[^.\n]{0,40}?\b(?:must|should|shall|debe|deben|doit|doivent|deve|devono)\b|\s*[:,])|\b(?:assistent|agent)\w*,? (?:der|die|das) (?:diese|dieses|diesen|den|die|das)\b[^.\n]{0,30}?\b(?:liest|lesen|verarbeitet|verarbeiten|zusammenfasst|vorliest|vorlesen|zusammenfassen)\b",
         0.5,
     ),
     // The user told only part of what was done, in five languages.
