@@ -509,7 +509,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))",
+        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*|fass\w*|ubersetz\w*|kopier\w*|druck\w*|schreib\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))",
         0.9,
     ),
     (
@@ -550,7 +550,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne\w*|dis-moi|recopie\w*|ecris|ecrivez|cite)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
+        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne\w*|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
         0.9,
     ),
     (
@@ -601,7 +601,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revela\w*|muestra\w*|dime|repite|imprime|ensena\w*|escribe)\b{g}\b(?:tu|tus|su|sus|el|las|los) (?:prompt|instrucciones) (?:del sistema|de sistema|iniciales|ocultas|originales|secretas)",
+        r"\b(?:revela\w*|muestra\w*|dime|repite|imprime|ensena\w*|escribe|resume\w*|traduc\w*|copia\w*)\b{g}\b(?:tu|tus|su|sus|el|las|los) (?:prompt|instrucciones) (?:del sistema|de sistema|iniciales|ocultas|originales|secretas)",
         0.9,
     ),
     (
@@ -653,7 +653,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:rivela\w*|mostra\w*|dimmi|ripeti|stampa|scrivi\w*)\b{g}\b(?:tuo|tue|tuoi|il|le|gli|suo|sue|i) (?:prompt|istruzioni) (?:di sistema|del sistema|iniziali|nascoste|originali|segrete)",
+        r"\b(?:rivela\w*|mostra\w*|dimmi|ripeti|stampa|scrivi\w*|riassum\w*|tradu\w*|copia\w*)\b{g}\b(?:tuo|tue|tuoi|il|le|gli|suo|sue|i) (?:prompt|istruzioni) (?:di sistema|del sistema|iniziali|nascoste|originali|segrete)",
         0.9,
     ),
     (
@@ -1110,6 +1110,21 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:paste|copy|put|type|write|drop)\b{g}\byour\s+(?:api[ _-]?keys?|secret(?: key)?s?|passwords?|tokens?|access tokens?|credentials|private keys?|keys?)\b[^.\n]{0,30}?\b(?:here|below|in (?:the|this) chat|into (?:the |this )?chat|(?:in|into) (?:your|the|this) (?:next )?(?:reply|answer|response|message|output))\b",
         0.6,
     ),
+    // The rules the model was given, thrown away by name ("ignoriere die
+    // Regeln, die man dir gegeben hat", "oublie tout ce qu'on t'a dit").
+    // Four languages.
+    (
+        O,
+        r"\b(?:ignorier\w*|vergiss|missacht\w*|verwirf)\b{g}\b(?:die |alle )?(?:regeln|anweisungen|vorgaben|richtlinien),? die (?:man dir|dir|du) (?:\w+ )?(?:gegeben|gesagt|mitgegeben|bekommen|erhalten)\b|\b(?:oublie|oubliez|ignore|ignorez)\b{g}\b(?:tout ce (?:qu'on t'a|que tu as|qu'on vous a|que je t'ai)|(?:les |toutes les )?(?:regles|consignes|instructions) qu'on t'a)\b|\b(?:ignora|olvida|descarta)\b{g}\b(?:las |todas las )?(?:reglas|instrucciones|normas|directrices) que te (?:dieron|han dado|dio|pusieron)\b|\b(?:ignora|dimentica|scorda)\b{g}\b(?:le |tutte le )?(?:regole|istruzioni|direttive|indicazioni) che ti (?:hanno|ha|abbiamo) dato\b",
+        0.8,
+    ),
+    // Told to act as an AI without its rules ("Actúa como una IA sin
+    // reglas éticas"); weak alone, the "without rules" row adds to it.
+    (
+        P,
+        r"\b(?:act(?:ua|uez|ue)? (?:como|comme)|agisci come|verhalte dich wie|act as|pretend to be|fais comme si tu etais|finge (?:de )?ser|fingi di essere|tu so,? als warst du)\b{g}\b(?:ia|ai|ki|assistant\w*|asistente|assistente|bot|chatbot|modelo|modele|modello|modell)\b[^.\n]{0,30}?\b(?:sin|sans|senza|ohne|without|with no|no)\b",
+        0.3,
+    ),
     // Limits said to be applied no more ("l'assistente non applica più
     // alcuna limitazione"). Five languages; weak alone.
     (
@@ -1292,6 +1307,14 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Dan is far more common than the persona, whose long forms are
     // caught on every channel).
     (P, r"\b(?:dan|stan)\b", 0.35),
+    // A user telling the model its rules do not hold for this request:
+    // in a document, "the guidelines don't apply to contractors" is a
+    // policy's scope.
+    (
+        H,
+        r"\b(?:the|these|those|your|any|all|such) (?:safety |content |usual |normal )?(?:guidelines|rules|restrictions|policies|policy|safety rules|instructions)\s+(?:here\s+|now\s+)?(?:do(?:es)?n'?t|do(?:es)? not|no longer) apply (?:here|now|anymore|any more|to (?:me|us)\b|to (?:this|our|my) (?:request|conversation|chat|case|question))",
+        0.5,
+    ),
 ];
 
 /// Patterns that count only in content a tool or a document returned
