@@ -219,7 +219,7 @@ fn combined(findings: &[Finding]) -> f32 {
     1.0 - findings
         .iter()
         .enumerate()
-        .filter(|x| std::env::var_os("AG_NODEDUP").is_some() || counts(x))
+        .filter(counts)
         .fold(1.0, |acc, (_, f)| acc * (1.0 - f.score))
 }
 
