@@ -225,6 +225,15 @@ fn report_labelled(
     }
 }
 
+/// The flags that set a threshold, and the channels each one sets.
+const THRESHOLD_FLAGS: [(&str, &[Channel]); 2] = [
+    (
+        "--content-threshold",
+        &[Channel::Document, Channel::ToolOutput],
+    ),
+    ("--user-threshold", &[Channel::User]),
+];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
@@ -254,11 +263,10 @@ fn main() -> ExitCode {
         .iter()
         .enumerate()
         .filter(|&(i, a)| {
-            let part_value = i > 0
+            let flag_value = i > 0
                 && (args[i - 1] == "--part"
-                    || args[i - 1] == "--content-threshold"
-                    || args[i - 1] == "--user-threshold");
-            !(a.starts_with("--") || part_value)
+                    || THRESHOLD_FLAGS.iter().any(|(flag, _)| args[i - 1] == *flag));
+            !(a.starts_with("--") || flag_value)
         })
         .map(|(_, a)| a)
         .collect();
@@ -271,19 +279,16 @@ fn main() -> ExitCode {
     } else if args.iter().any(|a| a == "--learned") {
         guard = guard.with_learned_scorer(true);
     }
-    if let Some(at) = args.iter().position(|a| a == "--content-threshold") {
+    for (flag, channels) in THRESHOLD_FLAGS {
+        let Some(at) = args.iter().position(|a| a == flag) else {
+            continue;
+        };
         let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
             return usage();
         };
-        for channel in [Channel::Document, Channel::ToolOutput] {
+        for &channel in channels {
             guard = guard.with_channel_threshold(channel, threshold);
         }
-    }
-    if let Some(at) = args.iter().position(|a| a == "--user-threshold") {
-        let Some(threshold) = args.get(at + 1).and_then(|t| t.parse::<f32>().ok()) else {
-            return usage();
-        };
-        guard = guard.with_channel_threshold(Channel::User, threshold);
     }
     let (mut blocked_all, mut total_all) = (0usize, 0usize);
     for file in files {

@@ -48,10 +48,11 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Verbs of exfiltration.
     (
         "{exv}",
-        r"(?:reveal|show|print|repeat|output|tell|display|leak|give|write|dump|share|paste|copy|quote|spell out|list|summari[sz]e|translate|encode|recite|type out|send|disclose|expose|return|read (?:out|back)|echo)",
+        r"(?:{tellv}|write|paste|copy|summari[sz]e|translate|encode|recite|type out)",
     ),
     // Verbs of exfiltration said to the model, not to a person setting up
-    // a tool ("paste your API key into the field").
+    // a tool ("paste your API key into the field"); `{exv}` above is these
+    // and the verbs of copying and rewording (expanded after it).
     (
         "{tellv}",
         r"(?:reveal|show|print|repeat|output|tell|display|leak|give|dump|share|quote|spell out|list|send|disclose|expose|return|read (?:out|back)|echo)",
