@@ -555,11 +555,27 @@ fn decode_ascii85(run: &str) -> Option<Vec<u8>> {
 fn decode_base85(run: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8; 85] =
         b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+    /// Each byte's digit, or `NONE`: a table, since a search of the
+    /// alphabet per byte was a tenth of the check of a web page (whose
+    /// tag-laden words are tried as Base85 runs).
+    const NONE: u8 = u8::MAX;
+    const DIGITS: [u8; 256] = {
+        let mut digits = [NONE; 256];
+        let mut i = 0;
+        while i < ALPHABET.len() {
+            digits[ALPHABET[i] as usize] = i as u8;
+            i += 1;
+        }
+        digits
+    };
     let mut out = Vec::with_capacity(run.len() * 4 / 5);
     let mut group = [0u8; 5];
     let mut n = 0;
     for b in run.bytes() {
-        group[n] = u8::try_from(ALPHABET.iter().position(|&a| a == b)?).ok()?;
+        group[n] = match DIGITS[usize::from(b)] {
+            NONE => return None,
+            digit => digit,
+        };
         n += 1;
         if n == 5 {
             out.extend(ascii85_group(&group)?);
