@@ -1058,17 +1058,9 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Letters to read off and put together, then to be done: "take the
     // first letter of each line and do exactly what it spells". Five
     // languages.
-    (
-        E,
-        r"\b{acrostic}\b[^\n«»\x22“”]{0,200}?\b{obey}",
-        0.5,
-    ),
+    (E, r"\b{acrostic}\b[^\n«»\x22“”]{0,200}?\b{obey}", 0.5),
     // A text in a named code or cipher to be translated back and done.
-    (
-        E,
-        r"\b{cipher}\b[^\n«»\x22“”]{0,150}?\b{obey}",
-        0.5,
-    ),
+    (E, r"\b{cipher}\b[^\n«»\x22“”]{0,150}?\b{obey}", 0.5),
     // A mode of the model's said switched on ("Debug-Modus freigeschaltet",
     // "session basculée en mode chercheur"), in five languages. Weak
     // alone: products have such modes.
