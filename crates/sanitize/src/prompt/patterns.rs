@@ -1157,10 +1157,18 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     // The model's rules said to have been changed by whoever writes:
     // "I changed the bot's rules", "wir haben deine Regeln geupdated".
-    // Five languages; weak alone.
+    // Five languages; weak alone. English is a row of its own: led by
+    // "I", a one-letter word, it gave the search no literal to skip to,
+    // and ran through every byte of a web page (a ninth of its check);
+    // alone, it is searched from its verbs.
     (
         A,
-        r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:just\s+)?(?:changed|updated|modified|rewritten|rewrote|reset|edited)\s+(?:your|the bot'?s|the assistant'?s|the model'?s)\s+(?:rules|instructions|guidelines|polic(?:y|ies)|settings|config(?:uration)?)\b|\b(?:ho|abbiamo) (?:cambiato|modificato|aggiornato) le (?:tue )?regole\b|\b(?:wir haben|ich habe) (?:deine|die) (?:regeln|vorgaben|richtlinien|anweisungen)\b[^.\n]{0,40}?\b(?:geandert|geupdated|aktualisiert|angepasst|umgeschrieben)\b|\b(?:j'ai|on a|nous avons) (?:change|modifie|mis a jour) (?:tes|vos|les) (?:regles|consignes|instructions)\b|\b(?:he|hemos) (?:cambiado|modificado|actualizado) (?:tus|las) (?:reglas|normas|instrucciones)\b|\b(?:dev|developer|admin|override|bypass) (?:override )?code\b",
+        r"(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:just\s+)?(?:changed|updated|modified|rewritten|rewrote|reset|edited)\s+(?:your|the bot'?s|the assistant'?s|the model'?s)\s+(?:rules|instructions|guidelines|polic(?:y|ies)|settings|config(?:uration)?)",
+        0.35,
+    ),
+    (
+        A,
+        r"\b(?:ho|abbiamo) (?:cambiato|modificato|aggiornato) le (?:tue )?regole\b|\b(?:wir haben|ich habe) (?:deine|die) (?:regeln|vorgaben|richtlinien|anweisungen)\b[^.\n]{0,40}?\b(?:geandert|geupdated|aktualisiert|angepasst|umgeschrieben)\b|\b(?:j'ai|on a|nous avons) (?:change|modifie|mis a jour) (?:tes|vos|les) (?:regles|consignes|instructions)\b|\b(?:he|hemos) (?:cambiado|modificado|actualizado) (?:tus|las) (?:reglas|normas|instrucciones)\b|\b(?:dev|developer|admin|override|bypass) (?:override )?code\b",
         0.35,
     ),
     // Leave to break the rules given by the writer: "I authorise you to
