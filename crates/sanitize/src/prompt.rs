@@ -228,7 +228,7 @@ const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// How the learned scorer's evidence counts by default, in the order of
 /// [`Channel::index`]. Trained on outside authors' sets, public sources
-/// and benign manual pages (session 23: twenty-five authors, words and
+/// and benign manual pages (session 24: twenty-eight authors, words and
 /// their stems); on authors it never saw it
 /// raised the recall of the content channels far more than it cost in
 /// false positives, so there it counts in full (the sanitize README has
