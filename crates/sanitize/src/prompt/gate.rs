@@ -31,6 +31,8 @@ pub(super) struct Gate {
     /// Patterns that always run.
     always: Vec<usize>,
     patterns: usize,
+    /// The longest literal's length, in bytes.
+    longest: usize,
 }
 
 /// The shortest literal worth a gate: shorter ones occur in most texts.
@@ -122,6 +124,7 @@ impl Gate {
             always = (0..patterns.len()).collect();
         }
         Self {
+            longest: literals.iter().map(Vec::len).max().unwrap_or(1),
             literals: searcher,
             opens,
             hints: hint_of,
@@ -133,6 +136,11 @@ impl Gate {
     /// For each pattern, whether it can match `view`; and which
     /// re-readings of `view` its keywords call for.
     pub(super) fn candidates(&self, view: &str) -> (Vec<bool>, Hints) {
+        self.walk::<LANES>(view)
+    }
+
+    /// [`Self::candidates`], the view walked as `N` stretches.
+    fn walk<const N: usize>(&self, view: &str) -> (Vec<bool>, Hints) {
         let mut open = vec![false; self.patterns];
         for &i in &self.always {
             open[i] = true;
@@ -141,17 +149,13 @@ impl Gate {
         let Some(dfa) = &self.literals else {
             return (open, hints(view));
         };
-        // Every literal that ends at each byte: what an overlapping search
-        // reports, without stopping for each match.
-        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+        let Ok(start) = dfa.start_state(Anchored::No) else {
             return (vec![true; self.patterns], hints(view));
         };
-        for &b in view.as_bytes() {
-            state = dfa.next_state(Anchored::No, state, b);
-            if dfa.is_special(state) {
-                if dfa.is_dead(state) {
-                    break;
-                }
+        // Every literal that ends in a state: what an overlapping search
+        // reports, without stopping for each match.
+        let mut visit = |state| {
+            if dfa.is_match(state) {
                 for k in 0..dfa.match_len(state) {
                     let literal = dfa.match_pattern(state, k).as_usize();
                     for &i in &self.opens[literal] {
@@ -160,10 +164,62 @@ impl Gate {
                     found = found.or(self.hints[literal]);
                 }
             }
+        };
+        // Each byte's transition is a load that waits for the one before,
+        // so one walk over the view waits on memory at every byte. The
+        // view is walked as `N` stretches side by side instead, whose
+        // loads overlap. A stretch after the first starts `longest - 1`
+        // bytes before its own bytes, from the start state, so a literal
+        // that ends in it is seen whole (one that ends in the overlap is
+        // seen twice, which changes nothing).
+        let bytes = view.as_bytes();
+        let stretch = bytes.len() / N;
+        if stretch < self.longest.max(MIN_STRETCH) {
+            let mut state = start;
+            for &b in bytes {
+                state = dfa.next_state(Anchored::No, state, b);
+                if dfa.is_special(state) {
+                    visit(state);
+                }
+            }
+            return (open, found);
+        }
+        let overlap = self.longest - 1;
+        // Lane `k` reads `bytes[at[k]..end[k]]`.
+        let at: [usize; N] = std::array::from_fn(|k| (k * stretch).saturating_sub(overlap));
+        let end: [usize; N] = std::array::from_fn(|k| {
+            if k + 1 == N {
+                bytes.len()
+            } else {
+                (k + 1) * stretch
+            }
+        });
+        // Every lane reads at least `stretch` bytes: those first, together.
+        let mut state = [start; N];
+        for step in 0..stretch {
+            for k in 0..N {
+                state[k] = dfa.next_state(Anchored::No, state[k], bytes[at[k] + step]);
+                if dfa.is_special(state[k]) {
+                    visit(state[k]);
+                }
+            }
+        }
+        for k in 0..N {
+            for &b in &bytes[at[k] + stretch..end[k]] {
+                state[k] = dfa.next_state(Anchored::No, state[k], b);
+                if dfa.is_special(state[k]) {
+                    visit(state[k]);
+                }
+            }
         }
         (open, found)
     }
 }
+
+/// How many stretches of a view the gate walks side by side.
+const LANES: usize = 4;
+/// The shortest stretch worth a lane of its own.
+const MIN_STRETCH: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -204,6 +260,54 @@ mod tests {
         assert!(guard.gate.always.len() <= 2, "{:?}", guard.gate.always);
     }
 
+    /// The gate's walk over `N` stretches side by side opens what one walk
+    /// from the first byte to the last opens.
+    fn lanes_agree_with_one_walk(guard: &PromptGuard, view: &str) {
+        let one = guard.gate.walk::<1>(view);
+        assert_eq!(guard.gate.walk::<2>(view), one, "{view:?}");
+        assert_eq!(guard.gate.walk::<LANES>(view), one, "{view:?}");
+        assert_eq!(guard.gate.walk::<7>(view), one, "{view:?}");
+    }
+
+    #[test]
+    fn lanes_see_every_literal_one_walk_sees_in_long_texts() {
+        let guard = PromptGuard::new();
+        let views: Vec<String> = include_str!("../../tests/data/prompt_eval.jsonl")
+            .lines()
+            .map(|line| {
+                let start = line.find("\"text\": \"").map_or(0, |i| i + 9);
+                detection_view(&line[start..]).0
+            })
+            .collect();
+        // Runs of the evaluation set's texts, each long enough for lanes,
+        // cut at every length around the lanes' boundaries.
+        let mut walked = 0;
+        for run in views.chunks(6) {
+            let text = run.join(" ");
+            gate_lets_every_match_through(&guard, &text);
+            for cut in
+                (text.len().saturating_sub(40)..=text.len()).filter(|&c| text.is_char_boundary(c))
+            {
+                lanes_agree_with_one_walk(&guard, &text[..cut]);
+                walked += 1;
+            }
+        }
+        assert!(walked > 1000, "{walked}");
+        // The walk in lanes opened patterns: the comparison is not empty.
+        let all = views.join(" ");
+        assert!(all.len() > 64 * LANES * 4);
+        assert!(
+            guard
+                .gate
+                .candidates(&all)
+                .0
+                .iter()
+                .filter(|&&open| open)
+                .count()
+                > 100
+        );
+    }
+
     #[test]
     fn required_literals_of_simple_patterns() {
         let literals = |p: &str| gate_literals(&patterns::expand(p));
@@ -241,6 +345,26 @@ mod tests {
             let guard = &*GUARD;
             let view: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
             gate_lets_every_match_through(guard, &view);
+        }
+
+        /// A keyword anywhere in a long text, across any lane's edge.
+        #[test]
+        fn lanes_see_a_keyword_at_every_offset(
+            before in 0usize..1200,
+            after in 0usize..1200,
+            word in prop_oneof![
+                Just("instructions"), Just("ignore"), Just("system prompt"), Just("developer mode"),
+                Just("vergiss"), Just("consignes"), Just("<|im_start|>"), Just("base64"),
+                Just("disregard all previous instructions"),
+            ],
+        ) {
+            static GUARD: LazyLock<PromptGuard> = LazyLock::new(PromptGuard::new);
+            let view = format!("{}{word}{}", "a ".repeat(before / 2), " z".repeat(after / 2));
+            lanes_agree_with_one_walk(&GUARD, &view);
+            let (open, _) = GUARD.gate.candidates(&view);
+            let (alone, _) = GUARD.gate.candidates(word);
+            // What the keyword opens alone, it opens anywhere.
+            prop_assert!(alone.iter().zip(&open).all(|(a, o)| !a || *o));
         }
     }
 }
