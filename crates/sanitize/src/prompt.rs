@@ -603,7 +603,16 @@ impl PromptGuard {
             }));
         }
         let squashed: String = if view.is_ascii() {
-            let letters: Vec<u8> = view.bytes().filter(u8::is_ascii_alphabetic).collect();
+            // Each byte written, the end moved on past letters only: no
+            // branch a byte (prose is a letter, a space, a letter, and a
+            // branch on each was mispredicted at every word's ends).
+            let mut letters = vec![0u8; view.len()];
+            let mut n = 0;
+            for &b in view.as_bytes() {
+                letters[n] = b;
+                n += usize::from(b.is_ascii_alphabetic());
+            }
+            letters.truncate(n);
             // ASCII letters: never fails.
             String::from_utf8(letters).unwrap_or_default()
         } else {

@@ -470,11 +470,19 @@ fn token_spans(input: &str) -> TokenSpans {
     let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
     let mut start = 0;
     while start <= b.len() {
-        // The next token ends at white space or at the end of the input.
-        let i = b[start..]
-            .iter()
-            .position(|c| matches!(c, b' ' | b'\n' | b'\t' | b'\r'))
-            .map_or(b.len(), |n| start + n);
+        // The next token ends at white space or at the end of the input;
+        // what it is made of is read on the way.
+        let mut i = start;
+        let (mut kinds, mut symbols) = (0u8, 0usize);
+        while let Some(&c) = b.get(i) {
+            let kind = BYTE_KIND[usize::from(c)];
+            if kind & SPACE != 0 {
+                break;
+            }
+            kinds |= kind;
+            symbols += usize::from(kind & SYMBOL != 0);
+            i += 1;
+        }
         let separator = b.get(i).copied();
         let token = start..i;
         start = i + 1;
@@ -484,14 +492,13 @@ fn token_spans(input: &str) -> TokenSpans {
             continue;
         }
         let text = &b[token.clone()];
-        if text.len() >= MIN_ASCII85 && text.iter().all(u8::is_ascii_graphic) {
-            let symbols = text.iter().filter(|c| !c.is_ascii_alphanumeric()).count();
-            if symbols >= 2 {
-                let from = token.start + if text.starts_with(b"<~") { 2 } else { 0 };
-                let to = token.end - if text.ends_with(b"~>") { 2 } else { 0 };
-                if from < to && !input[from..to].contains("://") {
-                    out.ascii85.push(from..to);
-                }
+        // Printable ASCII only, and two symbols or more: a plain word is
+        // no Ascii85.
+        if text.len() >= MIN_ASCII85 && kinds & UNPRINTABLE == 0 && symbols >= 2 {
+            let from = token.start + if text.starts_with(b"<~") { 2 } else { 0 };
+            let to = token.end - if text.ends_with(b"~>") { 2 } else { 0 };
+            if from < to && !has_scheme_separator(&b[from..to]) {
+                out.ascii85.push(from..to);
             }
         }
         // Only a token of ten bytes at most may be a group, and only one
@@ -518,40 +525,53 @@ fn token_spans(input: &str) -> TokenSpans {
     out
 }
 
+/// What [`token_spans`] reads of each byte, as bits: white space that
+/// ends a token ([`SPACE`]), a byte that is no printable ASCII
+/// ([`UNPRINTABLE`]), printable ASCII that is no letter or digit
+/// ([`SYMBOL`]). One lookup a byte, as the token's end is looked for: a
+/// web page's words are mostly long enough to be tried as Ascii85.
+static BYTE_KIND: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+            SPACE
+        } else if !c.is_ascii_graphic() {
+            UNPRINTABLE
+        } else if !c.is_ascii_alphanumeric() {
+            SYMBOL
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+const SPACE: u8 = 1;
+const UNPRINTABLE: u8 = 2;
+const SYMBOL: u8 = 4;
+
+/// Whether `text` holds `://` (a URL is no Base85): found by its colons,
+/// without setting up a substring search for each token.
+fn has_scheme_separator(text: &[u8]) -> bool {
+    memchr::memchr_iter(b':', text).any(|at| text[at + 1..].starts_with(b"//"))
+}
+
 /// Ascii85 (`z` for four zero bytes; a last group of fewer than five
-/// characters padded with `u`), if every group is valid.
+/// characters padded with `u`), if every group is valid and the bytes
+/// may be text (see [`decode_85`]).
 fn decode_ascii85(run: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(run.len() * 4 / 5);
-    let mut group = [0u8; 5];
-    let mut n = 0;
-    for b in run.bytes() {
-        if b == b'z' && n == 0 {
-            out.extend([0; 4]);
-            continue;
-        }
-        if !(b'!'..=b'u').contains(&b) {
-            return None;
-        }
-        group[n] = b - b'!';
-        n += 1;
-        if n == 5 {
-            out.extend(ascii85_group(&group)?);
-            n = 0;
-        }
-    }
-    if n == 1 {
-        return None;
-    }
-    if n > 1 {
-        group[n..].fill(b'u' - b'!');
-        let bytes = ascii85_group(&group)?;
-        out.extend(&bytes[..n - 1]);
-    }
-    Some(out)
+    decode_85(
+        run,
+        |b| (b'!'..=b'u').contains(&b).then(|| b - b'!'),
+        Some(b'z'),
+    )
 }
 
 /// RFC 1924 Base85 (a last group of fewer than five characters padded
-/// with its highest digit), if every character is of its alphabet.
+/// with its highest digit), if every character is of its alphabet and
+/// the bytes may be text (see [`decode_85`]).
 fn decode_base85(run: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8; 85] =
         b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
@@ -568,18 +588,44 @@ fn decode_base85(run: &str) -> Option<Vec<u8>> {
         }
         digits
     };
+    decode_85(
+        run,
+        |b| Some(DIGITS[usize::from(b)]).filter(|&d| d != NONE),
+        None,
+    )
+}
+
+/// Groups of five base-85 digits (`digit` reads one) as four bytes each,
+/// a last group of fewer than five padded with the highest digit; `zeros`,
+/// where there is one, stands for four zero bytes at a group's start.
+///
+/// `None` when a character is no digit, a group is over 2³² − 1, or the
+/// bytes so far hold a sequence that is not UTF-8: only text is read from
+/// them, and a web page's words tried as Base85 (most of its tag-laden
+/// ones are made of the digits) turn out not to be text in their first
+/// group or two, not at their end.
+fn decode_85(run: &str, digit: impl Fn(u8) -> Option<u8>, zeros: Option<u8>) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(run.len() * 4 / 5);
     let mut group = [0u8; 5];
     let mut n = 0;
+    // How much of `out` is known to be whole UTF-8.
+    let mut valid = 0;
     for b in run.bytes() {
-        group[n] = match DIGITS[usize::from(b)] {
-            NONE => return None,
-            digit => digit,
-        };
+        if n == 0 && Some(b) == zeros {
+            out.extend([0; 4]);
+            continue;
+        }
+        group[n] = digit(b)?;
         n += 1;
         if n == 5 {
             out.extend(ascii85_group(&group)?);
             n = 0;
+            match std::str::from_utf8(&out[valid..]) {
+                Ok(_) => valid = out.len(),
+                // A sequence cut at the end may yet be completed.
+                Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
+                Err(_) => return None,
+            }
         }
     }
     if n == 1 {
@@ -1105,6 +1151,23 @@ mod tests {
         let b85 = "X=iS4a%CW4Y-}KKa%FaDZ*_AZX>N0La&=>LX>V?G";
         assert_eq!(decode_base85(b85).as_deref(), Some(text.as_bytes()));
         assert_eq!(decode_ascii85("abc\u{7f}de"), None);
+        // Characters of two to four bytes cut across groups decode whole.
+        let text = "héllo wörld, ünïcode ✓ 日本語 — ok";
+        let a85 = "BZ$fcCi:G?_mXT%A1Sk@]PbWj@rGmh+QAoT+Qf#ek+&O:Wh(?mJ<V0pCB";
+        assert_eq!(decode_ascii85(a85).as_deref(), Some(text.as_bytes()));
+        let b85 = "Xv3*&Y;PcU!?tp4WGo=Vyl%s<V{c?-AmW^pAm*2)=A5kPs-7U?fRrF_YX";
+        assert_eq!(decode_base85(b85).as_deref(), Some(text.as_bytes()));
+        // A web page's word made of the digits, each group in range,
+        // decodes to bytes that are no UTF-8: no run.
+        let word = "href=\"/docs/cache\">cache</a>";
+        assert!(word.as_bytes().chunks(5).all(|group| {
+            let mut digits = [b'u' - b'!'; 5];
+            for (d, c) in digits.iter_mut().zip(group) {
+                *d = c - b'!';
+            }
+            ascii85_group(&digits).is_some()
+        }));
+        assert_eq!(decode_ascii85(word), None);
         // Plain words and addresses are not runs.
         assert_eq!(
             token_spans("internationalisation https://example.com/a?b=c&d=e"),
