@@ -31,13 +31,23 @@ pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
     let is_base64 = |c: u8| BASE64[usize::from(c)];
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut spans = Vec::new();
+    // `i` is where a run may start: the byte before it (if any) is no
+    // base64. A run of `MIN` or more starting within the next `MIN` bytes
+    // holds the byte at `i + MIN - 1`; where that one is no base64 none
+    // does, and the `MIN` bytes are passed over unread (a shorter run is
+    // never read, and prose is made of them).
     let mut i = 0;
-    while i < b.len() {
-        if !is_base64(b[i]) {
-            i += 1;
+    while i + MIN <= b.len() {
+        let probe = i + MIN - 1;
+        if !is_base64(b[probe]) {
+            i = probe + 1;
             continue;
         }
-        let start = i;
+        let mut start = probe;
+        while start > i && is_base64(b[start - 1]) {
+            start -= 1;
+        }
+        i = probe + 1;
         while i < b.len() && is_base64(b[i]) {
             i += 1;
         }
@@ -605,28 +615,39 @@ fn decode_base85(run: &str) -> Option<Vec<u8>> {
 /// ones are made of the digits) turn out not to be text in their first
 /// group or two, not at their end.
 fn decode_85(run: &str, digit: impl Fn(u8) -> Option<u8>, zeros: Option<u8>) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(run.len() * 4 / 5);
+    let mut out = Vec::new();
     let mut group = [0u8; 5];
     let mut n = 0;
-    // How much of `out` is known to be whole UTF-8.
-    let mut valid = 0;
+    // The bytes of a character not yet whole, then the group just decoded:
+    // checked as UTF-8 before `out` takes them (so a word that is no text
+    // is refused before anything is allocated).
+    let mut unchecked = [0u8; 7];
+    let mut open = 0;
     for b in run.bytes() {
-        if n == 0 && Some(b) == zeros {
-            out.extend([0; 4]);
-            continue;
-        }
-        group[n] = digit(b)?;
-        n += 1;
-        if n == 5 {
-            out.extend(ascii85_group(&group)?);
-            n = 0;
-            match std::str::from_utf8(&out[valid..]) {
-                Ok(_) => valid = out.len(),
-                // A sequence cut at the end may yet be completed.
-                Err(e) if e.error_len().is_none() => valid += e.valid_up_to(),
-                Err(_) => return None,
+        let bytes = if n == 0 && Some(b) == zeros {
+            [0; 4]
+        } else {
+            group[n] = digit(b)?;
+            n += 1;
+            if n < 5 {
+                continue;
             }
+            n = 0;
+            ascii85_group(&group)?
+        };
+        let len = open + 4;
+        unchecked[open..len].copy_from_slice(&bytes);
+        open = match std::str::from_utf8(&unchecked[..len]) {
+            Ok(_) => 0,
+            // A character cut at the end may yet be completed.
+            Err(e) if e.error_len().is_none() => len - e.valid_up_to(),
+            Err(_) => return None,
+        };
+        unchecked.copy_within(len - open..len, 0);
+        if out.is_empty() {
+            out.reserve(run.len() * 4 / 5 + 4);
         }
+        out.extend_from_slice(&bytes);
     }
     if n == 1 {
         return None;
@@ -1087,7 +1108,82 @@ mod tests {
         out
     }
 
+    /// `encoded_spans` as it was first written, every byte read: the model
+    /// the loop that passes over short runs is held to.
+    fn encoded_spans_reference(input: &str) -> Vec<Range<usize>> {
+        const MIN: usize = 16;
+        let b = input.as_bytes();
+        let is_base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !is_base64(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && is_base64(b[i]) {
+                i += 1;
+            }
+            let run_end = i;
+            if run_end - start < MIN {
+                continue;
+            }
+            let mut end = run_end;
+            while end < b.len() && end - run_end < 6 && b[end] == b'=' {
+                end += 1;
+            }
+            spans.push(start..end);
+            let mut j = start;
+            while j < run_end {
+                if !b[j].is_ascii_hexdigit() {
+                    j += 1;
+                    continue;
+                }
+                let hex_start = j;
+                while j < run_end && b[j].is_ascii_hexdigit() {
+                    j += 1;
+                }
+                let len = j - hex_start;
+                let bounded = (hex_start == 0 || !is_word(b[hex_start - 1]))
+                    && b.get(j).is_none_or(|&c| !is_word(c));
+                let whole_run = hex_start == start && j == run_end;
+                if bounded && len >= MIN && len % 2 == 0 && !whole_run {
+                    spans.push(hex_start..j);
+                }
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn encoded_spans_at_the_edges_of_the_shortest_run() {
+        for text in [
+            "",
+            "aaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaa",
+            " aaaaaaaaaaaaaaaa==",
+            "x aaaaaaaaaaaaaaa b",
+            "aaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbb",
+            "abc 0123456789abcdef0123-zzzzzzzzzzzzzzzzzzzz",
+            "é aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            assert_eq!(
+                encoded_spans(text),
+                encoded_spans_reference(text),
+                "{text:?}"
+            );
+        }
+        assert_eq!(encoded_spans("x aaaaaaaaaaaaaaaa"), vec![2..18]);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn encoded_spans_are_the_reference(text in "([A-Za-z0-9+/_-]{1,20}|[0-9a-f]{2,20}|=|[ .,;\n]|\\PC){0,40}") {
+            proptest::prop_assert_eq!(encoded_spans(&text), encoded_spans_reference(&text));
+        }
+
         #[test]
         fn token_spans_are_the_reference(text in "([0-9a-f]{2}|[01]{8}|[ \\n\\t\\r]|[!-~]|<~|~>|://|[a-zA-Z0-9]{1,12}|\\PC){0,60}") {
             proptest::prop_assert_eq!(token_spans(&text), token_spans_reference(&text));
