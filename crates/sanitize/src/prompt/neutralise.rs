@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
-use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
 
 use crate::chars::is_invisible_format;
@@ -16,87 +15,56 @@ pub const UNTRUSTED_TAG: &str = "untrusted_user_input";
 pub(super) fn neutralise(input: &str, nonce: u64) -> String {
     let defanged = defang_characters(input);
     let defanged = replace_ignore_case(&defanged, UNTRUSTED_TAG, "untrusted-user-input");
-    let mut out = String::with_capacity(defanged.len() + 2 * (UNTRUSTED_TAG.len() + 30));
-    // Writing to a `String` cannot fail.
-    let _ = writeln!(out, "<{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">");
-    defang_line_roles(&defanged, &mut out);
-    let _ = write!(out, "\n</{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">");
-    out
+    let defanged = defang_line_roles(&defanged);
+    format!(
+        "<{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">\n{defanged}\n</{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">"
+    )
 }
-
-/// What each ASCII byte becomes, padded to four bytes, and how many of
-/// them count: itself, or for `<`, `>`, `|`, `[` and `]` a look-alike.
-static DEFANGED: [([u8; 4], u8); 128] = {
-    let mut table = [([0u8; 4], 1u8); 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b].0[0] = b as u8;
-        b += 1;
-    }
-    let look_alikes: [(u8, char); 5] = [
-        (b'<', '‹'),
-        (b'>', '›'),
-        (b'|', '¦'),
-        (b'[', '⟦'),
-        (b']', '⟧'),
-    ];
-    let mut k = 0;
-    while k < look_alikes.len() {
-        let (b, c) = look_alikes[k];
-        let mut bytes = [0u8; 4];
-        let len = c.encode_utf8(&mut bytes).len();
-        table[b as usize] = (bytes, len as u8);
-        k += 1;
-    }
-    table
-};
 
 /// Smuggled characters removed (format characters, tag characters), and
 /// look-alike punctuation for everything a chat template or a tag is made
-/// of, so no delimiter survives.
-///
-/// One pass into a buffer sized for the worst case, each ASCII byte's
-/// replacement written whole and the end moved on by its length, without
-/// a branch: markup has a delimiter every few bytes, and a branch on each
-/// (or a copy of the run between two) cost more than the bytes.
+/// of, so no delimiter survives. One pass, copying runs of what stays as
+/// it is.
 fn defang_characters(input: &str) -> String {
     let bytes = input.as_bytes();
-    // Three bytes at most for each, and room to write four.
-    let mut out = vec![0u8; 3 * bytes.len() + 4];
-    let mut n = 0;
+    let mut out = String::with_capacity(input.len() + input.len() / 4);
+    let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii() {
-            let (with, len) = DEFANGED[usize::from(b)];
-            out[n..n + 4].copy_from_slice(&with);
-            n += usize::from(len);
+        if b.is_ascii() && !matches!(b, b'<' | b'>' | b'|' | b'[' | b']') {
             i += 1;
             continue;
         }
         let Some(c) = input[i..].chars().next() else {
             break;
         };
-        let len = c.len_utf8();
-        if !is_invisible_format(c) && !matches!(c, '\u{e0000}'..='\u{e007f}') {
-            out[n..n + len].copy_from_slice(&bytes[i..i + len]);
-            n += len;
-        }
-        i += len;
+        let at = i;
+        i += c.len_utf8();
+        let with = match c {
+            '<' => Some('‹'),
+            '>' => Some('›'),
+            '|' => Some('¦'),
+            '[' => Some('⟦'),
+            ']' => Some('⟧'),
+            c if is_invisible_format(c) || matches!(c, '\u{e0000}'..='\u{e007f}') => None,
+            _ => continue,
+        };
+        out.push_str(&input[copied..at]);
+        out.extend(with);
+        copied = i;
     }
-    out.truncate(n);
-    // Whole characters and look-alikes only: never fails; should it, the
-    // bad bytes are replaced rather than panic.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out.push_str(&input[copied..]);
+    out
 }
 
 /// The roles a line may claim.
 const ROLES: [&str; 4] = ["system", "assistant", "developer", "user"];
 
-/// `text` onto `out`, where `system:` (and `assistant:`, `developer:`,
-/// `user:`) at a line start get a look-alike colon, and `###` headers a
-/// full-width hash.
-fn defang_line_roles(text: &str, out: &mut String) {
+/// `system:` (and `assistant:`, `developer:`, `user:`) at a line start get
+/// a look-alike colon, and `###` headers a full-width hash.
+pub(super) fn defang_line_roles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -127,6 +95,7 @@ fn defang_line_roles(text: &str, out: &mut String) {
             out.push_str(line);
         }
     }
+    out
 }
 
 /// `text` with every `needle` (lower case ASCII, matched in any ASCII

@@ -45,6 +45,27 @@ pub(super) fn push_ascii_view(ascii: &[u8], view: &mut Vec<u8>) {
     view.extend(ascii.iter().map(|&b| LEET_ASCII[usize::from(b)]));
 }
 
+/// How many bytes at the start of `b` are ASCII, read eight at a time: a
+/// web page or a letter in a Latin script is ASCII but for a character
+/// every line or word, and a test of each byte was a tenth of its view.
+pub(super) fn ascii_prefix(b: &[u8]) -> usize {
+    let mut words = b.chunks_exact(8);
+    let mut n = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
+        let high = word & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + words
+        .remainder()
+        .iter()
+        .take_while(|b| b.is_ascii())
+        .count()
+}
+
 /// The bytes of a view, built from valid UTF-8 pieces, as a `String`.
 fn into_string(view: Vec<u8>) -> String {
     // Never fails: every piece pushed is whole UTF-8 (ASCII, or a `str`);
@@ -67,11 +88,8 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii() {
-            i += 1;
-            continue;
-        }
-        let Some(c) = input[i..].chars().next() else {
+        i += ascii_prefix(&bytes[i..]);
+        let Some(c) = input.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
         let at = i;
@@ -156,10 +174,11 @@ pub(super) fn normalised_view(text: &str) -> String {
     let mut seen: HashMap<char, String> = HashMap::new();
     let mut i = 0;
     while i < bytes.len() {
-        let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
+        let off = ascii_prefix(&bytes[i..]);
+        if i + off == bytes.len() {
             push_ascii_view(&bytes[i..], &mut view);
             break;
-        };
+        }
         let start = (i + off).saturating_sub(1).max(i);
         push_ascii_view(&bytes[i..start], &mut view);
         let end = bytes[i + off..]
@@ -364,6 +383,21 @@ pub(super) fn leet(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ascii_prefix_finds_the_first_byte_of_another_script_at_every_place() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut text = vec![b'a'; len];
+                if at < len {
+                    text[at] = 0xc3;
+                }
+                assert_eq!(super::ascii_prefix(&text), at, "{len} {at}");
+            }
+        }
+        assert_eq!(super::ascii_prefix("abcdefgh\u{e9}".as_bytes()), 8);
+        assert_eq!(super::ascii_prefix("\u{e9}".as_bytes()), 0);
+    }
+
     use super::*;
 
     /// The Unicode steps over the whole text at once, as they were first
