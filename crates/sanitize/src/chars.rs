@@ -48,15 +48,33 @@ fn known_astral_class(u: u32) -> Option<Invisible> {
 /// [`is_invisible_format`] and [`is_combining`] in one lookup.
 #[inline]
 pub(crate) fn invisible_class(c: char) -> Invisible {
-    let u = u32::from(c);
-    if u < 0x80 {
-        return Invisible::No;
+    Classes::get().of(c)
+}
+
+/// [`invisible_class`] for a loop over many characters: the table is
+/// reached (and its first use waited for) once, not at every character,
+/// whatever the compiler makes of the loop.
+#[derive(Clone, Copy)]
+pub(crate) struct Classes(&'static [u8; 0x1_0000 / 4]);
+
+impl Classes {
+    pub(crate) fn get() -> Self {
+        Self(&BMP_CLASSES)
     }
-    if u < 0x1_0000 {
-        let bits = BMP_CLASSES[(u / 4) as usize] >> (2 * (u % 4)) & 0b11;
-        return CLASS_OF_BITS[usize::from(bits)];
+
+    /// The class of `c`.
+    #[inline]
+    pub(crate) fn of(self, c: char) -> Invisible {
+        let u = u32::from(c);
+        if u < 0x80 {
+            return Invisible::No;
+        }
+        if u < 0x1_0000 {
+            let bits = self.0[(u / 4) as usize] >> (2 * (u % 4)) & 0b11;
+            return CLASS_OF_BITS[usize::from(bits)];
+        }
+        known_astral_class(u).unwrap_or_else(|| by_category(c))
     }
-    known_astral_class(u).unwrap_or_else(|| by_category(c))
 }
 
 /// What the two bits of [`BMP_CLASSES`] stand for (the discriminants).

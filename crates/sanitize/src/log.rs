@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::is_invisible_format;
+use crate::chars::{Classes, Invisible, is_invisible_format};
 
 /// The default byte limit of [`safe_log_message`].
 pub const DEFAULT_LOG_LIMIT: usize = 2048;
@@ -53,10 +53,16 @@ pub fn safe_log_message(input: &str) -> Cow<'_, str> {
 /// Clean input within the limit is returned borrowed.
 pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
     // Fast path: printable ASCII (vectorises), or clean Unicode.
-    let clean = input.bytes().all(|b| (0x20..0x7f).contains(&b))
-        || input
-            .chars()
-            .all(|c| !c.is_control() && !is_invisible_format(c));
+    let clean = input.bytes().all(|b| (0x20..0x7f).contains(&b)) || {
+        let classes = Classes::get();
+        input.chars().all(|c| {
+            if c.is_ascii() {
+                !c.is_ascii_control()
+            } else {
+                !c.is_control() && classes.of(c) != Invisible::Format
+            }
+        })
+    };
     if clean && input.len() <= limit {
         return Cow::Borrowed(input);
     }
@@ -286,6 +292,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The fast path lends the text as it is exactly when it holds no
+        /// control or invisible format character, in any script.
+        #[test]
+        fn only_clean_text_is_lent_as_it_is(text in "([ -~]|[\u{0}-\u{1f}\u{7f}-\u{9f}]|[à-ÿ]|[а-я]|[\u{200b}-\u{200f}\u{2028}\u{2060}\u{feff}\u{e0041}]|\\PC){0,40}") {
+            let clean = text.chars().all(|c| !c.is_control() && !is_invisible_format(c));
+            let out = safe_log_message_with_limit(&text, usize::MAX);
+            proptest::prop_assert_eq!(matches!(out, Cow::Borrowed(_)), clean, "{:?}", text);
+        }
+
         /// Whatever comes before it, a value appended after a line break is
         /// kept: no sequence reaches past the end of the text it started in.
         #[test]
