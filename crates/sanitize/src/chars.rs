@@ -48,6 +48,10 @@ fn known_astral_class(u: u32) -> Option<Invisible> {
 /// [`is_invisible_format`] and [`is_combining`] in one lookup.
 #[inline]
 pub(crate) fn invisible_class(c: char) -> Invisible {
+    // ASCII never reaches the table (nor builds it on first use).
+    if c.is_ascii() {
+        return Invisible::No;
+    }
     Classes::get().of(c)
 }
 

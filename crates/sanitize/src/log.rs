@@ -54,12 +54,15 @@ pub fn safe_log_message(input: &str) -> Cow<'_, str> {
 pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
     // Fast path: printable ASCII (vectorises), or clean Unicode.
     let clean = input.bytes().all(|b| (0x20..0x7f).contains(&b)) || {
-        let classes = Classes::get();
+        // The table is reached at the first character outside ASCII (an
+        // ASCII line with a line break never builds it), then kept.
+        let mut classes = None;
         input.chars().all(|c| {
             if c.is_ascii() {
                 !c.is_ascii_control()
             } else {
-                !c.is_control() && classes.of(c) != Invisible::Format
+                !c.is_control()
+                    && classes.get_or_insert_with(Classes::get).of(c) != Invisible::Format
             }
         })
     };

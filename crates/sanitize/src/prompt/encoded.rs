@@ -1108,6 +1108,39 @@ mod tests {
         out
     }
 
+    /// Ascii85 as Python's `a85encode` writes it (`z` for four zero bytes
+    /// where `zeros`), for the decoder's tests.
+    fn ascii85_of(bytes: &[u8], zeros: bool) -> String {
+        encode_85(bytes, |d| char::from(b'!' + d), zeros)
+    }
+
+    /// Base85 as Python's `b85encode` writes it.
+    fn base85_of(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 85] =
+            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+        encode_85(bytes, |d| char::from(ALPHABET[usize::from(d)]), false)
+    }
+
+    fn encode_85(bytes: &[u8], digit: impl Fn(u8) -> char, zeros: bool) -> String {
+        let mut out = String::new();
+        for chunk in bytes.chunks(4) {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let mut value = u32::from_be_bytes(word);
+            if zeros && chunk.len() == 4 && value == 0 {
+                out.push('z');
+                continue;
+            }
+            let mut group = [0u8; 5];
+            for d in group.iter_mut().rev() {
+                *d = u8::try_from(value % 85).unwrap_or(0);
+                value /= 85;
+            }
+            out.extend(group[..chunk.len() + 1].iter().map(|&d| digit(d)));
+        }
+        out
+    }
+
     /// `encoded_spans` as it was first written, every byte read: the model
     /// the loop that passes over short runs is held to.
     fn encoded_spans_reference(input: &str) -> Vec<Range<usize>> {
@@ -1178,7 +1211,68 @@ mod tests {
         assert_eq!(encoded_spans("x aaaaaaaaaaaaaaaa"), vec![2..18]);
     }
 
+    /// Ascii85 and Base85 as they were first written, every group decoded
+    /// before the bytes were looked at: the model the decoder that refuses
+    /// at the first group that cannot be text is held to, once the bytes
+    /// are read as text.
+    fn decode_85_reference(run: &str, base85: bool) -> Option<Vec<u8>> {
+        const ALPHABET: &[u8; 85] =
+            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+        let mut out = Vec::new();
+        let mut group = [0u8; 5];
+        let mut n = 0;
+        for b in run.bytes() {
+            if !base85 && b == b'z' && n == 0 {
+                out.extend([0; 4]);
+                continue;
+            }
+            group[n] = if base85 {
+                u8::try_from(ALPHABET.iter().position(|&a| a == b)?).ok()?
+            } else if (b'!'..=b'u').contains(&b) {
+                b - b'!'
+            } else {
+                return None;
+            };
+            n += 1;
+            if n == 5 {
+                out.extend(ascii85_group(&group)?);
+                n = 0;
+            }
+        }
+        if n == 1 {
+            return None;
+        }
+        if n > 1 {
+            group[n..].fill(84);
+            out.extend(&ascii85_group(&group)?[..n - 1]);
+        }
+        Some(out)
+    }
+
     proptest::proptest! {
+        /// Runs of the digits (of text of one to four bytes a character,
+        /// encoded, and at random), read as text, decode as they did.
+        #[test]
+        fn decode_85_reads_as_text_what_the_reference_does(
+            text in "(\\PC|[a-z ]){0,24}",
+            digits in "[!-u]{0,30}",
+            b85_digits in "[0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{0,30}",
+            zeros in proptest::bool::ANY,
+        ) {
+            let a85 = ascii85_of(text.as_bytes(), zeros);
+            let b85 = base85_of(text.as_bytes());
+            for (run, base85) in [(&a85, false), (&digits, false), (&b85, true), (&b85_digits, true)] {
+                let new = if base85 { decode_base85(run) } else { decode_ascii85(run) };
+                proptest::prop_assert_eq!(
+                    new.and_then(printable_text),
+                    decode_85_reference(run, base85).and_then(printable_text),
+                    "{:?}", run
+                );
+            }
+            proptest::prop_assert_eq!(decode_ascii85(&a85), Some(text.clone().into_bytes()));
+            proptest::prop_assert_eq!(decode_base85(&b85), Some(text.into_bytes()));
+        }
+
         #[test]
         fn encoded_spans_are_the_reference(text in "([A-Za-z0-9+/_-]{1,20}|[0-9a-f]{2,20}|=|[ .,;\n]|\\PC){0,40}") {
             proptest::prop_assert_eq!(encoded_spans(&text), encoded_spans_reference(&text));
@@ -1248,10 +1342,10 @@ mod tests {
         assert_eq!(decode_base85(b85).as_deref(), Some(text.as_bytes()));
         assert_eq!(decode_ascii85("abc\u{7f}de"), None);
         // Characters of two to four bytes cut across groups decode whole.
-        let text = "héllo wörld, ünïcode ✓ 日本語 — ok";
-        let a85 = "BZ$fcCi:G?_mXT%A1Sk@]PbWj@rGmh+QAoT+Qf#ek+&O:Wh(?mJ<V0pCB";
+        let text = "héllo wörld, ünïcode ✓ 日本語 — ok 😀 fin";
+        let a85 = r#"BZ$fcCi:G?_mXT%A1Sk@]PbWj@rGmh+QAoT+Qf#ek+&O:Wh(?mJ<V0pCEW,=R"-;kBl3"#;
         assert_eq!(decode_ascii85(a85).as_deref(), Some(text.as_bytes()));
-        let b85 = "Xv3*&Y;PcU!?tp4WGo=Vyl%s<V{c?-AmW^pAm*2)=A5kPs-7U?fRrF_YX";
+        let b85 = "Xv3*&Y;PcU!?tp4WGo=Vyl%s<V{c?-AmW^pAm*2)=A5kPs-7U?fRrF_YasBSn1CQ=X>I";
         assert_eq!(decode_base85(b85).as_deref(), Some(text.as_bytes()));
         // A web page's word made of the digits, each group in range,
         // decodes to bytes that are no UTF-8: no run.

@@ -309,6 +309,53 @@ mod tests {
     }
 
     #[test]
+    fn lanes_see_every_literal_ending_at_every_lanes_edge() {
+        let guard = PromptGuard::new();
+        let mut literals: Vec<Vec<u8>> = guard
+            .patterns
+            .iter()
+            .filter_map(|p| gate_literals(p.regex.as_str()))
+            .flatten()
+            .chain(HINTS.iter().map(|(keyword, _)| keyword.as_bytes().to_vec()))
+            .collect();
+        literals.sort();
+        literals.dedup();
+        let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
+        assert_eq!(longest, guard.gate.longest);
+        // Every literal, the longest first, ending one byte before, at and
+        // after each edge between two lanes' own bytes (where a lane that
+        // started too late would miss it), in texts of a few lengths.
+        literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        let mut opened = 0;
+        for len in [
+            4 * longest.max(MIN_STRETCH),
+            4 * longest.max(MIN_STRETCH) + 3,
+        ] {
+            let stretch = len / LANES;
+            for literal in &literals {
+                for k in 1..LANES {
+                    for last in [k * stretch - 1, k * stretch, k * stretch + 1] {
+                        let mut text = vec![b'#'; len];
+                        let start = last + 1 - literal.len();
+                        text[start..=last].copy_from_slice(literal);
+                        let Ok(view) = std::str::from_utf8(&text) else {
+                            continue;
+                        };
+                        lanes_agree_with_one_walk(&guard, view);
+                        let (alone, _) = guard
+                            .gate
+                            .candidates(std::str::from_utf8(literal).unwrap_or(""));
+                        let (open, _) = guard.gate.candidates(view);
+                        assert!(alone.iter().zip(&open).all(|(a, o)| !a || *o), "{view:?}");
+                        opened += alone.iter().filter(|&&a| a).count();
+                    }
+                }
+            }
+        }
+        assert!(opened > literals.len(), "{opened}");
+    }
+
+    #[test]
     fn required_literals_of_simple_patterns() {
         let literals = |p: &str| gate_literals(&patterns::expand(p));
         // The part whose shortest literal is longest.

@@ -259,7 +259,8 @@ fn push_reference(b: &[u8], out: &mut String) -> Option<usize> {
         }
         return Some(len);
     }
-    // The longest name in the list has 31 characters.
+    // The longest name of the WHATWG list has 31 characters (of those
+    // kept in `NAMED`, 22).
     let name_len = rest
         .iter()
         .take(32)
