@@ -206,8 +206,10 @@ fn held_out_part_is_reported() {
 /// scorer's training); session 19's V, W, X and Y were its last held-out
 /// figure, tuned on (and trained on) in session 23. Session 23's AD, AE
 /// and AF were its held-out round, tuned on in session 24 (rules, and
-/// the learned scorer's training). These floors keep what was reached
-/// from being lost.
+/// the learned scorer's training). Session 24's AG, AH and AI, its
+/// held-out round, were committed in session 25 at the figures they were
+/// held out with (neither tuned nor trained on yet). These floors keep
+/// what was reached from being lost.
 #[test]
 fn outside_authors_sets_keep_their_tuned_figures() {
     // (author, set, its (attacks, benign), recall floor, most false positives)
@@ -407,6 +409,29 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             (125, 65),
             0.97,
             3,
+        ),
+        // Round 7 (session 24's held-out round), committed as dev in
+        // session 25 at the figures it was held out with: not tuned on.
+        (
+            "ag",
+            include_str!("data/outside_author_ag.jsonl"),
+            (125, 65),
+            0.80,
+            1,
+        ),
+        (
+            "ah",
+            include_str!("data/outside_author_ah.jsonl"),
+            (125, 65),
+            0.76,
+            3,
+        ),
+        (
+            "ai",
+            include_str!("data/outside_author_ai.jsonl"),
+            (125, 65),
+            0.88,
+            0,
         ),
     ] {
         let items: Vec<Item> = text
