@@ -10,13 +10,16 @@ use base64::Engine as _;
 use super::view::detection_view;
 use crate::embed::entity::decode_numeric;
 
+/// The shortest base64 or hex run [`encoded_spans`] reports.
+const MIN_ENCODED: usize = 16;
+
 /// Where `input` may hold an encoded payload: runs of 16 or more base64
 /// characters (standard or URL-safe alphabet, with up to six `=`: base32
 /// pads with as many), and
 /// inside them runs of an even number (16 or more) of hex digits bounded by
 /// non-word characters.
 pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
-    const MIN: usize = 16;
+    const MIN: usize = MIN_ENCODED;
     let b = input.as_bytes();
     static BASE64: [bool; 256] = {
         let mut table = [false; 256];
@@ -29,7 +32,6 @@ pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
         table
     };
     let is_base64 = |c: u8| BASE64[usize::from(c)];
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut spans = Vec::new();
     // `i` is where a run may start: the byte before it (if any) is no
     // base64. A run of `MIN` or more starting within the next `MIN` bytes
@@ -51,39 +53,48 @@ pub(super) fn encoded_spans(input: &str) -> Vec<Range<usize>> {
         while i < b.len() && is_base64(b[i]) {
             i += 1;
         }
-        let run_end = i;
-        if run_end - start >= MIN {
-            let mut end = run_end;
-            while end < b.len() && end - run_end < 6 && b[end] == b'=' {
-                end += 1;
-            }
-            spans.push(start..end);
-        }
-        // A hex run of `MIN` digits or more fits only in a run as long.
-        let mut j = if run_end - start >= MIN {
-            start
-        } else {
-            run_end
-        };
-        while j < run_end {
-            if !b[j].is_ascii_hexdigit() {
-                j += 1;
-                continue;
-            }
-            let hex_start = j;
-            while j < run_end && b[j].is_ascii_hexdigit() {
-                j += 1;
-            }
-            let len = j - hex_start;
-            let bounded = (hex_start == 0 || !is_word(b[hex_start - 1]))
-                && b.get(j).is_none_or(|&c| !is_word(c));
-            let whole_run = hex_start == start && j == run_end;
-            if bounded && len >= MIN && len % 2 == 0 && !whole_run {
-                spans.push(hex_start..j);
-            }
+        if i - start >= MIN {
+            push_run(b, start..i, &mut spans);
         }
     }
     spans
+}
+
+/// A base64 run of [`MIN_ENCODED`] or more found by [`encoded_spans`]: the
+/// run with up to six `=` after it (base32 pads with as many), then the
+/// hex runs inside it.
+fn push_run(b: &[u8], run: Range<usize>, spans: &mut Vec<Range<usize>>) {
+    let mut end = run.end;
+    while end < b.len() && end - run.end < 6 && b[end] == b'=' {
+        end += 1;
+    }
+    spans.push(run.start..end);
+    push_hex_runs(b, run, spans);
+}
+
+/// The runs of an even number ([`MIN_ENCODED`] or more) of hex digits
+/// inside the base64 run `run` of `b`, bounded by non-word characters,
+/// and not the whole run (that one is a base64 span already).
+fn push_hex_runs(b: &[u8], run: Range<usize>, spans: &mut Vec<Range<usize>>) {
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut j = run.start;
+    while j < run.end {
+        if !b[j].is_ascii_hexdigit() {
+            j += 1;
+            continue;
+        }
+        let hex_start = j;
+        while j < run.end && b[j].is_ascii_hexdigit() {
+            j += 1;
+        }
+        let len = j - hex_start;
+        let bounded =
+            (hex_start == 0 || !is_word(b[hex_start - 1])) && b.get(j).is_none_or(|&c| !is_word(c));
+        let whole_run = hex_start == run.start && j == run.end;
+        if bounded && len >= MIN_ENCODED && len.is_multiple_of(2) && !whole_run {
+            spans.push(hex_start..j);
+        }
+    }
 }
 
 /// Decodes hex, base32 (RFC 4648, upper case) or base64 (standard or
@@ -579,12 +590,14 @@ fn decode_ascii85(run: &str) -> Option<Vec<u8>> {
     )
 }
 
+/// RFC 1924's Base85 digits, in the order of their values.
+const BASE85_ALPHABET: &[u8; 85] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
 /// RFC 1924 Base85 (a last group of fewer than five characters padded
 /// with its highest digit), if every character is of its alphabet and
 /// the bytes may be text (see [`decode_85`]).
 fn decode_base85(run: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 85] =
-        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
     /// Each byte's digit, or `NONE`: a table, since a search of the
     /// alphabet per byte was a tenth of the check of a web page (whose
     /// tag-laden words are tried as Base85 runs).
@@ -592,8 +605,8 @@ fn decode_base85(run: &str) -> Option<Vec<u8>> {
     const DIGITS: [u8; 256] = {
         let mut digits = [NONE; 256];
         let mut i = 0;
-        while i < ALPHABET.len() {
-            digits[ALPHABET[i] as usize] = i as u8;
+        while i < BASE85_ALPHABET.len() {
+            digits[BASE85_ALPHABET[i] as usize] = i as u8;
             i += 1;
         }
         digits
@@ -1116,9 +1129,11 @@ mod tests {
 
     /// Base85 as Python's `b85encode` writes it.
     fn base85_of(bytes: &[u8]) -> String {
-        const ALPHABET: &[u8; 85] =
-            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
-        encode_85(bytes, |d| char::from(ALPHABET[usize::from(d)]), false)
+        encode_85(
+            bytes,
+            |d| char::from(BASE85_ALPHABET[usize::from(d)]),
+            false,
+        )
     }
 
     fn encode_85(bytes: &[u8], digit: impl Fn(u8) -> char, zeros: bool) -> String {
@@ -1142,12 +1157,12 @@ mod tests {
     }
 
     /// `encoded_spans` as it was first written, every byte read: the model
-    /// the loop that passes over short runs is held to.
+    /// the loop that passes over short runs is held to (what a long run
+    /// yields is the same [`push_run`]).
     fn encoded_spans_reference(input: &str) -> Vec<Range<usize>> {
-        const MIN: usize = 16;
+        const MIN: usize = MIN_ENCODED;
         let b = input.as_bytes();
         let is_base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
-        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
         let mut spans = Vec::new();
         let mut i = 0;
         while i < b.len() {
@@ -1159,32 +1174,8 @@ mod tests {
             while i < b.len() && is_base64(b[i]) {
                 i += 1;
             }
-            let run_end = i;
-            if run_end - start < MIN {
-                continue;
-            }
-            let mut end = run_end;
-            while end < b.len() && end - run_end < 6 && b[end] == b'=' {
-                end += 1;
-            }
-            spans.push(start..end);
-            let mut j = start;
-            while j < run_end {
-                if !b[j].is_ascii_hexdigit() {
-                    j += 1;
-                    continue;
-                }
-                let hex_start = j;
-                while j < run_end && b[j].is_ascii_hexdigit() {
-                    j += 1;
-                }
-                let len = j - hex_start;
-                let bounded = (hex_start == 0 || !is_word(b[hex_start - 1]))
-                    && b.get(j).is_none_or(|&c| !is_word(c));
-                let whole_run = hex_start == start && j == run_end;
-                if bounded && len >= MIN && len % 2 == 0 && !whole_run {
-                    spans.push(hex_start..j);
-                }
+            if i - start >= MIN {
+                push_run(b, start..i, &mut spans);
             }
         }
         spans
@@ -1216,8 +1207,6 @@ mod tests {
     /// at the first group that cannot be text is held to, once the bytes
     /// are read as text.
     fn decode_85_reference(run: &str, base85: bool) -> Option<Vec<u8>> {
-        const ALPHABET: &[u8; 85] =
-            b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
         let mut out = Vec::new();
         let mut group = [0u8; 5];
         let mut n = 0;
@@ -1227,7 +1216,7 @@ mod tests {
                 continue;
             }
             group[n] = if base85 {
-                u8::try_from(ALPHABET.iter().position(|&a| a == b)?).ok()?
+                u8::try_from(BASE85_ALPHABET.iter().position(|&a| a == b)?).ok()?
             } else if (b'!'..=b'u').contains(&b) {
                 b - b'!'
             } else {
