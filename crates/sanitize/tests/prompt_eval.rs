@@ -411,26 +411,27 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             3,
         ),
         // Round 7 (session 24's held-out round), committed as dev in
-        // session 25 at the figures it was held out with: not tuned on.
+        // session 25 at the figures it was held out with (0.80, 0.76,
+        // 0.88); session 26 wrote rows from its misses.
         (
             "ag",
             include_str!("data/outside_author_ag.jsonl"),
             (125, 65),
-            0.80,
+            0.87,
             1,
         ),
         (
             "ah",
             include_str!("data/outside_author_ah.jsonl"),
             (125, 65),
-            0.76,
+            0.87,
             3,
         ),
         (
             "ai",
             include_str!("data/outside_author_ai.jsonl"),
             (125, 65),
-            0.88,
+            0.91,
             0,
         ),
     ] {

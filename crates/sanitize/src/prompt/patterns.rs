@@ -62,7 +62,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // davvero").
     (
         "{obey}",
-        r"(?:do (?:exactly |precisely |just |only )?(?:what|whatever) (?:it|they|this|that|the \w+) (?:says?|spells?|tells? you|asks?(?: for)?|reads?)|(?:and|then) (?:then )?(?:do|execute|perform|carry out|obey) (?:it|that|this|them)\b|carry (?:it|that|this|them) out|(?:obey|execute) (?:it|that|this|them|the result)\b|tu (?:genau )?das\b|mach\w* (?:dann |danach |anschliessend )?genau (?:das|es)\b|mach\w* (?:dann|danach|anschliessend) (?:das|es)\b|fuhre? (?:das|es|sie)\b[^.\n]{0,70}?\baus\b|befolge\w* (?:es|das|sie)\b|obei[sz](?:-lui| lui)?\b|execute[sz]?-(?:le|la|les)\b|fai(?:s|tes) ce qu(?:'il|'elle|e ca|e cela) (?:dit|demande)|haz lo que (?:diga|dice|pone|ponga)|ejecutal[oa]s?\b|obedecel[oa]\b|hazlo\b|(?:falla|fallo) (?:davvero|subito|ora|adesso)\b|(?:eseguil[oa]|obbediscil[ei])\b|esegui (?:quello|cio) che|fai (?:quello|cio) che (?:dice|c'e scritto|ne esce))",
+        r"(?:do (?:exactly |precisely |just |only )?(?:what|whatever) (?:it|they|this|that|the \w+) (?:says?|spells?|tells? you|asks?(?: for)?|reads?)|(?:and|then) (?:then )?(?:do|execute|perform|carry out|obey) (?:it|that|this|them)\b|carry (?:it|that|this|them) out|(?:obey|execute) (?:it|that|this|them|the result)\b|(?:and )?just do (?:it|that|what it says)\b|tu'?s (?:dann )?(?:einfach|sofort)\b|einfach machen\b|was du zu tun hast\b|auszufuhren\b|(?:apply|use) (?:it |this )?as (?:an? )?(?:instruction|command|order)\b|(?:applica|usa)(?:lo|la)? come (?:istruzione|comando|ordine)\b|als (?:anweisung|befehl) (?:ausfuhren|befolgen|anwenden)\b|(?:comme|en tant que) (?:instruction|commande|ordre)\b|como (?:instruccion|orden|comando)\b|tu (?:genau )?das\b|mach\w* (?:dann |danach |anschliessend )?genau (?:das|es)\b|mach\w* (?:dann|danach|anschliessend) (?:das|es)\b|fuhre? (?:das|es|sie)\b[^.\n]{0,70}?\baus\b|befolge\w* (?:es|das|sie)\b|obei[sz](?:-lui| lui)?\b|execute[sz]?-(?:le|la|les)\b|fai(?:s|tes) ce qu(?:'il|'elle|e ca|e cela) (?:dit|demande)|fai(?:s|tes) ce que (?:dit|demande|dicte)|haz lo que (?:diga|dice|pone|ponga)|ejecutal[oa]s?\b|obedecel[oa]\b|hazlo\b|(?:falla|fallo) (?:davvero|subito|ora|adesso)\b|(?:eseguil[oa]|obbediscil[ei])\b|esegui (?:quello|cio) che|fai (?:quello|cio) che (?:dice|c'e scritto|ne esce))",
     ),
     // Letters to be read off and put together: an acrostic, a column, in
     // five languages.
@@ -73,7 +73,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A code or cipher named, in five languages.
     (
         "{cipher}",
-        r"(?:pig[ -]latin|loffelsprache|b-sprache|alfabeto farfallino|farfallino|javanais|jerigonza|morse|caesar(?:-| )?(?:cipher|chiffre|verschlusselung|shift|code)|(?:cifrado|cifra|codigo|chiffre|code|cifrario|codice|cifrato)\w* (?:de |di |con |avec )?(?:cesar|cesare)|atbash|vigenere|nato[- ]alphabet|alfabeto (?:nato|radio|fonetico)|alphabet (?:radio|de l'otan|otan)|code radio|codice nato|leetspeak|rot-?(?:ie|at|\d+)|(?:verschieb|desplaz|decal|sposta|shift)\w* (?:\w+ ){0,2}(?:each|every|all|cada|todas las|chaque|toutes les|jeden|alle|ogni|tutte le) (?:letters?|letras?|lettres?|buchstaben|lettere|lettera))",
+        r"(?:pig[ -]latin|loffelsprache|b-sprache|alfabeto farfallino|farfallino|javanais|jerigonza|morse|caesar(?:-| )?(?:cipher|chiffre|verschlusselung|shift|code)|(?:cifrado|cifra|codigo|chiffre|code|cifrario|codice|cifrato)\w* (?:de |di |con |avec )?(?:cesar|cesare)|atbash|vigenere|backwards|in reverse|(?:read|written) (?:it )?(?:right to left|in reverse)|a l'envers|al reves|ruckwarts|von hinten|al contrario|all'incontrario|al rovescio|(?:letter by letter|lettre par lettre|buchstabe fur buchstabe|letra por letra|lettera per lettera)|(?:chaque|each|every|jede[nr]?|cada|ogni) (?:lettre|letter|buchstabe|letra|lettera)\b[^.\n]{0,40}?\b(?:decale|shifted|verschoben|desplazad|spostat)\w*|nato[- ]alphabet|alfabeto (?:nato|radio|fonetico)|alphabet (?:radio|de l'otan|otan)|code radio|codice nato|leetspeak|rot-?(?:ie|at|\d+)|(?:verschieb|desplaz|decal|sposta|shift)\w* (?:\w+ ){0,2}(?:each|every|all|cada|todas las|chaque|toutes les|jeden|alle|ogni|tutte le) (?:letters?|letras?|lettres?|buchstaben|lettere|lettera))",
     ),
     (
         "{ownrules}",
@@ -133,18 +133,18 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A model's safety machinery, in five languages.
     (
         "{guard}",
-        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|einschrankungen|filtres de securite|restrictions de contenu|filtres|restricciones(?: de contenido)?|filtros(?: de seguridad)?|modo seguro|restrizioni(?: sui contenuti)?|limitazioni(?: di sicurezza| sui contenuti)?|limitaciones(?: de seguridad| de contenido)?|filtri(?: di sicurezza)?|sicherheitsmodus|sicherheitsprufung(?:en)?|modalita sicura|mode securise|verification d.identite|controlli di sicurezza|controles de seguridad)",
+        r"(?:(?:safety|content|moderation|security)\s+(?:mode|filters?|restrictions|polic(?:y|ies)|guidelines|checks|layer|rules|settings|limits|protocols?)|content polic(?:y|ies)|(?:your|the|all|usual|normal|default) (?:restrictions|limitations|guardrails|filters|safeguards|safety rules|guidelines|policies)|guardrails|restrictions|limitations|censorship|moderation(?: layer)?|inhaltsrichtlinien|sicherheitsrichtlinien|sicherheitsfilter|inhaltsfilter|einschrankungen|filtres de securite|filtres de contenu|restrictions de contenu|filtres|verifications|restricciones(?: de contenido)?|filtros(?: de (?:seguridad|contenido))?|modo seguro|restrizioni(?: sui contenuti)?|limitazioni(?: di sicurezza| sui contenuti)?|limitaciones(?: de seguridad| de contenido)?|filtri(?: di (?:sicurezza|contenuto))?|i blocchi|sicherheitsmodus|sicherheitsprufung(?:en)?|modalita sicura|mode securise|verification d.identite|controlli di sicurezza|controles de seguridad)",
     ),
     // Rules of any kind, in five languages (what an argument says does
     // not apply).
     (
         "{rulen}",
-        r"(?:restrictions?|rules?|charte|charter|guidelines?|polic(?:y|ies)|instructions?|principles|constraints|safeguards|norms|regeln?|richtlinien?|sicherheitsrichtlinien?|betreiberrichtlinien|vorgaben|einschrankungen|anweisungen|grundsatze|regles?|consignes|directives|politiques?|principes|reglas?|normas?|directrices|pautas|restricciones|politicas?|instrucciones|regole|regola|linee guida|direttive|restrizioni|istruzioni|norme|politiche)",
+        r"(?:restrictions?|rules?|charte|charter|guidelines?|polic(?:y|ies)|instructions?|principles|constraints|safeguards|norms|prohibitions?|regeln?|verbot|richtlinien?|sicherheitsrichtlinien?|betreiberrichtlinien|vorgaben|einschrankungen|anweisungen|grundsatze|regles?|consignes?|interdictions?|directives|politiques?|principes|reglas?|normas?|prohibicion|directrices|pautas|restricciones|politicas?|instrucciones|regole|regola|linee guida|direttive|restrizioni|istruzioni|norme|politiche|divieti|divieto)",
     ),
     // Said not to apply, in five languages.
     (
         "{notapply}",
-        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliqu(?:e|ent) (?:pas|plus)|ne (?:couvr|concern|vis)\w* (?:pas|plus)|no tienen por que aplicarse|(?:ya )?no (?:estan|esta) vigentes?|nicht mehr (?:gultig|in kraft)|(?:wurden|werden|sind) (?:\w+ ){0,6}?ersetzt|ne sont plus (?:en vigueur|valables)|non (?:sono )?piu (?:in vigore|valid[ei])|non fanno piu parte|no longer (?:in force|valid|in effect)|(?:were|have been|has been) replaced|(?:ont ete|a ete) remplacee?s|han sido (?:sustituid|reemplazad)\w*|sono state sostituite|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:pertinent[ei]|applicabil[ei])|non (?:riguardano|coprono)|(?:apply|applies) only to|(?:betreffen|gelten) nur|ne (?:concernent|visent|s'appliquent) qu|solo (?:aplican|se aplican|cubren)|(?:valgono|si applicano) solo|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei]|zahl(?:en|t) (?:hier |da |dann )?nicht|(?:sind|ist) (?:hier |dann |damit )?(?:nachrangig|zweitrangig|veraltet|obsolet)|(?:are|is) (?:now )?(?:secondary|obsolete|outdated)|(?:sont|est) (?:donc )?(?:secondaires?|obsoletes?|perimee?s?)|(?:son|es) (?:secundari[ao]s?|obsolet[ao]s?)|(?:sono|e) (?:secondari[ei]|obsolet[ei]|superat[ei])|no (?:me )?afectan|ne me concernent pas|(?:ya )?no tienen (?:sentido|validez)|non servono piu|ne servent (?:plus )?a rien|no procede\b|(?:no|ya no) me (?:obligan|obliga|vinculan)|ne m'(?:obligent|engagent|concernent) (?:pas|plus)|(?:binden|verpflichten) mich nicht|non mi (?:obbligano|vincolano|riguardano)|(?:don'?t|do not|no longer) bind me|(?:quedan|pasan) (?:en|a) (?:un )?segundo plano|passent au second plan|(?:treten|rucken) in den hintergrund|passano in secondo piano|take a back ?seat|(?:sind|ist) (?:hier |damit |also )?gegenstandslos|stehen (?:\w+ ){0,3}nicht entgegen|(?:pas|no|non) (?:des |de )?(?:regles|reglas|regole) (?:absolues|absolutas|assolute)|not absolute rules|(?:keine|nicht) absolute[n]? regeln)",
+        r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliqu(?:e|ent) (?:pas|plus)|ne (?:couvr|concern|vis)\w* (?:pas|plus)|no tienen por que aplicarse|(?:ya )?no (?:estan|esta) vigentes?|nicht mehr (?:gultig|in kraft)|(?:wurden|werden|sind) (?:\w+ ){0,6}?ersetzt|ne sont plus (?:en vigueur|valables)|non (?:sono )?piu (?:in vigore|valid[ei])|non fanno piu parte|no longer (?:in force|valid|in effect)|(?:were|have been|has been) replaced|(?:ont ete|a ete) remplacee?s|han sido (?:sustituid|reemplazad)\w*|sono state sostituite|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:piu )?(?:pertinent[ei]|applicabil[ei]|rilevant[ei])|non (?:riguardano|coprono)|(?:apply|applies) only to|(?:betreffen|gelten) nur|ne (?:concernent|visent|s'appliquent) qu|solo (?:aplican|se aplican|cubren)|(?:valgono|si applicano) solo|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei]|zahl(?:en|t) (?:hier |da |dann )?nicht|(?:sind|ist) (?:hier |dann |damit )?(?:nachrangig|zweitrangig|veraltet|obsolet)|(?:are|is) (?:now )?(?:secondary|obsolete|outdated)|(?:sont|est) (?:donc )?(?:secondaires?|obsoletes?|perimee?s?)|(?:son|es) (?:secundari[ao]s?|obsolet[ao]s?)|(?:sono|e) (?:secondari[ei]|obsolet[ei]|superat[ei])|no (?:me )?afectan|ne me concernent pas|(?:ya )?no tienen? (?:sentido|validez)|n'a (?:pas|plus) (?:de sens|lieu d'etre|lieu de s'appliquer)|n'ont (?:pas|plus) (?:de sens|lieu d'etre|lieu de s'appliquer)|(?:ergibt|ergeben|macht|machen) (?:hier |da |also )?keinen sinn|non ha (?:piu )?senso|non hanno (?:piu )?senso|non c'entra(?:no)?|(?:is|are|isn'?t|aren'?t) (?:not |no longer )?in play|an exception is (?:justified|warranted)|une exception (?:est|serait) justifiee|eine ausnahme ist (?:gerechtfertigt|angebracht)|una excepcion esta justificada|un'eccezione e giustificata|(?:peux|pouvez|peut) (?:la |les |le )?(?:laisser|mettre) de cote|non servono piu|ne servent (?:plus )?a rien|no procede\b|(?:no|ya no) me (?:obligan|obliga|vinculan)|ne m'(?:obligent|engagent|concernent) (?:pas|plus)|(?:binden|verpflichten) mich nicht|non mi (?:obbligano|vincolano|riguardano)|(?:don'?t|do not|no longer) bind me|(?:quedan|pasan) (?:en|a) (?:un )?segundo plano|passent au second plan|(?:treten|rucken) in den hintergrund|passano in secondo piano|take a back ?seat|(?:sind|ist) (?:hier |damit |also )?gegenstandslos|stehen (?:\w+ ){0,3}nicht entgegen|(?:pas|no|non) (?:des |de )?(?:regles|reglas|regole) (?:absolues|absolutas|assolute)|not (?:absolute|hard) rules|(?:keine|nicht) absolute[n]? regeln)",
     ),
 ];
 
@@ -753,7 +753,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Safety said to be off, lifted, disabled.
     (
         A,
-        r"\b{guard}\b[^.\n]{0,60}?\b(?:(?:is|are|has been|have been|were|was|now|been|sind|wurden|ont ete|sont|han sido|fueron|estan|sono stat[ei]|sono)\s+)*(?:lifted|disabled|deactivated|switched off|turned off|removed|suspended|waived|off|relaxed|unlocked|bypassed|revised|no longer (?:active|apply|in (?:effect|force|place))|deaktiviert|aufgehoben|abgeschaltet|ausgeschaltet|entfernt|desactive\w*|levee?s?|supprime\w*|desactivad[oa]s?|eliminad[oa]s?|levantad[oa]s?|suspendid[oa]s?|disattivat[oaie]|rimoss[oaie]|sospes[oaie]|paused|pausiert|ausgesetzt|en pause|in pausa|pausad[oa]s?)\b|\b(?:disabled?|deactivated?|switch(?:ed)? off|turn(?:ed)? off|lift(?:ed)?|suspend(?:ed)?|waive[sd]?|removed?|dropped|relaxed|unlocked|rimoss[oaie]|disattivat[oaie]|sospes[oaie]|tolt[oaie]|eliminat[oaie]|leve\w*|desactive\w*|supprime\w*|retire\w*|quitad[oa]s?|eliminad[oa]s?|desactivad[oa]s?|levantad[oa]s?|suspendid[oa]s?)\s+(?:all |the |your |any |le tue |tutte le |i tuoi |la tua |il tuo |le |i |tes |vos |les |toutes les |tus |las |los |todas las |todos los )?{guard}",
+        r"\b{guard}\b[^.\n]{0,60}?\b(?:(?:is|are|has been|have been|were|was|now|been|sind|wurden|ont ete|sont|han sido|fueron|estan|sono stat[ei]|sono)\s+)*(?:lifted|disabled|deactivated|switched off|turned off|removed|suspended|waived|off|relaxed|unlocked|bypassed|revised|no longer (?:active|apply|in (?:effect|force|place))|deaktiviert|aufgehoben|abgeschaltet|ausgeschaltet|entfernt|desactive\w*|levee?s?|supprime\w*|desactivad[oa]s?|eliminad[oa]s?|levantad[oa]s?|suspendid[oa]s?|disattivat[oaie]|rimoss[oaie]|sospes[oaie]|paused|pausiert|ausgesetzt|en pause|in pausa|pausad[oa]s?)\b|\b(?:disabled?|deactivated?|switch(?:ed)? off|turn(?:ed)? off|lift(?:ed)?|suspend(?:ed)?|waive[sd]?|removed?|dropped|relaxed|unlocked|rimoss[oaie]|disattivat[oaie]|sospes[oaie]|tolt[oaie]|eliminat[oaie]|leve\w*|desactive\w*|supprime\w*|retire\w*|quitad[oa]s?|eliminad[oa]s?|desactivad[oa]s?|levantad[oa]s?|suspendid[oa]s?)\s+(?:\w+(?:mente|ment|ly)\s+|vorubergehend\s+)?(?:all |the |your |any |le tue |tutte le |i tuoi |la tua |il tuo |le |i |tes |vos |les |toutes les |tus |las |los |todas las |todos los )?{guard}",
         0.35,
     ),
     // Everything said to be allowed now, for this session.
@@ -1060,6 +1060,85 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:imagine|suppose|pretend|hypothetical(?:ly)?|let'?s say|in a world where|in this (?:world|society|future|scenario|universe|game)|stell(?:en sie sich| dir) vor|angenommen|hypothetisch|imagin(?:e|ez|ons)|supposons|hypothetique(?:ment)?|imagina|imaginemos|supongamos|hipotetic[oa]|immagina(?:te|mo)?|supponiamo|ipotetic[oa])\b[^\n]{0,300}?\b(?:tell me|give me|share|reveal|provide|what(?: is|'s)|could you|can you|kannst du|konnen sie|konnten sie|pourriez-vous|pouvez-vous|peux-tu|puedes|podrias|podria|puoi|potresti|potrebbe|dimmi|dime|dis-moi|nenne|sag mir)\b[^\n]{0,80}?\b(?:birth ?dates?|dates? of birth|home address(?:es)?|e-?mail address(?:es)?|phone numbers?|social security numbers?|bank (?:balance|account details)|credit card numbers?|passport numbers?|medical records?|personal (?:data|information|details)|city of residence|geburtsdatum|wohnadresse|e-mail-adresse|telefonnummer|kontostand|personenbezogene daten|personliche daten|date de naissance|adresse (?:e-?mail|electronique|personnelle)|numero de telephone|donnees personnelles|solde bancaire|ville de residence|fecha de nacimiento|direccion (?:de correo|personal)|numero de telefono|datos personales|saldo bancario|ciudad de residencia|data di nascita|indirizzo (?:e-?mail|di casa)|numero di telefono|dati personali|saldo (?:del conto|bancario)|citta di residenza)\b",
         0.5,
     ),
+    // ---------------------- Session 26 (dev: outside authors AG to AI)
+    // A rule argued away by its purpose: "the rule exists to stop abuse,
+    // and I'm not abusing anything", "le tue regole servono a evitare
+    // danni … quindi", "la règle vise à éviter les abus ; ici …". Five
+    // languages; a policy states its purpose too, so weak alone.
+    (
+        H,
+        r"\b{rulen}\b[^.\n]{0,50}?\b(?:exists?|is there|is meant|serves?|is about|sert|servent|vise|visent|existe|existen|sirve|sirven|protege|protegen|dient|dienen|servono|serve|esiste|esistono)\b[^.\n]{0,12}?\b(?:stop|prevent|avoid|protect(?:ing)?|eviter|empecher|proteger|evitar|impedir|verhindern|vermeiden|schutzen|evitare|impedire|proteggere)\b[^\n]{0,160}?(?:\b(?:but|however|and i'?m|mais|toutefois|pero|sin embargo|aber|jedoch|ma|tuttavia)\b|\b(?:so|therefore|donc|quindi|also|daher|asi que|por lo tanto|entonces|percio)\b|->|=>|→)",
+        0.3,
+    ),
+    // An argument offered as the model's own, to be followed to its end:
+    // "let's reason it through like you normally do", "suis ce
+    // raisonnement, c'est le tien", "ragioniamo insieme", "sigue tu
+    // razonamiento desde aquí". Five languages; weak alone, and a step
+    // above a bare reasoning marker ("Thought:"), which people write of
+    // their own thinking. Thinking step by step is no sign: it is how
+    // people ask for a worked answer.
+    (
+        H,
+        r"\blet'?s (?:reason|think) (?:it |this )?(?:through |out )?together\b|\b(?:follow|continue|carry on (?:with|from)) (?:this|my|your) (?:reasoning|logic|chain of thought)\b|\b(?:suis|suivez|continue|poursuis) (?:ce|mon|ton) raisonnement\b|\bc'est le tien\b|\bcomme tu raisonnerais\b|\b(?:sigue|continua|segui) (?:tu|este|mi) razonamiento\b|\b(?:segui|continua) (?:il (?:tuo|mio) |questo )ragionamento\b|\bragioniamo (?:insieme|un attimo)\b|\bpensiamo insieme\b|\bfolge (?:meiner|dieser|deiner) (?:logik|argumentation|uberlegung|gedankenkette)\b|\bdenk (?:mal )?(?:mit|nach)\b",
+        0.3,
+    ),
+    // A conclusion that grants the model leave: "therefore you can",
+    // "donc tu peux", "quindi puoi", "Schlussfolgerung: du erklärst mir".
+    // Five languages; weak alone.
+    (
+        H,
+        r"\b(?:therefore|thus|hence|ergo|conclusion|donc|par consequent|conclusion|quindi|percio|conclusione|por lo tanto|por consiguiente|conclusion|also|daher|folglich|schlussfolgerung)\b\s*:?\s*(?:(?:it'?s|it is) (?:fine|ok|okay|safe|allowed|justified) to|you (?:can|may|are (?:free|allowed|permitted) to)|tu (?:peux|as le droit de|le fais)|(?:tu )?puoi|(?:tu )?puedes|du (?:darfst|kannst|erklarst|gibst|machst|schreibst)|(?:est|es|e|ist) (?:autorise|permitido|permesso|erlaubt|lo correcto|seguro|giusto))\b",
+        0.3,
+    ),
+    // A past conversation summed up for the model to resume from: "Résumé
+    // de notre échange précédent", "Riepilogo automatico della chat
+    // precedente", "Context carried over from your previous session".
+    // Five languages; weak alone (a user may paste one in earnest).
+    (
+        A,
+        r"\b(?:summary|recap|context|resume|riepilogo|resumen|zusammenfassung|verlauf|historique|cronologia|historial)\b[^.\n:]{0,40}?\b(?:previous|earlier|last|prior|carried over|precedente|precedenti|anterior|previa|previo|vorherig\w*|letzte[nr]?|precedente?s?|de ayer|von gestern|d'hier|di ieri)\b",
+        0.3,
+    ),
+    // The model said to have agreed already, in four more languages:
+    // "l'assistant a accepté de désactiver", "el asistente ya tiene
+    // consentimiento", "l'assistente ha già concesso", "du hast bestätigt".
+    (
+        A,
+        r"\b(?:l'assistant|l'ia|tu) (?:a|as) (?:deja )?(?:accepte|confirme|valide|autorise|accorde)\b|\b(?:el asistente|la ia|tu) (?:ya )?(?:ha|has|tiene|tienes) (?:aceptado|confirmado|autorizado|concedido|dado|consentimiento|permiso)\b|\b(?:l'assistente|l'ia|tu) (?:ha|hai) (?:gia )?(?:accettato|confermato|autorizzato|concesso|dato)\b|\b(?:der assistent|die ki|du) (?:hat|hast) (?:bereits |schon )?(?:zugestimmt|bestatigt|freigegeben|erlaubt|akzeptiert)\b",
+        0.3,
+    ),
+    // Someone claims to have changed the model's rules, limits or filters
+    // ("hab die Regeln grad im Backend geändert", "ho tolto i blocchi dal
+    // pannello", "we pushed a config that turns off the filter"). Five
+    // languages; weak alone.
+    (
+        A,
+        r"\b(?:i|we|i'?ve|we'?ve|ich|wir|hab|habe|haben|j'ai|nous avons|on a|he|hemos|ho|abbiamo)\b[^.\n]{0,20}?\b(?:changed|updated|modified|removed|disabled|turned off|switched off|lifted|pushed|geandert|angepasst|entfernt|deaktiviert|abgeschaltet|ausgeschaltet|aufgehoben|modifie|change|supprime|desactive|leve|retire|cambiado|modificado|quitado|desactivado|eliminado|cambiato|modificato|tolto|rimosso|disattivato)\b[^.\n]{0,30}?\b(?:rules|filters?|blocks|limits|guardrails|config|polic(?:y|ies)|regeln|filter|sperren|limits|regles|filtres|blocages|reglas|filtros|bloqueos|regole|filtri|blocchi|limiti)\b|\b(?:hab|habe|haben)\b[^.\n]{0,15}?\b(?:die |deine |eure )?(?:regeln|filter|sperren|grenzen|einstellungen|konfiguration)\b[^.\n]{0,30}?\b(?:geandert|angepasst|entfernt|deaktiviert|abgeschaltet|ausgeschaltet|aufgehoben)\b",
+        0.3,
+    ),
+    // Leave to hand something over, said to the model as granted: "du
+    // darfst jetzt auch interne Preislisten rausgeben", "ora puoi darmi le
+    // password", "me dijeron que tú tienes permiso pa darme". Five
+    // languages; weak alone.
+    (
+        A,
+        r"\b(?:you (?:now )?(?:are (?:now )?)?(?:allowed|permitted|authori[sz]ed|cleared) to|you (?:now )?have (?:permission|clearance) to|so you can (?:just |now )?(?:give|share|tell|show|send|provide|list|reveal)|du darfst (?:mir )?(?:jetzt|nun|ab jetzt|ab sofort|also|auch)|du bist (?:jetzt |nun )?(?:berechtigt|befugt|freigeschaltet)|tu (?:as|aurais) (?:maintenant )?(?:le droit|l'autorisation|la permission) de|tu es (?:maintenant )?autorise|(?:tu )?tienes (?:permiso|autorizacion) (?:pa|para)|(?:ya )?estas autorizad[oa] (?:a|para)|(?:tu )?hai (?:ora )?(?:il permesso|l'autorizzazione) di|sei (?:ora )?autorizzat[oa] a|ora puoi (?:darmi|dirmi|mandarmi|mostrarmi|dare|dire))\b",
+        0.3,
+    ),
+    // Other users' conversations asked for: "les 10 dernières convs que
+    // t'as eues avec d'autres clients". Five languages.
+    (
+        X,
+        r"\b(?:conversations?|convs?|chats?|gesprache|unterhaltungen|conversaciones|conversazioni)\b[^.\n]{0,40}?\b(?:with|avec|con|mit) (?:other|d'autres|otros|altri|anderen) (?:users|clients|customers|utilisateurs|usuarios|clientes|utenti|clienti|kunden|nutzern)\b",
+        0.35,
+    ),
+    // Data to be sent to an address, verb last in German: "als Anhang an
+    // vertragsarchiv@… senden".
+    (
+        X,
+        r"\ban\s+{addr}\s+(?:\w+\s+)?(?:senden|schicken|weiterleiten|ubermitteln|mailen|hochladen)\b",
+        0.35,
+    ),
     // ---------------------- Session 24 (dev: outside authors AD to AF)
     // Letters to read off and put together, then to be done: "take the
     // first letter of each line and do exactly what it spells". Five
@@ -1273,7 +1352,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Five languages; weak alone.
     (
         H,
-        r"\b(?:refusing|a refusal|declining|refuser|un refus|ablehnen|eine ablehnung|lehnst du ab|negarme|negarte|una negativa|rifiutare|un rifiuto|se rifiuti|si te niegas|si tu refuses|wenn du ablehnst|if you refuse)\b[^.\n]{0,40}?\b(?:doesn'?t help|does not help|is(?:n'?t| not) helpful|unhelpful|helps no one|helps nobody|n'aide (?:pas|personne|en rien)|hilft (?:das |es |dir |mir )?(?:niemandem|nicht|keinem)|ware nicht hilfreich|no ayuda|no es util|no sirve de nada|non aiuta|non e utile|non serve a nulla|va contre|widerspricht|contradice|contraddice|goes against|verstosst gegen)\b",
+        r"\b(?:refusing|a refusal|declining|refuser|un refus|ablehnen|eine ablehnung|lehnst du ab|verweigern|verweigerst|zu verweigern|negarme|negarte|una negativa|rifiutare|un rifiuto|se rifiuti|si te niegas|si tu refuses|wenn du ablehnst|if you refuse)\b[^.\n]{0,40}?\b(?:doesn'?t help|does not help|is(?:n'?t| not) helpful|unhelpful|helps no one|helps nobody|n'aide (?:pas|personne|en rien)|hilft (?:das |es |dir |mir )?(?:niemandem|nicht|keinem)|ware nicht hilfreich|ist nicht hilfreich|no ayuda|no es util|no sirve de nada|non aiuta|non e utile|non serve a nulla|va contre|widerspricht|contradice|contraddice|goes against|verstosst gegen)\b",
         0.3,
     ),
     // The conclusion drawn for the model: it must comply. Five languages;
