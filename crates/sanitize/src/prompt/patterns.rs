@@ -102,6 +102,14 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{sendv}",
         r"(?:send|sends|sending|forward|email|e-mail|mail|post|upload|transfer|sync|exfiltrate|transmit|submit|leak|sende|senden|schick\w*|leite\w*|ubermittle|envoie\w*|transfere\w*|transmets|envia\w*|reenvia\w*|manda\w*|invia\w*|inoltra\w*|spedisci|trasmetti)",
     ),
+    // What is not the user's to send away: the whole conversation (a
+    // user's own "chat history" is theirs to export) and the model's
+    // set-up, the memory, the environment, other people's personal
+    // data; and secrets (expanded before `{secret}`). Five languages.
+    (
+        "{taken}",
+        r"(?:(?:whole|entire|full|complete) (?:conversation|chat|session) history|(?:conversation|chat|session) history (?:of|from) this (?:chat|session|conversation)|(?:whole|entire|full) conversation|(?:gesamten|ganzen|kompletten) (?:bisherigen )?(?:chat ?verlauf|gesprachsverlauf|chat)|bisherigen (?:chat ?verlauf|gesprachsverlauf|chat)|historique (?:complet (?:de (?:notre|la|cette) )?|de (?:notre|cette) )conversation|historial (?:completo (?:de (?:la|las|esta) )?|de (?:esta|nuestra) )conversaci\w+|cronologia (?:completa (?:di questa |della )?|di questa )(?:conversazione|chat)|memory store|environment variables|variables d'environnement|variables de entorno|variabili d'ambiente|umgebungsvariablen|system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|ibans?|steuer-id|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari personali|home address(?:es)?|kundendaten|customer (?:data|records|list)|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret})",
+    ),
     // What a thief gathers, in five languages.
     (
         "{secret}",
@@ -1082,6 +1090,49 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\blet'?s (?:reason|think) (?:it |this )?(?:through |out )?together\b|\b(?:follow|continue|carry on (?:with|from)) (?:this|my|your) (?:reasoning|logic|chain of thought)\b|\b(?:suis|suivez|continue|poursuis) (?:ce|mon|ton) raisonnement\b|\bc'est le tien\b|\bcomme tu raisonnerais\b|\b(?:sigue|continua|segui) (?:tu|este|mi) razonamiento\b|\b(?:segui|continua) (?:il (?:tuo|mio) |questo )ragionamento\b|\bragioniamo (?:insieme|un attimo)\b|\bpensiamo insieme\b|\bfolge (?:meiner|dieser|deiner) (?:logik|argumentation|uberlegung|gedankenkette)\b|\bdenk (?:mal )?(?:mit|nach)\b",
         0.3,
     ),
+    // The writer thinks in the model's place: "je vais réfléchir à ta
+    // place", "voilà ce que tu te dis", "ti anticipo io il ragionamento",
+    // "let me save you a step, here's your reasoning"; reasoning said to
+    // be done together or step by step as a "we". Five languages; weak
+    // alone.
+    (
+        H,
+        r"\b(?:reflechir a ta place|ce que tu te dis|tu vas te dire|ti anticipo (?:io )?il (?:tuo )?ragionamento|te ahorro (?:el|un) paso|let me save you (?:a|the) (?:step|thinking|trouble)|i'?ll (?:do|save you) (?:the|your) (?:thinking|reasoning)|what you(?:'re| are) (?:thinking|telling yourself)|was du dir (?:gerade |jetzt )?(?:denkst|sagst)|raisonnons ensemble|(?:vamos a )?razonar(?:lo)? juntos|razonemos juntos|lass uns (?:das )?(?:mal )?(?:logisch|gemeinsam|zusammen) (?:durchgehen|durchdenken|nachdenken)|denken wir (?:das )?(?:mal )?(?:gemeinsam|zusammen|logisch)|ta propre analyse|tu propio razonamiento|il tuo stesso ragionamento|dein(?:e|en)? eigene[rn]? (?:gedankengang|uberlegung|schlussfolgerung|analyse)|(?:note|nota|notiz) (?:de l'assistant|del asistente|dell'assistente|des assistenten|of the assistant|of the model|del modelo|del modello|des modells)|(?:autoevaluacion|selbstreflexion|self-reflection|self-evaluation|autovalutazione|autoevaluation|reasoning trace|internal check)\b[^.\n:]{0,20}?(?:\(?(?:model|modelo|modello|modele|modell)\)?)?\s*[:,])",
+        0.3,
+    ),
+    // No rule said to be triggered, and what is not forbidden said to be
+    // allowed: "no guideline is triggered", "aucune de mes règles ne
+    // s'applique", "ce qui n'est pas interdit est permis". Five
+    // languages; weak alone.
+    (
+        H,
+        r"\b(?:no|kein\w*|aucun\w*|ningun\w*|nessun\w*)\s+(?:\w+\s+)?{rulen}\b\s+(?:is triggered|is violated|applies|greift|gilt|ne s'applique|se aplica|si applica|c'entra|vale)\b|\b(?:what(?:ever)? is not (?:forbidden|prohibited|banned)|anything not (?:forbidden|prohibited)|ce qui n'est pas (?:interdit|defendu)|lo que no esta (?:prohibido|vetado)|(?:cio|quello) che non e (?:vietato|proibito)|was nicht (?:verboten|untersagt) ist)\b[^.\n]{0,10}?\b(?:is (?:allowed|permitted)|est (?:permis|autorise)|esta permitido|e (?:permesso|consentito)|ist erlaubt)\b",
+        0.3,
+    ),
+    // The model made to say it will put its rules aside: "so I'll set my
+    // restrictions aside", "ich muss die Regeln hier ignorieren". Five
+    // languages.
+    (
+        H,
+        r"\b(?:i|je|yo|io|ich)\s+(?:'ll|will|must|should|can|have to|muss|sollte|kann|werde|dois|vais|peux|debo|voy a|puedo|tengo que|devo|posso)\s+(?:\w+\s+)?(?:(?:my|the|these|meine|die|diese|mes|les|ces|mis|las|estas|le mie|le|queste)\s+)?(?:\w+\s+)?{rulen}\b[^.\n]{0,20}?\b(?:ignore|ignorieren|ignorer|ignorar|ignorare|set aside|put aside|aside|beiseite ?(?:lassen|legen)|de cote|a un lado|da parte)\b",
+        0.35,
+    ),
+    // A refusal argued to do more harm than an answer: "refuser augmente
+    // le risque", "negarme aumenta el daño", "Ablehnen ist falsch". Five
+    // languages; weak alone.
+    (
+        H,
+        r"\b(?:refus\w*|declin\w*|negar\w*|negativa|ablehn\w*|verweiger\w*|rifiut\w*)\b[^.\n]{0,40}?\b(?:increases? (?:the )?(?:harm|risk|damage)|(?:does|causes) more harm|augmente (?:le |les )?(?:risques?|dangers?|dommages?)|aumenta (?:el |los )?(?:dano|riesgo)s?|aumenta (?:il |i )?(?:danno|danni|rischio|rischi)|erhoht (?:den |das )?(?:schaden|risiko)|ist falsch|is (?:the )?wrong|est (?:une )?(?:erreur|faute)|seria incoherente|sarebbe incoerente|serait incoherent)\b",
+        0.3,
+    ),
+    // Fiction said to be outside the rules: "fiction is allowed", "la
+    // fiction n'est pas concernée par mes règles", "a story can't cause
+    // harm". Five languages; weak alone.
+    (
+        H,
+        r"\b(?:fiction|fictional|a story|stories|a novel|un roman|la fiction|la ficcion|una novela|la finzione|un romanzo|die fiktion|ein roman|eine geschichte)\b[^.\n]{0,30}?\b(?:is allowed|is exempt|can'?t cause (?:real )?harm|cannot cause (?:real )?harm|n'a pas d'impact|n'est pas concernee|ne peut pas (?:faire|causer) de mal|no (?:tiene|causa) (?:impacto|dano)|no puede (?:hacer|causar) dano|non (?:ha|causa) (?:impatto|danni)|non puo (?:fare|causare) (?:danni|male)|(?:kann|verursacht) keinen schaden|hat keine (?:echten )?auswirkungen)\b",
+        0.3,
+    ),
     // A conclusion that grants the model leave: "therefore you can",
     // "donc tu peux", "quindi puoi", "Schlussfolgerung: du erklärst mir".
     // Five languages; weak alone.
@@ -1449,7 +1500,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // message, in five languages.
     (
         X,
-        r"\b(?:before|preceding|above) my first (?:message|question)\b|\b(?:above|before) (?:this|our) conversation\b|\bvor meiner ersten (?:nachricht|frage)\b|\b(?:avant|precede) ma premiere (?:question|message|demande)\b|\bantes de mi primer (?:mensaje|pregunta)\b|\bpor encima de (?:esta|nuestra) conversacion\b|\bprima della mia (?:prima )?(?:domanda|richiesta|messaggio)\b",
+        r"\b(?:before|preceding|above) my first (?:message|question)\b|\b(?:above|before) (?:this|our) conversation\b|\bvor meiner ersten (?:nachricht|frage)\b|\b(?:avant|precede) ma premiere (?:question|message|demande)\b|\bavant mon premier (?:message|texte)\b|\bantes de mi primer (?:mensaje|pregunta)\b|\bpor encima de (?:esta|nuestra) conversacion\b|\bprima della mia (?:prima )?(?:domanda|richiesta|messaggio)\b",
         0.45,
     ),
     // Instructions or configuration to be reproduced word for word, in five
@@ -1511,6 +1562,26 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // A Markdown image whose address carries a parameter to be filled
+    // with data ("![x](https://…/a.png?k=TOKEN)", "?log=...", "?h= suivi
+    // de l'historique"): rendering it sends the data. (The view reads `!`
+    // as `i`.) Only what a user typed: a security write-up shows one.
+    (
+        X,
+        r"i\[[^\]\n]{0,40}\]\(\s*[a-z][a-z0-9+.-]*://[^)\s]*[?&][a-z_]+=(?:\.\.\.|\{[^}\n]{0,40}\}|<[^>\n]{0,40}>|\[[^\]\n]{0,40}\]|[a-z_]*(?:token|secret|key|data|log|chat|history|password|pw|pass)[a-z_]*)?\s*\)|\b(?:markdown|md)[- ]?(?:image|bild|imagen|immagine)\b[^\n]{0,80}?[a-z][a-z0-9+.-]*://[^\s)]*[?&][a-z_]+=(?:\s|$|\.\.\.)",
+        0.4,
+    ),
+    // What is not the user's to send away, a verb moving it and an
+    // address outside, in one request: "the conversation history … to https://…", "alle
+    // Kundennamen und IBANs … an datenexport@…", with a verb that moves
+    // it between them. Five languages. Only what a user typed:
+    // a service's data-export notice or a webhook guide names the data and
+    // the address in earnest.
+    (
+        X,
+        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
+        0.5,
+    ),
     // Alone, DAN is also a name and a network term: weak evidence, and
     // only in what a user typed (in a document, a licence's or a thread's
     // Dan is far more common than the persona, whose long forms are
