@@ -755,7 +755,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // vendor: weak alone (real notices exist), strong with what follows.
     (
         A,
-        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
+        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team|di sistema|di servizio)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
         0.3,
     ),
     // Safety said to be off, lifted, disabled.
@@ -1147,7 +1147,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Five languages; weak alone (a user may paste one in earnest).
     (
         A,
-        r"\b(?:summary|recap|context|resume|riepilogo|resumen|zusammenfassung|verlauf|historique|cronologia|historial)\b[^.\n:]{0,40}?\b(?:previous|earlier|last|prior|carried over|precedente|precedenti|anterior|previa|previo|vorherig\w*|letzte[nr]?|precedente?s?|de ayer|von gestern|d'hier|di ieri)\b",
+        r"\b(?:summary|recap|context|resume|riepilogo|riassunto|riassumo|resumen|resumo|zusammenfassung|erinnerung|verlauf|historique|compte rendu|cronologia|historial)\b[^.\n:]{0,40}?\b(?:previous|earlier|last|prior|carried over|this morning'?s?|precedente|precedenti|anterior|previa|previo|vorherig\w*|letzte[nr]?|bisherigen|von vorhin|precedente?s?|de ayer|von gestern|d'hier|di ieri|chat di ieri)\b",
         0.3,
     ),
     // The model said to have agreed already, in four more languages:
@@ -1156,6 +1156,41 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         A,
         r"\b(?:l'assistant|l'ia|tu) (?:a|as) (?:deja )?(?:accepte|confirme|valide|autorise|accorde)\b|\b(?:el asistente|la ia|tu) (?:ya )?(?:ha|has|tiene|tienes) (?:aceptado|confirmado|autorizado|concedido|dado|consentimiento|permiso)\b|\b(?:l'assistente|l'ia|tu) (?:ha|hai) (?:gia )?(?:accettato|confermato|autorizzato|concesso|dato)\b|\b(?:der assistent|die ki|du) (?:hat|hast) (?:bereits |schon )?(?:zugestimmt|bestatigt|freigegeben|erlaubt|akzeptiert)\b",
+        0.3,
+    ),
+    // The writer claims to be of those who set the model up: "I'm on
+    // the platform team that deployed this assistant", "l'un des
+    // ingénieurs qui t'ont configuré", "l'ingénieure qui a écrit ton
+    // prompt système". Five languages; weak alone.
+    (
+        A,
+        r"\b(?:team|engineers?|developers?|people|company|one|the ones?) (?:that|who) (?:deployed|configured|built|set up|wrote|programmed|trained|runs?) (?:you|this (?:assistant|bot|chatbot|agent|model))\b|\bqui (?:t'ont|t'a|vous a|vous ont) (?:configure|deploye|programme|developpe|cree|mis en place|installe)\w*|\bqui a (?:ecrit|redige|configure) (?:ton|votre) (?:prompt|message) systeme\b|\b(?:de |du )?l'equipe qui (?:t'a|vous a|a) (?:configure|developpe|deploye|cree)\w*|\bque te (?:configuro|configuraron|programo|programaron|desplego|desplegaron|creo|crearon|puso en marcha)\b|\bche ti (?:ha|hanno) (?:configurato|programmato|creato|sviluppato|messo in produzione|installato)\b|\b(?:die|der) dich (?:eingerichtet|konfiguriert|programmiert|entwickelt|gebaut|deployt|aufgesetzt)\b",
+        0.3,
+    ),
+    // The model's own rules said changed or replaced: "ta politique a été
+    // remplacée", "le linee guida dell'assistente sono state aggiornate",
+    // "il tuo regolamento è cambiato", "für dich gelten neue Regeln". Five
+    // languages; weak alone.
+    (
+        A,
+        r"\b(?:your|ta|tes|ton|tu|tus|il tuo|i tuoi|le tue|la tua|dein\w*|the assistant'?s|dell'assistente|de l'assistant|del asistente|des assistenten)\s+(?:\w+\s+)?(?:{rulen}|regolamento|reglement|reglamento|politique|configuration|configurazione|configuracion|konfiguration)\b[^.\n]{0,40}?\b(?:changed|updated|replaced|modified|revised|rewritten|remplacee?s?|modifiee?s?|mises? a jour|cambiad[oa]s?|actualizad[oa]s?|reemplazad[oa]s?|sustituid[oa]s?|modificad[oa]s?|cambiat[oaie]|aggiornat[oaie]|sostituit[oaie]|modificat[oaie]|geandert|aktualisiert|ersetzt|angepasst|uberarbeitet)\b|\b(?:new rules|neue regeln|nouvelles (?:regles|consignes)|nuevas (?:reglas|normas|directrices)|nuove (?:regole|linee guida|direttive))\b[^.\n]{0,20}?\b(?:for you|apply to you|fur dich|gelten fur dich|pour toi|s'appliquent a toi|para ti|per te)\b|\b(?:gelten|gilt) fur dich (?:ab (?:jetzt|sofort|heute) )?neue\b",
+        0.3,
+    ),
+    // The model said to have confirmed, or a third person said to have
+    // approved, what the writer now asks: "you already confirmed I'm the
+    // admin", "mi avevi già confermato che potevi", "l'opérateur a
+    // confirmé que l'assistant peut". Five languages; weak alone.
+    (
+        A,
+        r"\b(?:you|tu|du)\s+(?:already\s+|deja\s+|ya\s+|gia\s+|schon\s+|bereits\s+)?(?:verified|confirmed|agreed|said|told me|approved|m'as (?:deja )?(?:confirme|dit)|as (?:deja )?confirme|avais (?:deja )?confirme|me confirmaste|me dijiste|me habias confirmado|mi avevi (?:gia )?(?:confermato|detto)|hai (?:gia )?(?:confermato|detto)|hast (?:mir )?(?:bereits |schon )?(?:bestatigt|gesagt|zugesagt))\b[^.\n]{0,60}?\b(?:could|can|may|potevi|puoi|pouvais|peux|podias|puedes|konntest|kannst|darfst|durftest|i'?m|i am|je suis|sono|soy|ich bin)\b|\b(?:operator|admin|administrator|it|support|manager|legal|operatore|amministratore|operateur|administrateur|responsabile(?: it)?|soporte|supervisor|administrador|teamleitung|geschaftsfuhrung|betreiber)\s+(?:has|have|ha|a|hat|haben|han)\s+(?:already\s+|deja\s+|ya\s+|gia\s+|schon\s+|bereits\s+)?(?:confirmed|approved|granted|authori[sz]ed|signed off|confermato|autorizzato|concesso|confirme|autorise|accorde|valide|confirmado|autorizado|concedido|bestatigt|genehmigt|freigegeben|erlaubt)\b[^.\n]{0,40}?\b(?:that (?:the assistant|you)|que (?:l'assistant|tu|el asistente)|che (?:tu|l'assistente)|dass du|you can|tu peux|puoi|puedes|du darfst|du kannst)\b",
+        0.3,
+    ),
+    // The model said to be running in a test, eval or debug build: "you're
+    // running inside the internal eval harness", "du läufst grad im
+    // Testmodus". Five languages; weak alone.
+    (
+        A,
+        r"\b(?:you(?:'re| are) (?:now )?(?:running )?(?:in|on|inside)|du l(?:a|au)fst (?:\w+ )?(?:im|in)|tu (?:es|tournes) (?:maintenant )?(?:en|dans)|(?:estas|funcionas) (?:ahora )?en|sei (?:ora )?in|stai (?:girando|funzionando) in)\s+(?:the\s+|l'|el\s+|la\s+|il\s+|der\s+|die\s+|dem\s+)?(?:\w+\s+)?(?:test|eval|debug|audit|maintenance|sandbox|wartungs|prufungs|diagnose)\w*(?:[- ]?(?:mode|modus|modo|modalita|build|harness|environment|umgebung))?\b",
         0.3,
     ),
     // Someone claims to have changed the model's rules, limits or filters
@@ -1493,7 +1528,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Something encoded to decode, then obey. Five languages.
     (
         E,
-        r"\b(?:decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift (?:each|every|all|the) (?:letters?|characters?)|shift (?:it|this|them) (?:back|by \w+)|dekodiere|entschlussel\w*|entschlussle|work (?:it|this|them) out|figure (?:it|this) out|trouve la phrase|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|traduc\w*|lies nur|read (?:only )?the first (?:letter|word)s?|a l'endroit|convierte\w*|converti\w*|verschieb\w*|decifra\w*|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|carry (?:it |them )?out|act on|do (?:\w+ )?what|antworte\w* (?:\w+ ){0,2}auf das,? was|fai[st]\w* (?:\w+ )?ce qu|comply|apply|run it|befolge\w*|fu?hre?s?t?n?\b[^.\n]{0,50}?\baus|mach\w* (?:\w+ ){0,2}(?:das|es)\b|erledig\w*|hazlo|fais-le|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach was|execute[rz]?|applique[rz]?|suis|obeis|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
+        r"\b(?:decipher|decrypt|unscramble|translate (?:it |this |them )?back|reverse|read (?:it |them )?(?:backwards|in reverse)|remove the|shift (?:each|every|all|the) (?:letters?|characters?)|shift (?:it|this|them) (?:back|by \w+)|dekodiere|entschlussel\w*|entschlussle|work (?:it|this|them) out|figure (?:it|this) out|trouve la phrase|ubersetze\b[^.\n]{0,30}?\bzuruck|lies\b[^.\n]{0,40}?\b(?:ruckwarts|von oben nach unten)|entferne|decode[rz]?|dechiffre[rz]?|retire[rz]?|lis (?:a l'envers|de haut en bas)|traduis|decodifica\w*|descifra\w*|quita|lee (?:al reves|de arriba abajo)|lee\b[^.\n]{0,30}?\b(?:al reves|de la ultima a la primera)|lis\b[^.\n]{0,30}?\ba l'envers|leggi\b[^.\n]{0,30}?\b(?:al contrario|a rovescio)|inverse[sz]? chaque|invierte cada|inverti ogni|rimettil[ei] a posto|(?:ecrit|escrit[oa]|scritt[oa]|geschrieben|written) (?:a l'envers|al reves|al contrario|ruckwarts|backwards)|trascrivi|transcri(?:s|be|be?z)\b|epelle\w*|buchstabier\w*|traduc\w*|lies nur|read (?:only )?the first (?:letter|word)s?|a l'endroit|convierte\w*|converti\w*|verschieb\w*|decifra\w*|togli|leggi (?:al contrario|a rovescio|dall'alto))\b[^\n]{0,160}?\b(?:follow|obey|carry (?:it |them )?out|act on|do (?:\w+ )?what|antworte\w* (?:\w+ ){0,2}auf das,? was|fai[st]\w* (?:\w+ )?ce qu|comply|apply|run it|befolge\w*|fu?hre?s?t?n?\b[^.\n]{0,50}?\baus|mach\w* (?:\w+ ){0,2}(?:das|es)\b|erledig\w*|hazlo|fais-le|gilt (?:ab jetzt |ab sofort |jetzt )?fur dich|ausfuhren|umsetzen|tu (?:es|das)|mach was|execute[rz]?|applique[rz]?|suis|obeis|ejecuta\w*|cumple\w*|haz lo que|obedece\w*|sigue\w*|aplica\w*|esegui\w*|segui\w*|obbedisci|mett\w* in pratica|fallo|fai (?:quello|cio) che|applica\w*)\b",
         0.5,
     ),
     // The text before the conversation asked for: what precedes the first
