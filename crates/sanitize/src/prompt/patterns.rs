@@ -725,10 +725,19 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"(?m)^\s*(?:system|assistant|developer)\s*:|(?m)^\s*\[(?:system|admin|developer|assistant|root)\]",
         0.6,
     ),
+    // A prompt template's turn heading ("### Instruction:", "### Response:").
+    // Without the colon, or in the plural, it is as often a Markdown
+    // heading of a prompt a person wrote ("## Instructions", "## Response
+    // guidelines"): weak.
     (
         R,
-        r"(?m)^\s*#{2,}\s*(?:instruction|system|response|new task)",
+        r"(?m)^\s*#{2,}\s*(?:instruction|system|response|new task)\s*:",
         0.6,
+    ),
+    (
+        R,
+        r"(?m)^\s*#{2,}\s*(?:instructions?|system|response|new task)\b",
+        0.3,
     ),
     (
         R,
