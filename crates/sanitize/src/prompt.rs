@@ -580,10 +580,14 @@ impl PromptGuard {
         // In a long text only evidence close together adds up: the
         // findings are those of the stretch of text where they score
         // highest.
+        let from = findings.len();
         if view.len() > LOCAL_SPAN {
             findings.extend(self.local_findings(view, content, &first, scanned));
         } else {
             findings.extend(first);
+        }
+        if !content {
+            uncite_handed_reasoning(view, &mut findings[from..]);
         }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
         // patterns once the letters are joined back into words (those that
@@ -801,13 +805,43 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// only a short quotation counts: a tool's JSON output quotes every
 /// string, however long.
 fn match_score(p: &Pattern, span: Range<usize>, quoted: &[Range<usize>], content: bool) -> f32 {
-    let inside = quoted.iter().any(|q| {
-        q.start <= span.start && span.end <= q.end && (!content || q.len() <= MAX_CITED_QUOTE)
-    });
-    if inside {
+    if cited(&span, quoted, content) {
         p.weight * QUOTED_FACTOR
     } else {
         p.weight
+    }
+}
+
+/// Whether a match at `span` is a citation: inside quotation marks (in
+/// content, a short quotation only).
+fn cited(span: &Range<usize>, quoted: &[Range<usize>], content: bool) -> bool {
+    quoted.iter().any(|q| {
+        q.start <= span.start && span.end <= q.end && (!content || q.len() <= MAX_CITED_QUOTE)
+    })
+}
+
+/// Reasoning a user hands the model inside quotation marks ("here is your
+/// own reasoning: «… so the rules do not apply»", "te ahorro el trabajo,
+/// este es tu análisis: «…»") is not a citation: where a reasoning-hijack
+/// finding outside quotes frames it, the reasoning-hijack findings inside
+/// quotes count in full. Only on the user's channel: a document that
+/// discusses reasoning hijacks quotes examples of them.
+fn uncite_handed_reasoning(view: &str, findings: &mut [Finding]) {
+    let reasoning = |f: &&mut Finding| f.kind == FindingKind::ReasoningHijack;
+    if findings.iter_mut().filter(reasoning).nth(1).is_none() {
+        return;
+    }
+    let quoted = quoted_spans(view);
+    let framed = findings
+        .iter()
+        .any(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, &quoted, false));
+    if !framed {
+        return;
+    }
+    for f in findings.iter_mut().filter(reasoning) {
+        if cited(&f.span, &quoted, false) {
+            f.score = (f.score / QUOTED_FACTOR).min(1.0);
+        }
     }
 }
 
