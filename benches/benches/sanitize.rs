@@ -2,11 +2,19 @@
 //! Cyrillic prose, of hostile text and of HTML (`safe_prompt` also as a tool's
 //! output, where more detectors run). Run with
 //! `cargo bench -p alphaguard-benches --bench sanitize`.
+//!
+//! Each guard is single-threaded and CPU-bound, so it is measured in the
+//! thread's CPU time with the shared settings (`support`), as the webhook
+//! and limiter benches are: in wall time, two full runs on this 2-core VM
+//! disagreed by up to 18 % on the 1-4 µs rows (session 25).
+
+mod support;
 
 use std::hint::black_box;
 
 use alphaguard_sanitize::{Channel, PromptGuard, safe_embed_text, safe_log_message_with_limit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use support::CpuTime;
 
 /// `piece` over and over, cut to `size` characters.
 fn repeated(piece: &str, size: usize) -> String {
@@ -68,7 +76,7 @@ fn dense_colons(size: usize) -> String {
     repeated("a&#58;", size)
 }
 
-fn guards(c: &mut Criterion) {
+fn guards(c: &mut Criterion<CpuTime>) {
     let prompt_guard = PromptGuard::new();
     let learned_guard = PromptGuard::new().with_learned_scorer(true);
     let mut group = c.benchmark_group("sanitize");
@@ -135,5 +143,9 @@ fn guards(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, guards);
+criterion_group! {
+    name = benches;
+    config = support::cpu_time();
+    targets = guards
+}
 criterion_main!(benches);
