@@ -822,28 +822,43 @@ fn cited(span: &Range<usize>, quoted: &[Range<usize>], content: bool) -> bool {
 
 /// Reasoning a user hands the model inside quotation marks ("here is your
 /// own reasoning: «… so the rules do not apply»", "te ahorro el trabajo,
-/// este es tu análisis: «…»") is not a citation: where a reasoning-hijack
-/// finding outside quotes frames it, the reasoning-hijack findings inside
-/// quotes count in full. Only on the user's channel: a document that
+/// este es tu análisis: «…»") is not a citation: a reasoning-hijack
+/// finding inside a quotation that opens at most [`HANDED_GAP`] bytes
+/// after a reasoning-hijack finding outside quotes (the frame that hands
+/// it over) counts in full. Only on the user's channel: a document that
 /// discusses reasoning hijacks quotes examples of them.
+///
+/// A cited finding scored `weight × QUOTED_FACTOR` (see [`match_score`]),
+/// so dividing by the factor gives its weight back.
 fn uncite_handed_reasoning(view: &str, findings: &mut [Finding]) {
     let reasoning = |f: &&mut Finding| f.kind == FindingKind::ReasoningHijack;
     if findings.iter_mut().filter(reasoning).nth(1).is_none() {
         return;
     }
     let quoted = quoted_spans(view);
-    let framed = findings
+    let frames: Vec<usize> = findings
         .iter()
-        .any(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, &quoted, false));
-    if !framed {
-        return;
-    }
+        .filter(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, &quoted, false))
+        .map(|f| f.span.end)
+        .collect();
     for f in findings.iter_mut().filter(reasoning) {
-        if cited(&f.span, &quoted, false) {
+        let handed = quoted
+            .iter()
+            .filter(|q| q.start <= f.span.start && f.span.end <= q.end)
+            .any(|q| {
+                frames
+                    .iter()
+                    .any(|&end| end <= q.start && q.start - end <= HANDED_GAP)
+            });
+        if handed {
             f.score = (f.score / QUOTED_FACTOR).min(1.0);
         }
     }
 }
+
+/// How far (in bytes of the view) a quotation may open after the frame
+/// that hands it to the model.
+const HANDED_GAP: usize = 120;
 
 /// Checks and neutralises `input` with the default [`PromptGuard`] (built
 /// once, on first use).

@@ -424,7 +424,7 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             "ah",
             include_str!("data/outside_author_ah.jsonl"),
             (125, 65),
-            0.87,
+            0.86,
             3,
         ),
         (
