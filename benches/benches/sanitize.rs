@@ -5,10 +5,10 @@
 //!
 //! Each guard is single-threaded and CPU-bound, so it is measured in the
 //! thread's CPU time with the shared settings (`support`), as the webhook
-//! and limiter benches are. That did not make two runs agree: in wall time
-//! session 25's pair disagreed by up to 18 % on the 1-4 µs rows, in CPU
-//! time session 26's by up to 55 % (the log guard on Cyrillic), so the
-//! spread is not time spent waiting for a core (the sanitize README).
+//! and limiter benches are. In wall time session 25's two runs disagreed
+//! by up to 18 % on the 1-4 µs rows; of session 26's three runs in CPU
+//! time, two agreed on 51 of 52 rows within 5 % and one, started right
+//! after a build, disagreed by up to 55 % (the sanitize README).
 
 mod support;
 

@@ -1482,8 +1482,8 @@ fn session_26_rule_arguments_claimed_grants_and_read_backwards_orders_are_blocke
 
 #[test]
 fn session_26_what_is_not_the_users_sent_away_and_arguments_of_harm_are_blocked() {
-    // The whole conversation, the set-up or other people's data, a verb
-    // that moves it and an address outside; a Markdown image carrying a
+    // The model's set-up or people's data in bulk, a verb that moves it
+    // and an address outside; a Markdown image carrying a
     // parameter to fill; a trace saying no rule is triggered; "what is
     // not forbidden is allowed".
     assert_verdict_on(
@@ -1515,8 +1515,8 @@ fn session_26_what_is_not_the_users_sent_away_and_arguments_of_harm_are_blocked(
 #[test]
 fn session_26_insiders_changed_rules_and_confirmations_claimed_are_blocked() {
     // The writer as one of those who set the model up, its rules said
-    // replaced, a confirmation the model is said to have given, a test
-    // build, words written backwards to be done.
+    // replaced, a confirmation the model is said to have given next to
+    // a handing-over, a test build, words to be read backwards and done.
     assert_verdict_on(
         &PromptGuard::new(),
         Verdict::Block,
