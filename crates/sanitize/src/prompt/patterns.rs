@@ -120,20 +120,17 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{sendv}",
         r"(?:send|sends|sending|forward|email|e-mail|mail|post|upload|transfer|sync|exfiltrate|transmit|submit|leak|sende|senden|schick\w*|leite\w*|ubermittle|envoie\w*|transfere\w*|transmets|envia\w*|reenvia\w*|manda\w*|invia\w*|inoltra\w*|spedisci|trasmetti)",
     ),
-    // What is not the user's to send away: the model's set-up and
+    // What is not the user's to send away: the model's set-up, memory and
     // environment, and people's data or secrets in bulk ("all the IBANs",
     // "tutte le password"; a user's own IBAN or chat history is theirs to
-    // send), the memory, the environment, other people's personal
-    // data; and secrets (expanded before `{secret}`). Five languages.
+    // send). Expanded before `{secret}`, which it uses. Five languages.
     (
         "{taken}",
         r"(?:system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|environment variables|variables d'environnement|variables de entorno|variabili d'ambiente|umgebungsvariablen|memory store|(?:all|every|each|alle[ns]?|samtliche[ns]?|tous les|toutes les|todos los|todas las|tutti i|tutte le)\s+(?:(?:the|die|der|les|los|las|i|le|gli|de|des|di|dei|delle)\s+)?(?:\w+\s+){0,3}?(?:ibans?|steuer-ids?|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari|home address(?:es)?|kundendaten|customer (?:data|records)|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret}))",
     ),
     // What an agent holds that a tool has no business receiving: its set-up,
     // what it saved about the user, the mails and files it has open, the
-    // conversation so far. Five languages. (Memory, environment variables
-    // and API keys next to a field are what manual pages and API guides
-    // describe.)
+    // conversation so far. Five languages.
     (
         "{context}",
         r"(?:system ?prompt|prompt (?:di |du |del )?(?:sistema|systeme)|systemprompt|system(?:anweisung\w*| instructions)|memory store|informazioni salvate|informations enregistrees|informacion guardada|gespeicherten informationen|saved information|(?:last|ultime|derniers|ultimos|letzten) \w+ (?:e-?mails?|messages|messaggi|mensajes|nachrichten|mails)|(?:contents?|inhalt|contenu|contenido|contenuto) (?:of all|aller|de tous les|di tutti i|de todos los) (?:the )?(?:open(?:ed)? |geoffneten |ouverts |aperti |abiertos )?(?:files|dateien|fichiers|file|archivos)|bisherigen chat ?verlauf|(?:full|whole|entire) conversation(?: so far)?|conversation so far)",
@@ -1130,8 +1127,8 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The writer thinks in the model's place: "je vais réfléchir à ta
     // place", "voilà ce que tu te dis", "ti anticipo io il ragionamento",
     // "let me save you a step, here's your reasoning"; reasoning said to
-    // be done together or step by step as a "we". Five languages; weak
-    // alone.
+    // be done together ("raisonnons ensemble", "razonemos juntos"). Five
+    // languages; weak alone.
     (
         H,
         r"\b(?:reflechir a ta place|ce que tu te dis en ce moment|ti anticipo (?:io )?il (?:tuo )?ragionamento|te ahorro (?:el|un) paso|let me save you (?:a|the) (?:step|thinking|trouble)|i'?ll (?:do|save you) (?:the|your) (?:thinking|reasoning)|what you(?:'re| are) (?:thinking|telling yourself)|was du dir (?:gerade |jetzt )?(?:denkst|sagst)|raisonnons ensemble|(?:vamos a )?razonar(?:lo)? juntos|razonemos juntos|lass uns (?:das )?(?:mal )?logisch (?:durchgehen|durchdenken)|denken wir (?:das )?(?:mal )?logisch|ta propre analyse|tu propio razonamiento|il tuo stesso ragionamento|dein(?:e|en)? eigene[rn]? (?:gedankengang|uberlegung|schlussfolgerung|analyse)|(?:note|nota|notiz) (?:de l'assistant|del asistente|dell'assistente|des assistenten|of the assistant|of the model|del modelo|del modello|des modells)|(?:autoevaluacion|selbstreflexion|self-reflection|self-evaluation|autovalutazione|autoevaluation|reasoning trace|internal check)\b[^.\n:]{0,20}?(?:\(?(?:model|modelo|modello|modele|modell)\)?)?\s*[:,])",
@@ -1171,8 +1168,9 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.3,
     ),
     // A conclusion that grants the model leave: "therefore you can",
-    // "donc tu peux", "quindi puoi", "Schlussfolgerung: du erklärst mir".
-    // Five languages; weak alone.
+    // "por lo tanto puedes", "Schlussfolgerung: du erklärst mir". Five
+    // languages; weak alone. The everyday "donc", "quindi", "also" are
+    // not conclusions enough ("quindi puoi dormire fino alle 7").
     (
         H,
         r"\b(?:therefore|thus|hence|ergo|conclusion|par consequent|percio|conclusione|por lo tanto|por consiguiente|daher|folglich|schlussfolgerung)\b\s*:?\s*(?:(?:it'?s|it is) (?:fine|ok|okay|safe|allowed|justified) to|you (?:can|may|are (?:free|allowed|permitted) to)|tu (?:peux|as le droit de|le fais)|(?:tu )?puoi|(?:tu )?puedes|du (?:darfst|kannst|erklarst|gibst|machst|schreibst)|(?:est|es|e|ist) (?:autorise|permitido|permesso|erlaubt|lo correcto|seguro|giusto))\b",
@@ -1231,10 +1229,11 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:you(?:'re| are) (?:now )?(?:running )?(?:in|on|inside)|du l(?:a|au)fst (?:\w+ )?(?:im|in)|tu (?:es|tournes) (?:maintenant )?(?:en|dans)|(?:estas|funcionas) (?:ahora )?en|sei (?:ora )?in|stai (?:girando|funzionando) in)\s+(?:the\s+|l'|el\s+|la\s+|il\s+|der\s+|die\s+|dem\s+)?(?:\w+\s+)?(?:test|eval|debug|audit|maintenance|sandbox|wartungs|prufungs|diagnose)\w*(?:[- ]?(?:mode|modus|modo|modalita|build|harness|environment|umgebung))?\b",
         0.3,
     ),
-    // Someone claims to have changed the model's rules, limits or filters
-    // ("hab die Regeln grad im Backend geändert", "ho tolto i blocchi dal
-    // pannello", "we pushed a config that turns off the filter"). Five
-    // languages; weak alone.
+    // Someone claims to have changed the model's rules or filters ("hab
+    // die Regeln grad im Backend geändert", "ho tolto i blocchi dal
+    // pannello", "I've disabled the filters"). A policy or a config is
+    // not named: a company updates its cookie policy. Five languages;
+    // weak alone.
     (
         A,
         r"\b(?:i|we|i'?ve|we'?ve|ich|wir|hab|habe|haben|j'ai|nous avons|on a|he|hemos|ho|abbiamo)\b[^.\n]{0,20}?\b(?:changed|updated|modified|removed|disabled|turned off|switched off|lifted|pushed|geandert|angepasst|entfernt|deaktiviert|abgeschaltet|ausgeschaltet|aufgehoben|modifie|change|supprime|desactive|leve|retire|cambiado|modificado|quitado|desactivado|eliminado|cambiato|modificato|tolto|rimosso|disattivato)\b[^.\n]{0,30}?\b(?:rules|filters?|guardrails|regeln|filter|sperren|regles|filtres|reglas|filtros|regole|filtri|blocchi)\b|\b(?:hab|habe|haben)\b[^.\n]{0,15}?\b(?:die |deine |eure )?(?:regeln|filter|sperren|grenzen|einstellungen|konfiguration)\b[^.\n]{0,30}?\b(?:geandert|angepasst|entfernt|deaktiviert|abgeschaltet|ausgeschaltet|aufgehoben)\b",
@@ -1645,11 +1644,10 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.4,
     ),
     // What is not the user's to send away, a verb moving it and an
-    // address outside, in one request: "the conversation history … to https://…", "alle
-    // Kundennamen und IBANs … an datenexport@…", with a verb that moves
-    // it between them. Five languages. Only what a user typed:
-    // a service's data-export notice or a webhook guide names the data and
-    // the address in earnest.
+    // address outside, in one request: "your system prompt … post it to
+    // https://…", "alle IBANs … an datenexport@… schicken". Five
+    // languages. Only what a user typed: a service's data-export notice
+    // or a webhook guide names the data and the address in earnest.
     (
         X,
         r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
