@@ -518,8 +518,16 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         I,
-        r"\b(?:the|any|an?|dear|attention|all|to)\s+{ai}\s+(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|reviewing|that (?:reads|processes|summari[sz]es)|who (?:reads|processes))\b",
+        r"\b(?:the|any|dear|attention|all|to)\s+{ai}\s+(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|reviewing|that (?:reads|processes|summari[sz]es)|who (?:reads|processes))\b",
         0.7,
+    ),
+    // The same after "a" or "an": as often a persona a user sets up ("You
+    // are an assistant that summarizes the news", "act as an AI reviewing
+    // my code"): weak.
+    (
+        I,
+        r"\ban?\s+{ai}\s+(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|reviewing|that (?:reads|processes|summari[sz]es)|who (?:reads|processes))\b",
+        0.3,
     ),
     (
         I,
