@@ -574,20 +574,22 @@ impl PromptGuard {
             .collect();
         let content = channel.is_content();
         let mut first = Vec::new();
-        let scanned =
+        let Scanned { hints, ids, quoted } =
             self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, content);
-        let hints = scanned.hints;
+        // Read only if a pattern matched; with none there is nothing to
+        // score or uncite.
+        let quoted = quoted.unwrap_or_default();
         // In a long text only evidence close together adds up: the
         // findings are those of the stretch of text where they score
         // highest.
         let from = findings.len();
         if view.len() > LOCAL_SPAN {
-            findings.extend(self.local_findings(view, content, &first, scanned));
+            findings.extend(self.local_findings(view, content, &first, &ids, &quoted));
         } else {
             findings.extend(first);
         }
         if !content {
-            uncite_handed_reasoning(view, &mut findings[from..]);
+            uncite_handed_reasoning(&quoted, &mut findings[from..]);
         }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
         // patterns once the letters are joined back into words (those that
@@ -690,10 +692,9 @@ impl PromptGuard {
         view: &str,
         content: bool,
         first: &[Finding],
-        scanned: Scanned,
+        ids: &[usize],
+        quoted: &[Range<usize>],
     ) -> Vec<Finding> {
-        let Scanned { ids, quoted, .. } = scanned;
-        let quoted = quoted.unwrap_or_default();
         // (span, which of `ids`, score), by start.
         let mut hits: Vec<(Range<usize>, usize, f32)> = Vec::new();
         for (k, (&id, found)) in ids.iter().zip(first).enumerate() {
@@ -705,7 +706,7 @@ impl PromptGuard {
                 let Some(m) = p.regex.find_at(view, at) else {
                     break;
                 };
-                hits.push((m.range(), k, match_score(p, m.range(), &quoted, content)));
+                hits.push((m.range(), k, match_score(p, m.range(), quoted, content)));
                 // Past the match (past one character after an empty one).
                 at = match view[m.end()..].chars().next() {
                     Some(c) if m.is_empty() => m.end() + c.len_utf8(),
@@ -743,7 +744,7 @@ impl PromptGuard {
         }
         best.1
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .filter_map(|(h, &id)| {
                 let (span, _, score) = hits.get((*h)?)?;
                 Some(Finding {
@@ -830,15 +831,14 @@ fn cited(span: &Range<usize>, quoted: &[Range<usize>], content: bool) -> bool {
 ///
 /// A cited finding scored `weight × QUOTED_FACTOR` (see [`match_score`]),
 /// so dividing by the factor gives its weight back.
-fn uncite_handed_reasoning(view: &str, findings: &mut [Finding]) {
+fn uncite_handed_reasoning(quoted: &[Range<usize>], findings: &mut [Finding]) {
     let reasoning = |f: &&mut Finding| f.kind == FindingKind::ReasoningHijack;
     if findings.iter_mut().filter(reasoning).nth(1).is_none() {
         return;
     }
-    let quoted = quoted_spans(view);
     let frames: Vec<usize> = findings
         .iter()
-        .filter(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, &quoted, false))
+        .filter(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, quoted, false))
         .map(|f| f.span.end)
         .collect();
     for f in findings.iter_mut().filter(reasoning) {

@@ -126,7 +126,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // send). Expanded before `{secret}`, which it uses. Five languages.
     (
         "{taken}",
-        r"(?:system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|environment variables|variables d'environnement|variables de entorno|variabili d'ambiente|umgebungsvariablen|memory store|(?:all|every|each|alle[ns]?|samtliche[ns]?|tous les|toutes les|todos los|todas las|tutti i|tutte le)\s+(?:(?:the|die|der|les|los|las|i|le|gli|de|des|di|dei|delle)\s+)?(?:\w+\s+){0,3}?(?:ibans?|steuer-ids?|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari|home address(?:es)?|kundendaten|customer (?:data|records)|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret}))",
+        r"(?:system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|{envvars}|memory store|(?:all|every|each|alle[ns]?|samtliche[ns]?|tous les|toutes les|todos los|todas las|tutti i|tutte le)\s+(?:(?:the|die|der|les|los|las|i|le|gli|de|des|di|dei|delle)\s+)?(?:\w+\s+){0,3}?(?:ibans?|steuer-ids?|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari|home address(?:es)?|kundendaten|customer (?:data|records)|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret}))",
     ),
     // What an agent holds that a tool has no business receiving: its set-up,
     // what it saved about the user, the mails and files it has open, the
@@ -134,6 +134,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{context}",
         r"(?:system ?prompt|prompt (?:di |du |del )?(?:sistema|systeme)|systemprompt|system(?:anweisung\w*| instructions)|memory store|informazioni salvate|informations enregistrees|informacion guardada|gespeicherten informationen|saved information|(?:last|ultime|derniers|ultimos|letzten) \w+ (?:e-?mails?|messages|messaggi|mensajes|nachrichten|mails)|(?:contents?|inhalt|contenu|contenido|contenuto) (?:of all|aller|de tous les|di tutti i|de todos los) (?:the )?(?:open(?:ed)? |geoffneten |ouverts |aperti |abiertos )?(?:files|dateien|fichiers|file|archivos)|bisherigen chat ?verlauf|(?:full|whole|entire) conversation(?: so far)?|conversation so far)",
+    ),
+    // A program's environment variables, in five languages (after
+    // `{taken}`, which uses it: a vocabulary is expanded after those that
+    // name it).
+    (
+        "{envvars}",
+        r"(?:environment variables|variables d'environnement|variables de entorno|variabili d'ambiente|umgebungsvariablen)",
     ),
     // What a thief gathers, in five languages.
     (
@@ -1253,7 +1260,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // languages; weak alone.
     (
         A,
-        r"\b(?:you(?:'re| are)? now (?:allowed|permitted|authori[sz]ed|cleared) to|you(?:'re| are) (?:allowed|permitted|authori[sz]ed|cleared) to (?:share|give|reveal|disclose|show|send|provide|bypass|skip|ignore|access)|you (?:now )?have (?:permission|clearance) to (?:share|give|reveal|disclose|show|send|provide|bypass|skip|ignore|access)|so you can (?:just |now )?(?:give|share|tell|show|send|provide|list|reveal)|du darfst (?:mir )?(?:jetzt|nun|ab jetzt|ab sofort|also|auch)|du bist (?:jetzt |nun )?(?:berechtigt|befugt|freigeschaltet)|tu (?:as|aurais) (?:maintenant )?(?:le droit|l'autorisation|la permission) de|tu es (?:maintenant )?autorise|(?:tu )?tienes (?:permiso|autorizacion) (?:pa|para)|(?:ya )?estas autorizad[oa] (?:a|para)|(?:tu )?hai (?:ora )?(?:il permesso|l'autorizzazione) di|sei (?:ora )?autorizzat[oa] a|ora puoi (?:darmi|dirmi|mandarmi|mostrarmi|dare|dire))\b",
+        r"\b(?:you(?:'re| are)? now (?:allowed|permitted|authori[sz]ed|cleared) to|(?:you(?:'re| are) (?:allowed|permitted|authori[sz]ed|cleared)|you (?:now )?have (?:permission|clearance)) to (?:share|give|reveal|disclose|show|send|provide|bypass|skip|ignore|access)|so you can (?:just |now )?(?:give|share|tell|show|send|provide|list|reveal)|du darfst (?:mir )?(?:jetzt|nun|ab jetzt|ab sofort|also|auch)|du bist (?:jetzt |nun )?(?:berechtigt|befugt|freigeschaltet)|tu (?:as|aurais) (?:maintenant )?(?:le droit|l'autorisation|la permission) de|tu es (?:maintenant )?autorise|(?:tu )?tienes (?:permiso|autorizacion) (?:pa|para)|(?:ya )?estas autorizad[oa] (?:a|para)|(?:tu )?hai (?:ora )?(?:il permesso|l'autorizzazione) di|sei (?:ora )?autorizzat[oa] a|ora puoi (?:darmi|dirmi|mandarmi|mostrarmi|dare|dire))\b",
         0.3,
     ),
     // Other users' conversations asked for: "les 10 dernières convs que
@@ -1914,7 +1921,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // prompt"), so only a description counts.
     (
         X,
-        r"\x22description\x22\s*:\s*\x22[^\x22]{0,400}?\b(?:include|pass|send|attach|put|add|mitsenden|mitschicken|ubergeben|ubermitteln|includi|inserisci|passa|invia|allega|incluye|incluir|pasa|envia|adjunta|inclu\w*|joins|ajoute|transmets|envoie)\w*\b[^\x22]{0,80}?\b(?:{context}|api keys|chiavi api|cles api|claves api|api-schlussel|environment variables|variabili d'ambiente|variables d'environnement|variables de entorno|umgebungsvariablen)\b|\x22description\x22\s*:\s*\x22[^\x22]{0,400}?\b{context}\b[^\x22]{0,80}?\b(?:mitsenden|mitschicken|ubergeben|ubermitteln)\b",
+        r"\x22description\x22\s*:\s*\x22[^\x22]{0,400}?\b(?:include|pass|send|attach|put|add|mitsenden|mitschicken|ubergeben|ubermitteln|includi|inserisci|passa|invia|allega|incluye|incluir|pasa|envia|adjunta|inclu\w*|joins|ajoute|transmets|envoie)\w*\b[^\x22]{0,80}?\b(?:{context}|api keys|chiavi api|cles api|claves api|api-schlussel|{envvars})\b|\x22description\x22\s*:\s*\x22[^\x22]{0,400}?\b{context}\b[^\x22]{0,80}?\b(?:mitsenden|mitschicken|ubergeben|ubermitteln)\b",
         0.5,
     ),
     // ---------------------------------- Session 18 (dev: outside author A)
