@@ -458,6 +458,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.90,
             0,
         ),
+        // Round 9 (session 26's held-out round), committed as dev in
+        // session 27 at the figures of its last held-out count (counted,
+        // never read, on three builds), before any row was written from it.
+        (
+            "am",
+            include_str!("data/outside_author_am.jsonl"),
+            (125, 65),
+            0.78,
+            2,
+        ),
+        (
+            "an",
+            include_str!("data/outside_author_an.jsonl"),
+            (125, 65),
+            0.76,
+            1,
+        ),
+        (
+            "ao",
+            include_str!("data/outside_author_ao.jsonl"),
+            (125, 65),
+            0.73,
+            0,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()

@@ -25,7 +25,8 @@
 //!
 //! `--dump` prints, instead of figures, one JSON line per item of a
 //! labelled set: its label, family, channel and source, the rules' score
-//! and the detection view (`scripts/train_ngram.py` trains the learned
+//! and findings (kind, score, byte span of the view), and the detection
+//! view (`scripts/train_ngram.py` trains the learned
 //! scorer on the dev halves so dumped); the score is that of the rules
 //! alone, whatever the other flags say.
 //!
@@ -311,6 +312,11 @@ fn main() -> ExitCode {
                         "file": file,
                         "score": report.score,
                         "blocked": report.verdict == Verdict::Block,
+                        "findings": report
+                            .findings
+                            .iter()
+                            .map(|f| (format!("{:?}", f.kind), f.score, f.span.start, f.span.end))
+                            .collect::<Vec<_>>(),
                         "view": report.normalized,
                     });
                     say!("{line}");
