@@ -61,6 +61,7 @@ dev estimate of what the scorer does to benign user text it never saw.
 
 import json
 import os
+import struct
 import math
 import sys
 from collections import defaultdict
@@ -338,6 +339,18 @@ CHECK_TEXTS = [
 ]
 
 
+def f32_literal(x):
+    """The shortest decimal that reads back as the same f32 as `x` (more
+    digits than an f32 holds fail clippy's `excessive_precision`)."""
+    def as_f32(v):
+        return struct.unpack("<f", struct.pack("<f", v))[0]
+    for digits in range(1, 10):
+        text = f"{x:.{digits}g}"
+        if as_f32(float(text)) == as_f32(x):
+            return text if "." in text or "e" in text else text + ".0"
+    return repr(as_f32(x))
+
+
 def write_rust(path, model, n_items):
     w, bias = model
     entries = sorted((f, round(v / SCALE)) for f, v in w.items())
@@ -352,7 +365,7 @@ def write_rust(path, model, n_items):
         out.write(f"/// Tokens in a window.\npub(super) const WINDOW: usize = {WINDOW};\n")
         out.write("/// Whether a feature counts once in a window however often it occurs.\n")
         out.write(f"pub(super) const DISTINCT: bool = {'true' if DISTINCT else 'false'};\n")
-        out.write(f"/// The logit's bias.\npub(super) const BIAS: f32 = {bias:.6f};\n")
+        out.write(f"/// The logit's bias.\npub(super) const BIAS: f32 = {f32_literal(bias)};\n")
         out.write(f"/// One weight unit.\npub(super) const SCALE: f32 = {SCALE!r};\n")
         high = ", ".join(repr(HIGH[c]) for c in CHANNELS)
         low = ", ".join(repr(LOW[c]) for c in CHANNELS)

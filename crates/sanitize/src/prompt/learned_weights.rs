@@ -15,7 +15,7 @@ pub(super) const WINDOW: usize = 32;
 /// Whether a feature counts once in a window however often it occurs.
 pub(super) const DISTINCT: bool = true;
 /// The logit's bias.
-pub(super) const BIAS: f32 = 1.031460;
+pub(super) const BIAS: f32 = 1.03146;
 /// One weight unit.
 pub(super) const SCALE: f32 = 0.03125;
 /// Probability from which the finding blocks alone, per channel (in the
