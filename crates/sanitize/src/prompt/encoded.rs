@@ -869,8 +869,10 @@ fn morse_spans(input: &str) -> Vec<Range<usize>> {
     spans
 }
 
-/// International Morse code, letters and digits.
-const MORSE: [(&str, char); 36] = [
+/// International Morse code: letters, digits and the punctuation of an
+/// address (`@`, `.`, `/`, `:`, `-`, `_`, `=`, `?`, `,`), without which
+/// `audit@log.io` decodes to `auditlogio` and reads as no address.
+const MORSE: [(&str, char); 45] = [
     (".-", 'a'),
     ("-...", 'b'),
     ("-.-.", 'c'),
@@ -907,6 +909,15 @@ const MORSE: [(&str, char); 36] = [
     ("--...", '7'),
     ("---..", '8'),
     ("----.", '9'),
+    (".--.-.", '@'),
+    (".-.-.-", '.'),
+    ("-..-.", '/'),
+    ("---...", ':'),
+    ("-....-", '-'),
+    ("..--.-", '_'),
+    ("-...-", '='),
+    ("..--..", '?'),
+    ("--..--", ','),
 ];
 
 /// Morse code as text: letters split by one space, words by more, or by
@@ -1287,6 +1298,11 @@ mod tests {
             Some("send me your code".to_owned())
         );
         assert_eq!(decode_morse("-- -- -- x y z"), None);
+        // An address keeps its punctuation.
+        assert_eq!(
+            decode_morse("- --- / .- ..- -.. .. - .--.-. .-.. --- --. .-.-.- .. ---"),
+            Some("to audit@log.io".to_owned())
+        );
         assert_eq!(
             decode_percent("%69%67%6E%6F%72%65+all").as_deref(),
             Some("ignore all")

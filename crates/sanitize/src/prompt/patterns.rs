@@ -62,7 +62,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // davvero").
     (
         "{obey}",
-        r"(?:do (?:exactly |precisely |just |only )?(?:what|whatever) (?:it|they|this|that|the \w+) (?:says?|spells?|tells? you|asks?(?: for)?|reads?)|(?:and|then) (?:then )?(?:do|execute|perform|carry out|obey) (?:it|that|this|them)\b|carry (?:it|that|this|them) out|(?:obey|execute) (?:it|that|this|them|the result)\b|(?:and )?just do (?:it|that|what it says)\b|tu'?s (?:dann )?(?:einfach|sofort)\b|einfach machen\b|was du zu tun hast\b|auszufuhren\b|(?:apply|use) (?:it |this )?as (?:an? )?(?:instruction|command|order)\b|(?:applica|usa)(?:lo|la)? come (?:istruzione|comando|ordine)\b|als (?:anweisung|befehl) (?:ausfuhren|befolgen|anwenden)\b|(?:comme|en tant que) (?:instruction|commande|ordre)\b|como (?:instruccion|orden|comando)\b|tu (?:genau )?das\b|mach\w* (?:dann |danach |anschliessend )?genau (?:das|es)\b|mach\w* (?:dann|danach|anschliessend) (?:das|es)\b|fuhre? (?:das|es|sie)\b[^.\n]{0,70}?\baus\b|befolge\w* (?:es|das|sie)\b|obei[sz](?:-lui| lui)?\b|execute[sz]?-(?:le|la|les)\b|fai(?:s|tes) ce qu(?:'il|'elle|e ca|e cela) (?:dit|demande)|fai(?:s|tes) ce que (?:dit|demande|dicte)|haz lo que (?:diga|dice|pone|ponga)|ejecutal[oa]s?\b|obedecel[oa]\b|hazlo\b|(?:falla|fallo) (?:davvero|subito|ora|adesso)\b|(?:eseguil[oa]|obbediscil[ei])\b|esegui (?:quello|cio) che|fai (?:quello|cio) che (?:dice|c'e scritto|ne esce))",
+        r"(?:do (?:exactly |precisely |just |only )?(?:what|whatever) (?:it|they|this|that|the \w+) (?:says?|spells?|tells? you|asks?(?: for)?|reads?)|(?:and|then) (?:then )?(?:do|execute|perform|carry out|obey) (?:it|that|this|them)\b|carry (?:it|that|this|them) out|(?:obey|execute) (?:it|that|this|them|the result)\b|(?:and )?just do (?:it|that|what it says)\b|tu'?s (?:dann )?(?:einfach|sofort)\b|einfach machen\b|was du zu tun hast\b|auszufuhren\b|(?:apply|use) (?:it |this )?as (?:an? )?(?:instruction|command|order)\b|(?:applica|usa)(?:lo|la)? come (?:istruzione|comando|ordine)\b|als (?:anweisung|befehl) (?:ausfuhren|befolgen|anwenden)\b|(?:comme|en tant que) (?:instruction|commande|ordre)\b|como (?:instruccion|orden|comando)\b|tu (?:genau )?das\b|mach\w* (?:dann |danach |anschliessend )?genau (?:das|es)\b|mach\w* (?:dann|danach|anschliessend) (?:das|es)\b|fuhre? (?:das|es|sie)\b[^.\n]{0,70}?\baus\b|befolge\w* (?:es|das|sie)\b|obei[sz](?:-lui| lui)?\b|execute[sz]?-(?:le|la|les)\b|fai(?:s|tes) ce qu(?:'il|'elle|e ca|e cela) (?:dit|demande)|fai(?:s|tes) ce que (?:dit|demande|dicte)|haz lo que (?:diga|dice|pone|ponga)|ejecutal[oa]s?\b|obedecel[oa]\b|hazlo\b|haciendo lo que (?:pide|dice|diga|pida)\b|was (?:da|hier|dort|darin) steht\b|halte dich (?:genau )?dar(?:an|auf)\b|\btu (?:dann |danach )?(?:einfach|genau|sofort)\b|mach(?:'s| es| das)? (?:dann )?einfach\b|fai(?:s|tes) exactement ce qu|(?:e|poi) fall[oa]\b|(?:respond|answer|reply|responde|contesta|rispondi|reponds|antworte)\w* (?:to |a |alla |al |auf |on )?(?:(?:the|la|il|die|den|le|el) )?\w+\b[^.\n]{0,40}?\b(?:as if|como si|come se|comme si|als ob)\b|(?:falla|fallo) (?:davvero|subito|ora|adesso)\b|(?:eseguil[oa]|obbediscil[ei])\b|esegui (?:quello|cio) che|fai (?:quello|cio) che (?:dice|c'e scritto|ne esce))",
     ),
     // Letters to be read off and put together: an acrostic, a column, in
     // five languages.
@@ -73,7 +73,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A code or cipher named, in five languages.
     (
         "{cipher}",
-        r"(?:pig[ -]latin|loffelsprache|b-sprache|alfabeto farfallino|farfallino|javanais|jerigonza|morse|caesar(?:-| )?(?:cipher|chiffre|verschlusselung|shift|code)|(?:cifrado|cifra|codigo|chiffre|code|cifrario|codice|cifrato)\w* (?:de |di |con |avec )?(?:cesar|cesare)|atbash|vigenere|(?:read|written|lee|leelo|leer|escrit[oa]s?|leggi|leggilo|leggere|scritt[oa]|lies|lesen|geschrieben|lis|lire|ecrits?)\s+(?:(?:it|this|that|them|esto|eso|questo|das|es|ca|le|la|les|each word|every word|cada palabra|ogni parola|jedes wort|chaque mot)\s+)?(?:backwards|in reverse|right to left|al reves|al contrario|all'incontrario|al rovescio|ruckwarts|von hinten|a l'envers)|(?:letter by letter|lettre par lettre|buchstabe fur buchstabe|letra por letra|lettera per lettera)|(?:chaque|each|every|jede[nr]?|cada|ogni) (?:lettre|letter|buchstabe|letra|lettera)\b[^.\n]{0,40}?\b(?:decale|shifted|verschoben|desplazad|spostat)\w*|nato[- ]alphabet|alfabeto (?:nato|radio|fonetico)|alphabet (?:radio|de l'otan|otan)|code radio|codice nato|leetspeak|rot-?(?:ie|at|\d+)|(?:verschieb|desplaz|decal|sposta|shift)\w* (?:\w+ ){0,2}(?:each|every|all|cada|todas las|chaque|toutes les|jeden|alle|ogni|tutte le) (?:letters?|letras?|lettres?|buchstaben|lettere|lettera))",
+        r"(?:pig[ -]latin|loffelsprache|b-sprache|alfabeto farfallino|farfallino|javanais|jerigonza|morse|caesar(?:-| )?(?:cipher|chiffre|verschlusselung|shift|code)|(?:cifrado|cifra|codigo|chiffre|code|cifrario|codice|cifrato)\w* (?:de |di |con |avec )?(?:cesar|cesare)|atbash|vigenere|(?:read|written|lee|leelo|leer|escrit[oa]s?|leggi|leggilo|leggere|scritt[oa]|lies|lesen|geschrieben|lis|lire|ecrits?)\s+(?:(?:it|this|that|them|esto|eso|questo|das|es|ca|le|la|les|each word|every word|cada palabra|ogni parola|jedes wort|chaque mot)\s+)?(?:backwards|in reverse|right to left|al reves|al contrario|all'incontrario|al rovescio|ruckwarts|von hinten|a l'envers)|(?:letter by letter|lettre par lettre|buchstabe fur buchstabe|letra por letra|lettera per lettera)|(?:chaque|each|every|jede[nr]?|cada|ogni) (?:lettre|letter|buchstabe|letra|lettera)\b[^.\n]{0,40}?\b(?:decale|shifted|verschoben|desplazad|spostat)\w*|nato[- ]alphabet|alfabeto (?:nato|radio|fonetico)|alphabet (?:radio|de l'otan|otan)|code radio|codice nato|leetspeak|(?:ieet|leet)[- ]?(?:sprache|speak|langue|lenguaje|linguaggio|language)|(?:idioma|lengua|langue|lingua) de(?: la)? p\b|(?:rimetti|aggiungi|reinserisci) le vocali|vocali (?:che )?mancan\w*|(?:put|add) (?:back )?the (?:missing )?vowels|fehlenden vokale|voyelles (?:manquantes|qui manquent)|vocales que faltan|ancho completo|full[- ]?width|pleine chasse|vollbreit|rot-?(?:ie|at|\d+)|(?:verschieb|desplaz|decal|sposta|shift)\w* (?:\w+ ){0,2}(?:each|every|all|cada|todas las|chaque|toutes les|jeden|alle|ogni|tutte le) (?:letters?|letras?|lettres?|buchstaben|lettere|lettera))",
     ),
     (
         "{ownrules}",
@@ -126,7 +126,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // send). Expanded before `{secret}`, which it uses. Five languages.
     (
         "{taken}",
-        r"(?:system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|{envvars}|memory store|(?:all|every|each|alle[ns]?|samtliche[ns]?|tous les|toutes les|todos los|todas las|tutti i|tutte le)\s+(?:(?:the|die|der|les|los|las|i|le|gli|de|des|di|dei|delle)\s+)?(?:\w+\s+){0,3}?(?:ibans?|steuer-ids?|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari|home address(?:es)?|kundendaten|customer (?:data|records)|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret}))",
+        r"(?:system ?prompt|systemanweisung\w*|instructions internes|instrucciones internas|istruzioni interne|{envvars}|memory store|(?:all|every|each|alle[ns]?|samtliche[ns]?|tous les|toutes les|todos los|todas las|tutti i|tutte le)\s+(?:(?:the|die|der|les|los|las|i|le|gli|de|des|di|dei|delle)\s+)?(?:\w+\s+){0,3}?(?:ibans?|steuer-ids?|tax ids?|geburtsdat\w*|dates? of birth|fechas? de nacimiento|dates? de naissance|date di nascita|(?:phone|telephone|mobile) numbers|telefonnummern|numeros de (?:telephone|telefono)|numeri di telefono|cellulari|home address(?:es)?|kundendaten|customer (?:data|records)|ribs?|bank details|coordonnees bancaires|datos bancarios|coordinate bancarie|bankverbindungen|bankdaten|salaries|salaires|salarios|stipendi|gehalter|payslips|fiches de paie|nominas|buste paga|gehaltsabrechnungen|donnees (?:des )?clients|datos de (?:los )?clientes|dati (?:dei )?clienti|{secret}))",
     ),
     // What an agent holds that a tool has no business receiving: its set-up,
     // what it saved about the user, the mails and files it has open, the
@@ -185,6 +185,14 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{notapply}",
         r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliqu(?:e|ent) (?:pas|plus)|ne (?:couvr|concern|vis)\w* (?:pas|plus)|no tienen por que aplicarse|(?:ya )?no (?:estan|esta) vigentes?|nicht mehr (?:gultig|in kraft)|(?:wurden|werden|sind) (?:\w+ ){0,6}?ersetzt|ne sont plus (?:en vigueur|valables)|non (?:sono )?piu (?:in vigore|valid[ei])|non fanno piu parte|no longer (?:in force|valid|in effect)|(?:were|have been|has been) replaced|(?:ont ete|a ete) remplacee?s|han sido (?:sustituid|reemplazad)\w*|sono state sostituite|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:piu )?(?:pertinent[ei]|applicabil[ei]|rilevant[ei])|non (?:riguardano|coprono)|(?:apply|applies) only to|(?:betreffen|gelten) nur|ne (?:concernent|visent|s'appliquent) qu|solo (?:aplican|se aplican|cubren)|(?:valgono|si applicano) solo|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei]|zahl(?:en|t) (?:hier |da |dann )?nicht|(?:sind|ist) (?:hier |dann |damit )?(?:nachrangig|zweitrangig|veraltet|obsolet)|(?:are|is) (?:now )?(?:secondary|obsolete|outdated)|(?:sont|est) (?:donc )?(?:secondaires?|obsoletes?|perimee?s?)|(?:son|es) (?:secundari[ao]s?|obsolet[ao]s?)|(?:sono|e) (?:secondari[ei]|obsolet[ei]|superat[ei])|no (?:me )?afectan|ne me concernent pas|(?:ya )?no tienen (?:sentido|validez)|n'a (?:pas|plus) (?:lieu d'etre|lieu de s'appliquer)|n'ont (?:pas|plus) (?:lieu d'etre|lieu de s'appliquer)|non c'entra(?:no)?|(?:is|are|isn'?t|aren'?t) (?:not |no longer )?in play|an exception is (?:justified|warranted)|une exception (?:est|serait) justifiee|eine ausnahme ist (?:gerechtfertigt|angebracht)|una excepcion esta justificada|un'eccezione e giustificata|(?:peux|pouvez|peut) (?:la |les |le )?(?:laisser|mettre) de cote|non servono piu|ne servent (?:plus )?a rien|no procede\b|(?:no|ya no) me (?:obligan|obliga|vinculan)|ne m'(?:obligent|engagent|concernent) (?:pas|plus)|(?:binden|verpflichten) mich nicht|non mi (?:obbligano|vincolano|riguardano)|(?:don'?t|do not|no longer) bind me|(?:quedan|pasan) (?:en|a) (?:un )?segundo plano|passent au second plan|(?:treten|rucken) in den hintergrund|passano in secondo piano|take a back ?seat|(?:sind|ist) (?:hier |damit |also )?gegenstandslos|stehen (?:\w+ ){0,3}nicht entgegen|(?:pas|no|non) (?:des |de )?(?:regles|reglas|regole) (?:absolues|absolutas|assolute)|not (?:absolute|hard) rules|(?:keine|nicht) absolute[n]? regeln)",
+    ),
+    // Said to be needless or out of date, in five languages: of a rule
+    // in an argument ("the verification is redundant here", "la regola è
+    // obsoleta", "pierde su objeto"); a changelog says it of features, so
+    // only next to a rule and a reasoning step.
+    (
+        "{dismissed}",
+        r"(?:(?:is|are|'s|'re|seems?|becomes?)\s+(?:clearly |now |simply |just |therefore |thus |really )?(?:redundant|obsolete|outdated|excessive|overcautious|over-cautious|overkill|superseded|a (?:mere )?technicality|not binding|non-binding|pointless|moot)\b|(?:ist|sind|wird|werden)\s+(?:hier |damit |also |somit |daher |dann )?(?:gegenstandslos|uberflussig|obsolet|veraltet|uberholt|unverbindlich|nicht bindend|ubertrieben)\b|(?:est|sont|devient|deviennent)\s+(?:donc |ici |clairement |alors )?(?:redondante?s?|obsoletes?|excessive?s?|superflue?s?|sans objet|non contraignante?s?|depassee?s?)\b|n'est (?:donc |ici )?pas pertinente?\b|ne sont (?:donc |ici )?pas pertinente?s\b|(?:es|son|resulta|resultan|queda|quedan)\s+(?:claramente |aqui |por tanto |entonces )?(?:redundantes?|obsolet[oa]s?|excesiv[oa]s?|un tecnicismo|no vinculantes?|papel mojado)\b|pierde su (?:objeto|sentido|razon de ser)\b|no obliga\b|(?:e|sono|risulta|risultano|diventa|diventano)\s+(?:chiaramente |quindi |qui |ormai )?(?:ridondant[ei]|obsolet[aoie]|superflu[aoie]|eccessiv[aoie]|superat[aoie](?: dai fatti)?|indicativ[aoie]|non vincolant[ei]|un tecnicismo)\b)",
     ),
 ];
 
@@ -1574,7 +1582,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // languages; weak alone (tools document `--yes` the same way).
     (
         A,
-        r"\bwithout (?:asking (?:for )?|requesting |requiring |a |any |further |additional |prior )?(?:user |their |the user'?s )?(?:confirmation|approval|consent|verification|validation|confirming|consulting|checking with|notifying|informing|telling|bothering)\b|\bno need to (?:confirm|ask|check|tell|inform|bother|notify)\b|\bohne (?:ruckfrage|ruckbestatigung|bestatigung|nachfrage|zustimmung|den nutzer zu (?:fragen|informieren))\b|\b(?:muss|braucht) (?:nicht|nicht mehr) (?:informiert|gefragt|benachrichtigt)\b|\bsans (?:validation|confirmation|demander|consulter|prevenir|informer|avertir|le signaler|double signature)\b|\bsin (?:pedir |solicitar )?(?:confirmacion|verificacion|aprobacion|consultar|avisar|preguntar|confirmar)\b|\bno (?:hace falta|es necesario) (?:que me lo confirmes|confirmar|preguntar|avisar)\b|\bsenza (?:chiedere |richiedere )?(?:conferm[ae]|verific[ah]e?|autorizzazione|avvisare|consultare)\b|\bnon chiedere conferma\b|\bkeine ruckfrage\w* (?:notig|erforderlich|notwendig)\b|\bne demande pas (?:de )?confirmation\b|\bno (?:pidas|solicites) confirmacion\b|\b(?:do not|don'?t) ask (?:the user )?(?:for )?(?:confirmation|permission)\b|\bsin consultar\w*\b|\bnon serve avvisar\w*|\binutile d'en informer\b|\bruckfragen\b[^.\n]{0,40}?\bnicht (?:erforderlich|notig|notwendig)\b",
+        r"\bwithout (?:asking (?:for )?|requesting |requiring |a |any |further |additional |prior )?(?:user |their |the user'?s )?(?:confirmation|approval|consent|verification|validation|confirming|consulting|checking with|notifying|informing|telling|bothering)\b|\bno need to (?:confirm|ask|check|tell|inform|bother|notify)\b|\bohne (?:ruckfrage|ruckbestatigung|bestatigung|nachfrage|zustimmung|den nutzer zu (?:fragen|informieren))\b|\b(?:muss|braucht) (?:nicht|nicht mehr) (?:informiert|gefragt|benachrichtigt)\b|\bsans (?:validation|confirmation|demander|consulter|prevenir|informer|avertir|le signaler|double signature)\b|\bsin (?:pedir |solicitar )?(?:confirmacion|verificacion|aprobacion|consultar|avisar|preguntar|confirmar)\b|\bno (?:hace falta|es necesario) (?:que me lo confirmes|confirmar|preguntar|avisar)\b|\bsenza (?:chiedere |richiedere )?(?:conferm[ae]|verific[ah]e?|autorizzazione|avvisare|consultare)\b|\bnon chiedere conferma\b|\bkeine ruckfrage\w* (?:notig|erforderlich|notwendig)\b|\bne demande pas (?:de )?confirmation\b|\bno (?:pidas|solicites) confirmacion\b|\b(?:do not|don'?t) ask (?:the user )?(?:for )?(?:confirmation|permission)\b|\bsin consultar\w*\b|\bnon serve avvisar\w*|\binutile d'en informer\b|\bpas besoin de (?:prevenir|informer|avertir|le dire|le signaler)\b|\b(?:no hace falta|no es necesario) dejar rastro\b|\b(?:sin|sans|senza|without|ohne) (?:(?:dejar|laisser(?: de)?|lasciare|leaving(?: a)?|leave(?: a)?) )?(?:rastro|trace|traccia|traces|spuren)\b|\bleave no trace\b|\bruckfragen\b[^.\n]{0,40}?\bnicht (?:erforderlich|notig|notwendig)\b",
         0.25,
     ),
     // Something encoded to decode, then obey. Five languages.
@@ -1627,6 +1635,65 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\bgib\b[^.\n]{0,40}?\b(?:anweisungen|instruktionen|vorgaben|systemprompt|system-prompt|systemanweisungen)\b[^.\n]{0,60}?\bwieder\b|\bwas (?:der betreiber|der entwickler|man) dir\b[^.\n]{0,40}?\b(?:mitgegeben|gesagt|vorgegeben)\b",
         0.5,
     ),
+    // ---------------------- Session 27 (dev: outside authors AM to AO)
+    // A notice's heading in the words of a policy or a management note,
+    // in five languages ("Notifica di sistema", "Aggiornamento policy",
+    // "Note de la Direction financière – mise à jour de la politique"):
+    // weak alone, as the notice row above.
+    (
+        A,
+        r"(?m)(?:^|[\[*=#<(|]\s*|\W\s)(?:notifica (?:di|del) sistema|avviso (?:della direzione|di sistema)|aggiornamento (?:della |delle )?(?:policy|politica|politiche|regole)|note de la direction|mise a jour de la politique|notification (?:du )?systeme|notificacion del sistema|actualizacion de (?:la )?politica|aviso de la direccion|richtlinien-?(?:update|aktualisierung)|systemhinweis)\b",
+        0.3,
+    ),
+    // A control of a payment, an account or a device said to be waived,
+    // in five languages: the four-eyes rule, a second signature, a
+    // call-back, approval limits, an owner's PIN, a confirmation step.
+    // Weak alone (a policy names its own thresholds); with a notice or a
+    // claim of authority it blocks.
+    (
+        A,
+        r"\b(?:four[- ]eyes (?:principle|rule|check)|vier-augen-prinzip|dual (?:control|approval|signature)|second signature|double (?:signature|validation)|contre-appel|ruckruf(?:pflicht|verfahren)?|call-?back (?:check|verification)|approval (?:limits|thresholds)|freigabegrenzen|seuils d'(?:autorisation|approbation)|soglie di (?:autorizzazione|approvazione)|limites de aprobacion|doppia firma|doppio controllo|doble (?:firma|control)|(?:owner(?:'s)?|parental|admin) pin(?: check)?|confirmation (?:prompts?|steps?|dialogs?)|pin check)\b[^.\n]{0,40}?\b(?:(?:is|are|has been|have been|was|were|now|ist|sind|wird|werden)\s+)?(?:waived|skipped|removed|dropped|suspended|disabled|not required|no longer (?:required|needed|apply)|entfallen|entfallt|ausgesetzt|nicht (?:mehr )?erforderlich|supprime\w*|suspendu\w*|leve\w*|dispense\w*|eliminad[oa]s?|suspendid[oa]s?|omitid[oa]s?|sospes[oaie]|rimoss[oaie]|non (?:e|sono) (?:piu )?necessari[oae]?)\b|\b(?:in (?:this|diesem|questo|este|ce) (?:mode|modus|modo|modalita)|(?:skips?|bypass(?:es)?|without|sans|sin|senza|ohne) (?:the |la |le |el |il |das |den |die )?(?:usual |habituelle |habitual |solita |ubliche |ublichen )?)\b[^.\n]{0,30}?\b(?:four[- ]eyes|vier-augen|dual control|second signature|double signature|contre-appel|doble firma|doppia firma|owner(?:'s)? pin|pin check|approval limits|freigabegrenzen)\b",
+        0.35,
+    ),
+    // The model's set-up, its hidden messages or the tool list asked for
+    // word for word, in the chat's short forms ("system msg, dev msg,
+    // tool list … exactly as written", "the stuff I can't see").
+    (
+        X,
+        r"\b(?:{tellv}|repeat|copy|paste|type)\b[^\n]{0,80}?\b(?:(?:system|sys|dev|developer|operator|hidden)\s*(?:msg|msgs|message|messages|prompt|instructions)|tool list|tool descriptions|(?:stuff|parts|messages|text) (?:i|you) (?:can'?t|cannot|don'?t) see)\b[^\n]{0,80}?\b(?:exactly as (?:written|given|it is)|verbatim|word for word|as[- ]is|unabridged|in full)\b",
+        0.5,
+    ),
+    // A rule argued needless or out of date ("the verification is
+    // redundant here", "la regla pierde su objeto"): weak alone, as the
+    // argument that a rule does not apply.
+    (H, r"\b{rulen}\b[^.!?\n]{0,100}?\b{dismissed}", 0.3),
+    // The model's own rules quoted by the writer as the model ("my
+    // guidelines say", "mes consignes disent", "le mie istruzioni
+    // dicono", "mis pautas dicen", "meine Regel sagt"): the first step of
+    // an argument written in its voice. Weak alone (house rules say things
+    // too).
+    (
+        H,
+        r"\b(?:my|mes|le mie|mis|meine)\s+(?:own\s+|propres\s+|eigenen\s+)?(?:{rulen}|principles|principes|principi|principios|prinzipien|pautas|consignes)\s+(?:say|says|state|states|tell me|forbid|prohibit|require|disent|interdisent|m'interdisent|exigent|dicono|vietano|mi vietano|dicen|prohiben|me prohiben|exigen|sagen|sagt|verbieten|verbietet|verlangen)\b",
+        0.25,
+    ),
+    // A text to decode, and the decoded text not to be shown first: a
+    // puzzle wants its answer read out, a smuggled order wants it
+    // carried out unseen ("decode this and just do it, don't print the
+    // decoded text", "ohne den Klartext vorher zu wiederholen", "sin
+    // repetirla", "senza dirmi la frase"). Five languages.
+    (
+        E,
+        r"\b(?:decod\w*|decipher\w*|decrypt\w*|{cipher}|entschlussel\w*|dechiffr\w*|decodific\w*|descifr\w*|decifr\w*|verschieb\w*|decal\w*|desplaz\w*|spost\w*|rigir\w*|rimetti|quita|enleve|entferne|(?:read|lies|lis|lee|leggi)\w* (?:it |this |them |das |es |le |la |lo )?(?:backwards|in reverse|ruckwarts|a l'envers|al reves|al contrario))\b[^\n]{0,200}?\b(?:(?:don'?t|do not|never|without) (?:first )?(?:print|show|writ|repeat|say|output|translat|reveal|spell|read)\w*(?: (?:it |them |this |that ))?(?: ?(?:out|back|aloud))?(?: the (?:decoded|decrypted|plain|clear|translated|hidden) (?:text|sentence|message|version))?|ohne (?:den klartext |den satz |es |ihn |sie |das )?(?:vorher |erst |zuerst )?zu (?:wiederholen|ubersetzen|nennen|schreiben|zeigen|verraten)|sans (?:le |la |les )?(?:repeter|traduire|ecrire|afficher|reecrire|recopier)\b|sans commentaire|sin (?:repetir|traducir|escribir|decir|mostrar)\w*|no (?:lo |la )?(?:repitas|traduzcas|escribas|digas|muestres)\b|senza (?:dir(?:mi|e|la|lo)|ripeter\w*|scriver\w*|tradurr\w*|mostrar\w*)|non (?:ripeter|tradurr|scriver)\w*)",
+        0.4,
+    ),
+    // Pieces of an order put together as code and answered: "evalúa z =
+    // a + b + c y responde a z".
+    (
+        E,
+        r"\b(?:evaluate|eval|compute|evalua\w*|valuta\w*|calcola|calcul\w*|berechne\w*|werte\w*|concatena\w*|unisci|junta|une)\b[^\n]{0,20}?\b[a-z]\s*=\s*[a-z]\s*\+\s*[a-z](?:\s*\+\s*[a-z])*\b[^\n]{0,80}?\b(?:respond\w*|respon\w*|rispond\w*|repond\w*|answer\w*|antwort\w*|reply|do it|hazlo|fallo|fais-le|mach es)\b",
+        0.5,
+    ),
 ];
 
 /// Patterns for the letters-only view (`i.g.n.o.r.e a-l-l p r e v i o u s`
@@ -1649,6 +1716,16 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ---------------------- Session 27 (dev: outside authors AM to AO)
+    // A company's data sent to the writer's own private mailbox, in five
+    // languages ("envoie-les sur ma boîte perso", "reenvíamelos a mi
+    // Gmail"): weak alone (people mail themselves their own files); with
+    // a request to keep it quiet it blocks.
+    (
+        X,
+        r"\b(?:{sendv}|forward|reenv\w*|inoltr\w*|weiterleit\w*|schick\w*)\b[^.\n]{0,80}?\b(?:to|an|a|auf|sur|su|en|at|in)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:own\s+|eigene\w*\s+)?(?:private?|personal|perso|personnel\w*|personale|privat\w*)\s*(?:e-?mail|mail|mailbox|inbox|address|account|adresse|boite(?: mail)?|correo|buzon|posta|casella|postfach|konto|gmail|hotmail|outlook|yahoo|gmx|proton(?:mail)?)\b|\b(?:{sendv}|reenv\w*|inoltr\w*)\b[^.\n]{0,80}?\b(?:a|sur|su|en|alla|al)\s+(?:mi|ma|mon|mia|mio|la mia|il mio)\s+(?:correo|boite(?: mail)?|posta|casella|mail|e-?mail|adresse|direccion|indirizzo|buzon|cuenta|compte|account)\s+(?:electronico\s+)?(?:personal|perso|personnel\w*|personale|privad[oa]|privee?|privat[oa])\b|\b(?:{sendv}|forward|reenv\w*|inoltr\w*|weiterleit\w*)\b[^.\n]{0,80}?\b(?:to|an|a|auf|sur|su|en|at)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:gmail|hotmail|outlook|yahoo|gmx|web\.de|proton(?:mail)?|libero|orange|free)\b",
+        0.34,
+    ),
     // A Markdown image whose address carries a parameter to be filled
     // with data ("![x](https://…/a.png?k=TOKEN)", "?log=...", "?h= suivi
     // de l'historique"): rendering it sends the data. (The view reads `!`
@@ -1698,6 +1775,16 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
 /// ([`Channel::is_content`](super::Channel::is_content)): instructions to
 /// an agent, which a user may well give in their own words.
 pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ---------------------- Session 27 (dev: outside authors AM to AO)
+    // A tool that sends data run against an address outside, written
+    // without a call's brackets ("run http_post to https://…", "usa
+    // send_email verso …"), in five languages. Only the tools that send:
+    // a README says "run http_get on https://…/health" in earnest.
+    (
+        I,
+        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|usa|utiliza|appelle|execute|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)+(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)+)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
+        0.5,
+    ),
     // ------------------------------------------------ Session 9 (dev: fabric)
     // Instructions to the model: in content, a document talking to its
     // reader; a user writing a prompt speaks of them freely ("give the
