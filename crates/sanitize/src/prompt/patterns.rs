@@ -1803,10 +1803,12 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // without a call's brackets ("run http_post to https://…", "usa
     // send_email verso …"), in five languages: weak alone (a runbook says
     // "run post_deploy against https://staging…", "call send_mail with
-    // ops@…" to test SMTP). Only the tools that send.
+    // ops@…" to test SMTP). Only the tools that send. (The underscore is
+    // written next to the verb so that the literal gate opens the row on
+    // `_post` or `post_`, not on every page's "post".)
     (
         I,
-        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|usa|utiliza|appelle|execute|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)+(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)+)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
+        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|usa|utiliza|appelle|execute|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)*[a-z]+_(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)_[a-z]+(?:_[a-z]+)*)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
         0.3,
     ),
     // ------------------------------------------------ Session 9 (dev: fabric)
