@@ -188,8 +188,9 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     ),
     // Said to be needless or out of date, in five languages: of a rule
     // in an argument ("the verification is redundant here", "la regola è
-    // obsoleta", "pierde su objeto"); a changelog says it of features, so
-    // only next to a rule and a reasoning step.
+    // obsoleta", "pierde su objeto"); a changelog says it of features and
+    // a policy notice of its old rules, so only next to a rule, in what a
+    // user typed.
     (
         "{dismissed}",
         r"(?:(?:is|are|'s|'re|seems?|becomes?)\s+(?:clearly |now |simply |just |therefore |thus |really )?(?:redundant|obsolete|outdated|excessive|overcautious|over-cautious|overkill|superseded|a (?:mere )?technicality|not binding|non-binding|pointless|moot)\b|(?:ist|sind|wird|werden)\s+(?:hier |damit |also |somit |daher |dann )?(?:gegenstandslos|uberflussig|obsolet|veraltet|uberholt|unverbindlich|nicht bindend|ubertrieben)\b|(?:est|sont|devient|deviennent)\s+(?:donc |ici |clairement |alors )?(?:redondante?s?|obsoletes?|excessive?s?|superflue?s?|sans objet|non contraignante?s?|depassee?s?)\b|n'est (?:donc |ici )?pas pertinente?\b|ne sont (?:donc |ici )?pas pertinente?s\b|(?:es|son|resulta|resultan|queda|quedan)\s+(?:claramente |aqui |por tanto |entonces )?(?:redundantes?|obsolet[oa]s?|excesiv[oa]s?|un tecnicismo|no vinculantes?|papel mojado)\b|pierde su (?:objeto|sentido|razon de ser)\b|no obliga\b|(?:e|sono|risulta|risultano|diventa|diventano)\s+(?:chiaramente |quindi |qui |ormai )?(?:ridondant[ei]|obsolet[aoie]|superflu[aoie]|eccessiv[aoie]|superat[aoie](?: dai fatti)?|indicativ[aoie]|non vincolant[ei]|un tecnicismo)\b)",
@@ -1645,9 +1646,10 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"(?m)(?:^|[\[*=#<(|]\s*|\W\s)(?:notifica (?:di|del) sistema|notification (?:du )?systeme|notificacion del sistema|systembenachrichtigung|systemhinweis)\b",
         0.3,
     ),
-    // A named mode said to be on, in five languages ("le mode correcteur
-    // est activé", "der Prüfmodus ist aktiv", "la modalità revisore è
-    // attiva"): weak alone, as the English row above.
+    // A named mode said to be on, in French, Spanish, Italian and German
+    // ("le mode correcteur est activé", "la modalità revisore è attiva",
+    // "der Prüfmodus ist aktiv"): weak alone, as the English row above
+    // ("maintenance mode goes on tonight" is left to that row).
     (
         A,
         r"\b(?:mode|modo|modalita)\s+[a-z-]{3,30}\s+(?:est |e |es |esta )(?:(?:desormais|maintenant|ora|ahora)\s+)?(?:active|activee|activado|activada|attivat[oa]|attiva|activo|activa)\b|\b[a-z]{3,30}-?modus\s+(?:ist\s+)?(?:jetzt\s+|nun\s+)?(?:aktiv|aktiviert|eingeschaltet|an)\b",
@@ -1808,7 +1810,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // `_post` or `post_`, not on every page's "post".)
     (
         I,
-        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|usa|utiliza|appelle|execute|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)*[a-z]+_(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)_[a-z]+(?:_[a-z]+)*)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
+        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|utiliza|appelle|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)*[a-z]+_(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)_[a-z]+(?:_[a-z]+)*)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
         0.3,
     ),
     // ------------------------------------------------ Session 9 (dev: fabric)
