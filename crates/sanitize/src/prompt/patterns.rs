@@ -346,7 +346,10 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:pretend|act|behave|roleplay|role-play|imagine)\b{g}\b(?:no|without|free of|free from|not bound by|ignoring|freed from|never)\b{g}\b{norules}\b",
         0.8,
     ),
-    (P, r"\bjailbr(?:e|o)(?:ak|ken)", 0.6),
+    // The word itself: weak on every channel, a topic in a document (a
+    // security write-up on "jailbreaks"); in what a user typed, 0.6 (the
+    // row in `USER_PATTERNS`).
+    (P, r"\bjailbr(?:e|o)(?:ak|ken)", 0.3),
     (
         P,
         r"\b(?:never|don'?t|do not|won'?t|will not) (?:refuse|decline|say no|reject)s?\b|\bnever refuses\b|\balways (?:answers|complies|obeys)\b|\bwithout (?:refusing|refusal|warnings?|disclaimers?|moral(?:iz|is)ing|censorship)\b",
@@ -1694,6 +1697,9 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 27 (dev: outside authors AM to AO)
+    // "Jailbreak" typed by a user: asking for one (in a document it is
+    // weak, as a security write-up's topic).
+    (P, r"\bjailbr(?:e|o)(?:ak|ken)", 0.6),
     // The model's set-up, its hidden messages or the tool list asked for
     // word for word, in the chat's short forms ("system msg, dev msg,
     // tool list w/ descriptions … exactly as written", "the stuff I
