@@ -349,10 +349,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:pretend|act|behave|roleplay|role-play|imagine)\b{g}\b(?:no|without|free of|free from|not bound by|ignoring|freed from|never)\b{g}\b{norules}\b",
         0.8,
     ),
-    // The word itself: weak on every channel, a topic in a document (a
-    // security write-up on "jailbreaks"); in what a user typed, 0.6 (the
-    // row in `USER_PATTERNS`).
-    (P, r"\bjailbr(?:e|o)(?:ak|ken)", 0.3),
     (
         P,
         r"\b(?:never|don'?t|do not|won'?t|will not) (?:refuse|decline|say no|reject)s?\b|\bnever refuses\b|\balways (?:answers|complies|obeys)\b|\bwithout (?:refusing|refusal|warnings?|disclaimers?|moral(?:iz|is)ing|censorship)\b",
@@ -513,7 +509,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // README says "credentials are stored in your system keyring".
     (
         X,
-        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window))\b|\b(?:print|show|reveal|tell|give|output|list|echo|dump|display|repeat|send)\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b",
+        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window))\b|\b(?:{tellv})\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b",
         0.6,
     ),
     (
@@ -823,7 +819,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // vendor: weak alone (real notices exist), strong with what follows.
     (
         A,
-        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:(?:family|household|account|workspace|tenant|home)\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team|di sistema|di servizio)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema)\b",
+        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:(?:family|household|account|workspace|tenant|home)\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team|di sistema|di servizio)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema|notifica (?:di|del) sistema|notification (?:du )?systeme|notificacion del sistema|systembenachrichtigung)\b",
         0.3,
     ),
     // Safety said to be off, lifted, disabled.
@@ -1647,15 +1643,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.5,
     ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
-    // A notice headed as the system's, in the words the row above lacks
-    // ("Notifica di sistema", "notificación del sistema"): weak alone. A
-    // policy update or a note from management is how companies write to
-    // staff, and is left out.
-    (
-        A,
-        r"(?m)(?:^|[\[*=#<(|]\s*|\W\s)(?:notifica (?:di|del) sistema|notification (?:du )?systeme|notificacion del sistema|systembenachrichtigung|systemhinweis)\b",
-        0.3,
-    ),
     // A named mode said to be on, in French, Spanish, Italian and German
     // ("le mode correcteur est activé", "la modalità revisore è attiva",
     // "der Prüfmodus ist aktiv"): weak alone, as the English row above
@@ -1701,12 +1688,16 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
     (P, r"developermode", 0.3),
 ];
 
+/// The word "jailbreak", which counts on every channel at a weight of its
+/// channel's (`USER_PATTERNS`, `CONTENT_PATTERNS`).
+const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
+
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // "Jailbreak" typed by a user: asking for one (in a document it is
-    // weak, as a security write-up's topic).
-    (P, r"\bjailbr(?:e|o)(?:ak|ken)", 0.6),
+    // weak, a security write-up's topic: `CONTENT_PATTERNS`).
+    (P, JAILBREAK_WORD, 0.6),
     // The model's set-up, its hidden messages or the tool list asked for
     // word for word, in the chat's short forms ("system msg, dev msg,
     // tool list w/ descriptions … exactly as written", "the stuff I
@@ -1761,7 +1752,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // shorter name than "send" or "post" would make that the verb.)
     (
         X,
-        r"\b(?:{sendv}|forward|reenv\w*|inoltr\w*|weiterleit\w*|schick\w*)\b[^.\n]{0,80}?\b(?:to|an|a|auf|sur|su|en|at|in)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:own\s+|eigene\w*\s+)?(?:private?|personal|perso|personnel\w*|personale|privat\w*)\s*(?:e-?mail|mail|mailbox|inbox|address|account|adresse|boite(?: mail)?|correo|buzon|posta|casella|postfach|konto|gmail|hotmail|outlook|yahoo|gmx|proton(?:mail)?)\b|\b(?:{sendv}|reenv\w*|inoltr\w*)\b[^.\n]{0,80}?\b(?:a|sur|su|en|alla|al)\s+(?:mi|ma|mon|mia|mio|la mia|il mio)\s+(?:correo|boite(?: mail)?|posta|casella|mail|e-?mail|adresse|direccion|indirizzo|buzon|cuenta|compte|account)\s+(?:electronico\s+)?(?:personal|perso|personnel\w*|personale|privad[oa]|privee?|privat[oa])\b|\b(?:{sendv}|forward|reenv\w*|inoltr\w*|weiterleit\w*)\b[^.\n]{0,80}?\b(?:to|an|a|auf|sur|su|en|at)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:gmail|hotmail|outlook|yahoo|web\.de|proton(?:mail)?|libero)\b",
+        r"\b(?:{sendv}|forward|reenv\w*|inoltr\w*|weiterleit\w*|schick\w*)\b[^.\n]{0,80}?\b(?:(?:to|an|a|auf|sur|su|en|at|in)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:own\s+|eigene\w*\s+)?(?:private?|personal|perso|personnel\w*|personale|privat\w*)\s*(?:e-?mail|mail|mailbox|inbox|address|account|adresse|boite(?: mail)?|correo|buzon|posta|casella|postfach|konto|gmail|hotmail|outlook|yahoo|gmx|proton(?:mail)?)\b|(?:a|sur|su|en|alla|al)\s+(?:mi|ma|mon|mia|mio|la mia|il mio)\s+(?:correo|boite(?: mail)?|posta|casella|mail|e-?mail|adresse|direccion|indirizzo|buzon|cuenta|compte|account)\s+(?:electronico\s+)?(?:personal|perso|personnel\w*|personale|privad[oa]|privee?|privat[oa])\b|(?:to|an|a|auf|sur|su|en|at)\s+(?:my|mein\w*|ma|mon|mi|la mia|il mio)\s+(?:gmail|hotmail|outlook|yahoo|web\.de|proton(?:mail)?|libero)\b)",
         0.3,
     ),
     // A Markdown image whose address carries a parameter to be filled
@@ -1814,6 +1805,9 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
 /// an agent, which a user may well give in their own words.
 pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 27 (dev: outside authors AM to AO)
+    // The word "jailbreak" in a document: weak, the topic of a security
+    // write-up far more often than an attack's (0.6 in what a user typed).
+    (P, JAILBREAK_WORD, 0.3),
     // A tool that sends data run against an address outside, written
     // without a call's brackets ("run http_post to https://…", "usa
     // send_email verso …"), in five languages: weak alone (a runbook says
