@@ -72,7 +72,7 @@ use letters::join_spaced_letters;
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{QUOTED_FACTOR, quoted_spans};
+use quotes::{QUOTED_FACTOR, described, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -670,7 +670,7 @@ impl PromptGuard {
                 findings.push(Finding {
                     kind: p.kind,
                     span: m.range(),
-                    score: match_score(p, m.range(), quoted, content),
+                    score: match_score(p, view, m.range(), quoted, content),
                 });
                 matched_kinds.push(p.kind);
                 ids.push(i);
@@ -706,7 +706,11 @@ impl PromptGuard {
                 let Some(m) = p.regex.find_at(view, at) else {
                     break;
                 };
-                hits.push((m.range(), k, match_score(p, m.range(), quoted, content)));
+                hits.push((
+                    m.range(),
+                    k,
+                    match_score(p, view, m.range(), quoted, content),
+                ));
                 // Past the match (past one character after an empty one).
                 at = match view[m.end()..].chars().next() {
                     Some(c) if m.is_empty() => m.end() + c.len_utf8(),
@@ -800,13 +804,20 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// The most matches of one pattern looked at in a long text.
 const MAX_HITS_PER_PATTERN: usize = 4096;
 
-/// What a match of `p` at `span` counts for: a phrase inside quotes is
-/// more often discussed than meant ("attackers write 'ignore previous
-/// instructions'"), so it counts for less; unquoted, in full. In content,
-/// only a short quotation counts: a tool's JSON output quotes every
-/// string, however long.
-fn match_score(p: &Pattern, span: Range<usize>, quoted: &[Range<usize>], content: bool) -> f32 {
-    if cited(&span, quoted, content) {
+/// What a match of `p` at `span` of `view` counts for: a phrase inside
+/// quotes is more often discussed than meant ("attackers write 'ignore
+/// previous instructions'"), so it counts for less; unquoted, in full. In
+/// content, only a short quotation counts (a tool's JSON output quotes
+/// every string, however long), and so does a sentence whose subject is
+/// the attack ("the payload tells the assistant to …", [`described`]).
+fn match_score(
+    p: &Pattern,
+    view: &str,
+    span: Range<usize>,
+    quoted: &[Range<usize>],
+    content: bool,
+) -> f32 {
+    if cited(&span, quoted, content) || (content && described(view, span.start)) {
         p.weight * QUOTED_FACTOR
     } else {
         p.weight
