@@ -506,6 +506,31 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.80,
             3,
         ),
+        // Round 11 (held out from session 27's end, counted never read
+        // on the builds of sessions 27 and 28), committed as dev in
+        // session 28 at its count on that session's code, once round 12
+        // was written to take its place.
+        (
+            "as",
+            include_str!("data/outside_author_as.jsonl"),
+            (125, 65),
+            0.88,
+            3,
+        ),
+        (
+            "at",
+            include_str!("data/outside_author_at.jsonl"),
+            (125, 65),
+            0.80,
+            4,
+        ),
+        (
+            "au",
+            include_str!("data/outside_author_au.jsonl"),
+            (125, 65),
+            0.864,
+            2,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
