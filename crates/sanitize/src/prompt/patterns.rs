@@ -601,7 +601,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*|fass\w*|ubersetz\w*|kopier\w*|druck\w*|schreib\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))",
+        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*|fass\w*|ubersetz\w*|kopier\w*|druck\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))|\bschreib\w*\b{g}\b(?:dein\w*|den|die|ihr\w*|euer\w*) (?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|anweisungen|vorgaben)",
         0.9,
     ),
     (
@@ -1694,6 +1694,17 @@ const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // ---------------------- Session 28 (dev: outside authors AG to AU)
+    // The user asks the model to reason "as you do internally", "like you
+    // normally would", and writes the reasoning it is to follow: a frame
+    // ten outside authors used in five languages, and no benign set. It
+    // blocks alone: it spans the weaker reasoning rows' phrases ("razona
+    // conmigo", "denk mal laut"), which then count as the same evidence.
+    (
+        H,
+        r"\b(?:reason\w*|think\w*)\b[^.\n]{0,30}?\b(?:as|like) you (?:do |would |usually |normally |always )*(?:internally|inside|in your head|privately|yourself|usually|normally)\b|\breasoning as you\b|\bcontinue (?:exactly )?from where your (?:reasoning|thinking|chain of thought|thoughts?)\b|\b(?:denk\w*|uberleg\w*)\b[^.\n]{0,40}?\b(?:wie|so wie) (?:du|ich) (?:es |das )?(?:intern|selbst|sonst|normalerweise|eigentlich)\b|\b(?:pense|pensons|reflechis|raisonne\w*)\b[^.\n]{0,40}?\bcomme tu (?:le )?fais (?:en interne|d'habitude|habituellement)|\b(?:piensa\w*|razona\w*|pensalo)\b[^.\n]{0,40}?\bcomo (?:tu |vos )?(?:piensas|pensas|razonas|lo haces|haces)\b|\bcomo razonarias\b|\b(?:ragiona\w*|pensa\w*)\b[^.\n]{0,40}?\bcome (?:fai tu|ragioni tu|pensi tu|fai di solito|fai internamente)",
+        0.5,
+    ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // "Jailbreak" typed by a user: asking for one (in a document it is
     // weak, a security write-up's topic: `CONTENT_PATTERNS`).
