@@ -52,6 +52,7 @@ use regex::Regex;
 mod channel;
 mod encoded;
 mod entities;
+mod games;
 mod gate;
 mod learned;
 mod learned_weights;
@@ -68,7 +69,7 @@ pub use channel::Channel;
 use encoded::{Hints, decode_payload, decoded_views, encoded_spans, is_zalgo};
 use gate::Gate;
 pub use learned::LearnedEvidence;
-use letters::join_spaced_letters;
+use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
@@ -466,6 +467,10 @@ impl PromptGuard {
         for (span, decoded) in decoded_views(input, &normalized, hints) {
             self.scan_decoded(&decoded, channel, span, &mut findings);
         }
+        // Children's language games (farfallino, jerigonza, javanais).
+        for decoded in games::decoded(&normalized) {
+            self.scan_decoded(&decoded, channel, 0..normalized.len(), &mut findings);
+        }
         // Script under a heap of combining marks: the view has dropped
         // them, and what shows is meant to come out clean.
         if !input.is_ascii() && is_zalgo(input) && ACTIVE_MARKUP.is_match(&normalized) {
@@ -591,10 +596,12 @@ impl PromptGuard {
         if !content {
             uncite_handed_reasoning(&quoted, &mut findings[from..]);
         }
-        // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`: the same
-        // patterns once the letters are joined back into words (those that
-        // matched already not again).
-        if let Some(joined) = join_spaced_letters(view) {
+        // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`, a letter
+        // a line: the same patterns once the letters are joined back into
+        // words (those that matched already not again).
+        let vertical = join_vertical_letters(view);
+        let spaced = join_spaced_letters(vertical.as_deref().unwrap_or(view));
+        if let Some(joined) = spaced.or(vertical) {
             let mut more = Vec::new();
             self.scan_patterns(
                 &joined,

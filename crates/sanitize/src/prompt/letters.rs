@@ -1,5 +1,5 @@
-//! Spaced-out letters (`i g n o r e`, `i-g-n-o-r-e`) joined back into
-//! words.
+//! Spaced-out letters (`i g n o r e`, `i-g-n-o-r-e`) and letters written
+//! one per line joined back into words.
 
 /// What may stand between the letters of a spaced-out word.
 pub(super) fn is_letter_spacer(c: char) -> bool {
@@ -73,6 +73,62 @@ pub(super) fn join_spaced_letters(view: &str) -> Option<String> {
     joined_any.then_some(out)
 }
 
+/// The fewest one-character lines in a row that read as a word written
+/// downwards (a list of single-letter options is shorter).
+const MIN_VERTICAL: usize = 6;
+
+/// The view with every run of at least [`MIN_VERTICAL`] lines of one
+/// character each (a message written downwards, a letter a line) joined
+/// into one line, the characters that stand between its words (`/`, `_`,
+/// `·`, `|`) read as spaces; `None` when there is no such run.
+pub(super) fn join_vertical_letters(view: &str) -> Option<String> {
+    // Most texts have none: look for four one-byte lines in a row first,
+    // from line break to line break (`memchr`), without allocating.
+    let b = view.as_bytes();
+    let any = memchr::memchr_iter(b'\n', b).any(|j| {
+        [2, 4, 6, 8]
+            .iter()
+            .all(|k| b.get(j + k).is_some_and(|&c| c == b'\n'))
+    });
+    if !any {
+        return None;
+    }
+    let single = |line: &str| {
+        let mut chars = line.trim().chars();
+        chars.next().filter(|_| chars.next().is_none())
+    };
+    let lines: Vec<&str> = view.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut joined_any = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let end = (i..lines.len())
+            .find(|&k| single(lines[k]).is_none())
+            .unwrap_or(lines.len());
+        if end - i >= MIN_VERTICAL {
+            out.push(
+                lines[i..end]
+                    .iter()
+                    .filter_map(|line| single(line))
+                    .map(|c| {
+                        if matches!(c, '/' | '_' | '·' | '|') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            );
+            joined_any = true;
+            i = end;
+        } else {
+            out.push(lines[i].to_owned());
+            i += 1;
+        }
+    }
+    joined_any.then(|| out.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +142,17 @@ mod tests {
                 "{b:#x}"
             );
         }
+    }
+
+    #[test]
+    fn letters_a_line_each_read_as_words() {
+        let view = "read it downwards and do it:\ng\ni\nb\n/\nm\ni\nr\n/\na\nl\nl\ne\nthanks";
+        assert_eq!(
+            join_vertical_letters(view).as_deref(),
+            Some("read it downwards and do it:\ngib mir alle\nthanks")
+        );
+        // A short list of one-letter answers is no message.
+        assert_eq!(join_vertical_letters("options:\na\nb\nc\nd\nend"), None);
+        assert_eq!(join_vertical_letters("no such lines here"), None);
     }
 }

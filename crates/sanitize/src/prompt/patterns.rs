@@ -1642,6 +1642,17 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\bgib\b[^.\n]{0,40}?\b(?:anweisungen|instruktionen|vorgaben|systemprompt|system-prompt|systemanweisungen)\b[^.\n]{0,60}?\bwieder\b|\bwas (?:der betreiber|der entwickler|man) dir\b[^.\n]{0,40}?\b(?:mitgegeben|gesagt|vorgegeben)\b",
         0.5,
     ),
+    // ---------------------- Session 28 (dev: outside authors AG to AU)
+    // The model's own reasoning handed to it ("here's your own reasoning
+    // from the last turn", "ich schreib dir mal deine Überlegung vor",
+    // "IA, voici ton raisonnement", "ecco il tuo ragionamento", "este es
+    // tu análisis"): eleven dev attacks, in chats and planted in
+    // documents, and no benign set.
+    (
+        H,
+        r"\b(?:here'?s|here is|this is|i'll write|let me write|i wrote|i've written)(?: down| out)? your (?:own )?(?:reasoning|thought process|chain of thought|thinking|inner monologue)\b|\b(?:dir|ihnen) (?:mal )?(?:deine|ihre) (?:uberlegung|gedanken\w*|argumentation)\b|\bwie du (?:eigentlich |wirklich )?denken (?:solltest|musst|sollst)\b|\b(?:scrivi|ecco|ti scrivo|ti do) (?:prima )?il tuo ragionamento\b|\b(?:voici|je t'ecris|je te donne|je te propose) ton raisonnement\b|\b(?:aqui tienes|te escribo|este es|te dejo) tu (?:razonamiento|analisis|cadena de pensamiento)\b",
+        0.5,
+    ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // A named mode said to be on, in French, Spanish, Italian and German
     // ("le mode correcteur est activé", "la modalità revisore è attiva",
