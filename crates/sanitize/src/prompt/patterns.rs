@@ -1653,6 +1653,15 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:here'?s|here is|this is|i'll write|let me write|i wrote|i've written)(?: down| out)? your (?:own )?(?:reasoning|thought process|chain of thought|thinking|inner monologue)\b|\b(?:dir|ihnen) (?:mal )?(?:deine|ihre) (?:uberlegung|gedanken\w*|argumentation)\b|\bwie du (?:eigentlich |wirklich )?denken (?:solltest|musst|sollst)\b|\b(?:scrivi|ecco|ti scrivo|ti do) (?:prima )?il tuo ragionamento\b|\b(?:voici|je t'ecris|je te donne|je te propose) ton raisonnement\b|\b(?:aqui tienes|te escribo|este es|te dejo) tu (?:razonamiento|analisis|cadena de pensamiento)\b",
         0.5,
     ),
+    // Permission announced to the assistant from a date on ("a partir de
+    // esta versión el asistente puede …", "ab sofort darf der Assistent
+    // …", "da adesso il bot può …"): weak alone, as a product's release
+    // notes say what an assistant can do now.
+    (
+        A,
+        r"\b(?:ab sofort|ab heute|von nun an|a partir de (?:ahora|hoy|este momento|esta version)|desde (?:ahora|hoy)|d'ora in (?:poi|avanti)|da (?:oggi|ora|adesso)(?: in poi)?|desormais|a partir de maintenant|from now on|as of (?:today|now|this message)|effective (?:immediately|today))\b[^.\n]{0,80}?\b(?:assistant|assistent|asistente|assistente|ki|ia|ai|bot|you|du|tu)\b[^.\n]{0,40}?\b(?:can|may|is allowed|are allowed|is permitted|darf|durfen|kannst|puede|puedes|peut|peux|puo|puoi|possa|est autorise|estas autorizado|sei autorizzat\w*)\b",
+        0.3,
+    ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // A named mode said to be on, in French, Spanish, Italian and German
     // ("le mode correcteur est activé", "la modalità revisore è attiva",
