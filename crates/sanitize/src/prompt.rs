@@ -18,8 +18,12 @@
 //!    delimiters (`system:`, `<|im_start|>`, `[INST]`, `### Instruction`,
 //!    fake tool and JSON frames), indirect injection aimed at an assistant
 //!    reading a document, in English, German, French, Spanish and Italian;
-//!    a letters-only view catches `i g n o r e` spacing; base64, hex and
-//!    rot13 payloads are decoded and checked again; on the user's channel,
+//!    a letters-only view catches `i g n o r e` spacing, and letters
+//!    written one per line are joined; base64, hex and rot13 payloads, and
+//!    children's language games (`games.rs`: farfallino, jerigonza,
+//!    javanais), are decoded and checked again; a phrase in quotes, or in
+//!    a document's sentence whose subject is the attacker, counts for less
+//!    (`quotes.rs`); on the user's channel,
 //!    the end of the input is read for an optimiser's token soup
 //!    (`suffix.rs`); a learned word model (`learned.rs`) scores the most
 //!    suspicious 32 words of the text (in a text longer than 256 words,

@@ -75,7 +75,9 @@ static DESCRIBER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn described(view: &str, at: usize) -> bool {
     let at = view.floor_char_boundary(at.min(view.len()));
     let before = &view[..at];
-    let sentence = before.rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+    let sentence = before
+        .rfind(['.', '!', '?', ':', ';', '\n'])
+        .map_or(0, |i| i + 1);
     DESCRIBER.is_match(&before[sentence..])
 }
 
