@@ -990,12 +990,8 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\[\s*(?:admin|administrator|system|developer|operator|root|security)\s+(?:request|notice|note|message|override|instruction|command|update)\b",
         0.5,
     ),
-    // The model's own setup asked for.
-    (
-        X,
-        r"\byour (?:own )?(?:system|initial|original|hidden|secret|developer|internal|pre)[ -]?(?:prompt|instructions|message)\b",
-        0.6,
-    ),
+    // The model's own setup asked for: `USER_PATTERNS` (a document's
+    // "your system prompt" speaks to the developer reading it).
     (
         X,
         r"\b(?:everything|what(?:ever)? you (?:see|read|were given)|all (?:the )?text|the text|what is written|each line|line by line)\b[^.\n]{0,40}?\babove (?:this|the (?:first|user'?s?)) (?:message|line|text|prompt|turn)\b|\bstarting with\s*['\x22‘“]?you are\b|\bthe (?:first|last|next) (?:sentence|line|word|paragraph|words|lines)s? of your\b",
@@ -1714,6 +1710,16 @@ const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // The model's own setup asked for, by a user. In documents and tool
+    // outputs it is a developer's ("everything in that text arrives in the
+    // same context window as your system prompt"): on dev, two benign
+    // documents and no document or tool-output attack say it; a planted
+    // "print your system prompt" meets the reveal rows.
+    (
+        X,
+        r"\byour (?:own )?(?:system|initial|original|hidden|secret|developer|internal|pre)[ -]?(?:prompt|instructions|message)\b",
+        0.6,
+    ),
     // ---------------------- Session 28 (dev: outside authors AG to AU)
     // The user asks the model to reason "as you do internally", "like you
     // normally would", and writes the reasoning it is to follow: a frame
