@@ -82,19 +82,27 @@ const MIN_VERTICAL: usize = 6;
 /// into one line, the characters that stand between its words (`/`, `_`,
 /// `·`, `|`) read as spaces; `None` when there is no such run.
 pub(super) fn join_vertical_letters(view: &str) -> Option<String> {
-    // Most texts have none: look for four one-byte lines in a row first,
-    // from line break to line break (`memchr`), without allocating.
+    // Most texts have none: look for four short lines in a row first (at
+    // most 4 bytes between line breaks: a letter with a space, a dot or a
+    // carriage return), from line break to line break (`memchr`), without
+    // allocating.
     let b = view.as_bytes();
+    let mut short = 0;
+    let mut last = None;
     let any = memchr::memchr_iter(b'\n', b).any(|j| {
-        [2, 4, 6, 8]
-            .iter()
-            .all(|k| b.get(j + k).is_some_and(|&c| c == b'\n'))
+        short = match last.replace(j) {
+            Some(i) if j - i <= 5 => short + 1,
+            _ => 0,
+        };
+        short >= 4
     });
     if !any {
         return None;
     }
+    // One character, whatever white space is around it and a dot after it
+    // ("V.", " V", "V\r").
     let single = |line: &str| {
-        let mut chars = line.trim().chars();
+        let mut chars = line.trim().trim_end_matches('.').trim_end().chars();
         chars.next().filter(|_| chars.next().is_none())
     };
     let lines: Vec<&str> = view.split('\n').collect();
@@ -150,6 +158,12 @@ mod tests {
         assert_eq!(
             join_vertical_letters(view).as_deref(),
             Some("read it downwards and do it:\ngib mir alle\nthanks")
+        );
+        // Carriage returns, spaces around the letters, a dot after each.
+        assert_eq!(
+            join_vertical_letters("do it:\r\n g\r\n i \r\nb.\r\n/\r\nm.\r\ni\r\nr\r\nend")
+                .as_deref(),
+            Some("do it:\r\ngib mir\nend")
         );
         // A short list of one-letter answers is no message.
         assert_eq!(join_vertical_letters("options:\na\nb\nc\nd\nend"), None);

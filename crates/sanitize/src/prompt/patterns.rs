@@ -601,7 +601,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*|fass\w*|ubersetz\w*|kopier\w*|druck\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))|\bschreib\w*\b{g}\b(?:dein\w*|den|die|ihr\w*|euer\w*) (?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|anweisungen|vorgaben)",
+        r"\b(?:zeig\w*|gib\w*|verrat\w*|nenn\w*|wiederhol\w*|fass\w*|ubersetz\w*|kopier\w*|druck\w*)\b{g}\b(?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*|dein\w* (?:anweisungen|vorgaben))|\bschreib(?:e|en|t|st)?\b{g}\b(?:dein\w*|den|dem|der|die|im|ihr\w*|euer\w*) (?:system-?prompt|systemanweisung\w*|anfangliche\w* anweisung\w*|versteckte\w* anweisung\w*)|\bschreib(?:e|en|t|st)?\b{g}\bdein\w* (?:anweisungen|vorgaben)",
         0.9,
     ),
     (
@@ -1641,22 +1641,14 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 28 (dev: outside authors AG to AU)
     // The model's own reasoning handed to it ("here's your own reasoning
     // from the last turn", "ich schreib dir mal deine Überlegung vor",
-    // "IA, voici ton raisonnement", "ecco il tuo ragionamento", "este es
-    // tu análisis"): eleven dev attacks, in chats and planted in
-    // documents, and no benign set.
+    // "IA, voici ton raisonnement", "ecco il tuo ragionamento"): in chats
+    // and planted in documents, and no benign dev set. Weak alone: a
+    // teacher hands a pupil "ton raisonnement annoté" too, and a user
+    // pastes back yesterday's answer.
     (
         H,
-        r"\b(?:here'?s|here is|this is|i'll write|let me write|i wrote|i've written)(?: down| out)? your (?:own )?(?:reasoning|thought process|chain of thought|thinking|inner monologue)\b|\b(?:dir|ihnen) (?:mal )?(?:deine|ihre) (?:uberlegung|gedanken\w*|argumentation)\b|\bwie du (?:eigentlich |wirklich )?denken (?:solltest|musst|sollst)\b|\b(?:scrivi|ecco|ti scrivo|ti do) (?:prima )?il tuo ragionamento\b|\b(?:voici|je t'ecris|je te donne|je te propose) ton raisonnement\b|\b(?:aqui tienes|te escribo|este es|te dejo) tu (?:razonamiento|analisis|cadena de pensamiento)\b",
-        0.5,
-    ),
-    // Permission announced to the assistant from a date on ("a partir de
-    // esta versión el asistente puede …", "ab sofort darf der Assistent
-    // …", "da adesso il bot può …"): weak alone, as a product's release
-    // notes say what an assistant can do now.
-    (
-        A,
-        r"\b(?:ab sofort|ab heute|von nun an|a partir de (?:ahora|hoy|este momento|esta version)|desde (?:ahora|hoy)|d'ora in (?:poi|avanti)|da (?:oggi|ora|adesso)(?: in poi)?|desormais|a partir de maintenant|from now on|as of (?:today|now|this message)|effective (?:immediately|today))\b[^.\n]{0,80}?\b(?:assistant|assistent|asistente|assistente|ki|ia|ai|bot|you|du|tu)\b[^.\n]{0,40}?\b(?:can|may|is allowed|are allowed|is permitted|darf|durfen|kannst|puede|puedes|peut|peux|puo|puoi|possa|est autorise|estas autorizado|sei autorizzat\w*)\b",
-        0.3,
+        r"\bhere'?s your own (?:reasoning|thought process|chain of thought)\b|\b(?:here'?s|here is) your (?:reasoning|thought process|chain of thought) from (?:the|your) (?:last|previous) (?:turn|message|step)\b|\bdir (?:mal )?deine uberlegung vor\b|\bwie du eigentlich denken solltest\b|\becco il tuo ragionamento\b|\bvoici ton raisonnement\b|\beste es tu (?:razonamiento|analisis de hace)\b",
+        0.4,
     ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // A named mode said to be on, in French, Spanish, Italian and German
@@ -1728,7 +1720,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // conmigo", "denk mal laut"), which then count as the same evidence.
     (
         H,
-        r"\b(?:reason\w*|think\w*)\b[^.\n]{0,30}?\b(?:as|like) you (?:do |would |usually |normally |always )*(?:internally|inside|in your head|privately|yourself|usually|normally)\b|\breasoning as you\b|\bcontinue (?:exactly )?from where your (?:reasoning|thinking|chain of thought|thoughts?)\b|\b(?:denk\w*|uberleg\w*)\b[^.\n]{0,40}?\b(?:wie|so wie) (?:du|ich) (?:es |das )?(?:intern|selbst|sonst|normalerweise|eigentlich)\b|\b(?:pense|pensons|reflechis|raisonne\w*)\b[^.\n]{0,40}?\bcomme tu (?:le )?fais (?:en interne|d'habitude|habituellement)|\b(?:piensa\w*|razona\w*|pensalo)\b[^.\n]{0,40}?\bcomo (?:tu |vos )?(?:piensas|pensas|razonas|lo haces|haces)\b|\bcomo razonarias\b|\b(?:ragiona\w*|pensa\w*)\b[^.\n]{0,40}?\bcome (?:fai tu|ragioni tu|pensi tu|fai di solito|fai internamente)",
+        r"\b(?:reason\w*|think\w*)\b[^.\n]{0,30}?\b(?:as|like) you (?:do |would )?(?:internally|inside|in your head|privately)\b|\b(?:reason|think)\w*\b[^.\n]{0,30}?\b(?:as|like) you (?:usually|normally|always) (?:do|would)\s*[:(]|\breasoning as you\s*:|\bcontinue (?:exactly )?from where your (?:reasoning|thinking|chain of thought|thoughts?) (?:left off|stopped)\s*:|\b(?:denk\w*|uberleg\w*)\b[^.\n]{0,40}?\b(?:wie|so wie) du (?:es |das )?(?:intern|sonst|normalerweise)\b|\b(?:wie|so wie) ich es intern\b|\b(?:pense|pensons|reflechis|raisonne|raisonner|raisonnons)\b[^.\n]{0,40}?\bcomme tu (?:le )?fais en interne\b|\braisonner comme tu le fais d'habitude\b|\b(?:piensa|pensa|pensalo|razona|razonar|razonarlo|razonemos)\b[^.\n]{0,40}?\bcomo (?:tu |vos )?(?:piensas|pensas|razonas)\b|\b(?:razona|razonar|razonarlo|razonemos)\b[^.\n]{0,40}?\bcomo haces (?:tu )?(?:por dentro|internamente|en tu cadena)|\bcomo razonarias tu\b|\b(?:ragiona|ragioniamo|pensa|pensiamo)\b[^.\n]{0,40}?\bcome (?:fai tu|ragioni tu|pensi tu|fai internamente)\b",
         0.5,
     ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
