@@ -471,10 +471,6 @@ impl PromptGuard {
         for (span, decoded) in decoded_views(input, &normalized, hints) {
             self.scan_decoded(&decoded, channel, span, &mut findings);
         }
-        // Children's language games (farfallino, jerigonza, javanais).
-        for decoded in games::decoded(&normalized) {
-            self.scan_decoded(&decoded, channel, 0..normalized.len(), &mut findings);
-        }
         // Script under a heap of combining marks: the view has dropped
         // them, and what shows is meant to come out clean.
         if !input.is_ascii() && is_zalgo(input) && ACTIVE_MARKUP.is_match(&normalized) {

@@ -265,8 +265,10 @@ pub(super) fn hints(view: &str) -> Hints {
 
 /// The other readings of a text, as detection views with the span they
 /// come from: rot13, reversed, Atbash and the NATO alphabet (of the whole
-/// view, when `hints` call for them), Morse code, percent-encoded,
-/// Ascii85, uuencoded, spaced hex, binary and Braille runs of `input`.
+/// view, when `hints` call for them), children's language games (of the
+/// view, where it is written in one: `games.rs`), Morse code,
+/// percent-encoded, Ascii85, uuencoded, spaced hex, binary and Braille
+/// runs of `input`.
 pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     if hints.rot13 {
@@ -331,6 +333,9 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
                 out.push((span, detection_view(&text).0));
             }
         }
+    }
+    for text in super::games::decoded(view) {
+        out.push((0..view.len(), text));
     }
     out
 }

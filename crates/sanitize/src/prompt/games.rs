@@ -12,8 +12,8 @@
 const MIN_SYLLABLES: usize = 5;
 const MIN_SHARE: f32 = 0.4;
 
-/// The games, by the byte their syllable puts between a vowel and its
-/// copy, or `None` for the javanais's `av` before a vowel.
+/// The games, by the letter their syllable puts between a vowel and its
+/// copy (`f`, `p`), or the javanais's `av` before a vowel.
 #[derive(Clone, Copy)]
 enum Game {
     Doubled(u8),
@@ -22,132 +22,62 @@ enum Game {
 
 const GAMES: [Game; 3] = [Game::Doubled(b'f'), Game::Doubled(b'p'), Game::Javanais];
 
-/// Whether `holding` of `words` is [`MIN_SHARE`] of them or more.
-fn is_most(holding: usize, words: usize) -> bool {
-    holding as f32 >= MIN_SHARE * words as f32
-}
-
-fn is_vowel(b: u8) -> bool {
-    VOWEL[usize::from(b)]
-}
-
-/// [`is_vowel`] of each byte.
-static VOWEL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'a' as usize] = true;
-    table[b'e' as usize] = true;
-    table[b'i' as usize] = true;
-    table[b'o' as usize] = true;
-    table[b'u' as usize] = true;
-    table
-};
-
-/// The length of the game's syllable at `b[i..]` that stands for one
-/// vowel (`afa` for `a` is 3: the vowel is kept, 2 bytes are dropped
-/// after it; `ava` is 2 dropped before it), or 0.
-fn syllable(game: Game, b: &[u8], i: usize) -> usize {
-    match game {
-        Game::Doubled(c) => {
-            if i + 2 < b.len() && is_vowel(b[i]) && b[i + 1] == c && b[i + 2] == b[i] {
-                2
-            } else {
-                0
-            }
-        }
-        Game::Javanais => {
-            if i + 2 < b.len() && b[i] == b'a' && b[i + 1] == b'v' && is_vowel(b[i + 2]) {
-                2
-            } else {
-                0
-            }
+impl Game {
+    /// The syllable's middle letter (`afa`, `ipi`, `avo`).
+    fn middle(self) -> u8 {
+        match self {
+            Self::Doubled(c) => c,
+            Self::Javanais => b'v',
         }
     }
-}
 
-/// The view read back in each game that most of its words are written in
-/// (usually none).
-pub(super) fn decoded(view: &str) -> Vec<String> {
-    let b = view.as_bytes();
-    // The syllables' middle letters found first (`memchr`): most texts
-    // hold fewer syllables of every game than a game text needs, and are
-    // not looked at word by word.
-    let mut found = [0usize; GAMES.len()];
-    for j in memchr::memchr3_iter(b'f', b'p', b'v', b) {
-        let (Some(&before), Some(&after)) = (j.checked_sub(1).and_then(|i| b.get(i)), b.get(j + 1))
+    /// Whether a syllable of the game starts at `b[i]`: `afa` stands for
+    /// `a` (the vowel kept, two bytes dropped after it), `ava` for `a`
+    /// (two bytes dropped before it).
+    fn at(self, b: &[u8], i: usize) -> bool {
+        let (Some(&first), Some(&middle), Some(&last)) = (b.get(i), b.get(i + 1), b.get(i + 2))
         else {
-            continue;
+            return false;
         };
-        match b[j] {
-            b'f' if before == after && is_vowel(before) => found[0] += 1,
-            b'p' if before == after && is_vowel(before) => found[1] += 1,
-            b'v' if before == b'a' && is_vowel(after) => found[2] += 1,
-            _ => {}
-        }
+        middle == self.middle()
+            && match self {
+                Self::Doubled(_) => first == last && is_vowel(first),
+                Self::Javanais => first == b'a' && is_vowel(last),
+            }
     }
-    let mut out = Vec::new();
-    for (game, found) in GAMES.into_iter().zip(found) {
-        if found < MIN_SYLLABLES {
-            continue;
+
+    /// Words of four letters or more in `text`, those holding a syllable,
+    /// and the syllables.
+    fn tally(self, text: &[u8]) -> (usize, usize, usize) {
+        let (mut words, mut holding, mut syllables) = (0, 0, 0);
+        for word in text
+            .split(|c| !c.is_ascii_lowercase())
+            .filter(|word| word.len() >= 4)
+        {
+            let n = (0..word.len()).filter(|&i| self.at(word, i)).count();
+            words += 1;
+            holding += usize::from(n > 0);
+            syllables += n;
         }
-        // Words of four letters or more, and those holding a syllable, in
-        // the whole text and in its line that holds the most: a paragraph
-        // of plain prose before the game's must not hide it.
-        let (mut words, mut holding, mut syllables) = (0usize, 0usize, 0usize);
-        // The lines written in the game, by where they start and end.
-        let mut game_lines: Vec<(usize, usize)> = Vec::new();
-        let (mut line_start, mut line_words, mut line_holding) = (0usize, 0usize, 0usize);
-        let mut start = 0;
-        while start < b.len() {
-            let end = b[start..]
-                .iter()
-                .position(|c| !c.is_ascii_lowercase())
-                .map_or(b.len(), |n| start + n);
-            if end - start >= 4 {
-                words += 1;
-                line_words += 1;
-                let word = &b[start..end];
-                let n = (0..word.len())
-                    .filter(|&i| syllable(game, word, i) > 0)
-                    .count();
-                syllables += n;
-                holding += usize::from(n > 0);
-                line_holding += usize::from(n > 0);
-            }
-            if b.get(end).is_none_or(|&c| c == b'\n') {
-                if line_holding >= 3 && is_most(line_holding, line_words) {
-                    game_lines.push((line_start, end));
-                }
-                (line_start, line_words, line_holding) = (end + 1, 0, 0);
-            }
-            start = end + 1;
-        }
-        if syllables < MIN_SYLLABLES {
-            continue;
-        }
-        // Most of the text in the game: all of it read back. Otherwise only
-        // its lines in the game, so that the rest is not read twice (its
-        // findings would count again as a decoded payload's).
-        let parts: Vec<&[u8]> = if is_most(holding, words) {
-            vec![b]
-        } else if game_lines.is_empty() {
-            continue;
-        } else {
-            game_lines.iter().map(|&(from, to)| &b[from..to]).collect()
-        };
-        let mut text = Vec::with_capacity(b.len());
+        (words, holding, syllables)
+    }
+
+    /// `parts` read back, one line each.
+    fn read_back(self, parts: &[&[u8]]) -> Option<String> {
+        let mut text = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
         for part in parts {
             if !text.is_empty() {
                 text.push(b'\n');
             }
             let mut i = 0;
             while i < part.len() {
-                match (game, syllable(game, part, i)) {
-                    (Game::Doubled(_), 2) => {
+                match (self, self.at(part, i)) {
+                    (Self::Doubled(_), true) => {
                         text.push(part[i]);
                         i += 3;
                     }
-                    (Game::Javanais, 2) => i += 2,
-                    _ => {
+                    (Self::Javanais, true) => i += 2,
+                    (_, false) => {
                         text.push(part[i]);
                         i += 1;
                     }
@@ -155,7 +85,60 @@ pub(super) fn decoded(view: &str) -> Vec<String> {
             }
         }
         // Only ASCII bytes were dropped, whole: still UTF-8.
-        if let Ok(text) = String::from_utf8(text) {
+        String::from_utf8(text).ok()
+    }
+}
+
+/// Whether `holding` of `words` is [`MIN_SHARE`] of them or more.
+fn is_most(holding: usize, words: usize) -> bool {
+    holding as f32 >= MIN_SHARE * words as f32
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// The view read back in each game that it is written in (usually none):
+/// all of it when most of its words are, or else only its lines that are
+/// (three such words, [`MIN_SHARE`] of the line's), so that a paragraph
+/// of plain prose before them neither hides them nor is read twice (its
+/// findings would count again as a decoded payload's).
+pub(super) fn decoded(view: &str) -> Vec<String> {
+    let b = view.as_bytes();
+    // The syllables' middle letters found first (`memchr`): most texts
+    // hold fewer syllables of every game than a game text needs, and are
+    // not looked at word by word.
+    let mut found = [0usize; GAMES.len()];
+    for j in memchr::memchr3_iter(b'f', b'p', b'v', b) {
+        if let Some(i) = j.checked_sub(1)
+            && let Some(k) = GAMES.iter().position(|game| game.at(b, i))
+        {
+            found[k] += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (game, found) in GAMES.into_iter().zip(found) {
+        if found < MIN_SYLLABLES {
+            continue;
+        }
+        let (mut words, mut holding, mut syllables) = (0, 0, 0);
+        let mut game_lines = Vec::new();
+        for line in b.split(|&c| c == b'\n') {
+            let (w, h, s) = game.tally(line);
+            (words, holding, syllables) = (words + w, holding + h, syllables + s);
+            if h >= 3 && is_most(h, w) {
+                game_lines.push(line);
+            }
+        }
+        let parts = if is_most(holding, words) {
+            vec![b]
+        } else {
+            game_lines
+        };
+        if syllables >= MIN_SYLLABLES
+            && !parts.is_empty()
+            && let Some(text) = game.read_back(&parts)
+        {
             out.push(text);
         }
     }
