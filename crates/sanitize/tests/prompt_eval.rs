@@ -531,6 +531,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.864,
             2,
         ),
+        // Round 12 (held out through session 28, counted never read on
+        // its builds), committed as dev in session 29 at its count on
+        // that session's first build, once round 13 was being written.
+        (
+            "av",
+            include_str!("data/outside_author_av.jsonl"),
+            (125, 65),
+            0.824,
+            1,
+        ),
+        (
+            "aw",
+            include_str!("data/outside_author_aw.jsonl"),
+            (125, 65),
+            0.864,
+            3,
+        ),
+        (
+            "ax",
+            include_str!("data/outside_author_ax.jsonl"),
+            (125, 65),
+            0.856,
+            3,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
