@@ -53,6 +53,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod caesar;
 mod channel;
 mod encoded;
 mod entities;

@@ -149,6 +149,7 @@ pub(super) struct Hints {
     reversed: bool,
     atbash: bool,
     nato: bool,
+    caesar: bool,
 }
 
 impl Hints {
@@ -159,6 +160,7 @@ impl Hints {
             Reading::Reversed => self.reversed = true,
             Reading::Atbash => self.atbash = true,
             Reading::Nato => self.nato = true,
+            Reading::Caesar => self.caesar = true,
         }
     }
 
@@ -169,6 +171,7 @@ impl Hints {
             reversed: self.reversed || other.reversed,
             atbash: self.atbash || other.atbash,
             nato: self.nato || other.nato,
+            caesar: self.caesar || other.caesar,
         }
     }
 }
@@ -180,6 +183,8 @@ pub(super) enum Reading {
     Reversed,
     Atbash,
     Nato,
+    /// A Caesar shift, found by reading (`caesar.rs`).
+    Caesar,
 }
 
 /// Keywords of the English patterns and the commonest English words, as
@@ -190,7 +195,9 @@ pub(super) enum Reading {
 /// "reveal", "disregard", "forget", "previous", "password"), Atbash (the
 /// alphabet mirrored: "ignore", "instructions", "system", "prompt",
 /// "password", "previous", "reveal", "disregard"; " the ", " you ",
-/// " and ", " this "), and the rarer words of the NATO spelling alphabet.
+/// " and ", " this "), the rarer words of the NATO spelling alphabet, and the words that name
+/// a Caesar shift ("caesar", "shift", "…schieb…", "décal…", "desplaz…",
+/// "spost…": `caesar.rs` finds the shift).
 pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
@@ -239,6 +246,14 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     ("yankee", Reading::Nato),
     ("x-ray", Reading::Nato),
     ("xray", Reading::Nato),
+    ("caesar", Reading::Caesar),
+    ("cesar", Reading::Caesar),
+    ("casar", Reading::Caesar),
+    ("shift", Reading::Caesar),
+    ("schieb", Reading::Caesar),
+    ("decal", Reading::Caesar),
+    ("desplaz", Reading::Caesar),
+    ("spost", Reading::Caesar),
 ];
 
 /// Which of the re-readings the keywords in `view` call for (one pass; the
@@ -255,6 +270,7 @@ pub(super) fn hints(view: &str) -> Hints {
             reversed: true,
             atbash: true,
             nato: true,
+            caesar: true,
         };
     };
     for m in search.find_overlapping_iter(view) {
@@ -335,6 +351,11 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
         }
     }
     for text in super::games::decoded(view) {
+        out.push((0..view.len(), text));
+    }
+    if hints.caesar
+        && let Some(text) = super::caesar::decoded(view)
+    {
         out.push((0..view.len(), text));
     }
     out
