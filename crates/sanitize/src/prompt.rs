@@ -53,6 +53,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod acrostic;
 mod caesar;
 mod channel;
 mod encoded;
@@ -68,6 +69,7 @@ mod patterns;
 mod quotes;
 mod report;
 mod suffix;
+mod upside_down;
 mod view;
 
 pub use channel::Channel;

@@ -150,6 +150,7 @@ pub(super) struct Hints {
     atbash: bool,
     nato: bool,
     caesar: bool,
+    acrostic: bool,
 }
 
 impl Hints {
@@ -161,6 +162,7 @@ impl Hints {
             Reading::Atbash => self.atbash = true,
             Reading::Nato => self.nato = true,
             Reading::Caesar => self.caesar = true,
+            Reading::Acrostic => self.acrostic = true,
         }
     }
 
@@ -172,6 +174,7 @@ impl Hints {
             atbash: self.atbash || other.atbash,
             nato: self.nato || other.nato,
             caesar: self.caesar || other.caesar,
+            acrostic: self.acrostic || other.acrostic,
         }
     }
 }
@@ -185,6 +188,8 @@ pub(super) enum Reading {
     Nato,
     /// A Caesar shift, found by reading (`caesar.rs`).
     Caesar,
+    /// Initials or first words of lines (`acrostic.rs`).
+    Acrostic,
 }
 
 /// Keywords of the English patterns and the commonest English words, as
@@ -197,7 +202,9 @@ pub(super) enum Reading {
 /// "password", "previous", "reveal", "disregard"; " the ", " you ",
 /// " and ", " this "), the rarer words of the NATO spelling alphabet, and the words that name
 /// a Caesar shift ("caesar", "shift", "…schieb…", "décal…", "desplaz…",
-/// "spost…": `caesar.rs` finds the shift).
+/// "spost…": `caesar.rs` finds the shift), and the words that name an
+/// acrostic ("first letter", "primera palabra", "Anfangsbuchstab…",
+/// "acrosti…": `acrostic.rs`).
 pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
@@ -254,6 +261,30 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     ("decal", Reading::Caesar),
     ("desplaz", Reading::Caesar),
     ("spost", Reading::Caesar),
+    ("first letter", Reading::Acrostic),
+    ("initial letter", Reading::Acrostic),
+    ("anfangsbuchstab", Reading::Acrostic),
+    ("ersten buchstab", Reading::Acrostic),
+    ("premiere lettre", Reading::Acrostic),
+    ("premieres lettres", Reading::Acrostic),
+    ("primera letra", Reading::Acrostic),
+    ("primeras letras", Reading::Acrostic),
+    ("prima lettera", Reading::Acrostic),
+    ("prime lettere", Reading::Acrostic),
+    ("iniziali", Reading::Acrostic),
+    ("first word", Reading::Acrostic),
+    ("primera palabra", Reading::Acrostic),
+    ("premier mot", Reading::Acrostic),
+    ("prima parola", Reading::Acrostic),
+    ("ersten wort", Reading::Acrostic),
+    ("erste wort", Reading::Acrostic),
+    ("second word", Reading::Acrostic),
+    ("segunda palabra", Reading::Acrostic),
+    ("zweite wort", Reading::Acrostic),
+    ("deuxieme mot", Reading::Acrostic),
+    ("seconda parola", Reading::Acrostic),
+    ("acrosti", Reading::Acrostic),
+    ("akrostich", Reading::Acrostic),
 ];
 
 /// Which of the re-readings the keywords in `view` call for (one pass; the
@@ -271,6 +302,7 @@ pub(super) fn hints(view: &str) -> Hints {
             atbash: true,
             nato: true,
             caesar: true,
+            acrostic: true,
         };
     };
     for m in search.find_overlapping_iter(view) {
@@ -357,6 +389,14 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
         && let Some(text) = super::caesar::decoded(view)
     {
         out.push((0..view.len(), text));
+    }
+    if hints.acrostic {
+        for text in super::acrostic::decoded(view) {
+            out.push((0..view.len(), text));
+        }
+    }
+    if let Some(text) = super::upside_down::decoded(input) {
+        out.push((0..input.len(), detection_view(&text).0));
     }
     out
 }
