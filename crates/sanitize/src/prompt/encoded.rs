@@ -151,6 +151,7 @@ pub(super) struct Hints {
     nato: bool,
     caesar: bool,
     acrostic: bool,
+    word_order: bool,
 }
 
 impl Hints {
@@ -163,6 +164,7 @@ impl Hints {
             Reading::Nato => self.nato = true,
             Reading::Caesar => self.caesar = true,
             Reading::Acrostic => self.acrostic = true,
+            Reading::WordOrder => self.word_order = true,
         }
     }
 
@@ -175,6 +177,7 @@ impl Hints {
             nato: self.nato || other.nato,
             caesar: self.caesar || other.caesar,
             acrostic: self.acrostic || other.acrostic,
+            word_order: self.word_order || other.word_order,
         }
     }
 }
@@ -190,6 +193,8 @@ pub(super) enum Reading {
     Caesar,
     /// Initials or first words of lines (`acrostic.rs`).
     Acrostic,
+    /// The words in reverse order.
+    WordOrder,
 }
 
 /// Keywords of the English patterns and the commonest English words, as
@@ -197,14 +202,18 @@ pub(super) enum Reading {
 /// "forget", "system", "prompt", "instruction", "reveal", "developer",
 /// "jailbreak", "previous"; " the ", " you ", " and ", " this ", " what "),
 /// written backwards ("ignore", "instructions", "prompt", "system",
-/// "reveal", "disregard", "forget", "previous", "password"), Atbash (the
-/// alphabet mirrored: "ignore", "instructions", "system", "prompt",
-/// "password", "previous", "reveal", "disregard"; " the ", " you ",
-/// " and ", " this "), the rarer words of the NATO spelling alphabet, and the words that name
-/// a Caesar shift ("caesar", "shift", "…schieb…", "décal…", "desplaz…",
-/// "spost…": `caesar.rs` finds the shift), and the words that name an
-/// acrostic ("first letter", "primera palabra", "Anfangsbuchstab…",
-/// "acrosti…": `acrostic.rs`).
+/// "reveal", "disregard", "forget", "previous", "password"; the same
+/// keywords of the other four languages, "inoizurtsi", "ametsis",
+/// "negnusiewna", "senoiccurtsni", "sengisnoc", …), the words that ask
+/// for the words from the last to the first ("dall'ultima alla prima",
+/// "ultima palabra", "last word first", "vom letzten zum ersten"), Atbash (the alphabet mirrored: "ignore",
+/// "instructions", "system", "prompt", "password", "previous", "reveal",
+/// "disregard"; " the ", " you ", " and ", " this "), the rarer words of
+/// the NATO spelling alphabet, the words that name a Caesar shift
+/// ("caesar", "shift", "…schieb…", "décal…", "desplaz…", "spost…":
+/// `caesar.rs` finds the shift), and the words that name an acrostic
+/// ("first letter", "primera palabra", "Anfangsbuchstab…", "acrosti…":
+/// `acrostic.rs`).
 pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
@@ -230,6 +239,35 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     ("tegrof", Reading::Reversed),
     ("suoiverp", Reading::Reversed),
     ("drowssap", Reading::Reversed),
+    ("inoizurtsi", Reading::Reversed),
+    ("ametsis", Reading::Reversed),
+    ("negnusiewna", Reading::Reversed),
+    ("senoiccurtsni", Reading::Reversed),
+    ("sengisnoc", Reading::Reversed),
+    ("trowssap", Reading::Reversed),
+    ("anesartnoc", Reading::Reversed),
+    ("eiovne", Reading::Reversed),
+    ("aivne", Reading::Reversed),
+    ("aivni", Reading::Reversed),
+    ("kcihcs", Reading::Reversed),
+    ("arongi", Reading::Reversed),
+    ("ereirongi", Reading::Reversed),
+    ("artsom", Reading::Reversed),
+    ("artseum", Reading::Reversed),
+    ("egiez", Reading::Reversed),
+    ("ivaihc", Reading::Reversed),
+    ("sevalc", Reading::Reversed),
+    ("ehciffa", Reading::Reversed),
+    ("alevir", Reading::Reversed),
+    ("alever", Reading::Reversed),
+    ("etarrev", Reading::Reversed),
+    ("dall'ultima alla prima", Reading::WordOrder),
+    ("de la ultima a la primera", Reading::WordOrder),
+    ("ultima palabra", Reading::WordOrder),
+    ("last word first", Reading::WordOrder),
+    ("last to first", Reading::WordOrder),
+    ("du dernier au premier", Reading::WordOrder),
+    ("vom letzten zum ersten", Reading::WordOrder),
     ("rtmliv", Reading::Atbash),
     ("rmhgifxgrlmh", Reading::Atbash),
     ("hbhgvn", Reading::Atbash),
@@ -303,6 +341,7 @@ pub(super) fn hints(view: &str) -> Hints {
             nato: true,
             caesar: true,
             acrostic: true,
+            word_order: true,
         };
     };
     for m in search.find_overlapping_iter(view) {
@@ -324,6 +363,14 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
     }
     if hints.reversed {
         out.push((0..view.len(), view.chars().rev().collect()));
+        // Each word backwards in its place ("ivaihc el artsom").
+        out.push((0..view.len(), each_word_reversed(view)));
+    }
+    if hints.word_order {
+        out.push((
+            0..view.len(),
+            view.split_whitespace().rev().collect::<Vec<_>>().join(" "),
+        ));
     }
     if hints.atbash {
         out.push((0..view.len(), view.chars().map(atbash).collect()));
@@ -411,6 +458,22 @@ fn printable_text(bytes: Vec<u8>) -> Option<String> {
         .count();
     (printable * 10 >= text.chars().count() * 9 && text.chars().any(char::is_alphabetic))
         .then_some(text)
+}
+
+/// Each word of `view` written backwards, in its place.
+fn each_word_reversed(view: &str) -> String {
+    let mut out = String::with_capacity(view.len());
+    let mut word = String::new();
+    for c in view.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            out.extend(word.drain(..).rev());
+            out.push(c);
+        }
+    }
+    out.extend(word.drain(..).rev());
+    out
 }
 
 /// The alphabet mirrored (`a`↔`z`), an involution like rot13.
