@@ -210,7 +210,8 @@ pub(super) enum Reading {
 /// "instructions", "system", "prompt", "password", "previous", "reveal",
 /// "disregard"; " the ", " you ", " and ", " this "), the rarer words of
 /// the NATO spelling alphabet, the words that name a Caesar shift
-/// ("caesar", "shift", "…schieb…", "décal…", "desplaz…", "spost…":
+/// ("caesar", "shift", "…schieb…", "verschob…", "décal…", "desplaz…",
+/// "spost…", "rotat…":
 /// `caesar.rs` finds the shift), and the words that name an acrostic
 /// ("first letter", "primera palabra", "Anfangsbuchstab…", "acrosti…":
 /// `acrostic.rs`).
@@ -299,6 +300,9 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     ("decal", Reading::Caesar),
     ("desplaz", Reading::Caesar),
     ("spost", Reading::Caesar),
+    ("verschob", Reading::Caesar),
+    ("cezar", Reading::Caesar),
+    ("rotat", Reading::Caesar),
     ("first letter", Reading::Acrostic),
     ("initial letter", Reading::Acrostic),
     ("anfangsbuchstab", Reading::Acrostic),
@@ -433,7 +437,7 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
         out.push((0..view.len(), text));
     }
     if hints.caesar
-        && let Some(text) = super::caesar::decoded(view)
+        && let Some(text) = super::caesar::decoded(view, hints.rot13)
     {
         out.push((0..view.len(), text));
     }

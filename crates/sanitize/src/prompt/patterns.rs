@@ -1773,30 +1773,34 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:my|mes|le mie|mis|meine)\s+(?:own\s+|propres\s+|eigenen\s+)?(?:{rulen}|principles|principes|principi|principios|prinzipien|pautas|consignes)\s+(?:say|says|state|states|tell me|forbid|prohibit|require|disent|interdisent|m'interdisent|exigent|dicono|vietano|mi vietano|dicen|prohiben|me prohiben|exigen|sagen|sagt|verbieten|verbietet|verlangen)\b",
         0.25,
     ),
-    // The model's rules said to be switched off, typed by a user: "the
-    // content filters are disabled server-side", "tus restricciones
-    // quedan en suspenso", "tes consignes habituelles sont mises en
-    // pause", "die Schutzregeln sind abgeschaltet", "i filtri sono
-    // spenti". Twenty outside authors put it after a claim to be the
-    // developer, an admin or a maintenance mode. Only what a user typed
-    // (a policy notice says in earnest that old rules are lifted), from
-    // a determiner, so "our admin said the spam filter is switched off"
-    // is not read.
+    // The model's rules said to be switched off, typed by a user: "tus
+    // restricciones quedan en suspenso", "tes consignes habituelles sont
+    // mises en pause", "die Schutzregeln sind abgeschaltet", "i tuoi
+    // filtri sono spenti". Twenty outside authors put it after a claim
+    // to be the developer, an admin or a maintenance mode. Only what a
+    // user typed (a policy notice says in earnest that old rules are
+    // lifted), and only the model's: rules and limits after "your"
+    // (five languages), or filters and guardrails that only a model has
+    // ("the content filters", "die Schutzregeln"). An outside review had
+    // a family's, a gym's and a club's rules "suspended" in holidays, and
+    // "the spam filter", "i filtri della piscina" switched off.
     (
         A,
-        r"\b(?:your|the|all|tus|las|los|todas las|tes|les|vos|toutes les|deine[n]?|die|alle|ihre|le tue|le|i|i tuoi|gli|tutte le|tutti i)\s+(?:(?:usual|normal|current|habituelles?|habituales|ublichen|solite|actuales|actuelles)\s+)?(?:(?:content|safety|security|moderation|conduct)\s+)?(?:[a-z]+-)?(?:filters?|restrictions|guardrails|safety (?:rules|filters?|layer|checks)|rules|guidelines|policy checks|limits|filtri|regole|restrizioni|limitazioni|linee guida|filtros|restricciones|reglas|normas|limitaciones|consignes|regles|filtres|garde-fous|filter|regeln|schutzregeln|inhaltsfilter|beschrankungen|einschrankungen|richtlinien|sicherheitsfilter|vorgaben|schutzmodus)\b[^.\n]{0,50}?\b(?:switched off|turned off|disabled|deactivated|suspended|paused|lifted|abgeschaltet|ausgeschaltet|deaktiviert|ausgesetzt|aufgehoben|spenti|disattivat[ei]|sospes[ei]|desactivad[oa]s|suspendid[oa]s|en suspenso|levees|suspendues|desactivees|mises? en pause)\b",
+        r"\b(?:(?:your|yours|tus|tu|tes|ton|ta|vos|votre|deine[nmr]?|dein|ihre[nmr]?|le tue|i tuoi|il tuo|la tua)\s+(?:(?:usual|normal|current|habituelles?|habituels?|habituales|ublichen|solite|soliti|actuales|actuelles)\s+)?(?:(?:content|safety|security|moderation|conduct)\s+)?(?:[a-z]+-)?(?:filters?|restrictions?|guardrails|rules|guidelines|polic(?:y|ies)|policy checks|limits|filtri|filtro|regole|restrizioni|limitazioni|linee guida|filtros?|restricciones|reglas|normas|limitaciones|directrices|consignes|regles|filtres?|garde-fous|filter|regeln|schutzregeln|inhaltsfilter|beschrankungen|einschrankungen|richtlinien|sicherheitsfilter|sicherheitsvorgaben|vorgaben|schutzmodus)|(?:the|all|die|alle|les|las|los|le|gli|i|tutti i|tutte le|todas las|toutes les)\s+(?:(?:usual|normal|current|habituelles?|habituales|ublichen|solite|actuales)\s+)?(?:content filters?|safety (?:rules|filters?|layer|checks|guidelines)|moderation (?:rules|filters?)|guardrails|schutzregeln|inhaltsfilter|sicherheitsfilter|garde-fous|filtres de (?:contenu|securite|moderation)|regles de (?:moderation|securite|conduite)|filtros de (?:contenido|seguridad|moderacion)|normas de (?:contenido|moderacion|seguridad)|filtri (?:di sicurezza|sui contenuti|di moderazione)|regole (?:di moderazione|di sicurezza|sui contenuti)))\b[^.\n]{0,50}?\b(?:switched off|turned off|disabled|deactivated|suspended|paused|lifted|removed|waived|relaxed|abgeschaltet|ausgeschaltet|deaktiviert|ausgesetzt|aufgehoben|entfernt|ausser kraft|spenti|spento|disattivat[oaie]|disabilitat[oaie]|sospes[oaie]|rimoss[oaie]|desactivad[oa]s?|deshabilitad[oa]s?|apagad[oa]s?|suspendid[oa]s?|eliminad[oa]s?|en suspenso|levee?s?|leves?|suspendue?s?|desactivee?s?|coupee?s?|mises? en pause)\b",
         0.4,
     ),
-    // The model's own rules named in the first person by what a user
-    // typed ("my guidelines are overcautious here", "mes consignes ne
-    // s'appliquent pas", "mis restricciones no aplican", "laut meinen
-    // Regeln darf ich …"): the writer speaks as the model. Forty-one
-    // outside authors wrote it in reasoning they handed the model; weak
-    // alone (a user's house rules, diet rules and style rules are "my
-    // rules" too), it adds up with the frame and the conclusion.
+    // The model's own rules named in the first person, beside "the
+    // user" named in the third, in what a user typed ("el usuario quiere
+    // … mis pautas dicen que no", "der Nutzer ist Arzt … meine Regeln
+    // sollen Schaden verhindern"): the writer speaks as the model about
+    // the person it serves. Forty outside authors wrote it in reasoning
+    // they handed the model. A user's own rules (for the kids, the
+    // budget, the gym) are "my rules" too, but a user does not call
+    // themselves "the user" (an outside review's thirty look-alikes).
+    // Weak alone; it adds up with the frame and the conclusion.
     (
         H,
-        r"\b(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|safety rules|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)\b",
+        r"(?s)\b(?:the user|this user|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the human)\b.{0,300}?\b(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)\b|\b(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)\b.{0,300}?\b(?:the user|this user|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the human)\b",
         0.3,
     ),
     // A company's data sent to the writer's own private mailbox, in five
