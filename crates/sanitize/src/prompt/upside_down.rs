@@ -2,8 +2,8 @@
 //! circle, each letter replaced by the one that looks like it rotated and
 //! the line read from its end. "Turn your phone round and do what it
 //! says" is old folklore, and outside authors of three rounds hid orders
-//! so. Lines holding enough of the rotated letters are read back; ASCII
-//! text is never looked at.
+//! so. Lines holding enough of the rotated letters are read back; text
+//! without any of the lower-case ones is not looked at line by line.
 
 /// Rotated letters, and what they are upright. ASCII letters that are
 /// another letter rotated (`u` and `n`, `p` and `d`, `b` and `q`) are
@@ -61,15 +61,48 @@ fn upright(c: char) -> char {
         .map_or(c, |&(_, upright)| upright)
 }
 
-/// Whether `c` is a rotated letter upright text does not use.
+/// Whether `c` is a rotated letter upright text does not use (not the
+/// dotless ı of Turkish, the long ſ, Spanish ¿ and ¡ or Greek Λ, which
+/// upright text does). One comparison for accented Latin letters (up to
+/// U+017F): every rotated letter is past them (a linear search of
+/// [`ROTATED`] for each of them cost `safe_prompt` 40 % on accented
+/// text).
 fn is_rotated(c: char) -> bool {
-    !c.is_ascii() && ROTATED.iter().any(|&(rotated, _)| rotated == c)
+    u32::from(c) >= 0x180
+        && matches!(
+            c,
+            'ɐ' | 'ɔ'
+                | 'ǝ'
+                | 'ɟ'
+                | 'ƃ'
+                | 'ɥ'
+                | 'ᴉ'
+                | 'ɾ'
+                | 'ʞ'
+                | 'ɯ'
+                | 'ɹ'
+                | 'ʇ'
+                | 'ʌ'
+                | 'ʍ'
+                | 'ʎ'
+                | '∀'
+                | 'Ⅎ'
+                | '⅁'
+                | '˥'
+                | 'ᴚ'
+                | '┴'
+                | '∩'
+                | '⅄'
+        )
 }
 
 /// The lines of `input` written upside down, read back (each turned
 /// upright, in their order), if any.
 pub(super) fn decoded(input: &str) -> Option<String> {
-    if input.is_ascii() {
+    // The rotated lower-case letters are all encoded with a lead byte
+    // C6 to CA (U+0180 to U+02BF); Cyrillic, Greek and accented Latin
+    // text has none, and is passed over in one pass of bytes.
+    if !input.bytes().any(|b| matches!(b, 0xC6..=0xCA)) {
         return None;
     }
     let lines: Vec<String> = input
