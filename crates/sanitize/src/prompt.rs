@@ -19,9 +19,11 @@
 //!    fake tool and JSON frames), indirect injection aimed at an assistant
 //!    reading a document, in English, German, French, Spanish and Italian;
 //!    a letters-only view catches `i g n o r e` spacing, and letters
-//!    written one per line are joined; base64, hex and rot13 payloads, and
+//!    written one per line are joined; base64, hex and rot13 payloads,
 //!    children's language games (`games.rs`: farfallino, jerigonza,
-//!    javanais), are decoded and checked again; a phrase in quotes, or in
+//!    javanais), Caesar shifts (`caesar.rs`), acrostics (`acrostic.rs`),
+//!    lines written upside down (`upside_down.rs`) and words written
+//!    backwards are decoded and checked again; a phrase in quotes, or in
 //!    a document's sentence whose subject is the attacker, counts for less
 //!    (`quotes.rs`); on the user's channel,
 //!    the end of the input is read for an optimiser's token soup
