@@ -204,17 +204,16 @@ pub(super) enum Reading {
 /// written backwards ("ignore", "instructions", "prompt", "system",
 /// "reveal", "disregard", "forget", "previous", "password"; the same
 /// keywords of the other four languages, "inoizurtsi", "ametsis",
-/// "negnusiewna", "senoiccurtsni", "sengisnoc", …), the words that ask
-/// for the words from the last to the first ("dall'ultima alla prima",
-/// "ultima palabra", "last word first", "vom letzten zum ersten"), Atbash (the alphabet mirrored: "ignore",
-/// "instructions", "system", "prompt", "password", "previous", "reveal",
-/// "disregard"; " the ", " you ", " and ", " this "), the rarer words of
-/// the NATO spelling alphabet, the words that name a Caesar shift
-/// ("caesar", "shift", "…schieb…", "verschob…", "décal…", "desplaz…",
-/// "spost…", "rotat…":
-/// `caesar.rs` finds the shift), and the words that name an acrostic
-/// ("first letter", "primera palabra", "Anfangsbuchstab…", "acrosti…":
-/// `acrostic.rs`).
+/// "negnusiewna", "senoiccurtsni", "sengisnoc", …), Atbash (the alphabet
+/// mirrored: "ignore", "instructions", "system", "prompt", "password",
+/// "previous", "reveal", "disregard"; " the ", " you ", " and ",
+/// " this "), and the rarer words of the NATO spelling alphabet. Then the
+/// words that ask for a reading: the words from the last to the first
+/// ("dall'ultima alla prima", "ultima palabra", "last word first", "vom
+/// letzten zum ersten"), a Caesar shift ("caesar", "shift", "…schieb…",
+/// "verschob…", "décal…", "desplaz…", "spost…", "rotat…": `caesar.rs`
+/// finds the shift) and an acrostic ("first letter", "primera palabra",
+/// "Anfangsbuchstab…", "acrosti…": `acrostic.rs`).
 pub(super) const HINTS: &[(&str, Reading)] = &[
     ("vtaber", Reading::Rot13),
     ("qvfertneq", Reading::Rot13),
