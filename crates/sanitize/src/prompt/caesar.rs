@@ -86,15 +86,20 @@ pub(super) fn decoded(view: &str, rot13_read: bool) -> Option<String> {
         return None;
     }
     // Below 26: a byte.
-    let back = shift as u8;
-    Some(
-        view.chars()
-            .map(|c| match c {
-                'a'..='z' => char::from(b'a' + (c as u8 - b'a' + 26 - back) % 26),
-                _ => c,
-            })
-            .collect(),
-    )
+    let back = 26 - shift as u8;
+    Some(view.chars().map(|c| moved(c, back)).collect())
+}
+
+/// `c` moved `by` places on along the alphabet (0 to 25), either case;
+/// any other character as it is. Moved by 13 it is rot13.
+pub(super) fn moved(c: char, by: u8) -> char {
+    let base = match c {
+        'a'..='z' => b'a',
+        'A'..='Z' => b'A',
+        _ => return c,
+    };
+    // ASCII: `c as u8` is the letter.
+    char::from(base + (c as u8 - base + by) % 26)
 }
 
 #[cfg(test)]
@@ -102,12 +107,7 @@ mod tests {
     use super::*;
 
     fn shifted(text: &str, by: u8) -> String {
-        text.chars()
-            .map(|c| match c {
-                'a'..='z' => char::from(b'a' + (c as u8 - b'a' + by) % 26),
-                _ => c,
-            })
-            .collect()
+        text.chars().map(|c| moved(c, by)).collect()
     }
 
     #[test]

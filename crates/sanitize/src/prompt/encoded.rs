@@ -965,11 +965,7 @@ pub(super) fn is_zalgo(input: &str) -> bool {
 }
 
 fn rot13(c: char) -> char {
-    match c {
-        'a'..='m' | 'A'..='M' => char::from(c as u8 + 13),
-        'n'..='z' | 'N'..='Z' => char::from(c as u8 - 13),
-        _ => c,
-    }
+    super::caesar::moved(c, 13)
 }
 
 /// Runs of Morse code: dots, dashes, spaces, `/` and `|`, holding at least

@@ -5,9 +5,8 @@
 //! so. Lines holding enough of the rotated letters are read back; text
 //! without any of the lower-case ones is not looked at line by line.
 
-/// Rotated letters, and what they are upright. ASCII letters that are
-/// another letter rotated (`u` and `n`, `p` and `d`, `b` and `q`) are
-/// read so only in a line written upside down.
+/// Rotated letters that upright text does not use, and what they are
+/// upright: a line holding enough of them is written upside down.
 const ROTATED: &[(char, char)] = &[
     ('ɐ', 'a'),
     ('ɔ', 'c'),
@@ -16,7 +15,6 @@ const ROTATED: &[(char, char)] = &[
     ('ƃ', 'g'),
     ('ɥ', 'h'),
     ('ᴉ', 'i'),
-    ('ı', 'i'),
     ('ɾ', 'j'),
     ('ʞ', 'k'),
     ('ɯ', 'm'),
@@ -26,18 +24,26 @@ const ROTATED: &[(char, char)] = &[
     ('ʍ', 'w'),
     ('ʎ', 'y'),
     ('∀', 'A'),
-    ('Ɔ', 'C'),
-    ('Ǝ', 'E'),
     ('Ⅎ', 'F'),
     ('⅁', 'G'),
-    ('ſ', 'J'),
     ('˥', 'L'),
-    ('Ԁ', 'P'),
     ('ᴚ', 'R'),
     ('┴', 'T'),
     ('∩', 'U'),
-    ('Λ', 'V'),
     ('⅄', 'Y'),
+];
+
+/// Rotated letters that upright text uses too (Turkish ı, the long ſ,
+/// Greek Λ, Spanish ¿ and ¡; ASCII letters that are another letter
+/// rotated, `u` and `n`, `p` and `d`, `b` and `q`): read so only in a
+/// line written upside down, and no sign of one.
+const SHARED: &[(char, char)] = &[
+    ('ı', 'i'),
+    ('Ɔ', 'C'),
+    ('Ǝ', 'E'),
+    ('ſ', 'J'),
+    ('Ԁ', 'P'),
+    ('Λ', 'V'),
     ('u', 'n'),
     ('n', 'u'),
     ('p', 'd'),
@@ -50,50 +56,22 @@ const ROTATED: &[(char, char)] = &[
     ('¡', '!'),
 ];
 
-/// The fewest rotated letters (of those no upright text uses) a line must
-/// hold to be read back: a stray `ǝ` is a phonetic transcription.
+/// The fewest rotated letters (of [`ROTATED`]) a line must hold to be
+/// read back: a stray `ǝ` is a phonetic transcription.
 const MIN_ROTATED: usize = 4;
 
 fn upright(c: char) -> char {
     ROTATED
         .iter()
+        .chain(SHARED)
         .find(|&&(rotated, _)| rotated == c)
         .map_or(c, |&(_, upright)| upright)
 }
 
-/// Whether `c` is a rotated letter upright text does not use (not the
-/// dotless ı of Turkish, the long ſ, Spanish ¿ and ¡ or Greek Λ, which
-/// upright text does). One comparison for accented Latin letters (up to
-/// U+017F): every rotated letter is past them (a linear search of
-/// [`ROTATED`] for each of them cost `safe_prompt` 40 % on accented
-/// text).
+/// Whether `c` is one of [`ROTATED`]: one comparison for accented Latin
+/// letters (up to U+017F), which every one of them is past.
 fn is_rotated(c: char) -> bool {
-    u32::from(c) >= 0x180
-        && matches!(
-            c,
-            'ɐ' | 'ɔ'
-                | 'ǝ'
-                | 'ɟ'
-                | 'ƃ'
-                | 'ɥ'
-                | 'ᴉ'
-                | 'ɾ'
-                | 'ʞ'
-                | 'ɯ'
-                | 'ɹ'
-                | 'ʇ'
-                | 'ʌ'
-                | 'ʍ'
-                | 'ʎ'
-                | '∀'
-                | 'Ⅎ'
-                | '⅁'
-                | '˥'
-                | 'ᴚ'
-                | '┴'
-                | '∩'
-                | '⅄'
-        )
+    u32::from(c) >= 0x180 && ROTATED.iter().any(|&(rotated, _)| rotated == c)
 }
 
 /// The lines of `input` written upside down, read back (each turned
