@@ -514,8 +514,15 @@ impl PromptGuard {
             // window counts as it scores: it is not one window among
             // many but the one the rules point at, so padding an
             // injection with pages of prose does not hide it.
+            // The paragraph they point at is read on its own too: a
+            // window of the passage also holds the words around the
+            // injection, and a manual's words weigh against it.
             let (mut probability, mut span) = (learned.probability, learned.span);
-            if let Some(passage) = rules_passage(&normalized, &findings) {
+            let passages = [
+                rules_passage(&normalized, &findings),
+                rules_paragraph(&normalized, &findings),
+            ];
+            for passage in passages.into_iter().flatten() {
                 let close = learned::probability(&normalized[passage.clone()]);
                 if close.window > probability {
                     probability = close.window;
@@ -811,6 +818,27 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
     let start = view.floor_char_boundary(start.saturating_sub(LOCAL_SPAN / 2));
     let end = view.ceil_char_boundary(end.saturating_add(LOCAL_SPAN / 2).min(view.len()));
     Some(start..end)
+}
+
+/// The paragraphs (between blank lines) that hold the rules' findings,
+/// within the [`rules_passage`] bounds; `None` where that is the whole
+/// view.
+fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
+    let mut spans = findings
+        .iter()
+        .map(|f| &f.span)
+        .filter(|s| s.len() < LOCAL_SPAN && s.end <= view.len());
+    let first = spans.next()?;
+    let (first, last) = spans.fold((first.start, first.end), |(a, b), s| {
+        (a.min(s.start), b.max(s.end))
+    });
+    // A payload's or a suffix's span is the input's, near enough.
+    let (first, last) = (view.floor_char_boundary(first), view.ceil_char_boundary(last));
+    let start = view[..first].rfind("\n\n").map_or(0, |at| at + 2);
+    let start = start.max(view.floor_char_boundary(first.saturating_sub(LOCAL_SPAN / 2)));
+    let end = view[last..].find("\n\n").map_or(view.len(), |at| last + at);
+    let end = end.min(view.ceil_char_boundary((last + LOCAL_SPAN / 2).min(view.len())));
+    (start > 0 || end < view.len()).then_some(start..end)
 }
 
 /// The most matches of one pattern looked at in a long text.
