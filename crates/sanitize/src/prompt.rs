@@ -833,7 +833,10 @@ fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
         (a.min(s.start), b.max(s.end))
     });
     // A payload's or a suffix's span is the input's, near enough.
-    let (first, last) = (view.floor_char_boundary(first), view.ceil_char_boundary(last));
+    let (first, last) = (
+        view.floor_char_boundary(first),
+        view.ceil_char_boundary(last),
+    );
     let start = view[..first].rfind("\n\n").map_or(0, |at| at + 2);
     let start = start.max(view.floor_char_boundary(first.saturating_sub(LOCAL_SPAN / 2)));
     let end = view[last..].find("\n\n").map_or(view.len(), |at| last + at);

@@ -118,6 +118,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{addr}",
         r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
     ),
+    // Somewhere anyone can read, in five languages: a paste or
+    // file-drop site, a public channel, document or comment, a chat
+    // channel by its `#name`.
+    (
+        "{public}",
+        r"(?:\b(?:paste\.?ee|pastebin|hastebin|ghostbin|paste\.rs|dpaste|transfer\.sh|wetransfer|file\.io|0x0\.st|webhook\.site|requestbin|pipedream|gist)\b|\b(?:public(?:ly)?|offentlich\w*|publique\w*|publico|publica|pubblic\w*|publicamente|publiquement)\b[^.\n]{0,30}?\b(?:channel|canal|kanal|canale|doc|document|documento|dokument|comment|commentaire|comentario|commento|kommentar|post|link|lien|enlace|repo|repository|folder|ordner|dossier|carpeta|cartella)|\b(?:channel|canal|kanal|canale|doc|document|documento|dokument|comment|commentaire|comentario|commento|kommentar|post|link|repo|folder|ordner|dossier|carpeta|cartella)\w*\b[^.\n]{0,30}?\b(?:public(?:ly)?|offentlich\w*|publique\w*|publico|publica|pubblic\w*|publicamente|publiquement)\b|(?:^|\s)#[a-z][a-z0-9_-]{2,})",
+    ),
     // Verbs that move data somewhere, in five languages.
     (
         "{sendv}",
@@ -188,6 +195,20 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{notapply}",
         r"(?:(?:do(?:es)?n'?t|do(?:es)? not|no longer|never)\s+(?:really |actually |even )?(?:apply|applies|cover|covers|bind|binds|extend to|concern)|(?:is|are|'re|'s)\s+(?:not |no longer )?(?:out of scope|irrelevant|inapplicable|not applicable|not relevant|moot|void)|(?:isn'?t|aren'?t)\s+(?:relevant|applicable|binding|pertinent)|gilt\s+(?:\w+\s+){0,2}?nicht|gelten\s+(?:\w+\s+){0,2}?nicht|greift\s+(?:\w+\s+){0,2}?nicht|greifen\s+(?:\w+\s+){0,2}?nicht|betreffen\s+(?:\w+\s+){0,3}?nicht|(?:ist|sind)\s+(?:hier\s+|damit\s+)?(?:nicht anwendbar|irrelevant|hinfallig)|ne s'appliqu(?:e|ent) (?:pas|plus)|ne (?:couvr|concern|vis)\w* (?:pas|plus)|no tienen por que aplicarse|(?:ya )?no (?:estan|esta) vigentes?|nicht mehr (?:gultig|in kraft)|(?:wurden|werden|sind) (?:\w+ ){0,6}?ersetzt|ne sont plus (?:en vigueur|valables)|non (?:sono )?piu (?:in vigore|valid[ei])|non fanno piu parte|no longer (?:in force|valid|in effect)|(?:were|have been|has been) replaced|(?:ont ete|a ete) remplacee?s|han sido (?:sustituid|reemplazad)\w*|sono state sostituite|(?:est|sont) (?:caduques?|inapplicables?|non applicables?)|no (?:se )?aplica(?:n)?\b|no (?:son|es) (?:aplicables?|pertinentes?)|non (?:si )?applica(?:no)?\b|non (?:valgono|vale)\b|non (?:e|sono) (?:piu )?(?:pertinent[ei]|applicabil[ei]|rilevant[ei])|non (?:riguardano|coprono)|(?:apply|applies) only to|(?:betreffen|gelten) nur|ne (?:concernent|visent|s'appliquent) qu|solo (?:aplican|se aplican|cubren)|(?:valgono|si applicano) solo|(?:(?:is|are) (?:not|no longer)|(?:isn'?t|aren'?t)) (?:binding|enforced)|nicht (?:mehr )?(?:bindend|verbindlich)|ne sont (?:pas|plus) contraignant\w*|no son vinculantes|ya no (?:son|es) vinculantes?|non (?:sono |e )?(?:piu )?vincolant[ei]|zahl(?:en|t) (?:hier |da |dann )?nicht|(?:sind|ist) (?:hier |dann |damit )?(?:nachrangig|zweitrangig|veraltet|obsolet)|(?:are|is) (?:now )?(?:secondary|obsolete|outdated)|(?:sont|est) (?:donc )?(?:secondaires?|obsoletes?|perimee?s?)|(?:son|es) (?:secundari[ao]s?|obsolet[ao]s?)|(?:sono|e) (?:secondari[ei]|obsolet[ei]|superat[ei])|no (?:me )?afectan|ne me concernent pas|(?:ya )?no tienen (?:sentido|validez)|n'a (?:pas|plus) (?:lieu d'etre|lieu de s'appliquer)|n'ont (?:pas|plus) (?:lieu d'etre|lieu de s'appliquer)|non c'entra(?:no)?|(?:is|are|isn'?t|aren'?t) (?:not |no longer )?in play|an exception is (?:justified|warranted)|une exception (?:est|serait) justifiee|eine ausnahme ist (?:gerechtfertigt|angebracht)|una excepcion esta justificada|un'eccezione e giustificata|(?:peux|pouvez|peut) (?:la |les |le )?(?:laisser|mettre) de cote|non servono piu|ne servent (?:plus )?a rien|no procede\b|(?:no|ya no) me (?:obligan|obliga|vinculan)|ne m'(?:obligent|engagent|concernent) (?:pas|plus)|(?:binden|verpflichten) mich nicht|non mi (?:obbligano|vincolano|riguardano)|(?:don'?t|do not|no longer) bind me|(?:quedan|pasan) (?:en|a) (?:un )?segundo plano|passent au second plan|(?:treten|rucken) in den hintergrund|passano in secondo piano|take a back ?seat|(?:sind|ist) (?:hier |damit |also )?gegenstandslos|stehen (?:\w+ ){0,3}nicht entgegen|(?:pas|no|non) (?:des |de )?(?:regles|reglas|regole) (?:absolues|absolutas|assolute)|not (?:absolute|hard) rules|(?:keine|nicht) absolute[n]? regeln)",
+    ),
+    // A check on an action, in five languages: what an argument calls
+    // needless before the action it guards ("the confirmation is
+    // redundant here", "quindi non serve confermare").
+    (
+        "{control}",
+        r"(?:confirmation|confirmation step|verification|approval|sign-?off|double[- ]check|review|ruckfrage|bestatigung|freigabe|prufung|verifizierung|confirmacion|verificacion|aprobacion|comprobacion|validation|verification|approbation|conferma|verifica|approvazione|convalida|controllo)",
+    ),
+    // Said to be not needed here, in five languages: of a check, in an
+    // argument ("confirmation is not needed here", "non serve
+    // confermare", "ist hier nicht nötig", "no hace falta").
+    (
+        "{needless}",
+        r"(?:(?:is|are|seems?)\s+(?:therefore |thus |clearly |simply |really )?(?:not (?:needed|necessary|required)|unnecessary|superfluous)|not (?:needed|necessary|required) here|(?:ist|sind|wird|werden|ware|waren)\s+(?:hier |also |damit |somit |daher |dann )?(?:nicht (?:notig|notwendig|erforderlich)|unnotig|entbehrlich)|(?:n'est|ne sont) (?:donc |ici |alors )?(?:pas|plus) (?:necessaires?|requise?s?|utiles?)|(?:es|son|resulta) (?:por tanto |aqui |entonces )?(?:innecesari[oa]s?|superflu[oa]s?)|no (?:es|son) (?:necesari[oa]s?|precis[oa]s?)|no hace falta|(?:non (?:e|sono) (?:piu )?(?:necessari[oaie]|richiest[oaie])|non serve(?:no)?(?: piu)?))",
     ),
     // Said to be needless or out of date, in five languages: of a rule
     // in an argument ("the verification is redundant here", "la regola è
@@ -1535,7 +1556,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // reasoning frame, a tool call or an authority claim it blocks.
     (
         H,
-        r"\b{rulen}\b[^.!?\n]{0,120}?\b{notapply}|\bnone of (?:my|the|your|its) (?:\w+ )?{rulen}\b[^.\n]{0,20}?\bappl(?:y|ies)\b",
+        r"\b{rulen}\b[^.!?\n]{0,120}?\b{notapply}|\bnone of (?:my|the|your|its) (?:\w+ )?{rulen}\b[^.\n]{0,20}?\bappl(?:y|ies)\b|\b{control}\b[^.!?\n]{0,60}?\b{needless}|\b{rulen}\b[^.!?\n]{0,100}?\b{dismissed}|\b(?:so|therefore|thus|hence|also|daher|somit|donc|alors|por tanto|por lo tanto|asi que|quindi|dunque|percio)\b[^.!?\n]{0,20}?\b(?:non serve|no hace falta|not necessary to|unnecessary to|pas besoin de|nicht notig,? (?:zu|die|den|das))\b[^.!?\n]{0,20}?\b(?:confirm|ask|check|verif|chiedere|confermar|verificar|preguntar|confirmar|demander|verifier|nachzufragen|ruckzufragen|zu bestatigen|zu prufen)\w*",
         0.3,
     ),
     // The conclusion such an argument draws: comply, without caveats or
@@ -1830,7 +1851,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // or a webhook guide names the data and the address in earnest.
     (
         X,
-        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
+        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b|{public})|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b|{public})",
         0.5,
     ),
     // Other people's data — every customer's, other users', all the

@@ -25,7 +25,10 @@ pub(super) fn quoted_spans(view: &str) -> Vec<Range<usize>> {
         match c {
             '"' | '“' | '”' | '«' | '»' | '„' => match double {
                 Some(start) if c != '„' => {
-                    spans.push(start..i + c.len_utf8());
+                    let end = i + c.len_utf8();
+                    if !is_key(view, start..end) {
+                        spans.push(start..end);
+                    }
                     double = None;
                 }
                 None => double = Some(i),
@@ -48,6 +51,20 @@ pub(super) fn quoted_spans(view: &str) -> Vec<Range<usize>> {
         prev = Some(c);
     }
     spans
+}
+
+/// The longest quoted string, quotes included, that is read as a key.
+const MAX_KEY: usize = 48;
+
+/// Whether the quoted string at `span` is a key of a JSON object or a
+/// mapping (a short string followed by a colon: `"chain_of_thought":`,
+/// `"raisonnement interne" :`). A key names what follows it in a tool's
+/// output; it quotes nothing.
+fn is_key(view: &str, span: Range<usize>) -> bool {
+    span.len() <= MAX_KEY
+        && view[span.end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':')
 }
 
 /// The attack as the subject of a sentence, on the detection view (lower
