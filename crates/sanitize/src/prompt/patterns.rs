@@ -284,11 +284,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         O,
-        r"\b(?:your|previous|prior|earlier|original|initial|above|system|safety|all)\b{g}\b{rules0}\b{g}\b(?:no longer|don'?t|do not|doesn'?t|does not|cease to)\s+(?:apply|applies|matter|count|exist|hold|bind)\b",
-        0.7,
-    ),
-    (
-        O,
         r"\bnone of (?:the|your|those|these)\b{g}\b{rules0}\b{g}\bappl(?:y|ies)\b",
         0.8,
     ),
@@ -604,11 +599,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.8,
     ),
     (
-        O,
-        r"\b(?:vorherigen|bisherigen|ursprunglichen|obigen|fruheren)\s+(?:anweisungen|regeln|vorgaben|befehle|instruktionen|richtlinien)\b{g}\b(?:sind|gelten)\b{g}\b(?:ungultig|aufgehoben|nicht mehr|auser kraft|ausser kraft|nichtig|hinfallig)\b",
-        0.8,
-    ),
-    (
         P,
         r"\bdu bist (?:jetzt|nun|ab sofort|ab jetzt|von nun an)\b|\bab (?:jetzt|sofort) bist du\b",
         0.5,
@@ -696,11 +686,6 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         O,
         r"\b(?:olvida|ignora|descarta)\b{g}\btodo lo que\b{g}\b(?:te (?:dijeron|han dicho|dije|dieron|ensenaron)|sabes|aprendiste|antes)\b",
         0.8,
-    ),
-    (
-        O,
-        r"\b(?:instrucciones|reglas|normas|directrices|indicaciones)\b{g}\b(?:ya no (?:valen|aplican|sirven|cuentan|existen|son validas)|quedan (?:anuladas|canceladas|sin efecto))\b",
-        0.7,
     ),
     (
         P,
@@ -1556,7 +1541,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // reasoning frame, a tool call or an authority claim it blocks.
     (
         H,
-        r"\b{rulen}\b[^.!?\n]{0,120}?\b{notapply}|\bnone of (?:my|the|your|its) (?:\w+ )?{rulen}\b[^.\n]{0,20}?\bappl(?:y|ies)\b|\b{control}\b[^.!?\n]{0,60}?\b{needless}|\b{rulen}\b[^.!?\n]{0,100}?\b{dismissed}|\b(?:so|therefore|thus|hence|also|daher|somit|donc|alors|por tanto|por lo tanto|asi que|quindi|dunque|percio)\b[^.!?\n]{0,20}?\b(?:non serve|no hace falta|not necessary to|unnecessary to|pas besoin de|nicht notig,? (?:zu|die|den|das))\b[^.!?\n]{0,20}?\b(?:confirm|ask|check|verif|chiedere|confermar|verificar|preguntar|confirmar|demander|verifier|nachzufragen|ruckzufragen|zu bestatigen|zu prufen)\w*",
+        r"\b{rulen}\b[^.!?\n]{0,120}?\b{notapply}|\bnone of (?:my|the|your|its) (?:\w+ )?{rulen}\b[^.\n]{0,20}?\bappl(?:y|ies)\b|\b{control}\b[^.!?\n]{0,60}?\b{needless}|\b{rulen}\b[^.!?\n]{0,100}?\b{dismissed}\s+(?:here|in this case|for this (?:user|request|customer|case)|hier|in diesem fall|ici|dans ce cas|aqui|en este caso|qui|in questo caso)\b|\b(?:so|therefore|thus|hence|also|daher|somit|donc|alors|por tanto|por lo tanto|asi que|quindi|dunque|percio)\b[^.!?\n]{0,20}?\b(?:non serve|no hace falta|not necessary to|unnecessary to|pas besoin de|nicht notig,? (?:zu|die|den|das))\b[^.!?\n]{0,20}?\b(?:confirm|ask|check|verif|chiedere|confermar|verificar|preguntar|confirmar|demander|verifier|nachzufragen|ruckzufragen|zu bestatigen|zu prufen)\w*",
         0.3,
     ),
     // The conclusion such an argument draws: comply, without caveats or
@@ -1723,6 +1708,28 @@ const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // Earlier rules said to be void ("previous instructions … no longer
+    // apply", "die bisherigen Regeln gelten nicht mehr", "las normas
+    // anteriores quedan sin efecto"), in what a user typed. In documents
+    // and tool outputs these are a notice's own words far more often
+    // than an attack's (dev, session 30: nine benign notices, a pool's,
+    // a clinic's, a tax receipt's, against two attacks), where the weak
+    // "rules do not apply" row reads them.
+    (
+        O,
+        r"\b(?:your|previous|prior|earlier|original|initial|above|system|safety|all)\b{g}\b{rules0}\b{g}\b(?:no longer|don'?t|do not|doesn'?t|does not|cease to)\s+(?:apply|applies|matter|count|exist|hold|bind)\b",
+        0.7,
+    ),
+    (
+        O,
+        r"\b(?:vorherigen|bisherigen|ursprunglichen|obigen|fruheren)\s+(?:anweisungen|regeln|vorgaben|befehle|instruktionen|richtlinien)\b{g}\b(?:sind|gelten)\b{g}\b(?:ungultig|aufgehoben|nicht mehr|auser kraft|ausser kraft|nichtig|hinfallig)\b",
+        0.8,
+    ),
+    (
+        O,
+        r"\b(?:instrucciones|reglas|normas|directrices|indicaciones)\b{g}\b(?:ya no (?:valen|aplican|sirven|cuentan|existen|son validas)|quedan (?:anuladas|canceladas|sin efecto))\b",
+        0.7,
+    ),
     // The model's own setup asked for, by a user. In documents and tool
     // outputs it is a developer's ("everything in that text arrives in the
     // same context window as your system prompt"): on dev, two benign
