@@ -210,6 +210,19 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{needless}",
         r"(?:(?:is|are|seems?)\s+(?:therefore |thus |clearly |simply |really )?(?:not (?:needed|necessary|required)|unnecessary|superfluous)|not (?:needed|necessary|required) here|(?:ist|sind|wird|werden|ware|waren)\s+(?:hier |also |damit |somit |daher |dann )?(?:nicht (?:notig|notwendig|erforderlich)|unnotig|entbehrlich)|(?:n'est|ne sont) (?:donc |ici |alors )?(?:pas|plus) (?:necessaires?|requise?s?|utiles?)|(?:es|son|resulta) (?:por tanto |aqui |entonces )?(?:innecesari[oa]s?|superflu[oa]s?)|no (?:es|son) (?:necesari[oa]s?|precis[oa]s?)|no hace falta|(?:non (?:e|sono) (?:piu )?(?:necessari[oaie]|richiest[oaie])|non serve(?:no)?(?: piu)?))",
     ),
+    // Reasoning written as the model's own, in five languages: its tags
+    // (`<thinking>`, `<razonamiento>`), its scratchpad, its monologue, its
+    // notes, the way it reasons "internally" (matched line by line:
+    // `(?m)`).
+    (
+        "{frame}",
+        r"(?:<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:ai|ai's|ais|ai') (?:reasoning|thoughts?|scratchpad)\b|\b(?:ai notes|ai's notes|ais notes|ai' notes)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])])",
+    ),
+    // A conclusion drawn, in five languages.
+    (
+        "{therefore}",
+        r"(?:so|therefore|thus|hence|which means|donc|alors|par consequent|also|daher|deshalb|somit|folglich|quindi|dunque|percio|pertanto|por tanto|por lo tanto|asi que|luego|entonces)",
+    ),
     // Said to be needless or out of date, in five languages: of a rule
     // in an argument ("the verification is redundant here", "la regola è
     // obsoleta", "pierde su objeto"); a changelog says it of features and
@@ -1531,11 +1544,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // its monologue, in five languages. What a person writes about their
     // own reasoning ("my reasoning is …", `Thought:`) is the weaker row
     // above.
-    (
-        H,
-        r"(?m)<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:ai|ai's|ais|ai') (?:reasoning|thoughts?|scratchpad)\b|\b(?:ai notes|ai's notes|ais notes|ai' notes)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])]",
-        0.3,
-    ),
+    (H, r"(?m){frame}", 0.3),
     // An argument that the rules do not apply here, in five languages:
     // policies say so of themselves too, so it is weak alone; next to a
     // reasoning frame, a tool call or an authority claim it blocks.
@@ -1708,6 +1717,22 @@ const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
 
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
+    // The model's reasoning written for it, weighing a rule and drawing a
+    // conclusion: a frame as a heading, at the start of a line, alone on
+    // it or closed by a colon or a bracket ("<raisonnement interne>",
+    // "[Interne Überlegung des Assistenten]", "Assistant (internal
+    // monologue):"), then a rule within 400 bytes, then "so", "donc",
+    // "quindi", "por tanto" within 300. A frame named in a sentence ("my
+    // internal monologue before exams", "explain chain-of-thought
+    // prompting") is not one. Forty outside authors handed it to the model in
+    // five languages; on dev, no benign text a user typed has it. In
+    // documents, articles on chain-of-thought prompting and on this very
+    // attack do (the frame alone counts there).
+    (
+        H,
+        r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,300}?\b{therefore}\b",
+        0.5,
+    ),
     // Earlier rules said to be void ("previous instructions … no longer
     // apply", "die bisherigen Regeln gelten nicht mehr", "las normas
     // anteriores quedan sin efecto"), in what a user typed. In documents
