@@ -118,13 +118,6 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{addr}",
         r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
     ),
-    // Somewhere anyone can read, in five languages: a paste or
-    // file-drop site, a public channel, document or comment, a chat
-    // channel by its `#name`.
-    (
-        "{public}",
-        r"(?:\b(?:paste\.?ee|pastebin|hastebin|ghostbin|paste\.rs|dpaste|transfer\.sh|wetransfer|file\.io|0x0\.st|webhook\.site|requestbin|pipedream|gist)\b|\b(?:public(?:ly)?|offentlich\w*|publique\w*|publico|publica|pubblic\w*|publicamente|publiquement)\b[^.\n]{0,30}?\b(?:channel|canal|kanal|canale|doc|document|documento|dokument|comment|commentaire|comentario|commento|kommentar|post|link|lien|enlace|repo|repository|folder|ordner|dossier|carpeta|cartella)|\b(?:channel|canal|kanal|canale|doc|document|documento|dokument|comment|commentaire|comentario|commento|kommentar|post|link|repo|folder|ordner|dossier|carpeta|cartella)\w*\b[^.\n]{0,30}?\b(?:public(?:ly)?|offentlich\w*|publique\w*|publico|publica|pubblic\w*|publicamente|publiquement)\b|(?:^|\s)#[a-z][a-z0-9_-]{2,})",
-    ),
     // Verbs that move data somewhere, in five languages.
     (
         "{sendv}",
@@ -217,6 +210,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{frame}",
         r"(?:<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:ai|ai's|ais|ai') (?:reasoning|thoughts?|scratchpad)\b|\b(?:ai notes|ai's notes|ais notes|ai' notes)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])])",
+    ),
+    // The person the model serves, named as the model names them, in
+    // five languages.
+    (
+        "{theuser}",
+        r"(?:the user|this user|the human|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the customer|el cliente|le client|der kunde|il cliente)",
     ),
     // A conclusion drawn, in five languages.
     (
@@ -1718,19 +1717,22 @@ const JAILBREAK_WORD: &str = r"\bjailbr(?:e|o)(?:ak|ken)";
 /// Patterns that count only on the user's channel.
 pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The model's reasoning written for it, weighing a rule and drawing a
-    // conclusion: a frame as a heading, at the start of a line, alone on
-    // it or closed by a colon or a bracket ("<raisonnement interne>",
-    // "[Interne Überlegung des Assistenten]", "Assistant (internal
-    // monologue):"), then a rule within 400 bytes, then "so", "donc",
-    // "quindi", "por tanto" within 300. A frame named in a sentence ("my
+    // conclusion about the person it serves: a frame as a heading, at the
+    // start of a line, alone on it or closed by a colon or a bracket
+    // ("<raisonnement interne>", "[Interne Überlegung des Assistenten]",
+    // "Assistant (internal monologue):"), then a rule and "the user" (or
+    // "the customer") within 400 bytes of each other, then "so", "donc",
+    // "quindi", "por tanto" within 300. Forty outside authors handed it to
+    // the model in five languages. A frame named in a sentence ("my
     // internal monologue before exams", "explain chain-of-thought
-    // prompting") is not one. Forty outside authors handed it to the model in
-    // five languages; on dev, no benign text a user typed has it. In
-    // documents, articles on chain-of-thought prompting and on this very
-    // attack do (the frame alone counts there).
+    // prompting") is not one, and a person's own notes under such a
+    // heading weigh their own rules, not "the user"'s (an outside review's
+    // journal entries and course notes). In documents, articles on
+    // chain-of-thought prompting and on this very attack have it (the
+    // frame alone counts there).
     (
         H,
-        r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,300}?\b{therefore}\b",
+        r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)(?:[\s\S]{0,400}?\b{theuser}\b[\s\S]{0,400}?\b{rulen}\b|[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,400}?\b{theuser}\b)[\s\S]{0,300}?\b{therefore}\b",
         0.5,
     ),
     // Earlier rules said to be void ("previous instructions … no longer
@@ -1883,7 +1885,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // or a webhook guide names the data and the address in earnest.
     (
         X,
-        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b|{public})|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b|{public})",
+        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*)\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
         0.5,
     ),
     // Other people's data — every customer's, other users', all the
