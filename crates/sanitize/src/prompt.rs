@@ -797,16 +797,12 @@ struct Scanned {
 /// by findings strewn over whole pages).
 const LOCAL_SPAN: usize = 2048;
 
-/// In a view longer than [`LOCAL_SPAN`], the passage the rules' findings
-/// point at: from half a span before the first of them to half a span
-/// after the last (findings of the whole view, such as the rendered
-/// reading's, point at nothing; an encoded payload's or a suffix's span,
-/// which is in the input, is taken as the view's, near enough for a
-/// passage).
-fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
-    if view.len() <= LOCAL_SPAN {
-        return None;
-    }
+/// From the first of the rules' findings to the end of the last, on
+/// character boundaries of the view (findings of the whole view, such as
+/// the rendered reading's, point at nothing; an encoded payload's or a
+/// suffix's span, which is in the input, is taken as the view's, near
+/// enough for a passage).
+fn findings_extent(view: &str, findings: &[Finding]) -> Option<(usize, usize)> {
     let mut spans = findings
         .iter()
         .map(|f| &f.span)
@@ -815,8 +811,22 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
     let (start, end) = spans.fold((first.start, first.end), |(a, b), s| {
         (a.min(s.start), b.max(s.end))
     });
+    Some((
+        view.floor_char_boundary(start),
+        view.ceil_char_boundary(end),
+    ))
+}
+
+/// In a view longer than [`LOCAL_SPAN`], the passage the rules' findings
+/// point at: from half a span before the first of them to half a span
+/// after the last.
+fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
+    if view.len() <= LOCAL_SPAN {
+        return None;
+    }
+    let (start, end) = findings_extent(view, findings)?;
     let start = view.floor_char_boundary(start.saturating_sub(LOCAL_SPAN / 2));
-    let end = view.ceil_char_boundary(end.saturating_add(LOCAL_SPAN / 2).min(view.len()));
+    let end = view.ceil_char_boundary((end + LOCAL_SPAN / 2).min(view.len()));
     Some(start..end)
 }
 
@@ -824,19 +834,7 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// within the [`rules_passage`] bounds; `None` where that is the whole
 /// view.
 fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
-    let mut spans = findings
-        .iter()
-        .map(|f| &f.span)
-        .filter(|s| s.len() < LOCAL_SPAN && s.end <= view.len());
-    let first = spans.next()?;
-    let (first, last) = spans.fold((first.start, first.end), |(a, b), s| {
-        (a.min(s.start), b.max(s.end))
-    });
-    // A payload's or a suffix's span is the input's, near enough.
-    let (first, last) = (
-        view.floor_char_boundary(first),
-        view.ceil_char_boundary(last),
-    );
+    let (first, last) = findings_extent(view, findings)?;
     let start = view[..first].rfind("\n\n").map_or(0, |at| at + 2);
     let start = start.max(view.floor_char_boundary(first.saturating_sub(LOCAL_SPAN / 2)));
     let end = view[last..].find("\n\n").map_or(view.len(), |at| last + at);
