@@ -817,6 +817,15 @@ fn findings_extent(view: &str, findings: &[Finding]) -> Option<(usize, usize)> {
     ))
 }
 
+/// Half a [`LOCAL_SPAN`] before `first` to half a span after `last`,
+/// within the view, on its character boundaries.
+fn around(view: &str, first: usize, last: usize) -> (usize, usize) {
+    (
+        view.floor_char_boundary(first.saturating_sub(LOCAL_SPAN / 2)),
+        view.ceil_char_boundary((last + LOCAL_SPAN / 2).min(view.len())),
+    )
+}
+
 /// In a view longer than [`LOCAL_SPAN`], the passage the rules' findings
 /// point at: from half a span before the first of them to half a span
 /// after the last.
@@ -824,9 +833,8 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
     if view.len() <= LOCAL_SPAN {
         return None;
     }
-    let (start, end) = findings_extent(view, findings)?;
-    let start = view.floor_char_boundary(start.saturating_sub(LOCAL_SPAN / 2));
-    let end = view.ceil_char_boundary((end + LOCAL_SPAN / 2).min(view.len()));
+    let (first, last) = findings_extent(view, findings)?;
+    let (start, end) = around(view, first, last);
     Some(start..end)
 }
 
@@ -835,10 +843,12 @@ fn rules_passage(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// view.
 fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
     let (first, last) = findings_extent(view, findings)?;
-    let start = view[..first].rfind("\n\n").map_or(0, |at| at + 2);
-    let start = start.max(view.floor_char_boundary(first.saturating_sub(LOCAL_SPAN / 2)));
-    let end = view[last..].find("\n\n").map_or(view.len(), |at| last + at);
-    let end = end.min(view.ceil_char_boundary((last + LOCAL_SPAN / 2).min(view.len())));
+    let (lo, hi) = around(view, first, last);
+    let start = view[..first].rfind("\n\n").map_or(0, |at| at + 2).max(lo);
+    let end = view[last..]
+        .find("\n\n")
+        .map_or(view.len(), |at| last + at)
+        .min(hi);
     (start > 0 || end < view.len()).then_some(start..end)
 }
 

@@ -194,7 +194,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // redundant here", "quindi non serve confermare").
     (
         "{control}",
-        r"(?:confirmation|confirmation step|verification|approval|sign-?off|double[- ]check|review|ruckfrage|bestatigung|freigabe|prufung|verifizierung|confirmacion|verificacion|aprobacion|comprobacion|validation|verification|approbation|conferma|verifica|approvazione|convalida|controllo)",
+        r"(?:confirmation|confirmation step|verification|approval|sign-?off|double[- ]check|review|ruckfrage|bestatigung|freigabe|prufung|verifizierung|confirmacion|verificacion|aprobacion|comprobacion|validation|approbation|conferma|verifica|approvazione|convalida|controllo)",
     ),
     // Said to be not needed here, in five languages: of a check, in an
     // argument ("confirmation is not needed here", "non serve
@@ -212,10 +212,21 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         r"(?:<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:ai|ai's|ais|ai') (?:reasoning|thoughts?|scratchpad)\b|\b(?:ai notes|ai's notes|ais notes|ai' notes)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])])",
     ),
     // The person the model serves, named as the model names them, in
-    // five languages.
+    // five languages; and the customer, as a shop's or a bank's
+    // assistant names them.
+    (
+        "{customer}",
+        r"(?:the customer|el cliente|le client|der kunde|il cliente)",
+    ),
     (
         "{theuser}",
-        r"(?:the user|this user|the human|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the customer|el cliente|le client|der kunde|il cliente)",
+        r"(?:the user|this user|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the human)",
+    ),
+    // The model's own rules in the first person ("my guidelines", "mes
+    // consignes habituelles", "le mie regole", "meine eigenen Vorgaben").
+    (
+        "{myrules}",
+        r"(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)",
     ),
     // A conclusion drawn, in five languages.
     (
@@ -1732,7 +1743,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // frame alone counts there).
     (
         H,
-        r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)(?:[\s\S]{0,400}?\b{theuser}\b[\s\S]{0,400}?\b{rulen}\b|[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,400}?\b{theuser}\b)[\s\S]{0,300}?\b{therefore}\b",
+        r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)(?:[\s\S]{0,400}?\b(?:{theuser}|{customer})\b[\s\S]{0,400}?\b{rulen}\b|[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,400}?\b(?:{theuser}|{customer}))\b[\s\S]{0,300}?\b{therefore}\b",
         0.5,
     ),
     // Earlier rules said to be void ("previous instructions … no longer
@@ -1855,7 +1866,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Weak alone; it adds up with the frame and the conclusion.
     (
         H,
-        r"(?s)\b(?:the user|this user|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the human)\b.{0,300}?\b(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)\b|\b(?:my|mes|mis|le mie|i miei|meine[nmr]?)\s+(?:(?:own|usual|propres|habituelles|eigenen|ublichen|propias|habituales|solite)\s+)?(?:restrictions|rules|guidelines|polic(?:y|ies)|principles|constraints|safeguards|guardrails|limits|regeln|richtlinien|vorgaben|einschrankungen|grundsatze|regles|consignes|interdictions|directives|principes|reglas|normas|directrices|pautas|restricciones|politicas|regole|linee guida|direttive|restrizioni|norme|politiche|divieti)\b.{0,300}?\b(?:the user|this user|el usuario|la usuaria|este usuario|l'utilisateur|l'utilisatrice|cet utilisateur|der nutzer|die nutzerin|dieser nutzer|der user|l'utente|questo utente|the human)\b",
+        r"(?s)\b{theuser}\b.{0,300}?\b{myrules}\b|\b{myrules}\b.{0,300}?\b{theuser}\b",
         0.3,
     ),
     // A company's data sent to the writer's own private mailbox, in five
