@@ -556,6 +556,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.856,
             3,
         ),
+        // Round 14 (held out through session 30, counted never read on
+        // three of its builds), committed as dev at session 31's start at
+        // its count on that session's first build.
+        (
+            "bb",
+            include_str!("data/outside_author_bb.jsonl"),
+            (125, 65),
+            0.840,
+            1,
+        ),
+        (
+            "bc",
+            include_str!("data/outside_author_bc.jsonl"),
+            (125, 65),
+            0.792,
+            1,
+        ),
+        (
+            "bd",
+            include_str!("data/outside_author_bd.jsonl"),
+            (125, 65),
+            0.736,
+            1,
+        ),
         // Round 15 (written in session 30 for tuning, counted once before
         // any item was read: 524 of 625 on that session's first build,
         // 528 on the build before it was read), committed as dev at its
