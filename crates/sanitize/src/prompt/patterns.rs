@@ -82,6 +82,18 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{ownrules}",
         r"(?:(?:instructions?|configuration|setup|set-up|system (?:message|prompt)|(?:initial|first|opening|original) (?:message|prompt|instructions?)|prompt)\b[^.\n]{0,20}?\b(?:you were|you've been|you have been|that you were) (?:set up|configured|given|started|initiali[sz]ed|programmed|launched|booted|deployed)\b|instructions? (?:that |which )?you (?:received|got) from (?:the |your )?(?:operator|developer|company|deployer|admin)|(?:set|configured) you up with (?:some |the |these |a few )?(?:instructions|rules|a (?:system )?prompt)|(?:instrucciones|configuracion|mensaje|texto)\b[^.\n]{0,40}?\b(?:con (?:el|la|las|los) que te (?:arrancaron|configuraron|iniciaron|programaron|crearon)|que te (?:dieron|pusieron|dio|han dado|escribieron|configuro|configuraron))|tu (?:mensaje|prompt) (?:de|del) sistema|tus instrucciones internas|(?:exactamente|tal cual|integro|literalmente|textualmente|exactly|verbatim|word for word|wortwortlich|mot pour mot|parola per parola) (?:el |the |das |le |il )?(?:mensaje|prompt|message|messaggio) (?:de |del |di |du )?(?:sistema|system|systeme)|(?:messaggio|testo|istruzioni|prompt|configurazione)\b[^.\n]{0,40}?\b(?:che hai ricevut[oaie] dal (?:gestore|operatore|sviluppatore|fornitore)|che ti (?:ha|hanno) (?:dato|date|fornito|fornite|scritto|scritte)|con cui ti (?:hanno|ha) (?:configurato|avviato|creato))|il tuo (?:messaggio|prompt) (?:di|del) sistema|(?:instructions|consignes|message|configuration)\b[^.\n]{0,40}?\b(?:que (?:l'operateur|le developpeur|on|ton createur) t'a (?:donne|fourni|ecrit|transmis)\w*|(?:de|du) (?:l'operateur|developpeur))|ton (?:message|prompt) (?:systeme|de systeme)|(?:anweisungen|konfiguration|nachricht|vorgaben|systemnachricht|systemanweisungen)\b[^.\n]{0,40}?\b(?:die du vom (?:betreiber|entwickler|anbieter|hersteller) (?:bekommen|erhalten|mitbekommen) (?:hast|hattest)|die du (?:bekommen|erhalten)|mit denen (?:du|man dich) (?:eingerichtet|konfiguriert|gestartet)|des betreibers|des entwicklers))",
     ),
+    // Word for word, in five languages.
+    (
+        "{verbatim}",
+        r"(?:word for word|verbatim|mot pour mot|mot a mot|textuellement|palabra por palabra|al pie de la letra|textualmente|parola per parola|testualmente|wortwortlich|wort fur wort|satz fur satz)",
+    ),
+    // Instructions and who gave them to the model: its operator or
+    // developer, or what came before the user's first message, or "you
+    // received" (five languages).
+    (
+        "{setupgiven}",
+        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|avant mon premier|antes de mi primer|prima del mio primo|vor meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|avant mon premier|antes de mi primer|prima del mio primo|vor meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b)",
+    ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
     (
@@ -848,7 +860,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // vendor: weak alone (real notices exist), strong with what follows.
     (
         A,
-        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:(?:family|household|account|workspace|tenant|home)\s+)?(?:system|admin|administrator|developer|operator|moderator|security|policy|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team|di sistema|di servizio)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema|notifica (?:di|del) sistema|notification (?:du )?systeme|notificacion del sistema|systembenachrichtigung)\b",
+        r"(?m)(?:^|[\[*=#<(|]\s*)(?:official\s+|important\s+|urgent\s+)?(?:(?:family|household|account|workspace|tenant|home)\s+)?(?:system|admin|administrator|developer|dev|operator|moderator|security|policy|platform|openai|anthropic|google|trust (?:and|&) safety)\s*[-_ ]?\s*(?:notice|update|message|alert|broadcast|announcement|override|directive|memo|notification|bulletin)s?\b|\b(?:message|note|notice|update|announcement|memo)s? from (?:the )?(?:openai|anthropic|google|developers?|development team|dev team|(?:admin|administrator|operator|system|moderation|safety|trust(?: and safety)?|security) (?:team|staff)|\w+ (?:staff|trust team))\b|\b(?:mitteilung|nachricht|hinweis) (?:des|vom) (?:entwicklerteams?|sicherheitsteams?|administrators?|admins?|betreibers?)\b|\b(?:comunicado|mensaje|aviso) del equipo de (?:seguridad|desarrollo)\b|\bcomunicazione (?:degli sviluppatori|del team|di sistema|di servizio)\b|\b(?:communique|message|avis) de l'equipe\b|\b(?:systemmeldung|system-update|systemhinweis|systemnachricht|avis du systeme|mise a jour (?:du )?systeme|message du systeme|aviso del sistema|actualizacion del sistema|mensaje del sistema|avviso di sistema|aggiornamento di sistema|messaggio di sistema|notifica (?:di|del) sistema|notification (?:du )?systeme|notificacion del sistema|systembenachrichtigung|systemmitteilung|richtlinienaktualisierung|richtlinien-update|mitteilung der (?:plattform)?betreiber|override (?:amministrativo|administratif|administrativo)|administrativer override)\b",
         0.3,
     ),
     // Safety said to be off, lifted, disabled.
@@ -1630,8 +1642,18 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // languages.
     (
         X,
-        r"\b(?:word for word|verbatim|mot pour mot|mot a mot|textuellement|palabra por palabra|al pie de la letra|textualmente|parola per parola|testualmente|wortwortlich|wort fur wort|satz fur satz)\b[^.\n]{0,80}?\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|anweisungen|\w*anweisung(?:en)?|konfiguration|configurazione|configuracion|vorgaben|prompt)\b|\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|\w*anweisung(?:en)?|konfiguration|configurazione|configuracion|vorgaben|prompt)\b[^.\n]{0,120}?\b(?:word for word|verbatim|mot pour mot|mot a mot|textuellement|palabra por palabra|al pie de la letra|textualmente|parola per parola|testualmente|wortwortlich|wort fur wort|satz fur satz)\b",
+        r"\b{verbatim}\b[^.\n]{0,80}?\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|anweisungen|\w*anweisung(?:en)?|konfiguration|configurazione|configuracion|vorgaben|prompt)\b|\b(?:instructions?|configuration|consignes|instrucciones|istruzioni|\w*anweisung(?:en)?|konfiguration|configurazione|configuracion|vorgaben|prompt)\b[^.\n]{0,120}?\b{verbatim}\b",
         0.45,
+    ),
+    // The model's set-up asked for word for word, as its operator or
+    // developer gave it, or as it received it before the conversation:
+    // the instructions and who gave them, and the word for word, in five
+    // languages. (A user's own instructions asked back word for word are
+    // not: "ripetimi parola per parola le istruzioni che ti ho dato".)
+    (
+        X,
+        r"\b(?:{verbatim}|im (?:genauen )?wortlaut|ungekurzt|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b[^\n]{0,150}?{setupgiven}|{setupgiven}[^\n]{0,150}?\b(?:{verbatim}|im (?:genauen )?wortlaut|ungekurzt|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b",
+        0.5,
     ),
     // Something to obey once decoded, said first.
     (
@@ -1745,6 +1767,29 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
         H,
         r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)(?:[\s\S]{0,400}?\b(?:{theuser}|{customer})\b[\s\S]{0,400}?\b{rulen}\b|[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,400}?\b(?:{theuser}|{customer}))\b[\s\S]{0,300}?\b{therefore}\b",
         0.5,
+    ),
+    // A safeguard said to be switched off: a rule, a filter, a limit, a
+    // check or a confirmation "disabled", "suspended", "lifted",
+    // "aufgehoben", "désactivée", "quedan sin efecto", "sospese", in five
+    // languages (German either way round: "die Sperre ist aufgehoben",
+    // "ist die Sperre aufgehoben"); not "removed", which a changelog says
+    // of a rule it retires. Weak alone (a user asks why the spam filter is off); with
+    // a mode, a notice or an override announced beside it, it is the
+    // authority claim outside authors hand the model most often.
+    (
+        A,
+        r"\b(?:{rulen}|filters?|filtri|filtro|filtros|\w*filter|\w*sperre|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt)\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt)\b",
+        0.3,
+    ),
+    // A permission announced to the model from now on ("the assistant can
+    // now", "ab sofort darfst du", "desde hoy el asistente puede", "da ora
+    // puoi", "l'assistant peut désormais"), in five languages. Weak alone;
+    // beside a notice, a mode or a switched-off safeguard it is the
+    // authority claim.
+    (
+        A,
+        r"\b(?:(?:you|the assistant|the bot|the agent|assistants?) (?:can|may) now|(?:you|the assistant|assistants?) (?:are|is) now (?:allowed|permitted|authori[sz]ed|cleared)|(?:el asistente|los asistentes(?: de ia)?|tu) (?:ya )?(?:puede|pueden|puedes) (?:ya|ahora)|(?:ya|ahora|desde hoy|a partir de (?:ahora|hoy|este mensaje|esta version)) (?:el asistente |los asistentes |tu )?(?:puede|pueden|puedes)|ab sofort (?:darfst|kannst|darf|durfen|konnen) (?:du|der assistent|die assistenten)|(?:du|der assistent) (?:darfst|darf|kannst|kann) (?:ab sofort|ab jetzt|jetzt auch)|(?:da ora(?: in poi)?|d'ora in poi|ora|adesso) (?:puoi|l'assistente puo|gli assistenti possono)|(?:puoi|l'assistente puo) (?:ora|adesso|da ora)|desormais,? (?:tu peux|vous pouvez|l'assistant peut)|(?:tu peux|vous pouvez|l'assistant peut) desormais|(?:est|es) desormais autorise)\b",
+        0.3,
     ),
     // Earlier rules said to be void ("previous instructions … no longer
     // apply", "die bisherigen Regeln gelten nicht mehr", "las normas
