@@ -619,6 +619,31 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.840,
             2,
         ),
+        // Round 17 (written in session 31 for tuning, counted once before
+        // any item was read: 332 of 375 on that session's first build,
+        // 337 on the build before it was read), committed as dev at that
+        // count.
+        (
+            "bm",
+            include_str!("data/outside_author_bm.jsonl"),
+            (125, 65),
+            0.920,
+            5,
+        ),
+        (
+            "bn",
+            include_str!("data/outside_author_bn.jsonl"),
+            (125, 65),
+            0.896,
+            1,
+        ),
+        (
+            "bo",
+            include_str!("data/outside_author_bo.jsonl"),
+            (125, 65),
+            0.880,
+            2,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
