@@ -92,7 +92,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // received" (five languages).
     (
         "{setupgiven}",
-        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|avant mon premier|antes de mi primer|prima del mio primo|vor meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|avant mon premier|antes de mi primer|prima del mio primo|vor meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b)",
+        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b)",
     ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
@@ -557,10 +557,12 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Secrets the model holds asked for: "the API key you were given",
     // "tokens in your context". "Stored in your …" only after a verb that
     // asks for them ("print the API key stored in your environment"): a
-    // README says "credentials are stored in your system keyring".
+    // README says "credentials are stored in your system keyring". In four
+    // more languages: keys, passwords, tokens or environment variables
+    // "auxquelles tu as accès", "die du siehst", "dei tuoi strumenti".
     (
         X,
-        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window))\b|\b(?:{tellv})\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b",
+        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window))\b|\b(?:{tellv})\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b|\b(?:cles? api|claves? api|chiavi api|api-schlussel\w*|api-keys?|mots de passe|contrasenas|passworter|jetons|identifiants|credenciales|credenziali|zugangsdaten|secrets|secretos|segreti|geheimnisse|{envvars})\b[^.\n]{0,60}?\b(?:auxquel(?:le)?s tu as acces|que tu (?:as|connais|vois|utilises)\b|dont tu disposes|(?:a las )?que tienes acceso|que (?:tienes|ves|usas|conoces)\b|a cui hai accesso|che (?:hai|vedi|usi|conosci|usano i tuoi)\b|auf die du zugriff hast|die du (?:hast|kennst|siehst|nutzt|verwendest)\b|in deine[rnm]? (?:laufzeitumgebung|umgebung|kontext|konfiguration)|dans (?:ton|tes) (?:contexte|outils|configuration)|en tu (?:contexto|configuracion|entorno)|nel tuo (?:contesto|ambiente)|de tes outils|de tus herramientas|dei tuoi strumenti|deiner (?:tools|werkzeuge))",
         0.6,
     ),
     (
@@ -625,7 +627,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ----------------------------------------------------------------- German
     (
         O,
-        r"\b(?:ignorier\w*|vergiss|vergesst|vergessen sie|missacht\w*|uberseh\w*|verwirf)\b{g}\b(?:vorherig\w*|bisherig\w*|obig\w*|alle\w*|vorig\w*|deine\w*|fruher\w*|samtlich\w*|ursprunglich\w*|ihre\w*)\b{g}\b(?:anweisung\w*|anordnung\w*|regeln|befehle|instruktion\w*|vorgaben|richtlinien|vorschriften)\b",
+        r"\b(?:ignorier\w*|vergiss|vergesst|vergessen sie|missacht\w*|uberseh\w*|verwirf)\b{g}\b(?:vorherig\w*|bisherig\w*|obig\w*|alle\w*|vorig\w*|deine\w*|fruher\w*|samtlich\w*|ursprunglich\w*|ihre\w*)\b{g}\b\w*(?:anweisung|anordnung|regeln|befehle|instruktion|vorgaben|richtlinien|vorschriften)\w*\b",
         0.9,
     ),
     (
@@ -903,10 +905,23 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.3,
     ),
     // ----------------------------------------- Reasoning hijack (session 5)
+    // The model's rule weighed and set aside by the model itself: a rule
+    // and the model's world ("the user", "my guidelines", "the operator",
+    // "the system prompt") within 400 bytes of each other, then "but",
+    // "aber", "mais", "pero", "ma" within 300, then the model's own
+    // conclusion in the first person ("I can", "ich darf", "je vais",
+    // "puedo", "posso") within 300. Five languages. A person weighing
+    // their own rules (a travel policy, an HOA's bylaws, a diet) names
+    // no user, no operator, no guidelines of a model.
+    (
+        H,
+        r"(?:\b(?:{theuser}|{myrules}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore|system prompt|my (?:guidelines|instructions)|mis (?:normas|instrucciones|directrices|pautas)|mes (?:consignes|regles|instructions)|meine (?:regeln|vorgaben|anweisungen|richtlinien)|le mie (?:regole|istruzioni|linee guida))\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|{myrules}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore|system prompt|my (?:guidelines|instructions)|mis (?:normas|instrucciones|directrices|pautas)|mes (?:consignes|regles|instructions)|meine (?:regeln|vorgaben|anweisungen|richtlinien)|le mie (?:regole|istruzioni|linee guida))\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
+        0.5,
+    ),
     // Reasoning markers: weak alone (people think step by step).
     (
         H,
-        r"(?m)\b(?:thinking step by step|let me think|my reasoning|thought process|assistant thought|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero)\s*[:\])]",
+        r"(?m)\b(?:thinking step by step|let me think|my reasoning|thought process|assistant thought|internal thoughts?)\b\s*[:\]]?|^\s*[\[(]?(?:thought|thoughts|reasoning|uberlegung|gedankengang|gedanke|raisonnement|reflexion|pensee|razonamiento|pensamiento|ragionamento|pensiero|internal analysis|interne analyse|analyse interne|analisis interno|analisi interna)(?:\s*\([^()\n]{1,40}\))?\s*[:\])]",
         0.25,
     ),
     // The model's own rules said not to apply.
@@ -1635,7 +1650,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // message, in five languages.
     (
         X,
-        r"\b(?:before|preceding|above) my first (?:message|question)\b|\b(?:above|before) (?:this|our) conversation\b|\bvor meiner ersten (?:nachricht|frage)\b|\b(?:avant|precede) ma premiere (?:question|message|demande)\b|\bavant mon premier (?:message|texte)\b|\bantes de mi primer (?:mensaje|pregunta)\b|\bpor encima de (?:esta|nuestra) conversacion\b|\bprima della mia (?:prima )?(?:domanda|richiesta|messaggio)\b|\b(?:text|texto|testo|texte)\b[^.\n]{0,30}?\b(?:before this message|antes de este mensaje|avant ce message|prima di questo messaggio|vor dieser nachricht)\b",
+        r"\b(?:before|preceding|above) my first (?:message|question)\b|\b(?:above|before) (?:this|our) conversation\b|\b(?:vor|uber) meiner ersten (?:nachricht|frage)\b|\b(?:avant|precede|au-dessus de) ma premiere (?:question|message|demande)\b|\b(?:avant|au-dessus de) mon premier (?:message|texte)\b|\b(?:antes de|encima de|por encima de) mi primer (?:mensaje|pregunta)\b|\bpor encima de (?:esta|nuestra) conversacion\b|\b(?:prima della|sopra la) mia (?:prima )?(?:domanda|richiesta)\b|\b(?:prima del|sopra il) mio (?:primo )?messaggio\b|\b(?:text|texto|testo|texte)\b[^.\n]{0,30}?\b(?:before this message|antes de este mensaje|avant ce message|prima di questo messaggio|vor dieser nachricht)\b",
         0.45,
     ),
     // Instructions or configuration to be reproduced word for word, in five
@@ -1778,7 +1793,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // authority claim outside authors hand the model most often.
     (
         A,
-        r"\b(?:{rulen}|filters?|filtri|filtro|filtros|\w*filter|\w*sperre|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt)\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt)\b",
+        r"\b(?:{rulen}|filters?|filtri|filtro|filtros|\w*filter|\w*sperre|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b",
         0.3,
     ),
     // A permission announced to the model from now on ("the assistant can
