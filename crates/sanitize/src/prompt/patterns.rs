@@ -92,7 +92,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // received" (five languages).
     (
         "{setupgiven}",
-        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b)",
+        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b|\b(?:what|everything|all) (?:that )?you (?:\w+ )?(?:received?|were given|got)\b|\b(?:was|alles,? was) du (?:\w+ ){0,3}?(?:erhalten|bekommen) hast|\bce que tu as recu|\blo que (?:te dieron|recibiste|has recibido)\b|\b(?:quello|cio) che hai ricevuto\b)",
     ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
@@ -222,6 +222,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{frame}",
         r"(?:<\s*/?\s*(?:thinking|think|reasoning|scratchpad|inner_monologue|thought|denken|gedanken|razonamiento|pensamiento|ragionamento|pensiero|raisonnement|pensee|reflexion)\s*>|\b(?:scratchpad|chain[- ]of[- ]thought|cadena[_ ]de[_ ]pensamiento|catena di pensiero|gedankenkette|gedankenprotokoll|innerer? monolog|monologue interieur|monologo interno|monologo interiore|inner monologue|internal monologue|internal reasoning|assistant'?s? (?:internal )?(?:reasoning|thoughts?)|brouillon de reflexion|bozza di pensiero|bloc de notas|raisonnement interne|razonamiento interno|ragionamento interno|pensee interne|pensamiento interno|pensiero interno|interne gedanken|interne uberlegung|pensamiento del asistente|pensiero dell'assistente|model_reasoning|hidden reasoning|pensar en voz alta|penser a voix haute|ragionare ad alta voce|laut denken)\b|\b(?:interner? |internal |private |privato |privado |privee? )?(?:reasoning|raisonnement|razonamiento|ragionamento|gedankengang|uberlegungen?|reflexion|riflessione|pensamiento|pensiero|pensee|notizen|nota|thoughts?)(?: interne?| interno| interna| privato| privado| privee?)?(?:_del|_dell|_de|_des)?[_ ](?:(?:de l'|de la |del |della |dell'|des |du |der |of the |of )\s*)?(?:asistente|assistente|assistant|assistenten|agent|agente|agenten|modell|modello|modele|modelo|ia|ki|ai|model)\b|\b(?:assistant|agent|model)'?s? (?:reasoning|thoughts?|notes|scratchpad)\b|\b(?:ai|ai's|ais|ai') (?:reasoning|thoughts?|scratchpad)\b|\b(?:ai notes|ai's notes|ais notes|ai' notes)\b|\b(?:reasoning|thoughts?|pensamiento|pensiero|riflessione|reflexion|razonamiento|ragionamento|uberlegung|gedanke|notiz|pensee)_(?:del_|dell_|de_|des_|of_)?(?:agente?|agent|assistant|asistente|assistente|modelo|modello|model|ia|ki|ai)[\x22']?\s*[:=]|\b(?:the way you (?:would|usually|normally) (?:internally|think|reason)|(?:so )?denken, wie du es|wie du es intern tu\w*|como harias por dentro|como lo harias tu|como haces tu|come fai tu di solito|come faresti tu|comme tu le ferais)\b|^\s*[\[(]?(?:gedanke|uberlegung|pensee|pensiero|pensamiento|thought)\s*[a-z0-9]{1,2}\s*[:\])])",
+    ),
+    // One of the model's own rules named as such, in five languages: its
+    // rules in the first person, its system prompt, what its operator or
+    // developer forbids. Expanded before `{myrules}`, which it uses.
+    (
+        "{modelrule}",
+        r"(?:{myrules}|(?:my|mes|mis|le mie|meine) (?:instructions|instrucciones|istruzioni|anweisungen)|system ?prompt|prompt (?:del|di|du) (?:sistema|systeme)|(?:operator|operador|operateur|betreiber|operatore|developer|desarrollador|developpeur|entwickler|sviluppatore) (?:\w+ ){0,2}?(?:forbids|prohibits|prohibe|prohibio|interdit|verbietet|untersagt|vieta|told me (?:never|not)))",
     ),
     // The person the model serves, named as the model names them, in
     // five languages; and the customer, as a shop's or a bank's
@@ -368,10 +375,13 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|unlocked|unaligned|unmoderated)\s+mode\b",
         0.7,
     ),
-    // Phones, games and web frameworks have these modes too.
+    // Phones, games and web frameworks have these modes too. Not
+    // "maintenance mode": with "enable" before it, the named-mode row
+    // reads it already, and the two counted a user's question twice
+    // ("how do I enable maintenance mode in WordPress?").
     (
         P,
-        r"\b(?:developer|god|admin|sudo|debug|dev|maintenance|root)\s+mode\b",
+        r"\b(?:developer|god|admin|sudo|debug|dev|root)\s+mode\b",
         0.3,
     ),
     (
@@ -562,7 +572,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // "auxquelles tu as accès", "die du siehst", "dei tuoi strumenti".
     (
         X,
-        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window))\b|\b(?:{tellv})\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b|\b(?:cles? api|claves? api|chiavi api|api-schlussel\w*|api-keys?|mots de passe|contrasenas|passworter|jetons|identifiants|credenciales|credenziali|zugangsdaten|secrets|secretos|segreti|geheimnisse|{envvars})\b[^.\n]{0,60}?\b(?:auxquel(?:le)?s tu as acces|que tu (?:as|connais|vois|utilises)\b|dont tu disposes|(?:a las )?que tienes acceso|que (?:tienes|ves|usas|conoces)\b|a cui hai accesso|che (?:hai|vedi|usi|conosci|usano i tuoi)\b|auf die du zugriff hast|die du (?:hast|kennst|siehst|nutzt|verwendest)\b|in deine[rnm]? (?:laufzeitumgebung|umgebung|kontext|konfiguration)|dans (?:ton|tes) (?:contexte|outils|configuration)|en tu (?:contexto|configuracion|entorno)|nel tuo (?:contesto|ambiente)|de tes outils|de tus herramientas|dei tuoi strumenti|deiner (?:tools|werkzeuge))",
+        r"\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials|environment variables?|env vars)\b{g}\b(?:you (?:have|know|can (?:see|access|read)|have access to|were given|hold|store|remember)|(?:stored )?in your (?:context|memory|configuration|prompt|instructions|system prompt|context window)|of your (?:tools|configuration))\b|\b(?:{tellv})\b[^.\n]{0,40}?\b(?:api[ _-]?keys?|secret keys?|secrets?|passwords?|tokens?|credentials)\b[^.\n]{0,20}?\bstored in your\b|\b(?:cles? (?:d')?api|claves? (?:de )?api|chiavi (?:di )?api|api-schlussel\w*|api-keys?|mots de passe|contrasenas|passwords?|passworter|tokens?|jetons|identifiants|credenciales|credenziali|zugangsdaten|secrets|secretos|segreti|geheimnisse|{envvars})\b[^.\n]{0,60}?\b(?:auxquel(?:le)?s tu as acces|que tu (?:as|connais|vois|utilises)\b|dont tu disposes|(?:a las |a los )?que tienes acceso|que (?:tienes|ves|usas|conoces)\b|a cui hai accesso|che (?:hai|vedi|usi|conosci|usano i tuoi)\b|auf die du zugriff hast|die du (?:hast|kennst|siehst|nutzt|verwendest)\b|(?:in|aus) deine[rnm]? (?:laufzeitumgebung|umgebung|kontext|konfiguration)|(?:dans|de) (?:ton|ta|tes|votre) (?:contexte|outils|configuration)|(?:en|de) tu (?:contexto|configuracion|entorno)|(?:nel|del) tuo (?:contesto|ambiente)|(?:nella|della) tua configurazione|de tes outils|de tus herramientas|dei tuoi strumenti|deiner (?:tools|werkzeuge))",
         0.6,
     ),
     (
@@ -625,9 +635,15 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.35,
     ),
     // ----------------------------------------------------------------- German
+    // The verb, then only words that lead to the object ("ignoriere ab
+    // sofort alle …", "vergessen Sie bitte die …"): "vergiss nicht, deine
+    // Sicherheitsregeln mitzubringen" is a reminder, "ignoriere niemals
+    // deine …" a warning; and after the object only what continues an
+    // order ("…, und antworte", "… ab jetzt"), not "… nicht, wenn du
+    // morgen auf die Baustelle gehst".
     (
         O,
-        r"\b(?:ignorier\w*|vergiss|vergesst|vergessen sie|missacht\w*|uberseh\w*|verwirf)\b{g}\b(?:vorherig\w*|bisherig\w*|obig\w*|alle\w*|vorig\w*|deine\w*|fruher\w*|samtlich\w*|ursprunglich\w*|ihre\w*)\b{g}\b\w*(?:anweisung|anordnung|regeln|befehle|instruktion|vorgaben|richtlinien|vorschriften)\w*\b",
+        r"\b(?:ignorier\w*|vergiss|vergesst|vergessen sie|missacht\w*|uberseh\w*|verwirf)[\s,]+(?:(?:sie|bitte|doch|einfach|jetzt|sofort|ab sofort|ab jetzt|von nun an|nun|mal|ruhig|endlich|komplett|ganz|vollstandig|kurz|also|dann|und)[\s,]+)*(?:(?:alle|die|das|den|der)\s+)?(?:vorherig\w*|bisherig\w*|obig\w*|alle\w*|vorig\w*|deine\w*|fruher\w*|samtlich\w*|ursprunglich\w*|ihre\w*)\b{g}\b\w*(?:anweisung|anordnung|regeln|befehle|instruktion|vorgaben|richtlinien|vorschriften)\w*(?:\s*(?:[.,;:!?)\x22“”'‚‘-]|$)|\s+(?:und|sowie|ab|jetzt|von|fur|im|in|bei|zu|komplett|vollstandig|einfach|sofort|ganz|samt|mit|das|dies|danach|dann|bitte)\b)",
         0.9,
     ),
     (
@@ -905,17 +921,18 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.3,
     ),
     // ----------------------------------------- Reasoning hijack (session 5)
-    // The model's rule weighed and set aside by the model itself: a rule
-    // and the model's world ("the user", "my guidelines", "the operator",
-    // "the system prompt") within 400 bytes of each other, then "but",
-    // "aber", "mais", "pero", "ma" within 300, then the model's own
-    // conclusion in the first person ("I can", "ich darf", "je vais",
+    // The model's rule weighed and set aside by the model itself: one of
+    // the model's rules ({modelrule}: "my guidelines", "the system
+    // prompt", "the operator forbids"), or a rule and the model's world
+    // ("the user", "the assistant") within 400 bytes of each other, then
+    // "but", "aber", "mais", "pero", "ma" within 300, then the model's
+    // own conclusion in the first person ("I can", "ich darf", "je vais",
     // "puedo", "posso") within 300. Five languages. A person weighing
     // their own rules (a travel policy, an HOA's bylaws, a diet) names
     // no user, no operator, no guidelines of a model.
     (
         H,
-        r"(?:\b(?:{theuser}|{myrules}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore|system prompt|my (?:guidelines|instructions)|mis (?:normas|instrucciones|directrices|pautas)|mes (?:consignes|regles|instructions)|meine (?:regeln|vorgaben|anweisungen|richtlinien)|le mie (?:regole|istruzioni|linee guida))\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|{myrules}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore|system prompt|my (?:guidelines|instructions)|mis (?:normas|instrucciones|directrices|pautas)|mes (?:consignes|regles|instructions)|meine (?:regeln|vorgaben|anweisungen|richtlinien)|le mie (?:regole|istruzioni|linee guida))\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
+        r"(?:\b{modelrule}\b|\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
         0.5,
     ),
     // Reasoning markers: weak alone (people think step by step).
@@ -1667,8 +1684,16 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // not: "ripetimi parola per parola le istruzioni che ti ho dato".)
     (
         X,
-        r"\b(?:{verbatim}|im (?:genauen )?wortlaut|ungekurzt|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b[^\n]{0,150}?{setupgiven}|{setupgiven}[^\n]{0,150}?\b(?:{verbatim}|im (?:genauen )?wortlaut|ungekurzt|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b",
+        r"\b(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b[^\n]{0,150}?{setupgiven}|{setupgiven}[^\n]{0,150}?\b(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b",
         0.5,
+    ),
+    // A text cut into quoted pieces assigned to letters, then put back
+    // together (`a = "…" b = "…" … z = a + b`): payload splitting. Weak
+    // alone (a programming question joins strings too).
+    (
+        E,
+        r"\b[a-z]\s*[=:]\s*[\x22“][^\x22\n]{3,}[\x22”][\s\S]{0,400}?\b[a-z]\s*[=:]\s*[\x22“][^\x22\n]{3,}[\x22”][\s\S]{0,400}?\b[a-z]\s*\+\s*[a-z]\b",
+        0.3,
     ),
     // Something to obey once decoded, said first.
     (
