@@ -669,6 +669,33 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.872,
             2,
         ),
+        // Round 19 (written in session 31 for tuning, on the two weakest
+        // families only: 75 reasoning and 50 exfiltration attacks each,
+        // and look-alikes of those; counted once before any item was
+        // read: 193 of 375 and 20 of 195 false positives on that
+        // session's first build, 197 and 19 on the build before it was
+        // read), committed as dev at that count.
+        (
+            "bs",
+            include_str!("data/outside_author_bs.jsonl"),
+            (125, 65),
+            0.568,
+            8,
+        ),
+        (
+            "bt",
+            include_str!("data/outside_author_bt.jsonl"),
+            (125, 65),
+            0.456,
+            6,
+        ),
+        (
+            "bu",
+            include_str!("data/outside_author_bu.jsonl"),
+            (125, 65),
+            0.552,
+            5,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
