@@ -935,6 +935,17 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"(?:\b{modelrule}\b|\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
         0.5,
     ),
+    // The model's reasoning as a field of a record: a key that names the
+    // agent and its reasoning, joined by underscores
+    // (`assistant_reasoning`, `ki_begruendung`, `valutazione_agente`,
+    // `razonamiento_previo`, `contraargumento_del_agente`). Weak alone:
+    // evaluation logs have `model_reasoning` too. The underscore is part of
+    // each word's literal, so the gate opens it on such keys only.
+    (
+        H,
+        r"(?:\b(?:agent|agente|assistant|assistente|asistente|assistent|ki|ia|ai|model|modell|modelo|modello|analyst)(?:_[a-z]+)?(?:_reasoning|_thoughts?|_thinking|_scratchpad|_notes?|_deliberation|_rationale|_begrundung|_begruendung|_uberlegung|_ueberlegung|_abwagung|_abwaegung|_bewertung|_valutazione|_ragionamento|_pensiero|_evaluacion|_razonamiento|_pensamiento|_reflexion|_raisonnement|_pensee|_analyse|_analisi|_analisis)\b|\b(?:reasoning_|thoughts?_|scratchpad_|deliberation_|begrundung_|begruendung_|uberlegung_|ueberlegung_|abwagung_|abwaegung_|valutazione_|ragionamento_|pensiero_|evaluacion_|razonamiento_|pensamiento_|raisonnement_|pensee_|contraargumento_|counterargument_|nota_de_razonamiento_|gedankenkette_|catena_di_pensiero_|cadena_de_pensamiento_)(?:[a-z]+_)?(?:agent|agente|assistant|assistente|asistente|assistenten|ki|ia|ai|model|modell|modelo|modello|previo|previa|interno|interna|interne|intern|privato|privado|prive)\b)",
+        0.3,
+    ),
     // Reasoning markers: weak alone (people think step by step).
     (
         H,
