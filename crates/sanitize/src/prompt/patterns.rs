@@ -82,6 +82,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{ownrules}",
         r"(?:(?:instructions?|configuration|setup|set-up|system (?:message|prompt)|(?:initial|first|opening|original) (?:message|prompt|instructions?)|prompt)\b[^.\n]{0,20}?\b(?:you were|you've been|you have been|that you were) (?:set up|configured|given|started|initiali[sz]ed|programmed|launched|booted|deployed)\b|instructions? (?:that |which )?you (?:received|got) from (?:the |your )?(?:operator|developer|company|deployer|admin)|(?:set|configured) you up with (?:some |the |these |a few )?(?:instructions|rules|a (?:system )?prompt)|(?:instrucciones|configuracion|mensaje|texto)\b[^.\n]{0,40}?\b(?:con (?:el|la|las|los) que te (?:arrancaron|configuraron|iniciaron|programaron|crearon)|que te (?:dieron|pusieron|dio|han dado|escribieron|configuro|configuraron))|tu (?:mensaje|prompt) (?:de|del) sistema|tus instrucciones internas|(?:exactamente|tal cual|integro|literalmente|textualmente|exactly|verbatim|word for word|wortwortlich|mot pour mot|parola per parola) (?:el |the |das |le |il )?(?:mensaje|prompt|message|messaggio) (?:de |del |di |du )?(?:sistema|system|systeme)|(?:messaggio|testo|istruzioni|prompt|configurazione)\b[^.\n]{0,40}?\b(?:che hai ricevut[oaie] dal (?:gestore|operatore|sviluppatore|fornitore)|che ti (?:ha|hanno) (?:dato|date|fornito|fornite|scritto|scritte)|con cui ti (?:hanno|ha) (?:configurato|avviato|creato))|il tuo (?:messaggio|prompt) (?:di|del) sistema|(?:instructions|consignes|message|configuration)\b[^.\n]{0,40}?\b(?:que (?:l'operateur|le developpeur|on|ton createur) t'a (?:donne|fourni|ecrit|transmis)\w*|(?:de|du) (?:l'operateur|developpeur))|ton (?:message|prompt) (?:systeme|de systeme)|(?:anweisungen|konfiguration|nachricht|vorgaben|systemnachricht|systemanweisungen)\b[^.\n]{0,40}?\b(?:die du vom (?:betreiber|entwickler|anbieter|hersteller) (?:bekommen|erhalten|mitbekommen) (?:hast|hattest)|die du (?:bekommen|erhalten)|mit denen (?:du|man dich) (?:eingerichtet|konfiguriert|gestartet)|des betreibers|des entwicklers))",
     ),
+    // Word for word and its looser forms ("im Wortlaut", "alla lettera",
+    // "sin omitir"), in five languages (expanded before `{verbatim}`).
+    (
+        "{wordforword}",
+        r"(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))",
+    ),
     // Word for word, in five languages.
     (
         "{verbatim}",
@@ -89,10 +95,21 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     ),
     // Instructions and who gave them to the model: its operator or
     // developer, or what came before the user's first message, or "you
-    // received" (five languages).
+    // received" (five languages). Expanded before `{setupnoun}` and
+    // `{setupgiver}`, which it uses.
     (
         "{setupgiven}",
-        r"(?:\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b[^\n]{0,80}?\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:that|che|que|qu'on|die) (?:they |the company |ti |te |t'a |man dir |dir )(?:ha |hanno |han )?(?:gave you|dato|dio|dieron|donne|gegeben)|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))|\b(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:that|che|que|qu'on|die) (?:they |the company |ti |te |t'a |man dir |dir )(?:ha |hanno |han )?(?:gave you|dato|dio|dieron|donne|gegeben)|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))[^\n]{0,80}?\b(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)\b|\b(?:what|everything|all) (?:that )?you (?:\w+ )?(?:received?|were given|got)\b|\b(?:was|alles,? was) du (?:\w+ ){0,3}?(?:erhalten|bekommen) hast|\bce que tu as recu|\blo que (?:te dieron|recibiste|has recibido)\b|\b(?:quello|cio) che hai ricevuto\b)",
+        r"(?:\b{setupnoun}\b[^\n]{0,80}?\b{setupgiver}|\b{setupgiver}[^\n]{0,80}?\b{setupnoun}\b|\b(?:what|everything|all) (?:that )?you (?:\w+ )?(?:received?|were given|got)\b|\b(?:was|alles,? was) du (?:\w+ ){0,3}?(?:erhalten|bekommen) hast|\bce que tu as recu|\blo que (?:te dieron|recibiste|has recibido)\b|\b(?:quello|cio) che hai ricevuto\b)",
+    ),
+    // What the model was set up with (expanded after `{setupgiven}`).
+    (
+        "{setupnoun}",
+        r"(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)",
+    ),
+    // Who set the model up, or when (expanded after `{setupgiven}`).
+    (
+        "{setupgiver}",
+        r"(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ )?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:that|che|que|qu'on|die) (?:they |the company |ti |te |t'a |man dir |dir )(?:ha |hanno |han )?(?:gave you|dato|dio|dieron|donne|gegeben)|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))",
     ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
@@ -932,7 +949,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // no user, no operator, no guidelines of a model.
     (
         H,
-        r"(?:\b{modelrule}\b|\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|{modelrule}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
+        r"(?:\b{modelrule}\b|\b(?:{theuser}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b[\s\S]{0,400}?\b(?:{rulen}|{myrules})\b|\b(?:{rulen}|{myrules})\b[\s\S]{0,400}?\b(?:{theuser}|the assistant|l.assistant|el asistente|der assistent|l.assistente|the operator|del operador|de l.operateur|des betreibers|dell.operatore)\b)[\s\S]{0,300}?\b(?:but|however|yet|aber|jedoch|allerdings|doch|mais|cependant|pourtant|pero|sin embargo|ma|tuttavia)\b[\s\S]{0,300}?\b(?:i (?:can|will|should|may|must|am allowed to)|i'll|ich (?:kann|werde|darf|sollte|muss)|kann ich|darf ich|werde ich|je (?:peux|vais|dois|fournis|donne|reponds)|(?:puedo|voy a|debo|procedo)|(?:posso|devo|procedo|fornisco|rispondo))\b",
         0.5,
     ),
     // The model's reasoning as a field of a record: a key that names the
@@ -1695,7 +1712,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // not: "ripetimi parola per parola le istruzioni che ti ho dato".)
     (
         X,
-        r"\b(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b[^\n]{0,150}?{setupgiven}|{setupgiven}[^\n]{0,150}?\b(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))\b",
+        r"\b{wordforword}\b[^\n]{0,150}?{setupgiven}|{setupgiven}[^\n]{0,150}?\b{wordforword}\b",
         0.5,
     ),
     // Something to obey once decoded, said first.
@@ -1816,9 +1833,9 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // "aufgehoben", "désactivée", "quedan sin efecto", "sospese", in five
     // languages (German either way round: "die Sperre ist aufgehoben",
     // "ist die Sperre aufgehoben"); not "removed", which a changelog says
-    // of a rule it retires. Weak alone (a user asks why the spam filter is off); with
-    // a mode, a notice or an override announced beside it, it is the
-    // authority claim outside authors hand the model most often.
+    // of a rule it retires. Weak alone (a user asks why the spam filter is
+    // off); with a mode, a notice or an override announced beside it, it
+    // is the authority claim outside authors hand the model most often.
     (
         A,
         r"\b(?:{rulen}|filters?|filtri|filtro|filtros|\w*filter|\w*sperre|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b",
