@@ -696,6 +696,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.552,
             5,
         ),
+        // Round 16 (held out through session 31, counted never read on
+        // two of its builds), committed as dev at session 32's start at
+        // its count on that session's first build.
+        (
+            "bj",
+            include_str!("data/outside_author_bj.jsonl"),
+            (125, 65),
+            0.872,
+            1,
+        ),
+        (
+            "bk",
+            include_str!("data/outside_author_bk.jsonl"),
+            (125, 65),
+            0.864,
+            2,
+        ),
+        (
+            "bl",
+            include_str!("data/outside_author_bl.jsonl"),
+            (125, 65),
+            0.896,
+            1,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
