@@ -964,7 +964,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // each word's literal, so the gate opens it on such keys only.
     (
         H,
-        r"(?:\b(?:agent|agente|assistant|assistente|asistente|assistent|ki|ia|ai|model|modell|modelo|modello|analyst)(?:_[a-z]+)?(?:_reasoning|_scratchpad|_deliberation|_rationale|_begrundung|_begruendung|_uberlegung|_ueberlegung|_abwagung|_abwaegung|_bewertung|_valutazione|_ragionamento|_pensiero|_evaluacion|_razonamiento|_pensamiento|_reflexion|_raisonnement|_pensee|_analyse|_analisi|_analisis)\b|\b(?:reasoning_|scratchpad_|deliberation_|begrundung_|begruendung_|uberlegung_|ueberlegung_|abwagung_|abwaegung_|valutazione_|ragionamento_|pensiero_|evaluacion_|razonamiento_|pensamiento_|raisonnement_|pensee_|contraargumento_|counterargument_|nota_de_razonamiento_|gedankenkette_|catena_di_pensiero_|cadena_de_pensamiento_)(?:[a-z]+_)?(?:agent|agente|assistant|assistente|asistente|assistenten|ki|ia|ai|model|modell|modelo|modello|previo|previa|interno|interna|interne|intern|privato|privado|prive)\b)",
+        r"(?:\b(?:agent|agente|assistant|assistente|asistente|assistent|ki|ia|ai|model|modell|modelo|modello|analyst)(?:_[a-z]+)?(?:_reasoning|_scratchpad|_deliberation|_rationale|_begrundung|_begruendung|_uberlegung|_ueberlegung|_abwagung|_abwaegung|_bewertung|_valutazione|_ragionamento|_pensiero|_evaluacion|_razonamiento|_pensamiento|_reflexion|_raisonnement|_pensee|_analyse|_analisi|_analisis)(?:_[a-z]+)?\b|\b(?:reasoning_|scratchpad_|deliberation_|begrundung_|begruendung_|uberlegung_|ueberlegung_|abwagung_|abwaegung_|valutazione_|ragionamento_|pensiero_|evaluacion_|razonamiento_|pensamiento_|raisonnement_|pensee_|contraargumento_|counterargument_|nota_de_razonamiento_|gedankenkette_|catena_di_pensiero_|cadena_de_pensamiento_)(?:[a-z]+_)?(?:agent|agente|assistant|assistente|asistente|assistenten|ki|ia|ai|model|modell|modelo|modello|previo|previa|interno|interna|interne|intern|privato|privado|prive)\b)",
         0.3,
     ),
     // Reasoning markers: weak alone (people think step by step).
@@ -1752,13 +1752,15 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 28 (dev: outside authors AG to AU)
     // The model's own reasoning handed to it ("here's your own reasoning
     // from the last turn", "ich schreib dir mal deine Überlegung vor",
-    // "IA, voici ton raisonnement", "ecco il tuo ragionamento"): in chats
+    // "IA, voici ton raisonnement", "ecco il tuo ragionamento"), or its
+    // continuation ("voici la suite de ta propre réflexion",
+    // "continuación de tu razonamiento anterior"): in chats
     // and planted in documents, and no benign dev set. Weak alone: a
     // teacher hands a pupil "ton raisonnement annoté" too, and a user
     // pastes back yesterday's answer.
     (
         H,
-        r"\bhere'?s your own (?:reasoning|thought process|chain of thought)\b|\b(?:here'?s|here is) your (?:reasoning|thought process|chain of thought) from (?:the|your) (?:last|previous) (?:turn|message|step)\b|\bdir (?:mal )?deine uberlegung vor\b|\bwie du eigentlich denken solltest\b|\becco il tuo ragionamento\b|\bvoici ton raisonnement\b|\beste es tu (?:razonamiento|analisis de hace)\b",
+        r"\bhere'?s your own (?:reasoning|thought process|chain of thought)\b|\b(?:here'?s|here is) your (?:reasoning|thought process|chain of thought) from (?:the|your) (?:last|previous) (?:turn|message|step)\b|\bdir (?:mal )?deine uberlegung vor\b|\bwie du eigentlich denken solltest\b|\becco il tuo ragionamento\b|\bvoici ton raisonnement\b|\beste es tu (?:razonamiento|analisis de hace)\b|\b(?:the )?continuation of your (?:own )?(?:reasoning|thought process|chain of thought|thinking)\b|\b(?:la )?suite de (?:ta|votre) (?:propre )?(?:reflexion|raisonnement|pensee)\b|\bcontinuacion de tu (?:propio )?(?:razonamiento|analisis|pensamiento)\b|\b(?:continuazione|seguito) del tuo (?:ragionamento|pensiero)\b|\bfortsetzung (?:deiner|deines) (?:eigenen )?(?:uberlegung\w*|gedankengang\w*|denkprozess\w*)",
         0.4,
     ),
     // ---------------------- Session 27 (dev: outside authors AM to AO)
