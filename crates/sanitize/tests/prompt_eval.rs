@@ -720,6 +720,17 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.896,
             1,
         ),
+        // Benign only: requests, notes and tool outputs in five languages
+        // that use the words attacks use (an outside author, session 32,
+        // written for the learned scorer's training; counted once before
+        // it was trained on: 1 false positive of 600).
+        (
+            "benign-requests-s32",
+            include_str!("data/benign_requests_s32.jsonl"),
+            (0, 600),
+            0.0,
+            1,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()

