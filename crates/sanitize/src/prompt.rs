@@ -67,6 +67,7 @@ mod learned_weights;
 mod letters;
 mod markup;
 mod neutralise;
+mod own;
 mod patterns;
 mod quotes;
 mod report;
@@ -607,6 +608,7 @@ impl PromptGuard {
         }
         if !content {
             uncite_handed_reasoning(&quoted, &mut findings[from..]);
+            own::lower_retractions(view, &mut findings[from..]);
         }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`, a letter
         // a line: the same patterns once the letters are joined back into
