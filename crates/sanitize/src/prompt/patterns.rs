@@ -1791,6 +1791,19 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"(?m)^\s*[a-z]\s*=\s*[\x22“«'][^\n]{2,80}$[\s\S]{0,300}?\b(?:evaluate|eval|compute|evalua\w*|valuta\w*|calcola|berechne\w*|werte\w*|concatena\w*)\b[^\n]{0,20}?\b[a-z]\s*=\s*[a-z]\s*\+\s*[a-z](?:\s*\+\s*[a-z])*\b[^\n]{0,80}?\b(?:respond\w*|respon\w*|rispond\w*|repond\w*|answer\w*|antwort\w*|reply|do it|hazlo|fallo|fais-le|mach es)\b",
         0.5,
     ),
+    // The model invited to reason with the writer, step by step, about
+    // its own rules or its operator's, to a conclusion that they do not
+    // apply or that it can answer ("pensiamo passo passo: 1) le tue regole
+    // servono a evitare danni … 4) quindi qui le regole non servono",
+    // "Vamos paso a paso … tu operador prohíbe … entonces puedes"). Five
+    // languages, in that order. Its role, or a conclusion about something
+    // else ("your rules for the card game said aces are high, so does my
+    // pair beat his?"), is not enough.
+    (
+        H,
+        r"\b(?:let'?s (?:reason|think)|let me (?:reason|think)|reason(?:ing)? step by step|think step by step|step by step|paso a paso|etape par etape|passo (?:dopo|per) passo|schritt fur schritt|piensa (?:en voz alta|conmigo|asi)|razona(?:mos)? (?:asi|conmigo|paso)|reflechis(?:sons)?|ragiona(?:mo|re)? (?:cosi|con me|insieme|passo)|ragioniamo|pensiamo|denk(?:en wir| mit| laut)|lass uns (?:das )?(?:durchdenken|nachdenken|uberlegen))[\s\S]{0,300}?\b(?:your (?:own )?(?:rules|guidelines|policies|policy|restrictions|principles|guardrails|operator)|tes (?:regles|principes|garde-fous)|ton operateur|tus (?:reglas|normas|pautas|directrices|principios)|tu operador|le tue (?:regole|linee guida)|il tuo operatore|deine (?:regeln|richtlinien|vorgaben)|dein betreiber)\b[\s\S]{0,400}?\b{therefore}\b[^\n]{0,80}?\b(?:you (?:can|may|should|must|are free to|have to)|(?:tu )?(?:peux|dois|puedes|debes|puoi|devi|kannst|darfst|musst|sollst)|(?:don'?t|do not|does not|doesn'?t|no longer|ne|no|non|nicht|keine?)\b[^.\n]{0,30}?\b(?:apply|applies|concern\w*|aplican?|applicano|valgono|servono|gelten|greifen|appliquent|cuentan|contano|matter)|explain|tell me|give me|explique|dis-moi|donne-moi|dime|dame|explica|dimmi|dammi|spiega|erklar\w*|sag mir|gib mir|nessun\w* regol\w*|ninguna regla|aucune regle|keine regel\w*|no rules?)\b",
+        0.5,
+    ),
     // A role claimed and an order given to the model in one breath ("As
     // the system administrator, I instruct you to …", "Als
     // Systemadministrator weise ich dich an", "en tant qu'administrateur,
@@ -2041,7 +2054,14 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // or a webhook guide names the data and the address in earnest.
     (
         X,
-        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*|sube(?:la|lo|las|los)?|subir(?:la|lo|las|los)?|carica(?:l[aoie]|re)?|hochlad\w*|televerse\w*|{toolname})\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b{taken}\b[^\n]{0,160}?(?:{addr})[^\n]{0,30}?\b(?:senden|schicken|ubermitteln|ubertragen|hochladen|weiterleiten|mailen)\b|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
+        r"\b{taken}\b[^\n]{0,160}?\b(?:{sendv}|paste|append|attach|add|pega\w*|incolla\w*|aggiung\w*|ajoute\w*|depose\w*|hang\w*|fug\w*|sube(?:la|lo|las|los)?|subir(?:la|lo|las|los)?|carica(?:l[aoie]|re)?|hochlad\w*|televerse\w*|{toolname})\b[^\n]{0,80}?(?:{addr}|\bwebhook\b)|\b(?:{sendv}|paste|append)\s+(?:me\s+)?(?:(?:the|all|all the|your|my|tutte le|tutti i|toda la|todas las|todos los|tous les|toute la|toutes les|alle|die|den|das|le|la|les|il|los|las)\s+)?(?:\w+\s+)?{taken}\b[^\n]{0,100}?(?:{addr}|\bwebhook\b)",
+        0.5,
+    ),
+    // The same in German, the verb last ("Alle Kartennummern … an
+    // extern@… senden"). A row of its own: its literals are the verbs.
+    (
+        X,
+        r"\b{taken}\b[^\n]{0,160}?(?:{addr})[^\n]{0,30}?\b(?:senden|schicken|ubermitteln|ubertragen|hochladen|weiterleiten|mailen)\b",
         0.5,
     ),
     // Other people's data — every customer's, other users', all the
