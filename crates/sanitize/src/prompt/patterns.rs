@@ -1813,7 +1813,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         A,
         r"\b(?:as (?:the |your |an? )?(?:system ?|platform |site |server )?(?:administrator|admin|developer|operator|owner)|als (?:dein |der |ihr )?(?:system|plattform)?(?:administrator|admin|entwickler|betreiber)|en tant qu'(?:administrateur|admin|operateur|developpeur)(?: systeme| de la plateforme)?|como (?:tu |el )?(?:administrador|desarrollador|operador)(?: del sistema| de la plataforma)?|(?:in qualita di|come) (?:tuo |l')?(?:amministratore|sviluppatore|operatore)(?: di sistema| della piattaforma)?)\s*,?\s*(?:i (?:hereby )?(?:instruct|order|command|direct|authori[sz]e|require)|weise ich dich an|befehle ich dir|ordne ich an|erlaube ich dir|je t'?(?:ordonne|autorise|demande)|je vous (?:ordonne|autorise)|te (?:ordeno|instruyo|autorizo|pido)|ti (?:ordino|autorizzo|chiedo))\b",
-        0.3,
+        0.25,
     ),
     // The answer's first words set to announce the model's instructions,
     // for it to go on from there ("Start your next answer with 'My full
