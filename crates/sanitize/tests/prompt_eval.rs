@@ -720,6 +720,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.896,
             1,
         ),
+        // Round 20 (held out through session 32, counted never read on
+        // two of its builds), committed as dev at session 33's start at
+        // its count on that session's first build.
+        (
+            "bv",
+            include_str!("data/outside_author_bv.jsonl"),
+            (125, 65),
+            0.856,
+            2,
+        ),
+        (
+            "bw",
+            include_str!("data/outside_author_bw.jsonl"),
+            (125, 65),
+            0.920,
+            4,
+        ),
+        (
+            "bx",
+            include_str!("data/outside_author_bx.jsonl"),
+            (125, 65),
+            0.848,
+            4,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
