@@ -8,8 +8,6 @@ use std::sync::LazyLock;
 
 use foldhash::fast::FixedState;
 
-use memchr::memmem;
-
 use super::entities::{CP1252, NAMED};
 use crate::chars::is_invisible_format;
 use crate::embed::entity::decode_numeric;
@@ -184,13 +182,17 @@ fn markup(b: &[u8]) -> Option<(usize, bool)> {
         } else if body.starts_with(b"->") {
             Some((0, 2))
         } else {
-            let limit = body.len().min(MAX_COMMENT);
-            let plain = memmem::find(&body[..limit], b"-->").map(|at| (at, 3));
-            let bang = memmem::find(&body[..limit], b"--!>").map(|at| (at, 4));
-            match (plain, bang) {
-                (Some(p), Some(q)) => Some(p.min(q)),
-                (p, q) => p.or(q),
-            }
+            // The first `-->` or `--!>`, found by its dashes (a substring
+            // search set up for each comment cost more than the comment).
+            let body = &body[..body.len().min(MAX_COMMENT)];
+            memchr::memchr_iter(b'-', body).find_map(|at| {
+                let rest = &body[at..];
+                if rest.starts_with(b"-->") {
+                    Some((at, 3))
+                } else {
+                    rest.starts_with(b"--!>").then_some((at, 4))
+                }
+            })
         };
         let (at, close) = shut?;
         return Some((4 + at + close, true));

@@ -15,60 +15,92 @@ pub const UNTRUSTED_TAG: &str = "untrusted_user_input";
 pub(super) fn neutralise(input: &str, nonce: u64) -> String {
     let defanged = defang_characters(input);
     let defanged = replace_ignore_case(&defanged, UNTRUSTED_TAG, "untrusted-user-input");
-    let defanged = defang_line_roles(&defanged);
-    format!(
-        "<{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">\n{defanged}\n</{UNTRUSTED_TAG} nonce=\"{nonce:016x}\">"
-    )
+    // The wrapping and the lines are written straight into the one string
+    // returned (a web page has a delimiter every few bytes, and each copy
+    // of it is a pass over the whole text).
+    let nonce = format!("{nonce:016x}");
+    let (open, close) = (
+        ["<", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">\n"],
+        ["\n</", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">"],
+    );
+    let wrapping: usize = open.iter().chain(&close).map(|part| part.len()).sum();
+    let mut out = String::with_capacity(defanged.len() + wrapping + 8);
+    open.iter().for_each(|part| out.push_str(part));
+    push_defanged_line_roles(&defanged, &mut out);
+    close.iter().for_each(|part| out.push_str(part));
+    out
 }
 
 /// Smuggled characters removed (format characters, tag characters), and
 /// look-alike punctuation for everything a chat template or a tag is made
 /// of, so no delimiter survives. One pass, copying runs of what stays as
-/// it is.
-fn defang_characters(input: &str) -> String {
+/// it is; borrowed when nothing changes.
+fn defang_characters(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
-    let mut out = String::with_capacity(input.len() + input.len() / 4);
+    let mut out = String::new();
     let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() && !matches!(b, b'<' | b'>' | b'|' | b'[' | b']') {
-            i += 1;
-            continue;
+    // Past each run of bytes kept as they are (one table lookup a byte).
+    while let Some(run) = bytes[i..].iter().position(|&b| LOOK_AT[usize::from(b)]) {
+        let at = i + run;
+        i = at;
+        let with = match bytes[at] {
+            b'<' => "‹",
+            b'>' => "›",
+            b'|' => "¦",
+            b'[' => "⟦",
+            b']' => "⟧",
+            _ => {
+                let Some(c) = input[at..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if !is_invisible_format(c) && !matches!(c, '\u{e0000}'..='\u{e007f}') {
+                    continue;
+                }
+                ""
+            }
+        };
+        if out.capacity() == 0 {
+            out.reserve(input.len() + input.len() / 4);
         }
-        let Some(c) = input[i..].chars().next() else {
-            break;
-        };
-        let at = i;
-        i += c.len_utf8();
-        let with = match c {
-            '<' => Some('‹'),
-            '>' => Some('›'),
-            '|' => Some('¦'),
-            '[' => Some('⟦'),
-            ']' => Some('⟧'),
-            c if is_invisible_format(c) || matches!(c, '\u{e0000}'..='\u{e007f}') => None,
-            _ => continue,
-        };
+        i = i.max(at + 1);
         out.push_str(&input[copied..at]);
-        out.extend(with);
+        out.push_str(with);
         copied = i;
     }
+    if copied == 0 {
+        return Cow::Borrowed(input);
+    }
     out.push_str(&input[copied..]);
-    out
+    Cow::Owned(out)
 }
+
+/// The bytes [`defang_characters`] looks at: the delimiters it replaces,
+/// and the lead bytes of characters outside ASCII (which it may drop).
+static LOOK_AT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b >= 0xc0 || matches!(b as u8, b'<' | b'>' | b'|' | b'[' | b']');
+        b += 1;
+    }
+    table
+};
 
 /// The roles a line may claim.
 const ROLES: [&str; 4] = ["system", "assistant", "developer", "user"];
 
-/// `system:` (and `assistant:`, `developer:`, `user:`) at a line start get
-/// a look-alike colon, and `###` headers a full-width hash.
-pub(super) fn defang_line_roles(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+/// `text` onto `out`, with `system:` (and `assistant:`, `developer:`,
+/// `user:`) at a line start given a look-alike colon, and `###` headers a
+/// full-width hash.
+fn push_defanged_line_roles(text: &str, out: &mut String) {
+    // Lines copied as they are, in one piece, up to the first that needs
+    // a change.
+    let (mut copied, mut next) = (0, 0);
+    for line in text.split('\n') {
+        let line_start = next;
+        next += line.len() + 1;
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
         // ASCII case folding keeps every byte where it is, so the role's
@@ -84,18 +116,21 @@ pub(super) fn defang_line_roles(text: &str) -> String {
             let colon = trimmed[role.len()..]
                 .find(':')
                 .map_or(role.len(), |c| role.len() + c);
+            out.push_str(&text[copied..line_start]);
             out.push_str(indent);
             out.push_str(&trimmed[..colon]);
             out.push('∶');
             out.push_str(&trimmed[colon + 1..]);
-        } else if trimmed.starts_with('#') {
+            copied = line_start + line.len();
+        } else if let Some(header) = trimmed.strip_prefix('#') {
+            out.push_str(&text[copied..line_start]);
             out.push_str(indent);
-            out.push_str(&trimmed.replacen('#', "＃", 1));
-        } else {
-            out.push_str(line);
+            out.push('＃');
+            out.push_str(header);
+            copied = line_start + line.len();
         }
     }
-    out
+    out.push_str(&text[copied..]);
 }
 
 /// `text` with every `needle` (lower case ASCII, matched in any ASCII
