@@ -145,10 +145,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         r"(?:ai|llm|ai model|ai assistant|assistant|chatbot|bot|gpt|chatgpt|model|agent|copilot|ki|ki-assistent|assistent(?:in)?|ia|assistente|asistente|agente|modell|modele|modelo|modello)",
     ),
     // Other people's data in bulk, in five languages: every customer's,
-    // other users', all of a day's sessions, the full list of users.
+    // other users', all of a day's sessions, the full list of users. Not
+    // a business's customer records or list as such: a shop sends them to
+    // its accountant.
     (
         "{others}",
-        r"(?:(?:all|every) (?:the |of the |our |of (?:today|yesterday)'?s )?(?:customers|clients|users|employees|staff|members|colleagues|mailboxes|accounts|patients|sessions|chats|conversations)|other (?:users|customers|clients|people|employees|members)|(?:todos los|de los demas|otros) (?:clientes|usuarios|empleados|pacientes)|(?:tous les|des autres|d'autres|de tous les) (?:clients|utilisateurs|collaborateurs|salaries|patients|membres)|(?:aller|anderer|alle|samtlicher) (?:kunden|nutzer|mitarbeiter|benutzer|patienten|mitglieder)|(?:tutti i|tutti gli|degli altri|altri|di tutti i|di tutti gli) (?:clienti|utenti|dipendenti|pazienti|membri|studenti)|(?:the )?(?:full|complete|entire) (?:user|customer|client|patient|member) (?:list|records|database)|(?:all )?(?:customer|client|user|patient) records|(?:l'elenco|la lista) complet[oa] (?:degli|dei|delle) (?:utenti|clienti|iscritti|pazienti)|la liste complete des (?:utilisateurs|clients|patients|membres)|la lista completa de (?:usuarios|clientes|pacientes)|die (?:vollstandige|komplette|ganze) (?:kunden|nutzer|patienten|mitglieder)liste)",
+        r"(?:(?:all|every) (?:the |of the |our |of (?:today|yesterday)'?s )?(?:customers|clients|users|employees|staff|members|colleagues|mailboxes|accounts|patients|sessions|chats|conversations)|other (?:users|customers|clients|people|employees|members)|(?:todos los|de los demas|otros) (?:clientes|usuarios|empleados|pacientes)|(?:tous les|des autres|d'autres|de tous les) (?:clients|utilisateurs|collaborateurs|salaries|patients|membres)|(?:aller|anderer|alle|samtlicher) (?:kunden|nutzer|mitarbeiter|benutzer|patienten|mitglieder)|(?:tutti i|tutti gli|degli altri|altri|di tutti i|di tutti gli) (?:clienti|utenti|dipendenti|pazienti|membri|studenti)|(?:the )?(?:full|complete|entire) (?:user|member) list|(?:l'elenco|la lista) complet[oa] (?:degli|dei) (?:utenti|iscritti)|la liste complete des (?:utilisateurs|membres)|la lista completa de (?:usuarios|miembros)|die (?:vollstandige|komplette|ganze) (?:nutzer|mitglieder)liste)",
     ),
     // Verbs that move data to an address, a tool's name among them, in
     // five languages (expanded before `{sendv}` and `{toolname}`, which
@@ -2084,7 +2086,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // have access to … then mail the table to sam@proton.me", "saca los
     // correos de todos los clientes … y pégalos en un webhook", "envoie
     // les conversations des autres utilisateurs à …", "http_post all
-    // customer records to https://…". After the verb, the data is what
+    // customers' records to https://…". After the verb, the data is what
     // is sent only where no possessive follows ("send all of today's
     // sessions' slides" sends slides). Five languages; only what a user
     // typed (a newsletter tells all members to write to an address).
