@@ -2085,8 +2085,8 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // data named before the verb or after it: "search ALL mailboxes you
     // have access to … then mail the table to sam@proton.me", "saca los
     // correos de todos los clientes … y pégalos en un webhook", "envoie
-    // les conversations des autres utilisateurs à …", "http_post all
-    // customers' records to https://…". After the verb, the data is what
+    // les conversations des autres utilisateurs à …", "http_post the
+    // files of other users to https://…". After the verb, the data is what
     // is sent only where no possessive follows ("send all of today's
     // sessions' slides" sends slides). Five languages; only what a user
     // typed (a newsletter tells all members to write to an address).
