@@ -200,7 +200,9 @@ pub(super) enum Reading {
 /// Keywords of the English patterns and the commonest English words, as
 /// each re-reading would show them: rot13 ("ignore", "disregard",
 /// "forget", "system", "prompt", "instruction", "reveal", "developer",
-/// "jailbreak", "previous"; " the ", " you ", " and ", " this ", " what "),
+/// "jailbreak", "previous"; " the ", " you ", " and ", " this ", " what ";
+/// "assistant", "password" and a few keywords of the other four
+/// languages, "assistente", "inoltra", "istruzioni", "anweisungen", …),
 /// written backwards ("ignore", "instructions", "prompt", "system",
 /// "reveal", "disregard", "forget", "previous", "password"; the same
 /// keywords of the other four languages, "inoizurtsi", "ametsis",
@@ -208,7 +210,8 @@ pub(super) enum Reading {
 /// mirrored: "ignore", "instructions", "system", "prompt", "password",
 /// "previous", "reveal", "disregard"; " the ", " you ", " and ",
 /// " this "), and the rarer words of the NATO spelling alphabet. Then the
-/// words that ask for a reading: the words from the last to the first
+/// words that ask for a reading: rot13 named ("rot13", which the view
+/// reads "rotie"), the words from the last to the first
 /// ("dall'ultima alla prima", "ultima palabra", "last word first", "vom
 /// letzten zum ersten"), a Caesar shift ("caesar", "shift", "…schieb…",
 /// "verschob…", "décal…", "desplaz…", "spost…", "rotat…": `caesar.rs`

@@ -19,15 +19,15 @@ pub(super) fn neutralise(input: &str, nonce: u64) -> String {
     // returned (a web page has a delimiter every few bytes, and each copy
     // of it is a pass over the whole text).
     let nonce = format!("{nonce:016x}");
-    let (open, close) = (
-        ["<", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">\n"],
-        ["\n</", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">"],
-    );
-    let wrapping: usize = open.iter().chain(&close).map(|part| part.len()).sum();
-    let mut out = String::with_capacity(defanged.len() + wrapping + 8);
-    open.iter().for_each(|part| out.push_str(part));
+    let mut out =
+        String::with_capacity(defanged.len() + 2 * (UNTRUSTED_TAG.len() + nonce.len()) + 24);
+    for part in ["<", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">\n"] {
+        out.push_str(part);
+    }
     push_defanged_line_roles(&defanged, &mut out);
-    close.iter().for_each(|part| out.push_str(part));
+    for part in ["\n</", UNTRUSTED_TAG, " nonce=\"", &nonce, "\">"] {
+        out.push_str(part);
+    }
     out
 }
 
@@ -43,31 +43,30 @@ fn defang_characters(input: &str) -> Cow<'_, str> {
     // Past each run of bytes kept as they are (one table lookup a byte).
     while let Some(run) = bytes[i..].iter().position(|&b| LOOK_AT[usize::from(b)]) {
         let at = i + run;
-        i = at;
-        let with = match bytes[at] {
-            b'<' => "‹",
-            b'>' => "›",
-            b'|' => "¦",
-            b'[' => "⟦",
-            b']' => "⟧",
+        let (with, next) = match bytes[at] {
+            b'<' => ("‹", at + 1),
+            b'>' => ("›", at + 1),
+            b'|' => ("¦", at + 1),
+            b'[' => ("⟦", at + 1),
+            b']' => ("⟧", at + 1),
             _ => {
                 let Some(c) = input[at..].chars().next() else {
                     break;
                 };
-                i += c.len_utf8();
+                let next = at + c.len_utf8();
                 if !is_invisible_format(c) && !matches!(c, '\u{e0000}'..='\u{e007f}') {
+                    i = next;
                     continue;
                 }
-                ""
+                ("", next)
             }
         };
         if out.capacity() == 0 {
             out.reserve(input.len() + input.len() / 4);
         }
-        i = i.max(at + 1);
         out.push_str(&input[copied..at]);
         out.push_str(with);
-        copied = i;
+        (copied, i) = (next, next);
     }
     if copied == 0 {
         return Cow::Borrowed(input);
