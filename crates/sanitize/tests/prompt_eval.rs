@@ -744,6 +744,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.848,
             4,
         ),
+        // Round 21 (held out through session 33, counted never read on
+        // two of its builds), committed as dev at session 34's start at
+        // its count on that session's first build.
+        (
+            "by",
+            include_str!("data/outside_author_by.jsonl"),
+            (125, 65),
+            0.832,
+            1,
+        ),
+        (
+            "bz",
+            include_str!("data/outside_author_bz.jsonl"),
+            (125, 65),
+            0.920,
+            3,
+        ),
+        (
+            "ca",
+            include_str!("data/outside_author_ca.jsonl"),
+            (125, 65),
+            0.824,
+            2,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
