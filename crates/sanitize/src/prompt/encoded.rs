@@ -528,29 +528,49 @@ fn nato_letter(word: &str) -> Option<char> {
 }
 
 /// The letters that runs of at least four NATO code words spell, runs
-/// apart by a space; `None` when there is no such run.
+/// apart by a space; a `/` between two code words of a run, the usual
+/// word break of spelled messages, is a space too. `None` when there is
+/// no such run.
 fn decode_nato(view: &str) -> Option<String> {
     let mut out = String::new();
     let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 4 {
+    // Letters in `run`, and whether a `/` came since its last letter.
+    let mut letters = 0;
+    let mut slash = false;
+    let mut flush = |run: &mut String, letters: &mut usize| {
+        if *letters >= 4 {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(run);
+            out.push_str(run.trim_end());
         }
         run.clear();
+        *letters = 0;
     };
-    for word in view.split(|c: char| !(c.is_ascii_alphabetic() || c == '-')) {
-        if word.is_empty() {
-            continue;
+    let is_word = |c: char| c.is_ascii_alphabetic() || c == '-';
+    let mut rest = view;
+    while !rest.is_empty() {
+        let gap = rest.find(is_word).unwrap_or(rest.len());
+        slash |= rest[..gap].contains('/');
+        rest = &rest[gap..];
+        let end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+        if end == 0 {
+            break;
         }
-        match nato_letter(word) {
-            Some(letter) => run.push(letter),
-            None => flush(&mut run, &mut out),
+        match nato_letter(&rest[..end]) {
+            Some(letter) => {
+                if slash && letters > 0 {
+                    run.push(' ');
+                }
+                run.push(letter);
+                letters += 1;
+            }
+            None => flush(&mut run, &mut letters),
         }
+        slash = false;
+        rest = &rest[end..];
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut letters);
     (!out.is_empty()).then_some(out)
 }
 
@@ -1537,6 +1557,11 @@ mod tests {
             Some("ignore".to_owned())
         );
         assert_eq!(decode_nato("the hotel in lima by the delta"), None);
+        // A `/` is a word break.
+        assert_eq!(
+            decode_nato("sierra echo november delta / alfa lima lima").as_deref(),
+            Some("send all")
+        );
         assert_eq!(
             "rtmliv zoo kiverlfh"
                 .chars()

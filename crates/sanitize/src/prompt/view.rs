@@ -319,6 +319,11 @@ pub(super) fn unicode_view_into(text: &str, view: &mut String) {
     for c in nfkc.chars() {
         if c.is_ascii() {
             skeleton.push(c);
+        } else if c == 'ß' {
+            // German's sharp s, as case folding writes it (`außer` reads
+            // `ausser`, as Swiss German spells it): the patterns are
+            // written so.
+            skeleton.push_str("ss");
         } else {
             skeleton.extend(unicode_security::confusable_detection::skeleton(
                 c.encode_utf8(&mut buf),
@@ -430,6 +435,20 @@ mod tests {
             "a\u{300}\u{301}b",
         ] {
             assert_eq!(normalised_view(text), whole_text_view(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_sharp_s_reads_as_double_s() {
+        // Alone, in a run of Latin letters, next to a mark, and capital.
+        for (text, view) in [
+            ("außer kraft", "ausser kraft"),
+            ("Straße", "strasse"),
+            ("Grüße", "grusse"),
+            ("GROẞ", "gross"),
+        ] {
+            assert_eq!(normalised_view(text), view, "{text:?}");
+            assert_eq!(whole_text_view(text), view, "{text:?}");
         }
     }
 
