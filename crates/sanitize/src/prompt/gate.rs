@@ -1,12 +1,13 @@
 //! The literal gate: which patterns can match a view at all, read off
 //! each pattern's syntax tree, so that most patterns never run on most
-//! texts.
+//! texts; and, of the patterns that need an address outside, whether the
+//! view has one.
 
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
 
-use super::Pattern;
 use super::encoded::{HINTS, Hints, hints};
+use super::{Pattern, patterns};
 
 /// A pre-check that spares most patterns most texts: every match of a
 /// pattern contains one of its required literals (read off the compiled
@@ -17,6 +18,14 @@ use super::encoded::{HINTS, Hints, hints};
 ///
 /// The same pass finds the keywords that call for a re-reading of the
 /// view ([`HINTS`]): their literals are in the same automaton.
+///
+/// A second stage closes the patterns that cannot match without an
+/// address outside or a webhook named ([`needs_address`], read off their
+/// syntax) where the view has none ([`may_hold_address`]): their verbs
+/// ("post", "sync", "send") are in every web page, and each of their
+/// occurrences set the pattern searching for an address that is not
+/// there. (Adding the address's literals to the automaton instead made it
+/// seven times larger and its walk twice as slow: session 33.)
 #[derive(Debug, Clone)]
 pub(super) struct Gate {
     /// Every pattern's required literals and the hints' keywords, as a DFA
@@ -33,6 +42,10 @@ pub(super) struct Gate {
     patterns: usize,
     /// The longest literal's length, in bytes.
     longest: usize,
+    /// Patterns that cannot match without an address outside (`{addr}`)
+    /// or a webhook named: opened by their literals, they run only where
+    /// [`may_hold_address`] finds one.
+    needs_address: Vec<usize>,
 }
 
 /// The shortest literal worth a gate: shorter ones occur in most texts.
@@ -76,13 +89,112 @@ pub(super) fn gate_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     required_literals(&hir).filter(|set| set.iter().all(|l| l.len() >= MIN_GATE_LITERAL))
 }
 
+/// A webhook named, as the patterns write it after the address.
+const WEBHOOK: &str = r"(?-u:\b)webhook(?-u:\b)";
+
+/// Whether every match of `pattern` (compiled, vocabularies expanded)
+/// holds an address outside or a webhook named: with each of them made
+/// a class that matches nothing, the pattern matches nothing.
+pub(super) fn needs_address(pattern: &str) -> bool {
+    let address = patterns::expand("{addr}");
+    if !pattern.contains(&address) && !pattern.contains(WEBHOOK) {
+        return false;
+    }
+    // The empty intersection of two classes: matches no character.
+    let cut = pattern
+        .replace(&address, "[a&&b]")
+        .replace(WEBHOOK, "[a&&b]");
+    regex_syntax::Parser::new()
+        .parse(&cut)
+        .is_ok_and(|hir| !matches_something(&hir))
+}
+
+/// Whether `hir` matches some text (its assertions, `\b`, `^`, taken as
+/// met: a pattern is said to need what it may not, never the other way
+/// round). `regex_syntax`'s `minimum_len` is `None` for any pattern with
+/// a class that matches nothing, even one in a branch or an optional part.
+fn matches_something(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => true,
+        HirKind::Class(Class::Unicode(class)) => !class.ranges().is_empty(),
+        HirKind::Class(Class::Bytes(class)) => !class.ranges().is_empty(),
+        HirKind::Repetition(rep) => rep.min == 0 || matches_something(&rep.sub),
+        HirKind::Capture(capture) => matches_something(&capture.sub),
+        HirKind::Concat(parts) => parts.iter().all(matches_something),
+        HirKind::Alternation(branches) => branches.iter().any(matches_something),
+    }
+}
+
+/// The top-level domains of `{addr}`'s e-mail addresses.
+const TOP_LEVEL_DOMAINS: [&[u8]; 27] = [
+    b"com", b"net", b"org", b"io", b"co", b"de", b"fr", b"es", b"it", b"uk", b"ru", b"cn", b"biz",
+    b"info", b"xyz", b"site", b"app", b"dev", b"me", b"example", b"gov", b"edu", b"us", b"eu",
+    b"ch", b"at", b"nl",
+];
+
+/// Whether `view` may hold a match of `{addr}` or a webhook named: a
+/// check that never says no where there is one (a test holds it to the
+/// vocabulary's regex), and reads a text without `://`, `www.`, a dot
+/// before a top-level domain or an IPv4-shaped run in a few vector
+/// searches. `{addr}` is a URL (`://`), `www.`, an e-mail address
+/// (ending in `.` and a top-level domain of [`TOP_LEVEL_DOMAINS`], a word
+/// boundary after it) or four groups of one to three digits (or the
+/// letters the view reads digits as) with dots between.
+pub(super) fn may_hold_address(view: &str) -> bool {
+    let bytes = view.as_bytes();
+    if memchr::memmem::find(bytes, b"://").is_some()
+        || memchr::memmem::find(bytes, b"www.").is_some()
+        || memchr::memmem::find(bytes, b"webhook").is_some()
+    {
+        return true;
+    }
+    memchr::memchr_iter(b'.', bytes).any(|dot| {
+        let after = &bytes[dot + 1..];
+        let top_level = TOP_LEVEL_DOMAINS.iter().any(|tld| {
+            after.starts_with(tld) && !after.get(tld.len()).is_some_and(|&b| is_word_byte(b))
+        });
+        top_level || (dot > 0 && is_ip_digit(bytes[dot - 1]) && ip_groups_after(after))
+    })
+}
+
+/// Whether `b` is a word byte of the ASCII `\b`.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// What an IPv4 group of `{addr}` is made of: digits, and the letters the
+/// view reads digits as.
+fn is_ip_digit(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'o' | b'i' | b'e' | b'a' | b's' | b't')
+}
+
+/// Whether `rest` starts with the three groups that follow an IPv4
+/// address's first dot: one to three digits, a dot, one to three digits, a
+/// dot, and a digit.
+fn ip_groups_after(rest: &[u8]) -> bool {
+    let mut at = 0;
+    for _ in 0..2 {
+        let run = rest[at..].iter().take_while(|&&b| is_ip_digit(b)).count();
+        if !(1..=3).contains(&run) || rest.get(at + run) != Some(&b'.') {
+            return false;
+        }
+        at += run + 1;
+    }
+    rest.get(at).is_some_and(|&b| is_ip_digit(b))
+}
+
 impl Gate {
     pub(super) fn new(patterns: &[Pattern]) -> Self {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut opens: Vec<Vec<usize>> = Vec::new();
         let mut hint_of: Vec<Hints> = Vec::new();
         let mut always = Vec::new();
+        let mut needs = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
+            if needs_address(p.regex.as_str()) {
+                needs.push(i);
+            }
             match gate_literals(p.regex.as_str()) {
                 Some(prefixes) => {
                     for literal in prefixes {
@@ -130,13 +242,22 @@ impl Gate {
             hints: hint_of,
             always,
             patterns: patterns.len(),
+            needs_address: needs,
         }
     }
 
     /// For each pattern, whether it can match `view`; and which
     /// re-readings of `view` its keywords call for.
     pub(super) fn candidates(&self, view: &str) -> (Vec<bool>, Hints) {
-        self.walk::<LANES>(view)
+        let (mut open, hints) = self.walk::<LANES>(view);
+        // Looked for once, and only where a pattern that needs it is open.
+        let mut address = None;
+        for &i in &self.needs_address {
+            if open[i] && !*address.get_or_insert_with(|| may_hold_address(view)) {
+                open[i] = false;
+            }
+        }
+        (open, hints)
     }
 
     /// [`Self::candidates`], the view walked as `N` stretches.
@@ -227,8 +348,8 @@ mod tests {
 
     use proptest::prelude::*;
 
+    use super::super::PromptGuard;
     use super::super::view::detection_view;
-    use super::super::{PromptGuard, patterns};
     use super::*;
 
     /// The gate may open patterns that then do not match, never the other
@@ -299,7 +420,7 @@ mod tests {
         assert!(
             guard
                 .gate
-                .candidates(&all)
+                .walk::<LANES>(&all)
                 .0
                 .iter()
                 .filter(|&&open| open)
@@ -344,8 +465,8 @@ mod tests {
                         lanes_agree_with_one_walk(&guard, view);
                         let (alone, _) = guard
                             .gate
-                            .candidates(std::str::from_utf8(literal).unwrap_or(""));
-                        let (open, _) = guard.gate.candidates(view);
+                            .walk::<LANES>(std::str::from_utf8(literal).unwrap_or(""));
+                        let (open, _) = guard.gate.walk::<LANES>(view);
                         assert!(alone.iter().zip(&open).all(|(a, o)| !a || *o), "{view:?}");
                         opened += alone.iter().filter(|&&a| a).count();
                     }
@@ -374,6 +495,78 @@ mod tests {
         // An optional part is never required; a short literal is no gate.
         assert_eq!(literals(r"(?:ab)?c"), None);
         assert_eq!(literals(r"\bdan\b|\bai\b"), None);
+    }
+
+    #[test]
+    fn patterns_that_need_an_address_are_read_off_their_syntax() {
+        let needs = |p: &str| needs_address(&patterns::expand(p));
+        assert!(needs(r"\bsend\b[^\n]{0,20}?\bto\s+{addr}"));
+        assert!(needs(r"\bpost\b[^\n]{0,20}?(?:{addr}|\bwebhook\b)"));
+        // Optional, or one branch among others: not needed.
+        assert!(!needs(r"\bsend\b(?:[^\n]{0,20}?{addr})?"));
+        assert!(!needs(r"\bsend\b[^\n]{0,20}?(?:{addr}|\bpasswords?\b)"));
+        assert!(!needs(r"\bignore\b{g}\brules\b"));
+        // Built in: the exfiltration rows whose address is not optional.
+        let guard = PromptGuard::new();
+        assert!(
+            guard.gate.needs_address.len() >= 5,
+            "{:?}",
+            guard.gate.needs_address
+        );
+    }
+
+    #[test]
+    fn the_top_level_domains_are_the_vocabularys() {
+        let address = patterns::expand("{addr}");
+        let start = address.find(r"\.(?:").map(|at| at + 5);
+        let list = start.and_then(|at| address[at..].split(')').next());
+        let Some(list) = list else {
+            panic!("no top-level domains in {address:?}");
+        };
+        let mut ours: Vec<&[u8]> = TOP_LEVEL_DOMAINS.to_vec();
+        let mut theirs: Vec<&[u8]> = list.split('|').map(str::as_bytes).collect();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn may_hold_address_reads_every_kind_of_address() {
+        for view in [
+            "post it to https://x.example/in",
+            "see www.example",
+            "mail bob.smitha.example.com now",
+            "send to iaexfil.io",
+            "to 10.0.0.1",
+            "to io.i.o.s",
+            "the webhook",
+        ] {
+            assert!(may_hold_address(view), "{view:?}");
+        }
+        for view in [
+            "version 2.a fixes the cache bug",
+            "a.b.c. and 1.2.3 and 1234.5",
+            "see example.company and foo.comx",
+            "",
+            ".",
+        ] {
+            assert!(!may_hold_address(view), "{view:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Never no where `{addr}` or a webhook matches.
+        #[test]
+        fn may_hold_address_never_misses_one(
+            view in "[a-z0-9oieast./: @_%+-]{0,40}(com|net|io|webhook|www\\.|://)?[a-z0-9 .]{0,10}",
+        ) {
+            static ADDRESS: LazyLock<regex::Regex> = LazyLock::new(|| {
+                regex::Regex::new(&format!("{}|{WEBHOOK}", patterns::expand("{addr}")))
+                    .unwrap_or_else(|e| panic!("{e}"))
+            });
+            prop_assert!(!ADDRESS.is_match(&view) || may_hold_address(&view), "{view:?}");
+        }
     }
 
     proptest! {
@@ -408,8 +601,8 @@ mod tests {
             static GUARD: LazyLock<PromptGuard> = LazyLock::new(PromptGuard::new);
             let view = format!("{}{word}{}", "a ".repeat(before / 2), " z".repeat(after / 2));
             lanes_agree_with_one_walk(&GUARD, &view);
-            let (open, _) = GUARD.gate.candidates(&view);
-            let (alone, _) = GUARD.gate.candidates(word);
+            let (open, _) = GUARD.gate.walk::<LANES>(&view);
+            let (alone, _) = GUARD.gate.walk::<LANES>(word);
             // What the keyword opens alone, it opens anywhere.
             prop_assert!(alone.iter().zip(&open).all(|(a, o)| !a || *o));
         }
