@@ -127,10 +127,10 @@ fn matches_something(hir: &regex_syntax::hir::Hir) -> bool {
 }
 
 /// The top-level domains of `{addr}`'s e-mail addresses.
-const TOP_LEVEL_DOMAINS: [&[u8]; 27] = [
+const TOP_LEVEL_DOMAINS: [&[u8]; 35] = [
     b"com", b"net", b"org", b"io", b"co", b"de", b"fr", b"es", b"it", b"uk", b"ru", b"cn", b"biz",
     b"info", b"xyz", b"site", b"app", b"dev", b"me", b"example", b"gov", b"edu", b"us", b"eu",
-    b"ch", b"at", b"nl",
+    b"ch", b"at", b"nl", b"ai", b"onion", b"top", b"online", b"cloud", b"live", b"email", b"tv",
 ];
 
 /// Whether `view` may hold a match of `{addr}` or a webhook named: a

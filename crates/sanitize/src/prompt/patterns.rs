@@ -163,7 +163,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // view), an IPv4 address (its digits read as leetspeak letters).
     (
         "{addr}",
-        r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
+        r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl|ai|onion|top|online|cloud|live|email|tv)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
     ),
     // Verbs that move data somewhere, in five languages.
     (
