@@ -1898,9 +1898,11 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"(?m)^[\s\[(<*#>-]*(?:\w+\s*[(\[]\s*)?{frame}(?:[^\n.?!:]{0,40}?[:\]>)]|[ \t]*$)(?:[\s\S]{0,400}?\b(?:{theuser}|{customer})\b[\s\S]{0,400}?\b{rulen}\b|[\s\S]{0,400}?\b{rulen}\b[\s\S]{0,400}?\b(?:{theuser}|{customer}))\b[\s\S]{0,300}?\b{therefore}\b",
         0.5,
     ),
-    // A safeguard said to be switched off: a rule, a filter, a limit, a
-    // check or a confirmation "disabled", "suspended", "lifted",
-    // "aufgehoben", "désactivée", "quedan sin efecto", "sospese", in five
+    // A safeguard said to be switched off: a rule (German compounds too:
+    // "Schutzregeln", "Datenschutzvorgaben"), a protection, a provision, a
+    // filter, a limit, a check or a confirmation "disabled", "suspended",
+    // "lifted", "aufgehoben", "außer Kraft gesetzt", "désactivée", "sont
+    // levées", "quedan sin efecto", "no están activas", "sospese", in five
     // languages (German either way round: "die Sperre ist aufgehoben",
     // "ist die Sperre aufgehoben"); not "removed", which a changelog says
     // of a rule it retires. Weak alone (a user asks why the spam filter is
