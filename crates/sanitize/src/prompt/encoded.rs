@@ -542,7 +542,7 @@ fn decode_nato(view: &str) -> Option<String> {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(run.trim_end());
+            out.push_str(run);
         }
         run.clear();
         *letters = 0;

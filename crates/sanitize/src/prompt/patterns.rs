@@ -12,6 +12,18 @@ use super::FindingKind::{
 };
 
 /// Shared vocabularies: `(name, regex)`.
+/// The top-level domains of `{addr}`'s e-mail addresses, one list for the
+/// vocabulary and the gate's address check
+/// ([`gate::may_hold_address`](super::gate::may_hold_address)).
+macro_rules! top_level_domains {
+    () => {
+        "com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl|ai|onion|top|online|cloud|live|email|tv"
+    };
+}
+
+/// [`top_level_domains!`], `|` between them.
+pub(crate) const TOP_LEVEL_DOMAINS: &str = top_level_domains!();
+
 pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A short gap within one sentence.
     ("{g}", r"[^.!?\n]{0,40}?"),
@@ -163,7 +175,11 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // view), an IPv4 address (its digits read as leetspeak letters).
     (
         "{addr}",
-        r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|de|fr|es|it|uk|ru|cn|biz|info|xyz|site|app|dev|me|example|gov|edu|us|eu|ch|at|nl|ai|onion|top|online|cloud|live|email|tv)\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)",
+        concat!(
+            r"(?:[a-z][a-z0-9+.-]*://[^\s\x22'<>)]+|www\.[^\s\x22'<>)]+|[a-z0-9._%+-]+a[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:",
+            top_level_domains!(),
+            r")\b|\b[0-9oieast]{1,3}(?:\.[0-9oieast]{1,3}){3}\b)"
+        ),
     ),
     // Verbs that move data somewhere, in five languages.
     (
