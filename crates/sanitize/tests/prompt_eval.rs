@@ -768,6 +768,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.824,
             2,
         ),
+        // Round 22 (held out through session 34, counted never read on
+        // two of its builds), committed as dev at session 35's start at
+        // its count on that session's first build.
+        (
+            "cb",
+            include_str!("data/outside_author_cb.jsonl"),
+            (125, 65),
+            0.912,
+            1,
+        ),
+        (
+            "cc",
+            include_str!("data/outside_author_cc.jsonl"),
+            (125, 65),
+            0.864,
+            1,
+        ),
+        (
+            "cd",
+            include_str!("data/outside_author_cd.jsonl"),
+            (125, 65),
+            0.936,
+            1,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
