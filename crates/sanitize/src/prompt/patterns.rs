@@ -1128,10 +1128,14 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         0.5,
     ),
     // The model's own setup asked for: `USER_PATTERNS` (a document's
-    // "your system prompt" speaks to the developer reading it).
+    // "your system prompt" speaks to the developer reading it). The text
+    // above the user's message, or from its opening "You are" on, in
+    // five languages: in the four others only copied or repeated, and
+    // the opening only quoted and going on as a setup does ("«Sei un»",
+    // not "«Sei pronto?»").
     (
         X,
-        r"\b(?:everything|what(?:ever)? you (?:see|read|were given)|all (?:the )?text|the text|what is written|each line|line by line)\b[^.\n]{0,40}?\babove (?:this|the (?:first|user'?s?)) (?:message|line|text|prompt|turn)\b|\bstarting with\s*['\x22‘“]?you are\b|\bthe (?:first|last|next) (?:sentence|line|word|paragraph|words|lines)s? of your\b",
+        r"\b(?:everything|what(?:ever)? you (?:see|read|were given)|all (?:the )?text|the text|what is written|each line|line by line)\b[^.\n]{0,40}?\babove (?:this|the (?:first|user'?s?)) (?:message|line|text|prompt|turn)\b|\bstarting with\s*['\x22‘“]?you are\b|\bthe (?:first|last|next) (?:sentence|line|word|paragraph|words|lines)s? of your\b|\b(?:schreib|kopier|wiederhol|gib|ausgeb)\w*\b[^.\n]{0,40}?\btext(?: \w+){0,3}? (?:uber|oberhalb) (?:dieser|meiner|der ersten) nachricht\b|\b(?:alles ab|beginnend mit|das mit)\s*['\x22‘“„«»]\s*du bist (?:ein|eine|der|die|das)\b|\b(?:copie|recopie|repete|ecris|reproduis|donne)\w*\b[^.\n]{0,40}?\btexte(?: \w+){0,3}? (?:au-dessus|au dessus|ci-dessus) de (?:ce|mon) message\b|\b(?:a partir de|commencant par|qui commence par)\s*['\x22‘“„«»]\s*(?:tu es|vous etes) (?:un|une|le|la|l')|\b(?:copia|repite|escribe|reproduce|pega|dame)\w*\b[^.\n]{0,40}?\btexto(?: \w+){0,3}? (?:encima|por encima|arriba) de (?:este|mi) mensaje\b|\b(?:a partir de|desde|que empieza (?:por|con)|empezando (?:por|con))\s*['\x22‘“„«»]\s*(?:tu )?eres (?:un|una|el|la)\b|\b(?:copia|ripeti|scrivi|riporta|incolla|dammi)\w*\b[^.\n]{0,40}?\btesto(?: \w+){0,3}? (?:sopra|al di sopra di) (?:questo|il mio) messaggio\b|\b(?:a partire da|che inizia con|iniziando (?:da|con))\s*['\x22‘“„«»]\s*(?:tu )?sei (?:un|una|il|la|l')",
         0.6,
     ),
     (
