@@ -1645,6 +1645,17 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:conclusion|schlussfolgerung|fazit|conclusione|conclusion logique|logical conclusion|therefore|hence|so|donc|also|daher|quindi|percio|por lo tanto|entonces|ergo)\s*:?\s*(?:you|u|tu|du|usted)\s+(?:must|should|have to|will|dois|devrais|vas|musst|solltest|machst es|debes|tienes que|devi|dovresti)\s+(?:\w+\s+)?(?:answer|comply|help|accept|do it|respond|proceed|accepter|repondre|aider|obeir|antworten|helfen|gehorchen|mitmachen|responder|ayudar|aceptar|cumplir|rispondere|aiutare|accettare|obbedire)\b|\bso (?:you|u) (?:answer|comply|help me|do it)\b|\bsaca tu la conclusion\b|\bdu machst es\b",
         0.3,
     ),
+    // The model told to reason along the writer's line ("razona así",
+    // "ragiona così", "réfléchis comme ceci", "reason like this:"): an
+    // order, not a person thinking aloud ("je réfléchis à voix haute")
+    // or asking the model to think with them ("ragiona con me"), the
+    // row below.
+    // Weak alone; with an argument that rules do not apply, it blocks.
+    (
+        H,
+        r"\b(?:razona|piensa|pensad) (?:asi|de esta manera|como lo harias tu)\b|\bragiona (?:cosi|in questo modo|come faresti tu)\b|\bdenk (?:so|folgendermassen)\s*:|\breflechis (?:comme ceci|comme ca|ainsi|de cette facon)\b|\b(?:reason|think) (?:like this|as follows|this way)\s*:",
+        0.3,
+    ),
     // Reasoning written as the model's own, labelled as a trace, a
     // reflection or a monologue in a tool's output or a document; and
     // orders to reason aloud along a given line. Five languages; weak
