@@ -83,7 +83,7 @@ use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{DISCUSSED_FACTOR, QUOTED_FACTOR, described, quoted_spans, writes_about_attacks};
+use quotes::{QUOTED_FACTOR, described, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -539,13 +539,6 @@ impl PromptGuard {
             }
         }
 
-        // A document or a tool's output about prompt injection quotes
-        // and paraphrases attacks: all its evidence counts for less.
-        if channel.is_content() && !findings.is_empty() && writes_about_attacks(&normalized) {
-            for finding in &mut findings {
-                finding.score *= DISCUSSED_FACTOR;
-            }
-        }
         let score = combined(&findings);
         let verdict = if score >= self.thresholds[channel.index()] && !findings.is_empty() {
             Verdict::Block

@@ -1,7 +1,6 @@
 //! Phrases discussed rather than meant count for less: inside quotation
 //! marks, or, in a document or tool output, in a sentence whose subject is
-//! the attack ("attackers tell the assistant to …") or in a text about
-//! such attacks.
+//! the attack ("attackers tell the assistant to …").
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -94,35 +93,6 @@ static DESCRIBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the describer pattern is valid")
 });
 
-/// What every finding counts for in content that writes about attacks on
-/// assistants ([`writes_about_attacks`]). A strong finding (0.84 or
-/// more) still blocks on its own, and two medium ones together still do.
-pub(super) const DISCUSSED_FACTOR: f32 = 0.6;
-
-/// The attack named as a topic, on the detection view, in the five
-/// languages: prompt injection and jailbreaks (not red-teaming: an
-/// injection claims a red-team exercise as its authority).
-static ATTACK_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"\b(?:prompt[- ]?(?:injections?|injektion\w*)|injections? (?:de|du|di) prompts?",
-        r"|injection indirecte|inyecci?on(?:es)? (?:de prompts?|indirecta)",
-        r"|iniezion[ei] (?:di prompt|indirett[ae])|jailbreak\w*)\b",
-    ))
-    .expect("the attack topic pattern is valid")
-});
-
-/// Whether a document or a tool's output names prompt injection or
-/// jailbreaks: security writing (a blog post, an audit's
-/// notes, a course) quotes and paraphrases the attacks it is about, and
-/// an agent reading it is not being addressed. Of the outside authors'
-/// texts on the content channels, about a hundred look-alikes name these
-/// and no attack does. An injection can name them too, to be read at
-/// [`DISCUSSED_FACTOR`]: the factor is bounded so that strong evidence
-/// still blocks.
-pub(super) fn writes_about_attacks(view: &str) -> bool {
-    ATTACK_TOPIC.is_match(view)
-}
-
 /// How far back from a match its sentence is looked for: a text without a
 /// full stop in a megabyte must not be read back a megabyte per match.
 const SENTENCE_WINDOW: usize = 200;
@@ -148,7 +118,7 @@ pub(super) fn described(view: &str, at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{described, writes_about_attacks};
+    use super::described;
 
     fn at(text: &str, phrase: &str) -> bool {
         described(text, text.find(phrase).expect("the phrase is in the text"))
@@ -207,27 +177,6 @@ mod tests {
             ),
         ] {
             assert!(!at(text, phrase), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn prompt_injection_and_jailbreaks_named_as_a_topic() {
-        for view in [
-            "indirect prompt injection: what we found auditing forty assistants",
-            "warum prompt-injektionen funktionieren",
-            "injection de prompt : comment les agents se font voler leurs donnees",
-            "la inyeccion de prompt indirecta en los correos",
-            "note su una nuova famiglia di iniezioni indirette",
-            "jailbreak attempts this quarter",
-        ] {
-            assert!(writes_about_attacks(view), "{view:?}");
-        }
-        for view in [
-            "approved by the ciso office - red team exercise rt-55",
-            "sql injection in the login form",
-            "the injection moulding line is down",
-        ] {
-            assert!(!writes_about_attacks(view), "{view:?}");
         }
     }
 }
