@@ -1108,7 +1108,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Announced new orders, in the shapes of a header or a notice.
     (
         A,
-        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|#{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)",
+        r"\b(?:urgent|priority|important|emergency|critical|mandatory|new|updated|revised)\s+(?:new |important |priority |urgent )?(?:task|instructions?|directives?|orders?)\b\s*(?:\*{1,3}|#{1,3}|:|!|-{2,}|={2,})|(?:\*{2,}|#{1,3} ?|\[)\s*(?:emergency|urgent|priority|important|attention|warning)\s*(?:\*{2,}|\]|:)|\b(?:new|updated|urgent)\s+(?:directives?|instructions?|orders?)\s+(?:from|by)\s+(?:the\s+|your\s+)?(?:operator|admin\w*|developers?|system|platform)\b|\bnouvelles? (?:directives?|consignes?|instructions?) (?:de l'|du |de la |de votre )(?:administrat\w*|operateur|developpeur|systeme|plateforme)|\bnuevas? (?:directivas?|instrucci?on(?:es)?|orden(?:es)?) (?:del|de la|de tu) (?:administrador|operador|desarrollador|sistema|plataforma)\b|\bnuov[ae] (?:direttiv[ae]|istruzion[ei]|ordin[ei]) (?:dell'|del |della |del tuo )(?:amministratore|operatore|sviluppatore|sistema|piattaforma)\b|\bneue (?:anweisung|direktive|weisung|vorgabe)(?:en)? (?:des|der|vom|deines) (?:administrators?|betreibers?|entwicklers?|systems?|plattform)\b",
         0.4,
     ),
     // Test, debug and maintenance framings.
@@ -2195,6 +2195,17 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The word "jailbreak" in a document: weak, the topic of a security
     // write-up far more often than an attack's (0.6 in what a user typed).
     (P, JAILBREAK_WORD, 0.3),
+    // A secret of the user's sent to an address outside, in one
+    // sentence: the password, the keys, the card or bank details, then a
+    // verb of sending and an e-mail address or a URL ("save their
+    // password to memory and also email it to backup@…", "seine
+    // Bankdaten … an sicherung@… schicke", "il suo PIN … lo invii a
+    // copia@…"). In content only: a user may send their own.
+    (
+        X,
+        r"\b(?:{secret}|bankdaten|bankverbindung|pin|pins|coordonnees bancaires|datos bancarios|dati bancari|codice pin|code pin)\b[^.\n]{0,100}?(?:\b(?:{sendv}|invii|invi\w*|schick\w*)\b[^.\n]{0,40}?{addr}|\ban\s+{addr}\s+(?:\w+\s+)?(?:schick|send|ubermittl|ubermittel|weiterleit|mail)\w*)",
+        0.5,
+    ),
     // A tool that sends data run against an address outside, written
     // without a call's brackets ("run http_post to https://…", "usa
     // send_email verso …"), in five languages: weak alone (a runbook says
@@ -2204,7 +2215,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // `_post` or `post_`, not on every page's "post".)
     (
         I,
-        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama|ejecuta|utiliza|appelle|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)*[a-z]+_(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)_[a-z]+(?:_[a-z]+)*)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)\s+)?{addr}",
+        r"\b(?:call|invoke|run|execute|use|trigger|fire|chiama|esegui|usa|utilizza|llama(?: a)?|ejecuta|utiliza|appelle|utilise|lance|ruf\w*|fuhre|verwende|nutze|starte)\s+(?:(?:the|la|el|il|lo|den|das|l')\s+)?(?:tool\s+|outil\s+|herramienta\s+|strumento\s+|werkzeug\s+)?[\x22'`]?(?:(?:[a-z]+_)*[a-z]+_(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)(?:_[a-z]+)*|(?:send|email|mail|post|upload|forward|transfer|share|export|sync|webhook|notify|exfil)_[a-z]+(?:_[a-z]+)*)[\x22'`]?\s+(?:(?:to|on|at|against|with|towards|verso|su|a|en|contra|con|vers|sur|avec|an|auf|mit|gegen|hacia|nach)\s+)?(?:(?:the |la |el |il |den |das |l')?(?:url|endpoint|address|adresse|indirizzo|direccion)(?:\s+|\s*[=:]\s*))?{addr}",
         0.3,
     ),
     // ------------------------------------------------ Session 9 (dev: fabric)
