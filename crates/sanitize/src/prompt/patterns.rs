@@ -707,7 +707,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         P,
         r"\bdu bist (?:jetzt|nun|ab sofort|ab jetzt|von nun an)\b|\bab (?:jetzt|sofort) bist du\b",
-        0.5,
+        0.45,
     ),
     // Weak, as `developermode` is: Android has one too.
     (P, r"\bentwicklermodus\b", 0.3),
@@ -750,7 +750,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     (
         P,
         r"\b(?:tu es|vous etes) (?:maintenant|desormais|a present)\b|\b(?:a partir de maintenant|desormais|des maintenant),? (?:tu es|vous etes)\b|\bmode developpeur\b",
-        0.5,
+        0.45,
     ),
     (
         P,
@@ -1690,7 +1690,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // filters. Five languages; weak alone.
     (
         H,
-        r"\bcomply (?:fully|completely|without)\b|\b(?:without|with no) (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings|warnings or disclaimers)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|filtre[rs]?|filtrar|filtri|restriccion(?:es)?|restrizioni|einschrankungen)\b",
+        r"\bcomply (?:fully|completely|without)\b|\b(?:without|with no) (?:any )?(?:caveats|disclaimers|refusals?|moralizing|safety warnings|warnings or disclaimers)\b|\b(?:sans|sin|senza|ohne) (?:avertissements?|advertencias|avvertenze|avvertimenti|warnhinweise?|restriccion(?:es)?|restrizioni|einschrankungen)\b",
         0.3,
     ),
     // The model's own earlier conclusion claimed: "you yourself concluded
