@@ -803,6 +803,18 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.0,
             1,
         ),
+        // Benign only: role and persona prompts a user types (act as, play,
+        // a game's rules, a custom assistant's set-up pasted), in five
+        // languages, by an outside author in session 35; counted once
+        // before any change for it: 9 of 600 blocked, 5 after that
+        // session's two mends for it.
+        (
+            "benign-personas-s35",
+            include_str!("data/benign_personas_s35.jsonl"),
+            (0, 600),
+            0.0,
+            5,
+        ),
     ] {
         let items: Vec<Item> = text
             .lines()
