@@ -20,10 +20,13 @@ added in session 30), then bb bc bd be bf bg bh bi bm bn bo bp bq br
 (rounds 14, 15, 17 and 18), bs bt bu (round 19), bj bk bl (round 16),
 added in session 32, then bv bw bx by bz ca (rounds 20 and 21, added in
 session 34, when the view began to read German's sharp s as "ss", which
-changed the tokens the table was trained on; round 22, authors CB, CC
-and CD, was held out), and last `benign_requests_s32.jsonl` (600 benign
-requests, notes and tool outputs in five languages that use the words
-attacks use, written for it by an outside author in session 32):
+changed the tokens the table was trained on), then cb cc cd (round 22,
+added in session 35; rounds 23 and 24 were held out), then
+`benign_requests_s32.jsonl` (600 benign requests, notes and tool outputs
+in five languages that use the words attacks use, written for it by an
+outside author in session 32), and last `benign_personas_s35.jsonl` (600
+role and persona prompts a user types, five languages, an outside
+author, session 35):
 
     python3 train_ngram.py all.views.jsonl --write crates/sanitize/src/prompt/learned_weights.rs
 
