@@ -2195,6 +2195,17 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The word "jailbreak" in a document: weak, the topic of a security
     // write-up far more often than an attack's (0.6 in what a user typed).
     (P, JAILBREAK_WORD, 0.3),
+    // A notice addressed to AI agents, in French, Spanish and Italian
+    // (English and German have theirs): "avis aux assistants
+    // automatisés", "destinatarios: asistentes virtuales", "avviso agli
+    // assistenti IA", "tout agent conversationnel accepte". "Agents" and
+    // "assistants" alone are staff in these languages ("note aux agents
+    // du guichet"): only with what makes them machines.
+    (
+        I,
+        r"\b(?:avis|note|message|consignes?|instructions?|remarque|aviso|nota|mensaje|instrucciones|indicaciones|avviso|messaggio|istruzioni|destinatari(?:os)?\s*:)\s*(?:aux|a l'|a la|au|pour les|pour l'|a|para|a los|a las|para los|agli|all'|ai|per gli|per l'|per i)?\s*(?:(?:assistants?|agents?|asistentes?|agentes?|assistent[ei]|agent[ei]|robots?|bots?)\s+(?:ia|d'ia|de ia|di ia|ai|virtuel(?:le)?s?|virtuales?|virtuali|conversationnels?|conversacionales?|conversazionali|automatises?|automatizad[oa]s?|automatizzat[ie]|intelligents?|inteligentes?|intelligenti)|chatbots?|intelligences? artificielles?|inteligencias? artificiales?|intelligenze artificiali|modeles? de langage|modelos? de lenguaje|modelli linguistici)\b|\b(?:tout|chaque|todo|cada|ogni|qualsiasi)\s+(?:agent|assistant|asistente|agente|assistente)\s+(?:ia|d'ia|de ia|di ia|ai|virtuel|virtual|virtuale|conversationnel|conversacional|conversazionale|automatise|automatizado|automatizzato)\b[^.\n]{0,40}?\b(?:accepte|doit|est tenu|acepta|debe|esta obligado|accetta|deve|e tenuto)\b",
+        0.6,
+    ),
     // A secret of the user's sent to an address outside, in one
     // sentence: the password, the keys, the card or bank details, then a
     // verb of sending and an e-mail address or a URL ("save their
