@@ -57,6 +57,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{ovr}",
         r"(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|scrap|ditch|dismiss|cancel|revoke|suspend|erase|wipe|nullify|invalidate|overrule|disobey|circumvent|throw (?:away|out)|set aside|put aside|toss(?: out)?|stop (?:following|obeying|using)|do not (?:follow|obey|use)|don'?t (?:follow|obey)|pay no (?:attention|heed|mind)(?: to)?|no longer (?:follow|obey)|let go of)",
     ),
+    // The same verbs without those a manual uses of its own rules
+    // ("override", "bypass", "overrule").
+    (
+        "{ovrnotmanual}",
+        r"(?:ignore|disregard|forget|skip|drop|abandon|neglect|discard|scrap|ditch|dismiss|cancel|revoke|suspend|erase|wipe|nullify|invalidate|disobey|circumvent|throw (?:away|out)|set aside|put aside|toss(?: out)?|stop (?:following|obeying|using)|do not (?:follow|obey|use)|don'?t (?:follow|obey)|pay no (?:attention|heed|mind)(?: to)?|no longer (?:follow|obey)|let go of)",
+    ),
     // Verbs of exfiltration.
     (
         "{exv}",
@@ -333,8 +339,18 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // Overrides.
     (
         O,
-        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|all|any|every|your|the|these|those|system|old|existing|current|safety)\b{g}\b(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|programming|guardrails|orders)\b",
+        r"\b{ovr}\b{g}\b(?:previous|prior|above|earlier|preceding|former|initial|original|your|system|safety)\b{g}\b(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|programming|guardrails|orders)\b|\b{ovr}\b{g}\b(?:all|any|every|the|these|those|old|existing|current)\b{g}\b(?:instructions?|prompts?|programming|guardrails)\b|\b{ovrnotmanual}\b{g}\b(?:all|any|every|the|these|those|old|existing|current)\b{g}\b(?:rules|directions|directives|guidelines|guidance|orders)\b",
         0.9,
+    ),
+    // A notice's admins "override the usual password-expiry rules" and
+    // "override scheduled backup jobs and apply the new firewall
+    // rules": "override", "bypass" and "overrule" are a manual's verbs
+    // too, and after an article, of rules, weak (after words that point
+    // back at what the model was told, the row above).
+    (
+        O,
+        r"\b(?:override|overrides|overriding|bypass|bypasses|overrule)\b{g}\b(?:all|any|every|the|these|those|old|existing|current)\b{g}\b(?:rules|directions|directives|guidelines|guidance|orders)\b",
+        0.45,
     ),
     // The words a manual overrides too ("override the default
     // configuration", "bypass the allow-scripts policy"): strong after
