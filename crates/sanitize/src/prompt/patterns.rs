@@ -1674,6 +1674,16 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:razona|piensa|pensad) (?:asi|de esta (?:manera|forma)|como lo harias tu)\b|\b(?:ragiona|pensa) (?:cosi|in questo modo|come faresti tu)\b|\b(?:denk|uberleg)\w* (?:mal )?(?:so|folgendermassen)\s*:|\breflechis (?:comme ceci|comme ca|ainsi|de cette facon)\b|\b(?:reason|think) (?:like this|as follows|this way)\s*:",
         0.3,
     ),
+    // The writer doing the model's thinking for it ("ragiono io per te",
+    // "pienso en voz alta por ti", "je réfléchis à ta place", "ti scrivo
+    // io il tuo pensiero", "let me save you some thinking"): the model's
+    // reasoning handed over ready-made. Weak alone; with an argument that
+    // rules do not apply, it blocks.
+    (
+        H,
+        r"\b(?:i'?ll|let me|i will) (?:do|write|save you) (?:the|your|some) (?:thinking|reasoning)\b|\b(?:think|thinking|reason|reasoning) (?:it through )?for you\b|\b(?:pienso|razono|reflexiono)(?: en voz alta)? por ti\b|\b(?:la|lo) escribo yo (?:para|por) (?:ti|ahorrarte)|\b(?:ragiono|penso|rifletto) io per te\b|\b(?:ti scrivo|scrivo) io il tuo (?:pensiero|ragionamento|monologo)|\bsto scrivendo io il tuo\b|\bje (?:reflechis|pense|raisonne) (?:a ta place|pour toi)\b|\bque tu peux reprendre telle quelle\b|\b(?:denk\w*|uberleg\w*) (?:\w+ )?(?:laut )?fur dich mit\b|\bich schreib\w* dir deine[nm]? (?:gedankengang|gedanken|uberlegung)",
+        0.3,
+    ),
     // Reasoning written as the model's own, labelled as a trace, a
     // reflection or a monologue in a tool's output or a document; and
     // orders to reason aloud along a given line. Five languages; weak
