@@ -1083,7 +1083,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ------------------------------------------ Decode and obey (session 5)
     (
         E,
-        r"\b(?:decode|decipher|decrypt|unscramble|(?:ecrits?|written|geschrieben|escrit[oa]s?|scritt[oa]) (?:a l'envers|backwards|ruckwarts|al reves|al contrario)|reverse|url-?decode|base64-?decode|read (?:this|it|that) backwards|read the first letters?)\b[^\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:follow|obey|execute|run|do|carry out|act on|comply with|perform|apply)\b|\b(?:payload|instruction|message)\b[^\n]{0,30}?\(?(?:decode|decrypt) and (?:execute|obey|follow|run)\b",
+        r"\b(?:decode|decipher|decrypt|unscramble|(?:ecrits?|written|geschrieben|escrit[oa]s?|scritt[oa]) (?:a l'envers|backwards|ruckwarts|al reves|al contrario)|reverse|url-?decode|base64-?decode|read (?:this|it|that) backwards|read (?:this|it|that|the (?:following|line|lines|text|sentence|message|string)|what follows)(?: below)? (?:backwards|in reverse|right[- ]to[- ]left|from right to left)|read the first letters?)\b[^\n]{0,60}?\b(?:and|then)\s+(?:then\s+)?(?:just\s+|simply\s+)?(?:follow|obey|execute|run|do|carry out|act on|comply with|perform|apply)\b|\b(?:payload|instruction|message)\b[^\n]{0,30}?\(?(?:decode|decrypt) and (?:execute|obey|follow|run)\b",
         0.5,
     ),
     (
