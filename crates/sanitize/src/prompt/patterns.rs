@@ -53,10 +53,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         r"(?:rules|restrictions|filters?|limits|limitations|boundaries|guidelines|ethics|ethical (?:guidelines|rules|constraints)|morals|polic(?:y|ies)|content polic(?:y|ies)|censorship|safety (?:training|guidelines|rules|filters|measures)|guardrails|constraints)",
     ),
     // Verbs of an override.
-    (
-        "{ovr}",
-        r"(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|scrap|ditch|dismiss|cancel|revoke|suspend|erase|wipe|nullify|invalidate|overrule|disobey|circumvent|throw (?:away|out)|set aside|put aside|toss(?: out)?|stop (?:following|obeying|using)|do not (?:follow|obey|use)|don'?t (?:follow|obey)|pay no (?:attention|heed|mind)(?: to)?|no longer (?:follow|obey)|let go of)",
-    ),
+    ("{ovr}", r"(?:{ovrnotmanual}|override|bypass|overrule)"),
     // The same verbs without those a manual uses of its own rules
     // ("override", "bypass", "overrule").
     (
@@ -219,6 +216,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{secret}",
         r"(?:api[ _-]?keys?|api[ _-]?tokens?|access tokens?|passwords?|passwd|credentials|secrets|private keys?|ssh keys?|id_rsa|\.env\b|environment variables|session (?:cookies|tokens?)|cookies|credit card(?: number)?s?|card numbers|social security numbers?|connection strings?|(?:security|verification|login|2fa|one-time|otp|authentication|auth) (?:codes?|pins?)|password reset (?:links?|codes?|emails?)|reset links?|recovery codes?|address book|contacts? list|saved addresses|payment (?:methods|details)|passworter|passwort|zugangsdaten|api-schlussel|mots de passe|mot de passe|cles api|identifiants|contrasenas|contrasena|claves api|credenciales|chiavi api|credenziali|cvv2?s?|cvc2?s?|(?:kredit)?kartennummern|numeros de (?:tarjetas?|cartes?)(?: de credito| bancaires?| de credit)?|numeri (?:di|delle) cart[ae](?: di credito)?|credit cards|kreditkarten|cartes (?:bancaires|de credit)|tarjetas de credito|carte di credito)",
+    ),
+    // A secret of the user's that an instruction sends away, in five
+    // languages: `{secret}` less what is public or shared (a public SSH
+    // key, an IBAN, an address book).
+    (
+        "{usersecret}",
+        r"(?:passwords?|passwort\w*|passworter|mots? de passe|contrasenas?|api[ _-]?(?:keys?|tokens?|schlussel)|cles api|claves api|chiavi api|access tokens?|session tokens?|credentials|zugangsdaten|identifiants|credenciales|credenziali|private keys?|credit card(?: numbers?)?|card numbers?|numeros? de (?:carte|tarjeta)|numer[oi] di carta|kartennummer\w*|cvv2?|cvc2?|pins?|codice pin|code pin|bankdaten|bankverbindung|coordonnees bancaires|identifiants bancaires|datos bancarios|dati bancari|bank details|2fa codes?|recovery codes?)",
     ),
     // Verbs of gathering, in five languages.
     (
@@ -2240,7 +2244,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // copia@…"). In content only: a user may send their own.
     (
         X,
-        r"\b(?:{secret}|bankdaten|bankverbindung|pin|pins|coordonnees bancaires|datos bancarios|dati bancari|codice pin|code pin)\b[^.\n]{0,100}?(?:\b(?:{sendv}|invii|invi\w*|schick\w*)\b[^.\n]{0,40}?{addr}|\ban\s+{addr}\s+(?:\w+\s+)?(?:schick|send|ubermittl|ubermittel|weiterleit|mail)\w*)|(?:^|[.!?:;\n]\s*|\b(?:please|bitte|then|dann|puis|ensuite|luego|poi|and|und|et|y|e|also|auch|aussi|tambien|anche)\s+)(?:{sendv}|invii|invi\w*|schick\w*)\b[^.\n]{0,60}?\b(?:passwords?|passwort\w*|passworter|mots? de passe|contrasenas?|api[ _-]?(?:keys?|tokens?|schlussel)|cles api|claves api|chiavi api|access tokens?|session tokens?|credentials|zugangsdaten|identifiants|credenciales|credenziali|private keys?|credit card(?: numbers?)?|card numbers?|numeros? de (?:carte|tarjeta)|numer[oi] di carta|kartennummer\w*|cvv2?|cvc2?|pins?|codice pin|code pin|bankdaten|bankverbindung|coordonnees bancaires|identifiants bancaires|datos bancarios|dati bancari|bank details|2fa codes?|recovery codes?)\b[^.\n]{0,60}?{addr}|\b[a-z]+_(?:[a-z]+_)*(?:send|post|upload|http|https|webhook|request|forward|transfer|export)\w*\b[^.\n]{0,100}?(?:{addr}[^.\n]{0,100}?\b(?:passwords?|passwort\w*|passworter|mots? de passe|contrasenas?|api[ _-]?(?:keys?|tokens?|schlussel)|cles api|claves api|chiavi api|access tokens?|session tokens?|credentials|zugangsdaten|identifiants|credenciales|credenziali|private keys?|credit card(?: numbers?)?|card numbers?|numeros? de (?:carte|tarjeta)|numer[oi] di carta|kartennummer\w*|cvv2?|cvc2?|pins?|codice pin|code pin|bankdaten|bankverbindung|coordonnees bancaires|identifiants bancaires|datos bancarios|dati bancari|bank details|2fa codes?|recovery codes?)\b|\b(?:passwords?|passwort\w*|passworter|mots? de passe|contrasenas?|api[ _-]?(?:keys?|tokens?|schlussel)|cles api|claves api|chiavi api|access tokens?|session tokens?|credentials|zugangsdaten|identifiants|credenciales|credenziali|private keys?|credit card(?: numbers?)?|card numbers?|numeros? de (?:carte|tarjeta)|numer[oi] di carta|kartennummer\w*|cvv2?|cvc2?|pins?|codice pin|code pin|bankdaten|bankverbindung|coordonnees bancaires|identifiants bancaires|datos bancarios|dati bancari|bank details|2fa codes?|recovery codes?)\b[^.\n]{0,100}?{addr})",
+        r"\b(?:{secret}|bankdaten|bankverbindung|pin|pins|coordonnees bancaires|datos bancarios|dati bancari|codice pin|code pin)\b[^.\n]{0,100}?(?:\b(?:{sendv}|invii|invi\w*|schick\w*)\b[^.\n]{0,40}?{addr}|\ban\s+{addr}\s+(?:\w+\s+)?(?:schick|send|ubermittl|ubermittel|weiterleit|mail)\w*)|(?:^|[.!?:;\n]\s*|\b(?:please|bitte|then|dann|puis|ensuite|luego|poi|and|und|et|y|e|also|auch|aussi|tambien|anche)\s+)(?:{sendv}|invii|invi\w*|schick\w*)\b[^.\n]{0,60}?\b{usersecret}\b[^.\n]{0,60}?{addr}|\b[a-z]+_(?:[a-z]+_)*(?:send|post|upload|http|https|webhook|request|forward|transfer|export)\w*\b[^.\n]{0,100}?(?:{addr}[^.\n]{0,100}?\b{usersecret}\b|\b{usersecret}\b[^.\n]{0,100}?{addr})",
         0.5,
     ),
     // A tool that sends data run against an address outside, written
