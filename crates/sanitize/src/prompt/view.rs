@@ -17,8 +17,9 @@ pub(super) fn ascii_view(text: &str) -> String {
     into_string(view)
 }
 
-/// [`leet_ascii`] of every ASCII byte, as a byte (the others map to
-/// themselves, and are never looked up).
+/// Every ASCII byte's view, as a byte: lower case, leetspeak read as a
+/// letter, as [`leet`] reads it (a test holds the two equal); the other
+/// bytes map to themselves, and are never looked up.
 static LEET_ASCII: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
