@@ -3,6 +3,8 @@
 //! texts; and, of the patterns that need an address outside, whether the
 //! view has one.
 
+use std::sync::LazyLock;
+
 use aho_corasick::Anchored;
 use aho_corasick::automaton::Automaton as _;
 
@@ -126,6 +128,15 @@ fn matches_something(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
+/// The vocabulary's top-level domains ([`patterns::TOP_LEVEL_DOMAINS`]),
+/// split once rather than at every dot of every text.
+static TOP_LEVEL_DOMAINS: LazyLock<Vec<&'static [u8]>> = LazyLock::new(|| {
+    patterns::TOP_LEVEL_DOMAINS
+        .split('|')
+        .map(str::as_bytes)
+        .collect()
+});
+
 /// Whether `view` may hold a match of `{addr}` or a webhook named: a
 /// check that never says no where there is one (a test holds it to the
 /// vocabulary's regex), and reads a text without `://`, `www.`, a dot
@@ -142,11 +153,11 @@ pub(super) fn may_hold_address(view: &str) -> bool {
     {
         return true;
     }
+    let domains: &[&[u8]] = &TOP_LEVEL_DOMAINS;
     memchr::memchr_iter(b'.', bytes).any(|dot| {
         let after = &bytes[dot + 1..];
-        let top_level = patterns::TOP_LEVEL_DOMAINS.split('|').any(|tld| {
-            after.starts_with(tld.as_bytes())
-                && !after.get(tld.len()).is_some_and(|&b| is_word_byte(b))
+        let top_level = domains.iter().any(|tld| {
+            after.starts_with(tld) && !after.get(tld.len()).is_some_and(|&b| is_word_byte(b))
         });
         top_level || (dot > 0 && is_ip_digit(bytes[dot - 1]) && ip_groups_after(after))
     })
