@@ -792,6 +792,51 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.936,
             1,
         ),
+        // Rounds 23 and 24 (held out through session 35, counted never
+        // read on two of its builds), committed as dev at session 36's
+        // start at their count on that session's first build.
+        (
+            "ce",
+            include_str!("data/outside_author_ce.jsonl"),
+            (125, 65),
+            0.872,
+            2,
+        ),
+        (
+            "cf",
+            include_str!("data/outside_author_cf.jsonl"),
+            (125, 65),
+            0.880,
+            4,
+        ),
+        (
+            "cg",
+            include_str!("data/outside_author_cg.jsonl"),
+            (125, 65),
+            0.824,
+            4,
+        ),
+        (
+            "ch",
+            include_str!("data/outside_author_ch.jsonl"),
+            (125, 65),
+            0.856,
+            3,
+        ),
+        (
+            "ci",
+            include_str!("data/outside_author_ci.jsonl"),
+            (125, 65),
+            0.840,
+            6,
+        ),
+        (
+            "cj",
+            include_str!("data/outside_author_cj.jsonl"),
+            (125, 65),
+            0.832,
+            3,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
