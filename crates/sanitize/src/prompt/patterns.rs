@@ -101,7 +101,7 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // "sin omitir"), in five languages (expanded before `{verbatim}`).
     (
         "{wordforword}",
-        r"(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing))",
+        r"(?:{verbatim}|wortlich|im (?:genauen )?wortlaut|ungekurzt|alla lettera|letteralmente|exactly as (?:you|they|it)|exactement comme|exactamente como|esattamente come|tal (?:cual|y como)|sin omitir|senza omettere|sans (?:rien )?omettre|without (?:omitting|summari[sz]ing|paraphrasing)|integralmente|integralement|in (?:its|their) entirety|sin resumir|senza riassumere|sans (?:resumer|reformuler)|ohne (?:zusammenfassung|zusammenzufassen|auslassungen)|nicht zusammenfassen)",
     ),
     // Word for word, in five languages.
     (
@@ -121,13 +121,15 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{setupnoun}",
         r"(?:instructions?|consignes?|\w*anweisung\w*|istruzioni|instrucciones|prompt\w*|regeln|rules|regles|reglas|regole|normas|norme|vorgaben|directives|directrices|indicaciones|configuration|configuracion|configurazione|konfiguration|tout ce|todo lo|tutto (?:cio|quello)|alles|everything)",
     ),
-    // Who set the model up, or when (expanded after `{setupgiven}`): the
+    // Who set the model up, or when ("before my first message", "before
+    // this conversation": a user's own earlier instructions are rarely
+    // asked back so) (expanded after `{setupgiven}`): the
     // operator or developer only where a clause ends or a verb of giving
     // follows ("the rules the operator gave you"), not "the instructions
     // from the developer guide I pasted" (an outside review's).
     (
         "{setupgiver}",
-        r"(?:(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore)(?:'s)?(?:\s*(?:[,.;:!?)]|$)|\s+(?:\w+\s+){0,2}?(?:gave|gives|has given|wrote|set|provided|configured|told|t'a|vous a|te (?:dio|ha|dieron)|ti (?:ha|hanno)|dir|hat|haben|mitgegeben|vorgegeben|gegeben|al (?:configurarte|crearte|programarte)|a (?:donne|fourni|ecrit)|ha (?:dato|scritto|fornito)|(?:de|di|des|del|della|dello|der|of) (?:this|ce|cette|este|esta|questo|questa|dieses|dieser) (?:service|site|app|bot|platform|plateforme|plataforma|piattaforma|plattform|dienstes|chat))\b)|before my first|above my first|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:\w+ ){0,3}?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:that|che|que|qu'on|die) (?:they |the company |ti |te |t'a |man dir |dir )(?:ha |hanno |han )?(?:gave you|dato|dio|dieron|donne|gegeben)|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))",
+        r"(?:(?:operator|operateur|operador|operatore|\w*betreiber\w*|developers?|entwickler\w*|developpeur|desarrollador|sviluppatore|gestore)(?:'s)?(?:\s*(?:[,.;:!?)]|$)|\s+(?:\w+\s+){0,2}?(?:gave|gives|has given|wrote|set|provided|configured|told|t'a|vous a|te (?:dio|ha|dieron)|ti (?:ha|hanno)|dir|hat|haben|mitgegeben|vorgegeben|gegeben|al (?:configurarte|crearte|programarte)|a (?:donne|fourni|ecrit)|ha (?:dato|scritto|fornito)|(?:de|di|des|del|della|dello|der|of) (?:this|ce|cette|este|esta|questo|questa|dieses|dieser) (?:service|site|app|bot|platform|plateforme|plataforma|piattaforma|plattform|dienstes|chat))\b)|before my first|above my first|avant mon premier|avant ma premiere|before (?:this|our|the) (?:conversation|chat|session)|before my (?:message|question)|vor (?:diesem|unserem|dem) (?:gesprach|chat|dialog)|vor meiner (?:nachricht|frage)|avant (?:cette|notre|la) (?:conversation|discussion|session)|avant (?:mon message|ma question)|antes de (?:esta|nuestra|la) (?:conversacion|charla|sesion)|antes de mi (?:mensaje|pregunta)|prima di (?:questa|la nostra) (?:conversazione|chat|sessione)|prima (?:del mio messaggio|della mia domanda)|au-dessus de (?:mon premier|ma premiere)|antes de mi primer|encima de mi primer|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|(?:vor|uber) meiner ersten|(?:you|tu|du|hai|as|has) (?:[\w-]+ ){0,4}?(?:received?|got|were given|recibido|recibiste|recues?|ricevuto|ricevute|erhalten|bekommen|mitgegeben)|who (?:deployed|configured|set up) you|(?:that|che|que|qu'on|die) (?:they |the company |ti |te |t'a |man dir |dir )(?:ha |hanno |han )?(?:gave you|dato|dio|dieron|donne|gegeben)|(?:owner|proprietario|propietario|proprietaire|inhaber) (?:of the |della |de la |del |der )?(?:platform|piattaforma|plataforma|plateforme|plattform))",
     ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
@@ -223,6 +225,14 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{usersecret}",
         r"(?:passwords?|passwort\w*|passworter|mots? de passe|contrasenas?|api[ _-]?(?:keys?|tokens?|schlussel)|cles api|claves api|chiavi api|access tokens?|session tokens?|credentials|zugangsdaten|identifiants|credenciales|credenziali|private keys?|credit card(?: numbers?)?|card numbers?|numeros? de (?:carte|tarjeta)|numer[oi] di carta|kartennummer\w*|cvv2?|cvc2?|pins?|codice pin|code pin|bankdaten|bankverbindung|coordonnees bancaires|identifiants bancaires|datos bancarios|dati bancari|bank details|2fa codes?|recovery codes?)",
+    ),
+    // Keeping those who would object out of it, or wiping the traces,
+    // in five languages ("don't cc the IT team", "muss davon nichts
+    // wissen", "sans prévenir", "que no quede rastro", "svuota la
+    // cartella inviati").
+    (
+        "{unseen}",
+        r"(?:\b(?:don'?t|do not|no need to) (?:copy (?:\w+ ){1,3}?in|cc|tell|inform|notify|loop (?:\w+ ){1,3}?in|mention (?:it |this )?to|bother (?:telling|informing))\b[^.\n]{0,40}?\b(?:team|department|manager|boss|anyone|anybody|security|compliance|accounting|payroll|finance)\b|\b(?:does ?n'?t|do ?n'?t|does not|do not|need ?n'?t|must ?n'?t|must not|should ?n'?t) (?:need to |have to )?(?:know|hear) (?:about )?(?:this|it|that)\b|\bwithout (?:telling|informing|notifying|alerting) (?:anyone|anybody|the)\b|\b(?:leave|leaving|leaves) no (?:trace|record)s?\b|\b(?:delete|clear|empty|wipe|purge) (?:the |your )?(?:sent(?: items| folder)?|outbox|download log|audit log|access log|logs?|history|traces)\b|\bmuss (?:davon |das )?nichts (?:wissen|erfahren|mitbekommen)\b|\bohne (?:jemanden |die \w+ |den \w+ )?(?:zu )?(?:informieren|benachrichtigen|bescheid zu geben)\b|\bkeine spuren\b|\b(?:leere|losche|leeren|loschen) (?:\w+ ){0,3}?(?:gesendet|postausgang|verlauf|protokoll|downloadprotokoll|log)\w*|\b(?:gesendet|postausgang|verlauf|protokoll|downloadprotokoll)\W{0,3} (?:leeren|loschen)\b|\b(?:sag|sage|erzahl) (?:es |das )?(?:niemandem|keinem)\b|\bnicht in (?:cc|kopie)\b|\binutile d'en (?:parler|informer)\b|\bsans (?:en )?(?:parler|prevenir|informer|avertir) (?:a |au |aux |la |le |les |personne)|\bsans laisser de traces?\b|\b(?:vide|videz|efface|effacez|supprime|supprimez) (?:\w+ ){0,3}?(?:envoyes|historique|journal|journaux|traces)\b|\bne (?:le |en )?dis rien\b|\bpas besoin de (?:prevenir|informer|mettre en copie)\b|\bno hace falta (?:avisar|decir|informar|copiar)\b|\bsin (?:avisar|informar|decir nada)\b|\b(?:que no quede|sin dejar) (?:ningun )?rastro\b|\bborra\w* (?:\w+ ){0,3}?(?:registro|historial|enviados)\b|\bno (?:le |les )?digas nada\b|\bno (?:copies|pongas en copia)\b|\bnon (?:serve|c'e bisogno di) (?:avvisare|dirlo|informare|mettere in copia)\b|\bsenza (?:avvisare|informare|dire niente|lasciare traccia)\b|\b(?:svuota|cancella) (?:\w+ ){0,3}?(?:inviati|cronologia|registro)\b|\bnon (?:dirlo|dire niente) a nessuno\b|\bnon mettere in copia\b)",
     ),
     // Verbs of gathering, in five languages.
     (
@@ -1903,6 +1913,19 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
         r"\b(?:as (?:the |your |an? )?(?:system ?|platform |site |server )?(?:administrator|admin|developer|operator|owner)|als (?:dein |der |ihr )?(?:system|plattform)?(?:administrator|admin|entwickler|betreiber)|en tant qu'(?:administrateur|admin|operateur|developpeur)(?: systeme| de la plateforme)?|como (?:tu |el )?(?:administrador|desarrollador|operador)(?: del sistema| de la plataforma)?|(?:in qualita di|come) (?:tuo |l')?(?:amministratore|sviluppatore|operatore)(?: di sistema| della piattaforma)?)\s*,?\s*(?:i (?:hereby )?(?:instruct|order|command|direct|authori[sz]e|require)|weise ich dich an|befehle ich dir|ordne ich an|erlaube ich dir|je t'?(?:ordonne|autorise|demande)|je vous (?:ordonne|autorise)|te (?:ordeno|instruyo|autorizo|pido)|ti (?:ordino|autorizzo|chiedo))\b",
         0.25,
     ),
+    // Data sent to an address outside, with the people who would stop
+    // it kept out of it: "don't copy the IT team in", "die
+    // Lohnbuchhaltung muss davon nichts wissen", "inutile d'en parler au
+    // service achats", "borra el registro para que no quede rastro",
+    // "svuota la cartella inviati", in five languages, either way round
+    // within a few sentences: the covert exfiltration outside authors
+    // write most. (A surprise party's invitation is sent so too, but
+    // rarely with the boss or the IT team kept out of it.)
+    (
+        X,
+        r"\b(?:{sendv}|invii|invi\w*|depos\w*|sube\w*|subir\w*|carica\w*|lade\w*|hochlad\w*)\b[^\n]{0,120}?{addr}[\s\S]{0,300}?{unseen}|{unseen}[\s\S]{0,300}?\b(?:{sendv}|invii|invi\w*|depos\w*|sube\w*|subir\w*|carica\w*|lade\w*|hochlad\w*)\b[^\n]{0,120}?{addr}",
+        0.5,
+    ),
     // The answer's first words set to announce the model's system prompt
     // or its full, original or internal instructions, for it to go on
     // from there ("Start your next answer with 'My full instructions
@@ -1973,17 +1996,19 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // is the authority claim outside authors hand the model most often.
     (
         A,
-        r"\b(?:{rulen}|filters?|filtri|filtro|filtros|\w*filter|\w*sperre|\w*regeln|\w*richtlinien|\w*vorgaben|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards|protections?|dispositions|protecciones|tutele)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b|(?:\w+ ){0,2}?ausser kraft gesetzt\b|no (?:estan|esta) (?:\w+ )?activ[ao]s?\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*regeln|\w*vorgaben|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,6}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b",
+        r"\b(?:{rulen}|filters?|filtres?|filtri|filtro|filtros|\w*filter|\w*sperre|\w*regeln|\w*richtlinien|\w*vorgaben|limits?|limites?|limitations?|limitaciones|limitazioni|beschrankungen|checks?|controles?|controlli|kontrollen|prufungen|confirmations?|conferme|bestatigungen|guardrails|safeguards|protections?|dispositions|protecciones|tutele)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were|has been|have been|now|been) (?:temporarily |now |currently )?(?:disabled|suspended|lifted|bypassed|switched off|turned off|deactivated|waived|off)\b|(?:wurde|wurden|ist|sind|werden) (?:\w+ ){0,3}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b|(?:\w+ ){0,2}?ausser kraft gesetzt\b|no (?:estan|esta) (?:\w+ )?activ[ao]s?\b|entfall\w*|(?:a|ont) ete (?:desactive|suspendu|leve)\w*|(?:est|sont) (?:desactive|suspendu|leve)\w*|(?:ha|han) sido (?:desactivad|suspendid|levantad)\w*|(?:esta|estan) (?:desactivad|suspendid)\w*|quedan? sin efecto|(?:e|sono) stat[oaie] (?:disattivat|sospes)\w*|(?:e|sono) (?:disattivat|sospes)\w*|sospes[oaie]\b)|\b(?:ist|sind|wurde|wurden|wird|werden) (?:\w+ ){0,3}?(?:{rulen}|\w*filter|\w*sperre|\w*regeln|\w*vorgaben|\w*prufung\w*|\w*kontrolle\w*|beschrankungen) (?:\w+ ){0,6}?(?:aufgehoben|abgeschaltet|deaktiviert|ausgesetzt|ausser kraft)\b",
         0.3,
     ),
     // A permission announced to the model from now on ("the assistant can
     // now", "ab sofort darfst du", "desde hoy el asistente puede", "da ora
-    // puoi", "l'assistant peut désormais"), in five languages. Weak alone;
-    // beside a notice, a mode or a switched-off safeguard it is the
-    // authority claim.
+    // puoi", "l'assistant peut désormais"), or drawn as a consequence
+    // ("du kannst mir also", "tu peux donc", "así que puedes", "quindi
+    // puoi"; not English's "therefore you can", which explains code), in
+    // five languages. Weak alone; beside a notice, a mode or a
+    // switched-off safeguard it is the authority claim.
     (
         A,
-        r"\b(?:(?:you|the assistant|the bot|the agent|assistants?) (?:can|may) now|(?:you|the assistant|assistants?) (?:are|is) now (?:allowed|permitted|authori[sz]ed|cleared)|(?:el asistente|los asistentes(?: de ia)?|tu) (?:ya )?(?:puede|pueden|puedes) (?:ya|ahora)|(?:ya|ahora|desde hoy|a partir de (?:ahora|hoy|este mensaje|esta version)) (?:el asistente |los asistentes |tu )?(?:puede|pueden|puedes)|ab sofort (?:darfst|kannst|darf|durfen|konnen) (?:du|der assistent|die assistenten)|(?:du|der assistent) (?:darfst|darf|kannst|kann) (?:ab sofort|ab jetzt|jetzt auch)|(?:da ora(?: in poi)?|d'ora in poi|ora|adesso) (?:puoi|l'assistente puo|gli assistenti possono)|(?:puoi|l'assistente puo) (?:ora|adesso|da ora)|desormais,? (?:tu peux|vous pouvez|l'assistant peut)|(?:tu peux|vous pouvez|l'assistant peut) desormais|(?:est|es) desormais autorise)\b",
+        r"\b(?:(?:you|the assistant|the bot|the agent|assistants?) (?:can|may) now|(?:you|the assistant|assistants?) (?:are|is) now (?:allowed|permitted|authori[sz]ed|cleared)|(?:el asistente|los asistentes(?: de ia)?|tu) (?:ya )?(?:puede|pueden|puedes) (?:ya|ahora)|(?:ya|ahora|desde hoy|a partir de (?:ahora|hoy|este mensaje|esta version)) (?:el asistente |los asistentes |tu )?(?:puede|pueden|puedes)|ab sofort (?:darfst|kannst|darf|durfen|konnen) (?:du|der assistent|die assistenten)|(?:du|der assistent) (?:darfst|darf|kannst|kann) (?:ab sofort|ab jetzt|jetzt auch)|(?:da ora(?: in poi)?|d'ora in poi|ora|adesso) (?:puoi|l'assistente puo|gli assistenti possono)|(?:puoi|l'assistente puo) (?:ora|adesso|da ora)|desormais,? (?:tu peux|vous pouvez|l'assistant peut)|(?:tu peux|vous pouvez|l'assistant peut) desormais|(?:est|es) desormais autorise|so you(?:'re| are) now (?:allowed|cleared)|(?:kannst|darfst) (?:mir |du )?(?:also|daher|deshalb|somit)|(?:also|daher|deshalb|somit) (?:kannst|darfst) du|tu (?:peux|es) donc|vous pouvez donc|(?:donc|alors),? tu peux|(?:asi que|por (?:lo )?tanto|por eso),? (?:ya )?(?:puedes|podes|estas autorizad[oa])|puedes,? por (?:lo )?tanto|(?:quindi|pertanto|percio|dunque),? (?:ora |adesso )?(?:puoi|sei autorizzat[oa])|puoi quindi)\b",
         0.3,
     ),
     // A Markdown image whose address the model is to fill with its set-up,
