@@ -148,7 +148,7 @@ pub(super) struct Hints {
     rot13: bool,
     reversed: bool,
     atbash: bool,
-    nato: bool,
+    spelled: bool,
     caesar: bool,
     acrostic: bool,
     word_order: bool,
@@ -161,7 +161,7 @@ impl Hints {
             Reading::Rot13 => self.rot13 = true,
             Reading::Reversed => self.reversed = true,
             Reading::Atbash => self.atbash = true,
-            Reading::Nato => self.nato = true,
+            Reading::Spelled => self.spelled = true,
             Reading::Caesar => self.caesar = true,
             Reading::Acrostic => self.acrostic = true,
             Reading::WordOrder => self.word_order = true,
@@ -174,7 +174,7 @@ impl Hints {
             rot13: self.rot13 || other.rot13,
             reversed: self.reversed || other.reversed,
             atbash: self.atbash || other.atbash,
-            nato: self.nato || other.nato,
+            spelled: self.spelled || other.spelled,
             caesar: self.caesar || other.caesar,
             acrostic: self.acrostic || other.acrostic,
             word_order: self.word_order || other.word_order,
@@ -188,7 +188,8 @@ pub(super) enum Reading {
     Rot13,
     Reversed,
     Atbash,
-    Nato,
+    /// Code words of a spelling alphabet.
+    Spelled,
     /// A Caesar shift, found by reading (`caesar.rs`).
     Caesar,
     /// Initials or first words of lines (`acrostic.rs`).
@@ -209,7 +210,10 @@ pub(super) enum Reading {
 /// "negnusiewna", "senoiccurtsni", "sengisnoc", …), Atbash (the alphabet
 /// mirrored: "ignore", "instructions", "system", "prompt", "password",
 /// "previous", "reveal", "disregard"; " the ", " you ", " and ",
-/// " this "), and the rarer words of the NATO spelling alphabet. Then the
+/// " this "), the rarer code words of the spelling alphabets (NATO's,
+/// DIN 5009's, the Italian, French and Spanish ones) and the words that
+/// name spelling ("buchstabier…", "alfabeto telefonico", "épel…",
+/// "deletre…"). Then the
 /// words that ask for a reading: rot13 named ("rot13", which the view
 /// reads "rotie"), the words from the last to the first
 /// ("dall'ultima alla prima", "ultima palabra", "last word first", "vom
@@ -300,17 +304,37 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     (" blf ", Reading::Atbash),
     (" zmw ", Reading::Atbash),
     (" gsrh ", Reading::Atbash),
-    ("foxtrot", Reading::Nato),
-    ("juliet", Reading::Nato),
-    ("november", Reading::Nato),
-    ("oscar", Reading::Nato),
-    ("quebec", Reading::Nato),
-    ("sierra", Reading::Nato),
-    ("uniform", Reading::Nato),
-    ("whiskey", Reading::Nato),
-    ("yankee", Reading::Nato),
-    ("x-ray", Reading::Nato),
-    ("xray", Reading::Nato),
+    ("foxtrot", Reading::Spelled),
+    ("juliet", Reading::Spelled),
+    ("november", Reading::Spelled),
+    ("oscar", Reading::Spelled),
+    ("quebec", Reading::Spelled),
+    ("sierra", Reading::Spelled),
+    ("uniform", Reading::Spelled),
+    ("whiskey", Reading::Spelled),
+    ("yankee", Reading::Spelled),
+    ("x-ray", Reading::Spelled),
+    ("xray", Reading::Spelled),
+    ("buchstabier", Reading::Spelled),
+    ("din soo9", Reading::Spelled),
+    ("dinsoo9", Reading::Spelled),
+    ("spelling alphabet", Reading::Spelled),
+    ("alfabeto telefonico", Reading::Spelled),
+    ("alfabeto fonetico", Reading::Spelled),
+    ("alphabet phonetique", Reading::Spelled),
+    ("alphabet radio", Reading::Spelled),
+    ("deletre", Reading::Spelled),
+    ("epel", Reading::Spelled),
+    ("ingelheim", Reading::Spelled),
+    ("salzwedel", Reading::Spelled),
+    ("volklingen", Reading::Spelled),
+    ("xanthippe", Reading::Spelled),
+    ("domodossola", Reading::Spelled),
+    ("otranto", Reading::Spelled),
+    ("anatole", Reading::Spelled),
+    ("celestin", Reading::Spelled),
+    ("xilofono", Reading::Spelled),
+    ("tarragona", Reading::Spelled),
     ("caesar", Reading::Caesar),
     ("cesar", Reading::Caesar),
     ("casar", Reading::Caesar),
@@ -361,7 +385,7 @@ pub(super) fn hints(view: &str) -> Hints {
             rot13: true,
             reversed: true,
             atbash: true,
-            nato: true,
+            spelled: true,
             caesar: true,
             acrostic: true,
             word_order: true,
@@ -374,7 +398,7 @@ pub(super) fn hints(view: &str) -> Hints {
 }
 
 /// The other readings of a text, as detection views with the span they
-/// come from: rot13, reversed, Atbash and the NATO alphabet (of the whole
+/// come from: rot13, reversed, Atbash and the spelling alphabets (of the whole
 /// view, when `hints` call for them), children's language games (of the
 /// view, where it is written in one: `games.rs`), Morse code,
 /// percent-encoded, Ascii85, uuencoded, spaced hex, binary and Braille
@@ -398,8 +422,8 @@ pub(super) fn decoded_views(input: &str, view: &str, hints: Hints) -> Vec<(Range
     if hints.atbash {
         out.push((0..view.len(), view.chars().map(atbash).collect()));
     }
-    if hints.nato
-        && let Some(text) = decode_nato(view)
+    if hints.spelled
+        && let Some(text) = decode_spelled(view)
     {
         out.push((0..view.len(), text));
     }
@@ -508,42 +532,197 @@ fn atbash(c: char) -> char {
     }
 }
 
-/// The NATO spelling alphabet.
-const NATO: [&str; 26] = [
-    "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett",
-    "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
-    "uniform", "victor", "whiskey", "xray", "yankee", "zulu",
+/// The code words of the spelling alphabets a text may be spelled in, as
+/// the view writes them (lower case, no diacritics), sorted: NATO's
+/// (`alpha`, `juliet` and `x-ray` too), DIN 5009's of 2022 (German
+/// cities) and of before (first names), the Italian cities, the French
+/// first names and the Spanish words. Each stands for its first letter.
+const SPELLING_WORDS: &[&str] = &[
+    "aachen",
+    "alfa",
+    "alpha",
+    "anatole",
+    "ancona",
+    "anton",
+    "antonio",
+    "barcelona",
+    "berlin",
+    "berta",
+    "berthe",
+    "bologna",
+    "bravo",
+    "carmen",
+    "casar",
+    "celestin",
+    "charlie",
+    "chemnitz",
+    "como",
+    "delta",
+    "desire",
+    "dolores",
+    "domodossola",
+    "dora",
+    "dusseldorf",
+    "echo",
+    "emil",
+    "empoli",
+    "enrique",
+    "essen",
+    "eugene",
+    "firenze",
+    "foxtrot",
+    "francia",
+    "francois",
+    "frankfurt",
+    "friedrich",
+    "gaston",
+    "genova",
+    "gerona",
+    "golf",
+    "goslar",
+    "gustav",
+    "hamburg",
+    "heinrich",
+    "henri",
+    "historia",
+    "hotel",
+    "ida",
+    "imola",
+    "india",
+    "ines",
+    "ingelheim",
+    "irma",
+    "jena",
+    "jolly",
+    "jose",
+    "joseph",
+    "juliet",
+    "juliett",
+    "julius",
+    "kappa",
+    "kaufmann",
+    "kilo",
+    "kleber",
+    "koln",
+    "leipzig",
+    "lima",
+    "livorno",
+    "lorenzo",
+    "louis",
+    "ludwig",
+    "madrid",
+    "marcel",
+    "martha",
+    "mike",
+    "milano",
+    "munchen",
+    "napoli",
+    "navarra",
+    "nicolas",
+    "nordpol",
+    "november",
+    "nurnberg",
+    "offenbach",
+    "oscar",
+    "otranto",
+    "otto",
+    "oviedo",
+    "palermo",
+    "papa",
+    "paris",
+    "paula",
+    "pierre",
+    "potsdam",
+    "quarto",
+    "quebec",
+    "quelle",
+    "querido",
+    "quickborn",
+    "quintal",
+    "ramon",
+    "raoul",
+    "richard",
+    "roma",
+    "romeo",
+    "rostock",
+    "sabado",
+    "salzwedel",
+    "samuel",
+    "savona",
+    "siegfried",
+    "sierra",
+    "suzanne",
+    "tango",
+    "tarragona",
+    "theodor",
+    "therese",
+    "torino",
+    "tubingen",
+    "udine",
+    "ulises",
+    "ulrich",
+    "uniform",
+    "unna",
+    "ursule",
+    "valencia",
+    "venezia",
+    "victor",
+    "viktor",
+    "volklingen",
+    "washington",
+    "whiskey",
+    "wilhelm",
+    "william",
+    "wuppertal",
+    "x-ray",
+    "xanten",
+    "xanthippe",
+    "xavier",
+    "xeres",
+    "xilofono",
+    "xray",
+    "yankee",
+    "yegua",
+    "york",
+    "ypsilon",
+    "yvonne",
+    "zacharias",
+    "zara",
+    "zaragoza",
+    "zoe",
+    "zulu",
+    "zwickau",
 ];
 
-/// The letter a NATO code word spells (`alpha`, `juliet` and `x-ray` too).
-fn nato_letter(word: &str) -> Option<char> {
-    let word = match word {
-        "alpha" => "alfa",
-        "juliet" => "juliett",
-        "x-ray" => "xray",
-        w => w,
-    };
-    let at = NATO.iter().position(|w| *w == word)?;
-    Some(char::from(b'a' + u8::try_from(at).ok()?))
+/// The letter a code word of a spelling alphabet ([`SPELLING_WORDS`])
+/// spells.
+fn spelled_letter(word: &str) -> Option<char> {
+    SPELLING_WORDS.binary_search(&word).ok()?;
+    word.chars().next()
 }
 
-/// The letters that runs of at least four NATO code words spell, runs
-/// apart by a space; a `/` between two code words of a run, the usual
-/// word break of spelled messages, is a space too. `None` when there is
-/// no such run.
-fn decode_nato(view: &str) -> Option<String> {
+/// The letters that runs of at least two code words of spelling
+/// alphabets spell, runs apart by a space ("imola genova napoli otranto
+/// roma alfa - livorno empoli" is "ignora le"); a `/` between two code
+/// words of a run, the usual word break of spelled messages, is a space
+/// too. `None` when no run is of four or more.
+fn decode_spelled(view: &str) -> Option<String> {
     let mut out = String::new();
     let mut run = String::new();
     // Letters in `run`, and whether a `/` came since its last letter.
     let mut letters = 0;
     let mut slash = false;
+    // The longest run: one of four letters or more makes the text a
+    // spelled one.
+    let mut longest = 0;
     let mut flush = |run: &mut String, letters: &mut usize| {
-        if *letters >= 4 {
+        if *letters >= 2 {
             if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(run);
         }
+        longest = longest.max(*letters);
         run.clear();
         *letters = 0;
     };
@@ -557,7 +736,7 @@ fn decode_nato(view: &str) -> Option<String> {
         if end == 0 {
             break;
         }
-        match nato_letter(&rest[..end]) {
+        match spelled_letter(&rest[..end]) {
             Some(letter) => {
                 if slash && letters > 0 {
                     run.push(' ');
@@ -571,7 +750,7 @@ fn decode_nato(view: &str) -> Option<String> {
         rest = &rest[end..];
     }
     flush(&mut run, &mut letters);
-    (!out.is_empty()).then_some(out)
+    (longest >= 4).then_some(out)
 }
 
 /// What white space delimits and may be worth decoding, found in one
@@ -1553,15 +1732,35 @@ mod tests {
         assert_eq!(braille_spans("x ⠁⠃⠉ ⠙⠑⠋ y").len(), 1);
         assert_eq!(braille_spans("⠁⠃ y"), Vec::<Range<usize>>::new());
         assert_eq!(
-            decode_nato("india golf november oscar romeo echo, then hotel india"),
+            decode_spelled("india golf november oscar romeo echo, then the mike"),
             Some("ignore".to_owned())
         );
-        assert_eq!(decode_nato("the hotel in lima by the delta"), None);
+        assert_eq!(decode_spelled("the hotel in lima by the delta"), None);
         // A `/` is a word break.
         assert_eq!(
-            decode_nato("sierra echo november delta / alfa lima lima").as_deref(),
+            decode_spelled("sierra echo november delta / alfa lima lima").as_deref(),
             Some("send all")
         );
+        // DIN 5009 (2022 and before), the Italian cities, the French first
+        // names, the Spanish words, in one run or several.
+        assert_eq!(
+            decode_spelled("zwickau essen ingelheim goslar essen - leerzeichen - dora anton theodor emil nordpol").as_deref(),
+            Some("zeige daten")
+        );
+        assert_eq!(
+            decode_spelled("imola genova napoli otranto roma empoli").as_deref(),
+            Some("ignore")
+        );
+        assert_eq!(
+            decode_spelled("oscar uniform berthe louis irma eugene").as_deref(),
+            Some("oublie")
+        );
+        assert_eq!(
+            decode_spelled("barcelona oviedo roma ramon antonio").as_deref(),
+            Some("borra")
+        );
+        assert!(SPELLING_WORDS.is_sorted());
+        assert!(hints("ich buchstabiere dir etwas").spelled);
         assert_eq!(
             "rtmliv zoo kiverlfh"
                 .chars()
@@ -1576,7 +1775,7 @@ mod tests {
                 ..Hints::default()
             }
         );
-        assert!(hints("foxtrot uniform").nato);
+        assert!(hints("foxtrot uniform").spelled);
         // Hex pairs and octets of bits, one space apart.
         let hex = "see '69 67 6e 6f 72 65 20 61 6c 6c' here";
         let spans = token_spans(hex).hex;
