@@ -329,6 +329,8 @@ pub(super) const HINTS: &[(&str, Reading)] = &[
     ("salzwedel", Reading::Spelled),
     ("volklingen", Reading::Spelled),
     ("xanthippe", Reading::Spelled),
+    ("nordpol", Reading::Spelled),
+    ("zacharias", Reading::Spelled),
     ("domodossola", Reading::Spelled),
     ("otranto", Reading::Spelled),
     ("anatole", Reading::Spelled),
@@ -1731,34 +1733,32 @@ mod tests {
         );
         assert_eq!(braille_spans("x ⠁⠃⠉ ⠙⠑⠋ y").len(), 1);
         assert_eq!(braille_spans("⠁⠃ y"), Vec::<Range<usize>>::new());
-        assert_eq!(
-            decode_spelled("india golf november oscar romeo echo, then the mike"),
-            Some("ignore".to_owned())
-        );
-        assert_eq!(decode_spelled("the hotel in lima by the delta"), None);
-        // A `/` is a word break.
-        assert_eq!(
-            decode_spelled("sierra echo november delta / alfa lima lima").as_deref(),
-            Some("send all")
-        );
-        // DIN 5009 (2022 and before), the Italian cities, the French first
-        // names, the Spanish words, in one run or several.
-        assert_eq!(
-            decode_spelled("zwickau essen ingelheim goslar essen - leerzeichen - dora anton theodor emil nordpol").as_deref(),
-            Some("zeige daten")
-        );
-        assert_eq!(
-            decode_spelled("imola genova napoli otranto roma empoli").as_deref(),
-            Some("ignore")
-        );
-        assert_eq!(
-            decode_spelled("oscar uniform berthe louis irma eugene").as_deref(),
-            Some("oublie")
-        );
-        assert_eq!(
-            decode_spelled("barcelona oviedo roma ramon antonio").as_deref(),
-            Some("borra")
-        );
+        // Spelling alphabets: NATO's, DIN 5009's (2022 and before), the
+        // Italian cities, the French first names, the Spanish words; a
+        // `/` is a word break, runs of two are kept beside one of four.
+        for (spelled, letters) in [
+            (
+                "india golf november oscar romeo echo, then the mike",
+                Some("ignore"),
+            ),
+            ("the hotel in lima by the delta", None),
+            (
+                "sierra echo november delta / alfa lima lima",
+                Some("send all"),
+            ),
+            (
+                "zwickau essen ingelheim goslar essen - leerzeichen - dora anton theodor emil nordpol",
+                Some("zeige daten"),
+            ),
+            (
+                "imola genova napoli otranto roma ancona - livorno empoli",
+                Some("ignora le"),
+            ),
+            ("oscar uniform berthe louis irma eugene", Some("oublie")),
+            ("barcelona oviedo roma ramon antonio", Some("borra")),
+        ] {
+            assert_eq!(decode_spelled(spelled).as_deref(), letters, "{spelled}");
+        }
         assert!(SPELLING_WORDS.is_sorted());
         assert!(hints("ich buchstabiere dir etwas").spelled);
         assert_eq!(
