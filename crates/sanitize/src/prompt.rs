@@ -241,8 +241,8 @@ const DEFAULT_THRESHOLD: f32 = 0.5;
 /// [`Channel::index`]. Trained on outside authors' sets, public sources
 /// and benign manual pages, requests and persona prompts (words and
 /// their stems; session 36: eighty-one authors); on authors it never
-/// saw it raised the recall of the content channels far more than it cost in
-/// false positives, so there it counts in full (the sanitize README has
+/// saw it raised the recall of the content channels far more than it
+/// cost in false positives, so there it counts in full (the sanitize README has
 /// the figures). On the user's channel it blocks, alone, prompts of the
 /// persona shape ("You are an expert at …") that users write in earnest;
 /// there it only corroborates what a rule found (session 23: on three

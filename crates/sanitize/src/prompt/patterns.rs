@@ -140,6 +140,13 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
         "{beforechat}",
         r"(?:before my first|above my first|before (?:this|our|the) (?:conversation|chat|session)|before my (?:message|question)|(?:vor|uber) meiner ersten|vor (?:diesem|unserem|dem) (?:gesprach|chat|dialog)|vor meiner (?:nachricht|frage)|avant mon premier|avant ma premiere|au-dessus de (?:mon premier|ma premiere)|avant (?:cette|notre|la) (?:conversation|discussion|session)|avant (?:mon message|ma question)|antes de mi primer|encima de mi primer|antes de (?:esta|nuestra|la) (?:conversacion|charla|sesion)|antes de mi (?:mensaje|pregunta)|prima del mio primo|prima della mia prima|sopra (?:il mio primo|la mia prima)|prima di (?:questa|la nostra) (?:conversazione|chat|sessione)|prima (?:del mio messaggio|della mia domanda))",
     ),
+    // The model's own instructions or set-up, "your …" in five languages
+    // ("your setup text", "tes consignes", "le tue istruzioni", "deine
+    // Vorgaben").
+    (
+        "{yoursetup}",
+        r"(?:your|tes|tus|le tue|i tuoi|deine[nmr]?|vos|vuestras) (?:\w+ )?(?:setup|set-up|instructions|system prompt|prompt|configuration|rules|guidelines|consignes|regles|instrucciones|reglas|indicaciones|istruzioni|regole|direttive|vorgaben|anweisungen|regeln|konfiguration|configuracion|configurazione)",
+    ),
     // A mode without the model's limits, in five languages ("god mode",
     // "mode chercheur", "modo sin restricciones").
     (
@@ -184,6 +191,14 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     (
         "{movev}",
         r"(?:{sendv}|paste|append|pega\w*|incolla\w*|lade\w*|carica\w*|{toolname})",
+    ),
+    // Data sent, uploaded or deposited to an address outside, in five
+    // languages ("upload it to https://…", "lade sie auf … hoch",
+    // "dépose-les sur …", "súbelos a …", "caricalo su …"). Expanded
+    // before `{addr}` and `{sendv}`, which it uses.
+    (
+        "{sendout}",
+        r"\b(?:{sendv}|invi\w*|depos\w*|sube\w*|subir\w*|carica\w*|lade\w*|hochlad\w*)\b[^\n]{0,120}?{addr}",
     ),
     // An address outside: a URL, an e-mail address (`@` reads `a` in the
     // view), an IPv4 address (its digits read as leetspeak letters).
@@ -1944,7 +1959,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // manager", a surprise party's list).
     (
         X,
-        r"\b(?:{sendv}|invii|invi\w*|depos\w*|sube\w*|subir\w*|carica\w*|lade\w*|hochlad\w*)\b[^\n]{0,120}?{addr}[\s\S]{0,300}?{unseen}|{unseen}[\s\S]{0,300}?\b(?:{sendv}|invii|invi\w*|depos\w*|sube\w*|subir\w*|carica\w*|lade\w*|hochlad\w*)\b[^\n]{0,120}?{addr}",
+        r"{sendout}[\s\S]{0,300}?{unseen}|{unseen}[\s\S]{0,300}?{sendout}",
         0.5,
     ),
     // The answer's first words set to announce the model's system prompt
@@ -2257,7 +2272,7 @@ pub(crate) const USER_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // this conversation" is the user's own.)
     (
         X,
-        r"\b(?:your|tes|tus|le tue|i tuoi|deine[nmr]?|vos|vuestras) (?:\w+ )?(?:setup|set-up|instructions|system prompt|prompt|configuration|rules|guidelines|consignes|regles|instrucciones|reglas|indicaciones|istruzioni|regole|direttive|vorgaben|anweisungen|regeln|konfiguration|configuracion|configurazione)\b[^.\n]{0,80}?\b{beforechat}|\b{beforechat}\b[^.\n]{0,60}?\b(?:your|tes|tus|le tue|i tuoi|deine[nmr]?|vos|vuestras) (?:\w+ )?(?:setup|set-up|instructions|system prompt|prompt|configuration|rules|consignes|instrucciones|istruzioni|vorgaben|anweisungen)\b",
+        r"\b{yoursetup}\b[^.\n]{0,80}?\b{beforechat}|\b{beforechat}\b[^.\n]{0,60}?\b{yoursetup}\b",
         0.5,
     ),
     // The model told to apply none of its restrictions, rules or
