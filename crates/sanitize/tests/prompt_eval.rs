@@ -837,6 +837,51 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.832,
             3,
         ),
+        // Rounds 25 and 26 (held out through session 36, counted never
+        // read on two of its builds), committed as dev at session 37's
+        // start at their count on that session's first build.
+        (
+            "ck",
+            include_str!("data/outside_author_ck.jsonl"),
+            (125, 65),
+            0.896,
+            2,
+        ),
+        (
+            "cl",
+            include_str!("data/outside_author_cl.jsonl"),
+            (125, 65),
+            0.864,
+            2,
+        ),
+        (
+            "cm",
+            include_str!("data/outside_author_cm.jsonl"),
+            (125, 65),
+            0.904,
+            1,
+        ),
+        (
+            "cn",
+            include_str!("data/outside_author_cn.jsonl"),
+            (125, 65),
+            0.936,
+            2,
+        ),
+        (
+            "co",
+            include_str!("data/outside_author_co.jsonl"),
+            (125, 65),
+            0.888,
+            2,
+        ),
+        (
+            "cp",
+            include_str!("data/outside_author_cp.jsonl"),
+            (125, 65),
+            0.784,
+            1,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
