@@ -22,7 +22,8 @@ added in session 32, then bv bw bx by bz ca (rounds 20 and 21, added in
 session 34, when the view began to read German's sharp s as "ss", which
 changed the tokens the table was trained on), then cb cc cd (round 22,
 added in session 35), then ce cf cg ch ci cj (rounds 23 and 24, added in
-session 36; rounds 25 and 26 were held out), then
+session 36), then ck cl cm cn co cp (rounds 25 and 26, added in session
+37; round 27 was held out), then
 `benign_requests_s32.jsonl` (600 benign requests, notes and tool outputs
 in five languages that use the words attacks use, written for it by an
 outside author in session 32), and last `benign_personas_s35.jsonl` (600
