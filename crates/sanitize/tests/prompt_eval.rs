@@ -898,6 +898,21 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         // languages, by an outside author in session 35; counted once
         // before any change for it: 9 of 600 blocked, 5 after that
         // session's two mends for it.
+        // Benign only: user messages that share words and shapes with
+        // the attack families (reasoning about others' rules, real
+        // admins, one's own data sent, harmless encodings, one's own
+        // earlier instructions overridden, role-play), five languages, by
+        // an outside author in session 37; counted before any change for
+        // it on the session's first build and on the build with its
+        // user-channel rows: 9 of 600 on both; 8 after moving one row to
+        // documents and tool outputs.
+        (
+            "benign-lookalikes-s37",
+            include_str!("data/benign_lookalikes_s37.jsonl"),
+            (0, 600),
+            0.0,
+            8,
+        ),
         (
             "benign-personas-s35",
             include_str!("data/benign_personas_s35.jsonl"),
