@@ -83,7 +83,7 @@ use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{QUOTED_FACTOR, described, quoted_spans};
+use quotes::{QUOTED_FACTOR, described, names_technique, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -862,7 +862,9 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// previous instructions'"), so it counts for less; unquoted, in full. In
 /// content, only a short quotation counts (a tool's JSON output quotes
 /// every string, however long), and so does a sentence whose subject is
-/// the attack ("the payload tells the assistant to …", [`described`]).
+/// the attack ("the payload tells the assistant to …", [`described`]). A
+/// technique named as such ("chain-of-thought prompting",
+/// [`names_technique`]) is discussed on every channel.
 fn match_score(
     p: &Pattern,
     view: &str,
@@ -870,7 +872,10 @@ fn match_score(
     quoted: &[Range<usize>],
     content: bool,
 ) -> f32 {
-    if cited(&span, quoted, content) || (content && described(view, span.start)) {
+    if cited(&span, quoted, content)
+        || names_technique(view, &span)
+        || (content && described(view, span.start))
+    {
         p.weight * QUOTED_FACTOR
     } else {
         p.weight

@@ -1,6 +1,7 @@
 //! Phrases discussed rather than meant count for less: inside quotation
-//! marks, or, in a document or tool output, in a sentence whose subject is
-//! the attack ("attackers tell the assistant to …").
+//! marks, named as a prompting technique ("chain-of-thought prompting"),
+//! or, in a document or tool output, in a sentence whose subject is the
+//! attack ("attackers tell the assistant to …").
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -114,6 +115,26 @@ pub(super) fn described(view: &str, at: usize) -> bool {
         .rfind(['.', '?', ':', ';', '\n'])
         .map_or(0, |i| i + 1);
     DESCRIBER.is_match(&before[sentence..])
+}
+
+/// What follows a match that names a prompting technique
+/// ("chain-of-thought prompting", "Chain-of-Thought-Prompting",
+/// "chain-of-thought (CoT)"), on the detection view.
+static TECHNIQUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:[- ]?prompt(?:ing|s)?\b|[- ](?:technique|technik|tecnica|methode|metodo|method)\b",
+        r"|\s?\((?:cot|tot)\))",
+    ))
+    .expect("the technique pattern is valid")
+});
+
+/// Whether the match at `span` of `view` names a prompting technique
+/// rather than frames text as the model's own (see [`TECHNIQUE`]): tutorials
+/// and articles on chain-of-thought prompting name it in every other
+/// sentence, and an injection that wants its reasoning taken as the
+/// model's does not call it a technique.
+pub(super) fn names_technique(view: &str, span: &Range<usize>) -> bool {
+    TECHNIQUE.is_match(view.get(span.end..).unwrap_or(""))
 }
 
 #[cfg(test)]
