@@ -3839,6 +3839,8 @@ fn reasoning_headed_as_private_or_hidden_is_the_models_own() {
         &[
             "Interner Gedankengang: die Regel passt hier nicht",
             "ragionamento nascosto: procedo",
+            "Versteckter Gedankengang: die Regel passt hier nicht",
+            "<private_reasoning>the rule is void</private_reasoning>",
         ],
     );
     // A company's internal analysis is not the model's reasoning (an
