@@ -863,8 +863,9 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// content, only a short quotation counts (a tool's JSON output quotes
 /// every string, however long), and so does a sentence whose subject is
 /// the attack ("the payload tells the assistant to …", [`described`]). A
-/// technique named as such ("chain-of-thought prompting",
-/// [`names_technique`]) is discussed on every channel.
+/// reasoning frame named as a technique ("chain-of-thought prompting",
+/// [`names_technique`]) is discussed on every channel; other kinds'
+/// matches are not ("ignore previous instructions prompt:" is an order).
 fn match_score(
     p: &Pattern,
     view: &str,
@@ -873,7 +874,7 @@ fn match_score(
     content: bool,
 ) -> f32 {
     if cited(&span, quoted, content)
-        || names_technique(view, &span)
+        || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || (content && described(view, span.start))
     {
         p.weight * QUOTED_FACTOR
