@@ -882,6 +882,52 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.784,
             1,
         ),
+        // Rounds 29 and 30 (held out in session 38, counted never read on
+        // its first build and its final one, 163fd4b), committed as dev
+        // later in the same session at their final count. Rounds 27 and
+        // 28 were lost with session 37's machine, never committed.
+        (
+            "cz",
+            include_str!("data/outside_author_cz.jsonl"),
+            (125, 65),
+            0.904,
+            1,
+        ),
+        (
+            "da",
+            include_str!("data/outside_author_da.jsonl"),
+            (125, 65),
+            0.944,
+            1,
+        ),
+        (
+            "db",
+            include_str!("data/outside_author_db.jsonl"),
+            (125, 65),
+            0.936,
+            4,
+        ),
+        (
+            "dc",
+            include_str!("data/outside_author_dc.jsonl"),
+            (125, 65),
+            0.912,
+            3,
+        ),
+        (
+            "dd",
+            include_str!("data/outside_author_dd.jsonl"),
+            (125, 65),
+            0.936,
+            1,
+        ),
+        (
+            "df",
+            include_str!("data/outside_author_df.jsonl"),
+            (125, 65),
+            0.848,
+            2,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
