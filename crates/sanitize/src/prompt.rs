@@ -240,7 +240,7 @@ const DEFAULT_THRESHOLD: f32 = 0.5;
 /// How the learned scorer's evidence counts by default, in the order of
 /// [`Channel::index`]. Trained on outside authors' sets, public sources
 /// and benign manual pages, requests and persona prompts (words and
-/// their stems; session 38: ninety-three authors); on authors it never
+/// their stems; session 37: eighty-seven authors); on authors it never
 /// saw it raised the recall of the content channels far more than it
 /// cost in false positives, so there it counts in full (the sanitize README has
 /// the figures). On the user's channel it blocks, alone, prompts of the

