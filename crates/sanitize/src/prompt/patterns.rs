@@ -877,7 +877,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne(?:r|z|s)?|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
+        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne(?:r|z|s)?|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*|envoie-moi|envoyez-moi|transmets-moi|transmettez-moi)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
         0.9,
     ),
     (
@@ -1911,7 +1911,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The system message or internal instructions copied out, in French.
     (
         X,
-        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|donne(?:r|z|s)?)\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
+        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|donne(?:r|z|s)?|envoie-moi|envoyez-moi|transmets-moi|transmettez-moi)\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
         0.45,
     ),
     // The system prompt sent or shown, in German: the order's verb first,
