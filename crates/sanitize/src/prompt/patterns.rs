@@ -68,6 +68,12 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Verbs of exfiltration said to the model, not to a person setting up
     // a tool ("paste your API key into the field"); `{exv}` above is these
     // and the verbs of copying and rewording (expanded after it).
+    // "Send me" in French, said to the model ("envoie-moi",
+    // "transmettez-moi"); "je t'envoie" is the user sending.
+    (
+        "{envoiemoi}",
+        r"(?:envoie-moi|envoyez-moi|transmets-moi|transmettez-moi)",
+    ),
     (
         "{tellv}",
         r"(?:reveal|show|print|repeat|output|tell|display|leak|give|dump|share|quote|spell out|list|send|disclose|expose|return|read (?:out|back)|echo)",
@@ -877,7 +883,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne(?:r|z|s)?|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*|envoie-moi|envoyez-moi|transmets-moi|transmettez-moi)\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
+        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne(?:r|z|s)?|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*|{envoiemoi})\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
         0.9,
     ),
     (
@@ -1911,7 +1917,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The system message or internal instructions copied out, in French.
     (
         X,
-        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|donne(?:r|z|s)?|envoie-moi|envoyez-moi|transmets-moi|transmettez-moi)\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
+        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|donne(?:r|z|s)?|{envoiemoi})\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
         0.45,
     ),
     // The system prompt sent or shown, in German: the order's verb first,
