@@ -928,6 +928,51 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.848,
             2,
         ),
+        // Rounds 31 and 32 (held out in session 38 from the build they were
+        // written against, e03a0af, to its final one, ee4f406, counted
+        // never read on both), committed as dev at its end at that count.
+        (
+            "dg",
+            include_str!("data/outside_author_dg.jsonl"),
+            (125, 65),
+            0.912,
+            3,
+        ),
+        (
+            "dh",
+            include_str!("data/outside_author_dh.jsonl"),
+            (125, 65),
+            0.88,
+            2,
+        ),
+        (
+            "di",
+            include_str!("data/outside_author_di.jsonl"),
+            (125, 65),
+            0.936,
+            0,
+        ),
+        (
+            "dj",
+            include_str!("data/outside_author_dj.jsonl"),
+            (125, 65),
+            0.904,
+            1,
+        ),
+        (
+            "dk",
+            include_str!("data/outside_author_dk.jsonl"),
+            (125, 65),
+            0.928,
+            0,
+        ),
+        (
+            "dl",
+            include_str!("data/outside_author_dl.jsonl"),
+            (125, 65),
+            0.936,
+            3,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
