@@ -68,6 +68,10 @@ pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // Verbs of exfiltration said to the model, not to a person setting up
     // a tool ("paste your API key into the field"); `{exv}` above is these
     // and the verbs of copying and rewording (expanded after it).
+    // "Give" in French: "donne", "donner", "donnez", "donnes"; not
+    // "données" (data), which a maintenance notice or a backup question
+    // names beside the system message or the passwords.
+    ("{donnev}", r"donne(?:r|z|s)?"),
     // "Send me" in French, said to the model ("envoie-moi",
     // "transmettez-moi"); "je t'envoie" is the user sending.
     (
@@ -883,7 +887,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|donne(?:r|z|s)?|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*|{envoiemoi})\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
+        r"\b(?:revele\w*|montre\w*|affiche\w*|repete\w*|{donnev}|dis-moi|recopie\w*|ecris|ecrivez|cite|resume\w*|tradui\w*|copie\w*|{envoiemoi})\b{g}\b(?:ton|ta|tes|votre|vos|le|la|les|son|sa|ses) (?:prompt|instructions?|consignes?) (?:systeme|initiale\w*|cachee\w*|secrete\w*)",
         0.9,
     ),
     (
@@ -893,7 +897,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     (
         X,
-        r"\b(?:revele\w*|donne(?:r|z|s)?|dis-moi|montre\w*|affiche\w*|envoie\w*|transmet\w*|communique\w*)\b{g}\b(?:le|les|ton|tes|vos|votre|la liste (?:complete |entiere )?des) (?:mots? de passe|cles? (?:d')?api|secrets?)\b",
+        r"\b(?:revele\w*|{donnev}|dis-moi|montre\w*|affiche\w*|envoie\w*|transmet\w*|communique\w*)\b{g}\b(?:le|les|ton|tes|vos|votre|la liste (?:complete |entiere )?des) (?:mots? de passe|cles? (?:d')?api|secrets?)\b",
         0.6,
     ),
     (
@@ -1917,7 +1921,7 @@ pub(crate) const PATTERNS: &[(FindingKind, &str, f32)] = &[
     // The system message or internal instructions copied out, in French.
     (
         X,
-        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|donne(?:r|z|s)?|{envoiemoi})\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
+        r"\b(?:(?:recopie|copie|affiche|cite|reproduis|ecris)\w*|{donnev}|{envoiemoi})\b[^.\n]{0,40}?\b(?:message systeme|prompt systeme|consignes internes|instructions internes)\b",
         0.45,
     ),
     // The system prompt sent or shown, in German: the order's verb first,
