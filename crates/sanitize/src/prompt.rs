@@ -83,7 +83,7 @@ use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{QUOTED_FACTOR, described, names_technique, quoted_spans};
+use quotes::{QUOTED_FACTOR, described, names_technique, negated, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -862,7 +862,9 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// previous instructions'"), so it counts for less; unquoted, in full. In
 /// content, only a short quotation counts (a tool's JSON output quotes
 /// every string, however long), and so does a sentence whose subject is
-/// the attack ("the payload tells the assistant to …", [`described`]). A
+/// the attack ("the payload tells the assistant to …", [`described`]) or
+/// a match a strong negation forbids ("we will never ask you to send your
+/// password", [`negated`]). A
 /// reasoning frame named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
@@ -875,7 +877,7 @@ fn match_score(
 ) -> f32 {
     if cited(&span, quoted, content)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
-        || (content && described(view, span.start))
+        || (content && (described(view, span.start) || negated(view, span.start)))
     {
         p.weight * QUOTED_FACTOR
     } else {
