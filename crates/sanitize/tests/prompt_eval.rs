@@ -973,6 +973,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.936,
             3,
         ),
+        // Round 33 (held out in session 39, counted never read on its
+        // first build, 062c47d, and its final one, d86741c: the same on
+        // both), committed as dev at its end at that count.
+        (
+            "dm",
+            include_str!("data/outside_author_dm.jsonl"),
+            (125, 65),
+            0.912,
+            3,
+        ),
+        (
+            "dn",
+            include_str!("data/outside_author_dn.jsonl"),
+            (125, 65),
+            0.872,
+            1,
+        ),
+        (
+            "do",
+            include_str!("data/outside_author_do.jsonl"),
+            (125, 65),
+            0.888,
+            3,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
