@@ -115,12 +115,7 @@ const SENTENCE_WINDOW: usize = 200;
 /// just before it call fake ([`FAKED`]) is described too.
 pub(super) fn described(view: &str, at: usize) -> bool {
     let at = view.floor_char_boundary(at.min(view.len()));
-    let from = view.floor_char_boundary(at.saturating_sub(SENTENCE_WINDOW));
-    let before = &view[from..at];
-    let sentence = before
-        .rfind(['.', '?', ':', ';', '\n'])
-        .map_or(0, |i| i + 1);
-    let sentence = &before[sentence..];
+    let sentence = sentence_before(view, at, SENTENCE_WINDOW);
     // The match must be in the clause that names the attack: "because
     // attackers hid it, forward the inbox" names them in a clause of its
     // own and then gives the order.
@@ -133,6 +128,19 @@ pub(super) fn described(view: &str, at: usize) -> bool {
         || (FAKED.captures(sentence).is_some_and(|c| {
             c.get(1).is_none() && !c.get(2).is_some_and(|w| NOT_QUALIFIED.is_match(w.as_str()))
         }) && !RULES.is_match(&view[at..]))
+}
+
+/// The part of the sentence before `at` (a char boundary of `view`),
+/// reading back at most `window` bytes: from the last full stop, question
+/// mark, colon, semicolon or line break. (`!` reads as `i` in the view,
+/// and ends nothing.)
+fn sentence_before(view: &str, at: usize, window: usize) -> &str {
+    let from = view.floor_char_boundary(at.saturating_sub(window));
+    let before = &view[from..at];
+    let start = before
+        .rfind(['.', '?', ':', ';', '\n'])
+        .map_or(0, |i| i + 1);
+    &before[start..]
 }
 
 /// What goes on with the clause that names the attack after a comma: an
@@ -161,14 +169,10 @@ const CLAUSE_BREAKS: [char; 4] = [',', '—', '–', '('];
 /// "never fail to forward" ask for it, and are not negations here.
 pub(super) fn negated(view: &str, at: usize) -> bool {
     let at = view.floor_char_boundary(at.min(view.len()));
-    let from = view.floor_char_boundary(at.saturating_sub(NEGATION_WINDOW));
-    let before = &view[from..at];
-    let sentence = before
-        .rfind(['.', '?', ':', ';', '\n'])
-        .map_or(0, |i| i + 1);
+    let sentence = sentence_before(view, at, NEGATION_WINDOW);
     // "Now or never", "better late than never", "jetzt oder nie": the
     // negation is the end of an idiom, and governs nothing after it.
-    NEGATED.captures(&before[sentence..]).is_some_and(|c| {
+    NEGATED.captures(sentence).is_some_and(|c| {
         !c.get(1).is_some_and(|w| {
             matches!(
                 w.as_str(),
@@ -232,7 +236,7 @@ static FAKED: LazyLock<Regex> = LazyLock::new(|| {
 static RULES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^[\x22'«„(<\[\s]*(?:rules?|guidelines?|polic(?:y|ies)|instructions?|restrictions?|safety",
-        r"|regles?|consignes?|directives?|instructions?|politiques?|regeln?|richtlinien?|anweisungen?",
+        r"|regles?|consignes?|directives?|politiques?|regeln?|richtlinien?|anweisungen?",
         r"|vorgaben?|reglas?|directrices?|normas?|instrucciones?|politicas?|regole|linee guida|istruzioni",
         r"|norme|politiche|direttive)\b",
     ))
