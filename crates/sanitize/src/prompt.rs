@@ -83,7 +83,7 @@ use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{QUOTED_FACTOR, described, names_technique, negated, quoted_spans};
+use quotes::{QUOTED_FACTOR, citations, described, names_technique, negated, quoted_spans};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -185,10 +185,6 @@ fn built_in(table: &[(FindingKind, &str, f32)], reach: Reach) -> Vec<Pattern> {
         })
         .collect()
 }
-
-/// The longest quotation (in bytes of the view, quotes included) that
-/// counts as a citation in content: longer quoted strings there are data.
-const MAX_CITED_QUOTE: usize = 64;
 
 /// Markup that runs script (on the detection view: `!` reads `i`, digits
 /// read as letters).
@@ -687,7 +683,14 @@ impl PromptGuard {
         {
             if let Some(m) = p.regex.find(view) {
                 *matched = true;
-                let quoted = quoted.get_or_insert_with(|| quoted_spans(view));
+                let quoted = quoted.get_or_insert_with(|| {
+                    let spans = quoted_spans(view);
+                    if content {
+                        citations(view, spans)
+                    } else {
+                        spans
+                    }
+                });
                 findings.push(Finding {
                     kind: p.kind,
                     span: m.range(),
@@ -875,7 +878,7 @@ fn match_score(
     quoted: &[Range<usize>],
     content: bool,
 ) -> f32 {
-    if cited(&span, quoted, content)
+    if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || (content && (described(view, span.start) || negated(view, span.start)))
     {
@@ -885,12 +888,12 @@ fn match_score(
     }
 }
 
-/// Whether a match at `span` is a citation: inside quotation marks (in
-/// content, a short quotation only).
-fn cited(span: &Range<usize>, quoted: &[Range<usize>], content: bool) -> bool {
-    quoted.iter().any(|q| {
-        q.start <= span.start && span.end <= q.end && (!content || q.len() <= MAX_CITED_QUOTE)
-    })
+/// Whether a match at `span` is a citation: inside one of the quotations
+/// `quoted` (in content, only those [`citations`] keeps).
+fn cited(span: &Range<usize>, quoted: &[Range<usize>]) -> bool {
+    quoted
+        .iter()
+        .any(|q| q.start <= span.start && span.end <= q.end)
 }
 
 /// Reasoning a user hands the model inside quotation marks ("here is your
@@ -910,7 +913,7 @@ fn uncite_handed_reasoning(quoted: &[Range<usize>], findings: &mut [Finding]) {
     }
     let frames: Vec<usize> = findings
         .iter()
-        .filter(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, quoted, false))
+        .filter(|f| f.kind == FindingKind::ReasoningHijack && !cited(&f.span, quoted))
         .map(|f| f.span.end)
         .collect();
     for f in findings.iter_mut().filter(reasoning) {
