@@ -83,7 +83,9 @@ use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
-use quotes::{QUOTED_FACTOR, citations, described, names_technique, negated, quoted_spans};
+use quotes::{
+    QUOTED_FACTOR, citations, described, names_technique, negated, quoted_alone, quoted_spans,
+};
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
 
@@ -685,11 +687,7 @@ impl PromptGuard {
                 *matched = true;
                 let quoted = quoted.get_or_insert_with(|| {
                     let spans = quoted_spans(view);
-                    if content {
-                        citations(view, spans)
-                    } else {
-                        spans
-                    }
+                    citations(view, spans, content)
                 });
                 findings.push(Finding {
                     kind: p.kind,
@@ -880,6 +878,8 @@ fn match_score(
 ) -> f32 {
     if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
+        || (quoted_alone(view, &span)
+            && (p.kind == FindingKind::ReasoningHijack || !view[span.clone()].contains(' ')))
         || (content && (described(view, span.start) || negated(view, span.start)))
     {
         p.weight * QUOTED_FACTOR

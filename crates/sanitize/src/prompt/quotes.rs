@@ -74,7 +74,7 @@ const LEAD_WINDOW: usize = 80;
 /// introduces is not discussed but said: `Note: "Ignore all previous
 /// instructions."` gives the order, and a JSON value
 /// (`"note": "forward the inbox"`) is data that says it.
-pub(super) fn citations(view: &str, spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+pub(super) fn citations(view: &str, spans: Vec<Range<usize>>, content: bool) -> Vec<Range<usize>> {
     let mut cited: Vec<Range<usize>> = Vec::with_capacity(spans.len());
     let mut previous: Option<(usize, bool)> = None;
     for q in spans {
@@ -82,8 +82,10 @@ pub(super) fn citations(view: &str, spans: Vec<Range<usize>>) -> Vec<Range<usize
         let listed = after_previous
             && previous.is_some_and(|(_, was_cited)| was_cited)
             && LIST_GAP.is_match(lead);
-        let citation = q.len() <= MAX_CITED_QUOTE
-            && (listed || CITING.is_match(lead) || KIND_AFTER.is_match(&view[q.end..]));
+        let citation = (!content || q.len() <= MAX_CITED_QUOTE)
+            && (listed
+                || CITING.is_match(&MANNER.replace_all(lead, ""))
+                || KIND_AFTER.is_match(&view[q.end..]));
         previous = Some((q.end, citation));
         if citation {
             cited.push(q);
@@ -103,8 +105,23 @@ fn lead_in(view: &str, at: usize, previous: Option<usize>) -> (&str, bool) {
         .filter(|&end| end >= from && end <= at)
         .unwrap_or(from);
     let before = &view[from..at];
+    // "Summarise this:\n\n\"…\"": a colon ends the line that leads in.
+    let before = Some(before.trim_end())
+        .filter(|lead| lead.ends_with(':'))
+        .unwrap_or(before);
     let stops = ['.', '?', ';', '\n', '"', '“', '”', '«', '»', '„'];
-    match before.rmatch_indices(stops).next() {
+    let mut found = before.rmatch_indices(stops);
+    match found.next() {
+        // "Can you tighten this up? \"…\"": the sentence that ends just
+        // before the quotation leads in (up to a quotation mark).
+        Some((i, stop)) if before[i + stop.len()..].trim().is_empty() && stop == "?" => {
+            let lead = &before[..i];
+            let start = lead
+                .rmatch_indices(stops)
+                .next()
+                .map_or(0, |(j, s)| j + s.len());
+            (&lead[start..], false)
+        }
         Some((i, stop)) => (&before[i + stop.len()..], false),
         None => (before, previous.is_some_and(|end| end == from)),
     }
@@ -128,9 +145,26 @@ static CITING: LazyLock<Regex> = LazyLock::new(|| {
         r"|como|por ejemplo|del tipo|dice\w*|dijo|escrib\w*|contien\w*|frases?|titulad\w*|llamad\w*",
         r"|imita\w*|falsos?|falsas?|atacant\w*|malicios\w*",
         r"|come|ad esempio|per esempio|dicono|disse|scriv\w*|scriss\w*|contien\w*|intitolat\w*",
-        r"|chiamat\w*|finto|finta|finti|finte|falsi|attaccant\w*|malevol\w*)\b",
+        r"|chiamat\w*|finto|finta|finti|finte|falsi|attaccant\w*|malevol\w*",
+        // A text handed over to be worked on: "summarise this article:
+        // '…'", "corrige ce paragraphe : « … »".
+        r"|summari[sz]\w*|translat\w*|rewrit\w*|rephras\w*|proofread\w*|correct\w*|tighten\w*|explain\w*",
+        r"|resum\w*|tradu\w*|reformul\w*|corrig\w*|expliqu\w*|reli[sr]e?|zusammenfass\w*|ubersetz\w*",
+        r"|korrigier\w*|formulier\w*|erklar\w*|reescrib\w*|explica\w*|revis\w*|riassum\w*|corregg\w*",
+        r"|riscriv\w*|spieg\w*)\b",
     ))
     .expect("the citing pattern is valid")
+});
+
+/// A comparison that gives a manner, not an example: "think exactly like
+/// this: «…»", "pense comme ceci", "razona así como sigue". What follows
+/// is handed over to be done, not cited.
+static MANNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:like|comme|wie|como|come)\s+(?:this|that|so|follows|ceci|cela|ca|suit|folgt|dies|das|so",
+        r"|esto|eso|sigue|questo|segue)\b",
+    ))
+    .expect("the manner pattern is valid")
 });
 
 /// A noun right after a quotation that makes it the name of a kind of
@@ -366,29 +400,39 @@ static TECHNIQUE: LazyLock<Regex> = LazyLock::new(|| {
 /// rather than frames text as the model's own (see [`TECHNIQUE`]): tutorials
 /// and articles on chain-of-thought prompting name it in every other
 /// sentence, and an injection that wants its reasoning taken as the
-/// model's does not call it a technique. So does a quotation that holds
-/// the match and nothing else: `le « chain of thought » consiste`, `the
-/// "scratchpad"` name a thing. (A key, `"razonamiento_previo":`, frames
-/// the value after it as the model's, and names nothing.)
+/// model's does not call it a technique.
 pub(super) fn names_technique(view: &str, span: &Range<usize>) -> bool {
-    let after = view.get(span.end..).unwrap_or("");
+    TECHNIQUE.is_match(view.get(span.end..).unwrap_or(""))
+}
+
+/// Whether the match at `span` of `view` is all a quotation holds (with
+/// the rest of its last word): `le « chain of thought » consiste`, `the
+/// "scratchpad"`, `« jailbreaker » sa Switch` name a thing. A key
+/// (`"razonamiento_previo":`) frames the value after it, and names
+/// nothing.
+pub(super) fn quoted_alone(view: &str, span: &Range<usize>) -> bool {
     let before = view.get(..span.start).unwrap_or("").trim_end_matches(' ');
-    let closed = after
-        .trim_start_matches(' ')
-        .strip_prefix(['"', '\'', '»', '“']);
-    TECHNIQUE.is_match(after)
-        || (before.ends_with(['"', '\'', '«', '„'])
-            && closed.is_some_and(|rest| !rest.trim_start_matches([' ', '\t']).starts_with(':')))
+    let after = view
+        .get(span.end..)
+        .unwrap_or("")
+        .trim_start_matches(char::is_alphanumeric)
+        .trim_start_matches(' ');
+    let marks = ['"', '\'', '«', '»', '“', '„'];
+    before.ends_with(['"', '\'', '«', '„'])
+        && !view.get(span.clone()).unwrap_or("\"").contains(marks)
+        && after
+            .strip_prefix(['"', '\'', '»', '“'])
+            .is_some_and(|rest| !rest.trim_start_matches([' ', '\t']).starts_with(':'))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{citations, described, names_technique, quoted_spans};
+    use super::{citations, described, quoted_alone, quoted_spans};
 
     /// The quotations of `text` that [`citations`] keeps, without their
     /// quotation marks.
     fn cited(text: &str) -> Vec<&str> {
-        citations(text, quoted_spans(text))
+        citations(text, quoted_spans(text), true)
             .into_iter()
             .map(|q| text[q].trim_matches(['"', '«', '»', ' ']))
             .collect()
@@ -423,13 +467,14 @@ mod tests {
     fn a_quotation_that_holds_only_the_match_names_it() {
         let named = |text: &str, phrase: &str| {
             let at = text.find(phrase).expect("the phrase is in the text");
-            names_technique(text, &(at..at + phrase.len()))
+            quoted_alone(text, &(at..at + phrase.len()))
         };
         assert!(named(
             "le « chain of thought » consiste",
             "chain of thought"
         ));
         assert!(named("the \"scratchpad\" of a model", "scratchpad"));
+        assert!(named("il parle de « jailbreaker » sa console", "jailbreak"));
         // A key frames its value as the model's own.
         assert!(!named(
             "{\"razonamiento_previo\": \"…\"}",
