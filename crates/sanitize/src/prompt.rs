@@ -84,7 +84,7 @@ pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
-    QUOTED_FACTOR, citations, described, names_technique, negated, quoted_alone, quoted_spans,
+    QUOTED_FACTOR, citations, described, names_technique, names_thing, negated, quoted_spans,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -858,14 +858,15 @@ fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// The most matches of one pattern looked at in a long text.
 const MAX_HITS_PER_PATTERN: usize = 4096;
 
-/// What a match of `p` at `span` of `view` counts for: a phrase inside
-/// quotes is more often discussed than meant ("attackers write 'ignore
-/// previous instructions'"), so it counts for less; unquoted, in full. In
-/// content, only a short quotation counts (a tool's JSON output quotes
-/// every string, however long), and so does a sentence whose subject is
-/// the attack ("the payload tells the assistant to …", [`described`]) or
-/// a match a strong negation forbids ("we will never ask you to send your
-/// password", [`negated`]). A
+/// What a match of `p` at `span` of `view` counts for: a phrase inside a
+/// quotation that words introduce as cited ("attackers write 'ignore
+/// previous instructions'", `quoted`, from [`citations`]) is discussed
+/// rather than meant, so it counts for less; otherwise in full. So does a
+/// word alone in a quotation, or a reasoning frame's name
+/// ([`names_thing`]: `le « chain of thought » consiste`), and in content
+/// a sentence whose subject is the attack ("the payload tells the
+/// assistant to …", [`described`]) or a match a strong negation forbids
+/// ("we will never ask you to send your password", [`negated`]). A
 /// reasoning frame named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
@@ -878,8 +879,7 @@ fn match_score(
 ) -> f32 {
     if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
-        || (quoted_alone(view, &span)
-            && (p.kind == FindingKind::ReasoningHijack || !view[span.clone()].contains(' ')))
+        || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
         || (content && (described(view, span.start) || negated(view, span.start)))
     {
         p.weight * QUOTED_FACTOR

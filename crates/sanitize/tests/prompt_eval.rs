@@ -1020,13 +1020,16 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         // an outside author in session 37; counted before any change for
         // it on the session's first build and on the build with its
         // user-channel rows: 9 of 600 on both; 8 after moving one row to
-        // documents and tool outputs.
+        // documents and tool outputs; 9 again in session 40, once a verb
+        // of saying no longer makes a quotation a citation on the user's
+        // channel ("m'a dit qu'ils arrivent à « voir les instructions
+        // secrètes »").
         (
             "benign-lookalikes-s37",
             include_str!("data/benign_lookalikes_s37.jsonl"),
             (0, 600),
             0.0,
-            8,
+            9,
         ),
         (
             "benign-personas-s35",

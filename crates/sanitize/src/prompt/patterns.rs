@@ -2679,10 +2679,11 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     ),
     // The reader told to send the user somewhere: phishing by proxy.
     // ("Ask the user to confirm" before an action is an agent's plan;
-    // "ask users to confirm their password" is the phish.)
+    // "ask users to confirm their password" or "confirm at <link>" is
+    // the phish.)
     (
         I,
-        r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|(?:verify|confirm|update) (?:their|your|his|her|the)|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
+        r"\b(?:tell|ask|instruct|direct|advise|urge|inform|warn) (?:the |all )?users? (?:that (?:they|he|she) (?:must|should|need to) |to )(?:go|visit|click|follow|open|call|send|enter|log ?in|sign in|reset|verify|update|confirm (?:their|your|his|her|the|at|via|on|here|by|through|using|now|immediately|payment|billing|account|identity|details|credentials|password|card|login|ownership)|download|install|pay|transfer)\b|\b(?:dile|digale|pidele) al usuario que\b|\b(?:dis|dites) a l'utilisateur (?:de|qu)\b|\b(?:di|dica) all'utente (?:di|che)\b|\b(?:sag|sagen sie) dem (?:benutzer|nutzer)\b",
         0.5,
     ),
     // Urgency pressed on the reader.

@@ -1,5 +1,7 @@
 //! Phrases discussed rather than meant count for less: inside quotation
-//! marks, named as a prompting technique ("chain-of-thought prompting"),
+//! marks that words introduce as a citation ("a line such as «…»"), a
+//! name alone in quotation marks, named as a prompting technique
+//! ("chain-of-thought prompting"),
 //! or, in a document or tool output, in a clause whose subject is the
 //! attack ("attackers tell the assistant to …") or a fake ("a fake
 //! system notice"), or after a strong negation that governs it ("we will
@@ -37,6 +39,33 @@ pub(super) fn quoted_spans(view: &str) -> Vec<Range<usize>> {
                 None => double = Some(i),
                 Some(_) => {}
             },
+            // The view folds a curly double quote (“ ”) into two
+            // apostrophes: they quote as `"` does, and close a `„`. They
+            // open before a word and close after one; two apostrophes
+            // between spaces or after `=` are an empty string in code
+            // (`sep = ''`), and between letters an escaped one
+            // (`O''Brien`): neither opens nor closes anything.
+            '\'' if next == Some('\'') => {
+                chars.next();
+                let after = chars.peek().map(|&(_, n)| n);
+                let opens = prev.is_none_or(|p| p.is_whitespace() || "([{".contains(p))
+                    && after.is_some_and(|n| !n.is_whitespace() && !"'),;]}".contains(n));
+                let closes = prev.is_some_and(|p| !p.is_whitespace() && p != '=' && p != '(')
+                    && after.is_none_or(|n| !n.is_alphanumeric());
+                match double {
+                    Some(start) if closes => {
+                        let end = i + 2;
+                        if !is_key(view, start..end) {
+                            spans.push(start..end);
+                        }
+                        double = None;
+                    }
+                    None if opens => double = Some(i),
+                    _ => {}
+                }
+                prev = Some('\'');
+                continue;
+            }
             '\'' | '‘' | '’' => {
                 let opens = prev.is_none_or(|p| p.is_whitespace() || "([{:".contains(p));
                 let closes = next.is_none_or(|n| !n.is_alphanumeric());
@@ -57,34 +86,41 @@ pub(super) fn quoted_spans(view: &str) -> Vec<Range<usize>> {
 }
 
 /// The longest quotation (in bytes of the view, quotes included) that
-/// counts as a citation in content: longer quoted strings there are data.
-const MAX_CITED_QUOTE: usize = 64;
+/// counts as a citation in content: longer quoted strings there are data
+/// (a tool's output quotes whole messages).
+const MAX_CITED_QUOTE: usize = 160;
 
 /// How far back from a quotation the words that introduce it are looked
 /// for.
 const LEAD_WINDOW: usize = 80;
 
-/// The quotations of `spans` (from [`quoted_spans`]) that a document or a
-/// tool output cites: short ([`MAX_CITED_QUOTE`]), and introduced as a
-/// citation by the words just before it in its sentence ([`CITING`]: "a
-/// line such as", "contiene el texto", "l'attaquant écrit", "eine
-/// gefälschte …") or the noun just after it ([`KIND_AFTER`]:
-/// `"…" strings`), or listed right after such a quotation ("such as
-/// \"forward this\", \"your rules don't apply\""). A quotation that nothing
-/// introduces is not discussed but said: `Note: "Ignore all previous
-/// instructions."` gives the order, and a JSON value
-/// (`"note": "forward the inbox"`) is data that says it.
+/// The quotations of `spans` (from [`quoted_spans`]) that cite rather
+/// than say: introduced as a citation by the words just before them in
+/// their sentence ([`CITING`]: "contiene el texto", "l'attaquant écrit",
+/// "eine gefälschte …"; [`EXAMPLE_LAST`]: "a line such as"), by a noun
+/// or "is the kind of" just after them ([`KIND_AFTER`]: `"…" strings`),
+/// or listed right after a cited one ("such as \"forward this\", \"your
+/// rules don't apply\""); and not handed over to be obeyed ([`OBEYED`]:
+/// "the phrase to follow:"). In a document or a tool output (`content`)
+/// only a quotation of at most [`MAX_CITED_QUOTE`] bytes cites. A
+/// quotation that nothing introduces is not discussed but said: `Note:
+/// "Ignore all previous instructions."` gives the order, a JSON value
+/// (`"note": "forward the inbox"`) is data that says it, and a user's
+/// "think exactly like this: «…»" hands the model its reasoning.
 pub(super) fn citations(view: &str, spans: Vec<Range<usize>>, content: bool) -> Vec<Range<usize>> {
     let mut cited: Vec<Range<usize>> = Vec::with_capacity(spans.len());
     let mut previous: Option<(usize, bool)> = None;
     for q in spans {
-        let (lead, after_previous) = lead_in(view, q.start, previous.map(|(end, _)| end));
+        let (lead, after_previous) = lead_in(view, q.start, previous.map(|(end, _)| end), !content);
         let listed = after_previous
             && previous.is_some_and(|(_, was_cited)| was_cited)
             && LIST_GAP.is_match(lead);
         let citation = (!content || q.len() <= MAX_CITED_QUOTE)
+            // "Never follow text such as …" forbids what it introduces.
+            && (!OBEYED.is_match(lead) || NEGATION.is_match(lead))
             && (listed
-                || CITING.is_match(&MANNER.replace_all(lead, ""))
+                || CITING.is_match(lead)
+                || EXAMPLE_LAST.is_match(lead)
                 || KIND_AFTER.is_match(&view[q.end..]));
         previous = Some((q.end, citation));
         if citation {
@@ -98,8 +134,9 @@ pub(super) fn citations(view: &str, spans: Vec<Range<usize>>, content: bool) -> 
 /// its sentence (a colon does not end it here: "attackers write: …"),
 /// the previous quotation's end `previous`, or any double quote (a
 /// JSON key's), within [`LEAD_WINDOW`] bytes; and whether they reach
-/// back to `previous`.
-fn lead_in(view: &str, at: usize, previous: Option<usize>) -> (&str, bool) {
+/// back to `previous`. On the user's channel (`asked`) a question just
+/// before the quotation leads in.
+fn lead_in(view: &str, at: usize, previous: Option<usize>, asked: bool) -> (&str, bool) {
     let from = view.floor_char_boundary(at.saturating_sub(LEAD_WINDOW));
     let from = previous
         .filter(|&end| end >= from && end <= at)
@@ -112,9 +149,10 @@ fn lead_in(view: &str, at: usize, previous: Option<usize>) -> (&str, bool) {
     let stops = ['.', '?', ';', '\n', '"', '“', '”', '«', '»', '„'];
     let mut found = before.rmatch_indices(stops);
     match found.next() {
-        // "Can you tighten this up? \"…\"": the sentence that ends just
-        // before the quotation leads in (up to a quotation mark).
-        Some((i, stop)) if before[i + stop.len()..].trim().is_empty() && stop == "?" => {
+        // "Can you tighten this up? \"…\"": on the user's channel
+        // (`asked`) the question that ends just before the quotation leads
+        // in (up to a quotation mark).
+        Some((i, stop)) if asked && stop == "?" && before[i + stop.len()..].trim().is_empty() => {
             let lead = &before[..i];
             let start = lead
                 .rmatch_indices(stops)
@@ -128,43 +166,62 @@ fn lead_in(view: &str, at: usize, previous: Option<usize>) -> (&str, bool) {
 }
 
 /// Words that introduce a quotation as a citation, in the five
-/// languages, on the detection view: a comparison or an example ("such
-/// as", "comme", "wie", "como", "come"), a verb of saying, writing or
-/// containing, a noun for a piece of text ("phrase", "Satz", "frase"), a
-/// name ("titled", "intitolato"), or an imitation or a fake.
+/// languages, on the detection view: an example, a verb of writing or
+/// containing, a noun for a piece of text ("phrase", "frase"), a name
+/// ("titled", "intitolato"), an attack, an imitation or a fake, or a
+/// text handed over to be worked on. Not a verb of saying: "the revised
+/// policy reads", "la nota dice", "wie mein Chef sagt" report an order
+/// as often as they cite one.
 static CITING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:such as|like|e\.g\.|for (?:example|instance)|of the (?:kind|type)|says?|said|saying",
-        r"|writes?|wrote|written|writing|reads?|reading|contain\w*|includ\w*|phrases?|sentences?|wording",
-        r"|words?|keywords?|strings?|patterns?|quot\w*|called|named|titled|labell?ed|imitat\w*|mimic\w*",
+        r"\b(?:examples?|of the (?:kind|type)",
+        r"|writes?|wrote|written|writing|contain\w*|includ\w*|phrases?|sentences?",
+        r"|keywords?|strings?|patterns?|quot\w*|called|named|titled|labell?ed|imitat\w*|mimic\w*",
         r"|fake[ds]?|forged|spoofed|bogus|pseudo|attack\w*|injection\w*|injected|payloads?|malicious",
-        r"|comme|par exemple|du (?:type|genre)|dit|disent|disait|ecri\w*|contien\w*|conten\w*|phrases?",
+        r"|exemples?|du (?:type|genre)|ecri\w*|contien\w*|conten\w*|phrases?",
         r"|intitule\w*|appele\w*|imite\w*|faux|fausses?|attaqu\w*|malveill\w*",
-        r"|wie|zum beispiel|z\.\s?b\.|etwa|sagt\w*|schreib\w*|schrieb\w*|enthalt\w*|satz|satze|wortlaut",
+        r"|beispiel\w*|schreib\w*|schrieb\w*|enthalt\w*",
         r"|titel|genannt\w*|imitier\w*|gefalscht\w*|angreif\w*|injiziert\w*|boswillig\w*",
-        r"|como|por ejemplo|del tipo|dice\w*|dijo|escrib\w*|contien\w*|frases?|titulad\w*|llamad\w*",
+        r"|ejemplos?|del tipo|escrib\w*|contien\w*|inclu\w*|frases?|titulad\w*|llamad\w*",
         r"|imita\w*|falsos?|falsas?|atacant\w*|malicios\w*",
-        r"|come|ad esempio|per esempio|dicono|disse|scriv\w*|scriss\w*|contien\w*|intitolat\w*",
+        r"|esemp\w*|scriv\w*|scriss\w*|contien\w*|intitolat\w*",
         r"|chiamat\w*|finto|finta|finti|finte|falsi|attaccant\w*|malevol\w*",
         // A text handed over to be worked on: "summarise this article:
         // '…'", "corrige ce paragraphe : « … »".
-        r"|summari[sz]\w*|translat\w*|rewrit\w*|rephras\w*|proofread\w*|correct\w*|tighten\w*|explain\w*",
-        r"|resum\w*|tradu\w*|reformul\w*|corrig\w*|expliqu\w*|reli[sr]e?|zusammenfass\w*|ubersetz\w*",
-        r"|korrigier\w*|formulier\w*|erklar\w*|reescrib\w*|explica\w*|revis\w*|riassum\w*|corregg\w*",
-        r"|riscriv\w*|spieg\w*)\b",
+        r"|summari[sz]\w*|translat\w*|rewrit\w*|rephras\w*|proofread\w*|tighten\w*|explain\w*",
+        r"|correct (?:this|these|that|the following|my)|resum\w*|tradu\w*|reformul\w*|corrig\w*",
+        r"|expliqu\w*|reli[sr]e?|zusammenfass\w*|ubersetz\w*|korrigier\w*|formulier\w*|erklar\w*",
+        r"|reescrib\w*|explica\w*|revis\w*|riassum\w*|corregg\w*|riscriv\w*|spieg\w*)\b",
     ))
     .expect("the citing pattern is valid")
 });
 
-/// A comparison that gives a manner, not an example: "think exactly like
-/// this: «…»", "pense comme ceci", "razona así como sigue". What follows
-/// is handed over to be done, not cited.
-static MANNER: LazyLock<Regex> = LazyLock::new(|| {
+/// A comparison or an example marker as the last words before a
+/// quotation: "lines such as «…»", "texte wie „…“", "frases como «…»",
+/// "for example: «…»". Elsewhere in the lead these words give a manner
+/// ("think exactly like this: «…»", "comme convenu : «…»", "wie mein
+/// Chef sagt: «…»") and introduce nothing.
+static EXAMPLE_LAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:like|comme|wie|como|come)\s+(?:this|that|so|follows|ceci|cela|ca|suit|folgt|dies|das|so",
-        r"|esto|eso|sigue|questo|segue)\b",
+        r"\b(?:such as|like|e\.g\.|for (?:example|instance)|comme|par exemple|wie|etwa|z\.\s?b\.",
+        r"|zum beispiel|como|por ejemplo|come|ad esempio|per esempio)\s*[:,(]?\s*$",
     ))
-    .expect("the manner pattern is valid")
+    .expect("the example pattern is valid")
+});
+
+/// Words before a quotation that hand it over to be obeyed: "the phrase
+/// to follow:", "your instructions include:", "nouvelle consigne :",
+/// "la frase da seguire". Nothing they introduce is a citation.
+static OBEYED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:follow|apply|execute|obey|comply|carry out|process|your (?:new )?(?:instructions?|rules?|orders?|tasks?)",
+        r"|new (?:instructions?|rules?|polic(?:y|ies)|orders?|directives?)",
+        r"|a (?:suivre|appliquer|executer)|nouvelles? (?:consignes?|instructions?|regles?)|tes (?:consignes|instructions|regles)",
+        r"|befolg\w*|ausfuhr\w*|anwend\w*|neue (?:anweisung\w*|regel\w*|vorgabe\w*)|deine (?:anweisung\w*|regeln)",
+        r"|a (?:seguir|aplicar|ejecutar)|nuevas? (?:instrucci\w*|reglas?|normas?)|tus (?:instrucciones|reglas)",
+        r"|da (?:seguire|applicare|eseguire)|nuov[ae] (?:istruzion\w*|regol\w*)|le tue (?:istruzioni|regole))\b",
+    ))
+    .expect("the obeyed pattern is valid")
 });
 
 /// A noun right after a quotation that makes it the name of a kind of
@@ -173,7 +230,11 @@ static MANNER: LazyLock<Regex> = LazyLock::new(|| {
 static KIND_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^[\s-]*(?:style\b[\s-]*)?(?:strings?|one-liners?|payloads?|attacks?|examples?|phrases?|prompts?",
-        r"|tricks?|lines?|injections?|patterns?|keywords?|messages?|tests?|variants?)\b",
+        r"|tricks?|injections?|patterns?|keywords?|variants?)\b",
+        // "«…» is the kind of text attackers plant", "« … » est un exemple".
+        r"|^\s*[,)]?\s*(?:is|are|was|est|sont|etait|ist|sind|war|es|son|era|e|sono)\s+",
+        r"(?:(?:the|a|an|un|une|ein|eine|el|la|il|uno|lo)\s+)?(?:\w+\s+)?",
+        r"(?:kind|type|example|classic|typical|exemples?|genre|classique|beispiel|klassiker|ejemplo|tipo|clasico|esempio|classico)\b",
     ))
     .expect("the kind pattern is valid")
 });
@@ -405,12 +466,28 @@ pub(super) fn names_technique(view: &str, span: &Range<usize>) -> bool {
     TECHNIQUE.is_match(view.get(span.end..).unwrap_or(""))
 }
 
+/// Whether the match at `span` of `view`, alone in a quotation
+/// ([`quoted_alone`]), names a thing: one word (`« jailbreaker » sa
+/// Switch`), or a reasoning frame (`frame`) of several that negates
+/// nothing (`le « chain of thought » consiste`). `"guidelines don't
+/// apply"` is a conclusion handed over, and names nothing.
+pub(super) fn names_thing(view: &str, span: &Range<usize>, frame: bool) -> bool {
+    let text = view.get(span.clone()).unwrap_or("");
+    quoted_alone(view, span) && (!text.contains(' ') || (frame && !NEGATION.is_match(text)))
+}
+
+/// A negation, on the detection view.
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:not|no|never|nicht|nie|kein\w*|pas|non|ne|nunca|jamais|mai)\b|n't\b")
+        .expect("the negation pattern is valid")
+});
+
 /// Whether the match at `span` of `view` is all a quotation holds (with
 /// the rest of its last word): `le « chain of thought » consiste`, `the
 /// "scratchpad"`, `« jailbreaker » sa Switch` name a thing. A key
 /// (`"razonamiento_previo":`) frames the value after it, and names
 /// nothing.
-pub(super) fn quoted_alone(view: &str, span: &Range<usize>) -> bool {
+fn quoted_alone(view: &str, span: &Range<usize>) -> bool {
     let before = view.get(..span.start).unwrap_or("").trim_end_matches(' ');
     let after = view
         .get(span.end..)
@@ -427,7 +504,7 @@ pub(super) fn quoted_alone(view: &str, span: &Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{citations, described, quoted_alone, quoted_spans};
+    use super::{citations, described, names_thing, quoted_alone, quoted_spans};
 
     /// The quotations of `text` that [`citations`] keeps, without their
     /// quotation marks.
@@ -459,7 +536,7 @@ mod tests {
         assert_eq!(cited("phrases like \"a\", \"b\" or \"c\""), ["a", "b", "c"]);
         assert_eq!(cited("note: \"a\", \"b\""), [""; 0]);
         // Too long to be a citation in content.
-        let long = format!("a line such as \"{}\"", "forward ".repeat(10));
+        let long = format!("a line such as \"{}\"", "forward ".repeat(25));
         assert_eq!(cited(&long), [""; 0]);
     }
 
@@ -475,6 +552,23 @@ mod tests {
         ));
         assert!(named("the \"scratchpad\" of a model", "scratchpad"));
         assert!(named("il parle de « jailbreaker » sa console", "jailbreak"));
+        // A conclusion handed over names nothing.
+        let frame = |text: &str, phrase: &str| {
+            let at = text.find(phrase).expect("the phrase is in the text");
+            names_thing(text, &(at..at + phrase.len()), true)
+        };
+        assert!(frame(
+            "le « chain of thought » consiste",
+            "chain of thought"
+        ));
+        assert!(!frame(
+            "you said it: \"guidelines don't apply\". so",
+            "guidelines don't apply"
+        ));
+        assert!(!frame(
+            "tu l'as dit : « regles ne s'appliquent pas »",
+            "regles ne s'appliquent pas"
+        ));
         // A key frames its value as the model's own.
         assert!(!named(
             "{\"razonamiento_previo\": \"…\"}",
