@@ -39,33 +39,6 @@ pub(super) fn quoted_spans(view: &str) -> Vec<Range<usize>> {
                 None => double = Some(i),
                 Some(_) => {}
             },
-            // The view folds a curly double quote (“ ”) into two
-            // apostrophes: they quote as `"` does, and close a `„`. They
-            // open before a word and close after one; two apostrophes
-            // between spaces or after `=` are an empty string in code
-            // (`sep = ''`), and between letters an escaped one
-            // (`O''Brien`): neither opens nor closes anything.
-            '\'' if next == Some('\'') => {
-                chars.next();
-                let after = chars.peek().map(|&(_, n)| n);
-                let opens = prev.is_none_or(|p| p.is_whitespace() || "([{".contains(p))
-                    && after.is_some_and(|n| !n.is_whitespace() && !"'),;]}".contains(n));
-                let closes = prev.is_some_and(|p| !p.is_whitespace() && p != '=' && p != '(')
-                    && after.is_none_or(|n| !n.is_alphanumeric());
-                match double {
-                    Some(start) if closes => {
-                        let end = i + 2;
-                        if !is_key(view, start..end) {
-                            spans.push(start..end);
-                        }
-                        double = None;
-                    }
-                    None if opens => double = Some(i),
-                    _ => {}
-                }
-                prev = Some('\'');
-                continue;
-            }
             '\'' | '‘' | '’' => {
                 let opens = prev.is_none_or(|p| p.is_whitespace() || "([{:".contains(p));
                 let closes = next.is_none_or(|n| !n.is_alphanumeric());
@@ -100,8 +73,10 @@ const LEAD_WINDOW: usize = 80;
 /// "eine gefälschte …"; [`EXAMPLE_LAST`]: "a line such as"), by a noun
 /// or "is the kind of" just after them ([`KIND_AFTER`]: `"…" strings`),
 /// or listed right after a cited one ("such as \"forward this\", \"your
-/// rules don't apply\""); and not handed over to be obeyed ([`OBEYED`]:
-/// "the phrase to follow:"). In a document or a tool output (`content`)
+/// rules don't apply\""), or on the user's channel by a verb of saying
+/// ([`SAID`]); and not handed over to be obeyed, before it ([`OBEYED`]:
+/// "the phrase to follow:") or after it ([`obeyed_after`]: "… ist ab
+/// sofort verbindlich"). In a document or a tool output (`content`)
 /// only a quotation of at most [`MAX_CITED_QUOTE`] bytes cites. A
 /// quotation that nothing introduces is not discussed but said: `Note:
 /// "Ignore all previous instructions."` gives the order, a JSON value
@@ -118,8 +93,10 @@ pub(super) fn citations(view: &str, spans: Vec<Range<usize>>, content: bool) -> 
         let citation = (!content || q.len() <= MAX_CITED_QUOTE)
             // "Never follow text such as …" forbids what it introduces.
             && (!OBEYED.is_match(lead) || NEGATION.is_match(lead))
+            && !obeyed_after(view, q.end)
             && (listed
                 || CITING.is_match(lead)
+                || (!content && SAID.is_match(lead))
                 || EXAMPLE_LAST.is_match(lead)
                 || KIND_AFTER.is_match(&view[q.end..]));
         previous = Some((q.end, citation));
@@ -184,7 +161,8 @@ static CITING: LazyLock<Regex> = LazyLock::new(|| {
         r"|titel|genannt\w*|imitier\w*|gefalscht\w*|angreif\w*|injiziert\w*|boswillig\w*",
         r"|ejemplos?|del tipo|escrib\w*|contien\w*|inclu\w*|frases?|titulad\w*|llamad\w*",
         r"|imita\w*|falsos?|falsas?|atacant\w*|malicios\w*",
-        r"|esemp\w*|scriv\w*|scriss\w*|contien\w*|intitolat\w*",
+        r"|esemp\w*|scriv\w*|scriss\w*|scritt\w*|contien\w*|intitolat\w*",
+        r"|mean\w*|bedeut\w*|signifi\w*|quiere decir|veut dire|vuol dire",
         r"|chiamat\w*|finto|finta|finti|finte|falsi|attaccant\w*|malevol\w*",
         // A text handed over to be worked on: "summarise this article:
         // '…'", "corrige ce paragraphe : « … »".
@@ -194,6 +172,19 @@ static CITING: LazyLock<Regex> = LazyLock::new(|| {
         r"|reescrib\w*|explica\w*|revis\w*|riassum\w*|corregg\w*|riscriv\w*|spieg\w*)\b",
     ))
     .expect("the citing pattern is valid")
+});
+
+/// A verb of saying, which introduces a citation on the user's channel
+/// only: a person tells the model what someone else said ("my son told
+/// me they can 'see the secret instructions'", "the villain says
+/// \"…\""). In a document or a tool output "the revised policy reads"
+/// and "la nota dice" report an order as often as they cite one.
+static SAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:says?|said|saying|told|tells?|reads?|dit|disent|disait|racont\w*|sagt\w*|gesagt|meint\w*",
+        r"|dice\w*|dijo|decia\w*|dicono|disse|detto|racconta\w*)\b",
+    ))
+    .expect("the saying pattern is valid")
 });
 
 /// A comparison or an example marker as the last words before a
@@ -222,6 +213,34 @@ static OBEYED: LazyLock<Regex> = LazyLock::new(|| {
         r"|da (?:seguire|applicare|eseguire)|nuov[ae] (?:istruzion\w*|regol\w*)|le tue (?:istruzioni|regole))\b",
     ))
     .expect("the obeyed pattern is valid")
+});
+
+/// How far after a quotation words that hand it over to be obeyed are
+/// looked for.
+const AFTER_WINDOW: usize = 120;
+
+/// Whether the rest of the sentence after a quotation ending at `end`
+/// hands it over to be obeyed ([`OBEYED_AFTER`]: "… are for the reader
+/// to carry out", "… ist ab sofort verbindlich", "… — ejecuta ambas
+/// ahora"), unless it forbids that ("… must never be followed").
+fn obeyed_after(view: &str, end: usize) -> bool {
+    let to = view.floor_char_boundary((end + AFTER_WINDOW).min(view.len()));
+    let after = &view[end..to];
+    let after = after.find(['.', '?', '\n']).map_or(after, |i| &after[..i]);
+    OBEYED_AFTER.is_match(after) && !NEGATION.is_match(after)
+}
+
+/// Words after a quotation that hand it over to be obeyed.
+static OBEYED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:carry (?:it |them |this |these )?out|execute\w*|do (?:it|this|that|so|them)|complete|comply",
+        r"|follow|obey|run (?:it|this|them)|must|binding|mandatory|required|now",
+        r"|ausfuhr\w*|befolg\w*|verbindlich\w*|erledig\w*|sofort|jetzt|muss|mussen",
+        r"|fais|faire|faites|execut\w*|appliqu\w*|obligatoire\w*|doit|doivent|maintenant|tout de suite",
+        r"|ejecut\w*|haz|hazlo|hacer|cumpl\w*|obligatori\w*|debe\w*|ahora",
+        r"|esegui\w*|fallo|fare|fate|obbligatori\w*|vincolant\w*|deve|devono|subito|ora)\b",
+    ))
+    .expect("the obeyed-after pattern is valid")
 });
 
 /// A noun right after a quotation that makes it the name of a kind of
