@@ -997,6 +997,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.888,
             3,
         ),
+        // Round 34 (held out in session 40, counted never read on its
+        // first build, f523e81, and its final one, 16becca: the same on
+        // both), committed as dev at its end at that count.
+        (
+            "dp",
+            include_str!("data/outside_author_dp.jsonl"),
+            (125, 65),
+            0.904,
+            1,
+        ),
+        (
+            "dq",
+            include_str!("data/outside_author_dq.jsonl"),
+            (125, 65),
+            0.904,
+            3,
+        ),
+        (
+            "dr",
+            include_str!("data/outside_author_dr.jsonl"),
+            (125, 65),
+            0.952,
+            2,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
