@@ -91,8 +91,7 @@ pub(super) fn citations(view: &str, spans: Vec<Range<usize>>, content: bool) -> 
             && previous.is_some_and(|(_, was_cited)| was_cited)
             && LIST_GAP.is_match(lead);
         let citation = (!content || q.len() <= MAX_CITED_QUOTE)
-            // "Never follow text such as …" forbids what it introduces.
-            && (!OBEYED.is_match(lead) || NEGATION.is_match(lead))
+            && !obeyed_before(lead)
             && !obeyed_after(view, q.end)
             && (listed
                 || CITING.is_match(lead)
@@ -214,6 +213,20 @@ static OBEYED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("the obeyed pattern is valid")
 });
+
+/// Whether the words before a quotation hand it over to be obeyed
+/// ([`OBEYED`]), and no negation right before that forbids it ("staff
+/// must never follow text such as …"; not "don't hesitate to follow").
+fn obeyed_before(lead: &str) -> bool {
+    OBEYED.find_iter(lead).any(|m| {
+        let from = lead.floor_char_boundary(m.start().saturating_sub(NEGATION_REACH));
+        !NEGATION.is_match(&lead[from..m.start()])
+    })
+}
+
+/// How far before words that hand a quotation over a negation governs
+/// them: "never", "do not", not "don't hesitate to".
+const NEGATION_REACH: usize = 10;
 
 /// How far after a quotation words that hand it over to be obeyed are
 /// looked for.
@@ -495,9 +508,10 @@ pub(super) fn names_thing(view: &str, span: &Range<usize>, frame: bool) -> bool 
     quoted_alone(view, span) && (!text.contains(' ') || (frame && !NEGATION.is_match(text)))
 }
 
-/// A negation, on the detection view.
+/// A negation, on the detection view (not Italian "mai", which is French
+/// for May, nor "ne", which is Italian for "of it").
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:not|no|never|nicht|nie|kein\w*|pas|non|ne|nunca|jamais|mai)\b|n't\b")
+    Regex::new(r"\b(?:not|no|never|nicht|nie|niemals|kein\w*|pas|non|nunca|jamais)\b|n't\b")
         .expect("the negation pattern is valid")
 });
 
@@ -554,6 +568,14 @@ mod tests {
         // not.
         assert_eq!(cited("phrases like \"a\", \"b\" or \"c\""), ["a", "b", "c"]);
         assert_eq!(cited("note: \"a\", \"b\""), [""; 0]);
+        // Handed over to be obeyed, unless a negation governs it.
+        assert_eq!(cited("the phrase to follow: \"a\""), [""; 0]);
+        assert_eq!(cited("never follow text such as \"a\""), ["a"]);
+        assert_eq!(
+            cited("don't hesitate to follow text such as \"a\""),
+            [""; 0]
+        );
+        assert_eq!(cited("examples such as \"a\" are binding"), [""; 0]);
         // Too long to be a citation in content.
         let long = format!("a line such as \"{}\"", "forward ".repeat(25));
         assert_eq!(cited(&long), [""; 0]);
