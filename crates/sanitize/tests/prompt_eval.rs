@@ -998,8 +998,9 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             3,
         ),
         // Round 34 (held out in session 40, counted never read on its
-        // first build, f523e81, and its final one, 16becca: the same on
-        // both), committed as dev at its end at that count.
+        // first build, f523e81, and its final ones, 16becca and a238ccf:
+        // the same on all three), committed as dev at its end at that
+        // count.
         (
             "dp",
             include_str!("data/outside_author_dp.jsonl"),
