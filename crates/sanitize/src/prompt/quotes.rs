@@ -123,8 +123,7 @@ fn lead_in(view: &str, at: usize, previous: Option<usize>, asked: bool) -> (&str
         .filter(|lead| lead.ends_with(':'))
         .unwrap_or(before);
     let stops = ['.', '?', ';', '\n', '"', '“', '”', '«', '»', '„'];
-    let mut found = before.rmatch_indices(stops);
-    match found.next() {
+    match before.rmatch_indices(stops).next() {
         // "Can you tighten this up? \"…\"": on the user's channel
         // (`asked`) the question that ends just before the quotation leads
         // in (up to a quotation mark).
@@ -151,16 +150,16 @@ fn lead_in(view: &str, at: usize, previous: Option<usize>, asked: bool) -> (&str
 static CITING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:examples?|of the (?:kind|type)",
-        r"|writes?|wrote|written|writing|contain\w*|includ\w*|phrases?|sentences?",
+        r"|writes?|wrote|written|writing|contain\w*|inclu\w*|phrases?|sentences?",
         r"|keywords?|strings?|patterns?|quot\w*|called|named|titled|labell?ed|imitat\w*|mimic\w*",
         r"|fake[ds]?|forged|spoofed|bogus|pseudo|attack\w*|injection\w*|injected|payloads?|malicious",
-        r"|exemples?|du (?:type|genre)|ecri\w*|contien\w*|conten\w*|phrases?",
+        r"|exemples?|du (?:type|genre)|ecri\w*|contien\w*|conten\w*",
         r"|intitule\w*|appele\w*|imite\w*|faux|fausses?|attaqu\w*|malveill\w*",
         r"|beispiel\w*|schreib\w*|schrieb\w*|enthalt\w*",
         r"|titel|genannt\w*|imitier\w*|gefalscht\w*|angreif\w*|injiziert\w*|boswillig\w*",
-        r"|ejemplos?|del tipo|escrib\w*|contien\w*|inclu\w*|frases?|titulad\w*|llamad\w*",
+        r"|ejemplos?|del tipo|escrib\w*|frases?|titulad\w*|llamad\w*",
         r"|imita\w*|falsos?|falsas?|atacant\w*|malicios\w*",
-        r"|esemp\w*|scriv\w*|scriss\w*|scritt\w*|contien\w*|intitolat\w*",
+        r"|esemp\w*|scriv\w*|scriss\w*|scritt\w*|intitolat\w*",
         r"|mean\w*|bedeut\w*|signifi\w*|quiere decir|veut dire|vuol dire",
         r"|chiamat\w*|finto|finta|finti|finte|falsi|attaccant\w*|malevol\w*",
         // A text handed over to be worked on: "summarise this article:
