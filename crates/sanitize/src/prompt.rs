@@ -84,7 +84,8 @@ pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
-    QUOTED_FACTOR, citations, described, names_technique, names_thing, negated, quoted_spans,
+    QUOTED_FACTOR, about_attacks, addressed, citations, described, names_technique, names_thing,
+    negated, quoted_spans,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -866,8 +867,10 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// ([`names_thing`]: `le « chain of thought » consiste`), and in content
 /// a sentence whose subject is the attack ("the payload tells the
 /// assistant to …", [`described`]) or a match a strong negation forbids
-/// ("we will never ask you to send your password", [`negated`]). A
-/// reasoning frame named as a technique ("chain-of-thought prompting",
+/// ("we will never ask you to send your password", [`negated`]), or a
+/// match in a text whose heading names attacks as its topic
+/// ([`about_attacks`]) that does not give an order itself
+/// ([`addressed`]). A reasoning frame named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
 fn match_score(
@@ -880,7 +883,10 @@ fn match_score(
     if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
-        || (content && (described(view, span.start) || negated(view, span.start)))
+        || (content
+            && (described(view, span.start)
+                || negated(view, span.start)
+                || (about_attacks(view) && !addressed(view, span.start))))
     {
         p.weight * QUOTED_FACTOR
     } else {
