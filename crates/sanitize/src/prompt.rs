@@ -84,7 +84,7 @@ pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
-    QUOTED_FACTOR, about_attacks, addressed, citations, described, names_technique, names_thing,
+    QUOTED_FACTOR, about_attacks, citations, described, given, names_technique, names_thing,
     negated, quoted_spans,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
@@ -592,7 +592,7 @@ impl PromptGuard {
         let content = channel.is_content();
         let mut first = Vec::new();
         let Scanned { hints, ids, quoted } =
-            self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, content);
+            self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, channel);
         // Read only if a pattern matched; with none there is nothing to
         // score or uncite.
         let quoted = quoted.unwrap_or_default();
@@ -601,7 +601,7 @@ impl PromptGuard {
         // highest.
         let from = findings.len();
         if view.len() > LOCAL_SPAN {
-            findings.extend(self.local_findings(view, content, &first, &ids, &quoted));
+            findings.extend(self.local_findings(view, channel, &first, &ids, &quoted));
         } else {
             findings.extend(first);
         }
@@ -621,7 +621,7 @@ impl PromptGuard {
                 &mut more,
                 &mut matched_kinds,
                 &mut matched,
-                content,
+                channel,
             );
             findings.extend(more.into_iter().map(|f| Finding {
                 span: 0..view.len(),
@@ -670,7 +670,7 @@ impl PromptGuard {
         findings: &mut Vec<Finding>,
         matched_kinds: &mut Vec<FindingKind>,
         matched: &mut [bool],
-        content: bool,
+        channel: Channel,
     ) -> Scanned {
         let (candidates, hints) = self.gate.candidates(view);
         let mut ids = Vec::new();
@@ -688,12 +688,12 @@ impl PromptGuard {
                 *matched = true;
                 let quoted = quoted.get_or_insert_with(|| {
                     let spans = quoted_spans(view);
-                    citations(view, spans, content)
+                    citations(view, spans, channel.is_content())
                 });
                 findings.push(Finding {
                     kind: p.kind,
                     span: m.range(),
-                    score: match_score(p, view, m.range(), quoted, content),
+                    score: match_score(p, view, m.range(), quoted, channel),
                 });
                 matched_kinds.push(p.kind);
                 ids.push(i);
@@ -713,7 +713,7 @@ impl PromptGuard {
     fn local_findings(
         &self,
         view: &str,
-        content: bool,
+        channel: Channel,
         first: &[Finding],
         ids: &[usize],
         quoted: &[Range<usize>],
@@ -732,7 +732,7 @@ impl PromptGuard {
                 hits.push((
                     m.range(),
                     k,
-                    match_score(p, view, m.range(), quoted, content),
+                    match_score(p, view, m.range(), quoted, channel),
                 ));
                 // Past the match (past one character after an empty one).
                 at = match view[m.end()..].chars().next() {
@@ -868,9 +868,9 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// a sentence whose subject is the attack ("the payload tells the
 /// assistant to …", [`described`]) or a match a strong negation forbids
 /// ("we will never ask you to send your password", [`negated`]), or a
-/// match in a text whose heading names attacks as its topic
-/// ([`about_attacks`]) that does not give an order itself
-/// ([`addressed`]). A reasoning frame named as a technique ("chain-of-thought prompting",
+/// match in a document whose heading names attacks as its topic
+/// ([`about_attacks`]) that does not give an order itself ([`given`]),
+/// which counts for less still ([`REPORTED_FACTOR`]). A reasoning frame named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
 fn match_score(
@@ -878,21 +878,27 @@ fn match_score(
     view: &str,
     span: Range<usize>,
     quoted: &[Range<usize>],
-    content: bool,
+    channel: Channel,
 ) -> f32 {
-    if cited(&span, quoted)
+    let content = channel.is_content();
+    if channel == Channel::Document && about_attacks(view) && !given(view, &span) {
+        p.weight * REPORTED_FACTOR
+    } else if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
-        || (content
-            && (described(view, span.start)
-                || negated(view, span.start)
-                || (about_attacks(view) && !addressed(view, span.start))))
+        || (content && (described(view, span.start) || negated(view, span.start)))
     {
         p.weight * QUOTED_FACTOR
     } else {
         p.weight
     }
 }
+
+/// What a match counts for in an article about attacks
+/// ([`about_attacks`]) when it gives no order itself: less than a
+/// citation elsewhere, since such an article lists one example after
+/// another and its findings would add up as if each were evidence.
+const REPORTED_FACTOR: f32 = 0.25;
 
 /// Whether a match at `span` is a citation: inside one of the quotations
 /// `quoted` (in content, only those [`citations`] keeps).
