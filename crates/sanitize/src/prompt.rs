@@ -85,7 +85,7 @@ use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
     QUOTED_FACTOR, about_attacks, citations, described, given, names_technique, names_thing,
-    negated, quoted_spans,
+    negated, quoted_spans, reported,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -869,8 +869,9 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// assistant to …", [`described`]) or a match a strong negation forbids
 /// ("we will never ask you to send your password", [`negated`]), or a
 /// match in a document whose heading names attacks as its topic
-/// ([`about_attacks`]) that does not give an order itself ([`given`]),
-/// which counts for less still ([`REPORTED_FACTOR`]). A reasoning frame named as a technique ("chain-of-thought prompting",
+/// ([`about_attacks`]) that its sentence reports ([`reported`]) and that
+/// does not give an order itself ([`given`]), or the heading's own words,
+/// which count for less still ([`REPORTED_FACTOR`]). A reasoning frame named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
 fn match_score(
@@ -881,7 +882,14 @@ fn match_score(
     channel: Channel,
 ) -> f32 {
     let content = channel.is_content();
-    if channel == Channel::Document && about_attacks(view) && !given(view, &span) {
+    // A match of the words that name the topic ("Instrucciones ocultas
+    // en correos") names it; another counts for less only where its
+    // sentence reports it and it gives no order itself.
+    let discussed = |topic: Range<usize>| {
+        (span.start < topic.end && topic.start < span.end)
+            || (reported(view, span.start) && !given(view, &span))
+    };
+    if channel == Channel::Document && about_attacks(view).is_some_and(discussed) {
         p.weight * REPORTED_FACTOR
     } else if cited(&span, quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
@@ -895,9 +903,10 @@ fn match_score(
 }
 
 /// What a match counts for in an article about attacks
-/// ([`about_attacks`]) when it gives no order itself: less than a
-/// citation elsewhere, since such an article lists one example after
-/// another and its findings would add up as if each were evidence.
+/// ([`about_attacks`]) when its sentence reports it and it gives no order
+/// itself: less than a citation elsewhere, since such an article lists
+/// one example after another and its findings would add up as if each
+/// were evidence.
 const REPORTED_FACTOR: f32 = 0.25;
 
 /// Whether a match at `span` is a citation: inside one of the quotations
