@@ -871,7 +871,8 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// match in a document whose heading names attacks as its topic
 /// ([`about_attacks`]) that its sentence reports ([`reported`]) and that
 /// does not give an order itself ([`given`]), or the heading's own words,
-/// which count for less still ([`REPORTED_FACTOR`]). A reasoning frame named as a technique ("chain-of-thought prompting",
+/// which count for less still ([`REPORTED_FACTOR`]). A reasoning frame
+/// named as a technique ("chain-of-thought prompting",
 /// [`names_technique`]) is discussed on every channel; other kinds'
 /// matches are not ("ignore previous instructions prompt:" is an order).
 fn match_score(

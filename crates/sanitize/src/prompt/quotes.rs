@@ -369,8 +369,9 @@ fn sentence_before(view: &str, at: usize, window: usize) -> &str {
 }
 
 /// The words of the text's heading that name attacks on language models
-/// as what it is about, if it does: one of its first two lines of text, a heading of at most
-/// [`HEADING_LINE`] bytes with more text after it, holds a [`TOPIC`]
+/// as what it is about, if it does: one of its first two lines of text,
+/// a heading of at most [`HEADING_LINE`] bytes with more text after it,
+/// holds a [`TOPIC`]
 /// ("Prompt injection in legal AI tools", "Sicherheitsblog: versteckte
 /// Anweisungen in Rechnungen", "Fake system notices: how attackers dress
 /// them up"). A security article quotes and paraphrases the attacks it is
@@ -433,7 +434,8 @@ pub(super) fn given(view: &str, span: &Range<usize>) -> bool {
 /// Whether the sentence of `view` before the match at `at` reports what
 /// an attack asks a model to do, for [`about_attacks`]: a verb of
 /// asking, telling or tricking, then within a few words the infinitive's
-/// or the clause's marker that the match follows ("asking the model to
+/// or the clause's marker (not a bare "a": English's article) that the
+/// match follows ("asking the model to
 /// repeat its system prompt", "told summarising bots to append a link to
 /// every answer", "demande à l'assistant de …", "le pide al asistente
 /// que …", "chiede all'assistente di …", "fordert den Assistenten auf,
@@ -455,7 +457,7 @@ static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
         r"|pid\w*|pide\w*|convenc\w*|induc\w*|intent\w*",
         r"|chied\w*|chies\w*|spinge\w*|cerca\w*|prova\w*",
         r"|bitte\w*|forder\w*|bring\w*|verleit\w*|versuch\w*)\b",
-        r"[^.\n]{0,60}?(?:\b(?:to|into|de|d'|a|que|di|che|zu)\b|\b(?:auf|dazu),)",
+        r"[^.\n]{0,60}?(?:\b(?:to|into|de|d'|que|di|che|zu)\b|\b(?:auf|dazu),)",
         r"|\b(?:such as|like|e\.g\.|for example|for instance|z\.\s?b\.|zum beispiel|par exemple|comme",
         r"|por ejemplo|como|ad esempio|per esempio|come|wie)\s*$",
     ))
@@ -466,12 +468,12 @@ static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
 /// as `i` in the view.)
 const CLAUSE_STARTS: [char; 6] = ['\n', '.', '?', ';', ':', ','];
 
-/// The reader spoken to, on the detection view, in five languages (not
-/// French "du", which is "of the").
+/// The reader spoken to, on the detection view, in five languages, the
+/// polite forms too (not French "du", which is "of the").
 static SECOND_PERSON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:you|your|yours|yourself|tu|tes|ton|ta|toi|vos|votre|dich|dir|dein\w*|euch|euer\w*",
-        r"|tus|tuy[oa]s?|usted|ti|tuo|tua|tuoi|tue)\b",
+        r"\b(?:you|your|yours|yourself|tu|tes|ton|ta|toi|vous|vos|votre|dich|dir|dein\w*|euch|euer\w*",
+        r"|sie|ihnen|tus|tuy[oa]s?|usted|ustedes|su|sus|ti|tuo|tua|tuoi|tue|lei|sua|suoi)\b",
     ))
     .expect("the second-person pattern is valid")
 });
@@ -489,9 +491,8 @@ static OPENING: LazyLock<Regex> = LazyLock::new(|| {
 const ADDRESS_WINDOW: usize = 160;
 
 /// A sentence's opening that addresses the AI reading the text (or its
-/// reader), on the
-/// detection view: a greeting or "note to", or nothing, then the agent
-/// named, then within a few words a colon, a comma or what it is to do
+/// reader), on the detection view: a greeting or "note to", or nothing,
+/// then the agent named, then within a few words a colon, a comma or what it is to do
 /// ("Note to the agent,", "New instruction for the AI:", "Assistenten,
 /// die das lesen:", "All AI tools reading this handbook should",
 /// "Assistant to email").
