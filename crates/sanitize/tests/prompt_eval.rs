@@ -1022,6 +1022,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.952,
             2,
         ),
+        // Round 35 (held out in session 41, counted never read on its
+        // first build, e7ef7c8's, and its final one, ea4ed12: the same on
+        // both), committed as dev at its end at that count.
+        (
+            "ds",
+            include_str!("data/outside_author_ds.jsonl"),
+            (125, 65),
+            0.848,
+            4,
+        ),
+        (
+            "dt",
+            include_str!("data/outside_author_dt.jsonl"),
+            (125, 65),
+            0.880,
+            1,
+        ),
+        (
+            "du",
+            include_str!("data/outside_author_du.jsonl"),
+            (125, 65),
+            0.888,
+            0,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
