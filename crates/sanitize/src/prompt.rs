@@ -591,22 +591,25 @@ impl PromptGuard {
             .collect();
         let content = channel.is_content();
         let mut first = Vec::new();
-        let Scanned { hints, ids, quoted } =
-            self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, channel);
+        let Scanned {
+            hints,
+            ids,
+            framing,
+        } = self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, channel);
         // Read only if a pattern matched; with none there is nothing to
         // score or uncite.
-        let quoted = quoted.unwrap_or_default();
+        let framing = framing.unwrap_or_default();
         // In a long text only evidence close together adds up: the
         // findings are those of the stretch of text where they score
         // highest.
         let from = findings.len();
         if view.len() > LOCAL_SPAN {
-            findings.extend(self.local_findings(view, channel, &first, &ids, &quoted));
+            findings.extend(self.local_findings(view, content, &first, &ids, &framing));
         } else {
             findings.extend(first);
         }
         if !content {
-            uncite_handed_reasoning(&quoted, &mut findings[from..]);
+            uncite_handed_reasoning(&framing.quoted, &mut findings[from..]);
             own::lower_retractions(view, &mut findings[from..]);
         }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`, a letter
@@ -675,7 +678,7 @@ impl PromptGuard {
         let (candidates, hints) = self.gate.candidates(view);
         let mut ids = Vec::new();
         // Read only once a pattern has matched: most texts match none.
-        let mut quoted: Option<Vec<Range<usize>>> = None;
+        let mut framing: Option<Framing> = None;
         for (i, ((p, _), matched)) in self
             .patterns
             .iter()
@@ -686,20 +689,21 @@ impl PromptGuard {
         {
             if let Some(m) = p.regex.find(view) {
                 *matched = true;
-                let quoted = quoted.get_or_insert_with(|| {
-                    let spans = quoted_spans(view);
-                    citations(view, spans, channel.is_content())
-                });
+                let framing = framing.get_or_insert_with(|| Framing::of(view, channel));
                 findings.push(Finding {
                     kind: p.kind,
                     span: m.range(),
-                    score: match_score(p, view, m.range(), quoted, channel),
+                    score: match_score(p, view, m.range(), framing, channel.is_content()),
                 });
                 matched_kinds.push(p.kind);
                 ids.push(i);
             }
         }
-        Scanned { hints, ids, quoted }
+        Scanned {
+            hints,
+            ids,
+            framing,
+        }
     }
 
     /// The findings of the patterns `ids` in the stretch of `view` of at
@@ -713,10 +717,10 @@ impl PromptGuard {
     fn local_findings(
         &self,
         view: &str,
-        channel: Channel,
+        content: bool,
         first: &[Finding],
         ids: &[usize],
-        quoted: &[Range<usize>],
+        framing: &Framing,
     ) -> Vec<Finding> {
         // (span, which of `ids`, score), by start.
         let mut hits: Vec<(Range<usize>, usize, f32)> = Vec::new();
@@ -732,7 +736,7 @@ impl PromptGuard {
                 hits.push((
                     m.range(),
                     k,
-                    match_score(p, view, m.range(), quoted, channel),
+                    match_score(p, view, m.range(), framing, content),
                 ));
                 // Past the match (past one character after an empty one).
                 at = match view[m.end()..].chars().next() {
@@ -790,8 +794,28 @@ struct Scanned {
     hints: Hints,
     /// The patterns that matched, in the order of their findings.
     ids: Vec<usize>,
-    /// The view's quoted spans, if a match needed them.
-    quoted: Option<Vec<Range<usize>>>,
+    /// How the view frames its matches, if a match needed it.
+    framing: Option<Framing>,
+}
+
+/// How a view frames the matches in it, read once, when a pattern first
+/// matches: the quotations that cite ([`citations`]) and, in a document,
+/// the heading's words that name attacks as its topic ([`about_attacks`]).
+#[derive(Debug, Default)]
+struct Framing {
+    quoted: Vec<Range<usize>>,
+    topic: Option<Range<usize>>,
+}
+
+impl Framing {
+    fn of(view: &str, channel: Channel) -> Self {
+        Self {
+            quoted: citations(view, quoted_spans(view), channel.is_content()),
+            topic: (channel == Channel::Document)
+                .then(|| about_attacks(view))
+                .flatten(),
+        }
+    }
 }
 
 /// The longest stretch of a view, in bytes, whose findings add up as one
@@ -861,8 +885,8 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 
 /// What a match of `p` at `span` of `view` counts for: a phrase inside a
 /// quotation that words introduce as cited ("attackers write 'ignore
-/// previous instructions'", `quoted`, from [`citations`]) is discussed
-/// rather than meant, so it counts for less; otherwise in full. So does a
+/// previous instructions'", `framing.quoted`, from [`citations`]) is
+/// discussed rather than meant, so it counts for less; otherwise in full. So does a
 /// word alone in a quotation, or a reasoning frame's name
 /// ([`names_thing`]: `le « chain of thought » consiste`), and in content
 /// a sentence whose subject is the attack ("the payload tells the
@@ -879,20 +903,19 @@ fn match_score(
     p: &Pattern,
     view: &str,
     span: Range<usize>,
-    quoted: &[Range<usize>],
-    channel: Channel,
+    framing: &Framing,
+    content: bool,
 ) -> f32 {
-    let content = channel.is_content();
     // A match of the words that name the topic ("Instrucciones ocultas
     // en correos") names it; another counts for less only where its
     // sentence reports it and it gives no order itself.
-    let discussed = |topic: Range<usize>| {
+    let discussed = |topic: &Range<usize>| {
         (span.start < topic.end && topic.start < span.end)
             || (reported(view, span.start) && !given(view, &span))
     };
-    if channel == Channel::Document && about_attacks(view).is_some_and(discussed) {
+    if framing.topic.as_ref().is_some_and(discussed) {
         p.weight * REPORTED_FACTOR
-    } else if cited(&span, quoted)
+    } else if cited(&span, &framing.quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
         || (content && (described(view, span.start) || negated(view, span.start)))

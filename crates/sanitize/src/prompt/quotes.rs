@@ -424,9 +424,9 @@ pub(super) fn given(view: &str, span: &Range<usize>) -> bool {
         return true;
     }
     let at = span.start + skip;
-    let from = view.floor_char_boundary(at.saturating_sub(ADDRESS_WINDOW));
-    let before = &view[from..at];
-    let start = from + before.rfind(CLAUSE_STARTS).map_or(0, |i| i + 1);
+    // The clause: the sentence from its last comma.
+    let sentence = sentence_before(view, at, ADDRESS_WINDOW);
+    let start = at - sentence.len() + sentence.rfind(',').map_or(0, |i| i + 1);
     let to = view.floor_char_boundary(at.saturating_add(ADDRESS_WINDOW).min(view.len()));
     OPENING.is_match(&view[start..at]) || ADDRESSED.is_match(&view[start..to])
 }
@@ -463,10 +463,6 @@ static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("the reporting pattern is valid")
 });
-
-/// What a sentence or a clause starts after, for [`given`]. (`!` reads
-/// as `i` in the view.)
-const CLAUSE_STARTS: [char; 6] = ['\n', '.', '?', ';', ':', ','];
 
 /// The reader spoken to, on the detection view, in five languages, the
 /// polite forms too (not French "du", which is "of the").
