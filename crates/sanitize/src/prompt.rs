@@ -56,6 +56,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 mod acrostic;
+mod argument;
 mod caesar;
 mod channel;
 mod encoded;
@@ -206,13 +207,12 @@ fn unit_or(x: f32, nan: f32) -> f32 {
     if x.is_nan() { nan } else { x.clamp(0.0, 1.0) }
 }
 
-/// Findings combined as independent evidence: `1 − Π(1 − score)`. Two
-/// findings of one kind over mostly the same text (at least half of the
-/// shorter one) are one piece of evidence, counted once at the stronger
-/// score: two rows that both read "SYSTEM NOTICE:" as an authority claim
-/// have not found two things; "only fiction" and "no restrictions apply",
-/// side by side, have.
-fn combined(findings: &[Finding]) -> f32 {
+/// The findings that count as evidence: two findings of one kind over
+/// mostly the same text (at least half of the shorter one) are one piece
+/// of evidence, counted once at the stronger score. Two rows that both
+/// read "SYSTEM NOTICE:" as an authority claim have not found two things;
+/// "only fiction" and "no restrictions apply", side by side, have.
+fn counted(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
     let same = |f: &Finding, g: &Finding| {
         let shared = f
             .span
@@ -221,16 +221,37 @@ fn combined(findings: &[Finding]) -> f32 {
             .saturating_sub(f.span.start.max(g.span.start));
         f.kind == g.kind && shared > 0 && 2 * shared >= f.span.len().min(g.span.len())
     };
-    let counts = |(i, f): &(usize, &Finding)| {
-        !findings.iter().enumerate().any(|(j, g)| {
-            j != *i && same(f, g) && (g.score > f.score || (g.score == f.score && j < *i))
-        })
-    };
-    1.0 - findings
-        .iter()
-        .enumerate()
-        .filter(counts)
-        .fold(1.0, |acc, (_, f)| acc * (1.0 - f.score))
+    findings.iter().enumerate().filter_map(move |(i, f)| {
+        let stronger = findings.iter().enumerate().any(|(j, g)| {
+            j != i && same(f, g) && (g.score > f.score || (g.score == f.score && j < i))
+        });
+        (!stronger).then_some(f)
+    })
+}
+
+/// Findings combined as independent evidence: `1 − Π(1 − score)` over
+/// those [`counted`].
+fn combined(findings: &[Finding]) -> f32 {
+    1.0 - counted(findings).fold(1.0, |acc, f| acc * (1.0 - f.score))
+}
+
+/// The findings of the text as shown, where no offset of theirs is one
+/// of the view's: one finding of each kind over all of `whole`, scoring
+/// what that kind's evidence scored together, so the report's score is
+/// the one the reading was chosen by (findings of one kind over one span
+/// would otherwise count once, at the strongest).
+fn over_whole(shown: &[Finding], whole: &Range<usize>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in counted(shown) {
+        match out.iter_mut().find(|g| g.kind == f.kind) {
+            Some(g) => g.score = 1.0 - (1.0 - g.score) * (1.0 - f.score),
+            None => out.push(Finding {
+                span: whole.clone(),
+                ..f.clone()
+            }),
+        }
+    }
+    out
 }
 
 /// The default threshold of every channel.
@@ -449,14 +470,7 @@ impl PromptGuard {
             let mut shown = Vec::new();
             hints = hints.or(self.scan(rendered, channel, &mut shown));
             if combined(&shown) > combined(&read) {
-                let whole = 0..normalized.len();
-                read = shown
-                    .into_iter()
-                    .map(|f| Finding {
-                        span: whole.clone(),
-                        ..f
-                    })
-                    .collect();
+                read = over_whole(&shown, &(0..normalized.len()));
             }
         }
         findings.extend(read);
@@ -611,6 +625,9 @@ impl PromptGuard {
         if !content {
             uncite_handed_reasoning(&framing.quoted, &mut findings[from..]);
             own::lower_retractions(view, &mut findings[from..]);
+            if let Some(argument) = argument::conclusion(view, &findings[from..]) {
+                findings.push(argument);
+            }
         }
         // `d i s r e g a r d  y o u r  r u l e s`, `i-g-n-o-r-e`, a letter
         // a line: the same patterns once the letters are joined back into
