@@ -93,7 +93,8 @@ static RULE_TALK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A conclusion drawn, on the detection view, in five languages: the
-/// words of an inference and the arrows people write for them.
+/// words of an inference ("also" is German's) and the arrows people
+/// write for them.
 static CONCLUSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&expand(concat!(
         r"→|->|=>|⇒|\b(?:so|therefore|thus|hence|ergo|donc|par consequent|cqfd|quindi|dunque|percio",
@@ -112,10 +113,12 @@ pub(super) const WEIGHT: f32 = 0.35;
 /// argument's first piece of evidence (one lowered as a citation is not).
 const MIN_REASONING: f32 = 0.2;
 
-/// The argument's finding in `view`, given the findings there so far: at
-/// its last conclusion outside every reasoning finding (inside one, it
-/// would be the same evidence counted again), if the text has a
-/// reasoning finding and speaks as the model or to it.
+/// The argument's finding in `view`, given the findings there so far:
+/// where the text has a reasoning finding of [`MIN_REASONING`] or more,
+/// speaks as the model or to it ([`model_voice`]) and talks of rules
+/// ([`RULE_TALK`]), a finding at its last stated conclusion outside every
+/// reasoning finding (inside one, it would be the same evidence counted
+/// again).
 pub(super) fn conclusion(view: &str, findings: &[Finding]) -> Option<Finding> {
     let reasoning: Vec<&Range<usize>> = findings
         .iter()
