@@ -1046,6 +1046,30 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.888,
             0,
         ),
+        // Round 36 (held out in session 42, counted never read on its
+        // first build, 06e7bea's, and its final one, fc9288f's), committed
+        // as dev at its end at the final build's count.
+        (
+            "dv",
+            include_str!("data/outside_author_dv.jsonl"),
+            (125, 65),
+            0.928,
+            1,
+        ),
+        (
+            "dw",
+            include_str!("data/outside_author_dw.jsonl"),
+            (125, 65),
+            0.896,
+            4,
+        ),
+        (
+            "dx",
+            include_str!("data/outside_author_dx.jsonl"),
+            (125, 65),
+            0.856,
+            3,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
