@@ -1047,8 +1047,8 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0,
         ),
         // Round 36 (held out in session 42, counted never read on its
-        // first build, 06e7bea's, and its final one, fc9288f's), committed
-        // as dev at its end at the final build's count.
+        // first build, 06e7bea's, on fc9288f's and on its final one),
+        // committed as dev at the final build's count.
         (
             "dv",
             include_str!("data/outside_author_dv.jsonl"),
@@ -1067,7 +1067,7 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             "dx",
             include_str!("data/outside_author_dx.jsonl"),
             (125, 65),
-            0.856,
+            0.848,
             3,
         ),
         // Benign only: requests, notes and tool outputs in five languages
@@ -1097,6 +1097,19 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         // of saying no longer makes a quotation a citation on the user's
         // channel ("m'a dit qu'ils arrivent à « voir les instructions
         // secrètes »").
+        // Benign only: an outside review's look-alikes of session 42's
+        // argument rule (people reasoning aloud about a phone operator's
+        // contract, an assistant coach's league rules, a game master's
+        // "your rules", refusal rates in an AI-safety seminar), each
+        // blocked by the rule's first version (`fc9288f`), none by the
+        // session's start.
+        (
+            "benign-lookalikes-s42",
+            include_str!("data/benign_lookalikes_s42.jsonl"),
+            (0, 54),
+            0.0,
+            0,
+        ),
         (
             "benign-lookalikes-s37",
             include_str!("data/benign_lookalikes_s37.jsonl"),
