@@ -50,11 +50,6 @@ static MODEL_VOICE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the model-voice pattern is valid")
 });
 
-/// Whether `view` names the model's rules as its own or has its tags.
-fn model_voice(view: &str) -> bool {
-    MODEL_VOICE.is_match(view)
-}
-
 /// Rules named, or something said not to apply or to be needless, on
 /// the detection view, in five languages: what the argument is about. A
 /// set-up asking for `<thinking>` sections speaks to the model and
@@ -89,7 +84,7 @@ const MIN_REASONING: f32 = 0.2;
 
 /// The argument's finding in `view`, given the findings there so far:
 /// where the text has a reasoning finding of [`MIN_REASONING`] or more,
-/// names the model's rules or has its tags ([`model_voice`]) and talks of rules
+/// names the model's rules or has its tags ([`MODEL_VOICE`]) and talks of rules
 /// ([`RULE_TALK`]), a finding at its last stated conclusion outside every
 /// reasoning finding (inside one, it would be the same evidence counted
 /// again).
@@ -99,7 +94,7 @@ pub(super) fn conclusion(view: &str, findings: &[Finding]) -> Option<Finding> {
         .filter(|f| f.kind == FindingKind::ReasoningHijack && f.score >= MIN_REASONING)
         .map(|f| &f.span)
         .collect();
-    if reasoning.is_empty() || !model_voice(view) || !RULE_TALK.is_match(view) {
+    if reasoning.is_empty() || !MODEL_VOICE.is_match(view) || !RULE_TALK.is_match(view) {
         return None;
     }
     let outside = |m: &regex::Match<'_>| {
@@ -166,16 +161,16 @@ mod tests {
     #[test]
     fn a_set_up_asking_for_thinking_tags_argues_no_rule_away() {
         let view = "begin with a <thinking> section, then give the answer, so the steps show.";
-        assert!(model_voice(view) && !RULE_TALK.is_match(view));
+        assert!(MODEL_VOICE.is_match(view) && !RULE_TALK.is_match(view));
         assert!(conclusion(view, &[reasoning(11..21)]).is_none());
     }
 
     #[test]
     fn only_the_models_own_rules_or_tags_speak_as_the_model() {
-        assert!(!model_voice(
+        assert!(!MODEL_VOICE.is_match(
             "my internal monologue before exams is awful: the rules scare me, so i freeze."
         ));
-        assert!(!model_voice(
+        assert!(!MODEL_VOICE.is_match(
             "mis reglas dicen que no gasto mas de cien euros, asi que puedo gastar doscientos?"
         ));
         // An outside review's look-alikes: the user of a flow, a phone
@@ -189,18 +184,12 @@ mod tests {
             "if you refuse medical prompts, the policy rule is too broad, so we retrain",
             "come faresti tu? la mia dieta ha una regola: niente carboidrati la sera, quindi pesce",
         ] {
-            assert!(!model_voice(view), "{view}");
+            assert!(!MODEL_VOICE.is_match(view), "{view}");
         }
-        assert!(model_voice(
-            "<thinking> the rules scare me, so i freeze </thinking>"
-        ));
-        assert!(model_voice("as an ai you are bound by your guidelines"));
-        assert!(model_voice(
-            "deine richtlinien verbieten inhalte, die schaden anrichten"
-        ));
-        assert!(model_voice(
-            "the operator forbids it, but the user is an admin"
-        ));
+        assert!(MODEL_VOICE.is_match("<thinking> the rules scare me, so i freeze </thinking>"));
+        assert!(MODEL_VOICE.is_match("as an ai you are bound by your guidelines"));
+        assert!(MODEL_VOICE.is_match("deine richtlinien verbieten inhalte, die schaden anrichten"));
+        assert!(MODEL_VOICE.is_match("the operator forbids it, but the user is an admin"));
     }
 
     #[test]
