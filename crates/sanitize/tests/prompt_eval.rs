@@ -1097,16 +1097,18 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         // of saying no longer makes a quotation a citation on the user's
         // channel ("m'a dit qu'ils arrivent à « voir les instructions
         // secrètes »").
-        // Benign only: an outside review's look-alikes of session 42's
+        // Benign only: two outside reviews' look-alikes of session 42's
         // argument rule (people reasoning aloud about a phone operator's
         // contract, an assistant coach's league rules, a game master's
-        // "your rules", refusal rates in an AI-safety seminar), each
-        // blocked by the rule's first version (`fc9288f`), none by the
-        // session's start.
+        // "your rules", refusal rates in an AI-safety seminar, their
+        // physiotherapist's instructions, the assistant's recipe they
+        // followed, a system prompt they are writing), each blocked by a
+        // wider version of the rule (54 by `fc9288f`, 46 by `09b0e8e`),
+        // none by the session's start.
         (
             "benign-lookalikes-s42",
             include_str!("data/benign_lookalikes_s42.jsonl"),
-            (0, 54),
+            (0, 100),
             0.0,
             0,
         ),
