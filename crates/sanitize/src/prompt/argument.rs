@@ -80,6 +80,10 @@ pub(super) fn conclusion(view: &str, findings: &[Finding]) -> Option<Finding> {
         .filter(|f| f.kind == FindingKind::ReasoningHijack && f.score >= MIN_REASONING)
         .map(|f| &f.span)
         .collect();
+    // Most texts have no reasoning finding: nothing more to read.
+    if reasoning.is_empty() {
+        return None;
+    }
     let apart = |a: &Range<usize>, b: &Range<usize>| a.end <= b.start || b.end <= a.start;
     // The voice and the reasoning are two pieces of evidence, not one
     // read twice.
