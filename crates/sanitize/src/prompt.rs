@@ -68,6 +68,7 @@ mod learned_weights;
 mod letters;
 mod markup;
 mod neutralise;
+mod notice;
 mod own;
 mod patterns;
 mod quotes;
@@ -83,10 +84,11 @@ pub use learned::LearnedEvidence;
 use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
+use notice::people_heading;
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
-    QUOTED_FACTOR, about_attacks, citations, described, given, names_technique, names_thing,
-    negated, quoted_spans, reported,
+    QUOTED_FACTOR, about_attacks, citations, described, given, names_order, names_technique,
+    names_thing, negated, quoted_spans, reported, technique_in_prose,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -816,12 +818,15 @@ struct Scanned {
 }
 
 /// How a view frames the matches in it, read once, when a pattern first
-/// matches: the quotations that cite ([`citations`]) and, in a document,
-/// the heading's words that name attacks as its topic ([`about_attacks`]).
+/// matches: the quotations that cite ([`citations`]), in a document the
+/// heading's words that name attacks as its topic ([`about_attacks`]),
+/// and in content the end of the heading of a notice addressed to people
+/// ([`people_heading`]).
 #[derive(Debug, Default)]
 struct Framing {
     quoted: Vec<Range<usize>>,
     topic: Option<Range<usize>>,
+    people: Option<usize>,
 }
 
 impl Framing {
@@ -831,6 +836,7 @@ impl Framing {
             topic: (channel == Channel::Document)
                 .then(|| about_attacks(view))
                 .flatten(),
+            people: channel.is_content().then(|| people_heading(view)).flatten(),
         }
     }
 }
@@ -908,7 +914,12 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// ([`names_thing`]: `le « chain of thought » consiste`), and in content
 /// a sentence whose subject is the attack ("the payload tells the
 /// assistant to …", [`described`]) or a match a strong negation forbids
-/// ("we will never ask you to send your password", [`negated`]), or a
+/// ("we will never ask you to send your password", [`negated`]), an
+/// order a word before its quotation makes a noun of ("the classic
+/// \"ignore all previous instructions\" payload", [`names_order`]), a
+/// prompting technique named in a sentence ([`technique_in_prose`]), or
+/// the authority claimed by the heading of a notice addressed to people
+/// ([`people_heading`]); or a
 /// match in a document whose heading names attacks as its topic
 /// ([`about_attacks`]) that its sentence reports ([`reported`]) and that
 /// does not give an order itself ([`given`]), or the heading's own words,
@@ -935,7 +946,13 @@ fn match_score(
     } else if cited(&span, &framing.quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
-        || (content && (described(view, span.start) || negated(view, span.start)))
+        || (content
+            && (described(view, span.start)
+                || negated(view, span.start)
+                || names_order(view, &span)
+                || (p.kind == FindingKind::ReasoningHijack && technique_in_prose(view, &span))
+                || (p.kind == FindingKind::AuthorityClaim
+                    && framing.people.is_some_and(|end| span.end <= end))))
     {
         p.weight * QUOTED_FACTOR
     } else {
