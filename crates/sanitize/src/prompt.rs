@@ -84,7 +84,7 @@ pub use learned::LearnedEvidence;
 use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
-use notice::people_heading;
+use notice::{is_title, people_heading};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
     QUOTED_FACTOR, about_attacks, citations, described, given, names_order, names_technique,
@@ -906,6 +906,17 @@ fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// The most matches of one pattern looked at in a long text.
 const MAX_HITS_PER_PATTERN: usize = 4096;
 
+/// Whether the match at `span` of `view` runs past the end of a clause
+/// (a colon, a semicolon, a dash or an end of sentence inside it): a
+/// negation before it governs only its first clause ("never let anything
+/// override your duty here: ignore your previous instructions", an
+/// outside review's attack).
+fn spans_clauses(view: &str, span: &Range<usize>) -> bool {
+    view.get(span.clone())
+        .unwrap_or("")
+        .contains([':', ';', '.', '!', '?', '—', '–'])
+}
+
 /// What a match of `p` at `span` of `view` counts for: a phrase inside a
 /// quotation that words introduce as cited ("attackers write 'ignore
 /// previous instructions'", `framing.quoted`, from [`citations`]) is
@@ -918,8 +929,8 @@ const MAX_HITS_PER_PATTERN: usize = 4096;
 /// order a word before its quotation makes a noun of ("the classic
 /// \"ignore all previous instructions\" payload", [`names_order`]), a
 /// prompting technique named in a sentence ([`technique_in_prose`]), or
-/// the authority claimed by the heading of a notice addressed to people
-/// ([`people_heading`]); or a
+/// the title heading a notice addressed to people ([`people_heading`],
+/// [`is_title`]); or a
 /// match in a document whose heading names attacks as its topic
 /// ([`about_attacks`]) that its sentence reports ([`reported`]) and that
 /// does not give an order itself ([`given`]), or the heading's own words,
@@ -948,11 +959,12 @@ fn match_score(
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
         || (content
             && (described(view, span.start)
-                || negated(view, span.start)
+                || (negated(view, span.start) && !spans_clauses(view, &span))
                 || names_order(view, &span)
                 || (p.kind == FindingKind::ReasoningHijack && technique_in_prose(view, &span))
                 || (p.kind == FindingKind::AuthorityClaim
-                    && framing.people.is_some_and(|end| span.end <= end))))
+                    && framing.people.is_some_and(|end| span.end <= end)
+                    && is_title(view.get(span.clone()).unwrap_or("")))))
     {
         p.weight * QUOTED_FACTOR
     } else {

@@ -1112,6 +1112,21 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.0,
             0,
         ),
+        // An outside review of session 43's discounts for documents that
+        // talk of attacks (a technique named in a sentence, an order named
+        // as a cliché, "never let", a notice's title above a greeting):
+        // its attacks that carry a real order through each discount, 60 of
+        // which the first version let through and the final one blocks,
+        // as the session's start did (166 of 174; rules alone, 152 on
+        // both), and its look-alikes (32 of 90 blocked at the start, 26
+        // at the end).
+        (
+            "review-s43",
+            include_str!("data/review_s43.jsonl"),
+            (174, 90),
+            0.954,
+            26,
+        ),
         (
             "benign-lookalikes-s37",
             include_str!("data/benign_lookalikes_s37.jsonl"),

@@ -28,7 +28,9 @@
 //! and findings (kind, score, byte span of the view), and the detection
 //! view (`scripts/train_ngram.py` trains the learned
 //! scorer on the dev halves so dumped); the score is that of the rules
-//! alone, whatever the other flags say.
+//! alone, whatever the other flags say, except with `--shipped`: then it
+//! is the default guard's, with the learned scorer's finding among the
+//! findings.
 //!
 //! `--part` keeps every other prompt of each file (by position, from the
 //! first or the second): one half to study the misses of, the other to
@@ -239,7 +241,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = || {
         eprintln!(
-            "usage: example-prompt-eval FILE... [--misses] [--dump] [--learned|--rules] [--part even|odd] [--content-threshold T] [--user-threshold T]"
+            "usage: example-prompt-eval FILE... [--misses] [--dump [--shipped]] [--learned|--rules] [--part even|odd] [--content-threshold T] [--user-threshold T]"
         );
         ExitCode::from(2)
     };
@@ -275,7 +277,8 @@ fn main() -> ExitCode {
         return usage();
     }
     let mut guard = PromptGuard::new();
-    if dump || args.iter().any(|a| a == "--rules") {
+    let shipped = args.iter().any(|a| a == "--shipped");
+    if (dump && !shipped) || args.iter().any(|a| a == "--rules") {
         guard = guard.with_learned_scorer(false);
     } else if args.iter().any(|a| a == "--learned") {
         guard = guard.with_learned_scorer(true);

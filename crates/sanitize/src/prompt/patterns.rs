@@ -2457,11 +2457,7 @@ pub(crate) const CONTENT_PATTERNS: &[(FindingKind, &str, f32)] = &[
     // ---------------------- Session 27 (dev: outside authors AM to AO)
     // The word "jailbreak" in a document: weak, the topic of a security
     // write-up far more often than an attack's (0.6 in what a user typed).
-    // Session 43: none of the dev sets' 6,000 attacks in documents and
-    // tool outputs, outside authors' or public, has it, and ten security
-    // write-ups wrongly blocked do; an injection planted in a document
-    // does not call itself a jailbreak. It corroborates, no more.
-    (P, JAILBREAK_WORD, 0.1),
+    (P, JAILBREAK_WORD, 0.3),
     // A notice addressed to AI agents, in French, Spanish and Italian
     // (English and German have theirs): "avis aux assistants
     // automatisés", "destinatarios: asistentes virtuales", "avviso agli
