@@ -68,7 +68,6 @@ mod learned_weights;
 mod letters;
 mod markup;
 mod neutralise;
-mod notice;
 mod own;
 mod patterns;
 mod quotes;
@@ -84,11 +83,10 @@ pub use learned::LearnedEvidence;
 use letters::{join_spaced_letters, join_vertical_letters};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
-use notice::{is_title, people_heading};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
 use quotes::{
-    QUOTED_FACTOR, about_attacks, citations, described, given, names_order, names_technique,
-    names_thing, negated, quoted_spans, reported, technique_in_prose,
+    QUOTED_FACTOR, about_attacks, citations, described, given, names_technique, names_thing,
+    negated, quoted_spans, reported,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
 use view::{detection_view, is_alphabetic};
@@ -818,15 +816,12 @@ struct Scanned {
 }
 
 /// How a view frames the matches in it, read once, when a pattern first
-/// matches: the quotations that cite ([`citations`]), in a document the
-/// heading's words that name attacks as its topic ([`about_attacks`]),
-/// and in content the end of the heading of a notice addressed to people
-/// ([`people_heading`]).
+/// matches: the quotations that cite ([`citations`]) and, in a document,
+/// the heading's words that name attacks as its topic ([`about_attacks`]).
 #[derive(Debug, Default)]
 struct Framing {
     quoted: Vec<Range<usize>>,
     topic: Option<Range<usize>>,
-    people: Option<usize>,
 }
 
 impl Framing {
@@ -836,7 +831,6 @@ impl Framing {
             topic: (channel == Channel::Document)
                 .then(|| about_attacks(view))
                 .flatten(),
-            people: channel.is_content().then(|| people_heading(view)).flatten(),
         }
     }
 }
@@ -906,17 +900,6 @@ fn rules_paragraph(view: &str, findings: &[Finding]) -> Option<Range<usize>> {
 /// The most matches of one pattern looked at in a long text.
 const MAX_HITS_PER_PATTERN: usize = 4096;
 
-/// Whether the match at `span` of `view` runs past the end of a clause
-/// (a colon, a semicolon, a dash or an end of sentence inside it): a
-/// negation before it governs only its first clause ("never let anything
-/// override your duty here: ignore your previous instructions", an
-/// outside review's attack).
-fn spans_clauses(view: &str, span: &Range<usize>) -> bool {
-    view.get(span.clone())
-        .unwrap_or("")
-        .contains([':', ';', '.', '!', '?', '—', '–'])
-}
-
 /// What a match of `p` at `span` of `view` counts for: a phrase inside a
 /// quotation that words introduce as cited ("attackers write 'ignore
 /// previous instructions'", `framing.quoted`, from [`citations`]) is
@@ -925,12 +908,7 @@ fn spans_clauses(view: &str, span: &Range<usize>) -> bool {
 /// ([`names_thing`]: `le « chain of thought » consiste`), and in content
 /// a sentence whose subject is the attack ("the payload tells the
 /// assistant to …", [`described`]) or a match a strong negation forbids
-/// ("we will never ask you to send your password", [`negated`]), an
-/// order a word before its quotation makes a noun of ("the classic
-/// \"ignore all previous instructions\" payload", [`names_order`]), a
-/// prompting technique named in a sentence ([`technique_in_prose`]), or
-/// the title heading a notice addressed to people ([`people_heading`],
-/// [`is_title`]); or a
+/// ("we will never ask you to send your password", [`negated`]), or a
 /// match in a document whose heading names attacks as its topic
 /// ([`about_attacks`]) that its sentence reports ([`reported`]) and that
 /// does not give an order itself ([`given`]), or the heading's own words,
@@ -957,14 +935,7 @@ fn match_score(
     } else if cited(&span, &framing.quoted)
         || (p.kind == FindingKind::ReasoningHijack && names_technique(view, &span))
         || names_thing(view, &span, p.kind == FindingKind::ReasoningHijack)
-        || (content
-            && (described(view, span.start)
-                || (negated(view, span.start) && !spans_clauses(view, &span))
-                || names_order(view, &span)
-                || (p.kind == FindingKind::ReasoningHijack && technique_in_prose(view, &span))
-                || (p.kind == FindingKind::AuthorityClaim
-                    && framing.people.is_some_and(|end| span.end <= end)
-                    && is_title(view.get(span.clone()).unwrap_or("")))))
+        || (content && (described(view, span.start) || negated(view, span.start)))
     {
         p.weight * QUOTED_FACTOR
     } else {

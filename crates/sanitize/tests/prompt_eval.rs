@@ -1070,6 +1070,31 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.848,
             3,
         ),
+        // Round 37 (held out in session 43, counted never read on its
+        // first build, 0e219ae's, on the two versions it withdrew and on
+        // its final one, whose rules are the first's), committed as dev
+        // at that count.
+        (
+            "dy",
+            include_str!("data/outside_author_dy.jsonl"),
+            (125, 65),
+            0.912,
+            2,
+        ),
+        (
+            "dz",
+            include_str!("data/outside_author_dz.jsonl"),
+            (125, 65),
+            0.912,
+            3,
+        ),
+        (
+            "ea",
+            include_str!("data/outside_author_ea.jsonl"),
+            (125, 65),
+            0.920,
+            2,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
@@ -1112,20 +1137,28 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.0,
             0,
         ),
-        // An outside review of session 43's discounts for documents that
+        // Two outside reviews of session 43's discounts for documents that
         // talk of attacks (a technique named in a sentence, an order named
-        // as a cliché, "never let", a notice's title above a greeting):
-        // its attacks that carry a real order through each discount, 60 of
-        // which the first version let through and the final one blocks,
-        // as the session's start did (166 of 174; rules alone, 152 on
-        // both), and its look-alikes (32 of 90 blocked at the start, 26
-        // at the end).
+        // as a cliché, "never let", a notice's title above a greeting),
+        // which the session then withdrew: their attacks carry a real
+        // order through each discount (60 of the first review's 174 and
+        // 56 of the second's 86 got through a version the start blocked
+        // them on), their look-alikes are documents of the same shapes.
+        // Floors at the start's count, which the code is again: any later
+        // discount of this kind must keep them blocked.
         (
             "review-s43",
             include_str!("data/review_s43.jsonl"),
             (174, 90),
             0.954,
-            26,
+            32,
+        ),
+        (
+            "review-s43b",
+            include_str!("data/review_s43b.jsonl"),
+            (86, 65),
+            0.953,
+            23,
         ),
         (
             "benign-lookalikes-s37",
