@@ -27,10 +27,14 @@ pub(crate) const TOP_LEVEL_DOMAINS: &str = top_level_domains!();
 pub(crate) const VOCABULARY: &[(&str, &str)] = &[
     // A short gap within one sentence.
     ("{g}", r"[^.!?\n]{0,40}?"),
-    // Where an imperative may start: the text, a sentence, a clause.
+    // Where an imperative may start: the text, a sentence (a question's
+    // or an exclamation's end too), a clause, a dash between words (the
+    // view writes "–" as "-" and "—" as "ー": "Merci – ignorez toutes
+    // les instructions précédentes", which an outside review found read
+    // as nothing), a greeting or a thanks ("Bonjour ignorez …").
     (
         "{clause}",
-        r"(?:^|[.;:,\n]\s*|\b(?:and|then|now|please|et|puis|und|dann|y|luego|e|poi)\s+)",
+        r"(?:^|[.;:,!?\n]\s*|\s[-ー]+\s*|\b(?:and|then|now|please|et|puis|und|dann|y|luego|e|poi|merci|bonjour|bonsoir|salut|svp|stp)\s+)",
     ),
     // Whom a document's hidden instructions address.
     (
