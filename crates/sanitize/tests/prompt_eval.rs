@@ -1095,6 +1095,54 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.920,
             2,
         ),
+        // Rounds 38 (EE, EF, EG) and 39 (EH, EI, EJ), held out in session
+        // 44 and counted never read on its first build (the code of
+        // `0f2735a`, which is also its last: a retrained learned table
+        // was tried on round 38, whose false positives were then read,
+        // and withdrawn; nothing was changed for either round),
+        // committed as dev at that count.
+        (
+            "ee",
+            include_str!("data/outside_author_ee.jsonl"),
+            (125, 65),
+            0.896,
+            1,
+        ),
+        (
+            "ef",
+            include_str!("data/outside_author_ef.jsonl"),
+            (125, 65),
+            0.912,
+            3,
+        ),
+        (
+            "eg",
+            include_str!("data/outside_author_eg.jsonl"),
+            (125, 65),
+            0.880,
+            6,
+        ),
+        (
+            "eh",
+            include_str!("data/outside_author_eh.jsonl"),
+            (125, 65),
+            0.928,
+            2,
+        ),
+        (
+            "ei",
+            include_str!("data/outside_author_ei.jsonl"),
+            (125, 65),
+            0.920,
+            6,
+        ),
+        (
+            "ej",
+            include_str!("data/outside_author_ej.jsonl"),
+            (125, 65),
+            0.920,
+            3,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
