@@ -1248,3 +1248,41 @@ fn outside_authors_sets_keep_their_tuned_figures() {
         );
     }
 }
+
+/// Blanks between words change no verdict: the detection view reads a run
+/// of spaces or tabs as one space, and CR LF as LF (session 44: with every
+/// space doubled, 2,206 of the 12,994 dev attacks the guard blocked were
+/// let through, most with no finding at all; with their first three
+/// spaces as tabs, 283; with CR LF line ends, 6). Four outside authors'
+/// sets, each item as written and so re-spaced, on its own channel.
+#[test]
+fn blanks_between_words_change_no_verdict() {
+    let guard = PromptGuard::new();
+    let mut checked = 0;
+    for text in [
+        include_str!("data/outside_author_a.jsonl"),
+        include_str!("data/outside_author_ao.jsonl"),
+        include_str!("data/outside_author_dy.jsonl"),
+        include_str!("data/outside_author_eh.jsonl"),
+    ] {
+        for line in text.lines() {
+            let item: Item = serde_json::from_str(line).expect("valid line");
+            let verdict = guard.check_as(&item.text, channel(&item)).verdict;
+            for respaced in [
+                item.text.replace(' ', "  "),
+                item.text.replace(' ', "\t"),
+                item.text.replace(' ', " \t "),
+                item.text.replace('\n', "\r\n"),
+            ] {
+                let report = guard.check_as(&respaced, channel(&item));
+                assert_eq!(
+                    report.verdict, verdict,
+                    "{} {respaced:?} {:?}",
+                    item.label, report.findings
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4 * 190);
+}

@@ -78,7 +78,7 @@ fn into_string(view: Vec<u8>) -> String {
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     if input.is_ascii() {
         // No tags, no format characters: only case and leetspeak to do.
-        return (ascii_view(input), None);
+        return (single_spaced(ascii_view(input)), None);
     }
     let mut visible = String::with_capacity(input.len());
     let mut smuggled = String::new();
@@ -122,7 +122,7 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     } else if inner_format {
         hidden = Some(0..0);
     }
-    let view = normalised_view(&visible);
+    let view = single_spaced(normalised_view(&visible));
     // The hidden span is reported on the final view: its tail.
     let hidden = hidden.map(|r| {
         if r.is_empty() {
@@ -132,6 +132,36 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
         }
     });
     (view, hidden)
+}
+
+/// The view with every run of blanks (spaces and tabs) that is more than
+/// one space read as one space, and each CR LF as LF. A reader takes
+/// `ignore  all\tprevious  instructions` as it takes the same words
+/// single-spaced, and so do the patterns, written with one space between
+/// words: doubling every space took one attack in six that was blocked
+/// below the threshold. Returned as it is when there is nothing to do.
+fn single_spaced(view: String) -> String {
+    // Built once: a searcher's set-up costs as much as a search of a
+    // kilobyte, and every text has several views.
+    static TWO_SPACES: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    let b = view.as_bytes();
+    if TWO_SPACES.find(b).is_none() && memchr::memchr2(b'\t', b'\r', b).is_none() {
+        return view;
+    }
+    let mut out = String::with_capacity(view.len());
+    let mut chars = view.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => {
+                while chars.next_if(|&n| matches!(n, ' ' | '\t')).is_some() {}
+                out.push(' ');
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether a zero-width joiner between `before` and `after` joins two
@@ -480,6 +510,27 @@ mod tests {
         #[test]
         fn the_view_run_by_run_is_the_whole_text_view(text in "([a-zA-Z0-9 .,!@$]|[\\u{80}-\\u{24f}]|[\\u{300}-\\u{36f}]|[\\u{370}-\\u{52f}]|[\\u{1100}-\\u{11ff}]|[\\u{ac00}-\\u{ac10}]|[\\u{ac00}-\\u{d7a3}]|[\\u{11a8}-\\u{11c2}]|[\\u{3131}-\\u{318e}]|[\\u{3041}-\\u{30ff}]|[\\u{4e00}-\\u{4e10}]|[\\u{f900}-\\u{f910}]|\\u{3099}|\\u{309a}|[\\u{1f300}-\\u{1f310}]|[\\u{1f3fb}-\\u{1f3ff}]|\\u{fe0f}|[\\u{1e00}-\\u{1eff}]|[\\u{2000}-\\u{2bff}]|[\\u{3000}-\\u{30ff}]|[\\u{fb00}-\\u{fb06}]|[\\u{ff00}-\\u{ffef}]|[\\u{1d400}-\\u{1d7ff}]|\\PC|e\\u{301}|\\u{1100}\\u{1161}|\\u{b47}\\u{b3e}){0,40}") {
             proptest::prop_assert_eq!(normalised_view(&text), whole_text_view(&text));
+        }
+
+        /// Blanks between words are read as one space, whatever they are
+        /// (spaces, tabs, the wide spaces NFKC reads as a space) and
+        /// however many; CR LF as LF.
+        #[test]
+        fn the_view_is_single_spaced(
+            words in proptest::collection::vec("[a-zA-Z\u{e9}\u{430}]{1,6}", 1..8),
+            blanks in proptest::collection::vec("[ \t\u{a0}\u{3000}]{1,4}|\r\n", 8),
+        ) {
+            let mut text = String::new();
+            let mut single = String::new();
+            for (k, word) in words.iter().enumerate() {
+                text.push_str(word);
+                single.push_str(word);
+                text.push_str(&blanks[k]);
+                single.push_str(if blanks[k] == "\r\n" { "\n" } else { " " });
+            }
+            let (view, _) = detection_view(&text);
+            proptest::prop_assert_eq!(&view, &detection_view(&single).0);
+            proptest::prop_assert!(!view.contains("  ") && !view.contains('\t') && !view.contains('\r'), "{view:?}");
         }
     }
 }
