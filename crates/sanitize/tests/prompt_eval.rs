@@ -1096,11 +1096,11 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             2,
         ),
         // Rounds 38 (EE, EF, EG) and 39 (EH, EI, EJ), held out in session
-        // 44 and counted never read on its first build (the code of
-        // `0f2735a`, which is also its last: a retrained learned table
-        // was tried on round 38, whose false positives were then read,
-        // and withdrawn; nothing was changed for either round),
-        // committed as dev at that count.
+        // 44 and counted never read on its first build (`0f2735a`) and on
+        // its last (`4849f72`, blanks read as one space), with the same
+        // figures; a retrained learned table was tried on round 38, whose
+        // false positives were then read, and withdrawn; nothing was
+        // changed for either round. Committed as dev at that count.
         (
             "ee",
             include_str!("data/outside_author_ee.jsonl"),
@@ -1142,6 +1142,53 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             (125, 65),
             0.920,
             3,
+        ),
+        // Rounds 40 (EK, EL, EM) and 41 (EN, EO, EP), written in session 44
+        // and counted never read on its first build and on its last
+        // (`4849f72`, blanks read as one space: the same but for one more
+        // false positive of EO's, an aligned webhook log, which was then
+        // read), committed as dev at the last count.
+        (
+            "ek",
+            include_str!("data/outside_author_ek.jsonl"),
+            (125, 65),
+            0.880,
+            1,
+        ),
+        (
+            "el",
+            include_str!("data/outside_author_el.jsonl"),
+            (125, 65),
+            0.872,
+            2,
+        ),
+        (
+            "em",
+            include_str!("data/outside_author_em.jsonl"),
+            (125, 65),
+            0.912,
+            1,
+        ),
+        (
+            "en",
+            include_str!("data/outside_author_en.jsonl"),
+            (125, 65),
+            0.888,
+            6,
+        ),
+        (
+            "eo",
+            include_str!("data/outside_author_eo.jsonl"),
+            (125, 65),
+            0.880,
+            1,
+        ),
+        (
+            "ep",
+            include_str!("data/outside_author_ep.jsonl"),
+            (125, 65),
+            0.872,
+            2,
         ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
