@@ -1300,8 +1300,9 @@ fn outside_authors_sets_keep_their_tuned_figures() {
 /// of spaces or tabs as one space, and CR LF as LF (session 44: with every
 /// space doubled, 2,206 of the 12,994 dev attacks the guard blocked were
 /// let through, most with no finding at all; with their first three
-/// spaces as tabs, 283; with CR LF line ends, 6). Four outside authors'
-/// sets, each item as written and so re-spaced, on its own channel.
+/// spaces as tabs, 283; with CR LF line ends, 6; with vertical tabs for
+/// spaces, 2,224). Four outside authors' sets, each item as written and
+/// so re-spaced, on its own channel.
 #[test]
 fn blanks_between_words_change_no_verdict() {
     let guard = PromptGuard::new();
@@ -1319,6 +1320,7 @@ fn blanks_between_words_change_no_verdict() {
                 item.text.replace(' ', "  "),
                 item.text.replace(' ', "\t"),
                 item.text.replace(' ', " \t "),
+                item.text.replace(' ', "\x0b"),
                 item.text.replace('\n', "\r\n"),
             ] {
                 let report = guard.check_as(&respaced, channel(&item));

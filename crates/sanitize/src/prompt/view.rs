@@ -106,6 +106,17 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
             // emoji (👨‍👩‍👧, 🏳️‍🌈, 👩‍💻): removed, not counted as hiding
             // anything.
             '\u{200d}' if joins_emoji(&input[..at], &input[i..]) => {}
+            // Line and paragraph separators and NEL break a line where
+            // they are shown: read as one (they were dropped, joining the
+            // words around them). The separators still count as hidden
+            // characters, as other format characters do.
+            '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                inner_format |= c != '\u{85}';
+                visible.push_str(&input[copied..at]);
+                visible.push('\n');
+                copied = i;
+                continue;
+            }
             c if is_invisible_format(c) => inner_format = true,
             _ => continue,
         }
@@ -134,27 +145,34 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     (view, hidden)
 }
 
-/// The view with every run of blanks (spaces and tabs) that is more than
-/// one space read as one space, and each CR LF as LF. A reader takes
-/// `ignore  all\tprevious  instructions` as it takes the same words
-/// single-spaced, and so do the patterns, written with one space between
-/// words: doubling every space took one attack in six that was blocked
-/// below the threshold. Returned as it is when there is nothing to do.
+/// The view with every run of blanks (spaces, tabs, vertical tabs, form
+/// feeds) that is more than one space read as one space, and each CR LF
+/// as LF. A reader takes `ignore  all\tprevious  instructions` as it
+/// takes the same words single-spaced, and so do the patterns, written
+/// with one space between words: doubling every space took one attack in
+/// six that was blocked below the threshold. Returned as it is when there
+/// is nothing to do.
 fn single_spaced(view: String) -> String {
     // Built once: a searcher's set-up costs as much as a search of a
     // kilobyte, and every text has several views.
     static TWO_SPACES: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     let b = view.as_bytes();
-    if TWO_SPACES.find(b).is_none() && memchr::memchr2(b'\t', b'\r', b).is_none() {
+    if TWO_SPACES.find(b).is_none()
+        && memchr::memchr3(b'\t', b'\r', b'\x0b', b).is_none()
+        && memchr::memchr(b'\x0c', b).is_none()
+    {
         return view;
     }
     let mut out = String::with_capacity(view.len());
     let mut chars = view.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            ' ' | '\t' => {
-                while chars.next_if(|&n| matches!(n, ' ' | '\t')).is_some() {}
+            ' ' | '\t' | '\x0b' | '\x0c' => {
+                while chars
+                    .next_if(|&n| matches!(n, ' ' | '\t' | '\x0b' | '\x0c'))
+                    .is_some()
+                {}
                 out.push(' ');
             }
             '\r' if chars.peek() == Some(&'\n') => {}
@@ -518,7 +536,7 @@ mod tests {
         #[test]
         fn the_view_is_single_spaced(
             words in proptest::collection::vec("[a-zA-Z\u{e9}\u{430}]{1,6}", 1..8),
-            blanks in proptest::collection::vec("[ \t\u{a0}\u{3000}]{1,4}|\r\n", 8),
+            blanks in proptest::collection::vec("[ \t\x0b\x0c\u{a0}\u{3000}]{1,4}|\r\n|\u{85}|\u{2028}", 8),
         ) {
             let mut text = String::new();
             let mut single = String::new();
@@ -526,11 +544,15 @@ mod tests {
                 text.push_str(word);
                 single.push_str(word);
                 text.push_str(&blanks[k]);
-                single.push_str(if blanks[k] == "\r\n" { "\n" } else { " " });
+                let line_break = matches!(blanks[k].as_str(), "\r\n" | "\u{85}" | "\u{2028}");
+                single.push_str(if line_break { "\n" } else { " " });
             }
             let (view, _) = detection_view(&text);
             proptest::prop_assert_eq!(&view, &detection_view(&single).0);
-            proptest::prop_assert!(!view.contains("  ") && !view.contains('\t') && !view.contains('\r'), "{view:?}");
+            proptest::prop_assert!(
+                !view.contains("  ") && !view.contains(['\t', '\r', '\x0b', '\x0c', '\u{85}']),
+                "{view:?}"
+            );
         }
     }
 }
