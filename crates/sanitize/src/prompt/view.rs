@@ -77,7 +77,8 @@ fn into_string(view: Vec<u8>) -> String {
 /// The view the detectors read, and the span of any decoded tag characters.
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     if input.is_ascii() {
-        // No tags, no format characters: only case and leetspeak to do.
+        // No tags, no format characters: only case, leetspeak and
+        // blanks to do.
         return (single_spaced(ascii_view(input)), None);
     }
     let mut visible = String::with_capacity(input.len());
@@ -146,8 +147,7 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 }
 
 /// The view with every run of blanks (spaces, tabs, vertical tabs, form
-/// feeds) that is more than one space read as one space, and each CR LF
-/// as LF. A reader takes `ignore  all\tprevious  instructions` as it
+/// feeds) read as one space, and each CR LF as LF. A reader takes `ignore  all\tprevious  instructions` as it
 /// takes the same words single-spaced, and so do the patterns, written
 /// with one space between words: doubling every space took one attack in
 /// six that was blocked below the threshold. Returned as it is when there
@@ -531,8 +531,9 @@ mod tests {
         }
 
         /// Blanks between words are read as one space, whatever they are
-        /// (spaces, tabs, the wide spaces NFKC reads as a space) and
-        /// however many; CR LF as LF.
+        /// (spaces, tabs, vertical tabs, form feeds, the wide spaces NFKC
+        /// reads as a space) and however many; CR LF, NEL and the line
+        /// separator as LF.
         #[test]
         fn the_view_is_single_spaced(
             words in proptest::collection::vec("[a-zA-Z\u{e9}\u{430}]{1,6}", 1..8),
