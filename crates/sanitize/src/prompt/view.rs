@@ -107,14 +107,16 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
             // emoji (👨‍👩‍👧, 🏳️‍🌈, 👩‍💻): removed, not counted as hiding
             // anything.
             '\u{200d}' if joins_emoji(&input[..at], &input[i..]) => {}
-            // Line and paragraph separators and NEL break a line where
-            // they are shown: read as one (they were dropped, joining the
-            // words around them). The separators still count as hidden
+            // NEL and the line and paragraph separators stand between
+            // words as blanks do: read as a space (the separators were
+            // dropped, joining the words around them; as line breaks, an
+            // outside review found, they cut the orders the patterns read
+            // across a blank). The separators still count as hidden
             // characters, as other format characters do.
             '\u{85}' | '\u{2028}' | '\u{2029}' => {
                 inner_format |= c != '\u{85}';
                 visible.push_str(&input[copied..at]);
-                visible.push('\n');
+                visible.push(' ');
                 copied = i;
                 continue;
             }
@@ -147,7 +149,8 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 }
 
 /// The view with every run of blanks (spaces, tabs, vertical tabs, form
-/// feeds) read as one space, and each CR LF as LF. A reader takes `ignore  all\tprevious  instructions` as it
+/// feeds, a CR not before an LF) read as one space, and each CR LF as
+/// LF. A reader takes `ignore  all\tprevious  instructions` as it
 /// takes the same words single-spaced, and so do the patterns, written
 /// with one space between words: doubling every space took one attack in
 /// six that was blocked below the threshold. Returned as it is when there
@@ -168,14 +171,14 @@ fn single_spaced(view: String) -> String {
     let mut chars = view.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            ' ' | '\t' | '\x0b' | '\x0c' => {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            ' ' | '\t' | '\x0b' | '\x0c' | '\r' => {
                 while chars
-                    .next_if(|&n| matches!(n, ' ' | '\t' | '\x0b' | '\x0c'))
+                    .next_if(|&n| matches!(n, ' ' | '\t' | '\x0b' | '\x0c' | '\r'))
                     .is_some()
                 {}
                 out.push(' ');
             }
-            '\r' if chars.peek() == Some(&'\n') => {}
             c => out.push(c),
         }
     }
@@ -531,13 +534,13 @@ mod tests {
         }
 
         /// Blanks between words are read as one space, whatever they are
-        /// (spaces, tabs, vertical tabs, form feeds, the wide spaces NFKC
-        /// reads as a space) and however many; CR LF, NEL and the line
-        /// separator as LF.
+        /// (spaces, tabs, vertical tabs, form feeds, lone CRs, NEL, the
+        /// line separator, the wide spaces NFKC reads as a space) and
+        /// however many; CR LF as LF.
         #[test]
         fn the_view_is_single_spaced(
             words in proptest::collection::vec("[a-zA-Z\u{e9}\u{430}]{1,6}", 1..8),
-            blanks in proptest::collection::vec("[ \t\x0b\x0c\u{a0}\u{3000}]{1,4}|\r\n|\u{85}|\u{2028}", 8),
+            blanks in proptest::collection::vec("[ \t\x0b\x0c\r\u{85}\u{2028}\u{a0}\u{3000}]{1,4}|\r\n", 8),
         ) {
             let mut text = String::new();
             let mut single = String::new();
@@ -545,7 +548,7 @@ mod tests {
                 text.push_str(word);
                 single.push_str(word);
                 text.push_str(&blanks[k]);
-                let line_break = matches!(blanks[k].as_str(), "\r\n" | "\u{85}" | "\u{2028}");
+                let line_break = blanks[k] == "\r\n";
                 single.push_str(if line_break { "\n" } else { " " });
             }
             let (view, _) = detection_view(&text);
