@@ -172,17 +172,20 @@ fn single_spaced(view: String) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\r' if chars.peek() == Some(&'\n') => {}
-            ' ' | '\t' | '\x0b' | '\x0c' | '\r' => {
-                while chars
-                    .next_if(|&n| matches!(n, ' ' | '\t' | '\x0b' | '\x0c' | '\r'))
-                    .is_some()
-                {}
+            c if is_blank(c) => {
+                while chars.next_if(|&n| is_blank(n)).is_some() {}
                 out.push(' ');
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// The blanks [`single_spaced`] reads as one space (a CR before an LF
+/// aside).
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\x0b' | '\x0c' | '\r')
 }
 
 /// Whether a zero-width joiner between `before` and `after` joins two
