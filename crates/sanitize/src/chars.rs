@@ -112,6 +112,79 @@ fn by_category(c: char) -> Invisible {
     }
 }
 
+/// The most parameter and intermediate bytes a CSI sequence removed whole
+/// may have (real ones have a few; xterm reads at most 30 parameters).
+pub(crate) const MAX_CSI_BODY: usize = 64;
+
+/// The most bytes the body of an OSC, DCS, SOS, PM or APC string removed
+/// whole may have (a window title, a hyperlink's URL).
+pub(crate) const MAX_STRING_BODY: usize = 512;
+
+/// The length in bytes of the escape sequence at the start of `text` (which
+/// starts with ESC or a C1 introducer), if it is whole and short enough to
+/// remove: `None` leaves its introducer to be shown as an escape.
+///
+/// - CSI (`ESC [` or U+009B): parameter bytes, then intermediate bytes, then
+///   one final byte, at most [`MAX_CSI_BODY`] bytes before the final one.
+/// - OSC, DCS, SOS, PM, APC (`ESC ]`, `ESC P`, `ESC X`, `ESC ^`, `ESC _`,
+///   or their C1 forms): printable text up to BEL or ST (`ESC \` or
+///   U+009C), at most [`MAX_STRING_BODY`] bytes; a control character
+///   inside, or no terminator, and it is not removed.
+/// - `ESC` and one printable ASCII character (`ESC 7`, `ESC c`).
+pub(crate) fn escape_sequence_len(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    let intro = chars.next()?;
+    let intro_len = intro.len_utf8();
+    let (kind, body_start) = match intro {
+        '\u{1b}' => match chars.next()? {
+            '[' => (Sequence::Csi, 2),
+            ']' | 'P' | 'X' | '^' | '_' => (Sequence::String, 2),
+            c if (' '..='~').contains(&c) => return Some(2),
+            _ => return None,
+        },
+        '\u{9b}' => (Sequence::Csi, intro_len),
+        _ => (Sequence::String, intro_len),
+    };
+    let body = &text.as_bytes()[body_start..];
+    match kind {
+        Sequence::Csi => {
+            let params = body
+                .iter()
+                .take_while(|b| (0x30..=0x3f).contains(*b))
+                .count();
+            let inter = body[params..]
+                .iter()
+                .take_while(|b| (0x20..=0x2f).contains(*b))
+                .count();
+            let final_byte = *body.get(params + inter)?;
+            ((0x40..=0x7e).contains(&final_byte) && params + inter <= MAX_CSI_BODY)
+                .then_some(body_start + params + inter + 1)
+        }
+        Sequence::String => {
+            for (at, c) in text[body_start..].char_indices() {
+                if at > MAX_STRING_BODY {
+                    return None;
+                }
+                match c {
+                    '\u{7}' | '\u{9c}' => return Some(body_start + at + c.len_utf8()),
+                    '\u{1b}' => {
+                        return (text.as_bytes().get(body_start + at + 1) == Some(&b'\\'))
+                            .then_some(body_start + at + 2);
+                    }
+                    c if c.is_control() => return None,
+                    _ => {}
+                }
+            }
+            None
+        }
+    }
+}
+
+enum Sequence {
+    Csi,
+    String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

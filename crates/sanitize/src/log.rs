@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{Classes, Invisible, is_invisible_format};
+use crate::chars::{Classes, Invisible, escape_sequence_len, is_invisible_format};
 
 /// The default byte limit of [`safe_log_message`].
 pub const DEFAULT_LOG_LIMIT: usize = 2048;
@@ -110,79 +110,6 @@ pub fn safe_log_message_with_limit(input: &str, limit: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The most parameter and intermediate bytes a CSI sequence removed whole
-/// may have (real ones have a few; xterm reads at most 30 parameters).
-const MAX_CSI_BODY: usize = 64;
-
-/// The most bytes the body of an OSC, DCS, SOS, PM or APC string removed
-/// whole may have (a window title, a hyperlink's URL).
-const MAX_STRING_BODY: usize = 512;
-
-/// The length in bytes of the escape sequence at the start of `text` (which
-/// starts with ESC or a C1 introducer), if it is whole and short enough to
-/// remove: `None` leaves its introducer to be shown as an escape.
-///
-/// - CSI (`ESC [` or U+009B): parameter bytes, then intermediate bytes, then
-///   one final byte, at most [`MAX_CSI_BODY`] bytes before the final one.
-/// - OSC, DCS, SOS, PM, APC (`ESC ]`, `ESC P`, `ESC X`, `ESC ^`, `ESC _`,
-///   or their C1 forms): printable text up to BEL or ST (`ESC \` or
-///   U+009C), at most [`MAX_STRING_BODY`] bytes; a control character
-///   inside, or no terminator, and it is not removed.
-/// - `ESC` and one printable ASCII character (`ESC 7`, `ESC c`).
-fn escape_sequence_len(text: &str) -> Option<usize> {
-    let mut chars = text.chars();
-    let intro = chars.next()?;
-    let intro_len = intro.len_utf8();
-    let (kind, body_start) = match intro {
-        '\u{1b}' => match chars.next()? {
-            '[' => (Sequence::Csi, 2),
-            ']' | 'P' | 'X' | '^' | '_' => (Sequence::String, 2),
-            c if (' '..='~').contains(&c) => return Some(2),
-            _ => return None,
-        },
-        '\u{9b}' => (Sequence::Csi, intro_len),
-        _ => (Sequence::String, intro_len),
-    };
-    let body = &text.as_bytes()[body_start..];
-    match kind {
-        Sequence::Csi => {
-            let params = body
-                .iter()
-                .take_while(|b| (0x30..=0x3f).contains(*b))
-                .count();
-            let inter = body[params..]
-                .iter()
-                .take_while(|b| (0x20..=0x2f).contains(*b))
-                .count();
-            let final_byte = *body.get(params + inter)?;
-            ((0x40..=0x7e).contains(&final_byte) && params + inter <= MAX_CSI_BODY)
-                .then_some(body_start + params + inter + 1)
-        }
-        Sequence::String => {
-            for (at, c) in text[body_start..].char_indices() {
-                if at > MAX_STRING_BODY {
-                    return None;
-                }
-                match c {
-                    '\u{7}' | '\u{9c}' => return Some(body_start + at + c.len_utf8()),
-                    '\u{1b}' => {
-                        return (text.as_bytes().get(body_start + at + 1) == Some(&b'\\'))
-                            .then_some(body_start + at + 2);
-                    }
-                    c if c.is_control() => return None,
-                    _ => {}
-                }
-            }
-            None
-        }
-    }
-}
-
-enum Sequence {
-    Csi,
-    String,
-}
-
 /// Appends `value` in lower-case hexadecimal, at least `min_digits` long
 /// (as `{:0min_digits$x}` would, without the formatting machinery, which
 /// costs more than the rest of the escape).
@@ -216,6 +143,7 @@ fn truncate(out: &mut String, limit: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chars::{MAX_CSI_BODY, MAX_STRING_BODY};
 
     proptest::proptest! {
         #[test]

@@ -80,7 +80,7 @@ pub use channel::Channel;
 use encoded::{Hints, decode_payload, decoded_views, encoded_spans, is_zalgo};
 use gate::Gate;
 pub use learned::LearnedEvidence;
-use letters::{join_spaced_letters, join_vertical_letters};
+use letters::{join_spaced_letters, join_vertical_letters, join_word_lines};
 pub use neutralise::UNTRUSTED_TAG;
 use neutralise::{neutralise, random_nonce};
 use patterns::{CONTENT_PATTERNS, PATTERNS, SQUASHED, USER_PATTERNS};
@@ -89,7 +89,7 @@ use quotes::{
     negated, quoted_spans, reported,
 };
 pub use report::{Finding, FindingKind, PatternError, PromptReport, Verdict};
-use view::{detection_view, is_alphabetic};
+use view::{Views, detection_view, detection_views, is_alphabetic};
 
 pub(crate) struct Pattern {
     kind: FindingKind,
@@ -438,7 +438,11 @@ impl PromptGuard {
         // Character references to letters, spaces and invisible characters
         // read as what they show (`ig&shy;nore`, `ign&oacute;re`).
         let decoded = markup::decode_references(input);
-        let (normalized, hidden) = detection_view(&decoded);
+        let Views {
+            view: normalized,
+            hidden,
+            others,
+        } = detection_views(&decoded);
         let mut findings = Vec::new();
         if let Some(span) = hidden {
             // Smuggled tag characters, or invisible characters in what a
@@ -466,9 +470,11 @@ impl PromptGuard {
         // worse; the evidence of the two readings is not added up (two
         // weak findings, one in each, would block a page that neither
         // reading blocks).
-        if let Some(rendered) = &rendered {
+        // So are the invisible characters and control codes the view
+        // drops, read as blanks where they stand between words.
+        for other in rendered.iter().chain(&others) {
             let mut shown = Vec::new();
-            hints = hints.or(self.scan(rendered, channel, &mut shown));
+            hints = hints.or(self.scan(other, channel, &mut shown));
             if combined(&shown) > combined(&read) {
                 read = over_whole(&shown, &(0..normalized.len()));
             }
@@ -513,8 +519,8 @@ impl PromptGuard {
 
         if self.learned[channel.index()].counts(!findings.is_empty()) {
             let mut learned = learned::probability(&normalized);
-            if let Some(rendered) = &rendered {
-                let shown = learned::probability(rendered);
+            for other in rendered.iter().chain(&others) {
+                let shown = learned::probability(other);
                 if shown.probability > learned.probability {
                     learned = learned::Score {
                         span: 0..normalized.len(),
@@ -612,13 +618,15 @@ impl PromptGuard {
         } = self.scan_patterns(view, &mut first, &mut matched_kinds, &mut matched, channel);
         // Read only if a pattern matched; with none there is nothing to
         // score or uncite.
-        let framing = framing.unwrap_or_default();
+        let mut framed = framing;
+        let no_framing = Framing::default();
+        let framing = framed.as_ref().unwrap_or(&no_framing);
         // In a long text only evidence close together adds up: the
         // findings are those of the stretch of text where they score
         // highest.
         let from = findings.len();
         if view.len() > LOCAL_SPAN {
-            findings.extend(self.local_findings(view, content, &first, &ids, &framing));
+            findings.extend(self.local_findings(view, content, &first, &ids, framing));
         } else {
             findings.extend(first);
         }
@@ -648,6 +656,15 @@ impl PromptGuard {
                 ..f
             }));
         }
+        // A sentence broken after every word or two: its lines read as one.
+        if let Some(lines) = join_word_lines(view) {
+            let mut more = Vec::new();
+            self.scan_patterns(&lines, &mut more, &mut matched_kinds, &mut matched, channel);
+            findings.extend(more.into_iter().map(|f| Finding {
+                span: 0..view.len(),
+                ..f
+            }));
+        }
         let squashed: String = if view.is_ascii() {
             // Each byte written, the end moved on past letters only: no
             // branch a byte (prose is a letter, a space, a letter, and a
@@ -665,14 +682,38 @@ impl PromptGuard {
             view.chars().filter(|&c| is_alphabetic(c)).collect()
         };
         for p in &self.squashed {
-            if !matched_kinds.contains(&p.kind) && p.regex.is_match(&squashed) {
-                findings.push(Finding {
-                    kind: p.kind,
-                    span: 0..view.len(),
-                    score: p.weight,
-                });
-                matched_kinds.push(p.kind);
+            if matched_kinds.contains(&p.kind) {
+                continue;
             }
+            let Some(m) = p.regex.find(&squashed) else {
+                continue;
+            };
+            // Read where it stands in the view, as a pattern's match is:
+            // from a word's start (`d'ignorer les consignes` is reported
+            // speech, not `ignorer les consignes`), and counting for less
+            // quoted or described.
+            let Some(span) = squashed_span(view, m.range()) else {
+                continue;
+            };
+            // Words the patterns read whole were read already, in their
+            // context (a French article quoting « ignore les instructions
+            // précédentes » is not blocked for it): this reading is for
+            // words broken by a blank.
+            let words = &view[span.clone()];
+            if self
+                .patterns
+                .iter()
+                .any(|q| q.kind == p.kind && q.regex.is_match(words))
+            {
+                continue;
+            }
+            let framing = framed.get_or_insert_with(|| Framing::of(view, channel));
+            findings.push(Finding {
+                kind: p.kind,
+                span: span.clone(),
+                score: match_score(p, view, span, framing, content),
+            });
+            matched_kinds.push(p.kind);
         }
         hints
     }
@@ -833,6 +874,29 @@ impl Framing {
                 .flatten(),
         }
     }
+}
+
+/// The span of `view` whose letters are `letters` of its letters-only
+/// reading, if it starts a word (not after a letter or an apostrophe).
+fn squashed_span(view: &str, letters: Range<usize>) -> Option<Range<usize>> {
+    let mut seen = 0;
+    let (mut start, mut end) = (None, None);
+    for (at, c) in view.char_indices().filter(|&(_, c)| is_alphabetic(c)) {
+        if seen == letters.start {
+            start = Some(at);
+        }
+        seen += c.len_utf8();
+        if seen == letters.end {
+            end = Some(at + c.len_utf8());
+            break;
+        }
+    }
+    let (start, end) = (start?, end?);
+    let before = view[..start].chars().next_back();
+    if before.is_some_and(|c| is_alphabetic(c) || matches!(c, '\'' | '\u{2019}')) {
+        return None;
+    }
+    Some(start..end)
 }
 
 /// The longest stretch of a view, in bytes, whose findings add up as one

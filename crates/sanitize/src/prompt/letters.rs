@@ -137,6 +137,92 @@ pub(super) fn join_vertical_letters(view: &str) -> Option<String> {
     joined_any.then(|| out.join("\n"))
 }
 
+/// The fewest short lines in a row read as a sentence written a word or
+/// a few a line.
+const MIN_WORD_LINES: usize = 4;
+
+/// The longest line, in bytes, read as a few words of such a sentence.
+const WORD_LINE: usize = 32;
+
+/// The most blanks in such a line (three words).
+const WORD_LINE_BLANKS: usize = 2;
+
+/// The runs of at least [`MIN_WORD_LINES`] short lines in a row (at most
+/// three words and [`WORD_LINE`] bytes each; a sentence broken after every
+/// word or two, `ignore\nall\nprevious\ninstructions`), each joined into
+/// one line with the line before and after it; `None` when there is no
+/// such run. The lines stay lines in the view (rules anchored at a line's
+/// start read them), so this is a reading of its own; only the runs are
+/// in it, the rest of the text being read already.
+pub(super) fn join_word_lines(view: &str) -> Option<String> {
+    // Most texts have no such run: look for that many short lines in a
+    // row first, from line break to line break (`memchr`), without
+    // allocating.
+    let b = view.as_bytes();
+    let mut short = 0;
+    let mut last = None;
+    let any = memchr::memchr_iter(b'\n', b).any(|j| {
+        short = match last.replace(j) {
+            Some(i) if j - i <= WORD_LINE + 1 => short + 1,
+            _ => 0,
+        };
+        short + 1 >= MIN_WORD_LINES
+    });
+    if !any {
+        return None;
+    }
+    let is_short = |line: &str| {
+        !line.is_empty()
+            && line.len() <= WORD_LINE
+            && line.bytes().filter(|&b| b == b' ').count() <= WORD_LINE_BLANKS
+    };
+    let lines: Vec<&str> = view.split('\n').collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !is_short(lines[i]) {
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len())
+            .find(|&k| !is_short(lines[k]))
+            .unwrap_or(lines.len());
+        if end - i >= MIN_WORD_LINES {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let around = i.saturating_sub(1)..(end + 1).min(lines.len());
+            for (k, line) in lines[around].iter().filter(|l| !l.is_empty()).enumerate() {
+                if k > 0 {
+                    out.push(' ');
+                }
+                out.push_str(without_marker(line));
+            }
+        }
+        i = end;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A line of a list without its marker: `1. `, `a) `, `- `, `* `, `> `
+/// (in the view, where digits read as letters, `1. ` is `i. `: up to three
+/// letters or digits before a dot or bracket and a space).
+fn without_marker(line: &str) -> &str {
+    let b = line.as_bytes();
+    let label = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let n = if (1..=3).contains(&label)
+        && matches!(b.get(label), Some(b'.' | b')'))
+        && b.get(label + 1) == Some(&b' ')
+    {
+        label + 2
+    } else if matches!(b, [b'-' | b'*' | b'>', b' ', ..]) {
+        2
+    } else {
+        0
+    };
+    &line[n..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,14 @@
 //! dropped, NFKC, confusable skeletons, no diacritics, lower case,
 //! leetspeak read as letters; with the tables and memo that keep it fast.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::chars::{is_combining, is_invisible_format};
+use crate::chars::{escape_sequence_len, is_combining, is_invisible_format};
 
 /// The detection view of ASCII text: lower case, leetspeak read as letters.
 pub(super) fn ascii_view(text: &str) -> String {
@@ -74,16 +75,177 @@ fn into_string(view: Vec<u8>) -> String {
     String::from_utf8(view).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The view the detectors read, and the span of any decoded tag characters.
+/// The readings of a text the detectors scan.
+pub(super) struct Views {
+    /// The text as a page or a terminal shows it: invisible characters
+    /// and control codes dropped, the words around them joined
+    /// (`ig\u{200b}nore` reads `ignore`).
+    pub(super) view: String,
+    /// The span of decoded tag characters (the view's tail), or an empty
+    /// span when invisible characters that hide something were dropped.
+    pub(super) hidden: Option<Range<usize>>,
+    /// Other readings, each different from [`view`](Self::view): every
+    /// invisible character and control code it drops read as a blank
+    /// instead (they stand between words as spaces do:
+    /// `you\u{200b}are\u{200b}now`, `forget\x1b[0meverything`); and, where
+    /// an escape sequence takes text a model reads as text (`\x1b[Ignore`,
+    /// whose `I` a terminal takes as the sequence's last byte; a window
+    /// title), with only the sequences' introducers read as blanks. Empty
+    /// when the text has none of these.
+    pub(super) others: Vec<String>,
+}
+
+/// The view the detectors read, and the span of any decoded tag
+/// characters: [`Views::view`] and [`Views::hidden`].
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
+    let (view, hidden, _) = if has_controls(input.as_bytes()) {
+        reading(&controls_replaced(input, "", false).0, false)
+    } else {
+        reading(input, false)
+    };
+    (view, hidden)
+}
+
+/// Every reading of `input`.
+pub(super) fn detection_views(input: &str) -> Views {
+    let controls = has_controls(input.as_bytes());
+    let joined = if controls {
+        Cow::Owned(controls_replaced(input, "", false).0)
+    } else {
+        Cow::Borrowed(input)
+    };
+    let (view, hidden, spaceable) = reading(&joined, false);
+    let mut others = Vec::new();
+    if controls {
+        let (spaced, hides_text) = controls_replaced(input, " ", false);
+        others.push(reading(&spaced, true).0);
+        if hides_text {
+            others.push(reading(&controls_replaced(input, " ", true).0, true).0);
+        }
+    } else if spaceable {
+        others.push(reading(input, true).0);
+    }
+    // Read again only where it reads differently: a control code before
+    // a line break, a zero-width space beside a blank, are the same
+    // either way.
+    others.retain(|other| *other != view);
+    others.dedup();
+    Views {
+        view,
+        hidden,
+        others,
+    }
+}
+
+/// Whether `b` holds a control code other than the blanks and line breaks:
+/// an ASCII one (NUL, backspace, escape, the information separators, DEL)
+/// or a C1 control other than NEL. One pass without an early exit, which
+/// the compiler vectorises.
+fn has_controls(b: &[u8]) -> bool {
+    let ascii = b.iter().fold(false, |any, &x| any | is_control(x));
+    // C1 controls are U+0080 to U+009F: 0xC2 and a byte under 0xA0.
+    let c1 = b
+        .iter()
+        .zip(&b[1.min(b.len())..])
+        .fold(false, |any, (&x, &y)| {
+            any | ((x == 0xc2) & (y < 0xa0) & (y != 0x85))
+        });
+    ascii || c1
+}
+
+/// Whether an ASCII byte is a control code of [`has_controls`].
+fn is_control(b: u8) -> bool {
+    (b < b'\t') | (b.wrapping_sub(0x0e) < 0x20 - 0x0e) | (b == 0x7f)
+}
+
+/// The length of the control character at `i` of `b` (1 for ASCII, 2 for
+/// C1), or 0 if there is none.
+fn control_len(b: &[u8], i: usize) -> usize {
+    if is_control(b[i]) {
+        1
+    } else if b[i] == 0xc2 && b.get(i + 1).is_some_and(|&y| y < 0xa0 && y != 0x85) {
+        2
+    } else {
+        0
+    }
+}
+
+/// `input` with each control code of [`has_controls`] replaced by
+/// `blank`: a whole escape sequence (CSI, OSC and the other strings, `ESC`
+/// and one character, in their 7- and 8-bit forms, as
+/// [`safe_log_message`](crate::safe_log_message) removes them) as one
+/// code, any other control character alone. Every code is ASCII or C1, so
+/// the cuts fall between characters.
+///
+/// Also says whether a sequence takes text that a model reads as text: a
+/// string's body (a window title, a link), or a last byte that is a letter
+/// before another letter (`\x1b[Ignore`, `\x1b[0Ignore`, `\x1bMall`). With
+/// `literal`, such a string loses only its introducer, and such a
+/// sequence all but its last byte.
+fn controls_replaced(input: &str, blank: &str, literal: bool) -> (String, bool) {
+    let b = input.as_bytes();
+    let mut out = String::with_capacity(input.len());
+    let mut hides_text = false;
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        let len = control_len(b, i);
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&input[copied..i]);
+        out.push_str(blank);
+        // How a sequence starts, and whether it is a string (OSC, DCS,
+        // SOS, PM, APC), whose body runs to a terminator.
+        let (introducer, string) = match &b[i..] {
+            [0x1b, b'[', ..] | [0xc2, 0x9b, ..] => (2, false),
+            [0x1b, b']' | b'P' | b'X' | b'^' | b'_', ..]
+            | [0xc2, 0x9d | 0x90 | 0x98 | 0x9e | 0x9f, ..] => (2, true),
+            [0x1b, ..] => (1, false),
+            _ => (0, false),
+        };
+        let whole = if introducer > 0 {
+            escape_sequence_len(&input[i..]).unwrap_or(len)
+        } else {
+            len
+        };
+        let end = i + whole;
+        let takes_text = whole > len
+            && if string {
+                let terminator = if b[end - 1] == 0x07 { 1 } else { 2 };
+                whole > introducer + terminator
+            } else {
+                b[end - 1].is_ascii_alphabetic()
+                    && input[end..].chars().next().is_some_and(char::is_alphabetic)
+            };
+        hides_text |= takes_text;
+        i = match (literal && takes_text, string) {
+            (false, _) => end,
+            // A string's body is text.
+            (true, true) => i + introducer,
+            // The last byte is a word's first letter.
+            (true, false) => end - 1,
+        };
+        copied = i;
+    }
+    out.push_str(&input[copied..]);
+    (out, hides_text)
+}
+
+/// One reading of `input` (its control codes already replaced): the view,
+/// the hidden span, and whether any invisible character was dropped that
+/// the spaced reading reads as a blank. With `spaced`, each such character
+/// is written as a space.
+fn reading(input: &str, spaced: bool) -> (String, Option<Range<usize>>, bool) {
     if input.is_ascii() {
         // No tags, no format characters: only case, leetspeak and
         // blanks to do.
-        return (single_spaced(ascii_view(input)), None);
+        return (single_spaced(ascii_view(input)), None, false);
     }
     let mut visible = String::with_capacity(input.len());
     let mut smuggled = String::new();
     let mut inner_format = false;
+    let mut spaceable = false;
     // The input is copied in runs, up to each character dropped; ASCII is
     // always kept.
     let bytes = input.as_bytes();
@@ -96,17 +258,23 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
         };
         let at = i;
         i += c.len_utf8();
-        match c {
+        // Whether the character dropped stands where a blank could.
+        let blank = match c {
+            // Tag characters spell what they smuggle on a line of their
+            // own; among visible words they stand where blanks could.
             '\u{e0020}'..='\u{e007e}' => {
                 smuggled.push(char::from_u32(c as u32 - 0xe0000).unwrap_or(' '));
+                true
             }
-            // A byte-order mark is what editors and scrapers leave in
-            // files: removed, not counted as hiding anything.
-            '\u{feff}' => {}
+            // A byte-order mark is what editors and scrapers leave at the
+            // start of files (and of files joined into one): removed, not
+            // counted as hiding anything. Between words it is a blank in
+            // the spaced reading.
+            '\u{feff}' => !line_edge(bytes, at, i),
             // A zero-width joiner between two pictographs makes them one
             // emoji (👨‍👩‍👧, 🏳️‍🌈, 👩‍💻): removed, not counted as hiding
             // anything.
-            '\u{200d}' if joins_emoji(&input[..at], &input[i..]) => {}
+            '\u{200d}' if joins_emoji(&input[..at], &input[i..]) => false,
             // NEL and the line and paragraph separators stand between
             // words as blanks do: read as a space (the separators were
             // dropped, joining the words around them; as line breaks, an
@@ -120,51 +288,103 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
                 copied = i;
                 continue;
             }
-            c if is_invisible_format(c) => inner_format = true,
+            // The Hangul and Khmer fillers show nothing; outside a run of
+            // old Hangul jamo they stand where a blank could. (Not counted
+            // as hiding anything: a filler alone is a blank nickname.)
+            c if is_filler(c) && !in_jamo(&input[..at], &input[i..]) => true,
+            // So does a variation selector or the combining grapheme
+            // joiner after a Latin, Greek or Cyrillic letter or ASCII
+            // punctuation, where it varies nothing. (Emoji, keycaps, `©`
+            // and the ideographs take them.)
+            '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{34f}'
+                if input[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|before| varies_nothing(before, &input[i..])) =>
+            {
+                true
+            }
+            c if is_invisible_format(c) => {
+                inner_format = true;
+                true
+            }
             _ => continue,
-        }
+        };
         visible.push_str(&input[copied..at]);
+        if blank {
+            spaceable = true;
+            if spaced {
+                visible.push(' ');
+            }
+        }
         copied = i;
     }
     visible.push_str(&input[copied..]);
+    let mut view = single_spaced(normalised_view(&visible));
     let mut hidden = None;
     if !smuggled.is_empty() {
-        visible.push('\n');
-        let start = visible.len();
-        visible.push_str(&smuggled);
-        hidden = Some(start..visible.len());
+        // The tags' text on a line of its own at the end, the span
+        // reported on the final view.
+        view.push('\n');
+        let start = view.len();
+        let tail = single_spaced(ascii_view(&smuggled));
+        // Tags that spell only blanks smuggle them still: the span is
+        // never empty (an empty one means other hidden characters).
+        view.push_str(if tail.is_empty() { " " } else { &tail });
+        hidden = Some(start..view.len());
     } else if inner_format {
         hidden = Some(0..0);
     }
-    let view = single_spaced(normalised_view(&visible));
-    // The hidden span is reported on the final view: its tail.
-    let hidden = hidden.map(|r| {
-        if r.is_empty() {
-            r
-        } else {
-            view.len().saturating_sub(r.len())..view.len()
-        }
-    });
-    (view, hidden)
+    (view, hidden, spaceable)
+}
+
+/// Whether a variation selector after `c` (and before `after`) selects
+/// no variant: `c` is ASCII (a digit, `#` or `*` only when no keycap mark
+/// follows), a letter of the Latin, Greek or Cyrillic blocks other than
+/// `©` and `®`, or a mathematical letter or digit.
+fn varies_nothing(c: char, after: &str) -> bool {
+    match c {
+        '0'..='9' | '#' | '*' => !after.starts_with('\u{20e3}'),
+        '©' | '®' => false,
+        c => u32::from(c) <= TABLED_LAST || ('\u{1d400}'..='\u{1d7ff}').contains(&c),
+    }
+}
+
+/// Whether the character at `at..next` of `b` starts the text or a line,
+/// or ends one.
+fn line_edge(b: &[u8], at: usize, next: usize) -> bool {
+    at == 0 || b[at - 1] == b'\n' || b.get(next).is_none_or(|&n| matches!(n, b'\n' | b'\r'))
+}
+
+/// The Hangul fillers (choseong, jungseong, the compatibility and
+/// half-width ones) and Khmer's two inherent vowels, which Unicode says
+/// not to use: letters that show nothing.
+fn is_filler(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{17b4}' | '\u{17b5}'
+    )
+}
+
+/// Whether a filler stands beside a conjoining Hangul jamo, where the
+/// choseong and jungseong fillers complete a syllable.
+fn in_jamo(before: &str, after: &str) -> bool {
+    let jamo = |c: char| matches!(c, '\u{1100}'..='\u{11ff}' | '\u{a960}'..='\u{a97f}' | '\u{d7b0}'..='\u{d7ff}');
+    before.chars().next_back().is_some_and(jamo) || after.chars().next().is_some_and(jamo)
 }
 
 /// The view with every run of blanks (spaces, tabs, vertical tabs, form
 /// feeds, a CR not before an LF) read as one space, and each CR LF as
-/// LF. A reader takes `ignore  all\tprevious  instructions` as it
-/// takes the same words single-spaced, and so do the patterns, written
-/// with one space between words: doubling every space took one attack in
-/// six that was blocked below the threshold. Returned as it is when there
-/// is nothing to do.
+/// LF; a run at the start or end of a line is dropped. A reader takes
+/// `ignore  all\tprevious  instructions` as it takes the same words
+/// single-spaced, and so do the patterns, written with one space between
+/// words: doubling every space took one attack in six that was blocked
+/// below the threshold. An indented line is read from its first word,
+/// where the rules anchored at a line's start look (one leading blank
+/// took a French order past them). Returned as it is when there is
+/// nothing to do.
 fn single_spaced(view: String) -> String {
-    // Built once: a searcher's set-up costs as much as a search of a
-    // kilobyte, and every text has several views.
-    static TWO_SPACES: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
-    let b = view.as_bytes();
-    if TWO_SPACES.find(b).is_none()
-        && memchr::memchr3(b'\t', b'\r', b'\x0b', b).is_none()
-        && memchr::memchr(b'\x0c', b).is_none()
-    {
+    if !needs_spacing(view.as_bytes()) {
         return view;
     }
     let mut out = String::with_capacity(view.len());
@@ -174,12 +394,34 @@ fn single_spaced(view: String) -> String {
             '\r' if chars.peek() == Some(&'\n') => {}
             c if is_blank(c) => {
                 while chars.next_if(|&n| is_blank(n)).is_some() {}
-                out.push(' ');
+                let edge = out.is_empty()
+                    || out.ends_with('\n')
+                    || chars.peek().is_none_or(|&n| n == '\n');
+                if !edge {
+                    out.push(' ');
+                }
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether [`single_spaced`] has anything to do in `b`: a blank other
+/// than a space, two spaces in a row, or a space at a line's edge. One
+/// pass without an early exit, which the compiler vectorises.
+fn needs_spacing(b: &[u8]) -> bool {
+    let edges = b.first() == Some(&b' ') || b.last() == Some(&b' ');
+    let odd = b.iter().fold(false, |any, &x| {
+        any | (x == b'\t') | (x.wrapping_sub(0x0b) < 3)
+    });
+    let pairs = b
+        .iter()
+        .zip(&b[1.min(b.len())..])
+        .fold(false, |any, (&x, &y)| {
+            any | ((x == b' ') & ((y == b' ') | (y == b'\n'))) | ((x == b'\n') & (y == b' '))
+        });
+    edges || odd || pairs
 }
 
 /// The blanks [`single_spaced`] reads as one space (a CR before an LF
@@ -542,24 +784,98 @@ mod tests {
         /// however many; CR LF as LF.
         #[test]
         fn the_view_is_single_spaced(
+            lead in "[ \t\u{a0}]{0,3}",
             words in proptest::collection::vec("[a-zA-Z\u{e9}\u{430}]{1,6}", 1..8),
-            blanks in proptest::collection::vec("[ \t\x0b\x0c\r\u{85}\u{2028}\u{a0}\u{3000}]{1,4}|\r\n", 8),
+            blanks in proptest::collection::vec("[ \t\x0b\x0c\r\u{85}\u{2028}\u{a0}\u{3000}]{1,4}|[ \t]{0,2}\r?\n[ \t]{0,2}", 8),
         ) {
-            let mut text = String::new();
+            let mut text = lead.clone();
             let mut single = String::new();
             for (k, word) in words.iter().enumerate() {
                 text.push_str(word);
                 single.push_str(word);
                 text.push_str(&blanks[k]);
-                let line_break = blanks[k] == "\r\n";
-                single.push_str(if line_break { "\n" } else { " " });
+                let line_break = blanks[k].contains('\n');
+                if k + 1 < words.len() {
+                    single.push_str(if line_break { "\n" } else { " " });
+                } else if line_break {
+                    single.push('\n');
+                }
             }
             let (view, _) = detection_view(&text);
             proptest::prop_assert_eq!(&view, &detection_view(&single).0);
             proptest::prop_assert!(
-                !view.contains("  ") && !view.contains(['\t', '\r', '\x0b', '\x0c', '\u{85}']),
+                !view.contains("  ")
+                    && !view.contains(['\t', '\r', '\x0b', '\x0c', '\u{85}'])
+                    && !view.contains(" \n")
+                    && !view.contains("\n ")
+                    && !view.starts_with(' ')
+                    && !view.ends_with(' '),
                 "{view:?}"
             );
         }
+
+        /// Control codes and invisible characters between words: the view
+        /// joins the words, the spaced reading reads a blank; inside
+        /// words, both join them.
+        #[test]
+        fn invisible_separators_are_read_joined_and_as_blanks(
+            words in proptest::collection::vec("[a-z]{1,6}", 2..6),
+            sep in r"\x00|\x1f|\x7f|\x1b\[[0-9;]{0,4}m|\u{200b}|\u{2060}|\u{3164}|\u{ffa0}|\u{feff}|\u{fe0f}|\u{34f}",
+        ) {
+            let text = words.join(&sep);
+            let views = detection_views(&text);
+            proptest::prop_assert_eq!(&views.view, &leet_join(&words, ""));
+            let spaced = leet_join(&words, " ");
+            proptest::prop_assert_eq!(views.others.first(), Some(&spaced));
+            proptest::prop_assert_eq!(detection_view(&text).0, views.view);
+        }
+    }
+
+    /// The view of `words` (ASCII letters) joined by `sep`.
+    fn leet_join(words: &[String], sep: &str) -> String {
+        ascii_view(&words.join(sep))
+    }
+
+    #[test]
+    fn control_codes_are_replaced_whole() {
+        // A sequence cut short is an escape alone.
+        let text = "a\x1b[1;31m b\x00c\x1b[2J.d\x7f\x1b[12";
+        assert_eq!(
+            controls_replaced(text, "", false),
+            ("a bc.d[12".into(), false)
+        );
+        assert_eq!(controls_replaced(text, "_", false).0, "a_ b_c_.d__[12");
+        // C1 controls, 8-bit CSI, two-byte escapes; a window title's
+        // text, hidden by a terminal, is kept in the literal reading.
+        let text = "a\u{9b}31mb\u{92}c\x1bMd\x1b]0;title\x07e";
+        assert_eq!(
+            controls_replaced(text, "_", false),
+            ("a_b_c_d_e".into(), true)
+        );
+        assert_eq!(controls_replaced(text, "_", true).0, "a_mb_c_Md_0;title_e");
+        // A letter a terminal takes as a sequence's last byte, before
+        // another letter, is a word's first letter to a reader.
+        let text = "\x1b[Ignore\x1bMall\x1b[0mok";
+        assert_eq!(
+            controls_replaced(text, "_", false),
+            ("_gnore_all_ok".into(), true)
+        );
+        assert_eq!(controls_replaced(text, "_", true).0, "_Ignore_Mall_mok");
+        assert!(!has_controls(
+            "tab\tline\nvt\x0bff\x0ccr\rnel\u{85}nbsp\u{a0}«»".as_bytes()
+        ));
+        assert!(has_controls("\u{9b}".as_bytes()));
+        for b in (0..0x20).chain([0x7f]) {
+            assert_eq!(has_controls(&[b]), !matches!(b, 0x09..=0x0d), "{b:#x}");
+        }
+        // Nothing to read twice: a control code at a line's end, a
+        // zero-width space beside a blank.
+        assert!(
+            detection_views("done\x1b[0m\nnext \u{200b}word")
+                .others
+                .is_empty()
+        );
+        // Fillers beside conjoining jamo complete a syllable.
+        assert!(detection_views("\u{1100}\u{1160}").hidden.is_none());
     }
 }
