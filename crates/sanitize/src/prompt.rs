@@ -685,6 +685,11 @@ impl PromptGuard {
             if matched_kinds.contains(&p.kind) {
                 continue;
             }
+            // (Tested first: a search that need not say where its match
+            // ends costs less, and most texts match nothing.)
+            if !p.regex.is_match(&squashed) {
+                continue;
+            }
             let Some(m) = p.regex.find(&squashed) else {
                 continue;
             };

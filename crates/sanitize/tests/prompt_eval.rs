@@ -1190,6 +1190,51 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.872,
             2,
         ),
+        // Rounds 42 (EQ, ER, ES) and 43 (ET, EU, EV), written in session 45
+        // and counted never read on its first build and on its last (the
+        // same figures), committed as dev at the last count.
+        (
+            "eq",
+            include_str!("data/outside_author_eq.jsonl"),
+            (125, 65),
+            0.944,
+            1,
+        ),
+        (
+            "er",
+            include_str!("data/outside_author_er.jsonl"),
+            (125, 65),
+            0.880,
+            1,
+        ),
+        (
+            "es",
+            include_str!("data/outside_author_es.jsonl"),
+            (125, 65),
+            0.888,
+            2,
+        ),
+        (
+            "et",
+            include_str!("data/outside_author_et.jsonl"),
+            (125, 65),
+            0.928,
+            3,
+        ),
+        (
+            "eu",
+            include_str!("data/outside_author_eu.jsonl"),
+            (125, 65),
+            0.888,
+            4,
+        ),
+        (
+            "ev",
+            include_str!("data/outside_author_ev.jsonl"),
+            (125, 65),
+            0.912,
+            2,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before

@@ -2058,24 +2058,10 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
     // inside a word ("bis herigen Anwei sungen", "instruc tions") breaks
     // the phrase patterns: a determiner and a qualifier ("alle",
     // "precedentes", "todas", "tutte") keep a bare "les consignes" out.
+    // One row: each regex is a pass over the letters.
     (
         O,
-        r"(?:ignoriere?n?|vergiss|vergesst|vergessen|missachte[nt]?)(?:alle|samtliche|jegliche|die|deine|ihre){0,2}(?:bisherigen|vorherigen|vorigen|fruheren|obigen|vorangegangenen|ursprunglichen)(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle)",
-        0.8,
-    ),
-    (
-        O,
-        r"(?:ignore|oublie)[rzs]?(?:(?:toutes|tous)(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)|(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)(?:precedentes|anterieures))",
-        0.8,
-    ),
-    (
-        O,
-        r"(?:ignora|olvida|ignore|olvide)[nd]?(?:todas(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)|(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)(?:previas|anteriores))",
-        0.8,
-    ),
-    (
-        O,
-        r"(?:ignora|dimentica)(?:te)?(?:tutte(?:le)?(?:istruzioni|regole|direttive|indicazioni)|le(?:istruzioni|regole|direttive|indicazioni)precedenti)",
+        r"(?:ignoriere?n?|vergiss|vergesst|vergessen|missachte[nt]?)(?:alle|samtliche|jegliche|die|deine|ihre){0,2}(?:bisherigen|vorherigen|vorigen|fruheren|obigen|vorangegangenen|ursprunglichen)(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle)|(?:ignore|oublie)[rzs]?(?:(?:toutes|tous)(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)|(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)(?:precedentes|anterieures))|(?:ignora|olvida|ignore|olvide)[nd]?(?:todas(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)|(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)(?:previas|anteriores))|(?:ignora|dimentica)(?:te)?(?:tutte(?:le)?(?:istruzioni|regole|direttive|indicazioni)|le(?:istruzioni|regole|direttive|indicazioni)precedenti)",
         0.8,
     ),
     (P, r"doanythingnow", 0.7),

@@ -99,7 +99,7 @@ pub(super) struct Views {
 /// characters: [`Views::view`] and [`Views::hidden`].
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     let (view, hidden, _) = if has_controls(input.as_bytes()) {
-        reading(&controls_replaced(input, "", false).0, false)
+        reading(&controls_replaced(input, "", false).text, false)
     } else {
         reading(input, false)
     };
@@ -109,25 +109,25 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 /// Every reading of `input`.
 pub(super) fn detection_views(input: &str) -> Views {
     let controls = has_controls(input.as_bytes());
-    let joined = if controls {
-        Cow::Owned(controls_replaced(input, "", false).0)
+    let (joined, between, hides_text) = if controls {
+        let joined = controls_replaced(input, "", false);
+        (Cow::Owned(joined.text), joined.between, joined.hides_text)
     } else {
-        Cow::Borrowed(input)
+        (Cow::Borrowed(input), false, false)
     };
     let (view, hidden, spaceable) = reading(&joined, false);
-    let mut others = Vec::new();
-    if controls {
-        let (spaced, hides_text) = controls_replaced(input, " ", false);
-        others.push(reading(&spaced, true).0);
-        if hides_text {
-            others.push(reading(&controls_replaced(input, " ", true).0, true).0);
-        }
-    } else if spaceable {
-        others.push(reading(input, true).0);
-    }
-    // Read again only where it reads differently: a control code before
-    // a line break, a zero-width space beside a blank, are the same
+    // Read again only where it may read differently: a control code
+    // before a line break, a zero-width space beside a blank, are the same
     // either way.
+    let mut others = Vec::new();
+    if between {
+        others.push(reading(&controls_replaced(input, " ", false).text, true).0);
+    } else if spaceable {
+        others.push(reading(&joined, true).0);
+    }
+    if hides_text {
+        others.push(reading(&controls_replaced(input, " ", true).text, true).0);
+    }
     others.retain(|other| *other != view);
     others.dedup();
     Views {
@@ -139,18 +139,27 @@ pub(super) fn detection_views(input: &str) -> Views {
 
 /// Whether `b` holds a control code other than the blanks and line breaks:
 /// an ASCII one (NUL, backspace, escape, the information separators, DEL)
-/// or a C1 control other than NEL. One pass without an early exit, which
-/// the compiler vectorises.
+/// or a C1 control other than NEL (0xC2 and a byte under 0xA0). Read eight
+/// bytes at a time: a word with a byte under 0x20, DEL or 0xC2 in it (a
+/// line break, `«`, a no-break space) is looked at byte by byte.
 fn has_controls(b: &[u8]) -> bool {
-    let ascii = b.iter().fold(false, |any, &x| any | is_control(x));
-    // C1 controls are U+0080 to U+009F: 0xC2 and a byte under 0xA0.
-    let c1 = b
-        .iter()
-        .zip(&b[1.min(b.len())..])
-        .fold(false, |any, (&x, &y)| {
-            any | ((x == 0xc2) & (y < 0xa0) & (y != 0x85))
-        });
-    ascii || c1
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `x` is zero (exact as to whether there is one).
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let control_at = |i: usize| control_len(b, i) > 0;
+    let mut start = 0;
+    for word in b.chunks_exact(8) {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or([b'a'; 8]));
+        let low = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+        if (low || zero_byte(x ^ (ONES * 0x7f)) || zero_byte(x ^ (ONES * 0xc2)))
+            && (start..start + 8).any(control_at)
+        {
+            return true;
+        }
+        start += 8;
+    }
+    (start..b.len()).any(control_at)
 }
 
 /// Whether an ASCII byte is a control code of [`has_controls`].
@@ -182,10 +191,10 @@ fn control_len(b: &[u8], i: usize) -> usize {
 /// before another letter (`\x1b[Ignore`, `\x1b[0Ignore`, `\x1bMall`). With
 /// `literal`, such a string loses only its introducer, and such a
 /// sequence all but its last byte.
-fn controls_replaced(input: &str, blank: &str, literal: bool) -> (String, bool) {
+fn controls_replaced(input: &str, blank: &str, literal: bool) -> Replaced {
     let b = input.as_bytes();
     let mut out = String::with_capacity(input.len());
-    let mut hides_text = false;
+    let (mut hides_text, mut between) = (false, false);
     let (mut copied, mut i) = (0, 0);
     while i < b.len() {
         let len = control_len(b, i);
@@ -194,6 +203,7 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> (String, bool) 
             continue;
         }
         out.push_str(&input[copied..i]);
+        let before = out.as_bytes().last().copied();
         out.push_str(blank);
         // How a sequence starts, and whether it is a string (OSC, DCS,
         // SOS, PM, APC), whose body runs to a terminator.
@@ -219,6 +229,8 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> (String, bool) 
                     && input[end..].chars().next().is_some_and(char::is_alphabetic)
             };
         hides_text |= takes_text;
+        between |= before.is_some_and(|c| !is_line_blank(c))
+            && b.get(end).is_some_and(|&c| !is_line_blank(c));
         i = match (literal && takes_text, string) {
             (false, _) => end,
             // A string's body is text.
@@ -229,7 +241,27 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> (String, bool) 
         copied = i;
     }
     out.push_str(&input[copied..]);
-    (out, hides_text)
+    Replaced {
+        text: out,
+        hides_text,
+        between,
+    }
+}
+
+/// What [`controls_replaced`] made of a text.
+struct Replaced {
+    /// The text, its control codes replaced.
+    text: String,
+    /// Whether a sequence takes text that a model reads as text.
+    hides_text: bool,
+    /// Whether a control code stands between two characters that are
+    /// neither blanks nor line breaks (where a blank reads differently).
+    between: bool,
+}
+
+/// Whether `c` is a blank or a line break.
+fn is_line_blank(c: u8) -> bool {
+    is_blank(c) || c == b'\n'
 }
 
 /// One reading of `input` (its control codes already replaced): the view,
@@ -310,9 +342,15 @@ fn reading(input: &str, spaced: bool) -> (String, Option<Range<usize>>, bool) {
             }
             _ => continue,
         };
+        let before = if at > copied {
+            Some(bytes[at - 1])
+        } else {
+            visible.as_bytes().last().copied()
+        };
         visible.push_str(&input[copied..at]);
         if blank {
-            spaceable = true;
+            spaceable |= before.is_some_and(|c| !is_line_blank(c))
+                && bytes.get(i).is_some_and(|&c| !is_line_blank(c));
             if spaced {
                 visible.push(' ');
             }
@@ -383,51 +421,61 @@ fn in_jamo(before: &str, after: &str) -> bool {
 /// where the rules anchored at a line's start look (one leading blank
 /// took a French order past them). Returned as it is when there is
 /// nothing to do.
-fn single_spaced(view: String) -> String {
-    if !needs_spacing(view.as_bytes()) {
+fn single_spaced(mut view: String) -> String {
+    let b = view.as_bytes();
+    let (inner, edges) = needs_spacing(b);
+    if !inner {
+        if edges {
+            // Only a space at the text's start or end (a text cut at a
+            // word's end): trimmed in place.
+            let end = view.trim_end_matches(' ').len();
+            view.truncate(end);
+            let start = view.len() - view.trim_start_matches(' ').len();
+            view.drain(..start);
+        }
         return view;
     }
-    let mut out = String::with_capacity(view.len());
-    let mut chars = view.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c if is_blank(c) => {
-                while chars.next_if(|&n| is_blank(n)).is_some() {}
-                let edge = out.is_empty()
-                    || out.ends_with('\n')
-                    || chars.peek().is_none_or(|&n| n == '\n');
-                if !edge {
-                    out.push(' ');
-                }
-            }
-            c => out.push(c),
+    // Blanks are ASCII, so the runs between them are whole UTF-8.
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().take_while(|&&c| !is_blank(c)).count();
+        out.extend_from_slice(&b[i..i + run]);
+        i += run;
+        let blanks = b[i..].iter().take_while(|&&c| is_blank(c)).count();
+        if blanks == 0 {
+            continue;
+        }
+        i += blanks;
+        // At a line's edges a blank separates nothing (a CR before an
+        // LF included).
+        let edge = out.last().is_none_or(|&c| c == b'\n') || b.get(i).is_none_or(|&c| c == b'\n');
+        if !edge {
+            out.push(b' ');
         }
     }
-    out
+    into_string(out)
 }
 
-/// Whether [`single_spaced`] has anything to do in `b`: a blank other
-/// than a space, two spaces in a row, or a space at a line's edge. One
-/// pass without an early exit, which the compiler vectorises.
-fn needs_spacing(b: &[u8]) -> bool {
+/// Whether [`single_spaced`] has anything to do in `b`: inside the text
+/// (a blank other than a space, two spaces in a row, a space at a line's
+/// edge), and at its ends (a space first or last).
+fn needs_spacing(b: &[u8]) -> (bool, bool) {
+    // Built once: a searcher's set-up costs as much as a search of a
+    // kilobyte, and every text has several views.
+    static PAIRS: LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+        LazyLock::new(|| [b"  ", b" \n", b"\n "].map(|pair| memchr::memmem::Finder::new(pair)));
     let edges = b.first() == Some(&b' ') || b.last() == Some(&b' ');
-    let odd = b.iter().fold(false, |any, &x| {
-        any | (x == b'\t') | (x.wrapping_sub(0x0b) < 3)
-    });
-    let pairs = b
-        .iter()
-        .zip(&b[1.min(b.len())..])
-        .fold(false, |any, (&x, &y)| {
-            any | ((x == b' ') & ((y == b' ') | (y == b'\n'))) | ((x == b'\n') & (y == b' '))
-        });
-    edges || odd || pairs
+    let inner = memchr::memchr3(b'\t', b'\r', 0x0b, b).is_some()
+        || memchr::memchr(0x0c, b).is_some()
+        || PAIRS.iter().any(|pair| pair.find(b).is_some());
+    (inner, edges)
 }
 
 /// The blanks [`single_spaced`] reads as one space (a CR before an LF
-/// aside).
-fn is_blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\x0b' | '\x0c' | '\r')
+/// aside: dropped).
+fn is_blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | 0x0b | 0x0c | b'\r')
 }
 
 /// Whether a zero-width joiner between `before` and `after` joins two
@@ -836,31 +884,39 @@ mod tests {
         ascii_view(&words.join(sep))
     }
 
+    /// A replaced text and whether a sequence took text.
+    fn pair(replaced: Replaced) -> (String, bool) {
+        (replaced.text, replaced.hides_text)
+    }
+
     #[test]
     fn control_codes_are_replaced_whole() {
         // A sequence cut short is an escape alone.
         let text = "a\x1b[1;31m b\x00c\x1b[2J.d\x7f\x1b[12";
         assert_eq!(
-            controls_replaced(text, "", false),
+            pair(controls_replaced(text, "", false)),
             ("a bc.d[12".into(), false)
         );
-        assert_eq!(controls_replaced(text, "_", false).0, "a_ b_c_.d__[12");
+        assert_eq!(controls_replaced(text, "_", false).text, "a_ b_c_.d__[12");
         // C1 controls, 8-bit CSI, two-byte escapes; a window title's
         // text, hidden by a terminal, is kept in the literal reading.
         let text = "a\u{9b}31mb\u{92}c\x1bMd\x1b]0;title\x07e";
         assert_eq!(
-            controls_replaced(text, "_", false),
+            pair(controls_replaced(text, "_", false)),
             ("a_b_c_d_e".into(), true)
         );
-        assert_eq!(controls_replaced(text, "_", true).0, "a_mb_c_Md_0;title_e");
+        assert_eq!(
+            controls_replaced(text, "_", true).text,
+            "a_mb_c_Md_0;title_e"
+        );
         // A letter a terminal takes as a sequence's last byte, before
         // another letter, is a word's first letter to a reader.
         let text = "\x1b[Ignore\x1bMall\x1b[0mok";
         assert_eq!(
-            controls_replaced(text, "_", false),
+            pair(controls_replaced(text, "_", false)),
             ("_gnore_all_ok".into(), true)
         );
-        assert_eq!(controls_replaced(text, "_", true).0, "_Ignore_Mall_mok");
+        assert_eq!(controls_replaced(text, "_", true).text, "_Ignore_Mall_mok");
         assert!(!has_controls(
             "tab\tline\nvt\x0bff\x0ccr\rnel\u{85}nbsp\u{a0}«»".as_bytes()
         ));
