@@ -83,20 +83,8 @@ const MIN_VERTICAL: usize = 6;
 /// `·`, `|`) read as spaces; `None` when there is no such run.
 pub(super) fn join_vertical_letters(view: &str) -> Option<String> {
     // Most texts have none: look for four short lines in a row first (at
-    // most 4 bytes between line breaks: a letter with a space, a dot or a
-    // carriage return), from line break to line break (`memchr`), without
-    // allocating.
-    let b = view.as_bytes();
-    let mut short = 0;
-    let mut last = None;
-    let any = memchr::memchr_iter(b'\n', b).any(|j| {
-        short = match last.replace(j) {
-            Some(i) if j - i <= 5 => short + 1,
-            _ => 0,
-        };
-        short >= 4
-    });
-    if !any {
+    // most 4 bytes: a letter with a space, a dot or a carriage return).
+    if !short_lines_in_a_row(view.as_bytes(), 4, 4) {
         return None;
     }
     // One character, whatever white space is around it and a dot after it
@@ -156,19 +144,9 @@ const WORD_LINE_BLANKS: usize = 2;
 /// in it, the rest of the text being read already.
 pub(super) fn join_word_lines(view: &str) -> Option<String> {
     // Most texts have no such run: look for that many short lines in a
-    // row first, from line break to line break (`memchr`), without
-    // allocating.
-    let b = view.as_bytes();
-    let mut short = 0;
-    let mut last = None;
-    let any = memchr::memchr_iter(b'\n', b).any(|j| {
-        short = match last.replace(j) {
-            Some(i) if j - i <= WORD_LINE + 1 => short + 1,
-            _ => 0,
-        };
-        short + 1 >= MIN_WORD_LINES
-    });
-    if !any {
+    // row first (between line breaks: the run's first or last line may
+    // be the text's).
+    if !short_lines_in_a_row(view.as_bytes(), WORD_LINE, MIN_WORD_LINES - 1) {
         return None;
     }
     let is_short = |line: &str| {
@@ -202,6 +180,21 @@ pub(super) fn join_word_lines(view: &str) -> Option<String> {
         i = end;
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Whether `b` has `count` lines in a row, each between two line breaks,
+/// of at most `longest` bytes: a look from line break to line break
+/// (`memchr`) before anything is allocated.
+fn short_lines_in_a_row(b: &[u8], longest: usize, count: usize) -> bool {
+    let mut short = 0;
+    let mut last = None;
+    memchr::memchr_iter(b'\n', b).any(|j| {
+        short = match last.replace(j) {
+            Some(i) if j - i <= longest + 1 => short + 1,
+            _ => 0,
+        };
+        short >= count
+    })
 }
 
 /// A line of a list without its marker: `1. `, `a) `, `- `, `* `, `> `

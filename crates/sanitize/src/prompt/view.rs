@@ -464,7 +464,7 @@ fn needs_spacing(b: &[u8]) -> (bool, bool) {
     // Built once: a searcher's set-up costs as much as a search of a
     // kilobyte, and every text has several views.
     static PAIRS: LazyLock<[memchr::memmem::Finder<'static>; 3]> =
-        LazyLock::new(|| [b"  ", b" \n", b"\n "].map(|pair| memchr::memmem::Finder::new(pair)));
+        LazyLock::new(|| [b"  ", b" \n", b"\n "].map(memchr::memmem::Finder::new));
     let edges = b.first() == Some(&b' ') || b.last() == Some(&b' ');
     let inner = memchr::memchr3(b'\t', b'\r', 0x0b, b).is_some()
         || memchr::memchr(0x0c, b).is_some()
