@@ -90,8 +90,9 @@ pub(super) struct Views {
     /// `you\u{200b}are\u{200b}now`, `forget\x1b[0meverything`); and, where
     /// an escape sequence takes text a model reads as text (`\x1b[Ignore`,
     /// whose `I` a terminal takes as the sequence's last byte; a window
-    /// title), with only the sequences' introducers read as blanks. Empty
-    /// when the text has none of these.
+    /// title), with that text kept: a string's introducer read as a blank,
+    /// a sequence's all but its last byte. Empty when the text has none of
+    /// these.
     pub(super) others: Vec<String>,
 }
 
