@@ -130,8 +130,19 @@ pub(crate) const MAX_STRING_BODY: usize = 512;
 ///   or their C1 forms): printable text up to BEL or ST (`ESC \` or
 ///   U+009C), at most [`MAX_STRING_BODY`] bytes; a control character
 ///   inside, or no terminator, and it is not removed.
-/// - `ESC` and one printable ASCII character (`ESC 7`, `ESC c`).
+/// - `ESC`, intermediate bytes (`0x20..=0x2F`, at most
+///   [`MAX_CSI_BODY`]) and a final byte (`0x30..=0x7E`): a character set
+///   chosen (`ESC ( B`, `ESC % G`, `ESC SP F`). Without its final byte,
+///   `ESC` and the first one.
+/// - A single shift (`ESC N`, `ESC O`) and the character it shifts.
+/// - `ESC` and one other printable ASCII character (`ESC 7`, `ESC c`).
 pub(crate) fn escape_sequence_len(text: &str) -> Option<usize> {
+    escape_sequence_len_within(text, MAX_CSI_BODY)
+}
+
+/// [`escape_sequence_len`], a CSI sequence or an `ESC` with intermediate
+/// bytes removed whole up to `max_body` bytes before its final one.
+pub(crate) fn escape_sequence_len_within(text: &str, max_body: usize) -> Option<usize> {
     let mut chars = text.chars();
     let intro = chars.next()?;
     let intro_len = intro.len_utf8();
@@ -139,6 +150,20 @@ pub(crate) fn escape_sequence_len(text: &str) -> Option<usize> {
         '\u{1b}' => match chars.next()? {
             '[' => (Sequence::Csi, 2),
             ']' | 'P' | 'X' | '^' | '_' => (Sequence::String, 2),
+            ' '..='/' => {
+                let body = &text.as_bytes()[1..];
+                let inter = body
+                    .iter()
+                    .take_while(|b| (0x20..=0x2f).contains(*b))
+                    .count();
+                let whole =
+                    body.get(inter).is_some_and(|b| (0x30..=0x7e).contains(b)) && inter <= max_body;
+                return Some(if whole { 1 + inter + 1 } else { 2 });
+            }
+            'N' | 'O' => {
+                let shifted = chars.next().is_some_and(|c| (' '..='~').contains(&c));
+                return Some(if shifted { 3 } else { 2 });
+            }
             c if (' '..='~').contains(&c) => return Some(2),
             _ => return None,
         },
@@ -157,7 +182,7 @@ pub(crate) fn escape_sequence_len(text: &str) -> Option<usize> {
                 .take_while(|b| (0x20..=0x2f).contains(*b))
                 .count();
             let final_byte = *body.get(params + inter)?;
-            ((0x40..=0x7e).contains(&final_byte) && params + inter <= MAX_CSI_BODY)
+            ((0x40..=0x7e).contains(&final_byte) && params + inter <= max_body)
                 .then_some(body_start + params + inter + 1)
         }
         Sequence::String => {

@@ -144,9 +144,8 @@ const WORD_LINE_BLANKS: usize = 2;
 /// in it, the rest of the text being read already.
 pub(super) fn join_word_lines(view: &str) -> Option<String> {
     // Most texts have no such run: look for that many short lines in a
-    // row first (between line breaks: the run's first or last line may
-    // be the text's).
-    if !short_lines_in_a_row(view.as_bytes(), WORD_LINE, MIN_WORD_LINES - 1) {
+    // row first.
+    if !short_lines_in_a_row(view.as_bytes(), WORD_LINE, MIN_WORD_LINES) {
         return None;
     }
     let is_short = |line: &str| {
@@ -182,17 +181,15 @@ pub(super) fn join_word_lines(view: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Whether `b` has `count` lines in a row, each between two line breaks,
-/// of at most `longest` bytes: a look from line break to line break
+/// Whether `b` has `count` lines in a row of at most `longest` bytes (its
+/// first and last lines count too): a look from line break to line break
 /// (`memchr`) before anything is allocated.
 fn short_lines_in_a_row(b: &[u8], longest: usize, count: usize) -> bool {
     let mut short = 0;
-    let mut last = None;
-    memchr::memchr_iter(b'\n', b).any(|j| {
-        short = match last.replace(j) {
-            Some(i) if j - i <= longest + 1 => short + 1,
-            _ => 0,
-        };
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', b).chain([b.len()]).any(|end| {
+        short = if end - start <= longest { short + 1 } else { 0 };
+        start = end + 1;
         short >= count
     })
 }

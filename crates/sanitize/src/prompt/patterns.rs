@@ -2057,11 +2057,14 @@ pub(crate) const SQUASHED: &[(FindingKind, &str, f32)] = &[
     // The same order in German, French, Spanish and Italian, where a blank
     // inside a word ("bis herigen Anwei sungen", "instruc tions") breaks
     // the phrase patterns: a determiner and a qualifier ("alle",
-    // "precedentes", "todas", "tutte") keep a bare "les consignes" out.
-    // One row: each regex is a pass over the letters.
+    // "precedentes", "todas", "tutte") or a possessive ("deine", "tes",
+    // "tus", "le tue") keep a bare "les consignes" out; a "bitte", "s'il
+    // te plaît", "por favor" or "per favore" may stand after the verb
+    // (an outside review found each let through). One row: each regex is
+    // a pass over the letters.
     (
         O,
-        r"(?:ignoriere?n?|vergiss|vergesst|vergessen|missachte[nt]?)(?:alle|samtliche|jegliche|die|deine|ihre){0,2}(?:bisherigen|vorherigen|vorigen|fruheren|obigen|vorangegangenen|ursprunglichen)(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle)|(?:ignore|oublie)[rzs]?(?:(?:toutes|tous)(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)|(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)(?:precedentes|anterieures))|(?:ignora|olvida|ignore|olvide)[nd]?(?:todas(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)|(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)(?:previas|anteriores))|(?:ignora|dimentica)(?:te)?(?:tutte(?:le)?(?:istruzioni|regole|direttive|indicazioni)|le(?:istruzioni|regole|direttive|indicazioni)precedenti)",
+        r"(?:ignoriere?n?|vergiss|vergesst|vergessen|missachte[nt]?)(?:bitte|einfach|jetzt|nun|sofort){0,2}(?:(?:alle|samtliche|jegliche|die|deine|ihre){0,2}(?:bisherigen|vorherigen|vorigen|fruheren|obigen|vorangegangenen|ursprunglichen)(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle)|(?:deine|ihre)(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle))|(?:ignore|oublie)[rzs]?(?:silteplait|silvousplait|maintenant|donc|simplement){0,2}(?:(?:toutes|tous)(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)|(?:les|tes|vos)(?:instructions|consignes|regles|directives|ordres)(?:precedentes|anterieures|cidessus)|(?:tes|vos)(?:instructions|consignes|regles|directives|ordres))|(?:ignora|olvida|ignore|olvide)[nd]?(?:porfavor|ahora|ya|simplemente){0,2}(?:todas(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)|(?:las|tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes)(?:previas|anteriores|dearriba)|(?:tus|sus)(?:instrucciones|reglas|directrices|indicaciones|ordenes))|(?:ignora|dimentica)(?:te)?(?:perfavore|ora|subito|semplicemente){0,2}(?:tutte(?:le)?(?:istruzioni|regole|direttive|indicazioni)|le(?:istruzioni|regole|direttive|indicazioni)(?:precedenti|sopra)|(?:le)?tue(?:istruzioni|regole|direttive|indicazioni))",
         0.8,
     ),
     (P, r"doanythingnow", 0.7),

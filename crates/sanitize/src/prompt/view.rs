@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::chars::{escape_sequence_len, is_combining, is_invisible_format};
+use regex::Regex;
+
+use crate::chars::{escape_sequence_len_within, is_combining, is_invisible_format};
 
 /// The detection view of ASCII text: lower case, leetspeak read as letters.
 pub(super) fn ascii_view(text: &str) -> String {
@@ -91,8 +93,10 @@ pub(super) struct Views {
     /// an escape sequence takes text a model reads as text (`\x1b[Ignore`,
     /// whose `I` a terminal takes as the sequence's last byte; a window
     /// title), with that text kept: a string's introducer read as a blank,
-    /// a sequence's all but its last byte. Empty when the text has none of
-    /// these.
+    /// a sequence's all but its last byte; where backspaces overstrike
+    /// (`Ignorex\x08all`), as a terminal shows it; and where escapes are
+    /// written out as text (`^[[0m`, `\033[0m`), with each a blank. Empty
+    /// when the text has none of these.
     pub(super) others: Vec<String>,
 }
 
@@ -100,7 +104,7 @@ pub(super) struct Views {
 /// characters: [`Views::view`] and [`Views::hidden`].
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     let (view, hidden, _) = if has_controls(input.as_bytes()) {
-        reading(&controls_replaced(input, "", false).text, false)
+        reading(&controls_replaced(input, "", Codes::Whole).text, false)
     } else {
         reading(input, false)
     };
@@ -111,7 +115,7 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 pub(super) fn detection_views(input: &str) -> Views {
     let controls = has_controls(input.as_bytes());
     let (joined, between, hides_text) = if controls {
-        let joined = controls_replaced(input, "", false);
+        let joined = controls_replaced(input, "", Codes::Whole);
         (Cow::Owned(joined.text), joined.between, joined.hides_text)
     } else {
         (Cow::Borrowed(input), false, false)
@@ -122,12 +126,26 @@ pub(super) fn detection_views(input: &str) -> Views {
     // either way.
     let mut others = Vec::new();
     if between {
-        others.push(reading(&controls_replaced(input, " ", false).text, true).0);
+        others.push(reading(&controls_replaced(input, " ", Codes::Whole).text, true).0);
     } else if spaceable {
         others.push(reading(&joined, true).0);
     }
     if hides_text {
-        others.push(reading(&controls_replaced(input, " ", true).text, true).0);
+        others.push(reading(&controls_replaced(input, " ", Codes::Literal).text, true).0);
+    }
+    // Backspaces as a terminal shows them: each takes back the character
+    // before it, which the next one overwrites (`Ignorex\x08all`,
+    // `I\x08Ig\x08g`). The view, what a model reads, keeps both.
+    if controls && memchr::memchr(0x08, input.as_bytes()).is_some() {
+        others.push(reading(&controls_replaced(input, " ", Codes::Overstruck).text, true).0);
+    }
+    if let Some(text) = written_escapes_blank(input) {
+        let text = if has_controls(text.as_bytes()) {
+            controls_replaced(&text, " ", Codes::Whole).text
+        } else {
+            text
+        };
+        others.push(reading(&text, true).0);
     }
     others.retain(|other| *other != view);
     others.dedup();
@@ -181,18 +199,20 @@ fn control_len(b: &[u8], i: usize) -> usize {
 }
 
 /// `input` with each control code of [`has_controls`] replaced by
-/// `blank`: a whole escape sequence (CSI, OSC and the other strings, `ESC`
-/// and one character, in their 7- and 8-bit forms, as
-/// [`safe_log_message`](crate::safe_log_message) removes them) as one
-/// code, any other control character alone. Every code is ASCII or C1, so
-/// the cuts fall between characters.
+/// `blank`: a whole escape sequence (CSI however long, OSC and the other
+/// strings, `ESC` and a character or a character set's name, in their 7-
+/// and 8-bit forms, as [`safe_log_message`](crate::safe_log_message)
+/// removes them) as one code, a run of backspaces as one, any other
+/// control character alone. Every code is ASCII or C1, so the cuts fall
+/// between characters.
 ///
 /// Also says whether a sequence takes text that a model reads as text: a
 /// string's body (a window title, a link), or a last byte that is a letter
 /// before another letter (`\x1b[Ignore`, `\x1b[0Ignore`, `\x1bMall`). With
-/// `literal`, such a string loses only its introducer, and such a
+/// [`Codes::Literal`], such a string loses only its introducer, and such a
 /// sequence all but its last byte.
-fn controls_replaced(input: &str, blank: &str, literal: bool) -> Replaced {
+fn controls_replaced(input: &str, blank: &str, codes: Codes) -> Replaced {
+    let literal = codes == Codes::Literal;
     let b = input.as_bytes();
     let mut out = String::with_capacity(input.len());
     let (mut hides_text, mut between) = (false, false);
@@ -204,6 +224,14 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> Replaced {
             continue;
         }
         out.push_str(&input[copied..i]);
+        let backspaces = b[i..].iter().take_while(|&&c| c == 0x08).count();
+        if codes == Codes::Overstruck {
+            for _ in 0..backspaces {
+                if out.ends_with('\n') || out.pop().is_none() {
+                    break;
+                }
+            }
+        }
         let before = out.as_bytes().last().copied();
         out.push_str(blank);
         // How a sequence starts, and whether it is a string (OSC, DCS,
@@ -215,10 +243,12 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> Replaced {
             [0x1b, ..] => (1, false),
             _ => (0, false),
         };
+        // A terminal reads a sequence's parameters to its last byte
+        // however many there are.
         let whole = if introducer > 0 {
-            escape_sequence_len(&input[i..]).unwrap_or(len)
+            escape_sequence_len_within(&input[i..], usize::MAX).unwrap_or(len)
         } else {
-            len
+            backspaces.max(len)
         };
         let end = i + whole;
         let takes_text = whole > len
@@ -249,6 +279,19 @@ fn controls_replaced(input: &str, blank: &str, literal: bool) -> Replaced {
     }
 }
 
+/// What [`controls_replaced`] makes of the codes it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codes {
+    /// Each replaced whole.
+    Whole,
+    /// Text a sequence takes kept: a string's body, a sequence's last
+    /// byte where it is a word's first letter.
+    Literal,
+    /// A run of backspaces takes back as many characters before it (not
+    /// past a line's start), as a terminal overstrikes them.
+    Overstruck,
+}
+
 /// What [`controls_replaced`] made of a text.
 struct Replaced {
     /// The text, its control codes replaced.
@@ -258,6 +301,29 @@ struct Replaced {
     /// Whether a control code stands between two characters that are
     /// neither blanks nor line breaks (where a blank reads differently).
     between: bool,
+}
+
+/// `input` with each escape sequence written out as text (`^[[0m`,
+/// `\x1b[1;31m`, `\033[0m`, `\e[K`, `\u001b[2J`, `␛[0m`: a log or a
+/// terminal's output pasted as it was printed) read as a blank, if it has
+/// any: a model reads past them as it reads past the codes themselves.
+fn written_escapes_blank(input: &str) -> Option<String> {
+    static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:\^\[|␛|\\(?:[xX]1[bB]|0?33|e|[uU]00(?:00)?1[bB]|[ux]\{1[bB]\}))\[[0-?]*[ -/]*[@-~]",
+        )
+        .expect("the written escape pattern is valid")
+    });
+    let bytes = input.as_bytes();
+    if memchr::memchr2(b'^', b'\\', bytes).is_none()
+        && memchr::memmem::find(bytes, "␛".as_bytes()).is_none()
+    {
+        return None;
+    }
+    match WRITTEN.replace_all(input, " ") {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(text) => Some(text),
+    }
 }
 
 /// Whether `c` is a blank or a line break.
@@ -895,29 +961,53 @@ mod tests {
         // A sequence cut short is an escape alone.
         let text = "a\x1b[1;31m b\x00c\x1b[2J.d\x7f\x1b[12";
         assert_eq!(
-            pair(controls_replaced(text, "", false)),
+            pair(controls_replaced(text, "", Codes::Whole)),
             ("a bc.d[12".into(), false)
         );
-        assert_eq!(controls_replaced(text, "_", false).text, "a_ b_c_.d__[12");
+        assert_eq!(
+            controls_replaced(text, "_", Codes::Whole).text,
+            "a_ b_c_.d__[12"
+        );
         // C1 controls, 8-bit CSI, two-byte escapes; a window title's
         // text, hidden by a terminal, is kept in the literal reading.
         let text = "a\u{9b}31mb\u{92}c\x1bMd\x1b]0;title\x07e";
         assert_eq!(
-            pair(controls_replaced(text, "_", false)),
+            pair(controls_replaced(text, "_", Codes::Whole)),
             ("a_b_c_d_e".into(), true)
         );
         assert_eq!(
-            controls_replaced(text, "_", true).text,
+            controls_replaced(text, "_", Codes::Literal).text,
             "a_mb_c_Md_0;title_e"
         );
         // A letter a terminal takes as a sequence's last byte, before
         // another letter, is a word's first letter to a reader.
         let text = "\x1b[Ignore\x1bMall\x1b[0mok";
         assert_eq!(
-            pair(controls_replaced(text, "_", false)),
+            pair(controls_replaced(text, "_", Codes::Whole)),
             ("_gnore_all_ok".into(), true)
         );
-        assert_eq!(controls_replaced(text, "_", true).text, "_Ignore_Mall_mok");
+        assert_eq!(
+            controls_replaced(text, "_", Codes::Literal).text,
+            "_Ignore_Mall_mok"
+        );
+        // A character set's name and a shifted character go with their
+        // escape; a CSI however long is one code; a run of backspaces is
+        // one, which takes back as many characters overstruck.
+        let long = format!("\x1b[{}m", "1;".repeat(100));
+        let text = format!("a\x1b(Bb\x1b%Gc\x1b Fd\x1bOAe{long}f");
+        assert_eq!(
+            controls_replaced(&text, "_", Codes::Whole).text,
+            "a_b_c_d_e_f"
+        );
+        let text = "ab\x08\x08xy\nz\x08\x08w";
+        assert_eq!(
+            controls_replaced(text, "_", Codes::Whole).text,
+            "ab_xy\nz_w"
+        );
+        assert_eq!(
+            controls_replaced(text, "_", Codes::Overstruck).text,
+            "_xy\n_w"
+        );
         assert!(!has_controls(
             "tab\tline\nvt\x0bff\x0ccr\rnel\u{85}nbsp\u{a0}«»".as_bytes()
         ));
