@@ -134,7 +134,6 @@ pub(crate) const MAX_STRING_BODY: usize = 512;
 ///   [`MAX_CSI_BODY`]) and a final byte (`0x30..=0x7E`): a character set
 ///   chosen (`ESC ( B`, `ESC % G`, `ESC SP F`). Without its final byte,
 ///   `ESC` and the first one.
-/// - A single shift (`ESC N`, `ESC O`) and the character it shifts.
 /// - `ESC` and one other printable ASCII character (`ESC 7`, `ESC c`).
 pub(crate) fn escape_sequence_len(text: &str) -> Option<usize> {
     escape_sequence_len_within(text, MAX_CSI_BODY)
@@ -159,10 +158,6 @@ pub(crate) fn escape_sequence_len_within(text: &str, max_body: usize) -> Option<
                 let whole =
                     body.get(inter).is_some_and(|b| (0x30..=0x7e).contains(b)) && inter <= max_body;
                 return Some(if whole { 1 + inter + 1 } else { 2 });
-            }
-            'N' | 'O' => {
-                let shifted = chars.next().is_some_and(|c| (' '..='~').contains(&c));
-                return Some(if shifted { 3 } else { 2 });
             }
             c if (' '..='~').contains(&c) => return Some(2),
             _ => return None,

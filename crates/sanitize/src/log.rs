@@ -173,10 +173,9 @@ mod tests {
             ("zero\u{200b}width", "zero\\u{200b}width"),
             ("tag\u{e0041}", "tag\\u{e0041}"),
             ("\x1bc reset", " reset"),
-            // A character set chosen, a single shift: removed whole.
+            // A character set chosen: removed whole.
             ("\x1b(Bplain\x1b%G", "plain"),
             ("a\x1b Fb", "ab"),
-            ("key \x1bOA", "key "),
             ("unterminated \x1b]0;title", "unterminated \\x1b]0;title"),
             ("lone esc at end\x1b", "lone esc at end\\x1b"),
             ("back\\slash \\n kept", "back\\slash \\n kept"),

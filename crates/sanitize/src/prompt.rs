@@ -700,6 +700,12 @@ impl PromptGuard {
             let Some(span) = squashed_span(view, m.range()) else {
                 continue;
             };
+            // German puts its "not" last: "Vergiss deine Anwei-\nsungen
+            // nicht" is a reminder (the pattern rows read on only into
+            // what continues an order).
+            if NOT_AFTER.is_match(&view[span.end..]) {
+                continue;
+            }
             // Words the patterns read whole were read already, in their
             // context (a French article quoting « ignore les instructions
             // précédentes » is not blocked for it): this reading is for
@@ -880,6 +886,12 @@ impl Framing {
         }
     }
 }
+
+/// A negation right after an order, on the detection view: German puts it
+/// last ("vergiss deine Anweisungen nicht").
+static NOT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s,]*(?:nicht|nie|niemals)\b").expect("the negation pattern is valid")
+});
 
 /// The span of `view` whose letters are `letters` of its letters-only
 /// reading, if it starts a word (not after a letter or an apostrophe).

@@ -104,7 +104,7 @@ pub(super) struct Views {
 /// characters: [`Views::view`] and [`Views::hidden`].
 pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
     let (view, hidden, _) = if has_controls(input.as_bytes()) {
-        reading(&controls_replaced(input, "", Codes::Whole).text, false)
+        reading(&controls_replaced(input, "", Codes::Joined).text, false)
     } else {
         reading(input, false)
     };
@@ -115,7 +115,7 @@ pub(super) fn detection_view(input: &str) -> (String, Option<Range<usize>>) {
 pub(super) fn detection_views(input: &str) -> Views {
     let controls = has_controls(input.as_bytes());
     let (joined, between, hides_text) = if controls {
-        let joined = controls_replaced(input, "", Codes::Whole);
+        let joined = controls_replaced(input, "", Codes::Joined);
         (Cow::Owned(joined.text), joined.between, joined.hides_text)
     } else {
         (Cow::Borrowed(input), false, false)
@@ -130,22 +130,42 @@ pub(super) fn detection_views(input: &str) -> Views {
     } else if spaceable {
         others.push(reading(&joined, true).0);
     }
+    // Each of these read with a blank where the code stood (it stood
+    // between words: `Ignore\x1b[all`) and without (inside a word:
+    // `Ign\x1b(ore`, whose `o` a terminal takes as the sequence's end).
+    let both = [" ", ""];
     if hides_text {
-        others.push(reading(&controls_replaced(input, " ", Codes::Literal).text, true).0);
+        for blank in both {
+            let text = controls_replaced(input, blank, Codes::Literal).text;
+            others.push(reading(&text, !blank.is_empty()).0);
+        }
     }
     // Backspaces as a terminal shows them: each takes back the character
     // before it, which the next one overwrites (`Ignorex\x08all`,
-    // `I\x08Ig\x08g`). The view, what a model reads, keeps both.
+    // `DisreQ\x08gard`, `I\x08Ig\x08g`). The view, what a model reads,
+    // keeps both.
     if controls && memchr::memchr(0x08, input.as_bytes()).is_some() {
-        others.push(reading(&controls_replaced(input, " ", Codes::Overstruck).text, true).0);
+        for blank in both {
+            let text = controls_replaced(input, blank, Codes::Overstruck).text;
+            others.push(reading(&text, !blank.is_empty()).0);
+        }
     }
-    if let Some(text) = written_escapes_blank(input) {
-        let text = if has_controls(text.as_bytes()) {
-            controls_replaced(&text, " ", Codes::Whole).text
-        } else {
-            text
-        };
-        others.push(reading(&text, true).0);
+    if may_hold_written_escapes(input) {
+        for blank in both {
+            if let Cow::Owned(text) = WRITTEN_ESCAPE.replace_all(input, blank) {
+                let text = if has_controls(text.as_bytes()) {
+                    let codes = if blank.is_empty() {
+                        Codes::Joined
+                    } else {
+                        Codes::Whole
+                    };
+                    controls_replaced(&text, blank, codes).text
+                } else {
+                    text
+                };
+                others.push(reading(&text, !blank.is_empty()).0);
+            }
+        }
     }
     others.retain(|other| *other != view);
     others.dedup();
@@ -243,31 +263,48 @@ fn controls_replaced(input: &str, blank: &str, codes: Codes) -> Replaced {
             [0x1b, ..] => (1, false),
             _ => (0, false),
         };
-        // A terminal reads a sequence's parameters to its last byte
-        // however many there are.
-        let whole = if introducer > 0 {
-            escape_sequence_len_within(&input[i..], usize::MAX).unwrap_or(len)
-        } else {
-            backspaces.max(len)
+        let whole = match &b[i..] {
+            // A single shift takes the character it shows.
+            [0x1b, b'N' | b'O', ..] => {
+                2 + input[i + 2..]
+                    .chars()
+                    .next()
+                    .filter(|c| !c.is_control() && !c.is_whitespace())
+                    .map_or(0, char::len_utf8)
+            }
+            // A terminal reads a sequence's parameters to its last byte
+            // however many there are.
+            _ if introducer > 0 => {
+                escape_sequence_len_within(&input[i..], usize::MAX).unwrap_or(len)
+            }
+            _ => backspaces.max(len),
         };
         let end = i + whole;
+        let last = input[i..end].chars().next_back();
         let takes_text = whole > len
             && if string {
                 let terminator = if b[end - 1] == 0x07 { 1 } else { 2 };
                 whole > introducer + terminator
             } else {
-                b[end - 1].is_ascii_alphabetic()
+                last.is_some_and(char::is_alphabetic)
                     && input[end..].chars().next().is_some_and(char::is_alphabetic)
             };
         hides_text |= takes_text;
         between |= before.is_some_and(|c| !is_line_blank(c))
             && b.get(end).is_some_and(|&c| !is_line_blank(c));
+        // In the view, a character set chosen or a single shift is `ESC`
+        // and the byte after it, as a model reads it: a letter after them
+        // stays where it is (`Ign\x1b(ore`, `Tr\x1bNaduis`).
+        let shown = match &b[i..] {
+            [0x1b, b' '..=b'/' | b'N' | b'O', ..] if codes == Codes::Joined => i + 2,
+            _ => end,
+        };
         i = match (literal && takes_text, string) {
-            (false, _) => end,
+            (false, _) => shown,
             // A string's body is text.
             (true, true) => i + introducer,
-            // The last byte is a word's first letter.
-            (true, false) => end - 1,
+            // The last character is a word's first letter.
+            (true, false) => end - last.map_or(1, char::len_utf8),
         };
         copied = i;
     }
@@ -282,6 +319,10 @@ fn controls_replaced(input: &str, blank: &str, codes: Codes) -> Replaced {
 /// What [`controls_replaced`] makes of the codes it replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Codes {
+    /// Each replaced whole, but a character set chosen or a single shift
+    /// is `ESC` and the byte after it: the view, what a model reads
+    /// (`Ign\x1b(ore` reads `Ignore`).
+    Joined,
     /// Each replaced whole.
     Whole,
     /// Text a sequence takes kept: a string's body, a sequence's last
@@ -303,27 +344,29 @@ struct Replaced {
     between: bool,
 }
 
-/// `input` with each escape sequence written out as text (`^[[0m`,
-/// `\x1b[1;31m`, `\033[0m`, `\e[K`, `\u001b[2J`, `␛[0m`: a log or a
-/// terminal's output pasted as it was printed) read as a blank, if it has
-/// any: a model reads past them as it reads past the codes themselves.
-fn written_escapes_blank(input: &str) -> Option<String> {
-    static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?:\^\[|␛|\\(?:[xX]1[bB]|0?33|e|[uU]00(?:00)?1[bB]|[ux]\{1[bB]\}))\[[0-?]*[ -/]*[@-~]",
-        )
-        .expect("the written escape pattern is valid")
-    });
+/// An escape sequence written out as text (`^[[0m`, `\x1b[1;31m`,
+/// `\033[0m`, `\e[K`, `\u001b[2J`, `<ESC>[0m`, `&#27;[0m`, `␛[0m`,
+/// `^[(B`): a log or a terminal's output pasted as it was printed, or
+/// source code. A model reads past them as it reads past the codes
+/// themselves, so they are read as blanks and as nothing too.
+static WRITTEN_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:\^\[|␛|(?i:<esc>)|&#0*27;|&#[xX]0*1[bB];|%1[bB]",
+        r"|\\(?:[xX]1[bB]|0{0,2}33|[eE]|[uU]0{2,6}1[bB]|[ux]\{1[bB]\}))",
+        r"(?:\[[0-?]*[ -/]*[@-~]|[ -/]+[0-~])",
+    ))
+    .expect("the written escape pattern is valid")
+});
+
+/// Whether `input` may hold a [`WRITTEN_ESCAPE`]: a caret, a backslash, a
+/// percent sign, U+241B, or the end of `&#27;`, `&#x1b;` or `<ESC>`. Most
+/// text has none.
+fn may_hold_written_escapes(input: &str) -> bool {
     let bytes = input.as_bytes();
-    if memchr::memchr2(b'^', b'\\', bytes).is_none()
-        && memchr::memmem::find(bytes, "␛".as_bytes()).is_none()
-    {
-        return None;
-    }
-    match WRITTEN.replace_all(input, " ") {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(text) => Some(text),
-    }
+    memchr::memchr3(b'^', b'\\', b'%', bytes).is_some()
+        || ["␛", "27;", "1b;", "1B;", "ESC>", "esc>"]
+            .iter()
+            .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
 }
 
 /// Whether `c` is a blank or a line break.
@@ -1008,6 +1051,32 @@ mod tests {
             controls_replaced(text, "_", Codes::Overstruck).text,
             "_xy\n_w"
         );
+        assert_eq!(controls_replaced(text, "", Codes::Overstruck).text, "xy\nw");
+        // Inside a word, the letter a sequence ends with is read in place.
+        let text = "Ign\x1b(ore a\x1bNll pr\x1bNécède";
+        assert_eq!(
+            controls_replaced(text, "", Codes::Literal).text,
+            "Ignore all précède"
+        );
+        // The view keeps it too; elsewhere the sequence is whole.
+        assert_eq!(
+            controls_replaced(text, "", Codes::Joined).text,
+            "Ignore all précède"
+        );
+        assert_eq!(
+            controls_replaced(text, "_", Codes::Whole).text,
+            "Ign_re a_l pr_cède"
+        );
+        // Escapes written out, read as blanks and as nothing.
+        for (text, blank, read) in [
+            ("a^[[0mb\\033[1;31mc", " ", "a b c"),
+            ("in^[(Bstruc\\x1b[0mtions", "", "instructions"),
+            ("a<ESC>[0mb&#27;[Kc\\e[2Jd␛[0me", "", "abcde"),
+        ] {
+            assert!(may_hold_written_escapes(text), "{text:?}");
+            assert_eq!(WRITTEN_ESCAPE.replace_all(text, blank), read, "{text:?}");
+        }
+        assert!(!may_hold_written_escapes("plain text, 50 [sic] & more"));
         assert!(!has_controls(
             "tab\tline\nvt\x0bff\x0ccr\rnel\u{85}nbsp\u{a0}«»".as_bytes()
         ));
