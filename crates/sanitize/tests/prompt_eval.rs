@@ -1235,6 +1235,51 @@ fn outside_authors_sets_keep_their_tuned_figures() {
             0.912,
             2,
         ),
+        // Rounds 44 (EW, EX, EY) and 45 (EZ, FA, FB), written in session 46
+        // and counted never read on its first build and on its last (the
+        // same figures), committed as dev at the last count.
+        (
+            "ew",
+            include_str!("data/outside_author_ew.jsonl"),
+            (125, 65),
+            0.928,
+            0,
+        ),
+        (
+            "ex",
+            include_str!("data/outside_author_ex.jsonl"),
+            (125, 65),
+            0.880,
+            3,
+        ),
+        (
+            "ey",
+            include_str!("data/outside_author_ey.jsonl"),
+            (125, 65),
+            0.880,
+            2,
+        ),
+        (
+            "ez",
+            include_str!("data/outside_author_ez.jsonl"),
+            (125, 65),
+            0.888,
+            2,
+        ),
+        (
+            "fa",
+            include_str!("data/outside_author_fa.jsonl"),
+            (125, 65),
+            0.888,
+            0,
+        ),
+        (
+            "fb",
+            include_str!("data/outside_author_fb.jsonl"),
+            (125, 65),
+            0.872,
+            0,
+        ),
         // Benign only: requests, notes and tool outputs in five languages
         // that use the words attacks use (an outside author, session 32,
         // written for the learned scorer's training; counted once before
