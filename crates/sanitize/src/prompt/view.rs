@@ -358,15 +358,19 @@ static WRITTEN_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the written escape pattern is valid")
 });
 
-/// Whether `input` may hold a [`WRITTEN_ESCAPE`]: a caret, a backslash, a
-/// percent sign, U+241B, or the end of `&#27;`, `&#x1b;` or `<ESC>`. Most
-/// text has none.
+/// Whether `input` may hold a [`WRITTEN_ESCAPE`] (a few passes of
+/// `memchr`; where they find something, the pattern itself is tried): a
+/// caret, a backslash or a percent sign, or `&`, `<` or U+241B's first
+/// byte (0xE2, which starts other punctuation too) where a `[` stands
+/// somewhere (a web page has the first two everywhere, and no `[`). So
+/// `&#27;(B`, `<ESC>(B` and `␛(B`, a character set chosen in those forms,
+/// are not looked for unless a `[` stands somewhere.
 fn may_hold_written_escapes(input: &str) -> bool {
     let bytes = input.as_bytes();
-    memchr::memchr3(b'^', b'\\', b'%', bytes).is_some()
-        || ["␛", "27;", "1b;", "1B;", "ESC>", "esc>"]
-            .iter()
-            .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
+    (memchr::memchr3(b'^', b'\\', b'%', bytes).is_some()
+        || (memchr::memchr(b'[', bytes).is_some()
+            && memchr::memchr3(b'&', b'<', 0xe2, bytes).is_some()))
+        && WRITTEN_ESCAPE.is_match(input)
 }
 
 /// Whether `c` is a blank or a line break.
