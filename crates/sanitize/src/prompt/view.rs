@@ -134,10 +134,12 @@ pub(super) fn detection_views(input: &str) -> Views {
     // between words: `Ignore\x1b[all`) and without (inside a word:
     // `Ign\x1b(ore`, whose `o` a terminal takes as the sequence's end).
     let both = [" ", ""];
+    // A reading with `blank` where each code stood reads invisible
+    // characters as blanks too; one without, as nothing.
+    let mut read = |text: &str, blank: &str| others.push(reading(text, !blank.is_empty()).0);
     if hides_text {
         for blank in both {
-            let text = controls_replaced(input, blank, Codes::Literal).text;
-            others.push(reading(&text, !blank.is_empty()).0);
+            read(&controls_replaced(input, blank, Codes::Literal).text, blank);
         }
     }
     // Backspaces as a terminal shows them: each takes back the character
@@ -146,24 +148,27 @@ pub(super) fn detection_views(input: &str) -> Views {
     // keeps both.
     if controls && memchr::memchr(0x08, input.as_bytes()).is_some() {
         for blank in both {
-            let text = controls_replaced(input, blank, Codes::Overstruck).text;
-            others.push(reading(&text, !blank.is_empty()).0);
+            read(
+                &controls_replaced(input, blank, Codes::Overstruck).text,
+                blank,
+            );
         }
     }
     if may_hold_written_escapes(input) {
         for blank in both {
             if let Cow::Owned(text) = WRITTEN_ESCAPE.replace_all(input, blank) {
-                let text = if has_controls(text.as_bytes()) {
+                // What the pattern replaces is printable: the text has
+                // control codes where the input has.
+                if controls {
                     let codes = if blank.is_empty() {
                         Codes::Joined
                     } else {
                         Codes::Whole
                     };
-                    controls_replaced(&text, blank, codes).text
+                    read(&controls_replaced(&text, blank, codes).text, blank);
                 } else {
-                    text
-                };
-                others.push(reading(&text, !blank.is_empty()).0);
+                    read(&text, blank);
+                }
             }
         }
     }
